@@ -1,0 +1,52 @@
+# Baosong entry points: setup | run | test | lint | bench
+SHELL := /bin/bash
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: setup system-packages venv assets run test lint bench clean
+
+setup: system-packages venv assets
+
+system-packages:
+	@bash scripts/install_system_packages.sh
+
+$(BIN)/uv:
+	@command -v $(PY) >/dev/null || { echo "需要 Python 3.11（命令 $(PY)）。Debian/Ubuntu: apt-get install python3.11 python3.11-venv"; exit 1; }
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q uv==0.13.8
+
+$(VENV)/.installed: requirements.lock $(BIN)/uv
+	$(BIN)/uv pip install -q --python $(BIN)/python --require-hashes -r requirements.lock
+	touch $@
+
+venv: $(VENV)/.installed
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+baosong/core/static/vendor/.stamp: node_modules/.package-lock.json
+	mkdir -p baosong/core/static/vendor
+	cp node_modules/htmx.org/dist/htmx.min.js baosong/core/static/vendor/htmx.min.js
+	touch $@
+
+assets: baosong/core/static/vendor/.stamp
+
+run: setup
+	@HOST=$(HOST) PORT=$(PORT) bash scripts/run_embedded.sh
+
+test: setup
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy baosong config
+
+bench: setup
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) node_modules baosong/core/static/vendor var

@@ -1,0 +1,74 @@
+"""The public API (/api/v1): interfaces only — parse, call a service or selector, serialise."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from baosong.api.auth import BearerAuth, SessionAuth
+from baosong.api.routers import auth as auth_router
+from baosong.api.routers import orgs as orgs_router
+from baosong.core.errors import ServiceError
+from baosong.orgs.auth import AuthError
+
+api = NinjaAPI(
+    title="报送平台公共接口",
+    version="1",
+    description="政务信息报送、采编、刊发与统计平台的公共接口。认证：会话 Cookie 或 `Authorization: Bearer <令牌>`。",
+    auth=[BearerAuth(), SessionAuth()],
+    urls_namespace="api",
+    docs_url="/docs",
+)
+
+
+def _error(request: HttpRequest, status: int, detail: str, code: str, **extra: Any) -> HttpResponse:
+    return api.create_response(request, {"detail": detail, "code": code, **extra}, status=status)
+
+
+@api.exception_handler(ServiceError)
+def on_service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
+    return _error(request, exc.status, exc.message, exc.code)
+
+
+@api.exception_handler(AuthError)
+def on_auth_error(request: HttpRequest, exc: AuthError) -> HttpResponse:
+    return _error(request, 401, exc.message, exc.code)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(request, 401, "未登录或令牌无效、已过期。", "unauthenticated")
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    fields = [".".join(str(p) for p in e.get("loc", []) if p not in ("body", "query", "path")) for e in exc.errors]
+    detail = "请求参数不正确：" + "、".join(f for f in fields if f) if any(fields) else "请求参数不正确。"
+    return _error(request, 422, detail, "validation_error", errors=exc.errors)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, 404, "对象不存在或无权查看。", "not_found")
+
+
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    from baosong.core.middleware import audit_denied
+
+    audit_denied(request, str(exc))
+    return _error(request, 403, "没有执行此操作的权限。", "forbidden")
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _error(request, exc.status_code, str(exc.message), "error")
+
+
+api.add_router("/auth", auth_router.router)
+api.add_router("", orgs_router.router)

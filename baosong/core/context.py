@@ -1,0 +1,32 @@
+"""Who is acting and from where, for the audit log, set per request by RequestContextMiddleware."""
+
+from __future__ import annotations
+
+import contextvars
+import uuid
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RequestInfo:
+    request_id: str
+    ip: str | None
+
+
+_current: contextvars.ContextVar[RequestInfo | None] = contextvars.ContextVar("baosong_request", default=None)
+
+
+def current_request_info() -> RequestInfo | None:
+    return _current.get()
+
+
+def set_request_info(info: RequestInfo | None) -> contextvars.Token[RequestInfo | None]:
+    return _current.set(info)
+
+
+def reset_request_info(token: contextvars.Token[RequestInfo | None]) -> None:
+    _current.reset(token)
+
+
+def new_request_id() -> str:
+    return uuid.uuid4().hex

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from baosong.orgs.models import BUSINESS_ROLES, Role
+from baosong.orgs.selectors import user_roles
+
+NAV: list[tuple[frozenset[str], str, str]] = [
+    (frozenset({Role.SYSADMIN}), "单位管理", "unit_list"),
+    (frozenset({Role.SYSADMIN}), "用户管理", "user_list"),
+    (frozenset({Role.SYSADMIN}), "数据导入", "import_page"),
+    (frozenset({Role.SECADMIN}), "账户锁定", "security_locked"),
+    (frozenset({Role.SECADMIN}), "在线会话", "security_sessions"),
+    (frozenset({Role.SECADMIN}), "安全策略", "security_policy"),
+    (frozenset({Role.AUDITADMIN}), "审计日志", "audit_list"),
+    (frozenset(BUSINESS_ROLES), "本单位人员", "staff_list"),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    roles = user_roles(user)  # type: ignore[arg-type]
+    items = [{"label": label, "url_name": name} for allowed, label, name in NAV if roles & allowed]
+    labels = [Role(r).label for r in Role if r in roles]
+    return {"nav_items": items, "role_labels": labels}

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    """A refused business action: a Chinese message for people, a code for machines, an HTTP status."""
+
+    status = 400
+
+    def __init__(self, message: str, code: str = "invalid", *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        if status is not None:
+            self.status = status
+
+
+class NotFound(ServiceError):
+    status = 404
+
+    def __init__(self, message: str = "对象不存在或无权查看。", code: str = "not_found") -> None:
+        super().__init__(message, code)
+
+
+class Forbidden(ServiceError):
+    status = 403
+
+    def __init__(self, message: str = "没有执行此操作的权限。", code: str = "forbidden") -> None:
+        super().__init__(message, code)

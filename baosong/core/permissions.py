@@ -1,0 +1,33 @@
+"""View guards by role. Admin roles and business roles never overlap (三员分立)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from baosong.orgs.models import BUSINESS_ROLES
+from baosong.orgs.selectors import user_has_role
+
+View = Callable[..., HttpResponse]
+
+
+def role_required(*roles: str) -> Callable[[View], View]:
+    def decorator(view: View) -> View:
+        @login_required
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not user_has_role(request.user, *roles):  # type: ignore[arg-type]
+                raise PermissionDenied("role")
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+business_required = role_required(*BUSINESS_ROLES)

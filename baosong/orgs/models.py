@@ -1,0 +1,215 @@
+"""Units (单位), people and their roles per unit (Membership = user × unit × role)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class Level(models.TextChoices):
+    NATIONAL = "national", "国家"
+    PROVINCE = "province", "省"
+    CITY = "city", "市"
+    COUNTY = "county", "县"
+    TOWNSHIP = "township", "乡镇"
+    VILLAGE = "village", "村"
+
+
+LEVEL_RANK = {lv.value: i for i, lv in enumerate(Level)}
+
+
+class UnitKind(models.TextChoices):
+    GOVERNMENT = "government", "政府办公室"
+    DEPARTMENT = "department", "部门"
+    SCHOOL = "school", "学校"
+    ENTERPRISE = "enterprise", "企业"
+    OTHER = "other", "其他"
+
+
+class Unit(models.Model):
+    name = models.CharField("名称", max_length=100)
+    short_name = models.CharField("简称", max_length=50, blank=True)
+    code = models.CharField("单位代码", max_length=32, unique=True)
+    level = models.CharField("层级", max_length=16, choices=Level.choices)
+    kind = models.CharField("类型", max_length=16, choices=UnitKind.choices, default=UnitKind.GOVERNMENT)
+    unit_class = models.CharField("考核类别", max_length=16, blank=True, help_text="如 一类、二类、三类")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    # Materialised path of ids, e.g. "/1/12/345/": a subtree is every path starting with its root's.
+    path = models.CharField(max_length=255, db_index=True, editable=False)
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    sort_order = models.IntegerField("排序", default=0)
+    is_active = models.BooleanField("启用", default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "单位"
+        ordering = ["path"]
+        indexes = [models.Index(fields=["parent", "sort_order"], name="orgs_unit_parent_sort")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="orgs_unit_name_not_empty"),
+            models.CheckConstraint(condition=~Q(code=""), name="orgs_unit_code_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+    def ancestor_ids(self) -> list[int]:
+        return [int(p) for p in self.path.strip("/").split("/") if p][:-1]
+
+
+class ReportingLine(models.Model):
+    """An extra reporting target (直报点) beyond the parent, which is always a target."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="extra_target_lines")
+    target = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="direct_reporter_lines")
+
+    class Meta:
+        verbose_name = "直报关系"
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "target"], name="orgs_reportingline_unique"),
+            models.CheckConstraint(condition=~Q(unit=models.F("target")), name="orgs_reportingline_not_self"),
+        ]
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, username: str, password: str | None = None, **extra: object) -> User:
+        user = self.model(username=username, **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+
+class User(AbstractBaseUser):
+    """An account. Business and admin rights come only from Memberships; there is no superuser flag."""
+
+    username = models.CharField("用户名", max_length=64, unique=True)
+    full_name = models.CharField("姓名", max_length=64)
+    job_title = models.CharField("职务", max_length=64, blank=True)
+    office_phone = models.CharField("办公电话", max_length=32, blank=True)
+    mobile = models.CharField("手机", max_length=32, blank=True)
+    email = models.EmailField("电子邮箱", blank=True)
+    primary_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="staff", verbose_name="所在单位")
+    is_active = models.BooleanField("启用", default=True)
+    must_change_password = models.BooleanField(default=True)
+    password_changed_at = models.DateTimeField(null=True, blank=True)
+    is_demo = models.BooleanField(default=False)
+    email_notifications = models.BooleanField("接收邮件通知", default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "username"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        verbose_name = "用户"
+        indexes = [models.Index(fields=["primary_unit", "is_active"], name="orgs_user_unit_active")]
+
+    def __str__(self) -> str:
+        return f"{self.full_name}（{self.username}）"
+
+    # Django's admin/permission API is deliberately absent: rights come from Membership roles.
+    @property
+    def is_staff(self) -> bool:
+        return False
+
+    @property
+    def is_superuser(self) -> bool:
+        return False
+
+
+class Role(models.TextChoices):
+    REPORTER = "reporter", "信息员"
+    REVIEWER = "reviewer", "审核人"
+    EDITOR = "editor", "采编人员"
+    CHIEF = "chief", "主编"
+    LEADER = "leader", "领导"
+    SYSADMIN = "sysadmin", "系统管理员"
+    SECADMIN = "secadmin", "安全管理员"
+    AUDITADMIN = "auditadmin", "审计管理员"
+
+
+ADMIN_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN, Role.AUDITADMIN})
+BUSINESS_ROLES = frozenset(set(Role) - ADMIN_ROLES)
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField("角色", max_length=16, choices=Role.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "角色授权"
+        constraints = [models.UniqueConstraint(fields=["user", "unit", "role"], name="orgs_membership_unique")]
+        indexes = [models.Index(fields=["unit", "role"], name="orgs_membership_unit_role")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}@{self.unit_id}:{self.role}"
+
+
+class PasswordHistory(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=256)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+
+class LoginState(models.Model):
+    """Failed-login counter and lock per login name — kept for unknown names too, so that an
+    unknown user and a wrong password answer exactly alike, lock included."""
+
+    username = models.CharField(max_length=64, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    locked_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+
+
+class UserSession(models.Model):
+    """Sessions a user holds, so logout, disabling and the security administrator can end them."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sessions")
+    session_key = models.CharField(max_length=64, unique=True)
+    ip = models.CharField(max_length=64, blank=True)
+    user_agent = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+
+class ApiToken(models.Model):
+    """Bearer token for the public API; only its SM3 digest is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=64, blank=True)
+    prefix = models.CharField(max_length=12)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+
+class ImportJob(models.Model):
+    """A record of one import attempt (accepted or refused), for the administrator's history."""
+
+    class Kind(models.TextChoices):
+        UNITS = "units", "单位"
+        USERS = "users", "用户"
+
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    filename = models.CharField(max_length=255)
+    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    accepted = models.BooleanField(default=False)
+    rows = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list)

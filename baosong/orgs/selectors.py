@@ -1,0 +1,113 @@
+"""Reads about units and people, and the access helpers every other app relies on."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Q, QuerySet
+
+from baosong.orgs.models import ADMIN_ROLES, BUSINESS_ROLES, Membership, Role, Unit, User
+
+
+def user_roles(user: User) -> set[str]:
+    """All role codes the user holds (any unit). Cached on the user object for the request."""
+    cached: set[str] | None = getattr(user, "_baosong_roles", None)
+    if cached is None:
+        cached = set(Membership.objects.filter(user=user).values_list("role", flat=True)) if user.pk else set()
+        user._baosong_roles = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def user_has_role(user: User, *roles: str) -> bool:
+    return bool(user_roles(user) & set(roles))
+
+
+def user_admin_role(user: User) -> str | None:
+    found = user_roles(user) & set(ADMIN_ROLES)
+    return next(iter(found)) if found else None
+
+
+def user_is_business(user: User) -> bool:
+    return bool(user_roles(user) & set(BUSINESS_ROLES))
+
+
+def units_acting_for(user: User, *roles: str) -> QuerySet[Unit]:
+    """Units in which the user holds one of ``roles`` (any role when none given)."""
+    memberships = Membership.objects.filter(user=user, unit__is_active=True)
+    if roles:
+        memberships = memberships.filter(role__in=roles)
+    return Unit.objects.filter(pk__in=memberships.values("unit_id"))
+
+
+def subtree_q(paths: Iterable[str], prefix: str = "") -> Q:
+    q = Q(pk__in=[])
+    for p in _outermost(paths):
+        q |= Q(**{f"{prefix}path__startswith": p})
+    return q
+
+
+def _outermost(paths: Iterable[str]) -> list[str]:
+    """Drop paths inside another path of the list, so subtree filters do not repeat work."""
+    result: list[str] = []
+    for p in sorted(set(paths), key=len):
+        if not any(p.startswith(r) for r in result):
+            result.append(p)
+    return result
+
+
+def unit_subtree(unit: Unit, *, include_inactive: bool = True) -> QuerySet[Unit]:
+    qs = Unit.objects.filter(path__startswith=unit.path)
+    return qs if include_inactive else qs.filter(is_active=True)
+
+
+def units_visible_to(user: User, *roles: str) -> QuerySet[Unit]:
+    """Every unit in the subtrees of the units the user acts for."""
+    paths = list(units_acting_for(user, *roles).values_list("path", flat=True))
+    if not paths:
+        return Unit.objects.none()
+    return Unit.objects.filter(subtree_q(paths))
+
+
+def unit_is_visible_to(user: User, unit: Unit, *roles: str) -> bool:
+    paths = units_acting_for(user, *roles).values_list("path", flat=True)
+    return any(unit.path.startswith(p) for p in paths)
+
+
+def admin_scope_units(user: User, role: str = Role.SYSADMIN) -> QuerySet[Unit]:
+    """The subtree a system/security administrator manages."""
+    return units_visible_to(user, role)
+
+
+def users_visible_to(user: User, role: str = Role.SYSADMIN) -> QuerySet[User]:
+    paths = list(units_acting_for(user, role).values_list("path", flat=True))
+    if not paths:
+        return User.objects.none()
+    return User.objects.filter(subtree_q(paths, prefix="primary_unit__"))
+
+
+def unit_children(unit: Unit | None, *, scope: QuerySet[Unit]) -> QuerySet[Unit]:
+    qs = scope.filter(parent=unit) if unit else scope.filter(parent__isnull=True)
+    return qs.order_by("sort_order", "code")
+
+
+def unit_reporting_targets(unit: Unit) -> list[Unit]:
+    """Parent first (default target), then extra direct-reporting targets (直报点)."""
+    targets: list[Unit] = []
+    if unit.parent_id and unit.parent is not None:
+        targets.append(unit.parent)
+    extra = Unit.objects.filter(direct_reporter_lines__unit=unit, is_active=True).order_by("path")
+    targets.extend(u for u in extra if u.pk != unit.parent_id)
+    return targets
+
+
+def roles_in_unit(user: User, unit: Unit) -> set[str]:
+    return set(Membership.objects.filter(user=user, unit=unit).values_list("role", flat=True))
+
+
+def units_listable_by(user: User) -> QuerySet[Unit]:
+    """Units a user may look up: the subtrees they act for plus the chain above them (their targets)."""
+    acting = list(units_acting_for(user).values_list("path", flat=True))
+    if not acting:
+        return Unit.objects.none()
+    ancestor_ids = {int(p) for path in acting for p in path.strip("/").split("/") if p}
+    return Unit.objects.filter(subtree_q(acting) | Q(pk__in=ancestor_ids))

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ScoringConfig(AppConfig):
+    name = "baosong.scoring"
+    label = "scoring"
+    verbose_name = "积分统计"

@@ -1,0 +1,231 @@
+"""Baosong settings: one file, driven by the environment (see docs/settings.md and .env.example)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import dj_database_url
+
+from config.env import ConfigError, env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+# Tests run with `make test` (which sets BAOSONG_TESTING=1) or plain `pytest`.
+TESTING = env_bool("BAOSONG_TESTING", default=Path(sys.argv[0]).name in {"pytest", "py.test"})
+DEBUG = env_bool("BAOSONG_DEBUG", default=False)
+DEMO_MODE = env_bool("BAOSONG_DEMO_MODE", default=False)
+
+DATA_DIR = Path(env_str("BAOSONG_DATA_DIR", str(BASE_DIR / "var")) or BASE_DIR / "var")
+
+
+def _data_dir_secret(name: str) -> str | None:
+    """The embedded default (`make run`) keeps generated secrets in the data directory, outside the database."""
+    path = DATA_DIR / name
+    return path.read_text(encoding="utf-8").strip() if path.is_file() else None
+
+
+_secret = env_str("BAOSONG_SECRET_KEY") or _data_dir_secret("secret_key")
+if not _secret:
+    if DEBUG or TESTING:
+        _secret = "insecure-development-key-never-use-in-production-0123456789abcdef"
+    else:
+        raise ConfigError("BAOSONG_SECRET_KEY is required when BAOSONG_DEBUG is off (see docs/settings.md)")
+SECRET_KEY: str = _secret
+ALLOWED_HOSTS = env_list("BAOSONG_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+if TESTING:
+    ALLOWED_HOSTS = ["*"]
+CSRF_TRUSTED_ORIGINS = env_list("BAOSONG_CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_tasks",
+    "django_tasks_db",
+    "baosong.core",
+    "baosong.orgs",
+    "baosong.reports",
+    "baosong.editorial",
+    "baosong.notices",
+    "baosong.scoring",
+    "baosong.search",
+    "baosong.portal",
+    "baosong.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "baosong.core.middleware.RequestContextMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "baosong.orgs.middleware.SessionPolicyMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "baosong" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "baosong.core.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+# Database: embedded SQLite (WAL, synchronous=FULL) unless DATABASE_URL points elsewhere.
+_database_url = env_str("DATABASE_URL")
+if _database_url:
+    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=env_int("BAOSONG_DB_CONN_MAX_AGE", 60))}
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if TESTING:
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+else:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": DATA_DIR / "baosong.sqlite3",
+            "OPTIONS": {
+                # IMMEDIATE takes the write lock at BEGIN, so a web request and the worker queue
+                # instead of failing with "database is locked" half-way through a transaction.
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "orgs.User"
+AUTHENTICATION_BACKENDS = ["baosong.orgs.backends.UnitUserBackend"]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+
+# PBKDF2-HMAC-SM3 (GM/T 0004) first; older hashes upgrade on the next successful login.
+PASSWORD_ITERATIONS = env_int("BAOSONG_PASSWORD_ITERATIONS", 2000 if TESTING else 600_000)
+PASSWORD_HASHERS = [
+    "baosong.core.crypto.PBKDF2SM3PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
+PASSWORD_MIN_LENGTH = env_int("BAOSONG_PASSWORD_MIN_LENGTH", 8)
+PASSWORD_HISTORY = env_int("BAOSONG_PASSWORD_HISTORY", 5)
+PASSWORD_MAX_AGE_DAYS = env_int("BAOSONG_PASSWORD_MAX_AGE_DAYS", 90)
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH}},
+    {"NAME": "baosong.orgs.validators.CharacterClassesValidator", "OPTIONS": {"required": 3}},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+     "OPTIONS": {"user_attributes": ("username", "full_name", "email", "mobile")}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "baosong.orgs.validators.PasswordHistoryValidator"},
+]
+# Demo accounts may skip the first-login change; on only when BAOSONG_DEMO_MODE is set (make run).
+DEMO_SKIP_PASSWORD_CHANGE = DEMO_MODE and env_bool("BAOSONG_DEMO_SKIP_PASSWORD_CHANGE", True)
+
+LOCKOUT_THRESHOLD = env_int("BAOSONG_LOCKOUT_THRESHOLD", 5)
+LOCKOUT_MINUTES = env_int("BAOSONG_LOCKOUT_MINUTES", 0)  # 0: locked until the security administrator unlocks
+SESSION_IDLE_MINUTES = env_int("BAOSONG_SESSION_IDLE_MINUTES", 30)
+SESSION_MAX_HOURS = env_int("BAOSONG_SESSION_MAX_HOURS", 12)
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+API_TOKEN_HOURS = env_int("BAOSONG_API_TOKEN_HOURS", 12)
+OTP_TOTP_ISSUER = "报送平台"
+
+SECURE_COOKIES = env_bool("BAOSONG_SECURE_COOKIES", default=not (DEBUG or TESTING or DEMO_MODE))
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Strict" if SECURE_COOKIES else "Lax"
+CSRF_COOKIE_SAMESITE = "Strict" if SECURE_COOKIES else "Lax"
+SESSION_COOKIE_NAME = "baosong_session"
+SECURE_SSL_REDIRECT = env_bool("BAOSONG_SSL_REDIRECT", default=SECURE_COOKIES)
+SECURE_HSTS_SECONDS = env_int("BAOSONG_HSTS_SECONDS", 31_536_000 if SECURE_COOKIES else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+if env_bool("BAOSONG_BEHIND_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+X_FRAME_OPTIONS = "DENY"
+
+# Audit chain key (HMAC-SM3); never stored in the database.
+AUDIT_KEY = env_str("BAOSONG_AUDIT_KEY") or _data_dir_secret("audit_key") or ("" if not (DEBUG or TESTING or DEMO_MODE) else "dev-audit-key")
+if not AUDIT_KEY:
+    raise ConfigError("BAOSONG_AUDIT_KEY (or BAOSONG_AUDIT_KEY_FILE) is required in production")
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文")]
+TIME_ZONE = env_str("BAOSONG_TIME_ZONE", "Asia/Shanghai") or "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+MEDIA_ROOT = DATA_DIR / "files"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if (DEBUG or TESTING)
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
+
+# Background tasks: database-backed worker by default, executed inline in tests.
+TASK_BACKEND = env_str("BAOSONG_TASK_BACKEND", "immediate" if TESTING else "database")
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if TASK_BACKEND == "immediate"
+        else "django_tasks_db.DatabaseBackend",
+    }
+}
+WORKER_HEARTBEAT_SECONDS = env_int("BAOSONG_WORKER_HEARTBEAT_SECONDS", 15)
+
+EMAIL_HOST = env_str("BAOSONG_EMAIL_HOST", "127.0.0.1") or "127.0.0.1"
+EMAIL_PORT = env_int("BAOSONG_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("BAOSONG_EMAIL_USER", "") or ""
+EMAIL_HOST_PASSWORD = env_str("BAOSONG_EMAIL_PASSWORD", "") or ""
+EMAIL_USE_TLS = env_bool("BAOSONG_EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = env_str("BAOSONG_EMAIL_FROM", "baosong@localhost") or "baosong@localhost"
+EMAIL_BACKEND = env_str("BAOSONG_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+if DEMO_MODE and not env_str("BAOSONG_EMAIL_BACKEND"):
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+IMPORT_MAX_BYTES = env_int("BAOSONG_IMPORT_MAX_MB", 50) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("BAOSONG_LOG_LEVEL", "WARNING")},
+}

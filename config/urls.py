@@ -1,0 +1,15 @@
+from django.urls import include, path
+
+from baosong.api.api import api
+from baosong.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("audit/", include("baosong.core.urls")),
+    path("", include("baosong.orgs.urls")),
+    path("api/v1/", api.urls),
+]
+
+handler403 = "baosong.core.views.permission_denied"
+handler404 = "baosong.core.views.page_not_found"

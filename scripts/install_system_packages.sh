@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Baosong needs when it can (root + apt), else says exactly what to install.
+#   chromium          browser tests (Playwright drives Debian's Chromium; never `playwright install`)
+#   fonts-noto-cjk    CJK fonts for pages, PDF documents and screenshots
+#   poppler-utils     pdftotext/pdftoppm for checking rendered documents
+#   nodejs npm        front-end assets from the npm registry (served locally)
+set -u
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+fc-list 2>/dev/null | grep -qi "Noto Sans CJK\|Noto Serif CJK" || need+=(fonts-noto-cjk)
+command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
+command -v fc-list >/dev/null 2>&1 || need+=(fontconfig)
+[ ${#need[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "安装系统软件包: ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends "${need[@]}" >/dev/null || {
+    echo "系统软件包安装失败，请手动执行: apt-get install ${need[*]}"; exit 1; }
+else
+  echo "缺少系统软件包: ${need[*]}"
+  echo "请以管理员身份执行: sudo apt-get install ${need[*]}"
+  case " ${need[*]} " in *" nodejs "*) exit 1;; esac
+  echo "（缺少浏览器或字体时仍可运行，但浏览器测试与中文文档渲染不可用）"
+fi

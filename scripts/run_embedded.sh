@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The embedded default: SQLite (WAL, synchronous=FULL), local files, the database-backed task worker,
+# demo data. Secrets are generated once into var/ (outside the database) and reused.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+HOST=${HOST:-127.0.0.1}
+PORT=${PORT:-8000}
+mkdir -p var
+umask 077
+[ -s var/secret_key ] || .venv/bin/python -c "import secrets; print(secrets.token_urlsafe(50))" > var/secret_key
+[ -s var/audit_key ] || .venv/bin/python -c "import secrets; print(secrets.token_urlsafe(50))" > var/audit_key
+umask 022
+
+
+export BAOSONG_DEMO_MODE=${BAOSONG_DEMO_MODE:-1}
+export BAOSONG_ALLOWED_HOSTS=${BAOSONG_ALLOWED_HOSTS:-127.0.0.1,localhost,$HOST}
+export BAOSONG_CSRF_TRUSTED_ORIGINS=${BAOSONG_CSRF_TRUSTED_ORIGINS:-http://$HOST:$PORT}
+
+.venv/bin/python manage.py migrate --noinput -v0
+.venv/bin/python manage.py collectstatic --noinput -v0
+.venv/bin/python manage.py seed_demo > var/demo_accounts.txt
+
+.venv/bin/python manage.py worker > var/worker.log 2>&1 &
+WORKER=$!
+trap 'kill $WORKER 2>/dev/null || true' EXIT INT TERM
+
+echo
+echo "报送平台已启动： http://$HOST:$PORT/"
+echo
+cat var/demo_accounts.txt
+echo
+echo "管理员账户（三员）登录时需输入动态口令：把上面的密钥添加到手机验证器，或执行"
+echo "  BAOSONG_DEMO_MODE=1 .venv/bin/python manage.py totp_code sysadmin"
+echo "任务处理进程日志：var/worker.log；按 Ctrl+C 停止。"
+echo
+exec .venv/bin/gunicorn config.wsgi:application --bind "$HOST:$PORT" --workers 2 --threads 4 \
+  --access-logfile - --log-level warning
