@@ -51,34 +51,42 @@ def login_check_password(*, username: str, password: str, ip: str | None = None)
     """First factor. Counts failures per login name (known or not), locks at the threshold, audits."""
     name = _normalise(username)
     now = timezone.now()
+    failure: AuthError | None = None
+    # The failure counter must be committed even though the login fails, so the error is raised
+    # only after the transaction has closed.
     with transaction.atomic():
         state, _ = LoginState.objects.select_for_update().get_or_create(username=name)
         if state.locked_at and _lock_expired(state, now):
             state.locked_at = None
             state.failures = 0
             state.save(update_fields=["locked_at", "failures"])
+        user = None
         if state.locked_at:
             audit_record("login.failure", user_name=name, outcome=AuditEvent.Outcome.DENIED,
                          details={"reason": "locked"}, ip=ip)
-            raise AuthError(LOCKED_MESSAGE, "account_locked")
-        user = authenticate(username=name, password=password) if name and password else None
-        if user is None:
-            state.failures += 1
-            state.last_failure_at = now
-            known = User.objects.filter(username=name).values_list("pk", flat=True).first()
-            audit_record("login.failure", user_name=name, outcome=AuditEvent.Outcome.FAILURE,
-                         details={"failures": state.failures, "known_user": bool(known)}, ip=ip)
-            if state.failures >= int(settings.LOCKOUT_THRESHOLD):
-                state.locked_at = now
-                audit_record("login.locked", user_name=name, outcome=AuditEvent.Outcome.DENIED,
-                             object_type="user", object_id=known or "", details={"failures": state.failures}, ip=ip)
-            state.save()
-            if state.locked_at:
-                raise AuthError(LOCKED_MESSAGE, "account_locked")
-            raise AuthError(GENERIC_FAILURE, "invalid_credentials")
-        assert isinstance(user, User)
-        state.failures = 0
-        state.save(update_fields=["failures"])
+            failure = AuthError(LOCKED_MESSAGE, "account_locked")
+        else:
+            user = authenticate(username=name, password=password) if name and password else None
+            if user is None:
+                state.failures += 1
+                state.last_failure_at = now
+                known = User.objects.filter(username=name).values_list("pk", flat=True).first()
+                audit_record("login.failure", user_name=name, outcome=AuditEvent.Outcome.FAILURE,
+                             details={"failures": state.failures, "known_user": bool(known)}, ip=ip)
+                if state.failures >= int(settings.LOCKOUT_THRESHOLD):
+                    state.locked_at = now
+                    audit_record("login.locked", user_name=name, outcome=AuditEvent.Outcome.DENIED,
+                                 object_type="user", object_id=known or "", details={"failures": state.failures},
+                                 ip=ip)
+                state.save()
+                failure = (AuthError(LOCKED_MESSAGE, "account_locked") if state.locked_at
+                           else AuthError(GENERIC_FAILURE, "invalid_credentials"))
+            elif state.failures:
+                state.failures = 0
+                state.save(update_fields=["failures"])
+    if failure is not None:
+        raise failure
+    assert isinstance(user, User)
     return LoginResult(
         user=user,
         otp_required=user_admin_role(user) is not None,
@@ -102,7 +110,7 @@ def otp_device(user: User) -> TOTPDevice | None:
 def otp_verify(*, user: User, token: str, ip: str | None = None) -> TOTPDevice:
     device = otp_device(user)
     if device is None or not token or not device.verify_token(token.strip()):
-        with transaction.atomic():
+        with transaction.atomic():  # committed before the error is raised
             audit_record("login.otp_failure", user=user, outcome=AuditEvent.Outcome.FAILURE, ip=ip)
             state, _ = LoginState.objects.select_for_update().get_or_create(username=user.username)
             state.failures += 1

@@ -1,0 +1,86 @@
+"""Shared test fixtures: the demo cast, logged-in clients, and the audit-table maintenance window."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from baosong.orgs.models import Unit, User
+
+
+@dataclass
+class Actor:
+    key: str
+    user: User
+    unit: Unit
+    password: str
+
+
+class Cast(dict[str, Actor]):
+    def __getattr__(self, key: str) -> Actor:
+        try:
+            return self[key]
+        except KeyError as exc:
+            raise AttributeError(key) from exc
+
+
+def otp_now(user: User) -> str:
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):0{device.digits}d}"
+
+
+@pytest.fixture
+def cast(db: None) -> Cast:
+    """The demo province and its cast (see baosong/orgs/demo.py), with first-login changes done."""
+    from baosong.orgs.demo import seed_demo
+
+    result = Cast()
+    for entry in seed_demo():
+        user = User.objects.get(username=entry["username"])
+        result[entry["key"]] = Actor(entry["key"], user, Unit.objects.get(pk=entry["unit_id"]), entry["password"])
+    User.objects.filter(is_demo=True).update(must_change_password=False)
+    for actor in result.values():
+        actor.user.refresh_from_db()
+    return result
+
+
+def login(client: Client, actor: Actor) -> Client:
+    """Log in through the real login page (and the TOTP step for admin roles)."""
+    response = client.post("/accounts/login", {"username": actor.user.username, "password": actor.password})
+    assert response.status_code == 302, response.content.decode()[:500]
+    if response["Location"].startswith("/accounts/otp"):
+        response = client.post("/accounts/otp", {"token": otp_now(actor.user)})
+        assert response.status_code == 302, response.content.decode()[:500]
+    return client
+
+
+@pytest.fixture
+def client_as(cast: Cast):  # type: ignore[no-untyped-def]
+    def make(key: str) -> Client:
+        return login(Client(), cast[key])
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def _audit_maintenance(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """Transactional tests empty every table afterwards; the audit table allows that only while the
+    maintenance table has a row. Other tests always see it closed. (Tests name `db`/`transactional_db`
+    or a fixture built on them, rather than the django_db marker.)"""
+    names = set(request.fixturenames)
+    transactional = bool(names & {"transactional_db", "live_server"})
+    if not transactional and not names & {"db", "cast", "client_as"}:
+        yield
+        return
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    with connection.cursor() as cur:
+        cur.execute("DELETE FROM baosong_audit_maintenance")
+    yield
+    if transactional:
+        with connection.cursor() as cur:
+            cur.execute("INSERT INTO baosong_audit_maintenance (opened_at) VALUES (CURRENT_TIMESTAMP)")
