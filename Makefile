@@ -38,7 +38,7 @@ run: setup
 	@HOST=$(HOST) PORT=$(PORT) bash scripts/run_embedded.sh
 
 test: setup
-	$(BIN)/pytest $(PYTEST_ARGS)
+	BAOSONG_TESTING=1 $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: venv
 	$(BIN)/ruff check .

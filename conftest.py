@@ -42,7 +42,9 @@ def cast(db: None) -> Cast:
     result = Cast()
     for entry in seed_demo():
         user = User.objects.get(username=entry["username"])
-        result[entry["key"]] = Actor(entry["key"], user, Unit.objects.get(pk=entry["unit_id"]), entry["password"])
+        result[entry["key"]] = Actor(
+            entry["key"], user, Unit.objects.get(pk=entry["unit_id"]), entry["password"]
+        )
     User.objects.filter(is_demo=True).update(must_change_password=False)
     for actor in result.values():
         actor.user.refresh_from_db()

@@ -20,7 +20,7 @@ DATA_DIR = Path(env_str("BAOSONG_DATA_DIR", str(BASE_DIR / "var")) or BASE_DIR /
 
 
 def _data_dir_secret(name: str) -> str | None:
-    """The embedded default (`make run`) keeps generated secrets in the data directory, outside the database."""
+    """`make run` keeps its generated secrets in the data directory, outside the database."""
     path = DATA_DIR / name
     return path.read_text(encoding="utf-8").strip() if path.is_file() else None
 
@@ -96,7 +96,9 @@ TEMPLATES = [
 # Database: embedded SQLite (WAL, synchronous=FULL) unless DATABASE_URL points elsewhere.
 _database_url = env_str("DATABASE_URL")
 if _database_url:
-    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=env_int("BAOSONG_DB_CONN_MAX_AGE", 60))}
+    DATABASES = {
+        "default": dj_database_url.parse(_database_url, conn_max_age=env_int("BAOSONG_DB_CONN_MAX_AGE", 60))
+    }
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     if TESTING:
         DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -105,7 +107,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "baosong.sqlite3",
+            "NAME": str(DATA_DIR / "baosong.sqlite3"),
             "OPTIONS": {
                 # IMMEDIATE takes the write lock at BEGIN, so a web request and the worker queue
                 # instead of failing with "database is locked" half-way through a transaction.
@@ -133,11 +135,15 @@ PASSWORD_MIN_LENGTH = env_int("BAOSONG_PASSWORD_MIN_LENGTH", 8)
 PASSWORD_HISTORY = env_int("BAOSONG_PASSWORD_HISTORY", 5)
 PASSWORD_MAX_AGE_DAYS = env_int("BAOSONG_PASSWORD_MAX_AGE_DAYS", 90)
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
+    },
     {"NAME": "baosong.orgs.validators.CharacterClassesValidator", "OPTIONS": {"required": 3}},
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
-     "OPTIONS": {"user_attributes": ("username", "full_name", "email", "mobile")}},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "full_name", "email", "mobile")},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "baosong.orgs.validators.PasswordHistoryValidator"},
 ]
@@ -174,7 +180,11 @@ if env_bool("BAOSONG_BEHIND_PROXY", default=False):
 X_FRAME_OPTIONS = "DENY"
 
 # Audit chain key (HMAC-SM3); never stored in the database.
-AUDIT_KEY = env_str("BAOSONG_AUDIT_KEY") or _data_dir_secret("audit_key") or ("" if not (DEBUG or TESTING or DEMO_MODE) else "dev-audit-key")
+AUDIT_KEY = (
+    env_str("BAOSONG_AUDIT_KEY")
+    or _data_dir_secret("audit_key")
+    or ("" if not (DEBUG or TESTING or DEMO_MODE) else "dev-audit-key")
+)
 if not AUDIT_KEY:
     raise ConfigError("BAOSONG_AUDIT_KEY (or BAOSONG_AUDIT_KEY_FILE) is required in production")
 

@@ -19,7 +19,9 @@ from baosong.orgs.auth import AuthError
 api = NinjaAPI(
     title="报送平台公共接口",
     version="1",
-    description="政务信息报送、采编、刊发与统计平台的公共接口。认证：会话 Cookie 或 `Authorization: Bearer <令牌>`。",
+    description=(
+        "政务信息报送、采编、刊发与统计平台的公共接口。认证：会话 Cookie 或 `Authorization: Bearer <令牌>`。"
+    ),
     auth=[BearerAuth(), SessionAuth()],
     urls_namespace="api",
     docs_url="/docs",
@@ -47,7 +49,9 @@ def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRe
 
 @api.exception_handler(NinjaValidationError)
 def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-    fields = [".".join(str(p) for p in e.get("loc", []) if p not in ("body", "query", "path")) for e in exc.errors]
+    fields = [
+        ".".join(str(p) for p in e.get("loc", []) if p not in ("body", "query", "path")) for e in exc.errors
+    ]
     detail = "请求参数不正确：" + "、".join(f for f in fields if f) if any(fields) else "请求参数不正确。"
     return _error(request, 422, detail, "validation_error", errors=exc.errors)
 

@@ -23,7 +23,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    roles = user_roles(user)  # type: ignore[arg-type]
+    roles = user_roles(user)
     items = [{"label": label, "url_name": name} for allowed, label, name in NAV if roles & allowed]
     labels = [Role(r).label for r in Role if r in roles]
     return {"nav_items": items, "role_labels": labels}

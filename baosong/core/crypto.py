@@ -29,8 +29,8 @@ class PBKDF2SM3PasswordHasher(PBKDF2PasswordHasher):
     """
 
     algorithm = "pbkdf2_sm3"
-    digest = staticmethod(_sm3)  # type: ignore[assignment]
+    digest = staticmethod(_sm3)
 
-    @property  # type: ignore[override]
-    def iterations(self) -> int:
-        return int(settings.PASSWORD_ITERATIONS)
+    def __init__(self) -> None:
+        super().__init__()
+        self.iterations = int(settings.PASSWORD_ITERATIONS)

@@ -10,7 +10,12 @@ from baosong.core.models import DomainEvent
 
 
 def event_emit(
-    event_type: str, *, object_type: str, object_id: int, unit_id: int | None = None, payload: dict[str, Any] | None = None
+    event_type: str,
+    *,
+    object_type: str,
+    object_id: int,
+    unit_id: int | None = None,
+    payload: dict[str, Any] | None = None,
 ) -> DomainEvent:
     """Call inside the transaction of the change it describes."""
     return DomainEvent.objects.create(

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
-from baosong.orgs.models import BUSINESS_ROLES
+from baosong.orgs.models import BUSINESS_ROLES, User
 from baosong.orgs.selectors import user_has_role
 
 View = Callable[..., HttpResponse]
@@ -31,3 +31,9 @@ def role_required(*roles: str) -> Callable[[View], View]:
 
 
 business_required = role_required(*BUSINESS_ROLES)
+
+
+class AuthedRequest(HttpRequest):
+    """A request behind login_required/role_required: ``user`` is a real account."""
+
+    user: User

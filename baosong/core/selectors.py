@@ -20,7 +20,9 @@ def sysadmin_figures(user: User) -> dict[str, Any]:
     users = users_visible_to(user)
     user_counts = users.aggregate(total=Count("id"), active=Count("id", filter=Q(is_active=True)))
     by_role = dict(
-        Membership.objects.filter(subtree_q(paths, prefix="unit__")).values_list("role").annotate(n=Count("id"))
+        Membership.objects.filter(subtree_q(paths, prefix="unit__"))
+        .values_list("role")
+        .annotate(n=Count("id"))
     )
     by_level = dict(units.filter(is_active=True).values_list("level").annotate(n=Count("id")))
     return {
@@ -50,7 +52,9 @@ def auditadmin_figures() -> dict[str, Any]:
         "total": AuditEvent.objects.count(),
         "last_24h": AuditEvent.objects.filter(created_at__gte=since).count(),
         "failures_24h": AuditEvent.objects.filter(created_at__gte=since).exclude(outcome="success").count(),
-        "denied_24h": AuditEvent.objects.filter(created_at__gte=since, event_type="permission.denied").count(),
+        "denied_24h": AuditEvent.objects.filter(
+            created_at__gte=since, event_type="permission.denied"
+        ).count(),
         "last_verify": last_verify,
     }
 
@@ -59,16 +63,24 @@ def business_figures(user: User) -> list[dict[str, Any]]:
     rows = []
     for unit in units_acting_for(user).order_by("path"):
         subtree = Unit.objects.filter(path__startswith=unit.path, is_active=True)
-        rows.append({
-            "unit": unit,
-            "roles": [Role(r).label for r in Membership.objects.filter(user=user, unit=unit)
-                      .values_list("role", flat=True)],
-            "subunits": subtree.count() - 1,
-            "children": Unit.objects.filter(parent=unit, is_active=True).count(),
-            "reporters": Membership.objects.filter(unit__path__startswith=unit.path, role=Role.REPORTER,
-                                                   user__is_active=True).values("user").distinct().count(),
-            "staff": User.objects.filter(primary_unit=unit, is_active=True).count(),
-        })
+        rows.append(
+            {
+                "unit": unit,
+                "roles": [
+                    Role(r).label
+                    for r in Membership.objects.filter(user=user, unit=unit).values_list("role", flat=True)
+                ],
+                "subunits": subtree.count() - 1,
+                "children": Unit.objects.filter(parent=unit, is_active=True).count(),
+                "reporters": Membership.objects.filter(
+                    unit__path__startswith=unit.path, role=Role.REPORTER, user__is_active=True
+                )
+                .values("user")
+                .distinct()
+                .count(),
+                "staff": User.objects.filter(primary_unit=unit, is_active=True).count(),
+            }
+        )
     return rows
 
 
@@ -77,5 +89,9 @@ def worker_status(max_age_seconds: int) -> dict[str, Any]:
     if beat is None:
         return {"ok": False, "last_beat": None}
     age = (timezone.now() - beat.beat_at).total_seconds()
-    return {"ok": age <= max_age_seconds, "last_beat": beat.beat_at.isoformat(), "age_seconds": round(age, 1),
-            "worker_id": beat.worker_id}
+    return {
+        "ok": age <= max_age_seconds,
+        "last_beat": beat.beat_at.isoformat(),
+        "age_seconds": round(age, 1),
+        "worker_id": beat.worker_id,
+    }

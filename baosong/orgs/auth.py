@@ -62,8 +62,13 @@ def login_check_password(*, username: str, password: str, ip: str | None = None)
             state.save(update_fields=["locked_at", "failures"])
         user = None
         if state.locked_at:
-            audit_record("login.failure", user_name=name, outcome=AuditEvent.Outcome.DENIED,
-                         details={"reason": "locked"}, ip=ip)
+            audit_record(
+                "login.failure",
+                user_name=name,
+                outcome=AuditEvent.Outcome.DENIED,
+                details={"reason": "locked"},
+                ip=ip,
+            )
             failure = AuthError(LOCKED_MESSAGE, "account_locked")
         else:
             user = authenticate(username=name, password=password) if name and password else None
@@ -71,16 +76,30 @@ def login_check_password(*, username: str, password: str, ip: str | None = None)
                 state.failures += 1
                 state.last_failure_at = now
                 known = User.objects.filter(username=name).values_list("pk", flat=True).first()
-                audit_record("login.failure", user_name=name, outcome=AuditEvent.Outcome.FAILURE,
-                             details={"failures": state.failures, "known_user": bool(known)}, ip=ip)
+                audit_record(
+                    "login.failure",
+                    user_name=name,
+                    outcome=AuditEvent.Outcome.FAILURE,
+                    details={"failures": state.failures, "known_user": bool(known)},
+                    ip=ip,
+                )
                 if state.failures >= int(settings.LOCKOUT_THRESHOLD):
                     state.locked_at = now
-                    audit_record("login.locked", user_name=name, outcome=AuditEvent.Outcome.DENIED,
-                                 object_type="user", object_id=known or "", details={"failures": state.failures},
-                                 ip=ip)
+                    audit_record(
+                        "login.locked",
+                        user_name=name,
+                        outcome=AuditEvent.Outcome.DENIED,
+                        object_type="user",
+                        object_id=known or "",
+                        details={"failures": state.failures},
+                        ip=ip,
+                    )
                 state.save()
-                failure = (AuthError(LOCKED_MESSAGE, "account_locked") if state.locked_at
-                           else AuthError(GENERIC_FAILURE, "invalid_credentials"))
+                failure = (
+                    AuthError(LOCKED_MESSAGE, "account_locked")
+                    if state.locked_at
+                    else AuthError(GENERIC_FAILURE, "invalid_credentials")
+                )
             elif state.failures:
                 state.failures = 0
                 state.save(update_fields=["failures"])
@@ -116,8 +135,15 @@ def otp_verify(*, user: User, token: str, ip: str | None = None) -> TOTPDevice:
             state.failures += 1
             if state.failures >= int(settings.LOCKOUT_THRESHOLD):
                 state.locked_at = timezone.now()
-                audit_record("login.locked", user=user, outcome=AuditEvent.Outcome.DENIED,
-                             object_type="user", object_id=user.pk, details={"after": "otp"}, ip=ip)
+                audit_record(
+                    "login.locked",
+                    user=user,
+                    outcome=AuditEvent.Outcome.DENIED,
+                    object_type="user",
+                    object_id=user.pk,
+                    details={"after": "otp"},
+                    ip=ip,
+                )
             state.save()
         raise AuthError("动态口令错误或已过期。", "invalid_otp")
     return device
@@ -141,18 +167,29 @@ def otp_enroll_confirm(*, user: User, token: str) -> TOTPDevice:
     return device
 
 
-def login_succeeded(*, user: User, session_key: str | None, ip: str | None, user_agent: str = "",
-                    via: str = "page") -> None:
+def login_succeeded(
+    *, user: User, session_key: str | None, ip: str | None, user_agent: str = "", via: str = "page"
+) -> None:
     with transaction.atomic():
         if session_key:
             UserSession.objects.update_or_create(
-                session_key=session_key, defaults={"user": user, "ip": ip or "", "user_agent": user_agent[:255]}
+                session_key=session_key,
+                defaults={"user": user, "ip": ip or "", "user_agent": user_agent[:255]},
             )
-        audit_record("login.success", user=user, unit_id=user.primary_unit_id, object_type="user",
-                     object_id=user.pk, details={"via": via}, ip=ip)
+        audit_record(
+            "login.success",
+            user=user,
+            unit_id=user.primary_unit_id,
+            object_type="user",
+            object_id=user.pk,
+            details={"via": via},
+            ip=ip,
+        )
 
 
-def password_change(*, user: User, new_password: str, by: User | None = None, old_password: str | None = None) -> None:
+def password_change(
+    *, user: User, new_password: str, by: User | None = None, old_password: str | None = None
+) -> None:
     """Change a password under the full policy; the old hash joins the history."""
     from django.core.exceptions import ValidationError
 
@@ -167,21 +204,35 @@ def password_change(*, user: User, new_password: str, by: User | None = None, ol
         user.must_change_password = by_admin
         user.password_changed_at = timezone.now()
         user.save(update_fields=["password", "must_change_password", "password_changed_at"])
-        audit_record("password.reset" if by_admin else "password.change", user=by or user,
-                     object_type="user", object_id=user.pk)
+        audit_record(
+            "password.reset" if by_admin else "password.change",
+            user=by or user,
+            object_type="user",
+            object_id=user.pk,
+        )
 
 
-def sessions_end_for_user(*, user: User, reason: str, by: User | None = None, except_key: str | None = None) -> int:
+def sessions_end_for_user(
+    *, user: User, reason: str, by: User | None = None, except_key: str | None = None
+) -> int:
     """Delete every session the user holds (disable, password reset, security administrator)."""
     with transaction.atomic():
-        keys = list(UserSession.objects.filter(user=user).exclude(session_key=except_key or "")
-                    .values_list("session_key", flat=True))
+        keys = list(
+            UserSession.objects.filter(user=user)
+            .exclude(session_key=except_key or "")
+            .values_list("session_key", flat=True)
+        )
         Session.objects.filter(session_key__in=keys).delete()
         UserSession.objects.filter(session_key__in=keys).delete()
         ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
         if keys and by is not None:
-            audit_record("session.terminated", user=by, object_type="user", object_id=user.pk,
-                         details={"sessions": len(keys), "reason": reason})
+            audit_record(
+                "session.terminated",
+                user=by,
+                object_type="user",
+                object_id=user.pk,
+                details={"sessions": len(keys), "reason": reason},
+            )
     return len(keys)
 
 
@@ -194,15 +245,23 @@ def account_unlock(*, username: str, by: User) -> None:
     with transaction.atomic():
         updated = LoginState.objects.filter(username=username).update(failures=0, locked_at=None)
         target = User.objects.filter(username=username).first()
-        audit_record("login.unlock", user=by, object_type="user", object_id=target.pk if target else "",
-                     details={"username": username, "was_locked": bool(updated)})
+        audit_record(
+            "login.unlock",
+            user=by,
+            object_type="user",
+            object_id=target.pk if target else "",
+            details={"username": username, "was_locked": bool(updated)},
+        )
 
 
 def token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
     raw = "bs_" + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(
-            user=user, name=name[:64], prefix=raw[:10], digest=sm3_hex(raw.encode()),
+            user=user,
+            name=name[:64],
+            prefix=raw[:10],
+            digest=sm3_hex(raw.encode()),
             expires_at=timezone.now() + dt.timedelta(hours=int(settings.API_TOKEN_HOURS)),
         )
         audit_record("token.create", user=user, object_type="api_token", object_id=token.pk)
@@ -213,8 +272,11 @@ def token_authenticate(raw: str) -> User | None:
     if not raw or not raw.startswith("bs_"):
         return None
     now = timezone.now()
-    token = (ApiToken.objects.select_related("user")
-             .filter(digest=sm3_hex(raw.encode()), revoked_at__isnull=True, expires_at__gt=now).first())
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(digest=sm3_hex(raw.encode()), revoked_at__isnull=True, expires_at__gt=now)
+        .first()
+    )
     if token is None or not token.user.is_active:
         return None
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):

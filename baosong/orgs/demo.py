@@ -61,18 +61,37 @@ CAST = [
     CastMember("township_reviewer", "zhen_shenhe", "郭强", "DEMO-C1-1-1", (Role.REVIEWER,), "党政办主任"),
     CastMember("outsider_editor", "linxian_bianji", "何敏", "DEMO-C1-2", (Role.EDITOR,), "信息股股长"),
     CastMember("outsider_reporter", "linxian_xinxiyuan", "林峰", "DEMO-C1-2", (Role.REPORTER,), "信息员"),
-    CastMember("outsider_township_reporter", "linzhen_xinxiyuan", "罗晨", "DEMO-C1-2-1", (Role.REPORTER,), "干事"),
+    CastMember(
+        "outsider_township_reporter", "linzhen_xinxiyuan", "罗晨", "DEMO-C1-2-1", (Role.REPORTER,), "干事"
+    ),
 ]
 
 
-def _unit(code: str, name: str, level: str, parent: Unit | None, kind: str = UnitKind.GOVERNMENT,
-          short_name: str = "", unit_class: str = "", order: int = 0) -> Unit:
+def _unit(
+    code: str,
+    name: str,
+    level: str,
+    parent: Unit | None,
+    kind: str = UnitKind.GOVERNMENT,
+    short_name: str = "",
+    unit_class: str = "",
+    order: int = 0,
+) -> Unit:
     unit = Unit.objects.filter(code=code).first()
     if unit is not None:
         return unit
-    unit = Unit.objects.create(code=code, name=name, level=level, parent=parent, kind=kind, short_name=short_name,
-                               unit_class=unit_class, sort_order=order, path="",
-                               depth=(parent.depth + 1) if parent else 0)
+    unit = Unit.objects.create(
+        code=code,
+        name=name,
+        level=level,
+        parent=parent,
+        kind=kind,
+        short_name=short_name,
+        unit_class=unit_class,
+        sort_order=order,
+        path="",
+        depth=(parent.depth + 1) if parent else 0,
+    )
     unit.path = _path_for(parent, unit.pk)
     unit.save(update_fields=["path"])
     return unit
@@ -83,31 +102,59 @@ def build_units() -> dict[str, Unit]:
     code, name, short, level = PROVINCE
     province = units[code] = _unit(code, name, level, None, short_name=short)
     for i, dept in enumerate(DEPARTMENTS["province"], start=1):
-        units[f"{code}-D{i}"] = _unit(f"{code}-D{i}", f"清源省{dept}", "province", province, UnitKind.DEPARTMENT,
-                                      order=100 + i)
+        units[f"{code}-D{i}"] = _unit(
+            f"{code}-D{i}", f"清源省{dept}", "province", province, UnitKind.DEPARTMENT, order=100 + i
+        )
     for ci, (ccode, cname, cshort, counties) in enumerate(CITIES, start=1):
-        city = units[ccode] = _unit(ccode, cname, "city", province, short_name=cshort, unit_class="一类", order=ci)
+        city = units[ccode] = _unit(
+            ccode, cname, "city", province, short_name=cshort, unit_class="一类", order=ci
+        )
         for i, dept in enumerate(DEPARTMENTS["city"], start=1):
-            units[f"{ccode}-D{i}"] = _unit(f"{ccode}-D{i}", f"{cshort}{dept}", "city", city, UnitKind.DEPARTMENT,
-                                           unit_class="三类", order=100 + i)
+            units[f"{ccode}-D{i}"] = _unit(
+                f"{ccode}-D{i}",
+                f"{cshort}{dept}",
+                "city",
+                city,
+                UnitKind.DEPARTMENT,
+                unit_class="三类",
+                order=100 + i,
+            )
         for ki, county_name in enumerate(counties, start=1):
             kcode = f"{ccode}-{ki}"
             suffix = "人民政府办公室"
-            county = units[kcode] = _unit(kcode, f"{cshort}{county_name}{suffix}", "county", city,
-                                          short_name=county_name, unit_class="一类", order=ki)
+            county = units[kcode] = _unit(
+                kcode,
+                f"{cshort}{county_name}{suffix}",
+                "county",
+                city,
+                short_name=county_name,
+                unit_class="一类",
+                order=ki,
+            )
             for i, dept in enumerate(DEPARTMENTS["county"], start=1):
-                units[f"{kcode}-D{i}"] = _unit(f"{kcode}-D{i}", f"{county_name}{dept}", "county", county,
-                                               UnitKind.DEPARTMENT, unit_class="三类", order=100 + i)
+                units[f"{kcode}-D{i}"] = _unit(
+                    f"{kcode}-D{i}",
+                    f"{county_name}{dept}",
+                    "county",
+                    county,
+                    UnitKind.DEPARTMENT,
+                    unit_class="三类",
+                    order=100 + i,
+                )
             for ti, town in enumerate(TOWNSHIPS, start=1):
                 tcode = f"{kcode}-{ti}"
-                units[tcode] = _unit(tcode, f"{county_name}{town}", "township", county, unit_class="二类", order=ti)
+                units[tcode] = _unit(
+                    tcode, f"{county_name}{town}", "township", county, unit_class="二类", order=ti
+                )
     return units
 
 
 def _totp_secret(user: User) -> str:
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name="演示动态口令", confirmed=True, key=secrets.token_hex(20))
+        device = TOTPDevice.objects.create(
+            user=user, name="演示动态口令", confirmed=True, key=secrets.token_hex(20)
+        )
     return base64.b32encode(device.bin_key).decode()
 
 
@@ -120,19 +167,33 @@ def seed_demo() -> list[dict[str, Any]]:
         unit = units[member.unit_code]
         user = User.objects.filter(username=member.username).first()
         if user is None:
-            user = User(username=member.username, full_name=member.full_name, primary_unit=unit,
-                        job_title=member.job_title, is_demo=True, must_change_password=True,
-                        email=f"{member.username}@demo.baosong.local",
-                        office_phone="0571-8800" + str(1000 + len(out)), password_changed_at=timezone.now())
+            user = User(
+                username=member.username,
+                full_name=member.full_name,
+                primary_unit=unit,
+                job_title=member.job_title,
+                is_demo=True,
+                must_change_password=True,
+                email=f"{member.username}@demo.baosong.local",
+                office_phone="0571-8800" + str(1000 + len(out)),
+                password_changed_at=timezone.now(),
+            )
             user.set_password(DEMO_PASSWORD)
             user.save()
             created_any = True
         for role in member.roles:
             Membership.objects.get_or_create(user=user, unit=unit, role=role)
         entry: dict[str, Any] = {
-            "key": member.key, "username": member.username, "password": DEMO_PASSWORD,
-            "full_name": member.full_name, "unit_id": unit.pk, "unit_name": unit.name, "unit_code": unit.code,
-            "level": unit.level, "roles": list(member.roles), "totp_secret": None,
+            "key": member.key,
+            "username": member.username,
+            "password": DEMO_PASSWORD,
+            "full_name": member.full_name,
+            "unit_id": unit.pk,
+            "unit_name": unit.name,
+            "unit_code": unit.code,
+            "level": unit.level,
+            "roles": list(member.roles),
+            "totp_secret": None,
         }
         if set(member.roles) & {Role.SYSADMIN, Role.SECADMIN, Role.AUDITADMIN}:
             entry["totp_secret"] = _totp_secret(user)

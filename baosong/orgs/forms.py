@@ -11,8 +11,12 @@ class LoginForm(forms.Form):
 
 
 class OtpForm(forms.Form):
-    token = forms.CharField(label="动态口令", max_length=8, min_length=6,
-                            widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
+    token = forms.CharField(
+        label="动态口令",
+        max_length=8,
+        min_length=6,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
 
 
 class PasswordChangeForm(forms.Form):
@@ -31,8 +35,12 @@ class ProfileForm(forms.Form):
     full_name = forms.CharField(label="姓名", max_length=64)
     job_title = forms.CharField(label="职务", max_length=64, required=False)
     office_phone = forms.CharField(label="办公电话", max_length=32, required=False)
-    mobile = forms.RegexField(label="手机", regex=r"^1\d{10}$", required=False,
-                              error_messages={"invalid": "手机号码应为 11 位数字。"})
+    mobile = forms.RegexField(
+        label="手机",
+        regex=r"^1\d{10}$",
+        required=False,
+        error_messages={"invalid": "手机号码应为 11 位数字。"},
+    )
     email = forms.EmailField(label="电子邮箱", required=False)
     email_notifications = forms.BooleanField(label="接收邮件通知", required=False)
 
@@ -48,25 +56,47 @@ class UnitForm(forms.Form):
 
 
 class UnitMoveForm(forms.Form):
-    new_parent = forms.ModelChoiceField(label="新的上级单位", queryset=Unit.objects.none(),
-                                        widget=forms.NumberInput(attrs={"placeholder": "上级单位编号"}))
+    new_parent = forms.ModelChoiceField(
+        label="新的上级单位",
+        queryset=Unit.objects.none(),
+        widget=forms.NumberInput(attrs={"placeholder": "上级单位编号"}),
+    )
 
 
 class UserForm(ProfileForm):
-    username = forms.RegexField(label="用户名", regex=r"^[A-Za-z0-9_.@-]{3,64}$",
-                                error_messages={"invalid": "用户名为 3-64 位字母、数字或 _.@-。"})
-    primary_unit = forms.ModelChoiceField(label="所在单位", queryset=Unit.objects.none(),
-                                          widget=forms.NumberInput(attrs={"placeholder": "单位编号"}))
-    password = forms.CharField(label="初始密码", widget=forms.PasswordInput, max_length=128,
-                               help_text="用户首次登录时须修改。")
+    username = forms.RegexField(
+        label="用户名",
+        regex=r"^[A-Za-z0-9_.@-]{3,64}$",
+        error_messages={"invalid": "用户名为 3-64 位字母、数字或 _.@-。"},
+    )
+    primary_unit = forms.ModelChoiceField(
+        label="所在单位",
+        queryset=Unit.objects.none(),
+        widget=forms.NumberInput(attrs={"placeholder": "单位编号"}),
+    )
+    password = forms.CharField(
+        label="初始密码", widget=forms.PasswordInput, max_length=128, help_text="用户首次登录时须修改。"
+    )
 
-    field_order = ["username", "full_name", "primary_unit", "job_title", "office_phone", "mobile", "email",
-                   "password", "email_notifications"]
+    field_order = [
+        "username",
+        "full_name",
+        "primary_unit",
+        "job_title",
+        "office_phone",
+        "mobile",
+        "email",
+        "password",
+        "email_notifications",
+    ]
 
 
 class MembershipForm(forms.Form):
-    unit = forms.ModelChoiceField(label="单位", queryset=Unit.objects.none(),
-                                  widget=forms.NumberInput(attrs={"placeholder": "单位编号"}))
+    unit = forms.ModelChoiceField(
+        label="单位",
+        queryset=Unit.objects.none(),
+        widget=forms.NumberInput(attrs={"placeholder": "单位编号"}),
+    )
     role = forms.ChoiceField(label="角色", choices=Role.choices)
 
 
@@ -76,5 +106,6 @@ class ImportForm(forms.Form):
 
 
 class ResetPasswordForm(forms.Form):
-    password = forms.CharField(label="临时密码", widget=forms.PasswordInput, max_length=128,
-                               help_text="用户下次登录时须修改。")
+    password = forms.CharField(
+        label="临时密码", widget=forms.PasswordInput, max_length=128, help_text="用户下次登录时须修改。"
+    )

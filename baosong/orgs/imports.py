@@ -24,7 +24,15 @@ from django.utils import timezone
 from baosong.core.audit import audit_record
 from baosong.core.errors import ServiceError
 from baosong.orgs.models import (
-    ADMIN_ROLES, LEVEL_RANK, ImportJob, Level, Membership, Role, Unit, UnitKind, User,
+    ADMIN_ROLES,
+    LEVEL_RANK,
+    ImportJob,
+    Level,
+    Membership,
+    Role,
+    Unit,
+    UnitKind,
+    User,
 )  # fmt: skip
 
 UNIT_COLUMNS = {
@@ -48,16 +56,41 @@ USER_COLUMNS = {
     "roles": ("角色", "roles"),
     "password": ("初始密码", "password"),
 }
-LEVEL_BY_LABEL = {lv.label: lv.value for lv in Level} | {lv.value: lv.value for lv in Level} | {
-    "省级": "province", "市级": "city", "县级": "county", "区": "county", "县区": "county", "镇": "township",
-    "乡": "township", "街道": "township", "村居": "village", "社区": "village",
-}
-KIND_BY_LABEL = {k.label: k.value for k in UnitKind} | {k.value: k.value for k in UnitKind} | {
-    "政府": "government", "办公室": "government",
-}
-ROLE_BY_LABEL = {r.label: r.value for r in Role} | {r.value: r.value for r in Role} | {
-    "审核": "reviewer", "签发人": "reviewer", "采编": "editor", "编辑": "editor", "签发领导": "chief",
-}
+LEVEL_BY_LABEL = (
+    {lv.label: lv.value for lv in Level}
+    | {lv.value: lv.value for lv in Level}
+    | {
+        "省级": "province",
+        "市级": "city",
+        "县级": "county",
+        "区": "county",
+        "县区": "county",
+        "镇": "township",
+        "乡": "township",
+        "街道": "township",
+        "村居": "village",
+        "社区": "village",
+    }
+)
+KIND_BY_LABEL = (
+    {k.label: k.value for k in UnitKind}
+    | {k.value: k.value for k in UnitKind}
+    | {
+        "政府": "government",
+        "办公室": "government",
+    }
+)
+ROLE_BY_LABEL = (
+    {r.label: r.value for r in Role}
+    | {r.value: r.value for r in Role}
+    | {
+        "审核": "reviewer",
+        "签发人": "reviewer",
+        "采编": "editor",
+        "编辑": "editor",
+        "签发领导": "chief",
+    }
+)
 
 
 @dataclass
@@ -84,8 +117,13 @@ def _read_rows(data: bytes, filename: str) -> Iterator[tuple[int, list[str]]]:
             raise ServiceError("无法读取 Excel 文件，请确认是 .xlsx 格式。", "bad_file") from exc
         ws = wb.worksheets[0]
         for i, row in enumerate(ws.iter_rows(values_only=True), start=1):
-            yield i, ["" if v is None else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v))
-                      for v in row]
+            yield (
+                i,
+                [
+                    "" if v is None else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v))
+                    for v in row
+                ],
+            )
         wb.close()
         return
     text = None
@@ -121,15 +159,20 @@ def _rows_as_dicts(
     for number, values in it:
         if not any(str(v).strip() for v in values):
             continue
-        rows.append((number, {k: (str(values[i]).strip() if i < len(values) else "") for k, i in index.items()}))
+        rows.append(
+            (number, {k: (str(values[i]).strip() if i < len(values) else "") for k, i in index.items()})
+        )
     if not rows:
         raise ServiceError("文件中没有数据行。", "empty_file")
     return rows
 
 
-def _record_job(kind: str, filename: str, by: User, accepted: bool, rows: int, errors: list[dict[str, Any]]) -> ImportJob:
-    return ImportJob.objects.create(kind=kind, filename=filename[:255], by=by, accepted=accepted, rows=rows,
-                                    errors=errors[:500])
+def _record_job(
+    kind: str, filename: str, by: User, accepted: bool, rows: int, errors: list[dict[str, Any]]
+) -> ImportJob:
+    return ImportJob.objects.create(
+        kind=kind, filename=filename[:255], by=by, accepted=accepted, rows=rows, errors=errors[:500]
+    )
 
 
 def import_units(*, by: User, data: bytes, filename: str, root: Unit | None = None) -> ImportOutcome:
@@ -161,7 +204,8 @@ def import_units(*, by: User, data: bytes, filename: str, root: Unit | None = No
     existing = {
         code: (pk, path, level)
         for code, pk, path, level in Unit.objects.filter(code__in=list(file_codes)).values_list(
-            "code", "pk", "path", "level")
+            "code", "pk", "path", "level"
+        )
     }
     for code in existing:
         err(file_codes[code], f"单位代码“{code}”在系统中已存在")
@@ -171,7 +215,8 @@ def import_units(*, by: User, data: bytes, filename: str, root: Unit | None = No
     db_parents = {
         code: (pk, path, level, active)
         for code, pk, path, level, active in Unit.objects.filter(code__in=parent_codes).values_list(
-            "code", "pk", "path", "level", "is_active")
+            "code", "pk", "path", "level", "is_active"
+        )
     }
     for number, r in rows:
         pc = r["parent_code"]
@@ -202,7 +247,7 @@ def import_units(*, by: User, data: bytes, filename: str, root: Unit | None = No
     # Cycles inside the file: follow parent codes; a chain that returns to a visited code is a cycle.
     state: dict[str, int] = {}  # 1 = visiting, 2 = done
     for start in by_code:
-        chain = []
+        chain: list[str] = []
         code = start
         while code in by_code and state.get(code) != 2:
             if state.get(code) == 1:
@@ -229,19 +274,32 @@ def import_units(*, by: User, data: bytes, filename: str, root: Unit | None = No
         now = timezone.now()
         while pending:
             # One batch per tree level: every unit whose parent already has an id.
-            ready = [(code, n, r) for code, (n, r) in pending.items()
-                     if not r["parent_code"] or r["parent_code"] in code_to_id]
+            ready = [
+                (code, n, r)
+                for code, (n, r) in pending.items()
+                if not r["parent_code"] or r["parent_code"] in code_to_id
+            ]
             objs = [
-                Unit(code=code, name=r["name"], short_name=r.get("short_name", ""),
-                     level=LEVEL_BY_LABEL[r["level"]], kind=KIND_BY_LABEL.get(r.get("kind") or "", "government"),
-                     unit_class=r.get("unit_class", ""), sort_order=int(r.get("sort_order") or 0),
-                     parent_id=code_to_id.get(r["parent_code"]), path="",
-                     depth=(depth_of[r["parent_code"]] + 1) if r["parent_code"] else 0, created_at=now)
+                Unit(
+                    code=code,
+                    name=r["name"],
+                    short_name=r.get("short_name", ""),
+                    level=LEVEL_BY_LABEL[r["level"]],
+                    kind=KIND_BY_LABEL.get(r.get("kind") or "", "government"),
+                    unit_class=r.get("unit_class", ""),
+                    sort_order=int(r.get("sort_order") or 0),
+                    parent_id=code_to_id.get(r["parent_code"]),
+                    path="",
+                    depth=(depth_of[r["parent_code"]] + 1) if r["parent_code"] else 0,
+                    created_at=now,
+                )
                 for code, n, r in ready
             ]
             Unit.objects.bulk_create(objs, batch_size=2000)
             if any(o.pk is None for o in objs):
-                id_by_code = dict(Unit.objects.filter(code__in=[o.code for o in objs]).values_list("code", "pk"))
+                id_by_code = dict(
+                    Unit.objects.filter(code__in=[o.code for o in objs]).values_list("code", "pk")
+                )
                 for o in objs:
                     o.pk = id_by_code[o.code]
             for o in objs:
@@ -249,12 +307,13 @@ def import_units(*, by: User, data: bytes, filename: str, root: Unit | None = No
                 depth_of[o.code] = o.depth
                 del pending[o.code]
             ids = [o.pk for o in objs]
-            for start in range(0, len(ids), 5000):
+            for offset in range(0, len(ids), 5000):
                 parent_path = Unit.objects.filter(pk=OuterRef("parent_id")).values("path")[:1]
-                Unit.objects.filter(pk__in=ids[start:start + 5000]).update(
+                Unit.objects.filter(pk__in=ids[offset : offset + 5000]).update(
                     path=Concat(
                         Subquery(parent_path, output_field=CharField()),
-                        Cast("id", CharField()), Value("/"),
+                        Cast("id", CharField()),
+                        Value("/"),
                     )
                 )
             # Roots (no parent) exist only in a file for an empty system; fix their paths explicitly.
@@ -263,8 +322,13 @@ def import_units(*, by: User, data: bytes, filename: str, root: Unit | None = No
                     Unit.objects.filter(pk=o.pk).update(path=f"/{o.pk}/")
             created += len(objs)
         job = _record_job(ImportJob.Kind.UNITS, filename, by, True, created, [])
-        audit_record("import.units", user=by, object_type="import", object_id=job.pk,
-                     details={"filename": filename, "created": created})
+        audit_record(
+            "import.units",
+            user=by,
+            object_type="import",
+            object_id=job.pk,
+            details={"filename": filename, "created": created},
+        )
     return ImportOutcome(True, created, job=job)
 
 
@@ -284,7 +348,9 @@ def import_users(
         try:
             validate_password(default_password, probe)
         except ValidationError as exc:
-            raise ServiceError("统一初始密码不符合密码策略：" + "；".join(exc.messages), "weak_password") from exc
+            raise ServiceError(
+                "统一初始密码不符合密码策略：" + "；".join(exc.messages), "weak_password"
+            ) from exc
     seen: dict[str, int] = {}
     for number, r in rows:
         if not r["username"]:
@@ -300,9 +366,13 @@ def import_users(
                 validate_email(r["email"])
             except ValidationError:
                 err(number, f"电子邮箱“{r['email']}”格式不正确")
-        if r.get("mobile") and not (len(r["mobile"]) == 11 and r["mobile"].isdigit() and r["mobile"][0] == "1"):
+        if r.get("mobile") and not (
+            len(r["mobile"]) == 11 and r["mobile"].isdigit() and r["mobile"][0] == "1"
+        ):
             err(number, f"手机号码“{r['mobile']}”应为 11 位数字")
-        for label in [x for x in r.get("roles", "").replace("，", ",").replace("、", ",").split(",") if x.strip()]:
+        for label in [
+            x for x in r.get("roles", "").replace("，", ",").replace("、", ",").split(",") if x.strip()
+        ]:
             role = ROLE_BY_LABEL.get(label.strip())
             if role is None:
                 err(number, f"角色“{label.strip()}”无效")
@@ -337,24 +407,46 @@ def import_users(
     with transaction.atomic():
         now = timezone.now()
         users = [
-            User(username=r["username"], full_name=r["full_name"], primary_unit=units[r["unit_code"]],
-                 job_title=r.get("job_title", ""), office_phone=r.get("office_phone", ""),
-                 mobile=r.get("mobile", ""), email=r.get("email", ""), must_change_password=True,
-                 password=make_password(r["password"]) if r.get("password") else shared_hash, created_at=now)
+            User(
+                username=r["username"],
+                full_name=r["full_name"],
+                primary_unit=units[r["unit_code"]],
+                job_title=r.get("job_title", ""),
+                office_phone=r.get("office_phone", ""),
+                mobile=r.get("mobile", ""),
+                email=r.get("email", ""),
+                must_change_password=True,
+                password=make_password(r["password"]) if r.get("password") else shared_hash,
+                created_at=now,
+            )
             for _, r in rows
         ]
         User.objects.bulk_create(users, batch_size=2000)
         ids = dict(User.objects.filter(username__in=list(seen)).values_list("username", "pk"))
         memberships = []
         for _, r in rows:
-            for label in {x.strip() for x in r.get("roles", "").replace("，", ",").replace("、", ",").split(",")
-                          if x.strip()}:
-                memberships.append(Membership(user_id=ids[r["username"]], unit=units[r["unit_code"]],
-                                              role=ROLE_BY_LABEL[label], created_at=now))
+            for label in {
+                x.strip()
+                for x in r.get("roles", "").replace("，", ",").replace("、", ",").split(",")
+                if x.strip()
+            }:
+                memberships.append(
+                    Membership(
+                        user_id=ids[r["username"]],
+                        unit=units[r["unit_code"]],
+                        role=ROLE_BY_LABEL[label],
+                        created_at=now,
+                    )
+                )
         Membership.objects.bulk_create(memberships, batch_size=2000, ignore_conflicts=True)
         job = _record_job(ImportJob.Kind.USERS, filename, by, True, len(users), [])
-        audit_record("import.users", user=by, object_type="import", object_id=job.pk,
-                     details={"filename": filename, "created": len(users), "memberships": len(memberships)})
+        audit_record(
+            "import.users",
+            user=by,
+            object_type="import",
+            object_id=job.pk,
+            details={"filename": filename, "created": len(users), "memberships": len(memberships)},
+        )
     return ImportOutcome(True, len(users), job=job)
 
 

@@ -37,12 +37,17 @@ class SessionPolicyMiddleware:
             too_old = now - login_at > int(settings.SESSION_MAX_HOURS) * 3600
             if idle or too_old:
                 with transaction.atomic():
-                    audit_record("session.expired", user=user, details={"reason": "idle" if idle else "lifetime"})
+                    audit_record(
+                        "session.expired", user=user, details={"reason": "idle" if idle else "lifetime"}
+                    )
                 session_forget(request.session.session_key)
                 logout(request)
                 if request.path.startswith("/api/"):
                     return self.get_response(request)
-                messages.info(request, "长时间未操作，会话已超时，请重新登录。" if idle else "会话已达到最长时限，请重新登录。")
+                messages.info(
+                    request,
+                    "长时间未操作，会话已超时，请重新登录。" if idle else "会话已达到最长时限，请重新登录。",
+                )
                 return redirect(f"{reverse('login')}?next={request.path}")
             request.session[LOGIN_AT] = login_at
             request.session[SEEN_AT] = now

@@ -35,7 +35,9 @@ class Unit(models.Model):
     level = models.CharField("层级", max_length=16, choices=Level.choices)
     kind = models.CharField("类型", max_length=16, choices=UnitKind.choices, default=UnitKind.GOVERNMENT)
     unit_class = models.CharField("考核类别", max_length=16, blank=True, help_text="如 一类、二类、三类")
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     # Materialised path of ids, e.g. "/1/12/345/": a subtree is every path starting with its root's.
     path = models.CharField(max_length=255, db_index=True, editable=False)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
@@ -96,7 +98,9 @@ class User(AbstractBaseUser):
     office_phone = models.CharField("办公电话", max_length=32, blank=True)
     mobile = models.CharField("手机", max_length=32, blank=True)
     email = models.EmailField("电子邮箱", blank=True)
-    primary_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="staff", verbose_name="所在单位")
+    primary_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="staff", verbose_name="所在单位"
+    )
     is_active = models.BooleanField("启用", default=True)
     must_change_password = models.BooleanField(default=True)
     password_changed_at = models.DateTimeField(null=True, blank=True)
@@ -150,7 +154,9 @@ class Membership(models.Model):
 
     class Meta:
         verbose_name = "角色授权"
-        constraints = [models.UniqueConstraint(fields=["user", "unit", "role"], name="orgs_membership_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit", "role"], name="orgs_membership_unique")
+        ]
         indexes = [models.Index(fields=["unit", "role"], name="orgs_membership_unit_role")]
 
     def __str__(self) -> str:

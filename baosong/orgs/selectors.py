@@ -13,7 +13,9 @@ def user_roles(user: User) -> set[str]:
     """All role codes the user holds (any unit). Cached on the user object for the request."""
     cached: set[str] | None = getattr(user, "_baosong_roles", None)
     if cached is None:
-        cached = set(Membership.objects.filter(user=user).values_list("role", flat=True)) if user.pk else set()
+        cached = (
+            set(Membership.objects.filter(user=user).values_list("role", flat=True)) if user.pk else set()
+        )
         user._baosong_roles = cached  # type: ignore[attr-defined]
     return cached
 

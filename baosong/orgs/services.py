@@ -9,12 +9,19 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
-from django.utils import timezone
 
 from baosong.core.audit import audit_record
 from baosong.core.errors import ServiceError
 from baosong.orgs.models import (
-    ADMIN_ROLES, LEVEL_RANK, Level, Membership, ReportingLine, Role, Unit, UnitKind, User,
+    ADMIN_ROLES,
+    LEVEL_RANK,
+    Level,
+    Membership,
+    ReportingLine,
+    Role,
+    Unit,
+    UnitKind,
+    User,
 )  # fmt: skip
 
 ROLE_KIND = {r.value: (r.value if r in ADMIN_ROLES else "business") for r in Role}
@@ -28,12 +35,22 @@ def _check_level(level: str, parent: Unit | None) -> None:
     if level not in Level.values:
         raise ServiceError("层级无效。", "invalid_level")
     if parent is not None and LEVEL_RANK[level] < LEVEL_RANK[parent.level]:
-        raise ServiceError(f"下级单位的层级不能高于上级单位（{parent.get_level_display()}）。", "invalid_level")
+        raise ServiceError(
+            f"下级单位的层级不能高于上级单位（{parent.get_level_display()}）。", "invalid_level"
+        )
 
 
 def unit_create(
-    *, by: User | None, name: str, code: str, level: str, parent: Unit | None, kind: str = UnitKind.GOVERNMENT,
-    short_name: str = "", unit_class: str = "", sort_order: int = 0,
+    *,
+    by: User | None,
+    name: str,
+    code: str,
+    level: str,
+    parent: Unit | None,
+    kind: str = UnitKind.GOVERNMENT,
+    short_name: str = "",
+    unit_class: str = "",
+    sort_order: int = 0,
 ) -> Unit:
     name, code = (name or "").strip(), (code or "").strip()
     if not name:
@@ -49,13 +66,27 @@ def unit_create(
         if Unit.objects.filter(code=code).exists():
             raise ServiceError(f"单位代码“{code}”已存在。", "duplicate_code")
         unit = Unit.objects.create(
-            name=name, code=code, level=level, kind=kind, parent=parent, short_name=short_name.strip(),
-            unit_class=unit_class.strip(), sort_order=sort_order, path="", depth=(parent.depth + 1) if parent else 0,
+            name=name,
+            code=code,
+            level=level,
+            kind=kind,
+            parent=parent,
+            short_name=short_name.strip(),
+            unit_class=unit_class.strip(),
+            sort_order=sort_order,
+            path="",
+            depth=(parent.depth + 1) if parent else 0,
         )
         unit.path = _path_for(parent, unit.pk)
         unit.save(update_fields=["path"])
-        audit_record("unit.create", user=by, unit_id=unit.pk, object_type="unit", object_id=unit.pk,
-                     details={"name": name, "code": code, "parent_id": parent.pk if parent else None})
+        audit_record(
+            "unit.create",
+            user=by,
+            unit_id=unit.pk,
+            object_type="unit",
+            object_id=unit.pk,
+            details={"name": name, "code": code, "parent_id": parent.pk if parent else None},
+        )
     return unit
 
 
@@ -80,8 +111,14 @@ def unit_update(*, by: User, unit: Unit, **fields: Any) -> Unit:
         for k, v in changes.items():
             setattr(unit, k, v)
         unit.save(update_fields=list(changes))
-        audit_record("unit.update", user=by, unit_id=unit.pk, object_type="unit", object_id=unit.pk,
-                     details={"changes": {k: str(v) for k, v in changes.items()}})
+        audit_record(
+            "unit.update",
+            user=by,
+            unit_id=unit.pk,
+            object_type="unit",
+            object_id=unit.pk,
+            details={"changes": {k: str(v) for k, v in changes.items()}},
+        )
     return unit
 
 
@@ -100,8 +137,14 @@ def unit_move(*, by: User, unit: Unit, new_parent: Unit) -> Unit:
             depth=F("depth") + depth_delta,
         )
         Unit.objects.filter(pk=unit.pk).update(parent=new_parent)
-        audit_record("unit.move", user=by, unit_id=unit.pk, object_type="unit", object_id=unit.pk,
-                     details={"from_parent": old_parent_id, "to_parent": new_parent.pk})
+        audit_record(
+            "unit.move",
+            user=by,
+            unit_id=unit.pk,
+            object_type="unit",
+            object_id=unit.pk,
+            details={"from_parent": old_parent_id, "to_parent": new_parent.pk},
+        )
     unit.refresh_from_db()
     return unit
 
@@ -115,8 +158,14 @@ def unit_set_active(*, by: User, unit: Unit, active: bool) -> Unit:
             count = Unit.objects.filter(pk=unit.pk).update(is_active=True)
         else:
             count = Unit.objects.filter(path__startswith=unit.path, is_active=True).update(is_active=False)
-        audit_record("unit.activate" if active else "unit.deactivate", user=by, unit_id=unit.pk,
-                     object_type="unit", object_id=unit.pk, details={"units": count})
+        audit_record(
+            "unit.activate" if active else "unit.deactivate",
+            user=by,
+            unit_id=unit.pk,
+            object_type="unit",
+            object_id=unit.pk,
+            details={"units": count},
+        )
     unit.refresh_from_db()
     return unit
 
@@ -130,16 +179,31 @@ def unit_set_extra_targets(*, by: User, unit: Unit, targets: list[Unit]) -> None
     with transaction.atomic():
         ReportingLine.objects.filter(unit=unit).delete()
         ReportingLine.objects.bulk_create([ReportingLine(unit=unit, target=t) for t in targets])
-        audit_record("unit.targets", user=by, unit_id=unit.pk, object_type="unit", object_id=unit.pk,
-                     details={"targets": [t.pk for t in targets]})
+        audit_record(
+            "unit.targets",
+            user=by,
+            unit_id=unit.pk,
+            object_type="unit",
+            object_id=unit.pk,
+            details={"targets": [t.pk for t in targets]},
+        )
 
 
 PROFILE_FIELDS = ("full_name", "job_title", "office_phone", "mobile", "email", "email_notifications")
 
 
 def user_create(
-    *, by: User | None, username: str, full_name: str, primary_unit: Unit, password: str,
-    job_title: str = "", office_phone: str = "", mobile: str = "", email: str = "", is_demo: bool = False,
+    *,
+    by: User | None,
+    username: str,
+    full_name: str,
+    primary_unit: Unit,
+    password: str,
+    job_title: str = "",
+    office_phone: str = "",
+    mobile: str = "",
+    email: str = "",
+    is_demo: bool = False,
     validate: bool = True,
 ) -> User:
     username, full_name = (username or "").strip(), (full_name or "").strip()
@@ -147,9 +211,17 @@ def user_create(
         raise ServiceError("用户名不能为空。", "username_required")
     if not full_name:
         raise ServiceError("姓名不能为空。", "name_required")
-    user = User(username=username, full_name=full_name, primary_unit=primary_unit, job_title=job_title,
-                office_phone=office_phone, mobile=mobile, email=email, is_demo=is_demo,
-                must_change_password=True)
+    user = User(
+        username=username,
+        full_name=full_name,
+        primary_unit=primary_unit,
+        job_title=job_title,
+        office_phone=office_phone,
+        mobile=mobile,
+        email=email,
+        is_demo=is_demo,
+        must_change_password=True,
+    )
     if validate:
         try:
             validate_password(password, user)
@@ -160,8 +232,14 @@ def user_create(
         if User.objects.filter(username=username).exists():
             raise ServiceError(f"用户名“{username}”已存在。", "duplicate_username")
         user.save()
-        audit_record("user.create", user=by, unit_id=primary_unit.pk, object_type="user", object_id=user.pk,
-                     details={"username": username})
+        audit_record(
+            "user.create",
+            user=by,
+            unit_id=primary_unit.pk,
+            object_type="user",
+            object_id=user.pk,
+            details={"username": username},
+        )
     return user
 
 
@@ -177,8 +255,14 @@ def user_update(*, by: User, user: User, primary_unit: Unit | None = None, **fie
         for k, v in changes.items():
             setattr(user, k, v)
         user.save(update_fields=list(changes))
-        audit_record("user.update", user=by, unit_id=user.primary_unit_id, object_type="user", object_id=user.pk,
-                     details={"changes": {k: str(v) for k, v in changes.items()}})
+        audit_record(
+            "user.update",
+            user=by,
+            unit_id=user.primary_unit_id,
+            object_type="user",
+            object_id=user.pk,
+            details={"changes": {k: str(v) for k, v in changes.items()}},
+        )
     return user
 
 
@@ -192,8 +276,13 @@ def user_set_active(*, by: User, user: User, active: bool) -> User:
         user.is_active = active
         if not active:
             sessions_end_for_user(user=user, reason="disabled", by=by)
-        audit_record("user.enable" if active else "user.disable", user=by, unit_id=user.primary_unit_id,
-                     object_type="user", object_id=user.pk)
+        audit_record(
+            "user.enable" if active else "user.disable",
+            user=by,
+            unit_id=user.primary_unit_id,
+            object_type="user",
+            object_id=user.pk,
+        )
     return user
 
 
@@ -202,7 +291,8 @@ def _check_role_mix(user: User, role: str) -> None:
     kinds.discard(ROLE_KIND[role])
     if kinds:
         raise ServiceError(
-            "三员分立：系统管理员、安全管理员、审计管理员不能由同一账户兼任，也不能兼任业务角色。", "role_conflict"
+            "三员分立：系统管理员、安全管理员、审计管理员不能由同一账户兼任，也不能兼任业务角色。",
+            "role_conflict",
         )
 
 
@@ -221,15 +311,25 @@ def membership_add(*, by: User | None, user: User, unit: Unit, role: str) -> Mem
                 membership = Membership.objects.create(user=user, unit=unit, role=role)
         except IntegrityError as exc:  # the database trigger is the last line of 三员分立
             raise ServiceError("三员分立：该账户已有冲突的角色。", "role_conflict") from exc
-        audit_record("membership.add", user=by, unit_id=unit.pk, object_type="membership", object_id=membership.pk,
-                     details={"user_id": user.pk, "role": role})
+        audit_record(
+            "membership.add",
+            user=by,
+            unit_id=unit.pk,
+            object_type="membership",
+            object_id=membership.pk,
+            details={"user_id": user.pk, "role": role},
+        )
     return membership
 
 
 def membership_remove(*, by: User, membership: Membership) -> None:
     with transaction.atomic():
-        audit_record("membership.remove", user=by, unit_id=membership.unit_id, object_type="membership",
-                     object_id=membership.pk, details={"user_id": membership.user_id, "role": membership.role})
+        audit_record(
+            "membership.remove",
+            user=by,
+            unit_id=membership.unit_id,
+            object_type="membership",
+            object_id=membership.pk,
+            details={"user_id": membership.user_id, "role": membership.role},
+        )
         membership.delete()
-
-

@@ -24,7 +24,8 @@ class CharacterClassesValidator:
         ]
         if sum(classes) < self.required:
             raise ValidationError(
-                f"密码须包含大写字母、小写字母、数字、符号中的至少 {self.required} 类。", code="password_classes"
+                f"密码须包含大写字母、小写字母、数字、符号中的至少 {self.required} 类。",
+                code="password_classes",
             )
 
     def get_help_text(self) -> str:

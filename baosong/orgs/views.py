@@ -4,6 +4,7 @@ import base64
 import csv
 import io
 
+from django import forms as django_forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
@@ -11,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -23,17 +24,27 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from baosong.core.audit import audit_record
 from baosong.core.errors import ServiceError
 from baosong.core.middleware import client_ip
-from baosong.core.permissions import business_required, role_required
+from baosong.core.permissions import AuthedRequest, business_required, role_required
 from baosong.orgs import auth, forms, services
 from baosong.orgs.exports import users_xlsx
 from baosong.orgs.imports import ImportRefused, import_units, import_users, read_upload
 from baosong.orgs.middleware import LOGIN_AT, SEEN_AT
 from baosong.orgs.models import LoginState, Membership, Role, Unit, User, UserSession
 from baosong.orgs.selectors import (
-    admin_scope_units, unit_children, unit_reporting_targets, units_acting_for, users_visible_to,
+    admin_scope_units,
+    unit_children,
+    unit_reporting_targets,
+    units_acting_for,
+    users_visible_to,
 )  # fmt: skip
 
 PENDING_OTP = "_bs_pending_otp_user"
+
+
+def _choice_field(form: django_forms.Form, name: str) -> django_forms.ModelChoiceField:
+    field = form.fields[name]
+    assert isinstance(field, django_forms.ModelChoiceField)
+    return field
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -51,8 +62,12 @@ def _finish_login(request: HttpRequest, user: User, device: TOTPDevice | None = 
     request.session[LOGIN_AT] = now
     request.session[SEEN_AT] = now
     request.session.save()
-    auth.login_succeeded(user=user, session_key=request.session.session_key, ip=client_ip(request),
-                         user_agent=request.headers.get("User-Agent", ""))
+    auth.login_succeeded(
+        user=user,
+        session_key=request.session.session_key,
+        ip=client_ip(request),
+        user_agent=request.headers.get("User-Agent", ""),
+    )
     return redirect(_safe_next(request))
 
 
@@ -63,8 +78,11 @@ def login_view(request: HttpRequest) -> HttpResponse:
     error = None
     if request.method == "POST" and form.is_valid():
         try:
-            result = auth.login_check_password(username=form.cleaned_data["username"],
-                                               password=form.cleaned_data["password"], ip=client_ip(request))
+            result = auth.login_check_password(
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password"],
+                ip=client_ip(request),
+            )
         except auth.AuthError as exc:
             error = exc.message
         else:
@@ -75,13 +93,17 @@ def login_view(request: HttpRequest) -> HttpResponse:
             return _finish_login(request, result.user)
     elif request.method == "POST":
         error = "请输入用户名和密码。"
-    return render(request, "orgs/login.html", {"form": form, "error": error, "next": _safe_next(request),
-                                               "lockout": settings.LOCKOUT_THRESHOLD},
-                  status=401 if error else 200)
+    return render(
+        request,
+        "orgs/login.html",
+        {"form": form, "error": error, "next": _safe_next(request), "lockout": settings.LOCKOUT_THRESHOLD},
+        status=401 if error else 200,
+    )
 
 
 def otp_view(request: HttpRequest) -> HttpResponse:
-    user = User.objects.filter(pk=request.session.get(PENDING_OTP), is_active=True).first()
+    pending_id = request.session.get(PENDING_OTP)
+    user = User.objects.filter(pk=pending_id, is_active=True).first() if pending_id else None
     if user is None:
         return redirect("login")
     device = auth.otp_device(user)
@@ -96,8 +118,10 @@ def otp_view(request: HttpRequest) -> HttpResponse:
                 device = auth.otp_verify(user=user, token=form.cleaned_data["token"], ip=client_ip(request))
         except auth.AuthError as exc:
             error = exc.message
-            if exc.code == "invalid_otp" and LoginState.objects.filter(username=user.username,
-                                                                       locked_at__isnull=False).exists():
+            if (
+                exc.code == "invalid_otp"
+                and LoginState.objects.filter(username=user.username, locked_at__isnull=False).exists()
+            ):
                 request.session.pop(PENDING_OTP, None)
                 messages.error(request, auth.LOCKED_MESSAGE)
                 return redirect("login")
@@ -130,13 +154,16 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def password_change_view(request: HttpRequest) -> HttpResponse:
+def password_change_view(request: AuthedRequest) -> HttpResponse:
     form = forms.PasswordChangeForm(request.POST or None)
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request.user
     if request.method == "POST" and form.is_valid():
         try:
-            auth.password_change(user=user, old_password=form.cleaned_data["old_password"],
-                                 new_password=form.cleaned_data["new_password"])
+            auth.password_change(
+                user=user,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password"],
+            )
         except ValidationError as exc:
             for message in exc.messages:
                 form.add_error("new_password" if "原密码" not in message else "old_password", message)
@@ -144,19 +171,28 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
             from django.contrib.auth import update_session_auth_hash
 
             update_session_auth_hash(request, user)
-            auth.sessions_end_for_user(user=user, reason="password_change", except_key=request.session.session_key)
+            auth.sessions_end_for_user(
+                user=user, reason="password_change", except_key=request.session.session_key
+            )
             messages.success(request, "密码已修改。")
             return redirect("home")
     reason = None
     if auth.password_change_required(user):
-        reason = "首次登录或密码已过期，请先修改密码。" if user.password_changed_at else "首次登录，请先修改初始密码。"
-    return render(request, "orgs/password_change.html", {"form": form, "reason": reason,
-                                                         "min_length": settings.PASSWORD_MIN_LENGTH})
+        reason = (
+            "首次登录或密码已过期，请先修改密码。"
+            if user.password_changed_at
+            else "首次登录，请先修改初始密码。"
+        )
+    return render(
+        request,
+        "orgs/password_change.html",
+        {"form": form, "reason": reason, "min_length": settings.PASSWORD_MIN_LENGTH},
+    )
 
 
 @login_required
-def profile_view(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def profile_view(request: AuthedRequest) -> HttpResponse:
+    user: User = request.user
     initial = {f: getattr(user, f) for f in services.PROFILE_FIELDS}
     form = forms.ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -170,101 +206,133 @@ def profile_view(request: HttpRequest) -> HttpResponse:
 # ---- system administrator: units -------------------------------------------------------------
 
 
-def _scoped_unit(request: HttpRequest, pk: int) -> Unit:
-    unit = admin_scope_units(request.user).filter(pk=pk).first()  # type: ignore[arg-type]
+def _scoped_unit(request: AuthedRequest, pk: int) -> Unit:
+    unit = admin_scope_units(request.user).filter(pk=pk).first()
     if unit is None:
         raise Http404
     return unit
 
 
 @role_required(Role.SYSADMIN)
-def unit_list(request: HttpRequest) -> HttpResponse:
-    scope = admin_scope_units(request.user)  # type: ignore[arg-type]
+def unit_list(request: AuthedRequest) -> HttpResponse:
+    scope = admin_scope_units(request.user)
     q = request.GET.get("q", "").strip()
     results = None
     if q:
-        results = scope.filter(Q(name__contains=q) | Q(code=q) | Q(short_name__contains=q)).select_related(
-            "parent").order_by("path")[:100]
-    roots = [u for u in units_acting_for(request.user, Role.SYSADMIN).order_by("path")  # type: ignore[arg-type]
-             if not any(u.path.startswith(o.path) and u.pk != o.pk
-                        for o in units_acting_for(request.user, Role.SYSADMIN))]  # type: ignore[arg-type]
-    return render(request, "orgs/unit_list.html", {"roots": _with_child_flags(roots), "q": q, "results": results})
+        results = (
+            scope.filter(Q(name__contains=q) | Q(code=q) | Q(short_name__contains=q))
+            .select_related("parent")
+            .order_by("path")[:100]
+        )
+    roots = [
+        u
+        for u in units_acting_for(request.user, Role.SYSADMIN).order_by("path")
+        if not any(
+            u.path.startswith(o.path) and u.pk != o.pk for o in units_acting_for(request.user, Role.SYSADMIN)
+        )
+    ]
+    return render(
+        request, "orgs/unit_list.html", {"roots": _with_child_flags(roots), "q": q, "results": results}
+    )
 
 
 def _with_child_flags(units: list[Unit]) -> list[Unit]:
     ids = {u.pk for u in units}
     with_children = set(Unit.objects.filter(parent_id__in=ids).values_list("parent_id", flat=True).distinct())
     for u in units:
-        u.has_children = u.pk in with_children  # type: ignore[attr-defined]
+        setattr(u, "has_children", u.pk in with_children)  # noqa: B010 (template-only flag)
     return units
 
 
 @role_required(Role.SYSADMIN)
-def unit_children_fragment(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_children_fragment(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = _scoped_unit(request, pk)
-    children = list(unit_children(unit, scope=admin_scope_units(request.user)))  # type: ignore[arg-type]
+    children = list(unit_children(unit, scope=admin_scope_units(request.user)))
     return render(request, "orgs/partials/unit_children.html", {"units": _with_child_flags(children)})
 
 
 @role_required(Role.SYSADMIN)
-def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = _scoped_unit(request, pk)
     ancestors = Unit.objects.filter(pk__in=unit.ancestor_ids()).order_by("depth")
-    memberships = Membership.objects.filter(unit=unit).select_related("user").order_by("role", "user__username")
+    memberships = (
+        Membership.objects.filter(unit=unit).select_related("user").order_by("role", "user__username")
+    )
     targets = unit_reporting_targets(unit)
-    return render(request, "orgs/unit_detail.html", {
-        "unit": unit, "ancestors": ancestors, "memberships": memberships, "targets": targets,
-        "children_count": Unit.objects.filter(parent=unit).count(),
-        "staff_count": User.objects.filter(primary_unit=unit).count(),
-    })
+    return render(
+        request,
+        "orgs/unit_detail.html",
+        {
+            "unit": unit,
+            "ancestors": ancestors,
+            "memberships": memberships,
+            "targets": targets,
+            "children_count": Unit.objects.filter(parent=unit).count(),
+            "staff_count": User.objects.filter(primary_unit=unit).count(),
+        },
+    )
 
 
 @role_required(Role.SYSADMIN)
-def unit_create_view(request: HttpRequest, parent_pk: int) -> HttpResponse:
+def unit_create_view(request: AuthedRequest, parent_pk: int) -> HttpResponse:
     parent = _scoped_unit(request, parent_pk)
     form = forms.UnitForm(request.POST or None, initial={"level": parent.level, "kind": "government"})
     if request.method == "POST" and form.is_valid():
         try:
-            unit = services.unit_create(by=request.user, parent=parent,  # type: ignore[arg-type]
-                                        **{**form.cleaned_data, "sort_order": form.cleaned_data["sort_order"] or 0})
+            unit = services.unit_create(
+                by=request.user,
+                parent=parent,
+                **{**form.cleaned_data, "sort_order": form.cleaned_data["sort_order"] or 0},
+            )
         except ServiceError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, f"已创建单位“{unit.name}”。")
             return redirect("unit_detail", pk=unit.pk)
-    return render(request, "orgs/unit_form.html", {"form": form, "parent": parent, "title": "新建下级单位"},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "orgs/unit_form.html",
+        {"form": form, "parent": parent, "title": "新建下级单位"},
+        status=400 if form.errors else 200,
+    )
 
 
 @role_required(Role.SYSADMIN)
-def unit_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_edit_view(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = _scoped_unit(request, pk)
     initial = {f: getattr(unit, f) for f in forms.UnitForm.base_fields}
     form = forms.UnitForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.unit_update(by=request.user, unit=unit,  # type: ignore[arg-type]
-                                 **{**form.cleaned_data, "sort_order": form.cleaned_data["sort_order"] or 0})
+            services.unit_update(
+                by=request.user,
+                unit=unit,
+                **{**form.cleaned_data, "sort_order": form.cleaned_data["sort_order"] or 0},
+            )
         except ServiceError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, "单位信息已保存。")
             return redirect("unit_detail", pk=unit.pk)
-    return render(request, "orgs/unit_form.html", {"form": form, "unit": unit, "title": f"修改单位：{unit.name}"},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "orgs/unit_form.html",
+        {"form": form, "unit": unit, "title": f"修改单位：{unit.name}"},
+        status=400 if form.errors else 200,
+    )
 
 
 @require_POST
 @role_required(Role.SYSADMIN)
-def unit_move_view(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_move_view(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = _scoped_unit(request, pk)
     target_code = request.POST.get("parent_code", "").strip()
-    new_parent = admin_scope_units(request.user).filter(code=target_code).first()  # type: ignore[arg-type]
+    new_parent = admin_scope_units(request.user).filter(code=target_code).first()
     if new_parent is None:
         messages.error(request, f"找不到单位代码为“{target_code}”的单位（须在您管理的范围内）。")
     else:
         try:
-            services.unit_move(by=request.user, unit=unit, new_parent=new_parent)  # type: ignore[arg-type]
+            services.unit_move(by=request.user, unit=unit, new_parent=new_parent)
             messages.success(request, f"已将“{unit.name}”移至“{new_parent.name}”之下。")
         except ServiceError as exc:
             messages.error(request, exc.message)
@@ -273,11 +341,11 @@ def unit_move_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.SYSADMIN)
-def unit_active_view(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_active_view(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = _scoped_unit(request, pk)
     active = request.POST.get("active") == "1"
     try:
-        services.unit_set_active(by=request.user, unit=unit, active=active)  # type: ignore[arg-type]
+        services.unit_set_active(by=request.user, unit=unit, active=active)
         messages.success(request, "已启用该单位。" if active else "已停用该单位及其全部下级单位。")
     except ServiceError as exc:
         messages.error(request, exc.message)
@@ -286,7 +354,7 @@ def unit_active_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.SYSADMIN)
-def unit_targets_view(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_targets_view(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = _scoped_unit(request, pk)
     codes = [c.strip() for c in request.POST.get("codes", "").replace("，", ",").split(",") if c.strip()]
     targets = list(Unit.objects.filter(code__in=codes, is_active=True))
@@ -295,7 +363,7 @@ def unit_targets_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, f"找不到单位代码：{'、'.join(sorted(missing))}。")
     else:
         try:
-            services.unit_set_extra_targets(by=request.user, unit=unit, targets=targets)  # type: ignore[arg-type]
+            services.unit_set_extra_targets(by=request.user, unit=unit, targets=targets)
             messages.success(request, "报送对象已更新。")
         except ServiceError as exc:
             messages.error(request, exc.message)
@@ -305,20 +373,20 @@ def unit_targets_view(request: HttpRequest, pk: int) -> HttpResponse:
 # ---- system administrator: users and memberships -------------------------------------------
 
 
-def _scoped_user(request: HttpRequest, pk: int) -> User:
-    user = users_visible_to(request.user).filter(pk=pk).first()  # type: ignore[arg-type]
+def _scoped_user(request: AuthedRequest, pk: int) -> User:
+    user = users_visible_to(request.user).filter(pk=pk).first()
     if user is None:
         raise Http404
     return user
 
 
-def _filtered_users(request: HttpRequest) -> tuple[object, dict[str, str]]:
-    qs = users_visible_to(request.user).select_related("primary_unit")  # type: ignore[arg-type]
+def _filtered_users(request: AuthedRequest) -> tuple[QuerySet[User], dict[str, str]]:
+    qs = users_visible_to(request.user).select_related("primary_unit")
     f = {k: request.GET.get(k, "").strip() for k in ("q", "unit", "status")}
     if f["q"]:
         qs = qs.filter(Q(full_name__contains=f["q"]) | Q(username__contains=f["q"]) | Q(mobile=f["q"]))
     if f["unit"].isdigit():
-        root = admin_scope_units(request.user).filter(pk=int(f["unit"])).first()  # type: ignore[arg-type]
+        root = admin_scope_units(request.user).filter(pk=int(f["unit"])).first()
         qs = qs.filter(primary_unit__path__startswith=root.path) if root else qs.none()
     if f["status"] == "active":
         qs = qs.filter(is_active=True)
@@ -328,70 +396,94 @@ def _filtered_users(request: HttpRequest) -> tuple[object, dict[str, str]]:
 
 
 @role_required(Role.SYSADMIN)
-def user_list(request: HttpRequest) -> HttpResponse:
+def user_list(request: AuthedRequest) -> HttpResponse:
     qs, f = _filtered_users(request)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))  # type: ignore[arg-type]
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "orgs/user_list.html", {"page": page, "f": f, "query": query.urlencode()})
 
 
 @role_required(Role.SYSADMIN)
-def user_export(request: HttpRequest) -> HttpResponse:
+def user_export(request: AuthedRequest) -> HttpResponse:
     qs, f = _filtered_users(request)
     fmt = request.GET.get("format", "xlsx")
     with transaction.atomic():
         audit_record("export.users", user=request.user, details={"filters": f, "format": fmt})
-    return users_xlsx(qs, fmt=fmt)  # type: ignore[arg-type]
+    return users_xlsx(qs, fmt=fmt)
 
 
 @role_required(Role.SYSADMIN)
-def user_create_view(request: HttpRequest) -> HttpResponse:
-    form = forms.UserForm(request.POST or None, initial={"email_notifications": True,
-                                                         "primary_unit": request.GET.get("unit")})
-    form.fields["primary_unit"].queryset = admin_scope_units(request.user).filter(is_active=True)  # type: ignore[attr-defined, arg-type]
+def user_create_view(request: AuthedRequest) -> HttpResponse:
+    form = forms.UserForm(
+        request.POST or None, initial={"email_notifications": True, "primary_unit": request.GET.get("unit")}
+    )
+    _choice_field(form, "primary_unit").queryset = admin_scope_units(request.user).filter(is_active=True)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             with transaction.atomic():
                 user = services.user_create(
-                    by=request.user, username=data["username"], full_name=data["full_name"],  # type: ignore[arg-type]
-                    primary_unit=data["primary_unit"], password=data["password"], job_title=data["job_title"],
-                    office_phone=data["office_phone"], mobile=data["mobile"], email=data["email"])
+                    by=request.user,
+                    username=data["username"],
+                    full_name=data["full_name"],
+                    primary_unit=data["primary_unit"],
+                    password=data["password"],
+                    job_title=data["job_title"],
+                    office_phone=data["office_phone"],
+                    mobile=data["mobile"],
+                    email=data["email"],
+                )
         except ServiceError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, f"已创建用户“{user.full_name}”，请为其授予角色。")
             return redirect("user_detail", pk=user.pk)
-    return render(request, "orgs/user_form.html", {"form": form, "title": "新建用户"},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "orgs/user_form.html",
+        {"form": form, "title": "新建用户"},
+        status=400 if form.errors else 200,
+    )
 
 
 @role_required(Role.SYSADMIN)
-def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def user_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     target = _scoped_user(request, pk)
     initial = {f: getattr(target, f) for f in services.PROFILE_FIELDS}
     form = forms.ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        services.user_update(by=request.user, user=target, **form.cleaned_data)  # type: ignore[arg-type]
+        services.user_update(by=request.user, user=target, **form.cleaned_data)
         messages.success(request, "用户信息已保存。")
         return redirect("user_detail", pk=target.pk)
     membership_form = forms.MembershipForm()
     memberships = Membership.objects.filter(user=target).select_related("unit").order_by("unit__path", "role")
-    return render(request, "orgs/user_detail.html", {
-        "target": target, "form": form, "membership_form": membership_form, "memberships": memberships,
-        "reset_form": forms.ResetPasswordForm(),
-    })
+    return render(
+        request,
+        "orgs/user_detail.html",
+        {
+            "target": target,
+            "form": form,
+            "membership_form": membership_form,
+            "memberships": memberships,
+            "reset_form": forms.ResetPasswordForm(),
+        },
+    )
 
 
 @require_POST
 @role_required(Role.SYSADMIN)
-def user_active_view(request: HttpRequest, pk: int) -> HttpResponse:
+def user_active_view(request: AuthedRequest, pk: int) -> HttpResponse:
     target = _scoped_user(request, pk)
     try:
-        services.user_set_active(by=request.user, user=target,  # type: ignore[arg-type]
-                                 active=request.POST.get("active") == "1")
-        messages.success(request, "已启用该用户。" if target.is_active else "已停用该用户，其会话已全部结束。")
+        services.user_set_active(
+            by=request.user,
+            user=target,
+            active=request.POST.get("active") == "1",
+        )
+        messages.success(
+            request, "已启用该用户。" if target.is_active else "已停用该用户，其会话已全部结束。"
+        )
     except ServiceError as exc:
         messages.error(request, exc.message)
     return redirect("user_detail", pk=target.pk)
@@ -399,16 +491,20 @@ def user_active_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.SYSADMIN)
-def membership_add_view(request: HttpRequest, pk: int) -> HttpResponse:
+def membership_add_view(request: AuthedRequest, pk: int) -> HttpResponse:
     target = _scoped_user(request, pk)
     form = forms.MembershipForm(request.POST)
-    form.fields["unit"].queryset = admin_scope_units(request.user)  # type: ignore[attr-defined, arg-type]
+    _choice_field(form, "unit").queryset = admin_scope_units(request.user)
     if not form.is_valid():
         messages.error(request, "请填写有效的单位编号和角色。")
     else:
         try:
-            services.membership_add(by=request.user, user=target,  # type: ignore[arg-type]
-                                    unit=form.cleaned_data["unit"], role=form.cleaned_data["role"])
+            services.membership_add(
+                by=request.user,
+                user=target,
+                unit=form.cleaned_data["unit"],
+                role=form.cleaned_data["role"],
+            )
             messages.success(request, "已授予角色。")
         except ServiceError as exc:
             messages.error(request, exc.message)
@@ -417,30 +513,35 @@ def membership_add_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.SYSADMIN)
-def membership_remove_view(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+def membership_remove_view(request: AuthedRequest, pk: int, membership_pk: int) -> HttpResponse:
     target = _scoped_user(request, pk)
     membership = get_object_or_404(Membership, pk=membership_pk, user=target)
-    services.membership_remove(by=request.user, membership=membership)  # type: ignore[arg-type]
+    services.membership_remove(by=request.user, membership=membership)
     messages.success(request, "已撤销该角色。")
     return redirect("user_detail", pk=target.pk)
 
 
 @role_required(Role.SYSADMIN)
-def import_page(request: HttpRequest) -> HttpResponse:
+def import_page(request: AuthedRequest) -> HttpResponse:
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     outcome_errors: list[dict[str, object]] = []
     status = 200
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        roots = list(units_acting_for(request.user, Role.SYSADMIN).order_by("path"))  # type: ignore[arg-type]
+        roots = list(units_acting_for(request.user, Role.SYSADMIN).order_by("path"))
         root = roots[0] if len(roots) == 1 else None
         try:
             data = read_upload(upload, settings.IMPORT_MAX_BYTES)
             if form.cleaned_data["kind"] == "units":
-                outcome = import_units(by=request.user, data=data, filename=upload.name, root=root)  # type: ignore[arg-type]
+                outcome = import_units(by=request.user, data=data, filename=upload.name, root=root)
             else:
-                outcome = import_users(by=request.user, data=data, filename=upload.name, root=root,  # type: ignore[arg-type]
-                                       default_password=request.POST.get("default_password", ""))
+                outcome = import_users(
+                    by=request.user,
+                    data=data,
+                    filename=upload.name,
+                    root=root,
+                    default_password=request.POST.get("default_password", ""),
+                )
         except ImportRefused as exc:
             messages.error(request, exc.message)
             outcome_errors = exc.errors
@@ -456,12 +557,13 @@ def import_page(request: HttpRequest) -> HttpResponse:
     from baosong.orgs.models import ImportJob
 
     jobs = ImportJob.objects.filter(by=request.user).order_by("-created_at")[:10]
-    return render(request, "orgs/import.html", {"form": form, "errors": outcome_errors, "jobs": jobs},
-                  status=status)
+    return render(
+        request, "orgs/import.html", {"form": form, "errors": outcome_errors, "jobs": jobs}, status=status
+    )
 
 
 @role_required(Role.SYSADMIN)
-def import_template(request: HttpRequest, kind: str) -> HttpResponse:
+def import_template(request: AuthedRequest, kind: str) -> HttpResponse:
     from baosong.orgs.imports import UNIT_COLUMNS, USER_COLUMNS
 
     columns = UNIT_COLUMNS if kind == "units" else USER_COLUMNS
@@ -477,43 +579,43 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 @role_required(Role.SECADMIN)
-def security_locked(request: HttpRequest) -> HttpResponse:
+def security_locked(request: AuthedRequest) -> HttpResponse:
     return render(request, "orgs/security_locked.html", {"locked": auth.locked_usernames()})
 
 
 @require_POST
 @role_required(Role.SECADMIN)
-def security_unlock(request: HttpRequest) -> HttpResponse:
+def security_unlock(request: AuthedRequest) -> HttpResponse:
     username = request.POST.get("username", "")
-    auth.account_unlock(username=username, by=request.user)  # type: ignore[arg-type]
+    auth.account_unlock(username=username, by=request.user)
     messages.success(request, f"已解除“{username}”的锁定。")
     return redirect("security_locked")
 
 
 @role_required(Role.SECADMIN)
-def security_sessions(request: HttpRequest) -> HttpResponse:
+def security_sessions(request: AuthedRequest) -> HttpResponse:
     sessions = UserSession.objects.select_related("user").order_by("-created_at")[:500]
     return render(request, "orgs/security_sessions.html", {"sessions": sessions})
 
 
 @require_POST
 @role_required(Role.SECADMIN)
-def security_end_sessions(request: HttpRequest, pk: int) -> HttpResponse:
-    target = get_object_or_404(users_visible_to(request.user, Role.SECADMIN), pk=pk)  # type: ignore[arg-type]
-    count = auth.sessions_end_for_user(user=target, reason="secadmin", by=request.user)  # type: ignore[arg-type]
+def security_end_sessions(request: AuthedRequest, pk: int) -> HttpResponse:
+    target = get_object_or_404(users_visible_to(request.user, Role.SECADMIN), pk=pk)
+    count = auth.sessions_end_for_user(user=target, reason="secadmin", by=request.user)
     messages.success(request, f"已结束“{target.full_name}”的 {count} 个会话。")
     return redirect("security_sessions")
 
 
 @require_POST
 @role_required(Role.SECADMIN)
-def security_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
-    target = get_object_or_404(users_visible_to(request.user, Role.SECADMIN), pk=pk)  # type: ignore[arg-type]
+def security_reset_password(request: AuthedRequest, pk: int) -> HttpResponse:
+    target = get_object_or_404(users_visible_to(request.user, Role.SECADMIN), pk=pk)
     form = forms.ResetPasswordForm(request.POST)
     if form.is_valid():
         try:
-            auth.password_change(user=target, new_password=form.cleaned_data["password"], by=request.user)  # type: ignore[arg-type]
-            auth.sessions_end_for_user(user=target, reason="password_reset", by=request.user)  # type: ignore[arg-type]
+            auth.password_change(user=target, new_password=form.cleaned_data["password"], by=request.user)
+            auth.sessions_end_for_user(user=target, reason="password_reset", by=request.user)
             messages.success(request, f"已重置“{target.full_name}”的密码，用户下次登录时须修改。")
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
@@ -521,7 +623,7 @@ def security_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(Role.SECADMIN)
-def security_policy(request: HttpRequest) -> HttpResponse:
+def security_policy(request: AuthedRequest) -> HttpResponse:
     rows = [
         ("连续登录失败锁定次数", settings.LOCKOUT_THRESHOLD, "BAOSONG_LOCKOUT_THRESHOLD"),
         ("自动解锁时间（分钟，0 为须人工解锁）", settings.LOCKOUT_MINUTES, "BAOSONG_LOCKOUT_MINUTES"),
@@ -543,13 +645,16 @@ def security_policy(request: HttpRequest) -> HttpResponse:
 
 
 @business_required
-def staff_list(request: HttpRequest) -> HttpResponse:
-    units = units_acting_for(request.user)  # type: ignore[arg-type]
+def staff_list(request: AuthedRequest) -> HttpResponse:
+    units = units_acting_for(request.user)
     paths = list(units.values_list("path", flat=True))
     from baosong.orgs.selectors import subtree_q
 
-    qs = (User.objects.filter(subtree_q(paths, prefix="primary_unit__"), is_active=True)
-          .select_related("primary_unit").order_by("primary_unit__path", "username"))
+    qs = (
+        User.objects.filter(subtree_q(paths, prefix="primary_unit__"), is_active=True)
+        .select_related("primary_unit")
+        .order_by("primary_unit__path", "username")
+    )
     if request.GET.get("format") in {"xlsx", "csv"}:
         with transaction.atomic():
             audit_record("export.users", user=request.user, details={"scope": "staff"})

@@ -5,7 +5,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from baosong.api.schemas import ErrorOut
 from baosong.core.errors import ServiceError
@@ -36,13 +36,17 @@ class PasswordIn(Schema):
     otp: str | None = Field(None, max_length=8)
 
 
-def _first_factor_and_otp(request: HttpRequest, username: str, password: str, otp: str | None) -> auth.LoginResult:
+def _first_factor_and_otp(
+    request: HttpRequest, username: str, password: str, otp: str | None
+) -> auth.LoginResult:
     """The same checks as the login page: lockout, failures counted and audited, 2FA for admins."""
     ip = client_ip(request)
     result = auth.login_check_password(username=username, password=password, ip=ip)
     if result.otp_required:
         if auth.otp_device(result.user) is None:
-            raise ServiceError("管理员账户须先在网页登录并绑定动态口令。", "otp_enrolment_required", status=403)
+            raise ServiceError(
+                "管理员账户须先在网页登录并绑定动态口令。", "otp_enrolment_required", status=403
+            )
         if not otp:
             raise ServiceError("管理员账户须提供动态口令（otp）。", "otp_required", status=401)
         auth.otp_verify(user=result.user, token=otp, ip=ip)
@@ -53,20 +57,25 @@ def _first_factor_and_otp(request: HttpRequest, username: str, password: str, ot
 def token_create(request: HttpRequest, body: TokenIn) -> TokenOut:
     result = _first_factor_and_otp(request, body.username, body.password, body.otp)
     if result.password_change_required:
-        raise ServiceError("密码须先修改（首次登录或已过期），请调用 /auth/password 或在网页修改。",
-                           "password_change_required", status=403)
+        raise ServiceError(
+            "密码须先修改（首次登录或已过期），请调用 /auth/password 或在网页修改。",
+            "password_change_required",
+            status=403,
+        )
     auth.login_succeeded(user=result.user, session_key=None, ip=client_ip(request), via="api")
     token, raw = auth.token_create(user=result.user, name=body.name)
     return TokenOut(token=raw, expires_at=token.expires_at)
 
 
 @router.post("/password", auth=None, response={204: None, 401: ErrorOut, 422: ErrorOut})
-def password_change(request: HttpRequest, body: PasswordIn) -> tuple[int, None]:
+def password_change(request: HttpRequest, body: PasswordIn) -> Status[None]:
     result = _first_factor_and_otp(request, body.username, body.old_password, body.otp)
     user: User = result.user
     try:
         with transaction.atomic():
             auth.password_change(user=user, new_password=body.new_password)
     except ValidationError as exc:
-        raise ServiceError("新密码不符合密码策略：" + "；".join(exc.messages), "weak_password", status=422) from exc
-    return 204, None
+        raise ServiceError(
+            "新密码不符合密码策略：" + "；".join(exc.messages), "weak_password", status=422
+        ) from exc
+    return Status(204, None)

@@ -6,7 +6,7 @@ from ninja import Query, Router, Schema
 
 from baosong.api.pagination import PageQuery, paginate
 from baosong.orgs.models import Level, Membership, User
-from baosong.orgs.selectors import user_admin_role, units_listable_by
+from baosong.orgs.selectors import units_listable_by, user_admin_role
 
 router = Router(tags=["单位与人员"])
 
@@ -56,10 +56,17 @@ def me(request: HttpRequest) -> MeOut:
     user: User = request.auth  # type: ignore[attr-defined]
     memberships = Membership.objects.filter(user=user).select_related("unit").order_by("unit__path", "role")
     return MeOut(
-        id=user.pk, username=user.username, full_name=user.full_name, unit_id=user.primary_unit_id,
-        unit_name=user.primary_unit.name, job_title=user.job_title, email=user.email,
+        id=user.pk,
+        username=user.username,
+        full_name=user.full_name,
+        unit_id=user.primary_unit_id,
+        unit_name=user.primary_unit.name,
+        job_title=user.job_title,
+        email=user.email,
         admin_role=user_admin_role(user),
-        memberships=[MembershipOut(unit_id=m.unit_id, unit_name=m.unit.name, role=m.role) for m in memberships],
+        memberships=[
+            MembershipOut(unit_id=m.unit_id, unit_name=m.unit.name, role=m.role) for m in memberships
+        ],
     )
 
 
@@ -74,5 +81,3 @@ def units(request: HttpRequest, filters: Query[UnitFilter]) -> UnitPage:
         qs = qs.filter(level=filters.level)
     items, count = paginate(qs, filters)
     return UnitPage(items=[UnitOut.from_orm(u) for u in items], count=count)
-
-

@@ -10,8 +10,8 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 
 from baosong.core.audit import audit_record, audit_verify, audit_verify_sqlite_file
-from baosong.core.models import AuditEvent
 from baosong.core.errors import ServiceError
+from baosong.core.models import AuditEvent
 from baosong.orgs import services
 from baosong.orgs.models import Unit
 
@@ -107,10 +107,17 @@ def test_verify_audit_checks_a_copy_of_an_sqlite_database(transactional_db, tmp_
 
 def test_a_failed_audit_write_rolls_back_the_business_change(cast):
     before = Unit.objects.count()
-    with mock.patch("baosong.core.audit.AuditEvent.objects.create", side_effect=DatabaseError("disk full")):
-        with pytest.raises(DatabaseError):
-            services.unit_create(by=cast.sysadmin.user, name="新设单位", code="NEW-1", level="county",
-                                 parent=cast.city_editor.unit)
+    with (
+        mock.patch("baosong.core.audit.AuditEvent.objects.create", side_effect=DatabaseError("disk full")),
+        pytest.raises(DatabaseError),
+    ):
+        services.unit_create(
+            by=cast.sysadmin.user,
+            name="新设单位",
+            code="NEW-1",
+            level="county",
+            parent=cast.city_editor.unit,
+        )
     assert Unit.objects.count() == before
     assert not Unit.objects.filter(code="NEW-1").exists()
 
@@ -118,15 +125,26 @@ def test_a_failed_audit_write_rolls_back_the_business_change(cast):
 def test_a_refused_change_leaves_no_audit_row(cast):
     before = AuditEvent.objects.count()
     with pytest.raises(ServiceError):
-        services.unit_create(by=cast.sysadmin.user, name="", code="X", level="county", parent=cast.city_editor.unit)
+        services.unit_create(
+            by=cast.sysadmin.user, name="", code="X", level="county", parent=cast.city_editor.unit
+        )
     assert AuditEvent.objects.count() == before
 
 
 def test_audit_row_carries_request_context(client_as, cast):
     client = client_as("sysadmin")
-    client.post(f"/manage/units/{cast.county_editor.unit.pk}/edit",
-                {"name": "东湖区人民政府办公室", "code": cast.county_editor.unit.code, "level": "county",
-                 "kind": "government", "sort_order": 1}, REMOTE_ADDR="10.1.2.3", HTTP_X_REQUEST_ID="req-123")
+    client.post(
+        f"/manage/units/{cast.county_editor.unit.pk}/edit",
+        {
+            "name": "东湖区人民政府办公室",
+            "code": cast.county_editor.unit.code,
+            "level": "county",
+            "kind": "government",
+            "sort_order": 1,
+        },
+        REMOTE_ADDR="10.1.2.3",
+        HTTP_X_REQUEST_ID="req-123",
+    )
     event = AuditEvent.objects.filter(event_type="unit.update").latest("seq")
     assert event.ip == "10.1.2.3" and event.request_id == "req-123"
     assert event.user_id == cast.sysadmin.user.pk and "周建国" in event.user_name

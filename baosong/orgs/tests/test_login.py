@@ -7,7 +7,6 @@ from django.test import Client, override_settings
 from baosong.core.models import AuditEvent
 from baosong.orgs.auth import GENERIC_FAILURE, LOCKED_MESSAGE
 from baosong.orgs.models import LoginState
-
 from conftest import login, otp_now
 
 
@@ -24,7 +23,9 @@ def test_reporter_logs_in_and_sees_the_workbench(cast):
     client = login(Client(), cast.county_reporter)
     body = client.get("/").content.decode()
     assert "工作台" in body and "临江市东湖区人民政府办公室" in body
-    assert AuditEvent.objects.filter(event_type="login.success", user_id=cast.county_reporter.user.pk).exists()
+    assert AuditEvent.objects.filter(
+        event_type="login.success", user_id=cast.county_reporter.user.pk
+    ).exists()
 
 
 def test_unknown_user_and_wrong_password_get_the_same_answer(cast):
@@ -99,15 +100,19 @@ def test_admin_without_device_enrols_a_totp_device(cast):
 
 
 def test_next_parameter_cannot_redirect_off_site(cast):
-    response = Client().post("/accounts/login?next=https://evil.example/",
-                             {"username": cast.county_reporter.user.username, "password": cast.county_reporter.password})
+    response = Client().post(
+        "/accounts/login?next=https://evil.example/",
+        {"username": cast.county_reporter.user.username, "password": cast.county_reporter.password},
+    )
     assert response["Location"] == "/"
 
 
 def test_a_wrong_totp_code_is_refused_and_audited(cast):
     client = Client()
     _post_login(client, "sysadmin", cast.sysadmin.password)
-    response = client.post("/accounts/otp", {"token": "000000" if otp_now(cast.sysadmin.user) != "000000" else "111111"})
+    response = client.post(
+        "/accounts/otp", {"token": "000000" if otp_now(cast.sysadmin.user) != "000000" else "111111"}
+    )
     assert response.status_code == 200 and "动态口令错误" in response.content.decode()
     assert client.get("/").status_code == 302
     assert AuditEvent.objects.filter(event_type="login.otp_failure").exists()

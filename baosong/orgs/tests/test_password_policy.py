@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from baosong.orgs.auth import password_change
 from baosong.orgs.models import User
-
 from conftest import login
 
 
@@ -51,17 +50,25 @@ def test_none_of_the_last_five_passwords_may_be_reused(cast):
 
 def test_admin_created_account_must_change_password_at_first_login(cast, client_as):
     sys = client_as("sysadmin")
-    response = sys.post("/manage/users/new", {
-        "username": "new_reporter", "full_name": "新信息员", "primary_unit": cast.township_reporter.unit.pk,
-        "password": "Initial#2026x", "email_notifications": "on",
-    })
+    response = sys.post(
+        "/manage/users/new",
+        {
+            "username": "new_reporter",
+            "full_name": "新信息员",
+            "primary_unit": cast.township_reporter.unit.pk,
+            "password": "Initial#2026x",
+            "email_notifications": "on",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:800]
     client = Client()
     client.post("/accounts/login", {"username": "new_reporter", "password": "Initial#2026x"})
     response = client.get("/")
     assert response.status_code == 302 and response["Location"] == "/accounts/password"
-    response = client.post("/accounts/password", {"old_password": "Initial#2026x", "new_password": "Changed#2026y",
-                                                  "new_password2": "Changed#2026y"})
+    response = client.post(
+        "/accounts/password",
+        {"old_password": "Initial#2026x", "new_password": "Changed#2026y", "new_password2": "Changed#2026y"},
+    )
     assert response.status_code == 302
     assert client.get("/").status_code == 200
 
@@ -77,15 +84,17 @@ def test_demo_accounts_must_change_password_unless_demo_mode(cast):
 @override_settings(PASSWORD_MAX_AGE_DAYS=90)
 def test_password_older_than_max_age_forces_a_change(cast):
     User.objects.filter(pk=cast.county_editor.user.pk).update(
-        password_changed_at=timezone.now() - dt.timedelta(days=91))
+        password_changed_at=timezone.now() - dt.timedelta(days=91)
+    )
     client = login(Client(), cast.county_editor)
     assert client.get("/")["Location"] == "/accounts/password"
 
 
 def test_old_hashes_upgrade_to_sm3_on_login(cast):
     user = cast.county_editor.user
-    User.objects.filter(pk=user.pk).update(password=make_password(cast.county_editor.password,
-                                                                  hasher="pbkdf2_sha256"))
+    User.objects.filter(pk=user.pk).update(
+        password=make_password(cast.county_editor.password, hasher="pbkdf2_sha256")
+    )
     login(Client(), cast.county_editor)
     user.refresh_from_db()
     assert user.password.startswith("pbkdf2_sm3$")
@@ -93,7 +102,9 @@ def test_old_hashes_upgrade_to_sm3_on_login(cast):
 
 def test_password_change_page_explains_policy_errors(cast):
     client = login(Client(), cast.county_editor)
-    response = client.post("/accounts/password", {"old_password": cast.county_editor.password,
-                                                  "new_password": "short", "new_password2": "short"})
+    response = client.post(
+        "/accounts/password",
+        {"old_password": cast.county_editor.password, "new_password": "short", "new_password2": "short"},
+    )
     assert response.status_code == 200
     assert "密码" in response.content.decode() and "errorlist" in response.content.decode()

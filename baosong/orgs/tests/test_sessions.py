@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from baosong.core.models import AuditEvent
 from baosong.orgs.models import UserSession
-
 from conftest import login
 
 
@@ -57,8 +56,15 @@ def test_disabling_a_user_ends_their_sessions(cast, client_as):
     assert victim.get("/").status_code == 302
     assert other_device.get("/").status_code == 302
     assert not UserSession.objects.filter(user=cast.county_editor.user).exists()
-    assert Client().post("/accounts/login", {"username": cast.county_editor.user.username,
-                                             "password": cast.county_editor.password}).status_code == 401
+    assert (
+        Client()
+        .post(
+            "/accounts/login",
+            {"username": cast.county_editor.user.username, "password": cast.county_editor.password},
+        )
+        .status_code
+        == 401
+    )
 
 
 def test_security_administrator_ends_a_users_sessions(cast, client_as):
@@ -71,6 +77,8 @@ def test_security_administrator_ends_a_users_sessions(cast, client_as):
 
 def test_session_cookie_is_http_only(cast):
     client = Client()
-    response = client.post("/accounts/login", {"username": cast.county_editor.user.username,
-                                               "password": cast.county_editor.password})
+    response = client.post(
+        "/accounts/login",
+        {"username": cast.county_editor.user.username, "password": cast.county_editor.password},
+    )
     assert response.cookies["baosong_session"]["httponly"]

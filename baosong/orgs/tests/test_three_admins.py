@@ -12,17 +12,23 @@ from baosong.orgs.models import Membership, Role
 
 def test_an_account_with_two_admin_roles_is_refused_by_the_service(cast):
     with pytest.raises(ServiceError, match="三员分立"):
-        services.membership_add(by=cast.sysadmin.user, user=cast.sysadmin.user, unit=cast.sysadmin.unit,
-                                role=Role.AUDITADMIN)
+        services.membership_add(
+            by=cast.sysadmin.user, user=cast.sysadmin.user, unit=cast.sysadmin.unit, role=Role.AUDITADMIN
+        )
 
 
 def test_an_admin_role_cannot_join_business_roles(cast):
     with pytest.raises(ServiceError, match="三员分立"):
-        services.membership_add(by=cast.sysadmin.user, user=cast.county_editor.user, unit=cast.county_editor.unit,
-                                role=Role.SECADMIN)
+        services.membership_add(
+            by=cast.sysadmin.user,
+            user=cast.county_editor.user,
+            unit=cast.county_editor.unit,
+            role=Role.SECADMIN,
+        )
     with pytest.raises(ServiceError, match="三员分立"):
-        services.membership_add(by=cast.sysadmin.user, user=cast.auditadmin.user, unit=cast.county_editor.unit,
-                                role=Role.EDITOR)
+        services.membership_add(
+            by=cast.sysadmin.user, user=cast.auditadmin.user, unit=cast.county_editor.unit, role=Role.EDITOR
+        )
 
 
 def test_the_database_refuses_two_admin_roles_on_one_account(cast):
@@ -35,8 +41,9 @@ def test_the_database_refuses_two_admin_roles_on_one_account(cast):
 
 
 def test_business_roles_combine_freely(cast):
-    services.membership_add(by=cast.sysadmin.user, user=cast.county_editor.user, unit=cast.county_editor.unit,
-                            role=Role.CHIEF)
+    services.membership_add(
+        by=cast.sysadmin.user, user=cast.county_editor.user, unit=cast.county_editor.unit, role=Role.CHIEF
+    )
     assert Membership.objects.filter(user=cast.county_editor.user).count() == 2
 
 

@@ -10,8 +10,10 @@ from baosong.orgs.selectors import unit_reporting_targets, units_visible_to
 
 def test_sysadmin_creates_a_unit_in_the_tree(client_as, cast):
     county = cast.county_editor.unit
-    response = client_as("sysadmin").post(f"/manage/units/{county.pk}/new", {
-        "name": "东湖区金沙镇", "code": "NEW-T", "level": "township", "kind": "government", "sort_order": 9})
+    response = client_as("sysadmin").post(
+        f"/manage/units/{county.pk}/new",
+        {"name": "东湖区金沙镇", "code": "NEW-T", "level": "township", "kind": "government", "sort_order": 9},
+    )
     assert response.status_code == 302
     unit = Unit.objects.get(code="NEW-T")
     assert unit.parent == county and unit.path == f"{county.path}{unit.pk}/"
@@ -19,8 +21,10 @@ def test_sysadmin_creates_a_unit_in_the_tree(client_as, cast):
 
 def test_creating_with_a_duplicate_code_explains_and_keeps_the_input(client_as, cast):
     county = cast.county_editor.unit
-    response = client_as("sysadmin").post(f"/manage/units/{county.pk}/new", {
-        "name": "重复代码镇", "code": county.code, "level": "township", "kind": "government"})
+    response = client_as("sysadmin").post(
+        f"/manage/units/{county.pk}/new",
+        {"name": "重复代码镇", "code": county.code, "level": "township", "kind": "government"},
+    )
     assert response.status_code == 400
     body = response.content.decode()
     assert "已存在" in body and "重复代码镇" in body
@@ -39,7 +43,9 @@ def test_moving_a_unit_moves_its_subtree(cast):
 
 def test_a_unit_cannot_move_under_its_own_subtree(cast):
     with pytest.raises(ServiceError, match="下级"):
-        services.unit_move(by=cast.sysadmin.user, unit=cast.county_editor.unit, new_parent=cast.township_reporter.unit)
+        services.unit_move(
+            by=cast.sysadmin.user, unit=cast.county_editor.unit, new_parent=cast.township_reporter.unit
+        )
 
 
 def test_deactivating_a_unit_deactivates_its_subtree(client_as, cast):
@@ -73,9 +79,15 @@ def test_unit_tree_page_loads_children_lazily(client_as, cast):
 def test_a_sysadmin_of_a_county_cannot_see_other_counties(cast, client_as):
     from baosong.orgs.models import User
 
-    admin = User.objects.create_user("county_sys", "Strong#Pass2026", full_name="县管理员",
-                                     primary_unit=cast.county_editor.unit, must_change_password=False)
+    admin = User.objects.create_user(
+        "county_sys",
+        "Strong#Pass2026",
+        full_name="县管理员",
+        primary_unit=cast.county_editor.unit,
+        must_change_password=False,
+    )
     from django.utils import timezone
+
     admin.password_changed_at = timezone.now()
     admin.save()
     services.membership_add(by=None, user=admin, unit=cast.county_editor.unit, role=Role.SYSADMIN)
@@ -93,9 +105,14 @@ def test_another_scopes_unit_answers_404(cast, client_as):
     from baosong.orgs.models import User
     from conftest import Actor, login, otp_now  # noqa: F401
 
-    admin = User.objects.create_user("county_sys2", "Strong#Pass2026", full_name="县管理员",
-                                     primary_unit=cast.county_editor.unit, must_change_password=False,
-                                     password_changed_at=timezone.now())
+    admin = User.objects.create_user(
+        "county_sys2",
+        "Strong#Pass2026",
+        full_name="县管理员",
+        primary_unit=cast.county_editor.unit,
+        must_change_password=False,
+        password_changed_at=timezone.now(),
+    )
     services.membership_add(by=None, user=admin, unit=cast.county_editor.unit, role=Role.SYSADMIN)
     from django_otp.plugins.otp_totp.models import TOTPDevice
 

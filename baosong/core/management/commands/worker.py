@@ -22,8 +22,12 @@ def _beat(worker_id: str, started: Any, stop: threading.Event) -> None:
         try:
             WorkerHeartbeat.objects.update_or_create(
                 worker_id=worker_id,
-                defaults={"hostname": socket.gethostname()[:255], "pid": os.getpid(), "started_at": started,
-                          "beat_at": timezone.now()},
+                defaults={
+                    "hostname": socket.gethostname()[:255],
+                    "pid": os.getpid(),
+                    "started_at": started,
+                    "beat_at": timezone.now(),
+                },
             )
         except Exception as exc:  # a busy database must not kill the worker; the next beat retries
             print(f"heartbeat failed: {exc}")

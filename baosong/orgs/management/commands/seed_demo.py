@@ -21,7 +21,7 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(cast, ensure_ascii=False, indent=2))
             return
-        self.stdout.write("演示账户（密码均为 %s）：" % cast[0]["password"])
+        self.stdout.write(f"演示账户（密码均为 {cast[0]['password']}）：")
         for m in cast:
             roles = "、".join(Role(r).label for r in m["roles"])
             line = f"  {m['username']:<22} {m['full_name']:<6} {roles:<8} {m['unit_name']}"

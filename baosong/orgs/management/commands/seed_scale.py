@@ -19,8 +19,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
-        result = seed_scale(units=options["units"], users=options["users"], seed=options["seed"],
-                            prefix=options["prefix"])
+        result = seed_scale(
+            units=options["units"], users=options["users"], seed=options["seed"], prefix=options["prefix"]
+        )
         elapsed = time.perf_counter() - started
-        self.stdout.write(f"已生成 {result.units} 个单位、{result.users} 个用户、{result.memberships} 条角色授权，"
-                          f"用时 {elapsed:.1f} 秒；根单位编号 {result.root.pk}。")
+        self.stdout.write(
+            f"已生成 {result.units} 个单位、{result.users} 个用户、{result.memberships} 条角色授权，"
+            f"用时 {elapsed:.1f} 秒；根单位编号 {result.root.pk}。"
+        )

@@ -18,9 +18,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEMO_MODE:
             raise CommandError("仅在演示模式（BAOSONG_DEMO_MODE=1）下可用。")
-        device = TOTPDevice.objects.filter(user__username=options["username"], user__is_demo=True,
-                                           confirmed=True).first()
+        device = TOTPDevice.objects.filter(
+            user__username=options["username"], user__is_demo=True, confirmed=True
+        ).first()
         if device is None:
             raise CommandError("该账户不是已绑定动态口令的演示账户。")
         code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift)
-        self.stdout.write(f"{code:0{device.digits}d}（约 {device.step - int(time.time()) % device.step} 秒内有效）")
+        self.stdout.write(
+            f"{code:0{device.digits}d}（约 {device.step - int(time.time()) % device.step} 秒内有效）"
+        )
