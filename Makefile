@@ -43,7 +43,7 @@ test: setup
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy baosong config
+	BAOSONG_DEBUG=1 $(BIN)/mypy baosong config
 
 bench: setup
 	$(BIN)/python bench/run.py $(BENCH_ARGS)

@@ -4,9 +4,7 @@ from baosong.api.api import api
 from baosong.core import views as core_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
-    path("audit/", include("baosong.core.urls")),
     path("", include("baosong.orgs.urls")),
     path("api/v1/", api.urls),
 ]

@@ -3,6 +3,9 @@ from django.urls import path
 from baosong.orgs import views
 
 urlpatterns = [
+    path("", views.home, name="home"),
+    path("audit/", views.audit_list, name="audit_list"),
+    path("audit/verify", views.audit_verify_view, name="audit_verify"),
     path("accounts/login", views.login_view, name="login"),
     path("accounts/otp", views.otp_view, name="otp"),
     path("accounts/logout", views.logout_view, name="logout"),

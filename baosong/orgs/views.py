@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import base64
 import csv
+import datetime as dt
 import io
 
 from django import forms as django_forms
@@ -21,20 +22,22 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from baosong.core.audit import audit_record
+from baosong.core.audit import EVENT_LABELS, audit_record, audit_verify
 from baosong.core.errors import ServiceError
 from baosong.core.middleware import client_ip
-from baosong.core.permissions import AuthedRequest, business_required, role_required
-from baosong.orgs import auth, forms, services
+from baosong.core.models import AuditEvent
+from baosong.orgs import auth, forms, services, workbench
 from baosong.orgs.exports import users_xlsx
 from baosong.orgs.imports import ImportRefused, import_units, import_users, read_upload
 from baosong.orgs.middleware import LOGIN_AT, SEEN_AT
 from baosong.orgs.models import LoginState, Membership, Role, Unit, User, UserSession
+from baosong.orgs.permissions import AuthedRequest, business_required, role_required
 from baosong.orgs.selectors import (
     admin_scope_units,
     unit_children,
     unit_reporting_targets,
     units_acting_for,
+    user_admin_role,
     users_visible_to,
 )  # fmt: skip
 
@@ -661,3 +664,89 @@ def staff_list(request: AuthedRequest) -> HttpResponse:
         return users_xlsx(qs, fmt=request.GET["format"])
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "orgs/staff_list.html", {"page": page})
+
+
+# ---- 工作台 (home) per role ---------------------------------------------------------------------
+
+
+@login_required
+def home(request: AuthedRequest) -> HttpResponse:
+    user = request.user
+    admin_role = user_admin_role(user)
+    context: dict[str, object] = {"admin_role": admin_role}
+    if admin_role == Role.SYSADMIN:
+        context["figures"] = workbench.sysadmin_figures(user)
+    elif admin_role == Role.SECADMIN:
+        context["figures"] = workbench.secadmin_figures()
+    elif admin_role == Role.AUDITADMIN:
+        context["figures"] = workbench.auditadmin_figures()
+    else:
+        context["units"] = workbench.business_figures(user)
+    return render(request, "orgs/home.html", context)
+
+
+# ---- audit administrator ----------------------------------------------------------------------
+
+
+def _parse_date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@role_required(Role.AUDITADMIN)
+def audit_list(request: AuthedRequest) -> HttpResponse:
+    qs = AuditEvent.objects.order_by("-seq")
+    f = request.GET
+    errors = []
+    date_from, date_to = _parse_date(f.get("from")), _parse_date(f.get("to"))
+    if (f.get("from") and not date_from) or (f.get("to") and not date_to):
+        errors.append("日期格式应为 年-月-日，例如 2026-01-31。")
+    tz = timezone.get_current_timezone()
+    if date_from:
+        qs = qs.filter(created_at__gte=dt.datetime.combine(date_from, dt.time.min, tzinfo=tz))
+    if date_to:
+        qs = qs.filter(
+            created_at__lt=dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+        )
+    if f.get("user"):
+        term = f["user"].strip()
+        qs = qs.filter(user_id=int(term)) if term.isdigit() else qs.filter(user_name__contains=term)
+    if f.get("unit", "").strip().isdigit():
+        qs = qs.filter(unit_id=int(f["unit"]))
+    if f.get("type") in EVENT_LABELS:
+        qs = qs.filter(event_type=f["type"])
+    if f.get("outcome") in AuditEvent.Outcome.values:
+        qs = qs.filter(outcome=f["outcome"])
+    page = Paginator(qs, 50).get_page(f.get("page"))
+    for event in page.object_list:
+        event.label = EVENT_LABELS.get(event.event_type, event.event_type)
+    query = f.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "orgs/audit_list.html",
+        {
+            "page": page,
+            "event_labels": sorted(EVENT_LABELS.items()),
+            "outcomes": AuditEvent.Outcome.choices,
+            "f": f,
+            "errors": errors,
+            "query": query.urlencode(),
+        },
+    )
+
+
+@require_POST
+@role_required(Role.AUDITADMIN)
+def audit_verify_view(request: AuthedRequest) -> HttpResponse:
+    result = audit_verify()
+    with transaction.atomic():
+        audit_record(
+            "audit.verify",
+            user=request.user,
+            outcome="success" if result.ok else "failure",
+            details={"checked": result.checked, "first_bad_seq": result.first_bad_seq},
+        )
+    return render(request, "orgs/partials/verify_result.html", {"result": result})

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from baosong.core.models import AuditEvent, WorkerHeartbeat
+from baosong.core.models import AuditEvent
 from baosong.orgs.models import ImportJob, LoginState, Membership, Role, Unit, User, UserSession
 from baosong.orgs.selectors import subtree_q, units_acting_for, users_visible_to
 
@@ -82,16 +82,3 @@ def business_figures(user: User) -> list[dict[str, Any]]:
             }
         )
     return rows
-
-
-def worker_status(max_age_seconds: int) -> dict[str, Any]:
-    beat = WorkerHeartbeat.objects.order_by("-beat_at").first()
-    if beat is None:
-        return {"ok": False, "last_beat": None}
-    age = (timezone.now() - beat.beat_at).total_seconds()
-    return {
-        "ok": age <= max_age_seconds,
-        "last_beat": beat.beat_at.isoformat(),
-        "age_seconds": round(age, 1),
-        "worker_id": beat.worker_id,
-    }
