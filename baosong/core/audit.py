@@ -33,6 +33,7 @@ EVENT_LABELS: dict[str, str] = {
     "password.change": "修改密码",
     "password.reset": "重置密码",
     "otp.enrolled": "绑定动态口令",
+    "otp.reset": "重置动态口令",
     "token.create": "创建接口令牌",
     "user.create": "创建用户",
     "user.update": "修改用户",

@@ -167,6 +167,13 @@ def otp_enroll_confirm(*, user: User, token: str) -> TOTPDevice:
     return device
 
 
+def otp_reset(*, user: User, by: User) -> None:
+    """A lost phone: remove the user's devices; the next login enrols a new one."""
+    with transaction.atomic():
+        count, _ = TOTPDevice.objects.filter(user=user).delete()
+        audit_record("otp.reset", user=by, object_type="user", object_id=user.pk, details={"devices": count})
+
+
 def login_succeeded(
     *, user: User, session_key: str | None, ip: str | None, user_agent: str = "", via: str = "page"
 ) -> None:

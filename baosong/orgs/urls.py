@@ -32,6 +32,8 @@ urlpatterns = [
     ),
     path("manage/import", views.import_page, name="import_page"),
     path("manage/import/template/<str:kind>.csv", views.import_template, name="import_template"),
+    path("security/accounts", views.security_accounts, name="security_accounts"),
+    path("security/users/<int:pk>/reset-otp", views.security_reset_otp, name="security_reset_otp"),
     path("security/locked", views.security_locked, name="security_locked"),
     path("security/unlock", views.security_unlock, name="security_unlock"),
     path("security/sessions", views.security_sessions, name="security_sessions"),

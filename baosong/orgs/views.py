@@ -13,9 +13,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -582,6 +583,42 @@ def import_template(request: AuthedRequest, kind: str) -> HttpResponse:
 
 
 @role_required(Role.SECADMIN)
+def security_accounts(request: AuthedRequest) -> HttpResponse:
+    """Find an account and act on its security: unlock, reset password, end sessions, reset TOTP."""
+    q = request.GET.get("q", "").strip()
+    scope = users_visible_to(request.user, Role.SECADMIN).select_related("primary_unit")
+    found = list(scope.filter(Q(username=q) | Q(full_name=q))[:20]) if q else []
+    states = {s.username: s for s in LoginState.objects.filter(username__in=[u.username for u in found])}
+    sessions = dict(
+        UserSession.objects.filter(user__in=found).values_list("user_id").annotate(n=Count("id")).order_by()
+    )
+    devices = set(TOTPDevice.objects.filter(user__in=found, confirmed=True).values_list("user_id", flat=True))
+    rows = [
+        {
+            "user": u,
+            "state": states.get(u.username),
+            "sessions": sessions.get(u.pk, 0),
+            "totp": u.pk in devices,
+        }
+        for u in found
+    ]
+    return render(
+        request,
+        "orgs/security_accounts.html",
+        {"q": q, "rows": rows, "reset_form": forms.ResetPasswordForm()},
+    )
+
+
+@require_POST
+@role_required(Role.SECADMIN)
+def security_reset_otp(request: AuthedRequest, pk: int) -> HttpResponse:
+    target = get_object_or_404(users_visible_to(request.user, Role.SECADMIN), pk=pk)
+    auth.otp_reset(user=target, by=request.user)
+    messages.success(request, f"已重置“{target.full_name}”的动态口令，下次登录时须重新绑定。")
+    return redirect(f"{reverse('security_accounts')}?q={target.username}")
+
+
+@role_required(Role.SECADMIN)
 def security_locked(request: AuthedRequest) -> HttpResponse:
     return render(request, "orgs/security_locked.html", {"locked": auth.locked_usernames()})
 
@@ -607,7 +644,8 @@ def security_end_sessions(request: AuthedRequest, pk: int) -> HttpResponse:
     target = get_object_or_404(users_visible_to(request.user, Role.SECADMIN), pk=pk)
     count = auth.sessions_end_for_user(user=target, reason="secadmin", by=request.user)
     messages.success(request, f"已结束“{target.full_name}”的 {count} 个会话。")
-    return redirect("security_sessions")
+    back = request.POST.get("back", "")
+    return redirect(back if back.startswith("/security/") else reverse("security_sessions"))
 
 
 @require_POST
@@ -621,8 +659,8 @@ def security_reset_password(request: AuthedRequest, pk: int) -> HttpResponse:
             auth.sessions_end_for_user(user=target, reason="password_reset", by=request.user)
             messages.success(request, f"已重置“{target.full_name}”的密码，用户下次登录时须修改。")
         except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-    return redirect("security_locked")
+            messages.error(request, "临时密码不符合密码策略：" + "；".join(exc.messages))
+    return redirect(f"{reverse('security_accounts')}?q={target.username}")
 
 
 @role_required(Role.SECADMIN)

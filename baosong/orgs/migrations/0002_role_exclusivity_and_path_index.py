@@ -25,7 +25,8 @@ PG_UP = [
     f"""CREATE OR REPLACE FUNCTION orgs_membership_role_mix() RETURNS trigger AS $$
     BEGIN
       -- Serialise concurrent grants to one account so two transactions cannot each add a conflicting role.
-      PERFORM pg_advisory_xact_lock(hashtext('orgs_membership'), NEW.user_id::int);
+      -- A row lock, not an advisory lock: bulk imports of 50,000 accounts must not fill the lock table.
+      PERFORM 1 FROM orgs_user WHERE id = NEW.user_id FOR NO KEY UPDATE;
       IF EXISTS (SELECT 1 FROM orgs_membership m WHERE m.user_id = NEW.user_id AND m.id <> NEW.id
                  AND {KIND.format(r='m.role')} <> {KIND.format(r='NEW.role')}) THEN
         RAISE EXCEPTION 'role conflict: admin roles are exclusive (三员分立)' USING ERRCODE = 'check_violation';
