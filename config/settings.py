@@ -239,3 +239,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("BAOSONG_LOG_LEVEL", "WARNING")},
 }
+
+# Reporting: pre-submit checks. Personal data findings "warning" or "blocking" per kind.
+PERSONAL_DATA_CHECKS = {
+    "id_number": env_str("BAOSONG_CHECK_ID_NUMBER", "blocking"),
+    "mobile": env_str("BAOSONG_CHECK_MOBILE", "warning"),
+    "bank_card": env_str("BAOSONG_CHECK_BANK_CARD", "blocking"),
+}
+REPORT_TITLE_MAX = env_int("BAOSONG_REPORT_TITLE_MAX", 40)
+REMINDER_MINUTES_BEFORE_DUE = env_int("BAOSONG_REMINDER_MINUTES", 60)

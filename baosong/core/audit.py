@@ -53,6 +53,12 @@ EVENT_LABELS: dict[str, str] = {
     "permission.denied": "越权访问",
     "audit.verify": "校验审计日志",
     "demo.seed": "生成演示数据",
+    "report.create": "新建信息",
+    "report.update": "修改信息",
+    "report.transition": "信息流转",
+    "submission.transition": "采编处理",
+    "submission.edit": "编辑工作稿",
+    "external_adoption.create": "补录外部采用",
 }
 
 

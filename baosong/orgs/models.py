@@ -219,3 +219,23 @@ class ImportJob(models.Model):
     accepted = models.BooleanField(default=False)
     rows = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list)
+
+
+class ReviewStep(models.Model):
+    """One step of a unit's in-unit review chain (审核签发): a role or a named person, optionally only
+    for some categories, urgencies or items marked 敏感. A unit without steps sends directly."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="review_steps")
+    order = models.PositiveSmallIntegerField(default=1)
+    label = models.CharField("步骤名称", max_length=64, blank=True)
+    role = models.CharField("角色", max_length=16, choices=Role.choices, blank=True)
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    only_category = models.CharField("仅限类别", max_length=20, blank=True)
+    only_urgency = models.CharField("仅限紧急程度", max_length=16, blank=True)
+    only_sensitive = models.BooleanField("仅限敏感信息", default=False)
+
+    class Meta:
+        ordering = ["unit", "order", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(role="") | Q(user__isnull=False), name="orgs_reviewstep_who"),
+        ]

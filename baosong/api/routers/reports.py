@@ -1,0 +1,488 @@
+"""/reports, /inbox, /submissions, /external-adoptions — interfaces over reports services and selectors."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+
+from baosong.api.pagination import PageQuery, paginate
+from baosong.api.schemas import ErrorOut
+from baosong.orgs.models import User
+from baosong.reports import selectors, services
+from baosong.reports.models import (
+    Category,
+    ExternalAdoption,
+    PublicScope,
+    Report,
+    ReportStatus,
+    Submission,
+    SubmissionStatus,
+    Urgency,
+    Usage,
+)  # fmt: skip
+
+router = Router(tags=["信息报送"])
+ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+def _user(request: HttpRequest) -> User:
+    return request.auth  # type: ignore[attr-defined]
+
+
+class ReportIn(Schema):
+    title: str = Field(..., max_length=200)
+    body: str = Field("", max_length=50_000)
+    category: Category = Category.WORK_UPDATE
+    urgency: Urgency = Urgency.NORMAL
+    event_time: dt.datetime | None = None
+    place: str = Field("", max_length=200)
+    public_scope: PublicScope = PublicScope.INTERNAL
+    target_unit_ids: list[int] | None = None
+    co_unit_ids: list[int] | None = None
+    follow_up_of: int | None = None
+    is_final: bool = False
+    solicitation_id: int | None = None
+    tags: list[str] = Field(default_factory=list, max_length=10)
+    elements: dict[str, str] = Field(default_factory=dict)
+    sensitive: bool = False
+    unit_id: int | None = None
+
+
+class ReportPatch(Schema):
+    title: str | None = Field(None, max_length=200)
+    body: str | None = Field(None, max_length=50_000)
+    category: Category | None = None
+    urgency: Urgency | None = None
+    event_time: dt.datetime | None = None
+    place: str | None = Field(None, max_length=200)
+    public_scope: PublicScope | None = None
+    target_unit_ids: list[int] | None = None
+    co_unit_ids: list[int] | None = None
+    tags: list[str] | None = Field(None, max_length=10)
+    elements: dict[str, str] | None = None
+    sensitive: bool | None = None
+
+
+class DecisionOut(Schema):
+    submission_id: int
+    unit_id: int
+    unit_name: str
+    level: str
+    from_unit_id: int
+    from_unit_name: str
+    status: str
+    status_label: str
+    active: bool
+    usage: str | None
+    comment: str
+    received_at: dt.datetime
+    claimed_at: dt.datetime | None
+    decided_at: dt.datetime | None
+    forwarded_at: dt.datetime | None
+    actor: str | None
+
+
+class ReportOut(Schema):
+    id: int
+    status: ReportStatus
+    title: str
+    body: str
+    category: str
+    urgency: str
+    event_time: dt.datetime | None
+    place: str
+    public_scope: str
+    source_unit_id: int
+    source_unit_name: str
+    author_id: int
+    author_name: str
+    target_unit_ids: list[int]
+    co_unit_ids: list[int]
+    tags: list[str]
+    elements: dict[str, str]
+    sensitive: bool
+    follow_up_of: int | None
+    follow_up_no: int
+    follow_up_label: str
+    is_final: bool
+    solicitation_id: int | None
+    review_chain: list[dict[str, Any]]
+    review_step: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    sent_at: dt.datetime | None
+    due_at: dt.datetime | None
+    late: bool
+    decisions: list[DecisionOut] = Field(default_factory=list)
+
+
+class ReportListItem(Schema):
+    id: int
+    status: str
+    title: str
+    category: str
+    urgency: str
+    source_unit_id: int
+    author_name: str
+    updated_at: dt.datetime
+    sent_at: dt.datetime | None
+    due_at: dt.datetime | None
+    late: bool
+
+
+class ReportPage(Schema):
+    items: list[ReportListItem]
+    count: int
+
+
+def _out(report: Report, *, with_trail: bool = True) -> ReportOut:
+    return ReportOut(
+        id=report.pk,
+        status=ReportStatus(report.status),
+        title=report.title,
+        body=report.body,
+        category=report.category,
+        urgency=report.urgency,
+        event_time=report.event_time,
+        place=report.place,
+        public_scope=report.public_scope,
+        source_unit_id=report.source_unit_id,
+        source_unit_name=report.source_unit.name,
+        author_id=report.author_id,
+        author_name=report.author.full_name,
+        target_unit_ids=list(report.targets.values_list("pk", flat=True)),
+        co_unit_ids=list(report.co_units.values_list("pk", flat=True)),
+        tags=report.tags,
+        elements=report.elements,
+        sensitive=report.sensitive,
+        follow_up_of=report.follow_up_of_id,
+        follow_up_no=report.follow_up_no,
+        follow_up_label=report.follow_up_label,
+        is_final=report.is_final,
+        solicitation_id=report.solicitation_id,
+        review_chain=report.review_chain,
+        review_step=report.review_step,
+        created_at=report.created_at,
+        updated_at=report.updated_at,
+        sent_at=report.sent_at,
+        due_at=report.due_at,
+        late=report.late,
+        decisions=[DecisionOut(**d) for d in selectors.report_trail(report)] if with_trail else [],
+    )
+
+
+class ReportFilter(PageQuery):
+    mine: bool = False
+    status: ReportStatus | None = None
+    q: str | None = Field(None, max_length=100)
+
+
+class CommentIn(Schema):
+    comment: str = Field("", max_length=2000)
+
+
+class ChecksOut(Schema):
+    blocking: list[dict[str, Any]]
+    warnings: list[dict[str, Any]]
+
+
+@router.post("/reports", response={201: ReportOut, **ERRORS})
+def report_create(request: HttpRequest, body: ReportIn) -> Status[ReportOut]:
+    data = body.dict()
+    report = services.report_create(by=_user(request), **data)
+    return Status(201, _out(selectors.report_for(_user(request), report.pk)))
+
+
+@router.get("/reports", response=ReportPage)
+def report_list(request: HttpRequest, filters: Query[ReportFilter]) -> ReportPage:
+    qs = selectors.my_reports(_user(request), mine=filters.mine, status=filters.status, q=filters.q)
+    items, count = paginate(qs, filters)
+    return ReportPage(
+        items=[
+            ReportListItem(
+                id=r.pk,
+                status=r.status,
+                title=r.title,
+                category=r.category,
+                urgency=r.urgency,
+                source_unit_id=r.source_unit_id,
+                author_name=r.author.full_name,
+                updated_at=r.updated_at,
+                sent_at=r.sent_at,
+                due_at=r.due_at,
+                late=r.late,
+            )
+            for r in items
+        ],
+        count=count,
+    )
+
+
+@router.get("/reports/{report_id}", response={200: ReportOut, 404: ErrorOut})
+def report_read(request: HttpRequest, report_id: int) -> ReportOut:
+    return _out(selectors.report_for(_user(request), report_id))
+
+
+@router.patch("/reports/{report_id}", response={200: ReportOut, **ERRORS})
+def report_patch(request: HttpRequest, report_id: int, body: ReportPatch) -> ReportOut:
+    report = selectors.report_for(_user(request), report_id)
+    services.report_update(report=report, by=_user(request), **body.dict(exclude_unset=True))
+    return _out(selectors.report_for(_user(request), report_id))
+
+
+@router.post("/reports/{report_id}/checks", response={200: ChecksOut, 404: ErrorOut})
+def report_checks(request: HttpRequest, report_id: int) -> dict[str, Any]:
+    return services.report_checks(report=selectors.report_for(_user(request), report_id))
+
+
+@router.post("/reports/{report_id}/submit", response={200: ReportOut, **ERRORS})
+def report_submit(request: HttpRequest, report_id: int) -> ReportOut:
+    report = selectors.report_for(_user(request), report_id)
+    return _out(
+        selectors.report_for(_user(request), services.report_submit(report=report, by=_user(request)).pk)
+    )
+
+
+@router.post("/reports/{report_id}/approve", response={200: ReportOut, **ERRORS})
+def report_approve(request: HttpRequest, report_id: int, body: CommentIn) -> ReportOut:
+    report = selectors.report_for(_user(request), report_id)
+    services.report_approve(report=report, by=_user(request), comment=body.comment)
+    return _out(selectors.report_for(_user(request), report_id))
+
+
+@router.post("/reports/{report_id}/return", response={200: ReportOut, **ERRORS})
+def report_return(request: HttpRequest, report_id: int, body: CommentIn) -> ReportOut:
+    report = selectors.report_for(_user(request), report_id)
+    services.report_return(report=report, by=_user(request), comment=body.comment)
+    return _out(selectors.report_for(_user(request), report_id))
+
+
+@router.post("/reports/{report_id}/withdraw", response={200: ReportOut, **ERRORS})
+def report_withdraw(request: HttpRequest, report_id: int) -> ReportOut:
+    report = selectors.report_for(_user(request), report_id)
+    services.report_withdraw(report=report, by=_user(request))
+    return _out(selectors.report_for(_user(request), report_id))
+
+
+class ExternalAdoptionIn(Schema):
+    publication_name: str = Field(..., min_length=1, max_length=100)
+    level: ExternalAdoption.Level
+    date: dt.date
+    unit_id: int | None = None
+
+
+class ExternalAdoptionOut(Schema):
+    id: int
+    report_id: int
+    publication_name: str
+    level: str
+    date: dt.date
+
+
+@router.post("/reports/{report_id}/external-adoptions", response={201: ExternalAdoptionOut, **ERRORS})
+def external_adoption(
+    request: HttpRequest, report_id: int, body: ExternalAdoptionIn
+) -> Status[ExternalAdoptionOut]:
+    user = _user(request)
+    report = selectors.report_for(user, report_id)
+    from baosong.orgs.models import Role
+    from baosong.orgs.selectors import units_acting_for
+
+    units = units_acting_for(user, Role.EDITOR)
+    unit = units.filter(pk=body.unit_id).first() if body.unit_id else units.order_by("-path").first()
+    if unit is None:
+        from baosong.core.errors import Forbidden
+
+        raise Forbidden("只有采编人员可以补录外部采用。")
+    adoption = services.external_adoption_record(
+        report=report,
+        by=user,
+        unit=unit,
+        publication_name=body.publication_name,
+        level=body.level,
+        date=body.date,
+    )
+    return Status(
+        201,
+        ExternalAdoptionOut(
+            id=adoption.pk,
+            report_id=report.pk,
+            publication_name=adoption.publication_name,
+            level=adoption.level,
+            date=adoption.date,
+        ),
+    )
+
+
+# ---- inbox and submissions ------------------------------------------------------------------------
+
+
+class InboxFilter(PageQuery):
+    status: SubmissionStatus | None = None
+    category: Category | None = None
+    urgency: Urgency | None = None
+    source_unit: int | None = None
+    late: bool | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    q: str | None = Field(None, max_length=100)
+    sort: str = Field("default", pattern="^(default|due|oldest)$")
+
+
+class InboxItem(Schema):
+    id: int
+    report_id: int
+    title: str
+    source_unit: str
+    source_unit_id: int
+    sender_unit: str
+    status: SubmissionStatus
+    category: str
+    urgent: bool
+    urgency: str
+    received_at: dt.datetime
+    due_at: dt.datetime | None
+    late: bool
+    follow_up_label: str
+
+
+class InboxPage(Schema):
+    items: list[InboxItem]
+    count: int
+
+
+RANK_TO_URGENCY = {0: "very_urgent", 1: "urgent", 2: "normal"}
+
+
+def _inbox_item(s: Submission) -> InboxItem:
+    open_ = s.status in {SubmissionStatus.RECEIVED, SubmissionStatus.CLAIMED}
+    from django.utils import timezone
+
+    return InboxItem(
+        id=s.pk,
+        report_id=s.report_id,
+        title=s.title,
+        source_unit=s.report.source_unit.name,
+        source_unit_id=s.report.source_unit_id,
+        sender_unit=s.sender_unit.name,
+        status=SubmissionStatus(s.status),
+        category=s.category,
+        urgent=s.urgency_rank < 2,
+        urgency=RANK_TO_URGENCY[s.urgency_rank],
+        received_at=s.received_at,
+        due_at=s.due_at,
+        late=bool(s.report.late or (open_ and s.due_at and s.due_at < timezone.now())),
+        follow_up_label=s.report.follow_up_label,
+    )
+
+
+@router.get("/inbox", response=InboxPage)
+def inbox(request: HttpRequest, filters: Query[InboxFilter]) -> InboxPage:
+    f = selectors.InboxFilters(**filters.dict(exclude={"page", "page_size"}))
+    items, count = paginate(selectors.inbox(_user(request), f), filters)
+    return InboxPage(items=[_inbox_item(s) for s in items], count=count)
+
+
+class SubmissionOut(InboxItem):
+    body: str
+    target_unit_id: int
+    claimed_by: str | None
+    usage: str | None
+    issue_id: int | None
+    comment: str
+    forwarded_from: int | None
+
+
+def _submission_out(s: Submission) -> SubmissionOut:
+    item = _inbox_item(s)
+    return SubmissionOut(
+        **item.dict(),
+        body=s.body,
+        target_unit_id=s.target_unit_id,
+        claimed_by=s.claimed_by.full_name if s.claimed_by else None,
+        usage=s.usage or None,
+        issue_id=s.issue_id,
+        comment=s.comment,
+        forwarded_from=s.forwarded_from_id,
+    )
+
+
+class AdoptIn(Schema):
+    usage: Usage = Usage.ISSUE
+    issue_id: int | None = None
+    comment: str = Field("", max_length=2000)
+
+
+class ForwardIn(Schema):
+    target_unit_ids: list[int] | None = None
+    comment: str = Field("", max_length=2000)
+
+
+class EditIn(Schema):
+    title: str = Field(..., min_length=1, max_length=200)
+    body: str = Field("", max_length=50_000)
+
+
+def _reload(request: HttpRequest, pk: int) -> SubmissionOut:
+    return _submission_out(selectors.submission_for_editor(_user(request), pk))
+
+
+@router.get("/submissions/{submission_id}", response={200: SubmissionOut, 404: ErrorOut})
+def submission_read(request: HttpRequest, submission_id: int) -> SubmissionOut:
+    return _reload(request, submission_id)
+
+
+@router.patch("/submissions/{submission_id}", response={200: SubmissionOut, **ERRORS})
+def submission_edit(request: HttpRequest, submission_id: int, body: EditIn) -> SubmissionOut:
+    sub = selectors.submission_for_editor(_user(request), submission_id)
+    services.submission_edit(submission=sub, by=_user(request), title=body.title, body=body.body)
+    return _reload(request, submission_id)
+
+
+@router.post("/submissions/{submission_id}/claim", response={200: SubmissionOut, **ERRORS})
+def submission_claim(request: HttpRequest, submission_id: int) -> SubmissionOut:
+    sub = selectors.submission_for_editor(_user(request), submission_id)
+    services.submission_claim(submission=sub, by=_user(request))
+    return _reload(request, submission_id)
+
+
+@router.post("/submissions/{submission_id}/adopt", response={200: SubmissionOut, **ERRORS})
+def submission_adopt(request: HttpRequest, submission_id: int, body: AdoptIn) -> SubmissionOut:
+    sub = selectors.submission_for_editor(_user(request), submission_id)
+    services.submission_adopt(
+        submission=sub, by=_user(request), usage=body.usage, issue_id=body.issue_id, comment=body.comment
+    )
+    return _reload(request, submission_id)
+
+
+@router.post("/submissions/{submission_id}/decline", response={200: SubmissionOut, **ERRORS})
+def submission_decline(request: HttpRequest, submission_id: int, body: CommentIn) -> SubmissionOut:
+    sub = selectors.submission_for_editor(_user(request), submission_id)
+    services.submission_decline(submission=sub, by=_user(request), comment=body.comment)
+    return _reload(request, submission_id)
+
+
+@router.post("/submissions/{submission_id}/return", response={200: SubmissionOut, **ERRORS})
+def submission_return(request: HttpRequest, submission_id: int, body: CommentIn) -> SubmissionOut:
+    sub = selectors.submission_for_editor(_user(request), submission_id)
+    services.submission_return(submission=sub, by=_user(request), comment=body.comment)
+    return _reload(request, submission_id)
+
+
+@router.post("/submissions/{submission_id}/forward", response={200: SubmissionOut, **ERRORS})
+def submission_forward(request: HttpRequest, submission_id: int, body: ForwardIn) -> SubmissionOut:
+    sub = selectors.submission_for_editor(_user(request), submission_id)
+    services.submission_forward(
+        submission=sub, by=_user(request), target_unit_ids=body.target_unit_ids, comment=body.comment
+    )
+    return _reload(request, submission_id)
+
+
+@router.post("/submissions/{submission_id}/resubmit", response={200: ReportOut, **ERRORS})
+def submission_resubmit(request: HttpRequest, submission_id: int, body: EditIn) -> ReportOut:
+    sub = selectors.submission_for_author(_user(request), submission_id)
+    services.submission_resubmit(submission=sub, by=_user(request), title=body.title, body=body.body)
+    return _out(selectors.report_for(_user(request), sub.report_id))

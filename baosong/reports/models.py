@@ -1,0 +1,278 @@
+"""Information items (信息, model Report), their submissions to target units, revisions and clocks."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from baosong.orgs.models import Unit, User
+
+
+class Category(models.TextChoices):
+    WORK_UPDATE = "work_update", "工作动态"
+    EXPERIENCE = "experience", "经验做法"
+    PROBLEM = "problem", "问题建议"
+    POLICY = "policy", "政策落实"
+    EMERGENCY = "emergency", "突发事件"
+    RESEARCH = "research", "调研信息"
+    PUBLIC_OPINION = "public_opinion", "社情民意"
+
+
+class Urgency(models.TextChoices):
+    NORMAL = "normal", "普通"
+    URGENT = "urgent", "紧急"
+    VERY_URGENT = "very_urgent", "特急"
+
+
+URGENCY_RANK: dict[str, int] = {Urgency.VERY_URGENT: 0, Urgency.URGENT: 1, Urgency.NORMAL: 2}
+
+
+class PublicScope(models.TextChoices):
+    PUBLIC = "public", "主动公开"
+    ON_REQUEST = "on_request", "依申请公开"
+    INTERNAL = "internal", "不予公开"
+
+
+# 突发事件 required elements, in the order offices write them.
+EMERGENCY_ELEMENTS = [
+    ("time", "时间"),
+    ("place", "地点"),
+    ("nature", "事件性质"),
+    ("scope", "影响范围"),
+    ("casualties", "伤亡和损失"),
+    ("measures", "已采取措施"),
+    ("next_steps", "下步打算"),
+]
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    IN_REVIEW = "in_review", "审核中"
+    RETURNED = "returned", "退回修改"
+    SENT = "sent", "已报送"
+    WITHDRAWN = "withdrawn", "已撤回"
+
+
+class Report(models.Model):
+    title = models.CharField("标题", max_length=200)
+    body = models.TextField("正文", blank=True)
+    category = models.CharField("类别", max_length=20, choices=Category.choices, default=Category.WORK_UPDATE)
+    urgency = models.CharField("紧急程度", max_length=16, choices=Urgency.choices, default=Urgency.NORMAL)
+    event_time = models.DateTimeField("事件时间", null=True, blank=True)
+    place = models.CharField("地点", max_length=200, blank=True)
+    public_scope = models.CharField(
+        "公开属性", max_length=16, choices=PublicScope.choices, default=PublicScope.INTERNAL
+    )
+    source_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="reports")
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="reports")
+    co_units = models.ManyToManyField(Unit, blank=True, related_name="co_reports", verbose_name="合报单位")
+    targets = models.ManyToManyField(
+        Unit, blank=True, related_name="targeted_reports", verbose_name="报送对象"
+    )
+    tags = models.JSONField("标签", default=list, blank=True)
+    elements = models.JSONField("突发事件要素", default=dict, blank=True)
+    sensitive = models.BooleanField("敏感", default=False)
+    follow_up_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="follow_ups",
+        verbose_name="初报",
+    )
+    follow_up_no = models.PositiveSmallIntegerField(default=0)  # 0 初报, 1 续报一, …
+    is_final = models.BooleanField("终报", default=False)
+    solicitation_id = models.BigIntegerField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
+    # The review chain as it was when the item was submitted, and the step now waiting.
+    review_chain = models.JSONField(default=list, blank=True)
+    review_step = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
+    late = models.BooleanField("迟报", default=False)
+
+    class Meta:
+        verbose_name = "信息"
+        indexes = [
+            models.Index(fields=["source_unit", "status", "-updated_at"], name="reports_unit_status_upd"),
+            models.Index(fields=["author", "-updated_at"], name="reports_author_upd"),
+            models.Index(fields=["source_unit", "-updated_at"], name="reports_unit_upd"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def urgent(self) -> bool:
+        return self.urgency != Urgency.NORMAL
+
+    @property
+    def chain_root_id(self) -> int:
+        return self.follow_up_of_id or self.pk
+
+    @property
+    def follow_up_label(self) -> str:
+        if self.is_final:
+            return "终报"
+        if self.follow_up_no == 0:
+            return "初报"
+        digits = "零一二三四五六七八九十"
+        n = self.follow_up_no
+        return "续报" + (digits[n] if n <= 10 else str(n))
+
+
+class ReviewAction(models.Model):
+    """One step of the in-unit review trail (审核), printed later on the 审核表."""
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", "提交审核"
+        APPROVE = "approve", "审核通过"
+        RETURN = "return", "退回修改"
+        WITHDRAW = "withdraw", "撤回"
+        SEND = "send", "报出"
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="review_actions")
+    step = models.PositiveSmallIntegerField(default=0)
+    step_label = models.CharField(max_length=64, blank=True)
+    action = models.CharField(max_length=16, choices=Action.choices)
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+
+class SubmissionStatus(models.TextChoices):
+    RECEIVED = "received", "待接收"
+    CLAIMED = "claimed", "处理中"
+    ADOPTED = "adopted", "已采用"
+    DECLINED = "declined", "不采用"
+    RETURNED = "returned", "已退回"
+    FORWARDED = "forwarded", "已转报"
+
+
+class Usage(models.TextChoices):
+    ISSUE = "issue", "刊物采用"
+    WEBSITE = "website", "网站采用"
+    SPECIAL_REPORT = "special_report", "专报采用"
+    MERGED = "merged", "综合采用"
+
+
+class Submission(models.Model):
+    """A report at one target unit (report × target). The working copy is the editor's edit."""
+
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="submissions")
+    target_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="incoming")
+    sender_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="outgoing")
+    forwarded_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="forwards"
+    )
+    status = models.CharField(
+        max_length=16, choices=SubmissionStatus.choices, default=SubmissionStatus.RECEIVED
+    )
+    is_active = models.BooleanField(default=True)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    urgency_rank = models.PositiveSmallIntegerField(default=2)  # 0 特急 … 2 普通: inbox order
+    category = models.CharField(max_length=20, choices=Category.choices)
+    received_at = models.DateTimeField(default=timezone.now)
+    due_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    usage = models.CharField(max_length=16, choices=Usage.choices, blank=True)
+    issue_id = models.BigIntegerField(null=True, blank=True)
+    comment = models.TextField(blank=True)
+    forwarded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "target_unit"],
+                condition=Q(is_active=True),
+                name="reports_one_active_submission",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["target_unit", "status", "urgency_rank", "-received_at"], name="reports_inbox"
+            ),
+            models.Index(fields=["target_unit", "urgency_rank", "-received_at"], name="reports_inbox_all"),
+            models.Index(fields=["report", "received_at"], name="reports_sub_report"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}→{self.target_unit_id}:{self.status}"
+
+    @property
+    def receive_seconds(self) -> float | None:
+        if self.claimed_at is None:
+            return None
+        return (self.claimed_at - self.received_at).total_seconds()
+
+
+class Revision(models.Model):
+    """Every edit of title/body by anyone; the author's text stays as revision 1 of the report."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="revisions")
+    submission = models.ForeignKey(
+        Submission, null=True, blank=True, on_delete=models.CASCADE, related_name="revisions"
+    )
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+
+class ExternalAdoption(models.Model):
+    """补录外部采用: adoption by a publication outside the system, e.g. 国办《昨日要情》."""
+
+    class Level(models.TextChoices):
+        NATIONAL = "national", "国家"
+        PROVINCE = "province", "省"
+        CITY = "city", "市"
+        COUNTY = "county", "县"
+
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="external_adoptions")
+    publication_name = models.CharField(max_length=100)
+    level = models.CharField(max_length=16, choices=Level.choices)
+    date = models.DateField()
+    evidence_name = models.CharField(max_length=255, blank=True)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+
+class DeadlineRule(models.Model):
+    """When an item is due, per category and urgency (blank = any). The most specific rule wins."""
+
+    class Kind(models.TextChoices):
+        HOURS_FROM_EVENT = "hours_from_event", "事件发生后若干小时内"
+        SAME_DAY = "same_day", "当日"
+        DAYS = "days", "若干日内"
+
+    category = models.CharField(max_length=20, choices=Category.choices, blank=True)
+    urgency = models.CharField(max_length=16, choices=Urgency.choices, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    amount = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["category", "urgency"], name="reports_deadline_unique")
+        ]
+
+
+class SensitiveWord(models.Model):
+    word = models.CharField(max_length=50, unique=True)
+    blocking = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)

@@ -1,0 +1,176 @@
+"""Reads of items and submissions, always scoped by what the user may see."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from baosong.core.errors import NotFound
+from baosong.orgs.models import BUSINESS_ROLES, Role, User
+from baosong.orgs.selectors import subtree_q, units_acting_for
+from baosong.reports.models import Report, ReportStatus, Submission, SubmissionStatus
+
+
+def _unit_ids(user: User, *roles: str) -> list[int]:
+    return list(units_acting_for(user, *roles).values_list("pk", flat=True))
+
+
+def reports_visible_to(user: User) -> QuerySet[Report]:
+    """Own unit's items (any business role there), plus items that reached a unit where the user is an
+    editor/chief/leader. Drafts never leave their unit: a sibling's draft is invisible."""
+    own = _unit_ids(user, *BUSINESS_ROLES)
+    handling = _unit_ids(user, Role.EDITOR, Role.CHIEF, Role.LEADER)
+    reached = Submission.objects.filter(report=OuterRef("pk"), target_unit_id__in=handling)
+    return Report.objects.filter(Q(source_unit_id__in=own) | Exists(reached))
+
+
+def report_for(user: User, pk: int) -> Report:
+    report = (
+        reports_visible_to(user).select_related("source_unit", "author", "follow_up_of").filter(pk=pk).first()
+    )
+    if report is None:
+        raise NotFound()
+    return report
+
+
+def my_reports(
+    user: User, *, mine: bool = False, status: str | None = None, q: str | None = None
+) -> QuerySet[Report]:
+    units = _unit_ids(user, Role.REPORTER, Role.REVIEWER)
+    qs = Report.objects.filter(source_unit_id__in=units).select_related("source_unit", "author")
+    if mine:
+        qs = qs.filter(author=user)
+    if status:
+        qs = qs.filter(status=status)
+    if q:
+        qs = qs.filter(title__contains=q)
+    return qs.order_by("-updated_at", "-id")
+
+
+def review_queue(user: User) -> QuerySet[Report]:
+    """Items waiting at a review step this user may act on (filtered precisely in Python: few rows)."""
+    units = _unit_ids(user, Role.REVIEWER, Role.CHIEF, Role.LEADER, Role.EDITOR, Role.REPORTER)
+    return (
+        Report.objects.filter(source_unit_id__in=units, status=ReportStatus.IN_REVIEW)
+        .select_related("source_unit", "author")
+        .order_by("submitted_at")
+    )
+
+
+@dataclass
+class InboxFilters:
+    status: str | None = None
+    category: str | None = None
+    urgency: str | None = None
+    source_unit: int | None = None
+    late: bool | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    q: str | None = None
+    sort: str = "default"
+
+
+URGENCY_TO_RANK = {"very_urgent": 0, "urgent": 1, "normal": 2}
+
+
+def inbox(
+    user: User, filters: InboxFilters | None = None, *, unit_id: int | None = None
+) -> QuerySet[Submission]:
+    """Submissions to the units where the user is an editor: urgent on top, then newest."""
+    f = filters or InboxFilters()
+    units = _unit_ids(user, Role.EDITOR)
+    if unit_id is not None:
+        units = [u for u in units if u == unit_id]
+    qs = Submission.objects.filter(target_unit_id__in=units, is_active=True).select_related(
+        "report", "report__source_unit", "sender_unit", "target_unit", "claimed_by"
+    )
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.category:
+        qs = qs.filter(category=f.category)
+    if f.urgency in URGENCY_TO_RANK:
+        qs = qs.filter(urgency_rank=URGENCY_TO_RANK[f.urgency])
+    if f.source_unit:
+        from baosong.orgs.models import Unit
+
+        root = Unit.objects.filter(pk=f.source_unit).first()
+        qs = qs.filter(subtree_q([root.path], prefix="report__source_unit__")) if root else qs.none()
+    now = timezone.now()
+    if f.late is True:
+        qs = qs.filter(
+            Q(report__late=True)
+            | Q(status__in=[SubmissionStatus.RECEIVED, SubmissionStatus.CLAIMED], due_at__lt=now)
+        )
+    tz = timezone.get_current_timezone()
+    if f.date_from:
+        qs = qs.filter(received_at__gte=dt.datetime.combine(f.date_from, dt.time.min, tzinfo=tz))
+    if f.date_to:
+        qs = qs.filter(
+            received_at__lt=dt.datetime.combine(f.date_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+        )
+    if f.q:
+        qs = qs.filter(title__contains=f.q)
+    if f.sort == "due":
+        return qs.order_by("due_at", "-received_at")
+    if f.sort == "oldest":
+        return qs.order_by("received_at")
+    return qs.order_by("urgency_rank", "-received_at", "-id")
+
+
+def submission_for_editor(user: User, pk: int) -> Submission:
+    sub = inbox(user).filter(pk=pk).first()
+    if sub is None:
+        raise NotFound()
+    return sub
+
+
+def submission_for_author(user: User, pk: int) -> Submission:
+    units = _unit_ids(user, Role.REPORTER)
+    sub = (
+        Submission.objects.select_related("report", "target_unit")
+        .filter(pk=pk, report__source_unit_id__in=units, is_active=True)
+        .first()
+    )
+    if sub is None:
+        raise NotFound()
+    return sub
+
+
+def report_trail(report: Report) -> list[dict[str, Any]]:
+    """Each level's decision, in the order the item travelled (县采用 → 市转报 → 省未采用)."""
+    subs = (
+        Submission.objects.filter(report=report)
+        .select_related("target_unit", "sender_unit", "decided_by", "claimed_by")
+        .order_by("received_at", "id")
+    )
+    return [
+        {
+            "submission_id": s.pk,
+            "unit_id": s.target_unit_id,
+            "unit_name": s.target_unit.name,
+            "level": s.target_unit.level,
+            "from_unit_id": s.sender_unit_id,
+            "from_unit_name": s.sender_unit.name,
+            "status": s.status,
+            "status_label": s.get_status_display(),
+            "active": s.is_active,
+            "usage": s.usage or None,
+            "comment": s.comment,
+            "received_at": s.received_at,
+            "claimed_at": s.claimed_at,
+            "decided_at": s.decided_at,
+            "forwarded_at": s.forwarded_at,
+            "actor": s.decided_by.full_name if s.decided_by else None,
+            "receive_seconds": s.receive_seconds,
+        }
+        for s in subs
+    ]
+
+
+def follow_up_chain(report: Report) -> QuerySet[Report]:
+    root = report.chain_root_id
+    return Report.objects.filter(Q(pk=root) | Q(follow_up_of_id=root)).order_by("follow_up_no", "id")

@@ -1,0 +1,535 @@
+"""The only writers of information items and submissions. Keyword-only, typed, atomic, audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+
+from baosong.core.audit import audit_record
+from baosong.core.errors import Forbidden, NotFound, ServiceError
+from baosong.core.events import event_emit
+from baosong.orgs.models import ReviewStep, Role, Unit, User
+from baosong.orgs.selectors import roles_in_unit, unit_reporting_targets, units_acting_for
+from baosong.reports import checks
+from baosong.reports.models import (
+    URGENCY_RANK,
+    Category,
+    DeadlineRule,
+    ExternalAdoption,
+    PublicScope,
+    Report,
+    ReportStatus,
+    ReviewAction,
+    Revision,
+    Submission,
+    SubmissionStatus,
+    Urgency,
+    Usage,
+)  # fmt: skip
+from baosong.reports.workflow import Edge, report_transition, submission_transition
+
+EDITABLE = {"title", "body", "category", "urgency", "event_time", "place", "public_scope", "tags", "elements",
+            "sensitive"}  # fmt: skip
+
+
+class ChecksFailed(ServiceError):
+    def __init__(self, result: dict[str, list[dict[str, Any]]]) -> None:
+        first = result["blocking"][0]["message"] if result["blocking"] else ""
+        super().__init__(f"报送前检查未通过：{first}", "checks_failed", status=422)
+        self.result = result
+
+
+def _validate_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    clean = {k: v for k, v in fields.items() if k in EDITABLE}
+    if "title" in clean:
+        clean["title"] = (clean["title"] or "").strip()
+        if len(clean["title"]) > 200:
+            raise ServiceError("标题不能超过 200 字。", "title_too_long")
+    if "category" in clean and clean["category"] not in Category.values:
+        raise ServiceError("信息类别无效。", "invalid_category")
+    if "urgency" in clean and clean["urgency"] not in Urgency.values:
+        raise ServiceError("紧急程度无效。", "invalid_urgency")
+    if "public_scope" in clean and clean["public_scope"] not in PublicScope.values:
+        raise ServiceError("公开属性无效。", "invalid_public_scope")
+    if "tags" in clean:
+        clean["tags"] = [str(t).strip()[:20] for t in (clean["tags"] or []) if str(t).strip()][:10]
+    if "elements" in clean:
+        clean["elements"] = {str(k)[:20]: str(v)[:2000] for k, v in (clean["elements"] or {}).items()}
+    return clean
+
+
+def reporting_unit_for(user: User, unit_id: int | None = None) -> Unit:
+    units = units_acting_for(user, Role.REPORTER)
+    unit = units.filter(pk=unit_id).first() if unit_id else units.order_by("path").first()
+    if unit is None:
+        raise Forbidden("只有信息员可以撰写信息。" if not unit_id else "您不是该单位的信息员。")
+    return unit
+
+
+def _check_targets(unit: Unit, target_ids: list[int] | None) -> list[Unit]:
+    allowed = unit_reporting_targets(unit)
+    if not target_ids:
+        return allowed
+    by_id = {u.pk: u for u in allowed}
+    wrong = [t for t in target_ids if t not in by_id]
+    if wrong:
+        raise ServiceError("报送对象只能是本单位的上级单位或直报单位。", "invalid_target")
+    return [by_id[t] for t in dict.fromkeys(target_ids)]
+
+
+def report_create(
+    *,
+    by: User,
+    title: str,
+    body: str = "",
+    category: str = Category.WORK_UPDATE,
+    urgency: str = Urgency.NORMAL,
+    unit_id: int | None = None,
+    target_unit_ids: list[int] | None = None,
+    co_unit_ids: list[int] | None = None,
+    follow_up_of: int | None = None,
+    solicitation_id: int | None = None,
+    **fields: Any,
+) -> Report:
+    unit = reporting_unit_for(by, unit_id)
+    clean = _validate_fields(
+        {"title": title, "body": body, "category": category, "urgency": urgency, **fields}
+    )
+    root = None
+    if follow_up_of is not None:
+        root = Report.objects.filter(pk=follow_up_of, source_unit=unit).first()
+        if root is None:
+            raise NotFound("要续报的信息不存在或不属于本单位。")
+        root = Report.objects.get(pk=root.chain_root_id)
+        if root.status != ReportStatus.SENT:
+            raise ServiceError("只能对已报出的信息续报。", "follow_up_not_sent")
+        if root.follow_ups.filter(is_final=True).exists():
+            raise ServiceError("该信息已有终报，不能再续报。", "follow_up_closed")
+    with transaction.atomic():
+        targets = (
+            [s.target_unit for s in root.submissions.filter(sender_unit=unit).select_related("target_unit")]
+            if root
+            else _check_targets(unit, target_unit_ids)
+        )
+        report = Report.objects.create(source_unit=unit, author=by, solicitation_id=solicitation_id, **clean)
+        if root is not None:
+            report.follow_up_of = root
+            report.follow_up_no = (root.follow_ups.aggregate(m=Max("follow_up_no"))["m"] or 0) + 1
+            report.is_final = bool(fields.get("is_final"))
+            report.urgency = root.urgency if report.urgency == Urgency.NORMAL else report.urgency
+            report.category = root.category
+            report.save()
+        report.targets.set(targets)
+        if co_unit_ids:
+            report.co_units.set(Unit.objects.filter(pk__in=co_unit_ids, is_active=True).exclude(pk=unit.pk))
+        audit_record("report.create", user=by, unit_id=unit.pk, object_type="report", object_id=report.pk)
+    return report
+
+
+def _editable_by(report: Report, user: User) -> None:
+    if report.author_id != user.pk and Role.REPORTER not in roles_in_unit(user, report.source_unit):
+        raise Forbidden("只有作者或本单位信息员可以修改此信息。")
+    if report.status not in {ReportStatus.DRAFT, ReportStatus.RETURNED}:
+        raise ServiceError("信息已提交，不能再修改；如需修改请先撤回。", "not_editable", status=409)
+
+
+def report_update(
+    *,
+    report: Report,
+    by: User,
+    target_unit_ids: list[int] | None = None,
+    co_unit_ids: list[int] | None = None,
+    **fields: Any,
+) -> Report:
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=report.pk)
+        _editable_by(report, by)
+        clean = _validate_fields(fields)
+        for k, v in clean.items():
+            setattr(report, k, v)
+        report.updated_at = timezone.now()
+        report.save()
+        if target_unit_ids is not None and report.follow_up_of_id is None:
+            report.targets.set(_check_targets(report.source_unit, target_unit_ids))
+        if co_unit_ids is not None:
+            report.co_units.set(
+                Unit.objects.filter(pk__in=co_unit_ids, is_active=True).exclude(pk=report.source_unit_id)
+            )
+        audit_record(
+            "report.update",
+            user=by,
+            unit_id=report.source_unit_id,
+            object_type="report",
+            object_id=report.pk,
+            details={"fields": sorted(clean)},
+        )
+    return report
+
+
+def review_chain_for(report: Report) -> list[dict[str, Any]]:
+    """The unit's configured steps that apply to this item (conditional steps by category/urgency/敏感)."""
+    chain = []
+    for step in (
+        ReviewStep.objects.filter(unit=report.source_unit).select_related("user").order_by("order", "id")
+    ):
+        if step.only_category and step.only_category != report.category:
+            continue
+        if step.only_urgency and step.only_urgency != report.urgency:
+            continue
+        if step.only_sensitive and not report.sensitive:
+            continue
+        label = step.label or (step.user.full_name if step.user else Role(step.role).label + "审核")
+        chain.append({"role": step.role, "user_id": step.user_id, "label": label})
+    return chain
+
+
+def due_at_for(report: Report) -> dt.datetime:
+    rules = {(r.category, r.urgency): r for r in DeadlineRule.objects.all()}
+    rule = (
+        rules.get((report.category, report.urgency))
+        or rules.get((report.category, ""))
+        or rules.get(("", report.urgency))
+        or rules.get(("", ""))
+    )
+    start = report.event_time or report.created_at
+    if rule is None:
+        return start + dt.timedelta(days=5)
+    if rule.kind == DeadlineRule.Kind.HOURS_FROM_EVENT:
+        return start + dt.timedelta(hours=rule.amount)
+    if rule.kind == DeadlineRule.Kind.SAME_DAY:
+        local = timezone.localtime(start)
+        return local.replace(hour=23, minute=59, second=59, microsecond=0)
+    return report.created_at + dt.timedelta(days=rule.amount)
+
+
+def report_checks(*, report: Report) -> dict[str, list[dict[str, Any]]]:
+    return checks.run_checks(report)
+
+
+def report_submit(*, report: Report, by: User) -> Report:
+    """Into review, or straight out when the unit has no review chain. Checks run again here: the server
+    never trusts the browser."""
+    result = checks.run_checks(Report.objects.get(pk=report.pk))
+    if result["blocking"]:
+        raise ChecksFailed(result)
+    if not report.targets.exists():
+        raise ServiceError("请选择报送对象。", "no_targets")
+
+    def change(r: Report, edge: Edge) -> str:
+        r.review_chain = review_chain_for(r)
+        r.review_step = 0
+        r.submitted_at = timezone.now()
+        r.updated_at = r.submitted_at
+        r.due_at = due_at_for(r)
+        ReviewAction.objects.create(report=r, action=ReviewAction.Action.SUBMIT, actor=by)
+        if not r.review_chain:
+            return _send(r, by)
+        return ReportStatus.IN_REVIEW
+
+    return report_transition(report, "submit", by, change)
+
+
+def _send(report: Report, by: User) -> str:
+    """Create one submission per target, carrying the author's text as the first working copy."""
+    now = timezone.now()
+    report.sent_at = now
+    report.due_at = report.due_at or due_at_for(report)
+    report.late = now > report.due_at
+    Revision.objects.create(
+        report=report,
+        title=report.title,
+        body=report.body,
+        by=report.author,
+        unit=report.source_unit,
+        created_at=now,
+    )
+    ReviewAction.objects.create(report=report, action=ReviewAction.Action.SEND, actor=by)
+    for target in report.targets.all():
+        try:
+            with transaction.atomic():
+                Submission.objects.create(
+                    report=report,
+                    target_unit=target,
+                    sender_unit=report.source_unit,
+                    title=report.title,
+                    body=report.body,
+                    category=report.category,
+                    urgency_rank=URGENCY_RANK[report.urgency],
+                    received_at=now,
+                    due_at=report.due_at,
+                )
+        except IntegrityError as exc:
+            raise ServiceError(
+                f"该信息已报送至“{target.name}”。", "duplicate_submission", status=409
+            ) from exc
+    event_emit(
+        "report.sent",
+        object_type="report",
+        object_id=report.pk,
+        unit_id=report.source_unit_id,
+        payload={
+            "targets": [t.pk for t in report.targets.all()],
+            "urgent": report.urgent,
+            "late": report.late,
+            "follow_up_of": report.follow_up_of_id,
+        },
+    )
+    return ReportStatus.SENT
+
+
+def report_approve(*, report: Report, by: User, comment: str = "") -> Report:
+    def change(r: Report, edge: Edge) -> str:
+        step = r.review_chain[r.review_step]
+        ReviewAction.objects.create(
+            report=r,
+            step=r.review_step,
+            step_label=step["label"],
+            action=ReviewAction.Action.APPROVE,
+            actor=by,
+            comment=comment,
+        )
+        r.review_step += 1
+        r.updated_at = timezone.now()
+        if r.review_step >= len(r.review_chain):
+            return _send(r, by)
+        return ReportStatus.IN_REVIEW
+
+    return report_transition(report, "approve", by, change, {"comment": comment})
+
+
+def report_return(*, report: Report, by: User, comment: str) -> Report:
+    if not (comment or "").strip():
+        raise ServiceError("退回时请填写修改意见。", "comment_required")
+
+    def change(r: Report, edge: Edge) -> str:
+        step = r.review_chain[r.review_step]
+        ReviewAction.objects.create(
+            report=r,
+            step=r.review_step,
+            step_label=step["label"],
+            action=ReviewAction.Action.RETURN,
+            actor=by,
+            comment=comment,
+        )
+        r.updated_at = timezone.now()
+        return ReportStatus.RETURNED
+
+    return report_transition(report, "return", by, change, {"comment": comment})
+
+
+def report_withdraw(*, report: Report, by: User) -> Report:
+    def change(r: Report, edge: Edge) -> str:
+        if r.status == ReportStatus.SENT:
+            subs = Submission.objects.select_for_update().filter(report=r, is_active=True)
+            if any(s.status != SubmissionStatus.RECEIVED or s.claimed_by_id for s in subs):
+                raise ServiceError("已有接收单位开始处理，不能撤回。", "already_handled", status=409)
+            subs.update(is_active=False)
+        ReviewAction.objects.create(report=r, action=ReviewAction.Action.WITHDRAW, actor=by)
+        r.updated_at = timezone.now()
+        return ReportStatus.WITHDRAWN
+
+    return report_transition(report, "withdraw", by, change)
+
+
+def report_reopen(*, report: Report, by: User) -> Report:
+    def change(r: Report, edge: Edge) -> str:
+        r.updated_at = timezone.now()
+        r.sent_at = None
+        return ReportStatus.DRAFT
+
+    return report_transition(report, "reopen", by, change)
+
+
+# ---- at the target units ------------------------------------------------------------------------
+
+
+def submission_claim(*, submission: Submission, by: User) -> Submission:
+    def change(s: Submission, edge: Edge) -> str:
+        s.claimed_by, s.claimed_at = by, timezone.now()
+        return SubmissionStatus.CLAIMED
+
+    return submission_transition(submission, "claim", by, change)
+
+
+def _decide(s: Submission, by: User, comment: str) -> None:
+    now = timezone.now()
+    if s.claimed_at is None:
+        s.claimed_by, s.claimed_at = by, now
+    s.decided_by, s.decided_at, s.comment = by, now, comment or ""
+
+
+def submission_adopt(
+    *,
+    submission: Submission,
+    by: User,
+    usage: str = Usage.ISSUE,
+    issue_id: int | None = None,
+    comment: str = "",
+) -> Submission:
+    if usage not in Usage.values:
+        raise ServiceError("采用方式无效。", "invalid_usage")
+
+    def change(s: Submission, edge: Edge) -> str:
+        _decide(s, by, comment)
+        s.usage, s.issue_id = usage, issue_id
+        return SubmissionStatus.ADOPTED
+
+    return submission_transition(submission, "adopt", by, change, {"usage": usage, "issue_id": issue_id})
+
+
+def submission_decline(*, submission: Submission, by: User, comment: str = "") -> Submission:
+    def change(s: Submission, edge: Edge) -> str:
+        _decide(s, by, comment)
+        return SubmissionStatus.DECLINED
+
+    return submission_transition(submission, "decline", by, change, {"comment": comment})
+
+
+def submission_return(*, submission: Submission, by: User, comment: str) -> Submission:
+    if not (comment or "").strip():
+        raise ServiceError("退回时请填写修改意见。", "comment_required")
+
+    def change(s: Submission, edge: Edge) -> str:
+        _decide(s, by, comment)
+        return SubmissionStatus.RETURNED
+
+    return submission_transition(submission, "return", by, change, {"comment": comment})
+
+
+def submission_forward(
+    *, submission: Submission, by: User, target_unit_ids: list[int] | None = None, comment: str = ""
+) -> Submission:
+    """转报: the edited copy goes to this unit's own targets; the original report and author stay."""
+
+    def change(s: Submission, edge: Edge) -> str:
+        targets = _check_targets(s.target_unit, target_unit_ids)
+        if not targets:
+            raise ServiceError("本单位没有上级报送对象，不能转报。", "no_targets")
+        now = timezone.now()
+        if s.status != SubmissionStatus.ADOPTED:
+            _decide(s, by, comment)
+        s.forwarded_at = now
+        for target in targets:
+            try:
+                with transaction.atomic():
+                    Submission.objects.create(
+                        report=s.report,
+                        target_unit=target,
+                        sender_unit=s.target_unit,
+                        forwarded_from=s,
+                        title=s.title,
+                        body=s.body,
+                        category=s.category,
+                        urgency_rank=s.urgency_rank,
+                        received_at=now,
+                        due_at=s.due_at,
+                    )
+            except IntegrityError as exc:
+                raise ServiceError(
+                    f"该信息已在“{target.name}”，不能重复转报。", "duplicate_submission", status=409
+                ) from exc
+        return edge.target or s.status
+
+    return submission_transition(
+        submission, "forward", by, change, {"targets": target_unit_ids or [], "comment": comment}
+    )
+
+
+def submission_edit(*, submission: Submission, by: User, title: str, body: str) -> Submission:
+    """The editor edits the working copy; the author's text stays intact, every version is a revision."""
+    title = (title or "").strip()
+    if not title:
+        raise ServiceError("标题不能为空。", "title_required")
+    with transaction.atomic():
+        s = Submission.objects.select_for_update().get(pk=submission.pk)
+        if Role.EDITOR not in roles_in_unit(by, s.target_unit):
+            raise Forbidden("只有接收单位的采编人员可以编辑。")
+        if s.status not in {SubmissionStatus.RECEIVED, SubmissionStatus.CLAIMED, SubmissionStatus.ADOPTED}:
+            raise ServiceError("该信息已处理完毕，不能再编辑。", "not_editable", status=409)
+        if (s.title, s.body) == (title, body):
+            return s
+        s.title, s.body = title, body
+        s.save(update_fields=["title", "body"])
+        Revision.objects.create(
+            report=s.report, submission=s, title=title, body=body, by=by, unit=s.target_unit
+        )
+        audit_record(
+            "submission.edit", user=by, unit_id=s.target_unit_id, object_type="submission", object_id=s.pk
+        )
+    return s
+
+
+def submission_resubmit(*, submission: Submission, by: User, title: str, body: str) -> Submission:
+    """The author revises a returned item; the same submission goes back to the same editor."""
+    title = (title or "").strip()
+    if not title:
+        raise ServiceError("标题不能为空。", "title_required")
+
+    def change(s: Submission, edge: Edge) -> str:
+        s.title, s.body = title, body
+        Report.objects.filter(pk=s.report_id).update(title=title, body=body, updated_at=timezone.now())
+        Revision.objects.create(
+            report=s.report, submission=s, title=title, body=body, by=by, unit=s.report.source_unit
+        )
+        s.decided_at, s.decided_by = None, None
+        s.received_at = timezone.now()
+        return SubmissionStatus.CLAIMED
+
+    return submission_transition(submission, "resubmit", by, change)
+
+
+def external_adoption_record(
+    *,
+    report: Report,
+    by: User,
+    unit: Unit,
+    publication_name: str,
+    level: str,
+    date: dt.date,
+    evidence_name: str = "",
+) -> ExternalAdoption:
+    if Role.EDITOR not in roles_in_unit(by, unit):
+        raise Forbidden("只有采编人员可以补录外部采用。")
+    if not report.submissions.filter(Q(target_unit=unit) | Q(sender_unit=unit)).exists():
+        raise NotFound()
+    if not (publication_name or "").strip():
+        raise ServiceError("请填写刊物名称。", "publication_required")
+    if level not in ExternalAdoption.Level.values:
+        raise ServiceError("采用级别无效。", "invalid_level")
+    if date > timezone.localdate():
+        raise ServiceError("采用日期不能晚于今天。", "future_date")
+    with transaction.atomic():
+        adoption = ExternalAdoption.objects.create(
+            report=report,
+            publication_name=publication_name.strip(),
+            level=level,
+            date=date,
+            unit=unit,
+            recorded_by=by,
+            evidence_name=evidence_name,
+        )
+        audit_record(
+            "external_adoption.create",
+            user=by,
+            unit_id=unit.pk,
+            object_type="external_adoption",
+            object_id=adoption.pk,
+            details={"report_id": report.pk, "level": level},
+        )
+        event_emit(
+            "report.external_adoption",
+            object_type="report",
+            object_id=report.pk,
+            unit_id=unit.pk,
+            payload={
+                "level": level,
+                "publication_name": adoption.publication_name,
+                "date": date.isoformat(),
+                "adoption_id": adoption.pk,
+            },
+        )
+    return adoption
