@@ -248,3 +248,9 @@ PERSONAL_DATA_CHECKS = {
 }
 REPORT_TITLE_MAX = env_int("BAOSONG_REPORT_TITLE_MAX", 40)
 REMINDER_MINUTES_BEFORE_DUE = env_int("BAOSONG_REMINDER_MINUTES", 60)
+
+# Urgent items also go out by SMS through an HTTP gateway (none configured: no SMS).
+SMS_GATEWAY_URL = env_str("BAOSONG_SMS_GATEWAY_URL", "") or ""
+SMS_GATEWAY_TOKEN = env_str("BAOSONG_SMS_GATEWAY_TOKEN", "") or ""
+SMS_SIGN = env_str("BAOSONG_SMS_SIGN", "政务信息报送平台") or ""
+SITE_URL = env_str("BAOSONG_SITE_URL", "http://127.0.0.1:8000") or ""

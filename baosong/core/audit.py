@@ -47,6 +47,7 @@ EVENT_LABELS: dict[str, str] = {
     "unit.deactivate": "停用单位",
     "unit.activate": "启用单位",
     "unit.targets": "修改报送对象",
+    "unit.review_chain": "修改审核流程",
     "import.units": "导入单位",
     "import.users": "导入用户",
     "export.users": "导出人员名单",

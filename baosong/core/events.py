@@ -18,6 +18,9 @@ def event_emit(
     payload: dict[str, Any] | None = None,
 ) -> DomainEvent:
     """Call inside the transaction of the change it describes."""
+    from baosong.core.outbox import schedule_outbox_after_commit
+
+    schedule_outbox_after_commit()
     return DomainEvent.objects.create(
         event_type=event_type,
         object_type=object_type,

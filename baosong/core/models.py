@@ -67,6 +67,17 @@ class EventCursor(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
 
+class EventDelivery(models.Model):
+    """Which consumer has processed which event: exactly once, recorded in the consumer's transaction."""
+
+    consumer = models.CharField(max_length=64)
+    event_id = models.BigIntegerField()
+    delivered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["consumer", "event_id"], name="core_delivery_once")]
+
+
 class WorkerHeartbeat(models.Model):
     worker_id = models.CharField(max_length=64, unique=True)
     hostname = models.CharField(max_length=255)

@@ -16,6 +16,9 @@ NAV: list[tuple[frozenset[str], str, str]] = [
     (frozenset({Role.SECADMIN}), "在线会话", "security_sessions"),
     (frozenset({Role.SECADMIN}), "安全策略", "security_policy"),
     (frozenset({Role.AUDITADMIN}), "审计日志", "audit_list"),
+    (frozenset({Role.REPORTER, Role.REVIEWER}), "本单位信息", "report_list"),
+    (frozenset({Role.REVIEWER, Role.CHIEF, Role.LEADER}), "待我审核", "review_queue"),
+    (frozenset({Role.EDITOR}), "收件箱", "inbox"),
     (frozenset(BUSINESS_ROLES), "本单位人员", "staff_list"),
 ]
 
@@ -27,4 +30,4 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     roles = user_roles(user)
     items = [{"label": label, "url_name": name} for allowed, label, name in NAV if roles & allowed]
     labels = [Role(r).label for r in Role if r in roles]
-    return {"nav_items": items, "role_labels": labels}
+    return {"nav_items": items, "role_labels": labels, "is_business": bool(roles & BUSINESS_ROLES)}

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from baosong.core.audit import audit_record
-from baosong.orgs.models import Membership, Role, Unit, UnitKind, User
+from baosong.orgs.models import Membership, ReviewStep, Role, Unit, UnitKind, User
 from baosong.orgs.services import _path_for
 
 DEMO_PASSWORD = "Baosong#2026"
@@ -198,6 +198,10 @@ def seed_demo() -> list[dict[str, Any]]:
         if set(member.roles) & {Role.SYSADMIN, Role.SECADMIN, Role.AUDITADMIN}:
             entry["totp_secret"] = _totp_secret(user)
         out.append(entry)
+    # Review chains: the township and the county office review before sending; the city sends directly.
+    for code in ("DEMO-C1-1-1", "DEMO-C1-1"):
+        if not ReviewStep.objects.filter(unit=units[code]).exists():
+            ReviewStep.objects.create(unit=units[code], order=1, role=Role.REVIEWER, label="审核签发")
     if created_any:
         audit_record("demo.seed", details={"units": len(units), "users": len(out)})
     return out

@@ -14,10 +14,12 @@ from baosong.core.audit import audit_record
 from baosong.core.errors import ServiceError
 from baosong.orgs.models import (
     ADMIN_ROLES,
+    BUSINESS_ROLES,
     LEVEL_RANK,
     Level,
     Membership,
     ReportingLine,
+    ReviewStep,
     Role,
     Unit,
     UnitKind,
@@ -333,3 +335,59 @@ def membership_remove(*, by: User, membership: Membership) -> None:
             details={"user_id": membership.user_id, "role": membership.role},
         )
         membership.delete()
+
+
+def review_step_add(
+    *,
+    by: User,
+    unit: Unit,
+    role: str = "",
+    user: User | None = None,
+    label: str = "",
+    only_category: str = "",
+    only_urgency: str = "",
+    only_sensitive: bool = False,
+) -> ReviewStep:
+    if not role and user is None:
+        raise ServiceError("请选择审核角色或指定审核人。", "step_who_required")
+    if role and role not in BUSINESS_ROLES:
+        raise ServiceError("审核角色须为业务角色。", "invalid_role")
+    if user is not None and not Membership.objects.filter(user=user, unit=unit).exists():
+        raise ServiceError("指定的审核人须在本单位有角色。", "step_user_not_in_unit")
+    with transaction.atomic():
+        order = (
+            ReviewStep.objects.filter(unit=unit).order_by("-order").values_list("order", flat=True).first()
+            or 0
+        ) + 1
+        step = ReviewStep.objects.create(
+            unit=unit,
+            order=order,
+            role=role,
+            user=user,
+            label=label.strip()[:64],
+            only_category=only_category,
+            only_urgency=only_urgency,
+            only_sensitive=only_sensitive,
+        )
+        audit_record(
+            "unit.review_chain",
+            user=by,
+            unit_id=unit.pk,
+            object_type="review_step",
+            object_id=step.pk,
+            details={"added": {"role": role, "user_id": user.pk if user else None, "order": order}},
+        )
+    return step
+
+
+def review_step_remove(*, by: User, step: ReviewStep) -> None:
+    with transaction.atomic():
+        audit_record(
+            "unit.review_chain",
+            user=by,
+            unit_id=step.unit_id,
+            object_type="review_step",
+            object_id=step.pk,
+            details={"removed": step.order},
+        )
+        step.delete()

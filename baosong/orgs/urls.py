@@ -19,6 +19,12 @@ urlpatterns = [
     path("manage/units/<int:pk>/move", views.unit_move_view, name="unit_move"),
     path("manage/units/<int:pk>/active", views.unit_active_view, name="unit_active"),
     path("manage/units/<int:pk>/targets", views.unit_targets_view, name="unit_targets"),
+    path("manage/units/<int:pk>/review-steps", views.review_step_add_view, name="review_step_add"),
+    path(
+        "manage/units/<int:pk>/review-steps/<int:step_pk>/remove",
+        views.review_step_remove_view,
+        name="review_step_remove",
+    ),
     path("manage/users/", views.user_list, name="user_list"),
     path("manage/users/export", views.user_export, name="user_export"),
     path("manage/users/new", views.user_create_view, name="user_create"),

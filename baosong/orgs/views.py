@@ -31,7 +31,16 @@ from baosong.orgs import auth, forms, services, workbench
 from baosong.orgs.exports import users_xlsx
 from baosong.orgs.imports import ImportRefused, import_units, import_users, read_upload
 from baosong.orgs.middleware import LOGIN_AT, SEEN_AT
-from baosong.orgs.models import LoginState, Membership, Role, Unit, User, UserSession
+from baosong.orgs.models import (
+    BUSINESS_ROLES,
+    LoginState,
+    Membership,
+    ReviewStep,
+    Role,
+    Unit,
+    User,
+    UserSession,
+)
 from baosong.orgs.permissions import AuthedRequest, business_required, role_required
 from baosong.orgs.selectors import (
     admin_scope_units,
@@ -43,6 +52,17 @@ from baosong.orgs.selectors import (
 )  # fmt: skip
 
 PENDING_OTP = "_bs_pending_otp_user"
+# Labels for review-step conditions; the codes are those of the reporting workflow (DESIGN.md).
+CATEGORY_CHOICES = [
+    ("work_update", "工作动态"),
+    ("experience", "经验做法"),
+    ("problem", "问题建议"),
+    ("policy", "政策落实"),
+    ("emergency", "突发事件"),
+    ("research", "调研信息"),
+    ("public_opinion", "社情民意"),
+]
+URGENCY_CHOICES = [("normal", "普通"), ("urgent", "紧急"), ("very_urgent", "特急")]
 
 
 def _choice_field(form: django_forms.Form, name: str) -> django_forms.ModelChoiceField:
@@ -273,6 +293,10 @@ def unit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "targets": targets,
             "children_count": Unit.objects.filter(parent=unit).count(),
             "staff_count": User.objects.filter(primary_unit=unit).count(),
+            "steps": ReviewStep.objects.filter(unit=unit).select_related("user"),
+            "roles": [(r.value, r.label) for r in Role if r in BUSINESS_ROLES],
+            "categories": CATEGORY_CHOICES,
+            "urgencies": URGENCY_CHOICES,
         },
     )
 
@@ -353,6 +377,44 @@ def unit_active_view(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.success(request, "已启用该单位。" if active else "已停用该单位及其全部下级单位。")
     except ServiceError as exc:
         messages.error(request, exc.message)
+    return redirect("unit_detail", pk=unit.pk)
+
+
+@require_POST
+@role_required(Role.SYSADMIN)
+def review_step_add_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    unit = _scoped_unit(request, pk)
+    p = request.POST
+    reviewer = None
+    if p.get("username", "").strip():
+        reviewer = User.objects.filter(username=p["username"].strip(), memberships__unit=unit).first()
+        if reviewer is None:
+            messages.error(request, f"本单位没有用户名为“{p['username'].strip()}”的人员。")
+            return redirect("unit_detail", pk=unit.pk)
+    try:
+        services.review_step_add(
+            by=request.user,
+            unit=unit,
+            role=p.get("role", "") if reviewer is None else "",
+            user=reviewer,
+            label=p.get("label", ""),
+            only_category=p.get("only_category", ""),
+            only_urgency=p.get("only_urgency", ""),
+            only_sensitive=p.get("only_sensitive") == "1",
+        )
+        messages.success(request, "已添加审核步骤。")
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    return redirect("unit_detail", pk=unit.pk)
+
+
+@require_POST
+@role_required(Role.SYSADMIN)
+def review_step_remove_view(request: AuthedRequest, pk: int, step_pk: int) -> HttpResponse:
+    unit = _scoped_unit(request, pk)
+    step = get_object_or_404(ReviewStep, pk=step_pk, unit=unit)
+    services.review_step_remove(by=request.user, step=step)
+    messages.success(request, "已删除审核步骤。")
     return redirect("unit_detail", pk=unit.pk)
 
 

@@ -5,3 +5,9 @@ class ReportsConfig(AppConfig):
     name = "baosong.reports"
     label = "reports"
     verbose_name = "信息报送"
+
+    def ready(self) -> None:
+        from baosong.core.outbox import register_periodic
+        from baosong.reports.tasks import clock_tick
+
+        register_periodic("reports.clock", clock_tick, 60)

@@ -94,6 +94,7 @@ class Report(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     due_at = models.DateTimeField(null=True, blank=True)
     late = models.BooleanField("迟报", default=False)
+    alarmed_at = models.DateTimeField(null=True, blank=True)  # overdue alarm while still in review
 
     class Meta:
         verbose_name = "信息"
@@ -190,6 +191,8 @@ class Submission(models.Model):
     issue_id = models.BigIntegerField(null=True, blank=True)
     comment = models.TextField(blank=True)
     forwarded_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)  # reminder before the deadline sent
+    alarmed_at = models.DateTimeField(null=True, blank=True)  # overdue alarm sent (urgent items)
 
     class Meta:
         constraints = [

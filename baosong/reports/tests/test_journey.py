@@ -21,8 +21,13 @@ def test_three_level_journey(cast, api):
     report = created.json()
     assert report["status"] == "draft" and report["target_unit_ids"] == [cast.county_editor.unit.pk]
 
-    sent = post(reporter, f"/api/v1/reports/{report['id']}/submit").json()
-    assert sent["status"] == "sent"  # the township has no review chain configured
+    submitted = post(reporter, f"/api/v1/reports/{report['id']}/submit").json()
+    assert submitted["status"] == "in_review"  # the demo township reviews before sending
+    assert county.get("/api/v1/inbox").json()["count"] == 0
+    sent = post(
+        api("township_reviewer"), f"/api/v1/reports/{report['id']}/approve", {"comment": "同意报送"}
+    ).json()
+    assert sent["status"] == "sent"
 
     inbox = county.get("/api/v1/inbox").json()
     assert inbox["count"] == 1
@@ -78,6 +83,7 @@ def test_returned_submission_goes_back_to_the_same_editor(cast, api):
     reporter, county = api("township_reporter"), api("county_editor")
     rid = post(reporter, "/api/v1/reports", ITEM).json()["id"]
     post(reporter, f"/api/v1/reports/{rid}/submit")
+    post(api("township_reviewer"), f"/api/v1/reports/{rid}/approve")
     sub_id = county.get("/api/v1/inbox").json()["items"][0]["id"]
     post(county, f"/api/v1/submissions/{sub_id}/claim")
     returned = post(county, f"/api/v1/submissions/{sub_id}/return", {"comment": "请补充参与人数来源"})
@@ -97,6 +103,7 @@ def test_sibling_county_cannot_see_or_touch_the_item(cast, api):
     rid = post(reporter, "/api/v1/reports", ITEM).json()["id"]
     assert outsider.get(f"/api/v1/reports/{rid}").status_code == 404
     post(reporter, f"/api/v1/reports/{rid}/submit")
+    post(api("township_reviewer"), f"/api/v1/reports/{rid}/approve")
     sub_id = Submission.objects.get(report_id=rid).pk
     for url in (f"/api/v1/submissions/{sub_id}",):
         assert outsider.get(url).status_code == 404

@@ -17,7 +17,25 @@ from django.utils import timezone
 from baosong.core.models import WorkerHeartbeat
 
 
+def _run_periodic(last_run: dict[str, float]) -> None:
+    from baosong.core.outbox import periodic_jobs, process_outbox
+
+    now = time.monotonic()
+    for job in periodic_jobs():
+        if now - last_run.get(job.name, 0.0) >= job.seconds:
+            last_run[job.name] = now
+            try:
+                job.fn()
+            except Exception as exc:  # a failing job is retried at its next interval
+                print(f"periodic job {job.name} failed: {exc}")
+    if now - last_run.get("outbox", 0.0) >= 30:
+        # Safety net: events whose after-commit enqueue was lost (e.g. a crash) are still delivered.
+        last_run["outbox"] = now
+        process_outbox.enqueue()
+
+
 def _beat(worker_id: str, started: Any, stop: threading.Event) -> None:
+    last_run: dict[str, float] = {}
     while not stop.is_set():
         try:
             WorkerHeartbeat.objects.update_or_create(
@@ -31,6 +49,8 @@ def _beat(worker_id: str, started: Any, stop: threading.Event) -> None:
             )
         except Exception as exc:  # a busy database must not kill the worker; the next beat retries
             print(f"heartbeat failed: {exc}")
+        try:
+            _run_periodic(last_run)
         finally:
             close_old_connections()
         stop.wait(int(settings.WORKER_HEARTBEAT_SECONDS))

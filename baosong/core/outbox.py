@@ -1,0 +1,104 @@
+"""Delivering the domain-event outbox to the apps above, each event exactly once per consumer.
+
+Apps register a consumer in their AppConfig.ready(); core knows none of them. A consumer's effects and
+its delivery row commit together, so a crash between them re-delivers nothing twice and loses nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django_tasks import task
+
+from baosong.core.models import DomainEvent, EventCursor, EventDelivery
+
+log = logging.getLogger(__name__)
+Consumer = Callable[[DomainEvent], None]
+_consumers: dict[str, Consumer] = {}
+
+
+@dataclass(frozen=True)
+class Periodic:
+    name: str
+    fn: Callable[[], object]
+    seconds: int
+
+
+_periodic: dict[str, Periodic] = {}
+# A transaction that started before a later-committed event cannot run longer than this; the cursor
+# only moves past events older than it, so no late-committing event is ever skipped.
+SAFETY_WINDOW = dt.timedelta(minutes=10)
+
+
+def register_consumer(name: str, fn: Consumer) -> None:
+    _consumers[name] = fn
+
+
+def register_periodic(name: str, fn: Callable[[], object], seconds: int) -> None:
+    _periodic[name] = Periodic(name, fn, seconds)
+
+
+def periodic_jobs() -> list[Periodic]:
+    return list(_periodic.values())
+
+
+def schedule_outbox_after_commit() -> None:
+    """Called by event_emit: the outbox runs after the change commits (never for a rolled-back one).
+    Several events of one transaction may queue several runs; each finds only what is still pending."""
+    if _consumers:
+        transaction.on_commit(process_outbox.enqueue)
+
+
+def deliver(consumer: str, *, limit: int = 1000) -> int:
+    """Hand pending events to one consumer; returns how many were delivered."""
+    fn = _consumers[consumer]
+    cursor, _ = EventCursor.objects.get_or_create(consumer=consumer)
+    delivered = EventDelivery.objects.filter(consumer=consumer, event_id=OuterRef("pk"))
+    pending = list(
+        DomainEvent.objects.filter(pk__gt=cursor.last_event_id)
+        .exclude(Exists(delivered))
+        .order_by("pk")[:limit]
+    )
+    count = 0
+    for event in pending:
+        with transaction.atomic():
+            # The unique delivery row makes a second worker's attempt fail instead of repeating the effects.
+            _, created = EventDelivery.objects.get_or_create(consumer=consumer, event_id=event.pk)
+            if not created:
+                continue
+            fn(event)
+            count += 1
+    horizon = timezone.now() - SAFETY_WINDOW
+    settled = (
+        DomainEvent.objects.filter(pk__gt=cursor.last_event_id, created_at__lt=horizon)
+        .exclude(Exists(delivered))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    newest_old = (
+        DomainEvent.objects.filter(pk__gt=cursor.last_event_id, created_at__lt=horizon)
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if newest_old and settled is None:
+        EventCursor.objects.filter(pk=cursor.pk).update(last_event_id=newest_old, updated_at=timezone.now())
+    return count
+
+
+@task()
+def process_outbox() -> int:
+    total = 0
+    for name in list(_consumers):
+        try:
+            total += deliver(name)
+        except Exception:  # one consumer's failure must not block the others; the events stay pending
+            log.exception("outbox consumer %s failed", name)
+    return total

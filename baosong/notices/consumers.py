@@ -1,0 +1,150 @@
+"""Turns the reporting workflow's domain events into notifications (reports knows nothing of this)."""
+
+from __future__ import annotations
+
+from baosong.core.models import DomainEvent
+from baosong.notices.models import Notification
+from baosong.notices.services import notify
+from baosong.orgs.models import Membership, Role, User
+from baosong.reports.models import Report, Submission
+
+K = Notification.Kind
+
+
+def _editors(unit_id: int) -> list[User]:
+    return list(
+        User.objects.filter(memberships__unit_id=unit_id, memberships__role=Role.EDITOR, is_active=True)
+    )
+
+
+def _step_reviewers(report: Report) -> list[User]:
+    chain = report.review_chain or []
+    if report.review_step >= len(chain):
+        return []
+    step = chain[report.review_step]
+    if step.get("user_id"):
+        return list(User.objects.filter(pk=step["user_id"]))
+    ids = Membership.objects.filter(unit_id=report.source_unit_id, role=step.get("role")).values("user_id")
+    return list(User.objects.filter(pk__in=ids))
+
+
+def on_event(event: DomainEvent) -> None:
+    kind = event.event_type
+    payload = event.payload
+    if kind.startswith("report."):
+        report = Report.objects.select_related("author", "source_unit").filter(pk=event.object_id).first()
+        if report is None:
+            return
+        url = f"/reports/{report.pk}/"
+        if kind == "report.overdue":
+            notify(
+                users=_step_reviewers(report),
+                kind=K.OVERDUE,
+                title=f"【超时】紧急信息待审核：{report.title}",
+                body="紧急信息已超过报送时限仍在审核中，请立即处理。",
+                url="/reports/review/",
+                urgent=True,
+                event_id=event.pk,
+            )
+            return
+        if kind in {"report.submit", "report.approve"} and payload.get("to") == "in_review":
+            notify(
+                users=_step_reviewers(report),
+                kind=K.TO_REVIEW,
+                title=f"待审核：{report.title}",
+                body=f"{report.author.full_name}提交的信息等待您审核。",
+                url="/reports/review/",
+                urgent=report.urgent,
+                event_id=event.pk,
+            )
+        elif kind == "report.return":
+            notify(
+                users=[report.author],
+                kind=K.RETURNED,
+                title=f"被退回修改：{report.title}",
+                body=f"审核意见：{payload.get('comment', '')}",
+                url=url,
+                event_id=event.pk,
+            )
+        elif kind == "report.sent":
+            for incoming in Submission.objects.filter(report=report, is_active=True).select_related(
+                "target_unit"
+            ):
+                notify(
+                    users=_editors(incoming.target_unit_id),
+                    kind=K.RECEIVED,
+                    title=f"{'【紧急】' if report.urgent else ''}收到信息：{report.title}",
+                    body=f"{report.source_unit.name}报送。",
+                    url=f"/inbox/{incoming.pk}/",
+                    urgent=report.urgent,
+                    event_id=event.pk,
+                )
+        return
+    if kind.startswith("submission."):
+        sub = (
+            Submission.objects.select_related("report__author", "target_unit")
+            .filter(pk=event.object_id)
+            .first()
+        )
+        if sub is None:
+            return
+        report = sub.report
+        labels = {
+            "submission.adopt": "已采用",
+            "submission.decline": "未采用",
+            "submission.forward": "已转报",
+        }
+        if kind in labels:
+            notify(
+                users=[report.author],
+                kind=K.DECIDED,
+                title=f"{sub.target_unit.name}{labels[kind]}：{report.title}",
+                body=payload.get("comment", ""),
+                url=f"/reports/{report.pk}/",
+                event_id=event.pk,
+            )
+            if kind == "submission.forward":
+                for forwarded in sub.forwards.select_related("target_unit"):
+                    notify(
+                        users=_editors(forwarded.target_unit_id),
+                        kind=K.RECEIVED,
+                        title=f"{'【紧急】' if report.urgent else ''}收到转报信息：{sub.title}",
+                        body=f"{sub.target_unit.name}转报。",
+                        url=f"/inbox/{forwarded.pk}/",
+                        urgent=report.urgent,
+                        event_id=event.pk,
+                    )
+        elif kind == "submission.return":
+            notify(
+                users=[report.author],
+                kind=K.RETURNED,
+                title=f"{sub.target_unit.name}退回：{report.title}",
+                body=f"修改意见：{payload.get('comment', '')}",
+                url=f"/reports/{report.pk}/",
+                event_id=event.pk,
+            )
+        elif kind == "submission.due_soon":
+            notify(
+                users=_editors(sub.target_unit_id),
+                kind=K.REMINDER,
+                title=f"即将到期：{sub.title}",
+                body="该信息即将超过处理时限。",
+                url=f"/inbox/{sub.pk}/",
+                urgent=report.urgent,
+                event_id=event.pk,
+            )
+        elif kind == "submission.overdue":
+            reviewers = list(
+                User.objects.filter(
+                    memberships__unit_id=sub.target_unit_id, memberships__role__in=[Role.EDITOR, Role.CHIEF]
+                )
+            )
+            notify(
+                users=reviewers,
+                kind=K.OVERDUE,
+                title=f"【超时】紧急信息未处理：{sub.title}",
+                body="紧急信息已超过处理时限，请立即处理。",
+                url=f"/inbox/{sub.pk}/",
+                urgent=True,
+                event_id=event.pk,
+            )

@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from baosong.reports.models import EMERGENCY_ELEMENTS, Category, ExternalAdoption, PublicScope, Urgency, Usage
+
+
+class ReportForm(forms.Form):
+    title = forms.CharField(
+        label="标题",
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "一句话概括主要内容，不超过 40 字"}),
+    )
+    body = forms.CharField(
+        label="正文",
+        required=False,
+        max_length=50_000,
+        widget=forms.Textarea(attrs={"rows": 14, "placeholder": "直接写事实：时间、地点、做法、成效、数据"}),
+    )
+    category = forms.ChoiceField(label="类别", choices=Category.choices)
+    urgency = forms.ChoiceField(label="紧急程度", choices=Urgency.choices)
+    event_time = forms.DateTimeField(
+        label="事件时间",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
+    )
+    place = forms.CharField(label="地点", max_length=200, required=False)
+    public_scope = forms.ChoiceField(label="公开属性", choices=PublicScope.choices)
+    tags = forms.CharField(label="标签", required=False, help_text="多个标签用逗号分隔")
+    sensitive = forms.BooleanField(label="敏感信息（需加审）", required=False)
+    targets = forms.MultipleChoiceField(label="报送对象", required=False, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(
+        self, *args: Any, target_choices: list[tuple[int, str]] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        targets = self.fields["targets"]
+        assert isinstance(targets, forms.MultipleChoiceField)
+        targets.choices = target_choices or []
+        for key, label in EMERGENCY_ELEMENTS:
+            self.fields[f"el_{key}"] = forms.CharField(
+                label=label, required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+            )
+
+    def service_fields(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {
+            "title": d["title"],
+            "body": d["body"],
+            "category": d["category"],
+            "urgency": d["urgency"],
+            "event_time": d["event_time"],
+            "place": d["place"],
+            "public_scope": d["public_scope"],
+            "tags": [t.strip() for t in d["tags"].replace("，", ",").split(",") if t.strip()],
+            "sensitive": d["sensitive"],
+            "elements": {k: d[f"el_{k}"] for k, _ in EMERGENCY_ELEMENTS if d.get(f"el_{k}")},
+            "target_unit_ids": [int(t) for t in d["targets"]],
+        }
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(
+        label="意见", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class WorkingCopyForm(forms.Form):
+    title = forms.CharField(label="标题", max_length=200)
+    body = forms.CharField(
+        label="正文", required=False, max_length=50_000, widget=forms.Textarea(attrs={"rows": 14})
+    )
+
+
+class AdoptForm(forms.Form):
+    usage = forms.ChoiceField(label="采用方式", choices=Usage.choices)
+    comment = forms.CharField(label="备注", required=False, max_length=2000)
+
+
+class ExternalAdoptionForm(forms.Form):
+    publication_name = forms.CharField(
+        label="刊物名称",
+        max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": "如：国办《昨日要情》"}),
+    )
+    level = forms.ChoiceField(label="级别", choices=ExternalAdoption.Level.choices)
+    date = forms.DateField(label="采用日期", widget=forms.DateInput(attrs={"type": "date"}))

@@ -1,0 +1,152 @@
+"""The pages, through HTTP, as each role uses them."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from baosong.reports import services
+from baosong.reports.models import Report, ReportStatus, Submission
+
+from .conftest import ITEM
+
+FORM = {**ITEM, "urgency": "normal", "public_scope": "internal", "tags": "防汛，演练"}
+
+
+def _sent_item(cast, **extra):  # type: ignore[no-untyped-def]
+    report = services.report_create(by=cast.township_reporter.user, **{**ITEM, **extra})
+    services.report_submit(report=report, by=cast.township_reporter.user)
+    services.report_approve(report=report, by=cast.township_reviewer.user)
+    return Report.objects.get(pk=report.pk)
+
+
+def test_reporter_writes_saves_and_submits_on_the_editor_page(cast, client_as):
+    client = client_as("township_reporter")
+    page = client.get("/reports/new")
+    assert (
+        page.status_code == 200
+        and "报送对象" in page.content.decode()
+        and "临江市东湖区" in page.content.decode()
+    )
+    response = client.post("/reports/new", {**FORM, "targets": [str(cast.county_editor.unit.pk)]})
+    assert response.status_code == 302
+    report = Report.objects.get(title=ITEM["title"])
+    assert report.tags == ["防汛", "演练"]
+    edit = client.get(f"/reports/{report.pk}/edit")
+    assert edit.status_code == 200 and ITEM["title"] in edit.content.decode()
+    response = client.post(
+        f"/reports/{report.pk}/edit", {**FORM, "targets": [str(cast.county_editor.unit.pk)], "submit": "1"}
+    )
+    assert response.status_code == 302
+    assert Report.objects.get(pk=report.pk).status == ReportStatus.IN_REVIEW
+
+
+def test_a_blocked_submit_keeps_what_was_typed_and_explains(cast, client_as):
+    client = client_as("township_reporter")
+    report = services.report_create(by=cast.township_reporter.user, **ITEM)
+    typed = ITEM["body"] + "\n密级：机密★1年"
+    response = client.post(
+        f"/reports/{report.pk}/edit",
+        {**FORM, "body": typed, "submit": "1", "targets": [str(cast.county_editor.unit.pk)]},
+    )
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert "涉密" in body and "机密★1年" in body  # the text is still in the form
+    assert Report.objects.get(pk=report.pk).status == ReportStatus.DRAFT
+
+
+def test_autosave_and_live_checks_fragments(cast, client_as):
+    client = client_as("township_reporter")
+    report = services.report_create(by=cast.township_reporter.user, **ITEM)
+    saved = client.post(f"/reports/{report.pk}/autosave", {**FORM, "title": "新标题"})
+    assert saved.status_code == 200 and "已自动保存" in saved.content.decode()
+    assert Report.objects.get(pk=report.pk).title == "新标题"
+    checks = client.post(f"/reports/{report.pk}/checks", {**FORM, "body": "联系电话13812345678"})
+    assert "手机号码" in checks.content.decode()
+
+
+def test_reviewer_approves_from_the_review_queue(cast, client_as):
+    report = services.report_create(by=cast.township_reporter.user, **ITEM)
+    services.report_submit(report=report, by=cast.township_reporter.user)
+    client = client_as("township_reviewer")
+    assert ITEM["title"] in client.get("/reports/review/").content.decode()
+    client.post(f"/reports/{report.pk}/approve", {"comment": "同意", "back": "/reports/review/"})
+    assert Report.objects.get(pk=report.pk).status == ReportStatus.SENT
+
+
+def test_editor_inbox_and_decision_pages(cast, client_as):
+    report = _sent_item(cast, urgency="urgent")
+    client = client_as("county_editor")
+    inbox = client.get("/inbox/").content.decode()
+    assert ITEM["title"] in inbox and "紧急" in inbox
+    sub = Submission.objects.get(report=report)
+    page = client.get(f"/inbox/{sub.pk}/")
+    assert page.status_code == 200 and "工作稿" in page.content.decode()
+    client.post(f"/inbox/{sub.pk}/", {"title": "改过的标题", "body": ITEM["body"]})
+    client.post(f"/inbox/{sub.pk}/adopt", {"usage": "issue"})
+    client.post(f"/inbox/{sub.pk}/forward", {"targets": [str(cast.city_editor.unit.pk)]})
+    sub.refresh_from_db()
+    assert sub.status == "adopted" and sub.forwarded_at is not None
+    detail = client_as("township_reporter").get(f"/reports/{report.pk}/").content.decode()
+    assert "已采用" in detail and "并转报" in detail and "修改痕迹" in detail and "<ins>" in detail
+
+
+def test_bulk_claim_in_the_inbox(cast, client_as):
+    first, second = _sent_item(cast), _sent_item(cast, title="第二条信息")
+    client = client_as("county_editor")
+    ids = [str(s.pk) for s in Submission.objects.filter(report__in=[first, second])]
+    client.post("/inbox/bulk", {"action": "claim", "ids": ids})
+    assert set(Submission.objects.filter(report__in=[first, second]).values_list("status", flat=True)) == {
+        "claimed"
+    }
+
+
+def test_another_units_item_answers_404_on_every_page(cast, client_as):
+    report = _sent_item(cast)
+    sub = Submission.objects.get(report=report)
+    outsider = client_as("outsider_editor")
+    for url in (f"/reports/{report.pk}/", f"/reports/{report.pk}/edit", f"/inbox/{sub.pk}/"):
+        assert outsider.get(url).status_code == 404, url
+    for url in (f"/reports/{report.pk}/withdraw", f"/inbox/{sub.pk}/adopt", f"/reports/{report.pk}/autosave"):
+        assert outsider.post(url, {}).status_code == 404, url
+
+
+def _queries(client, url: str) -> int:  # type: ignore[no-untyped-def]
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_inbox_and_my_items_cost_the_same_for_5_and_for_500_rows(cast, client_as):
+    for i in range(5):
+        _sent_item(cast, title=f"信息{i}")
+    editor, reporter = client_as("county_editor"), client_as("township_reporter")
+    few = (_queries(editor, "/inbox/"), _queries(reporter, "/reports/"))
+    template = Report.objects.first()
+    reports = Report.objects.bulk_create(
+        [
+            Report(
+                title=f"更多信息{i}",
+                body="正文",
+                source_unit=template.source_unit,
+                author=template.author,
+                status=ReportStatus.SENT,
+                urgency="urgent" if i % 7 == 0 else "normal",
+            )
+            for i in range(495)
+        ]
+    )
+    Submission.objects.bulk_create(
+        [
+            Submission(
+                report=r,
+                target_unit=cast.county_editor.unit,
+                sender_unit=r.source_unit,
+                title=r.title,
+                category=r.category,
+                urgency_rank=1 if r.urgency == "urgent" else 2,
+            )
+            for r in reports
+        ]
+    )
+    assert (_queries(editor, "/inbox/"), _queries(reporter, "/reports/")) == few

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from baosong.reports import views
+
+urlpatterns = [
+    path("reports/", views.report_list, name="report_list"),
+    path("reports/new", views.report_new, name="report_new"),
+    path("reports/review/", views.review_queue, name="review_queue"),
+    path("reports/<int:pk>/", views.report_detail, name="report_detail"),
+    path("reports/<int:pk>/edit", views.report_edit, name="report_edit"),
+    path("reports/<int:pk>/autosave", views.report_autosave, name="report_autosave"),
+    path("reports/<int:pk>/checks", views.report_live_checks, name="report_checks"),
+    path("reports/<int:pk>/follow-up", views.report_follow_up, name="report_follow_up"),
+    path("reports/<int:pk>/resubmit/<int:submission_pk>", views.report_resubmit, name="report_resubmit"),
+    path("reports/<int:pk>/<str:action>", views.report_action, name="report_action"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/bulk", views.inbox_bulk, name="inbox_bulk"),
+    path("inbox/<int:pk>/", views.submission_detail, name="submission_detail"),
+    path("inbox/<int:pk>/<str:action>", views.submission_action, name="submission_action"),
+]

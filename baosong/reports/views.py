@@ -1,0 +1,469 @@
+"""Pages for reporters, reviewers and editors. Interfaces only: parse, call a service or selector, render."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from baosong.core.errors import NotFound, ServiceError
+from baosong.orgs.models import Role
+from baosong.orgs.permissions import AuthedRequest, business_required, role_required
+from baosong.orgs.selectors import unit_reporting_targets, units_acting_for
+from baosong.reports import selectors, services
+from baosong.reports.diff import diff_html
+from baosong.reports.forms import AdoptForm, CommentForm, ExternalAdoptionForm, ReportForm, WorkingCopyForm
+from baosong.reports.models import (
+    EMERGENCY_ELEMENTS,
+    Category,
+    Report,
+    ReportStatus,
+    Revision,
+    Submission,
+    SubmissionStatus,
+    Urgency,
+)  # fmt: skip
+from baosong.reports.workflow import REPORT_EDGES, edge_for, may_act
+
+
+def _report(request: AuthedRequest, pk: int) -> Report:
+    try:
+        return selectors.report_for(request.user, pk)
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+def _targets(report_or_unit: Any) -> list[tuple[int, str]]:
+    unit = report_or_unit.source_unit if isinstance(report_or_unit, Report) else report_or_unit
+    return [(u.pk, u.name) for u in unit_reporting_targets(unit)]
+
+
+@business_required
+def report_list(request: AuthedRequest) -> HttpResponse:
+    status = request.GET.get("status") or None
+    if status not in ReportStatus.values:
+        status = None
+    qs = selectors.my_reports(
+        request.user,
+        mine=request.GET.get("mine") == "1",
+        status=status,
+        q=request.GET.get("q", "").strip() or None,
+    )
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    can_write = units_acting_for(request.user, Role.REPORTER).exists()
+    return render(
+        request,
+        "reports/report_list.html",
+        {
+            "page": page,
+            "statuses": ReportStatus.choices,
+            "f": request.GET,
+            "query": query.urlencode(),
+            "can_write": can_write,
+        },
+    )
+
+
+@role_required(Role.REPORTER)
+def report_new(request: AuthedRequest) -> HttpResponse:
+    unit = services.reporting_unit_for(request.user)
+    initial = {
+        "category": Category.WORK_UPDATE,
+        "urgency": Urgency.NORMAL,
+        "public_scope": "internal",
+        "targets": [str(pk) for pk, _ in _targets(unit)],
+    }
+    form = ReportForm(request.POST or None, initial=initial, target_choices=_targets(unit))
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.report_create(by=request.user, **form.service_fields())
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "草稿已保存。")
+            return redirect("report_edit", pk=report.pk)
+    return render(
+        request,
+        "reports/report_form.html",
+        {"form": form, "unit": unit, "report": None, "elements": EMERGENCY_ELEMENTS},
+        status=400 if form.errors else 200,
+    )
+
+
+def _report_initial(report: Report) -> dict[str, Any]:
+    initial: dict[str, Any] = {
+        f: getattr(report, f)
+        for f in ("title", "body", "category", "urgency", "place", "public_scope", "sensitive")
+    }
+    initial["event_time"] = timezone.localtime(report.event_time) if report.event_time else None
+    initial["tags"] = "，".join(report.tags)
+    initial["targets"] = [str(pk) for pk in report.targets.values_list("pk", flat=True)]
+    for key, _ in EMERGENCY_ELEMENTS:
+        initial[f"el_{key}"] = report.elements.get(key, "")
+    return initial
+
+
+@business_required
+def report_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk)
+    form = ReportForm(request.POST or None, initial=_report_initial(report), target_choices=_targets(report))
+    findings = None
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_update(report=report, by=request.user, **form.service_fields())
+            if "submit" in request.POST:
+                report = services.report_submit(report=report, by=request.user)
+                messages.success(
+                    request, "已提交审核。" if report.status == ReportStatus.IN_REVIEW else "已报出。"
+                )
+                return redirect("report_detail", pk=report.pk)
+            messages.success(request, "已保存。")
+            return redirect("report_edit", pk=report.pk)
+        except services.ChecksFailed as exc:
+            findings = exc.result
+            form.add_error(None, exc.message)
+            status = 422
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+            status = exc.status
+    elif request.method == "POST":
+        status = 400
+    return render(
+        request,
+        "reports/report_form.html",
+        {
+            "form": form,
+            "report": report,
+            "unit": report.source_unit,
+            "findings": findings,
+            "elements": EMERGENCY_ELEMENTS,
+        },
+        status=status,
+    )
+
+
+@require_POST
+@business_required
+def report_autosave(request: AuthedRequest, pk: int) -> HttpResponse:
+    """htmx: save the draft while typing. A failed save keeps everything in the browser and says why."""
+    report = _report(request, pk)
+    form = ReportForm(request.POST, target_choices=_targets(report))
+    if not form.is_valid():
+        return render(
+            request, "reports/partials/autosave.html", {"error": "内容格式有误，未能自动保存。"}, status=400
+        )
+    try:
+        services.report_update(report=report, by=request.user, **form.service_fields())
+    except ServiceError as exc:
+        return render(request, "reports/partials/autosave.html", {"error": exc.message}, status=exc.status)
+    return render(request, "reports/partials/autosave.html", {"saved_at": timezone.localtime()})
+
+
+@require_POST
+@business_required
+def report_live_checks(request: AuthedRequest, pk: int) -> HttpResponse:
+    """htmx: run the checks on what is in the form now (not saved), so the author sees problems early."""
+    report = _report(request, pk)
+    form = ReportForm(request.POST, target_choices=_targets(report))
+    form.is_valid()
+    data = form.service_fields() if not form.errors else {}
+    probe = Report(
+        source_unit=report.source_unit,
+        author=report.author,
+        **{k: v for k, v in data.items() if k not in {"target_unit_ids"}},
+    )
+    return render(request, "reports/partials/checks.html", {"findings": services.checks.run_checks(probe)})
+
+
+@business_required
+def report_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk)
+    trail = selectors.report_trail(report)
+    revisions = list(Revision.objects.filter(report=report).select_related("by", "unit"))
+    diffs = []
+    for prev, cur in itertools.pairwise(revisions):
+        diffs.append(
+            {"rev": cur, "title": diff_html(prev.title, cur.title), "body": diff_html(prev.body, cur.body)}
+        )
+    user = request.user
+    actions = {
+        a: bool((e := edge_for(REPORT_EDGES, report.status, a)) and may_act(e, user=user, report=report))
+        for a in ("submit", "approve", "return", "withdraw", "reopen")
+    }
+    returned = Submission.objects.filter(report=report, is_active=True, status=SubmissionStatus.RETURNED
+                                         ).select_related("target_unit")  # fmt: skip
+    return render(
+        request,
+        "reports/report_detail.html",
+        {
+            "report": report,
+            "trail": trail,
+            "diffs": diffs,
+            "actions": actions,
+            "review_actions": report.review_actions.select_related("actor"),
+            "chain": selectors.follow_up_chain(report).select_related("author"),
+            "returned": returned,
+            "comment_form": CommentForm(),
+            "is_author_side": report.source_unit_id
+            in set(units_acting_for(user).values_list("pk", flat=True)),
+            "external": report.external_adoptions.select_related("unit"),
+        },
+    )
+
+
+@require_POST
+@business_required
+def report_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
+    report = _report(request, pk)
+    comment = request.POST.get("comment", "")
+    try:
+        if action == "submit":
+            services.report_submit(report=report, by=request.user)
+        elif action == "approve":
+            services.report_approve(report=report, by=request.user, comment=comment)
+        elif action == "return":
+            services.report_return(report=report, by=request.user, comment=comment)
+        elif action == "withdraw":
+            services.report_withdraw(report=report, by=request.user)
+        elif action == "reopen":
+            services.report_reopen(report=report, by=request.user)
+        else:
+            raise Http404
+        messages.success(
+            request,
+            {
+                "submit": "已提交。",
+                "approve": "已审核通过。",
+                "return": "已退回修改。",
+                "withdraw": "已撤回。",
+                "reopen": "已恢复为草稿。",
+            }[action],
+        )
+    except services.ChecksFailed as exc:
+        messages.error(request, exc.message)
+        return redirect("report_edit", pk=report.pk)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    back = request.POST.get("back", "")
+    return redirect(back if back.startswith("/reports/") else f"/reports/{report.pk}/")
+
+
+@require_POST
+@role_required(Role.REPORTER)
+def report_follow_up(request: AuthedRequest, pk: int) -> HttpResponse:
+    root = _report(request, pk)
+    try:
+        report = services.report_create(
+            by=request.user,
+            unit_id=root.source_unit_id,
+            follow_up_of=root.pk,
+            title=root.title,
+            body="",
+            category=root.category,
+            urgency=root.urgency,
+            event_time=root.event_time,
+            place=root.place,
+            is_final=request.POST.get("final") == "1",
+        )
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect("report_detail", pk=root.pk)
+    return redirect("report_edit", pk=report.pk)
+
+
+@require_POST
+@role_required(Role.REPORTER)
+def report_resubmit(request: AuthedRequest, pk: int, submission_pk: int) -> HttpResponse:
+    try:
+        sub = selectors.submission_for_author(request.user, submission_pk)
+        if sub.report_id != pk:
+            raise Http404
+        services.submission_resubmit(
+            submission=sub,
+            by=request.user,
+            title=request.POST.get("title", ""),
+            body=request.POST.get("body", ""),
+        )
+        messages.success(request, f"已修改并重新报送至{sub.target_unit.name}。")
+    except NotFound as exc:
+        raise Http404 from exc
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    return redirect("report_detail", pk=pk)
+
+
+@business_required
+def review_queue(request: AuthedRequest) -> HttpResponse:
+    edge = edge_for(REPORT_EDGES, ReportStatus.IN_REVIEW, "approve")
+    assert edge is not None
+    items = [r for r in selectors.review_queue(request.user) if may_act(edge, user=request.user, report=r)]
+    return render(request, "reports/review_queue.html", {"items": items, "now": timezone.now()})
+
+
+# ---- editors: inbox and submissions --------------------------------------------------------------
+
+
+def _inbox_filters(request: AuthedRequest) -> selectors.InboxFilters:
+    g = request.GET
+    import datetime as dt
+
+    def date(v: str | None) -> dt.date | None:
+        try:
+            return dt.date.fromisoformat(v) if v else None
+        except ValueError:
+            return None
+
+    return selectors.InboxFilters(
+        status=g.get("status") if g.get("status") in SubmissionStatus.values else None,
+        category=g.get("category") if g.get("category") in Category.values else None,
+        urgency=g.get("urgency") if g.get("urgency") in Urgency.values else None,
+        source_unit=int(g["source_unit"]) if g.get("source_unit", "").isdigit() else None,
+        late=True if g.get("late") == "1" else None,
+        date_from=date(g.get("from")),
+        date_to=date(g.get("to")),
+        q=g.get("q", "").strip() or None,
+        sort=g["sort"] if g.get("sort") in {"due", "oldest"} else "default",
+    )
+
+
+@role_required(Role.EDITOR)
+def inbox(request: AuthedRequest) -> HttpResponse:
+    qs = selectors.inbox(request.user, _inbox_filters(request))
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "reports/inbox.html",
+        {
+            "page": page,
+            "f": request.GET,
+            "query": query.urlencode(),
+            "now": timezone.now(),
+            "statuses": SubmissionStatus.choices,
+            "categories": Category.choices,
+            "urgencies": Urgency.choices,
+        },
+    )
+
+
+@require_POST
+@role_required(Role.EDITOR)
+def inbox_bulk(request: AuthedRequest) -> HttpResponse:
+    action = request.POST.get("action")
+    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    done, failed = 0, []
+    for sub in selectors.inbox(request.user).filter(pk__in=ids):
+        try:
+            if action == "claim":
+                services.submission_claim(submission=sub, by=request.user)
+            elif action == "adopt":
+                services.submission_adopt(submission=sub, by=request.user, usage="issue")
+            elif action == "decline":
+                services.submission_decline(submission=sub, by=request.user)
+            else:
+                raise ServiceError("未知的批量操作。", "invalid_action")
+            done += 1
+        except ServiceError as exc:
+            failed.append(f"《{sub.title}》：{exc.message}")
+    if done:
+        messages.success(request, f"已处理 {done} 条。")
+    for line in failed:
+        messages.error(request, line)
+    return redirect("inbox")
+
+
+def _sub(request: AuthedRequest, pk: int) -> Submission:
+    try:
+        return selectors.submission_for_editor(request.user, pk)
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+@role_required(Role.EDITOR)
+def submission_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    sub = _sub(request, pk)
+    form = WorkingCopyForm(request.POST or None, initial={"title": sub.title, "body": sub.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.submission_edit(
+                submission=sub,
+                by=request.user,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+            )
+            messages.success(request, "工作稿已保存（原稿保留，修改记入修改痕迹）。")
+            return redirect("submission_detail", pk=sub.pk)
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+    return render(
+        request,
+        "reports/submission_detail.html",
+        {
+            "sub": sub,
+            "report": sub.report,
+            "form": form,
+            "adopt_form": AdoptForm(),
+            "comment_form": CommentForm(),
+            "targets": unit_reporting_targets(sub.target_unit),
+            "trail": selectors.report_trail(sub.report),
+            "external_form": ExternalAdoptionForm(),
+            "now": timezone.now(),
+            "original": Revision.objects.filter(report=sub.report, submission__isnull=True)
+            .order_by("id")
+            .first(),
+        },
+    )
+
+
+@require_POST
+@role_required(Role.EDITOR)
+def submission_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
+    sub = _sub(request, pk)
+    p = request.POST
+    try:
+        if action == "claim":
+            services.submission_claim(submission=sub, by=request.user)
+        elif action == "adopt":
+            services.submission_adopt(
+                submission=sub, by=request.user, usage=p.get("usage", "issue"), comment=p.get("comment", "")
+            )
+        elif action == "decline":
+            services.submission_decline(submission=sub, by=request.user, comment=p.get("comment", ""))
+        elif action == "return":
+            services.submission_return(submission=sub, by=request.user, comment=p.get("comment", ""))
+        elif action == "forward":
+            ids = [int(i) for i in p.getlist("targets") if i.isdigit()] or None
+            services.submission_forward(
+                submission=sub, by=request.user, target_unit_ids=ids, comment=p.get("comment", "")
+            )
+        elif action == "external":
+            form = ExternalAdoptionForm(p)
+            if not form.is_valid():
+                raise ServiceError("请完整填写刊物名称、级别和日期。", "invalid")
+            services.external_adoption_record(
+                report=sub.report, by=request.user, unit=sub.target_unit, **form.cleaned_data
+            )
+        else:
+            raise Http404
+        labels = {
+            "claim": "已接收，开始处理。",
+            "adopt": "已采用。",
+            "decline": "已标记为不采用。",
+            "return": "已退回作者修改。",
+            "forward": "已转报。",
+            "external": "已补录外部采用。",
+        }
+        messages.success(request, labels[action])
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    return redirect("submission_detail", pk=sub.pk)
