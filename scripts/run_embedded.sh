@@ -5,10 +5,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
-mkdir -p var
+DATA="${BAOSONG_DATA_DIR:-$PWD/var}"
+export BAOSONG_DATA_DIR="$DATA"
+mkdir -p "$DATA"
 umask 077
-[ -s var/secret_key ] || .venv/bin/python -c "import secrets; print(secrets.token_urlsafe(50))" > var/secret_key
-[ -s var/audit_key ] || .venv/bin/python -c "import secrets; print(secrets.token_urlsafe(50))" > var/audit_key
+[ -s "$DATA/secret_key" ] || .venv/bin/python -c "import secrets; print(secrets.token_urlsafe(50))" > "$DATA/secret_key"
+[ -s "$DATA/audit_key" ] || .venv/bin/python -c "import secrets; print(secrets.token_urlsafe(50))" > "$DATA/audit_key"
 umask 022
 
 
@@ -18,20 +20,20 @@ export BAOSONG_CSRF_TRUSTED_ORIGINS=${BAOSONG_CSRF_TRUSTED_ORIGINS:-http://$HOST
 
 .venv/bin/python manage.py migrate --noinput -v0
 .venv/bin/python manage.py collectstatic --noinput -v0
-.venv/bin/python manage.py seed_demo > var/demo_accounts.txt
+.venv/bin/python manage.py seed_demo > "$DATA/demo_accounts.txt"
 
-.venv/bin/python manage.py worker > var/worker.log 2>&1 &
+.venv/bin/python manage.py worker > "$DATA/worker.log" 2>&1 &
 WORKER=$!
 trap 'kill $WORKER 2>/dev/null || true' EXIT INT TERM
 
 echo
 echo "报送平台已启动： http://$HOST:$PORT/"
 echo
-cat var/demo_accounts.txt
+cat "$DATA/demo_accounts.txt"
 echo
 echo "管理员账户（三员）登录时需输入动态口令：把上面的密钥添加到手机验证器，或执行"
 echo "  BAOSONG_DEMO_MODE=1 .venv/bin/python manage.py totp_code sysadmin"
-echo "任务处理进程日志：var/worker.log；按 Ctrl+C 停止。"
+echo "任务处理进程日志：$DATA/worker.log；按 Ctrl+C 停止。"
 echo
 exec .venv/bin/gunicorn config.wsgi:application --bind "$HOST:$PORT" --workers 2 --threads 4 \
   --access-logfile - --log-level warning

@@ -35,7 +35,7 @@ def _error(request: HttpRequest, status: int, detail: str, code: str, **extra: A
 
 @api.exception_handler(ServiceError)
 def on_service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
-    return _error(request, exc.status, exc.message, exc.code)
+    return _error(request, exc.status, exc.message, exc.code, **exc.extra)
 
 
 @api.exception_handler(AuthError)

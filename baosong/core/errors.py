@@ -6,10 +6,18 @@ class ServiceError(Exception):
 
     status = 400
 
-    def __init__(self, message: str, code: str = "invalid", *, status: int | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        code: str = "invalid",
+        *,
+        status: int | None = None,
+        extra: dict[str, object] | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.code = code
+        self.extra = extra or {}
         if status is not None:
             self.status = status
 

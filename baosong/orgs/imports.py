@@ -175,9 +175,10 @@ def _record_job(
     )
 
 
-def import_units(*, by: User, data: bytes, filename: str, root: Unit | None = None) -> ImportOutcome:
+def import_units(*, by: User, data: bytes, filename: str, scope: list[Unit] | None = None) -> ImportOutcome:
     """Create the units of the file. Parents are named by code: in the file or already in the system
-    (inside ``root``'s subtree when given)."""
+    (inside one of the ``scope`` subtrees when given: the administrator's own)."""
+    scope_paths = [u.path for u in scope] if scope is not None else None
     rows = _rows_as_dicts(data, filename, UNIT_COLUMNS, {"code", "name", "level", "parent_code"})
     errors: list[dict[str, Any]] = []
 
@@ -213,15 +214,16 @@ def import_units(*, by: User, data: bytes, filename: str, root: Unit | None = No
     by_code = {r["code"]: (n, r) for n, r in rows if r["code"]}
     parent_codes = {r["parent_code"] for _, r in rows if r["parent_code"] and r["parent_code"] not in by_code}
     db_parents = {
-        code: (pk, path, level, active)
-        for code, pk, path, level, active in Unit.objects.filter(code__in=parent_codes).values_list(
-            "code", "pk", "path", "level", "is_active"
+        code: (pk, path, level, active, depth)
+        for code, pk, path, level, active, depth in Unit.objects.filter(code__in=parent_codes).values_list(
+            "code", "pk", "path", "level", "is_active", "depth"
         )
     }
+    system_has_units = Unit.objects.exists()
     for number, r in rows:
         pc = r["parent_code"]
         if not pc:
-            if root is not None or Unit.objects.exists():
+            if scope is not None or system_has_units:
                 err(number, "上级单位代码为空（只有最上级单位可以没有上级）")
             continue
         if pc == r["code"]:
@@ -230,8 +232,8 @@ def import_units(*, by: User, data: bytes, filename: str, root: Unit | None = No
         if pc in by_code:
             parent_level = LEVEL_BY_LABEL.get(by_code[pc][1]["level"])
         elif pc in db_parents:
-            _, ppath, parent_level, active = db_parents[pc]
-            if root is not None and not ppath.startswith(root.path):
+            _, ppath, parent_level, active, _depth = db_parents[pc]
+            if scope_paths is not None and not any(ppath.startswith(sp) for sp in scope_paths):
                 err(number, f"上级单位“{pc}”不在您管理的范围内")
                 continue
             if not active:
@@ -268,7 +270,7 @@ def import_units(*, by: User, data: bytes, filename: str, root: Unit | None = No
 
     with transaction.atomic():
         code_to_id = {c: v[0] for c, v in db_parents.items()}
-        depth_of = {c: Unit.objects.get(pk=v[0]).depth for c, v in db_parents.items()} if db_parents else {}
+        depth_of = {c: v[4] for c, v in db_parents.items()}
         pending = dict(by_code)
         created = 0
         now = timezone.now()
@@ -333,7 +335,7 @@ def import_units(*, by: User, data: bytes, filename: str, root: Unit | None = No
 
 
 def import_users(
-    *, by: User, data: bytes, filename: str, root: Unit | None = None, default_password: str = ""
+    *, by: User, data: bytes, filename: str, scope: list[Unit] | None = None, default_password: str = ""
 ) -> ImportOutcome:
     """Create the users of the file with their roles. A row's 初始密码 wins over ``default_password``;
     every imported account must change its password at first login."""
@@ -393,7 +395,7 @@ def import_users(
         unit = units.get(r["unit_code"])
         if unit is None:
             err(number, f"单位代码“{r['unit_code']}”不存在" if r["unit_code"] else "单位代码为空")
-        elif root is not None and not unit.path.startswith(root.path):
+        elif scope is not None and not any(unit.path.startswith(s.path) for s in scope):
             err(number, f"单位“{unit.name}”不在您管理的范围内")
         elif not unit.is_active:
             err(number, f"单位“{unit.name}”已停用")

@@ -594,18 +594,18 @@ def import_page(request: AuthedRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        roots = list(units_acting_for(request.user, Role.SYSADMIN).order_by("path"))
-        root = roots[0] if len(roots) == 1 else None
+        # Always scoped: an administrator of several units imports only inside those subtrees.
+        scope = list(units_acting_for(request.user, Role.SYSADMIN).order_by("path"))
         try:
             data = read_upload(upload, settings.IMPORT_MAX_BYTES)
             if form.cleaned_data["kind"] == "units":
-                outcome = import_units(by=request.user, data=data, filename=upload.name, root=root)
+                outcome = import_units(by=request.user, data=data, filename=upload.name, scope=scope)
             else:
                 outcome = import_users(
                     by=request.user,
                     data=data,
                     filename=upload.name,
-                    root=root,
+                    scope=scope,
                     default_password=request.POST.get("default_password", ""),
                 )
         except ImportRefused as exc:

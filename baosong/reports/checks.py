@@ -37,7 +37,7 @@ MARKING_STRICT = re.compile(
 )
 ID_RE = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx])(?![0-9A-Za-z])")
 MOBILE_RE = re.compile(r"(?<!\d)(1[3-9]\d{9})(?!\d)")
-CARD_RE = re.compile(r"(?<!\d)(\d{16,19})(?!\d)")
+CARD_RE = re.compile(r"(?<!\d)(\d{16,19})(?![\dXx])")  # not the 17 digits in front of an ID's X
 ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 ID_CHECK = "10X98765432"
 

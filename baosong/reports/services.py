@@ -39,7 +39,7 @@ EDITABLE = {"title", "body", "category", "urgency", "event_time", "place", "publ
 class ChecksFailed(ServiceError):
     def __init__(self, result: dict[str, list[dict[str, Any]]]) -> None:
         first = result["blocking"][0]["message"] if result["blocking"] else ""
-        super().__init__(f"报送前检查未通过：{first}", "checks_failed", status=422)
+        super().__init__(f"报送前检查未通过：{first}", "checks_failed", status=422, extra=dict(result))
         self.result = result
 
 

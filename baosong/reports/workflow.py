@@ -43,7 +43,6 @@ REPORT_EDGES = [
     Edge(S.IN_REVIEW, "return", S.RETURNED, REVIEWER),
     Edge(S.IN_REVIEW, "withdraw", S.WITHDRAWN, AUTHOR),
     Edge(S.SENT, "withdraw", S.WITHDRAWN, AUTHOR),
-    Edge(S.SENT, "resubmit", S.SENT, AUTHOR),  # a returned submission goes back after revision
     Edge(S.WITHDRAWN, "reopen", S.DRAFT, AUTHOR),
 ]
 

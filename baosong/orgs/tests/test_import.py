@@ -35,7 +35,9 @@ def test_a_good_unit_file_imports(cast):
             ["IMP-V2", "新城街道和平社区", "", "村", "", "IMP-T", ""],
         ]
     )
-    outcome = import_units(by=cast.sysadmin.user, data=data, filename="units.xlsx", root=cast.sysadmin.unit)
+    outcome = import_units(
+        by=cast.sysadmin.user, data=data, filename="units.xlsx", scope=[cast.sysadmin.unit]
+    )
     assert outcome.accepted and outcome.rows == 3
     town = Unit.objects.get(code="IMP-T")
     village = Unit.objects.get(code="IMP-V1")
@@ -67,7 +69,7 @@ def test_a_file_with_every_kind_of_bad_row_is_refused_whole_with_row_numbers(cas
     ]
     before = Unit.objects.count()
     with pytest.raises(ImportRefused) as info:
-        import_units(by=cast.sysadmin.user, data=_xlsx(rows), filename="bad.xlsx", root=cast.sysadmin.unit)
+        import_units(by=cast.sysadmin.user, data=_xlsx(rows), filename="bad.xlsx", scope=[cast.sysadmin.unit])
     errors = {(e["row"], e["message"]) for e in info.value.errors}
     by_row: dict[int, str] = {}
     for row, message in errors:
@@ -116,7 +118,7 @@ def test_a_good_user_file_imports_with_roles(cast):
         by=cast.sysadmin.user,
         data=data,
         filename="users.xlsx",
-        root=cast.sysadmin.unit,
+        scope=[cast.sysadmin.unit],
         default_password="Welcome#2026",
     )
     assert outcome.accepted and outcome.rows == 2
@@ -142,3 +144,19 @@ def test_a_bad_user_file_is_refused_whole(cast):
     rows = sorted({e["row"] for e in info.value.errors})
     assert rows == [3, 4, 5, 6]
     assert not User.objects.filter(username="ok_user").exists()
+
+
+def test_an_administrator_of_two_units_imports_only_inside_them(cast):
+    from baosong.orgs import services
+    from baosong.orgs.models import Role
+
+    other_city = Unit.objects.get(code="DEMO-C2")
+    admin = User.objects.create_user(
+        "two_scopes", "Strong#Pass2026", full_name="管理员", primary_unit=other_city
+    )
+    services.membership_add(by=None, user=admin, unit=other_city, role=Role.SYSADMIN)
+    services.membership_add(by=None, user=admin, unit=cast.outsider_editor.unit, role=Role.SYSADMIN)
+    data = _csv([UNIT_HEADER, ["OUT-1", "越权单位", "", "乡镇", "", cast.county_editor.unit.code, ""]])
+    with pytest.raises(ImportRefused) as info:
+        import_units(by=admin, data=data, filename="u.csv", scope=[other_city, cast.outsider_editor.unit])
+    assert "不在您管理的范围内" in info.value.errors[0]["message"]
