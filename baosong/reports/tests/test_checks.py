@@ -257,7 +257,8 @@ def test_submit_refuses_an_emergency_missing_elements(cast, api):
 
 def test_a_refused_submit_returns_every_finding(cast, api):
     reporter = api("township_reporter")
-    rid = post(reporter, "/api/v1/reports", {**ITEM, "body": "绝密★1年\n身份证号11010519491231002X"}).json()["id"]
+    item = {**ITEM, "body": "绝密★1年\n身份证号11010519491231002X"}
+    rid = post(reporter, "/api/v1/reports", item).json()["id"]
     response = post(reporter, f"/api/v1/reports/{rid}/submit")
     assert response.status_code == 422
     body = response.json()
