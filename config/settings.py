@@ -254,3 +254,17 @@ SMS_GATEWAY_URL = env_str("BAOSONG_SMS_GATEWAY_URL", "") or ""
 SMS_GATEWAY_TOKEN = env_str("BAOSONG_SMS_GATEWAY_TOKEN", "") or ""
 SMS_SIGN = env_str("BAOSONG_SMS_SIGN", "政务信息报送平台") or ""
 SITE_URL = env_str("BAOSONG_SITE_URL", "http://127.0.0.1:8000") or ""
+
+# Attachments: stored outside the web root under generated names, encrypted with SM4-GCM.
+ATTACHMENT_ROOT = Path(
+    env_str("BAOSONG_ATTACHMENT_DIR", str(DATA_DIR / "attachments")) or DATA_DIR / "attachments"
+)
+ATTACHMENT_MAX_MB = env_int("BAOSONG_ATTACHMENT_MAX_MB", 20)
+FILE_ENCRYPTION_KEY = env_str("BAOSONG_FILE_KEY") or _data_dir_secret("file_key") or ""
+if not FILE_ENCRYPTION_KEY:
+    if DEBUG or TESTING or DEMO_MODE:
+        import hashlib as _hashlib
+
+        FILE_ENCRYPTION_KEY = _hashlib.new("sm3", SECRET_KEY.encode()).hexdigest()[:32]
+    else:
+        raise ConfigError("BAOSONG_FILE_KEY (32 hex characters) is required in production")

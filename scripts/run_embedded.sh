@@ -11,6 +11,7 @@ mkdir -p "$DATA"
 umask 077
 [ -s "$DATA/secret_key" ] || .venv/bin/python -c "import secrets; print(secrets.token_urlsafe(50))" > "$DATA/secret_key"
 [ -s "$DATA/audit_key" ] || .venv/bin/python -c "import secrets; print(secrets.token_urlsafe(50))" > "$DATA/audit_key"
+[ -s "$DATA/file_key" ] || .venv/bin/python -c "import secrets; print(secrets.token_hex(16))" > "$DATA/file_key"
 umask 022
 
 

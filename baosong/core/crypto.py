@@ -34,3 +34,38 @@ class PBKDF2SM3PasswordHasher(PBKDF2PasswordHasher):
     def __init__(self) -> None:
         super().__init__()
         self.iterations = int(settings.PASSWORD_ITERATIONS)
+
+
+# ---- SM4-GCM file encryption at rest ---------------------------------------------------------------
+# Layout of a stored file: b"BSE1" | 12-byte nonce | ciphertext | 16-byte tag.
+_MAGIC = b"BSE1"
+
+
+def _file_key() -> bytes:
+    key = bytes.fromhex(str(settings.FILE_ENCRYPTION_KEY))
+    if len(key) != 16:
+        raise ValueError("BAOSONG_FILE_KEY must be 32 hex characters (a 128-bit SM4 key)")
+    return key
+
+
+def sm4_gcm_encrypt(plain: bytes, *, associated: bytes = b"") -> bytes:
+    import os
+
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+    nonce = os.urandom(12)
+    encryptor = Cipher(algorithms.SM4(_file_key()), modes.GCM(nonce)).encryptor()
+    encryptor.authenticate_additional_data(associated)
+    body = encryptor.update(plain) + encryptor.finalize()
+    return _MAGIC + nonce + body + encryptor.tag
+
+
+def sm4_gcm_decrypt(blob: bytes, *, associated: bytes = b"") -> bytes:
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+    if blob[:4] != _MAGIC or len(blob) < 4 + 12 + 16:
+        raise ValueError("not an encrypted Baosong file")
+    nonce, body, tag = blob[4:16], blob[16:-16], blob[-16:]
+    decryptor = Cipher(algorithms.SM4(_file_key()), modes.GCM(nonce, tag)).decryptor()
+    decryptor.authenticate_additional_data(associated)
+    return decryptor.update(body) + decryptor.finalize()

@@ -279,3 +279,21 @@ class SensitiveWord(models.Model):
     word = models.CharField(max_length=50, unique=True)
     blocking = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
+
+
+class Attachment(models.Model):
+    """A file of an item. Bytes live outside the web root under a generated name, SM4-GCM encrypted."""
+
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="attachments")
+    original_name = models.CharField(max_length=255)
+    kind = models.CharField(max_length=16)  # detected from the content: pdf, docx, xlsx, doc, png, jpg, …
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    stored_name = models.CharField(max_length=64, unique=True)
+    digest = models.CharField(max_length=64)  # SM3 of the plain bytes, checked on download
+    uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["report", "created_at"], name="reports_attachment_report")]

@@ -30,6 +30,7 @@ from baosong.reports.models import (
     Urgency,
     Usage,
 )  # fmt: skip
+from baosong.reports.wordimport import clean_text
 from baosong.reports.workflow import Edge, report_transition, submission_transition
 
 EDITABLE = {"title", "body", "category", "urgency", "event_time", "place", "public_scope", "tags", "elements",
@@ -55,6 +56,8 @@ def _validate_fields(fields: dict[str, Any]) -> dict[str, Any]:
         raise ServiceError("紧急程度无效。", "invalid_urgency")
     if "public_scope" in clean and clean["public_scope"] not in PublicScope.values:
         raise ServiceError("公开属性无效。", "invalid_public_scope")
+    if "body" in clean:
+        clean["body"] = clean_text(clean["body"] or "")
     if "tags" in clean:
         clean["tags"] = [str(t).strip()[:20] for t in (clean["tags"] or []) if str(t).strip()][:10]
     if "elements" in clean:

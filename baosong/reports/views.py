@@ -10,17 +10,19 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from baosong.core.errors import NotFound, ServiceError
 from baosong.orgs.models import Role
 from baosong.orgs.permissions import AuthedRequest, business_required, role_required
 from baosong.orgs.selectors import unit_reporting_targets, units_acting_for
-from baosong.reports import selectors, services
+from baosong.reports import files, selectors, services, wordimport
 from baosong.reports.diff import diff_html
 from baosong.reports.forms import AdoptForm, CommentForm, ExternalAdoptionForm, ReportForm, WorkingCopyForm
 from baosong.reports.models import (
     EMERGENCY_ELEMENTS,
+    Attachment,
     Category,
     Report,
     ReportStatus,
@@ -146,6 +148,9 @@ def report_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             "unit": report.source_unit,
             "findings": findings,
             "elements": EMERGENCY_ELEMENTS,
+            "attachments": report.attachments.filter(removed_at__isnull=True),
+            "max_bytes": files.max_bytes(),
+            "max_mb": files.settings.ATTACHMENT_MAX_MB,
         },
         status=status,
     )
@@ -216,6 +221,7 @@ def report_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "is_author_side": report.source_unit_id
             in set(units_acting_for(user).values_list("pk", flat=True)),
             "external": report.external_adoptions.select_related("unit"),
+            "attachments": report.attachments.filter(removed_at__isnull=True),
         },
     )
 
@@ -467,3 +473,81 @@ def submission_action(request: AuthedRequest, pk: int, action: str) -> HttpRespo
     except ServiceError as exc:
         messages.error(request, exc.message)
     return redirect("submission_detail", pk=sub.pk)
+
+
+# ---- attachments and Word import ------------------------------------------------------------------
+
+
+@require_POST
+@role_required(Role.REPORTER)
+def attachment_upload(request: AuthedRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "请选择要上传的文件。")
+        return redirect("report_edit", pk=report.pk)
+    try:
+        if upload.size and upload.size > files.max_bytes():  # refuse before reading the body
+            raise ServiceError(
+                f"附件不能超过 {files.settings.ATTACHMENT_MAX_MB} MB。", "file_too_large", status=413
+            )
+        files.attachment_add(
+            report=report,
+            by=request.user,
+            name=upload.name or "",
+            size=upload.size or 0,
+            data=upload.read(files.max_bytes() + 1),
+        )
+        messages.success(request, f"已上传附件“{upload.name}”。")
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    return redirect("report_edit", pk=report.pk)
+
+
+@require_POST
+@role_required(Role.REPORTER)
+def attachment_remove(request: AuthedRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    report = _report(request, pk)
+    attachment = Attachment.objects.filter(report=report, pk=attachment_pk, removed_at__isnull=True).first()
+    if attachment is None:
+        raise Http404
+    try:
+        files.attachment_remove(attachment=attachment, by=request.user)
+        messages.success(request, "已删除附件。")
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    return redirect("report_edit", pk=report.pk)
+
+
+@business_required
+def attachment_download(request: AuthedRequest, attachment_pk: int) -> HttpResponse:
+    attachment = (
+        Attachment.objects.select_related("report").filter(pk=attachment_pk, removed_at__isnull=True).first()
+    )
+    if attachment is None:
+        raise Http404
+    _report(request, attachment.report_id)  # 404 unless the user may see the item
+    data = files.attachment_read(attachment=attachment, by=request.user)
+    response = HttpResponse(data, content_type=attachment.content_type)
+    disposition = content_disposition_header(as_attachment=True, filename=attachment.original_name)
+    response["Content-Disposition"] = disposition or "attachment"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+@role_required(Role.REPORTER)
+def report_import_docx(request: AuthedRequest) -> HttpResponse:
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            raise ServiceError("请选择 Word 文件（.docx）。", "file_required")
+        data = upload.read(files.max_bytes() + 1)
+        title, body = wordimport.docx_to_text(data)
+        report = services.report_create(by=request.user, title=title, body=body)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect("report_new")
+    messages.success(request, "已从 Word 文件生成草稿，请核对标题和正文。")
+    return redirect("report_edit", pk=report.pk)

@@ -42,6 +42,7 @@ def test_production_settings_pass_check_deploy(tmp_path):
         "BAOSONG_DATA_DIR": str(tmp_path),
         "BAOSONG_SECRET_KEY_FILE": str(secret),
         "BAOSONG_AUDIT_KEY": "a-long-audit-key-kept-outside-the-database",
+        "BAOSONG_FILE_KEY": "0123456789abcdef0123456789abcdef",
         "BAOSONG_ALLOWED_HOSTS": "baosong.gov.example",
     }
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)

@@ -1,0 +1,172 @@
+"""Attachments: type by content (magic bytes), size limit, encrypted storage, audited download."""
+
+from __future__ import annotations
+
+import io
+import uuid
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from baosong.core.audit import audit_record
+from baosong.core.crypto import sm3_hex, sm4_gcm_decrypt, sm4_gcm_encrypt
+from baosong.core.errors import Forbidden, ServiceError
+from baosong.orgs.models import Role, User
+from baosong.orgs.selectors import roles_in_unit
+from baosong.reports.models import Attachment, Report, ReportStatus
+
+
+@dataclass(frozen=True)
+class FileKind:
+    code: str
+    label: str
+    content_type: str
+    extension: str
+
+
+KINDS = {
+    "pdf": FileKind("pdf", "PDF 文档", "application/pdf", ".pdf"),
+    "docx": FileKind(
+        "docx",
+        "Word 文档",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ".docx",
+    ),
+    "xlsx": FileKind(
+        "xlsx", "Excel 表格", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"
+    ),
+    "pptx": FileKind(
+        "pptx",
+        "演示文稿",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        ".pptx",
+    ),
+    "ofd": FileKind("ofd", "OFD 版式文档", "application/ofd", ".ofd"),
+    "ole": FileKind("ole", "Word/Excel/WPS 文档（旧格式）", "application/octet-stream", ""),
+    "png": FileKind("png", "PNG 图片", "image/png", ".png"),
+    "jpg": FileKind("jpg", "JPEG 图片", "image/jpeg", ".jpg"),
+    "gif": FileKind("gif", "GIF 图片", "image/gif", ".gif"),
+}
+ALLOWED_LABELS = "PDF、Word、Excel、PPT、WPS、OFD、PNG、JPG、GIF"
+
+
+def detect_kind(head: bytes, data: bytes) -> FileKind | None:
+    """What the bytes are, whatever the file is called: an .exe renamed .pdf is still an .exe."""
+    if head.startswith(b"%PDF-"):
+        return KINDS["pdf"]
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return KINDS["png"]
+    if head.startswith(b"\xff\xd8\xff"):
+        return KINDS["jpg"]
+    if head[:6] in (b"GIF87a", b"GIF89a"):
+        return KINDS["gif"]
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return KINDS["ole"]
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+        except zipfile.BadZipFile:
+            return None
+        if "OFD.xml" in names:
+            return KINDS["ofd"]
+        if "[Content_Types].xml" in names:
+            if any(n.startswith("word/") for n in names):
+                return KINDS["docx"]
+            if any(n.startswith("xl/") for n in names):
+                return KINDS["xlsx"]
+            if any(n.startswith("ppt/") for n in names):
+                return KINDS["pptx"]
+    return None
+
+
+def _path(stored_name: str) -> Path:
+    root = Path(settings.ATTACHMENT_ROOT)
+    return root / stored_name[:2] / stored_name
+
+
+def max_bytes() -> int:
+    return int(settings.ATTACHMENT_MAX_MB) * 1024 * 1024
+
+
+def attachment_add(*, report: Report, by: User, name: str, size: int, data: bytes) -> Attachment:
+    if Role.REPORTER not in roles_in_unit(by, report.source_unit) and report.author_id != by.pk:
+        raise Forbidden("只有本单位信息员可以上传附件。")
+    if report.status not in {ReportStatus.DRAFT, ReportStatus.RETURNED}:
+        raise ServiceError("信息已提交，不能再添加附件。", "not_editable", status=409)
+    if size > max_bytes() or len(data) > max_bytes():
+        raise ServiceError(f"附件不能超过 {settings.ATTACHMENT_MAX_MB} MB。", "file_too_large", status=413)
+    if not data:
+        raise ServiceError("附件是空文件。", "empty_file")
+    kind = detect_kind(data[:16], data)
+    if kind is None:
+        raise ServiceError(
+            f"不支持的文件类型（按文件内容识别）。允许：{ALLOWED_LABELS}。", "file_type_refused", status=415
+        )
+    stored = uuid.uuid4().hex
+    path = _path(stored)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(sm4_gcm_encrypt(data, associated=stored.encode()))
+    try:
+        with transaction.atomic():
+            attachment = Attachment.objects.create(
+                report=report,
+                original_name=(name or "附件")[:255],
+                kind=kind.code,
+                content_type=kind.content_type,
+                size=len(data),
+                stored_name=stored,
+                digest=sm3_hex(data),
+                uploaded_by=by,
+            )
+            audit_record(
+                "attachment.upload",
+                user=by,
+                unit_id=report.source_unit_id,
+                object_type="attachment",
+                object_id=attachment.pk,
+                details={"report_id": report.pk, "kind": kind.code, "size": len(data)},
+            )
+    except Exception:
+        path.unlink(missing_ok=True)  # no orphan ciphertext when the row was not written
+        raise
+    return attachment
+
+
+def attachment_remove(*, attachment: Attachment, by: User) -> None:
+    report = attachment.report
+    if Role.REPORTER not in roles_in_unit(by, report.source_unit) and report.author_id != by.pk:
+        raise Forbidden("只有本单位信息员可以删除附件。")
+    if report.status not in {ReportStatus.DRAFT, ReportStatus.RETURNED}:
+        raise ServiceError("信息已提交，不能再删除附件。", "not_editable", status=409)
+    with transaction.atomic():
+        Attachment.objects.filter(pk=attachment.pk).update(removed_at=timezone.now())
+        audit_record(
+            "attachment.remove",
+            user=by,
+            unit_id=report.source_unit_id,
+            object_type="attachment",
+            object_id=attachment.pk,
+        )
+
+
+def attachment_read(*, attachment: Attachment, by: User) -> bytes:
+    """Decrypt for a download; the caller has already checked that ``by`` may see the item. Audited."""
+    data = sm4_gcm_decrypt(
+        _path(attachment.stored_name).read_bytes(), associated=attachment.stored_name.encode()
+    )
+    if sm3_hex(data) != attachment.digest:
+        raise ServiceError("附件校验失败，文件可能已损坏。", "file_corrupt", status=500)
+    with transaction.atomic():
+        audit_record(
+            "attachment.download",
+            user=by,
+            unit_id=attachment.report.source_unit_id,
+            object_type="attachment",
+            object_id=attachment.pk,
+            details={"report_id": attachment.report_id},
+        )
+    return data
