@@ -23,8 +23,10 @@ def test_a_pdf_is_stored_encrypted_and_downloads_intact(cast, client_as, tmp_pat
     with override_settings(ATTACHMENT_ROOT=tmp_path):
         report = _draft(cast)
         client = client_as("township_reporter")
-        response = client.post(f"/reports/{report.pk}/attachments",
-                               {"file": SimpleUploadedFile("演练方案.pdf", PDF, content_type="application/pdf")})
+        response = client.post(
+            f"/reports/{report.pk}/attachments",
+            {"file": SimpleUploadedFile("演练方案.pdf", PDF, content_type="application/pdf")},
+        )
         assert response.status_code == 302
         attachment = Attachment.objects.get(report=report)
         stored = next(tmp_path.rglob(attachment.stored_name)).read_bytes()
@@ -33,14 +35,17 @@ def test_a_pdf_is_stored_encrypted_and_downloads_intact(cast, client_as, tmp_pat
         assert download.status_code == 200 and download.content == PDF
         assert download["X-Content-Type-Options"] == "nosniff"
         assert download["Content-Disposition"].startswith("attachment;")
-        assert AuditEvent.objects.filter(event_type="attachment.download", object_id=str(attachment.pk)).exists()
+        assert AuditEvent.objects.filter(
+            event_type="attachment.download", object_id=str(attachment.pk)
+        ).exists()
 
 
 def test_an_exe_renamed_pdf_is_refused(cast, client_as, tmp_path):
     with override_settings(ATTACHMENT_ROOT=tmp_path):
         report = _draft(cast)
         response = client_as("township_reporter").post(
-            f"/reports/{report.pk}/attachments", {"file": SimpleUploadedFile("通知.pdf", EXE)}, follow=True)
+            f"/reports/{report.pk}/attachments", {"file": SimpleUploadedFile("通知.pdf", EXE)}, follow=True
+        )
         assert "不支持的文件类型" in response.content.decode()
         assert not Attachment.objects.filter(report=report).exists()
         assert not list(tmp_path.rglob("*"))
@@ -52,7 +57,8 @@ def test_a_file_over_the_limit_is_refused_with_a_clear_error(cast, client_as, tm
         report = _draft(cast)
         big = PDF + b"0" * (1024 * 1024 + 10)
         response = client_as("township_reporter").post(
-            f"/reports/{report.pk}/attachments", {"file": SimpleUploadedFile("大文件.pdf", big)}, follow=True)
+            f"/reports/{report.pk}/attachments", {"file": SimpleUploadedFile("大文件.pdf", big)}, follow=True
+        )
         assert "不能超过 1 MB" in response.content.decode()
         assert not Attachment.objects.filter(report=report).exists()
 
@@ -60,8 +66,9 @@ def test_a_file_over_the_limit_is_refused_with_a_clear_error(cast, client_as, tm
 def test_cross_unit_download_is_404(cast, client_as, tmp_path):
     with override_settings(ATTACHMENT_ROOT=tmp_path):
         report = _draft(cast)
-        attachment = files.attachment_add(report=report, by=cast.township_reporter.user, name="a.pdf",
-                                          size=len(PDF), data=PDF)
+        attachment = files.attachment_add(
+            report=report, by=cast.township_reporter.user, name="a.pdf", size=len(PDF), data=PDF
+        )
         assert client_as("outsider_editor").get(f"/attachments/{attachment.pk}").status_code == 404
         assert client_as("outsider_township_reporter").get(f"/attachments/{attachment.pk}").status_code == 404
 
@@ -89,7 +96,8 @@ def test_word_import_makes_a_draft(cast, client_as):
     buf = io.BytesIO()
     document.save(buf)
     response = client_as("township_reporter").post(
-        "/reports/import-docx", {"file": SimpleUploadedFile("信息.docx", buf.getvalue())})
+        "/reports/import-docx", {"file": SimpleUploadedFile("信息.docx", buf.getvalue())}
+    )
     assert response.status_code == 302
     report = Report.objects.get(title="东湖区城关镇推进老旧小区改造")
     assert report.body == "今年以来，城关镇 共改造老旧小区 12个。\n惠及居民3200余户。"
@@ -98,5 +106,8 @@ def test_word_import_makes_a_draft(cast, client_as):
 
 def test_word_import_refuses_a_non_docx(cast, client_as):
     response = client_as("township_reporter").post(
-        "/reports/import-docx", {"file": SimpleUploadedFile("信息.doc", b"\xd0\xcf\x11\xe0not a docx")}, follow=True)
+        "/reports/import-docx",
+        {"file": SimpleUploadedFile("信息.doc", b"\xd0\xcf\x11\xe0not a docx")},
+        follow=True,
+    )
     assert ".docx" in response.content.decode()
