@@ -60,6 +60,8 @@ EVENT_LABELS: dict[str, str] = {
     "submission.transition": "采编处理",
     "submission.edit": "编辑工作稿",
     "external_adoption.create": "补录外部采用",
+    "config.deadline_rule": "修改时限规则",
+    "config.sensitive_word": "修改敏感词",
     "attachment.upload": "上传附件",
     "attachment.remove": "删除附件",
     "attachment.download": "下载附件",

@@ -11,6 +11,7 @@ NAV: list[tuple[frozenset[str], str, str]] = [
     (frozenset({Role.SYSADMIN}), "单位管理", "unit_list"),
     (frozenset({Role.SYSADMIN}), "用户管理", "user_list"),
     (frozenset({Role.SYSADMIN}), "数据导入", "import_page"),
+    (frozenset({Role.SYSADMIN}), "报送规则", "rules_page"),
     (frozenset({Role.SECADMIN}), "账户安全", "security_accounts"),
     (frozenset({Role.SECADMIN}), "账户锁定", "security_locked"),
     (frozenset({Role.SECADMIN}), "在线会话", "security_sessions"),

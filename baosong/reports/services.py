@@ -25,6 +25,7 @@ from baosong.reports.models import (
     ReportStatus,
     ReviewAction,
     Revision,
+    SensitiveWord,
     Submission,
     SubmissionStatus,
     Urgency,
@@ -536,3 +537,71 @@ def external_adoption_record(
             },
         )
     return adoption
+
+
+# ---- configuration by the system administrator ----------------------------------------------------
+
+
+def deadline_rule_set(*, by: User, category: str, urgency: str, kind: str, amount: int) -> DeadlineRule:
+    if category and category not in Category.values:
+        raise ServiceError("信息类别无效。", "invalid_category")
+    if urgency and urgency not in Urgency.values:
+        raise ServiceError("紧急程度无效。", "invalid_urgency")
+    if kind not in DeadlineRule.Kind.values:
+        raise ServiceError("时限方式无效。", "invalid_kind")
+    if kind != DeadlineRule.Kind.SAME_DAY and not 1 <= amount <= 720:
+        raise ServiceError("时限须为 1 到 720 之间的整数。", "invalid_amount")
+    with transaction.atomic():
+        rule, _ = DeadlineRule.objects.update_or_create(
+            category=category, urgency=urgency, defaults={"kind": kind, "amount": amount}
+        )
+        audit_record(
+            "config.deadline_rule",
+            user=by,
+            object_type="deadline_rule",
+            object_id=rule.pk,
+            details={"category": category, "urgency": urgency, "kind": kind, "amount": amount},
+        )
+    return rule
+
+
+def deadline_rule_remove(*, by: User, rule: DeadlineRule) -> None:
+    if not rule.category and not rule.urgency:
+        raise ServiceError("默认时限规则不能删除，只能修改。", "default_rule")
+    with transaction.atomic():
+        audit_record(
+            "config.deadline_rule",
+            user=by,
+            object_type="deadline_rule",
+            object_id=rule.pk,
+            details={"removed": True},
+        )
+        rule.delete()
+
+
+def sensitive_word_add(*, by: User, word: str, blocking: bool = False) -> SensitiveWord:
+    word = (word or "").strip()
+    if not word or len(word) > 50:
+        raise ServiceError("敏感词须为 1 到 50 个字。", "invalid_word")
+    with transaction.atomic():
+        item, _ = SensitiveWord.objects.update_or_create(word=word, defaults={"blocking": blocking})
+        audit_record(
+            "config.sensitive_word",
+            user=by,
+            object_type="sensitive_word",
+            object_id=item.pk,
+            details={"word": word, "blocking": blocking},
+        )
+    return item
+
+
+def sensitive_word_remove(*, by: User, item: SensitiveWord) -> None:
+    with transaction.atomic():
+        audit_record(
+            "config.sensitive_word",
+            user=by,
+            object_type="sensitive_word",
+            object_id=item.pk,
+            details={"word": item.word, "removed": True},
+        )
+        item.delete()

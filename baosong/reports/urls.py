@@ -21,6 +21,8 @@ urlpatterns = [
     ),
     path("attachments/<int:attachment_pk>", views.attachment_download, name="attachment_download"),
     path("reports/<int:pk>/<str:action>", views.report_action, name="report_action"),
+    path("manage/rules/", views.rules_page, name="rules_page"),
+    path("manage/rules/<str:action>", views.rules_action, name="rules_action"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/bulk", views.inbox_bulk, name="inbox_bulk"),
     path("inbox/<int:pk>/", views.submission_detail, name="submission_detail"),

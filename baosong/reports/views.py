@@ -24,9 +24,11 @@ from baosong.reports.models import (
     EMERGENCY_ELEMENTS,
     Attachment,
     Category,
+    DeadlineRule,
     Report,
     ReportStatus,
     Revision,
+    SensitiveWord,
     Submission,
     SubmissionStatus,
     Urgency,
@@ -551,3 +553,57 @@ def report_import_docx(request: AuthedRequest) -> HttpResponse:
         return redirect("report_new")
     messages.success(request, "已从 Word 文件生成草稿，请核对标题和正文。")
     return redirect("report_edit", pk=report.pk)
+
+
+# ---- system administrator: deadline rules and sensitive words -------------------------------------
+
+
+@role_required(Role.SYSADMIN)
+def rules_page(request: AuthedRequest) -> HttpResponse:
+    return render(
+        request,
+        "reports/rules.html",
+        {
+            "rules": DeadlineRule.objects.order_by("category", "urgency"),
+            "kinds": DeadlineRule.Kind.choices,
+            "categories": Category.choices,
+            "urgencies": Urgency.choices,
+            "words": SensitiveWord.objects.order_by("word"),
+        },
+    )
+
+
+@require_POST
+@role_required(Role.SYSADMIN)
+def rules_action(request: AuthedRequest, action: str) -> HttpResponse:
+    p = request.POST
+    try:
+        if action == "deadline":
+            amount = p.get("amount", "0").strip()
+            services.deadline_rule_set(
+                by=request.user,
+                category=p.get("category", ""),
+                urgency=p.get("urgency", ""),
+                kind=p.get("kind", ""),
+                amount=int(amount) if amount.isdigit() else -1,
+            )
+        elif action == "deadline-remove":
+            rule = DeadlineRule.objects.filter(pk=p.get("id") or 0).first()
+            if rule is None:
+                raise Http404
+            services.deadline_rule_remove(by=request.user, rule=rule)
+        elif action == "word":
+            services.sensitive_word_add(
+                by=request.user, word=p.get("word", ""), blocking=p.get("blocking") == "1"
+            )
+        elif action == "word-remove":
+            word = SensitiveWord.objects.filter(pk=p.get("id") or 0).first()
+            if word is None:
+                raise Http404
+            services.sensitive_word_remove(by=request.user, item=word)
+        else:
+            raise Http404
+        messages.success(request, "已保存。")
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    return redirect("rules_page")
