@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -86,3 +89,38 @@ def _audit_maintenance(request: pytest.FixtureRequest):  # type: ignore[no-untyp
     if transactional:
         with connection.cursor() as cur:
             cur.execute("INSERT INTO baosong_audit_maintenance (opened_at) VALUES (CURRENT_TIMESTAMP)")
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = Path(__file__).resolve().parent / "test-artifacts"
+
+
+@pytest.fixture
+def browser_context() -> Iterator[object]:
+    """Debian's Chromium through Playwright (never `playwright install`); new_page() per person."""
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes are still sync.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+        yield browser
+        browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.fixture
+def page(browser_context):  # type: ignore[no-untyped-def]
+    context = browser_context.new_context(locale="zh-CN", viewport={"width": 1280, "height": 800})
+    yield context.new_page()
+    context.close()
