@@ -33,11 +33,21 @@ class ReportForm(forms.Form):
     tags = forms.CharField(label="标签", required=False, help_text="多个标签用逗号分隔")
     sensitive = forms.BooleanField(label="敏感信息（需加审）", required=False)
     targets = forms.MultipleChoiceField(label="报送对象", required=False, widget=forms.CheckboxSelectMultiple)
+    co_units = forms.MultipleChoiceField(
+        label="合报单位", required=False, widget=forms.CheckboxSelectMultiple
+    )
 
     def __init__(
-        self, *args: Any, target_choices: list[tuple[int, str]] | None = None, **kwargs: Any
+        self,
+        *args: Any,
+        target_choices: list[tuple[int, str]] | None = None,
+        co_unit_choices: list[tuple[int, str]] | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        co_units = self.fields["co_units"]
+        assert isinstance(co_units, forms.MultipleChoiceField)
+        co_units.choices = co_unit_choices or []
         targets = self.fields["targets"]
         assert isinstance(targets, forms.MultipleChoiceField)
         targets.choices = target_choices or []
@@ -60,6 +70,7 @@ class ReportForm(forms.Form):
             "sensitive": d["sensitive"],
             "elements": {k: d[f"el_{k}"] for k, _ in EMERGENCY_ELEMENTS if d.get(f"el_{k}")},
             "target_unit_ids": [int(t) for t in d["targets"]],
+            "co_unit_ids": [int(u) for u in d["co_units"]],
         }
 
 

@@ -14,7 +14,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from baosong.core.errors import NotFound, ServiceError
-from baosong.orgs.models import Role
+from baosong.orgs.models import Role, Unit
 from baosong.orgs.permissions import AuthedRequest, business_required, role_required
 from baosong.orgs.selectors import unit_reporting_targets, units_acting_for
 from baosong.reports import files, selectors, services, wordimport
@@ -41,6 +41,19 @@ def _report(request: AuthedRequest, pk: int) -> Report:
         return selectors.report_for(request.user, pk)
     except NotFound as exc:
         raise Http404 from exc
+
+
+def _co_units(report_or_unit: Any) -> list[tuple[int, str]]:
+    """合报: units of the same parent (peers) may submit an item jointly."""
+    unit = report_or_unit.source_unit if isinstance(report_or_unit, Report) else report_or_unit
+    if unit.parent_id is None:
+        return []
+    peers = (
+        Unit.objects.filter(parent_id=unit.parent_id, is_active=True)
+        .exclude(pk=unit.pk)
+        .order_by("sort_order")
+    )
+    return [(u.pk, u.name) for u in peers]
 
 
 def _targets(report_or_unit: Any) -> list[tuple[int, str]]:
@@ -85,7 +98,9 @@ def report_new(request: AuthedRequest) -> HttpResponse:
         "public_scope": "internal",
         "targets": [str(pk) for pk, _ in _targets(unit)],
     }
-    form = ReportForm(request.POST or None, initial=initial, target_choices=_targets(unit))
+    form = ReportForm(
+        request.POST or None, initial=initial, target_choices=_targets(unit), co_unit_choices=_co_units(unit)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             report = services.report_create(by=request.user, **form.service_fields())
@@ -110,6 +125,7 @@ def _report_initial(report: Report) -> dict[str, Any]:
     initial["event_time"] = timezone.localtime(report.event_time) if report.event_time else None
     initial["tags"] = "，".join(report.tags)
     initial["targets"] = [str(pk) for pk in report.targets.values_list("pk", flat=True)]
+    initial["co_units"] = [str(pk) for pk in report.co_units.values_list("pk", flat=True)]
     for key, _ in EMERGENCY_ELEMENTS:
         initial[f"el_{key}"] = report.elements.get(key, "")
     return initial
@@ -118,7 +134,12 @@ def _report_initial(report: Report) -> dict[str, Any]:
 @business_required
 def report_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
-    form = ReportForm(request.POST or None, initial=_report_initial(report), target_choices=_targets(report))
+    form = ReportForm(
+        request.POST or None,
+        initial=_report_initial(report),
+        target_choices=_targets(report),
+        co_unit_choices=_co_units(report),
+    )
     findings = None
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -163,7 +184,7 @@ def report_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 def report_autosave(request: AuthedRequest, pk: int) -> HttpResponse:
     """htmx: save the draft while typing. A failed save keeps everything in the browser and says why."""
     report = _report(request, pk)
-    form = ReportForm(request.POST, target_choices=_targets(report))
+    form = ReportForm(request.POST, target_choices=_targets(report), co_unit_choices=_co_units(report))
     if not form.is_valid():
         return render(
             request, "reports/partials/autosave.html", {"error": "内容格式有误，未能自动保存。"}, status=400
@@ -180,13 +201,13 @@ def report_autosave(request: AuthedRequest, pk: int) -> HttpResponse:
 def report_live_checks(request: AuthedRequest, pk: int) -> HttpResponse:
     """htmx: run the checks on what is in the form now (not saved), so the author sees problems early."""
     report = _report(request, pk)
-    form = ReportForm(request.POST, target_choices=_targets(report))
+    form = ReportForm(request.POST, target_choices=_targets(report), co_unit_choices=_co_units(report))
     form.is_valid()
     data = form.service_fields() if not form.errors else {}
     probe = Report(
         source_unit=report.source_unit,
         author=report.author,
-        **{k: v for k, v in data.items() if k not in {"target_unit_ids"}},
+        **{k: v for k, v in data.items() if k not in {"target_unit_ids", "co_unit_ids"}},
     )
     return render(request, "reports/partials/checks.html", {"findings": services.checks.run_checks(probe)})
 
@@ -224,6 +245,7 @@ def report_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             in set(units_acting_for(user).values_list("pk", flat=True)),
             "external": report.external_adoptions.select_related("unit"),
             "attachments": report.attachments.filter(removed_at__isnull=True),
+            "co_units": report.co_units.all(),
         },
     )
 

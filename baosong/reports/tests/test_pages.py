@@ -150,3 +150,21 @@ def test_inbox_and_my_items_cost_the_same_for_5_and_for_500_rows(cast, client_as
         ]
     )
     assert (_queries(editor, "/inbox/"), _queries(reporter, "/reports/")) == few
+
+
+def test_a_peer_township_can_be_named_as_co_submitter(cast, client_as):
+    from baosong.orgs.models import Unit
+
+    peer = (
+        Unit.objects.filter(parent=cast.township_reporter.unit.parent, level="township")
+        .exclude(pk=cast.township_reporter.unit.pk)
+        .first()
+    )
+    client = client_as("township_reporter")
+    assert peer.name in client.get("/reports/new").content.decode()
+    client.post(
+        "/reports/new", {**FORM, "targets": [str(cast.county_editor.unit.pk)], "co_units": [str(peer.pk)]}
+    )
+    report = Report.objects.get(title=ITEM["title"])
+    assert list(report.co_units.all()) == [peer]
+    assert f"合报单位：{peer.name}" in client.get(f"/reports/{report.pk}/").content.decode()
