@@ -92,24 +92,43 @@ def max_bytes() -> int:
     return int(settings.ATTACHMENT_MAX_MB) * 1024 * 1024
 
 
-def attachment_add(*, report: Report, by: User, name: str, size: int, data: bytes) -> Attachment:
-    if Role.REPORTER not in roles_in_unit(by, report.source_unit) and report.author_id != by.pk:
-        raise Forbidden("只有本单位信息员可以上传附件。")
-    if report.status not in {ReportStatus.DRAFT, ReportStatus.RETURNED}:
-        raise ServiceError("信息已提交，不能再添加附件。", "not_editable", status=409)
+def check_upload(*, size: int, data: bytes) -> FileKind:
     if size > max_bytes() or len(data) > max_bytes():
-        raise ServiceError(f"附件不能超过 {settings.ATTACHMENT_MAX_MB} MB。", "file_too_large", status=413)
+        raise ServiceError(f"文件不能超过 {settings.ATTACHMENT_MAX_MB} MB。", "file_too_large", status=413)
     if not data:
-        raise ServiceError("附件是空文件。", "empty_file")
+        raise ServiceError("文件是空的。", "empty_file")
     kind = detect_kind(data[:16], data)
     if kind is None:
         raise ServiceError(
             f"不支持的文件类型（按文件内容识别）。允许：{ALLOWED_LABELS}。", "file_type_refused", status=415
         )
+    return kind
+
+
+def store_encrypted(data: bytes) -> str:
+    """Write the bytes SM4-GCM encrypted under a new generated name; the name is bound into the tag."""
     stored = uuid.uuid4().hex
     path = _path(stored)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(sm4_gcm_encrypt(data, associated=stored.encode()))
+    return stored
+
+
+def read_encrypted(stored: str) -> bytes:
+    return sm4_gcm_decrypt(_path(stored).read_bytes(), associated=stored.encode())
+
+
+def discard(stored: str) -> None:
+    _path(stored).unlink(missing_ok=True)
+
+
+def attachment_add(*, report: Report, by: User, name: str, size: int, data: bytes) -> Attachment:
+    if Role.REPORTER not in roles_in_unit(by, report.source_unit) and report.author_id != by.pk:
+        raise Forbidden("只有本单位信息员可以上传附件。")
+    if report.status not in {ReportStatus.DRAFT, ReportStatus.RETURNED}:
+        raise ServiceError("信息已提交，不能再添加附件。", "not_editable", status=409)
+    kind = check_upload(size=size, data=data)
+    stored = store_encrypted(data)
     try:
         with transaction.atomic():
             attachment = Attachment.objects.create(
@@ -131,7 +150,7 @@ def attachment_add(*, report: Report, by: User, name: str, size: int, data: byte
                 details={"report_id": report.pk, "kind": kind.code, "size": len(data)},
             )
     except Exception:
-        path.unlink(missing_ok=True)  # no orphan ciphertext when the row was not written
+        discard(stored)  # no orphan ciphertext when the row was not written
         raise
     return attachment
 
@@ -155,9 +174,7 @@ def attachment_remove(*, attachment: Attachment, by: User) -> None:
 
 def attachment_read(*, attachment: Attachment, by: User) -> bytes:
     """Decrypt for a download; the caller has already checked that ``by`` may see the item. Audited."""
-    data = sm4_gcm_decrypt(
-        _path(attachment.stored_name).read_bytes(), associated=attachment.stored_name.encode()
-    )
+    data = read_encrypted(attachment.stored_name)
     if sm3_hex(data) != attachment.digest:
         raise ServiceError("附件校验失败，文件可能已损坏。", "file_corrupt", status=500)
     with transaction.atomic():

@@ -251,6 +251,8 @@ class ExternalAdoption(models.Model):
     level = models.CharField(max_length=16, choices=Level.choices)
     date = models.DateField()
     evidence_name = models.CharField(max_length=255, blank=True)
+    evidence_stored = models.CharField(max_length=64, blank=True)  # encrypted like attachments
+    evidence_type = models.CharField(max_length=100, blank=True)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)

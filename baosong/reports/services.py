@@ -495,6 +495,7 @@ def external_adoption_record(
     level: str,
     date: dt.date,
     evidence_name: str = "",
+    evidence: bytes | None = None,
 ) -> ExternalAdoption:
     if Role.EDITOR not in roles_in_unit(by, unit):
         raise Forbidden("只有采编人员可以补录外部采用。")
@@ -506,8 +507,16 @@ def external_adoption_record(
         raise ServiceError("采用级别无效。", "invalid_level")
     if date > timezone.localdate():
         raise ServiceError("采用日期不能晚于今天。", "future_date")
+    stored, content_type = "", ""
+    if evidence:
+        from baosong.reports import files
+
+        kind = files.check_upload(size=len(evidence), data=evidence)
+        stored, content_type = files.store_encrypted(evidence), kind.content_type
     with transaction.atomic():
         adoption = ExternalAdoption.objects.create(
+            evidence_stored=stored,
+            evidence_type=content_type,
             report=report,
             publication_name=publication_name.strip(),
             level=level,

@@ -20,6 +20,11 @@ urlpatterns = [
         name="attachment_remove",
     ),
     path("attachments/<int:attachment_pk>", views.attachment_download, name="attachment_download"),
+    path(
+        "external-adoptions/<int:adoption_pk>/evidence",
+        views.external_evidence_download,
+        name="external_evidence_download",
+    ),
     path("reports/<int:pk>/<str:action>", views.report_action, name="report_action"),
     path("manage/rules/", views.rules_page, name="rules_page"),
     path("manage/rules/<str:action>", views.rules_action, name="rules_action"),

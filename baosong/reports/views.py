@@ -7,12 +7,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
+from baosong.core.audit import audit_record
 from baosong.core.errors import NotFound, ServiceError
 from baosong.orgs.models import Role, Unit
 from baosong.orgs.permissions import AuthedRequest, business_required, role_required
@@ -25,6 +27,7 @@ from baosong.reports.models import (
     Attachment,
     Category,
     DeadlineRule,
+    ExternalAdoption,
     Report,
     ReportStatus,
     Revision,
@@ -480,8 +483,14 @@ def submission_action(request: AuthedRequest, pk: int, action: str) -> HttpRespo
             form = ExternalAdoptionForm(p)
             if not form.is_valid():
                 raise ServiceError("请完整填写刊物名称、级别和日期。", "invalid")
+            evidence = request.FILES.get("evidence")
             services.external_adoption_record(
-                report=sub.report, by=request.user, unit=sub.target_unit, **form.cleaned_data
+                report=sub.report,
+                by=request.user,
+                unit=sub.target_unit,
+                evidence_name=(evidence.name or "") if evidence else "",
+                evidence=evidence.read(files.max_bytes() + 1) if evidence else None,
+                **form.cleaned_data,
             )
         else:
             raise Http404
@@ -629,3 +638,28 @@ def rules_action(request: AuthedRequest, action: str) -> HttpResponse:
     except ServiceError as exc:
         messages.error(request, exc.message)
     return redirect("rules_page")
+
+
+@business_required
+def external_evidence_download(request: AuthedRequest, adoption_pk: int) -> HttpResponse:
+    adoption = ExternalAdoption.objects.filter(pk=adoption_pk).exclude(evidence_stored="").first()
+    if adoption is None:
+        raise Http404
+    _report(request, adoption.report_id)  # 404 unless the user may see the item
+    data = files.read_encrypted(adoption.evidence_stored)
+    with transaction.atomic():
+        audit_record(
+            "attachment.download",
+            user=request.user,
+            unit_id=adoption.unit_id,
+            object_type="external_adoption",
+            object_id=adoption.pk,
+        )
+    response = HttpResponse(data, content_type=adoption.evidence_type or "application/octet-stream")
+    disposition = content_disposition_header(
+        as_attachment=True, filename=adoption.evidence_name or "证明材料"
+    )
+    response["Content-Disposition"] = disposition or "attachment"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

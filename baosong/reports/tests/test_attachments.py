@@ -111,3 +111,33 @@ def test_word_import_refuses_a_non_docx(cast, client_as):
         follow=True,
     )
     assert ".docx" in response.content.decode()
+
+
+def test_external_adoption_with_evidence_file(cast, client_as, tmp_path):
+    from baosong.reports.models import ExternalAdoption, Submission
+
+    with override_settings(ATTACHMENT_ROOT=tmp_path):
+        report = _draft(cast)
+        services.report_submit(report=report, by=cast.township_reporter.user)
+        services.report_approve(report=report, by=cast.township_reviewer.user)
+        sub = Submission.objects.get(report=report)
+        editor = client_as("county_editor")
+        editor.post(
+            f"/inbox/{sub.pk}/external",
+            {
+                "publication_name": "省政府《每日要情》",
+                "level": "province",
+                "date": "2026-11-01",
+                "evidence": SimpleUploadedFile("要情.pdf", PDF),
+            },
+        )
+        adoption = ExternalAdoption.objects.get(report=report)
+        assert adoption.evidence_stored and adoption.level == "province"
+        assert editor.get(f"/external-adoptions/{adoption.pk}/evidence").content == PDF
+        assert (
+            client_as("township_reporter").get(f"/external-adoptions/{adoption.pk}/evidence").status_code
+            == 200
+        )
+        assert (
+            client_as("outsider_editor").get(f"/external-adoptions/{adoption.pk}/evidence").status_code == 404
+        )
