@@ -11,6 +11,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from baosong.api.auth import BearerAuth, SessionAuth
+from baosong.api.parser import LenientJSONParser, UTF8JSONRenderer
 from baosong.api.routers import auth as auth_router
 from baosong.api.routers import orgs as orgs_router
 from baosong.api.routers import reports as reports_router
@@ -26,6 +27,8 @@ api = NinjaAPI(
     auth=[BearerAuth(), SessionAuth()],
     urls_namespace="api",
     docs_url="/docs",
+    parser=LenientJSONParser(),
+    renderer=UTF8JSONRenderer(),
 )
 
 
@@ -72,6 +75,8 @@ def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if str(exc.message).startswith("Cannot parse request body"):
+        return _error(request, 400, "请求体不是有效的 JSON 对象。", "invalid_body")
     return _error(request, exc.status_code, str(exc.message), "error")
 
 

@@ -181,7 +181,7 @@ class ReportFilter(PageQuery):
 
 
 class CommentIn(Schema):
-    comment: str = Field("", max_length=2000)
+    comment: str = Field(default="", max_length=2000)
 
 
 class ChecksOut(Schema):
@@ -247,14 +247,16 @@ def report_submit(request: HttpRequest, report_id: int) -> ReportOut:
 
 
 @router.post("/reports/{report_id}/approve", response={200: ReportOut, **ERRORS})
-def report_approve(request: HttpRequest, report_id: int, body: CommentIn) -> ReportOut:
+def report_approve(request: HttpRequest, report_id: int, body: CommentIn | None = None) -> ReportOut:
+    body = body or CommentIn()
     report = selectors.report_for(_user(request), report_id)
     services.report_approve(report=report, by=_user(request), comment=body.comment)
     return _out(selectors.report_for(_user(request), report_id))
 
 
 @router.post("/reports/{report_id}/return", response={200: ReportOut, **ERRORS})
-def report_return(request: HttpRequest, report_id: int, body: CommentIn) -> ReportOut:
+def report_return(request: HttpRequest, report_id: int, body: CommentIn | None = None) -> ReportOut:
+    body = body or CommentIn()
     report = selectors.report_for(_user(request), report_id)
     services.report_return(report=report, by=_user(request), comment=body.comment)
     return _out(selectors.report_for(_user(request), report_id))
@@ -413,12 +415,12 @@ def _submission_out(s: Submission) -> SubmissionOut:
 class AdoptIn(Schema):
     usage: Usage = Usage.ISSUE
     issue_id: int | None = None
-    comment: str = Field("", max_length=2000)
+    comment: str = Field(default="", max_length=2000)
 
 
 class ForwardIn(Schema):
     target_unit_ids: list[int] | None = None
-    comment: str = Field("", max_length=2000)
+    comment: str = Field(default="", max_length=2000)
 
 
 class EditIn(Schema):
@@ -450,7 +452,8 @@ def submission_claim(request: HttpRequest, submission_id: int) -> SubmissionOut:
 
 
 @router.post("/submissions/{submission_id}/adopt", response={200: SubmissionOut, **ERRORS})
-def submission_adopt(request: HttpRequest, submission_id: int, body: AdoptIn) -> SubmissionOut:
+def submission_adopt(request: HttpRequest, submission_id: int, body: AdoptIn | None = None) -> SubmissionOut:
+    body = body or AdoptIn()
     sub = selectors.submission_for_editor(_user(request), submission_id)
     services.submission_adopt(
         submission=sub, by=_user(request), usage=body.usage, issue_id=body.issue_id, comment=body.comment
@@ -459,21 +462,30 @@ def submission_adopt(request: HttpRequest, submission_id: int, body: AdoptIn) ->
 
 
 @router.post("/submissions/{submission_id}/decline", response={200: SubmissionOut, **ERRORS})
-def submission_decline(request: HttpRequest, submission_id: int, body: CommentIn) -> SubmissionOut:
+def submission_decline(
+    request: HttpRequest, submission_id: int, body: CommentIn | None = None
+) -> SubmissionOut:
+    body = body or CommentIn()
     sub = selectors.submission_for_editor(_user(request), submission_id)
     services.submission_decline(submission=sub, by=_user(request), comment=body.comment)
     return _reload(request, submission_id)
 
 
 @router.post("/submissions/{submission_id}/return", response={200: SubmissionOut, **ERRORS})
-def submission_return(request: HttpRequest, submission_id: int, body: CommentIn) -> SubmissionOut:
+def submission_return(
+    request: HttpRequest, submission_id: int, body: CommentIn | None = None
+) -> SubmissionOut:
+    body = body or CommentIn()
     sub = selectors.submission_for_editor(_user(request), submission_id)
     services.submission_return(submission=sub, by=_user(request), comment=body.comment)
     return _reload(request, submission_id)
 
 
 @router.post("/submissions/{submission_id}/forward", response={200: SubmissionOut, **ERRORS})
-def submission_forward(request: HttpRequest, submission_id: int, body: ForwardIn) -> SubmissionOut:
+def submission_forward(
+    request: HttpRequest, submission_id: int, body: ForwardIn | None = None
+) -> SubmissionOut:
+    body = body or ForwardIn()
     sub = selectors.submission_for_editor(_user(request), submission_id)
     services.submission_forward(
         submission=sub, by=_user(request), target_unit_ids=body.target_unit_ids, comment=body.comment

@@ -110,3 +110,10 @@ def test_disabling_a_user_revokes_their_tokens(cast, client_as):
     token = _token(Client(), cast.county_editor.user.username, cast.county_editor.password).json()["token"]
     client_as("sysadmin").post(f"/manage/users/{cast.county_editor.user.pk}/active", {"active": "0"})
     assert Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401
+
+
+def test_an_invalid_json_body_is_a_chinese_400(db):
+    response = Client().post("/api/v1/auth/token", "{not json", content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {"detail": "请求体不是有效的 JSON 对象。", "code": "invalid_body"}
+    assert "charset=utf-8" in response["Content-Type"]

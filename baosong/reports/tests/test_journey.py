@@ -112,3 +112,13 @@ def test_sibling_county_cannot_see_or_touch_the_item(cast, api):
         assert response.status_code == 404, action
         assert response.json()["code"] == "not_found"
     assert outsider.get("/api/v1/inbox").json()["count"] == 0
+
+
+def test_actions_without_parameters_accept_a_bare_post(cast, api):
+    reporter = api("township_reporter")
+    rid = post(reporter, "/api/v1/reports", ITEM).json()["id"]
+    assert reporter.post(f"/api/v1/reports/{rid}/submit").status_code == 200
+    assert api("township_reviewer").post(f"/api/v1/reports/{rid}/approve").json()["status"] == "sent"
+    county = api("county_editor")
+    sub_id = county.get("/api/v1/inbox").json()["items"][0]["id"]
+    assert county.post(f"/api/v1/submissions/{sub_id}/adopt").json()["status"] == "adopted"

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.http import HttpRequest
+from ninja.parser import Parser
+from ninja.renderers import JSONRenderer
+
+
+class LenientJSONParser(Parser):
+    """JSON bodies as usual; a form-encoded or multipart body (what some clients send for a bare POST)
+    is read as fields, so an action without parameters works however it is posted."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        content_type = request.META.get("CONTENT_TYPE", "")
+        if content_type.startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
+            return {key: request.POST.get(key) for key in request.POST}
+        data = json.loads(request.body)
+        if not isinstance(data, dict):
+            raise ValueError("the body must be a JSON object")
+        return data
+
+
+class UTF8JSONRenderer(JSONRenderer):
+    """Chinese stays readable in responses (and smaller): UTF-8, not \\u escapes."""
+
+    media_type = "application/json; charset=utf-8"
+    json_dumps_params = {"ensure_ascii": False}
