@@ -246,6 +246,9 @@ PERSONAL_DATA_CHECKS = {
     "mobile": env_str("BAOSONG_CHECK_MOBILE", "warning"),
     "bank_card": env_str("BAOSONG_CHECK_BANK_CARD", "blocking"),
 }
+for _kind, _mode in PERSONAL_DATA_CHECKS.items():
+    if _mode not in {"blocking", "warning"}:
+        raise ConfigError(f"BAOSONG_CHECK_{_kind.upper()} must be 'blocking' or 'warning', got {_mode!r}")
 REPORT_TITLE_MAX = env_int("BAOSONG_REPORT_TITLE_MAX", 40)
 REMINDER_MINUTES_BEFORE_DUE = env_int("BAOSONG_REMINDER_MINUTES", 60)
 
@@ -268,3 +271,8 @@ if not FILE_ENCRYPTION_KEY:
         FILE_ENCRYPTION_KEY = _hashlib.new("sm3", SECRET_KEY.encode()).hexdigest()[:32]
     else:
         raise ConfigError("BAOSONG_FILE_KEY (32 hex characters) is required in production")
+try:
+    if len(bytes.fromhex(FILE_ENCRYPTION_KEY)) != 16:
+        raise ValueError
+except ValueError:
+    raise ConfigError("BAOSONG_FILE_KEY must be 32 hex characters (a 128-bit SM4 key)") from None

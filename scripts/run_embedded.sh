@@ -17,6 +17,7 @@ umask 022
 
 export BAOSONG_DEMO_MODE=${BAOSONG_DEMO_MODE:-1}
 export BAOSONG_ALLOWED_HOSTS=${BAOSONG_ALLOWED_HOSTS:-127.0.0.1,localhost,$HOST}
+export BAOSONG_SITE_URL=${BAOSONG_SITE_URL:-http://$HOST:$PORT}
 export BAOSONG_CSRF_TRUSTED_ORIGINS=${BAOSONG_CSRF_TRUSTED_ORIGINS:-http://$HOST:$PORT}
 
 .venv/bin/python manage.py migrate --noinput -v0
@@ -36,5 +37,6 @@ echo "管理员账户（三员）登录时需输入动态口令：把上面的�
 echo "  BAOSONG_DEMO_MODE=1 .venv/bin/python manage.py totp_code sysadmin"
 echo "任务处理进程日志：$DATA/worker.log；按 Ctrl+C 停止。"
 echo
-exec .venv/bin/gunicorn config.wsgi:application --bind "$HOST:$PORT" --workers 2 --threads 4 \
+# Not exec: the script stays the parent, so its trap stops the worker whenever gunicorn ends.
+.venv/bin/gunicorn config.wsgi:application --bind "$HOST:$PORT" --workers 2 --threads 4 \
   --access-logfile - --log-level warning

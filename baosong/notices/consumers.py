@@ -17,11 +17,12 @@ def _editors(unit_id: int) -> list[User]:
     )
 
 
-def _step_reviewers(report: Report) -> list[User]:
+def _step_reviewers(report: Report, step_index: int | None = None) -> list[User]:
     chain = report.review_chain or []
-    if report.review_step >= len(chain):
+    index = report.review_step if step_index is None else step_index
+    if index >= len(chain):
         return []
-    step = chain[report.review_step]
+    step = chain[index]
     if step.get("user_id"):
         return list(User.objects.filter(pk=step["user_id"]))
     ids = Membership.objects.filter(unit_id=report.source_unit_id, role=step.get("role")).values("user_id")
@@ -49,7 +50,7 @@ def on_event(event: DomainEvent) -> None:
             return
         if kind in {"report.submit", "report.approve"} and payload.get("to") == "in_review":
             notify(
-                users=_step_reviewers(report),
+                users=_step_reviewers(report, payload.get("review_step")),
                 kind=K.TO_REVIEW,
                 title=f"待审核：{report.title}",
                 body=f"{report.author.full_name}提交的信息等待您审核。",
@@ -66,6 +67,16 @@ def on_event(event: DomainEvent) -> None:
                 url=url,
                 event_id=event.pk,
             )
+        elif kind == "report.withdraw" and payload.get("from") == "sent":
+            for withdrawn in Submission.objects.filter(report=report, sender_unit=report.source_unit_id):
+                notify(
+                    users=_editors(withdrawn.target_unit_id),
+                    kind=K.DECIDED,
+                    title=f"报送单位已撤回：{report.title}",
+                    body=f"{report.source_unit.name}撤回了该信息，无需处理。",
+                    url="/inbox/",
+                    event_id=event.pk,
+                )
         elif kind == "report.sent":
             for incoming in Submission.objects.filter(report=report, is_active=True).select_related(
                 "target_unit"
@@ -114,6 +125,16 @@ def on_event(event: DomainEvent) -> None:
                         urgent=report.urgent,
                         event_id=event.pk,
                     )
+        elif kind == "submission.resubmit" and sub.claimed_by_id:
+            notify(
+                users=list(User.objects.filter(pk=sub.claimed_by_id)),
+                kind=K.RECEIVED,
+                title=f"作者已修改重报：{sub.title}",
+                body=f"{report.source_unit.name}按退回意见修改后重新报送。",
+                url=f"/inbox/{sub.pk}/",
+                urgent=report.urgent,
+                event_id=event.pk,
+            )
         elif kind == "submission.return":
             notify(
                 users=[report.author],

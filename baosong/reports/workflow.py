@@ -146,6 +146,8 @@ def _apply(
                 "by": by.pk,
                 "report_id": report.pk,
                 "at": timezone.now().isoformat(),
+                # The review step reached, so consumers notify the right reviewer even if delivered late.
+                "review_step": getattr(obj, "review_step", None),
                 **(details or {}),
             },
         )

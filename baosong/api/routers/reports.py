@@ -262,6 +262,13 @@ def report_return(request: HttpRequest, report_id: int, body: CommentIn | None =
     return _out(selectors.report_for(_user(request), report_id))
 
 
+@router.post("/reports/{report_id}/reopen", response={200: ReportOut, **ERRORS})
+def report_reopen(request: HttpRequest, report_id: int) -> ReportOut:
+    report = selectors.report_for(_user(request), report_id)
+    services.report_reopen(report=report, by=_user(request))
+    return _out(selectors.report_for(_user(request), report_id))
+
+
 @router.post("/reports/{report_id}/withdraw", response={200: ReportOut, **ERRORS})
 def report_withdraw(request: HttpRequest, report_id: int) -> ReportOut:
     report = selectors.report_for(_user(request), report_id)

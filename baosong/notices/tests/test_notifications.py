@@ -137,3 +137,33 @@ def test_nobody_opens_another_users_notification(cast, client_as, run_after_comm
     client_as("outsider_editor").get(f"/notices/{note.pk}/open")
     note.refresh_from_db()
     assert note.read_at is None
+
+
+def test_the_editor_hears_when_a_returned_item_comes_back(cast, run_after_commit):
+    report = _submit_and_approve(cast, run_after_commit)
+    sub = Submission.objects.get(report=report)
+    run_after_commit(lambda: services.submission_claim(submission=sub, by=cast.county_editor.user))
+    run_after_commit(
+        lambda: services.submission_return(submission=sub, by=cast.county_editor.user, comment="补充")
+    )
+    run_after_commit(
+        lambda: services.submission_resubmit(
+            submission=sub, by=cast.township_reporter.user, title=ITEM["title"], body="补充后的正文"
+        )
+    )
+    assert Notification.objects.filter(
+        user=cast.county_editor.user, title__startswith="作者已修改重报"
+    ).exists()
+
+
+def test_reviewer_is_notified_even_when_delivery_comes_after_the_approval(
+    cast, django_capture_on_commit_callbacks
+):
+    from baosong.core.outbox import deliver
+
+    report = services.report_create(by=cast.township_reporter.user, **ITEM)
+    with django_capture_on_commit_callbacks(execute=False):  # the worker is slow: nothing delivered yet
+        services.report_submit(report=report, by=cast.township_reporter.user)
+        services.report_approve(report=report, by=cast.township_reviewer.user)
+    deliver("notices")
+    assert Notification.objects.filter(user=cast.township_reviewer.user, kind="to_review").exists()
