@@ -174,3 +174,48 @@ def report_trail(report: Report) -> list[dict[str, Any]]:
 def follow_up_chain(report: Report) -> QuerySet[Report]:
     root = report.chain_root_id
     return Report.objects.filter(Q(pk=root) | Q(follow_up_of_id=root)).order_by("follow_up_no", "id")
+
+
+def workbench_counts(user: User) -> dict[str, Any]:
+    """Real figures for the 工作台: the author's items by state, the editor's inbox by state."""
+    from django.db.models import Count
+
+    now = timezone.now()
+    month_start = timezone.localtime(now).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    out: dict[str, Any] = {}
+    own = _unit_ids(user, Role.REPORTER, Role.REVIEWER)
+    if own:
+        by_status = dict(
+            Report.objects.filter(source_unit_id__in=own)
+            .values_list("status")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        sent_month = Report.objects.filter(source_unit_id__in=own, sent_at__gte=month_start)
+        out["own"] = {
+            "draft": by_status.get(ReportStatus.DRAFT, 0),
+            "in_review": by_status.get(ReportStatus.IN_REVIEW, 0),
+            "returned": by_status.get(ReportStatus.RETURNED, 0),
+            "sent_month": sent_month.count(),
+            "adopted_month": Submission.objects.filter(report__in=sent_month, status=SubmissionStatus.ADOPTED)
+            .values("report")
+            .distinct()
+            .count(),
+        }
+    editor_units = _unit_ids(user, Role.EDITOR)
+    if editor_units:
+        open_ = Submission.objects.filter(
+            target_unit_id__in=editor_units,
+            is_active=True,
+            status__in=[SubmissionStatus.RECEIVED, SubmissionStatus.CLAIMED],
+        )
+        out["inbox"] = {
+            "received": open_.filter(status=SubmissionStatus.RECEIVED).count(),
+            "claimed": open_.filter(status=SubmissionStatus.CLAIMED, claimed_by=user).count(),
+            "urgent": open_.filter(urgency_rank__lt=2).count(),
+            "overdue": open_.filter(due_at__lt=now).count(),
+            "adopted_month": Submission.objects.filter(
+                target_unit_id__in=editor_units, status=SubmissionStatus.ADOPTED, decided_at__gte=month_start
+            ).count(),
+        }
+    return out

@@ -6,6 +6,7 @@ urlpatterns = [
     path("reports/", views.report_list, name="report_list"),
     path("reports/new", views.report_new, name="report_new"),
     path("reports/review/", views.review_queue, name="review_queue"),
+    path("reports/workbench", views.workbench_fragment, name="reports_workbench"),
     path("reports/<int:pk>/", views.report_detail, name="report_detail"),
     path("reports/<int:pk>/edit", views.report_edit, name="report_edit"),
     path("reports/<int:pk>/autosave", views.report_autosave, name="report_autosave"),

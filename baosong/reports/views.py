@@ -385,6 +385,9 @@ def inbox(request: AuthedRequest) -> HttpResponse:
             "statuses": SubmissionStatus.choices,
             "categories": Category.choices,
             "urgencies": Urgency.choices,
+            "source_units": Unit.objects.filter(
+                parent__in=units_acting_for(request.user, Role.EDITOR), is_active=True
+            ).order_by("parent_id", "sort_order"),
         },
     )
 
@@ -663,3 +666,9 @@ def external_evidence_download(request: AuthedRequest, adoption_pk: int) -> Http
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@business_required
+def workbench_fragment(request: AuthedRequest) -> HttpResponse:
+    """htmx: the reporting figures on the 工作台 (the home page belongs to orgs, which knows no reports)."""
+    return render(request, "reports/partials/workbench.html", {"c": selectors.workbench_counts(request.user)})

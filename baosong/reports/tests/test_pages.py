@@ -168,3 +168,21 @@ def test_a_peer_township_can_be_named_as_co_submitter(cast, client_as):
     report = Report.objects.get(title=ITEM["title"])
     assert list(report.co_units.all()) == [peer]
     assert f"合报单位：{peer.name}" in client.get(f"/reports/{report.pk}/").content.decode()
+
+
+def test_workbench_shows_reporting_figures(cast, client_as):
+    _sent_item(cast)
+    services.report_create(by=cast.township_reporter.user, **ITEM)
+    editor = client_as("county_editor").get("/reports/workbench").content.decode()
+    assert "待接收" in editor and ">1<" in editor
+    reporter = client_as("township_reporter").get("/reports/workbench").content.decode()
+    assert "草稿" in reporter and "本月报出" in reporter
+
+
+def test_inbox_filters_by_source_unit_subtree(cast, client_as):
+    _sent_item(cast)
+    client = client_as("county_editor")
+    township = cast.township_reporter.unit
+    assert ITEM["title"] in client.get(f"/inbox/?source_unit={township.pk}").content.decode()
+    other = township.parent.children.exclude(pk=township.pk).first()
+    assert ITEM["title"] not in client.get(f"/inbox/?source_unit={other.pk}").content.decode()
