@@ -47,6 +47,7 @@ lint: venv
 
 bench: setup
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BIN)/python bench/bench_reports.py $(BENCH_REPORTS_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules baosong/core/static/vendor var
