@@ -32,7 +32,7 @@ def _login(browser_context, url: str, actor):  # type: ignore[no-untyped-def]
 def test_reporter_reviewer_and_editor_in_chromium(live_server, cast, browser_context):
     url = live_server.url
     reporter = _login(browser_context, url, cast.township_reporter)
-    reporter.get_by_role("link", name="本单位信息").click()
+    reporter.get_by_role("link", name="本单位信息", exact=True).click()
     reporter.get_by_role("link", name="撰写信息").click()
     reporter.get_by_label("标题").fill(TITLE)
     reporter.get_by_label("正文").fill(
@@ -48,14 +48,14 @@ def test_reporter_reviewer_and_editor_in_chromium(live_server, cast, browser_con
     assert report.status == "in_review"
 
     reviewer = _login(browser_context, url, cast.township_reviewer)
-    reviewer.get_by_role("link", name="待我审核").click()
+    reviewer.get_by_role("link", name="待我审核", exact=True).click()
     reviewer.get_by_label("审核意见").fill("同意报送")
     reviewer.get_by_role("button", name="审核通过").click()
     reviewer.get_by_text("已审核通过").wait_for()
     assert Report.objects.get(pk=report.pk).status == "sent"
 
     editor = _login(browser_context, url, cast.county_editor)
-    editor.get_by_role("link", name="收件箱").click()
+    editor.get_by_role("link", name="收件箱", exact=True).click()
     editor.get_by_role("link", name=TITLE).click()
     editor.get_by_role("button", name="采用", exact=True).click()
     editor.get_by_text("已采用。").wait_for()
