@@ -564,8 +564,13 @@ def attachment_download(request: AuthedRequest, attachment_pk: int) -> HttpRespo
         raise Http404
     _report(request, attachment.report_id)  # 404 unless the user may see the item
     data = files.attachment_read(attachment=attachment, by=request.user)
-    response = HttpResponse(data, content_type=attachment.content_type)
-    disposition = content_disposition_header(as_attachment=True, filename=attachment.original_name)
+    return _file_response(data, attachment.content_type, attachment.original_name)
+
+
+def _file_response(data: bytes, content_type: str, filename: str) -> HttpResponse:
+    """A download, never rendered inline: the browser must not sniff an uploaded file into a page."""
+    response = HttpResponse(data, content_type=content_type or "application/octet-stream")
+    disposition = content_disposition_header(as_attachment=True, filename=filename)
     response["Content-Disposition"] = disposition or "attachment"
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
@@ -658,14 +663,7 @@ def external_evidence_download(request: AuthedRequest, adoption_pk: int) -> Http
             object_type="external_adoption",
             object_id=adoption.pk,
         )
-    response = HttpResponse(data, content_type=adoption.evidence_type or "application/octet-stream")
-    disposition = content_disposition_header(
-        as_attachment=True, filename=adoption.evidence_name or "证明材料"
-    )
-    response["Content-Disposition"] = disposition or "attachment"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return _file_response(data, adoption.evidence_type, adoption.evidence_name or "证明材料")
 
 
 @business_required
