@@ -73,6 +73,7 @@ def test_sent_items_have_one_active_submission_per_target_and_the_authors_revisi
             assert active[(r.pk, target.pk)] == 1
         rev = first_revision[r.pk]
         assert (rev.by_id, rev.unit_id, rev.created_at) == (r.author_id, r.source_unit_id, r.sent_at)
+        assert r.submitted_at is not None and r.sent_at is not None and r.due_at is not None
         assert r.submitted_at <= r.sent_at and r.late == (r.sent_at > r.due_at)
         assert r.review_step == len(r.review_chain)
     assert set(Revision.objects.filter(submission__isnull=True).values_list("report_id", flat=True)) >= set(
@@ -88,7 +89,7 @@ def test_report_statuses_agree_with_their_review_trails(generated):
         actions[report_id].append(action)
     subs = Counter(Submission.objects.values_list("report_id", flat=True))
     active = Counter(Submission.objects.filter(is_active=True).values_list("report_id", flat=True))
-    seen = Counter()
+    seen: Counter[str] = Counter()
     for r in Report.objects.all():
         trail = actions[r.pk]
         seen[r.status] += 1
@@ -117,7 +118,7 @@ def test_submission_statuses_and_forwarding_chains_upward(generated):
             "submission_id", flat=True
         )
     )
-    seen = Counter()
+    seen: Counter[str] = Counter()
     longest = 0
     for s in subs.values():
         seen[s.status] += 1
@@ -125,11 +126,13 @@ def test_submission_statuses_and_forwarding_chains_upward(generated):
             assert s.claimed_by_id is None and s.decided_at is None
         else:
             assert Role.EDITOR in roles[(s.claimed_by_id, s.target_unit_id)]
+            assert s.claimed_at is not None
             assert s.received_at <= s.claimed_at or s.pk in resubmitted
         if s.status == SubmissionStatus.CLAIMED:
             assert s.decided_by_id is None and s.decided_at is None
         if s.status in DECIDED:
             assert Role.EDITOR in roles[(s.decided_by_id, s.target_unit_id)]
+            assert s.claimed_at is not None and s.decided_at is not None
             assert s.claimed_at <= s.decided_at and s.received_at <= s.decided_at
         if s.status == SubmissionStatus.ADOPTED:
             assert s.usage
