@@ -248,13 +248,8 @@ def unit_list(request: AuthedRequest) -> HttpResponse:
             .select_related("parent")
             .order_by("path")[:100]
         )
-    roots = [
-        u
-        for u in units_acting_for(request.user, Role.SYSADMIN).order_by("path")
-        if not any(
-            u.path.startswith(o.path) and u.pk != o.pk for o in units_acting_for(request.user, Role.SYSADMIN)
-        )
-    ]
+    acting = list(units_acting_for(request.user, Role.SYSADMIN).order_by("path"))
+    roots = [u for u in acting if not any(u.path.startswith(o.path) and u.pk != o.pk for o in acting)]
     return render(
         request, "orgs/unit_list.html", {"roots": _with_child_flags(roots), "q": q, "results": results}
     )
