@@ -72,6 +72,26 @@ def client_as(cast: Cast):  # type: ignore[no-untyped-def]
     return make
 
 
+@pytest.fixture
+def api(cast):  # type: ignore[no-untyped-def]
+    """api("county_editor") → a client that sends the cast member's bearer token."""
+
+    def make(key: str) -> Client:
+        actor = cast[key]
+        token = (
+            Client()
+            .post(
+                "/api/v1/auth/token",
+                {"username": actor.user.username, "password": actor.password},
+                content_type="application/json",
+            )
+            .json()["token"]
+        )
+        return Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+
+    return make
+
+
 @pytest.fixture(autouse=True)
 def _audit_maintenance(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
     """Transactional tests empty every table afterwards; the audit table allows that only while the

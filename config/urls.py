@@ -7,7 +7,9 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("", include("baosong.orgs.urls")),
     path("", include("baosong.reports.urls")),
+    path("", include("baosong.editorial.urls")),
     path("", include("baosong.notices.urls")),
+    path("", include("baosong.portal.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -13,6 +13,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from baosong.api.auth import BearerAuth, SessionAuth
 from baosong.api.parser import LenientJSONParser, UTF8JSONRenderer
 from baosong.api.routers import auth as auth_router
+from baosong.api.routers import editorial as editorial_router
 from baosong.api.routers import orgs as orgs_router
 from baosong.api.routers import reports as reports_router
 from baosong.core.errors import ServiceError
@@ -83,3 +84,4 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 api.add_router("/auth", auth_router.router)
 api.add_router("", orgs_router.router)
 api.add_router("", reports_router.router)
+api.add_router("", editorial_router.router)

@@ -7,7 +7,9 @@ class NoticesConfig(AppConfig):
     verbose_name = "通知与批示"
 
     def ready(self) -> None:
-        from baosong.core.outbox import register_consumer
+        from baosong.core.outbox import register_consumer, register_periodic
         from baosong.notices.consumers import on_event
+        from baosong.notices.services import instructions_overdue_tick
 
         register_consumer("notices", on_event)
+        register_periodic("notices.instructions_overdue", instructions_overdue_tick, 300)

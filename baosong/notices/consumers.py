@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from baosong.core.models import DomainEvent
-from baosong.notices.models import Notification
+from baosong.editorial.models import Issue, IssueRecipient
+from baosong.notices.models import Instruction, Notification
 from baosong.notices.services import notify
 from baosong.orgs.models import Membership, Role, User
 from baosong.reports.models import Report, Submission
@@ -15,6 +16,128 @@ def _editors(unit_id: int) -> list[User]:
     return list(
         User.objects.filter(memberships__unit_id=unit_id, memberships__role=Role.EDITOR, is_active=True)
     )
+
+
+def _members(unit_ids: list[int], *roles: str) -> list[User]:
+    return list(
+        User.objects.filter(
+            memberships__unit_id__in=unit_ids, memberships__role__in=roles, is_active=True
+        ).distinct()
+    )
+
+
+def _readers(recipients: list[IssueRecipient]) -> list[User]:
+    """Who reads for a distribution line: the named leader, or the unit's editors, chiefs and leaders."""
+    users = [r.user for r in recipients if r.user is not None]
+    units = [r.unit_id for r in recipients if r.unit_id is not None]
+    return users + _members(units, Role.EDITOR, Role.CHIEF, Role.LEADER)
+
+
+def on_issue_event(event: DomainEvent) -> None:
+    issue = Issue.objects.select_related("publication__unit").filter(pk=event.object_id).first()
+    if issue is None:
+        return
+    kind, payload, unit_id = event.event_type, event.payload, issue.publication.unit_id
+    label = issue.label
+    if kind == "issue.submit":
+        notify(
+            users=_members([unit_id], issue.publication.signer_role),
+            kind=K.TO_SIGN,
+            title=f"待签发：{label}",
+            body="采编人员已将本期送签，请审阅后签发或退回修改。",
+            url=f"/issues/{issue.pk}/",
+            event_id=event.pk,
+        )
+    elif kind in {"issue.return", "issue.sign"}:
+        signed = kind == "issue.sign"
+        notify(
+            users=_editors(unit_id),
+            kind=K.DECIDED,
+            title=f"{'已签发' if signed else '退回修改'}：{label}",
+            body="" if signed else f"修改意见：{payload.get('comment', '')}",
+            url=f"/issues/{issue.pk}/",
+            event_id=event.pk,
+        )
+    elif kind in {"issue.distribute", "issue.remind"}:
+        ids = payload.get("recipients") or []
+        recipients = list(IssueRecipient.objects.filter(pk__in=ids).select_related("user"))
+        notify(
+            users=_readers(recipients),
+            kind=K.ISSUE,
+            title=f"{'【催阅】' if kind == 'issue.remind' else ''}请阅：{label}",
+            body=f"{issue.publication.unit.name}印发。",
+            url=f"/reading/{issue.pk}/",
+            event_id=event.pk,
+        )
+    elif kind == "issue.withdraw" and payload.get("from") != "editing":
+        recipients = list(issue.recipients.filter(delivered_at__isnull=False).select_related("user"))
+        notify(
+            users=_readers(recipients) + _editors(unit_id),
+            kind=K.DECIDED,
+            title=f"已撤回：{label}",
+            body=f"撤回原因：{payload.get('reason', '')}",
+            url=f"/reading/{issue.pk}/",
+            event_id=event.pk,
+        )
+
+
+def on_instruction_event(event: DomainEvent) -> None:
+    instruction = Instruction.objects.select_related("issue__publication").filter(pk=event.object_id).first()
+    if instruction is None:
+        return
+    kind, payload = event.event_type, event.payload
+    url = f"/instructions/{instruction.pk}/"
+    assigned = list(instruction.assignments.values_list("unit_id", flat=True))
+    handlers = (Role.EDITOR, Role.CHIEF, Role.REPORTER)
+    if kind == "instruction.create":
+        notify(
+            users=_editors(instruction.unit_id),
+            kind=K.INSTRUCTION,
+            title=f"{instruction.leader_name}批示：{instruction.issue.label}",
+            body=instruction.text[:200],
+            url=url,
+            event_id=event.pk,
+        )
+    if kind in {"instruction.create", "instruction.assign"} and payload.get("assigned"):
+        notify(
+            users=_members(payload["assigned"], *handlers),
+            kind=K.INSTRUCTION,
+            title=f"请落实{instruction.leader_name}批示",
+            body=instruction.text[:200],
+            url=url,
+            urgent=False,
+            event_id=event.pk,
+        )
+    elif kind == "instruction.feedback":
+        desk = _editors(instruction.unit_id)
+        leader = [instruction.leader] if instruction.leader else []
+        notify(
+            users=desk + leader,
+            kind=K.FEEDBACK,
+            title=f"收到落实反馈：{instruction.leader_name}批示",
+            body="",
+            url=url,
+            event_id=event.pk,
+        )
+    elif kind == "instruction.overdue":
+        notify(
+            users=_members([event.unit_id or 0], *handlers) + _editors(instruction.unit_id),
+            kind=K.OVERDUE,
+            title=f"【逾期】批示落实反馈已超时限：{instruction.leader_name}批示",
+            body=f"反馈时限 {payload.get('due_on', '')}，请尽快反馈落实情况。",
+            url=url,
+            urgent=True,
+            event_id=event.pk,
+        )
+    elif kind == "instruction.close":
+        notify(
+            users=_members(assigned, *handlers),
+            kind=K.DECIDED,
+            title=f"批示已办结：{instruction.leader_name}批示",
+            body=instruction.close_comment,
+            url=url,
+            event_id=event.pk,
+        )
 
 
 def _step_reviewers(report: Report, step_index: int | None = None) -> list[User]:
@@ -32,6 +155,12 @@ def _step_reviewers(report: Report, step_index: int | None = None) -> list[User]
 def on_event(event: DomainEvent) -> None:
     kind = event.event_type
     payload = event.payload
+    if kind.startswith("issue."):
+        on_issue_event(event)
+        return
+    if kind.startswith("instruction."):
+        on_instruction_event(event)
+        return
     if kind.startswith("report."):
         report = Report.objects.select_related("author", "source_unit").filter(pk=event.object_id).first()
         if report is None:

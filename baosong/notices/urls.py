@@ -7,4 +7,12 @@ urlpatterns = [
     path("notices/unread", views.unread_count, name="notification_unread"),
     path("notices/read", views.mark_read, name="notification_mark_read"),
     path("notices/<int:pk>/open", views.open_notification, name="notification_open"),
+    path("instructions/", views.instruction_list, name="instruction_list"),
+    path("instructions/for-issue/<int:issue_pk>", views.issue_instructions, name="issue_instructions"),
+    path(
+        "instructions/for-report/<int:report_pk>", views.report_editorial_trail, name="report_editorial_trail"
+    ),
+    path("instructions/<int:pk>/", views.instruction_detail, name="instruction_detail"),
+    path("instructions/<int:pk>/scan", views.instruction_scan, name="instruction_scan"),
+    path("instructions/<int:pk>/<str:action>", views.instruction_action, name="instruction_action"),
 ]

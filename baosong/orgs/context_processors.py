@@ -12,6 +12,8 @@ NAV: list[tuple[frozenset[str], str, str]] = [
     (frozenset({Role.SYSADMIN}), "用户管理", "user_list"),
     (frozenset({Role.SYSADMIN}), "数据导入", "import_page"),
     (frozenset({Role.SYSADMIN}), "报送规则", "rules_page"),
+    (frozenset({Role.SYSADMIN}), "刊物管理", "publication_list"),
+    (frozenset({Role.SYSADMIN}), "刊物模板", "template_list"),
     (frozenset({Role.SECADMIN}), "账户安全", "security_accounts"),
     (frozenset({Role.SECADMIN}), "账户锁定", "security_locked"),
     (frozenset({Role.SECADMIN}), "在线会话", "security_sessions"),
@@ -20,6 +22,9 @@ NAV: list[tuple[frozenset[str], str, str]] = [
     (frozenset({Role.REPORTER, Role.REVIEWER}), "本单位信息", "report_list"),
     (frozenset({Role.REVIEWER, Role.CHIEF, Role.LEADER}), "待我审核", "review_queue"),
     (frozenset({Role.EDITOR}), "收件箱", "inbox"),
+    (frozenset({Role.EDITOR, Role.CHIEF, Role.LEADER}), "刊物", "issue_list"),
+    (frozenset(BUSINESS_ROLES), "阅文", "reading_list"),
+    (frozenset(BUSINESS_ROLES), "批示督办", "instruction_list"),
     (frozenset(BUSINESS_ROLES), "本单位人员", "staff_list"),
 ]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +30,11 @@ DEPARTMENTS = {
     "city": ["应急管理局", "教育局"],
     "county": ["应急管理局"],
 }
+
+
+# Apps above orgs add their demo data (publications, …) here from their AppConfig.ready(), so orgs
+# never imports them. Each receives the demo units by code.
+DEMO_EXTENSIONS: list[Callable[[dict[str, Unit]], None]] = []
 
 
 @dataclass(frozen=True)
@@ -202,6 +208,8 @@ def seed_demo() -> list[dict[str, Any]]:
     for code in ("DEMO-C1-1-1", "DEMO-C1-1"):
         if not ReviewStep.objects.filter(unit=units[code]).exists():
             ReviewStep.objects.create(unit=units[code], order=1, role=Role.REVIEWER, label="审核签发")
+    for extension in DEMO_EXTENSIONS:
+        extension(units)
     if created_any:
         audit_record("demo.seed", details={"units": len(units), "users": len(out)})
     return out

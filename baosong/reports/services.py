@@ -385,6 +385,17 @@ def submission_adopt(
     return submission_transition(submission, "adopt", by, change, {"usage": usage, "issue_id": issue_id})
 
 
+def submission_adoption_revoke(*, submission: Submission, by: User, reason: str = "") -> Submission:
+    """Reverse an adoption (the issue that printed it was withdrawn); the editor may decide again."""
+
+    def change(s: Submission, edge: Edge) -> str:
+        s.usage, s.issue_id, s.decided_at, s.decided_by = "", None, None, None
+        s.comment = reason
+        return SubmissionStatus.CLAIMED
+
+    return submission_transition(submission, "revoke", by, change, {"comment": reason})
+
+
 def submission_decline(*, submission: Submission, by: User, comment: str = "") -> Submission:
     def change(s: Submission, edge: Edge) -> str:
         _decide(s, by, comment)

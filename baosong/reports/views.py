@@ -470,8 +470,14 @@ def submission_action(request: AuthedRequest, pk: int, action: str) -> HttpRespo
         if action == "claim":
             services.submission_claim(submission=sub, by=request.user)
         elif action == "adopt":
+            issue_id = p.get("issue_id", "")
             services.submission_adopt(
-                submission=sub, by=request.user, usage=p.get("usage", "issue"), comment=p.get("comment", "")
+                submission=sub,
+                by=request.user,
+                usage=p.get("usage", "issue"),
+                comment=p.get("comment", ""),
+                # The issue is editorial's: its consumer adds the item after this commits.
+                issue_id=int(issue_id) if issue_id.isdigit() else None,
             )
         elif action == "decline":
             services.submission_decline(submission=sub, by=request.user, comment=p.get("comment", ""))

@@ -26,6 +26,7 @@ T = SubmissionStatus
 AUTHOR = "author"  # the item's author (or a reporter of the source unit)
 REVIEWER = "reviewer"  # whoever the current review step names
 EDITOR = "editor"  # an editor of the submission's target unit
+DESK = "desk"  # an editor, chief or leader of the target unit (the signer withdrawing a signed issue)
 
 
 @dataclass(frozen=True)
@@ -58,11 +59,14 @@ SUBMISSION_EDGES = [
     Edge(T.CLAIMED, "forward", T.FORWARDED, EDITOR),
     Edge(T.ADOPTED, "forward", T.ADOPTED, EDITOR),  # 县采用并转报: the adoption stands, a copy goes up
     Edge(T.RETURNED, "resubmit", T.CLAIMED, AUTHOR),  # back to the same editor
+    # The issue that printed it was withdrawn: the adoption is reversed and the editor decides again.
+    Edge(T.ADOPTED, "revoke", T.CLAIMED, DESK),
 ]
 
 ACTION_LABELS = {
     "submit": "提交", "approve": "审核通过", "return": "退回", "withdraw": "撤回", "reopen": "重新编辑",
     "resubmit": "修改后重报", "claim": "接收", "adopt": "采用", "decline": "不采用", "forward": "转报",
+    "revoke": "撤销采用",
 }  # fmt: skip
 
 M = TypeVar("M", bound=models.Model)
@@ -91,6 +95,8 @@ def may_act(edge: Edge, *, user: User, report: Report, submission: Submission | 
         return step.get("role") in roles_in_unit(user, report.source_unit)
     if edge.who == EDITOR and submission is not None:
         return Role.EDITOR in roles_in_unit(user, submission.target_unit)
+    if edge.who == DESK and submission is not None:
+        return bool({Role.EDITOR, Role.CHIEF, Role.LEADER} & roles_in_unit(user, submission.target_unit))
     return False
 
 

@@ -10,6 +10,8 @@ from ninja import Field, Query, Router, Schema, Status
 
 from baosong.api.pagination import PageQuery, paginate
 from baosong.api.schemas import ErrorOut
+from baosong.editorial import selectors as editorial_selectors
+from baosong.editorial import services as editorial_services
 from baosong.orgs.models import User
 from baosong.reports import selectors, services
 from baosong.reports.models import (
@@ -461,10 +463,16 @@ def submission_claim(request: HttpRequest, submission_id: int) -> SubmissionOut:
 @router.post("/submissions/{submission_id}/adopt", response={200: SubmissionOut, **ERRORS})
 def submission_adopt(request: HttpRequest, submission_id: int, body: AdoptIn | None = None) -> SubmissionOut:
     body = body or AdoptIn()
-    sub = selectors.submission_for_editor(_user(request), submission_id)
-    services.submission_adopt(
-        submission=sub, by=_user(request), usage=body.usage, issue_id=body.issue_id, comment=body.comment
-    )
+    user = _user(request)
+    sub = selectors.submission_for_editor(user, submission_id)
+    if body.issue_id is not None:
+        # With issue_id the item joins that issue in the same transaction (editorial adopts it there).
+        issue = editorial_selectors.issue_for(user, body.issue_id)
+        if sub.status not in {SubmissionStatus.RECEIVED, SubmissionStatus.CLAIMED}:
+            services.submission_adopt(submission=sub, by=user, usage=body.usage, comment=body.comment)
+        editorial_services.issue_item_add(issue=issue, by=user, submission_ids=[sub.pk])
+        return _reload(request, submission_id)
+    services.submission_adopt(submission=sub, by=user, usage=body.usage, comment=body.comment)
     return _reload(request, submission_id)
 
 

@@ -1,27 +1,6 @@
 from __future__ import annotations
 
-import pytest
 from django.test import Client
-
-
-@pytest.fixture
-def api(cast):  # type: ignore[no-untyped-def]
-    """api("county_editor") → a client that sends the cast member's bearer token."""
-
-    def make(key: str) -> Client:
-        actor = cast[key]
-        token = (
-            Client()
-            .post(
-                "/api/v1/auth/token",
-                {"username": actor.user.username, "password": actor.password},
-                content_type="application/json",
-            )
-            .json()["token"]
-        )
-        return Client(HTTP_AUTHORIZATION=f"Bearer {token}")
-
-    return make
 
 
 def post(client: Client, url: str, data: dict | None = None):  # type: ignore[no-untyped-def, type-arg]

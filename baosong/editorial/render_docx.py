@@ -1,0 +1,641 @@
+"""Render one issue (刊物一期) as a DOCX in the 简报 layout offices print.
+
+Measurements follow GB/T 9704-2012: A4, margins 37/28/26/35 mm (top/left/right/bottom) for a 156 × 225 mm
+text block of 22 lines × 28 characters, body in 仿宋_GB2312 3号, page numbers "— 1 —" in 宋体 4号 outside
+(odd pages right, even pages left). Everything is direct formatting on top of a ``Normal`` style that
+already carries the body font, so Word and WPS show the same thing and a user's own Normal never leaks in.
+
+The input is the plain ``IssueDocument``; nothing here touches the database.
+"""
+
+from __future__ import annotations
+
+import re
+from io import BytesIO
+from typing import Any
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+
+from baosong.editorial.document import DistributionLine, DocItem, IssueDocument, TemplateStyle
+
+# Chinese type sizes (字号) in points.
+SIZE_2 = 22.0  # 二号: headline
+SIZE_3 = 16.0  # 三号: body, headings, marking
+SIZE_4 = 14.0  # 四号: page numbers, 版记
+
+PAGE_WIDTH_MM = 210
+PAGE_HEIGHT_MM = 297
+MARGIN_TOP_MM = 37
+MARGIN_BOTTOM_MM = 35
+MARGIN_LEFT_MM = 28
+MARGIN_RIGHT_MM = 26
+TEXT_WIDTH_MM = PAGE_WIDTH_MM - MARGIN_LEFT_MM - MARGIN_RIGHT_MM  # 156
+TEXT_HEIGHT_MM = PAGE_HEIGHT_MM - MARGIN_TOP_MM - MARGIN_BOTTOM_MM  # 225
+LINES_PER_PAGE = 22
+CHARS_PER_LINE = 28
+
+# 225 mm / 22 lines = 28.95 pt: an exact line pitch puts 22 body lines on every page.
+LINE_PITCH_PT = 28.95
+LINE_PITCH = Pt(LINE_PITCH_PT)
+HALF_LINE = Pt(LINE_PITCH_PT / 2)
+# The same pitch for the document grid, in twentieths of a point (225 mm / 22 ≈ 579 twips).
+GRID_LINE_PITCH_TWIPS = 579
+# Word's character grid: pitch = Normal's size + charSpace / 4096 pt. 156 mm / 28 = 15.795 pt, so
+# 16 pt − 0.205 pt → −842, the value 公文 templates carry; it fits 28 3号 characters on a line.
+GRID_CHAR_SPACE = -842
+
+PAGE_NUMBER_FONT = "宋体"
+DEFAULT_RED = "C00000"
+RULE_RED_EIGHTHS = 12  # the red rule under the masthead block: 1.5 pt (border sizes are in 1/8 pt)
+RULE_CLOSING_OUTER_EIGHTHS = 8  # 版记: first and last rules 1 pt (≈0.35 mm)
+RULE_CLOSING_INNER_EIGHTHS = 4  # 版记: rules between the lines 0.5 pt (≈0.25 mm)
+
+ENDING_PUNCTUATION = "。！？；…"
+IDEOGRAPHIC_SPACE = "　"
+
+
+def render_issue_docx(doc: IssueDocument) -> bytes:
+    """The issue as DOCX bytes, ready to send to Word, WPS or the printer."""
+    style = doc.style
+    document = Document()
+    _set_up_defaults(document, style)
+    _set_up_page(document)
+    _add_page_numbers(document)
+
+    _add_masthead(document, doc)
+    if doc.headline:
+        _add_headline(document, doc.headline, style)
+
+    for column in doc.columns:
+        if not column.items:
+            continue
+        if column.name:
+            _add_column_heading(document, column.name, style)
+        for item in column.items:
+            if item.is_brief:
+                _add_brief(document, item, style)
+            else:
+                _add_item(document, item, style)
+
+    if doc.briefs:
+        _add_section_heading(document, f"简{IDEOGRAPHIC_SPACE}讯", style)
+        for brief in doc.briefs:
+            _add_brief(document, brief, style)
+
+    if style.show_closing_block:
+        _add_closing_block(document, doc)
+
+    props = document.core_properties
+    props.title = f"{_masthead_text(doc)} {doc.number_text}".strip()
+    props.author = doc.issuing_unit
+    props.last_modified_by = doc.issuing_unit
+    props.comments = ""
+    props.keywords = ""
+    props.revision = 1
+    _drop_template_thumbnail(document)
+
+    out = BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Document set-up
+
+
+def _drop_template_thumbnail(document: Any) -> None:
+    """python-docx's template ships a picture of a blank page as preview; Explorer would show it."""
+    rels = document.part.package.rels
+    for r_id, rel in list(rels.items()):
+        if rel.reltype == RT.THUMBNAIL:
+            rels.pop(r_id)
+
+
+def _set_up_defaults(document: Any, style: TemplateStyle) -> None:
+    """Body font everywhere by default: docDefaults and Normal both name it, East Asian slot included."""
+    styles_el = document.styles.element
+    doc_defaults = styles_el.find(qn("w:docDefaults"))
+    if doc_defaults is not None:
+        rpr = doc_defaults.find(qn("w:rPrDefault") + "/" + qn("w:rPr"))
+        if rpr is not None:
+            rfonts = rpr.find(qn("w:rFonts"))
+            if rfonts is None:
+                rfonts = OxmlElement("w:rFonts")
+                rpr.insert(0, rfonts)
+            _set_rfonts(rfonts, style.body_font)
+            for tag, val in (("w:sz", "32"), ("w:szCs", "32")):
+                el = rpr.find(qn(tag))
+                if el is not None:
+                    el.set(qn("w:val"), val)
+            lang = rpr.find(qn("w:lang"))
+            if lang is not None:
+                lang.set(qn("w:val"), "en-US")
+                lang.set(qn("w:eastAsia"), "zh-CN")
+        spacing = doc_defaults.find(qn("w:pPrDefault") + "/" + qn("w:pPr") + "/" + qn("w:spacing"))
+        if spacing is not None:
+            spacing.set(qn("w:after"), "0")
+            spacing.set(qn("w:line"), "240")
+            spacing.set(qn("w:lineRule"), "auto")
+
+    normal = document.styles["Normal"]
+    normal.font.name = style.body_font
+    normal.font.size = Pt(SIZE_3)
+    rpr = normal.element.get_or_add_rPr()
+    _set_rfonts(rpr.get_or_add_rFonts(), style.body_font)
+    pf = normal.paragraph_format
+    pf.space_before = Pt(0)
+    pf.space_after = Pt(0)
+    pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    pf.line_spacing = LINE_PITCH
+    pf.widow_control = True
+
+    settings = document.settings.element
+    theme_lang = settings.find(qn("w:themeFontLang"))
+    if theme_lang is not None:
+        theme_lang.set(qn("w:eastAsia"), "zh-CN")
+
+
+def _set_up_page(document: Any) -> None:
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width = Mm(PAGE_WIDTH_MM)
+    section.page_height = Mm(PAGE_HEIGHT_MM)
+    section.top_margin = Mm(MARGIN_TOP_MM)
+    section.bottom_margin = Mm(MARGIN_BOTTOM_MM)
+    section.left_margin = Mm(MARGIN_LEFT_MM)
+    section.right_margin = Mm(MARGIN_RIGHT_MM)
+    section.gutter = Mm(0)
+    section.header_distance = Mm(15)
+    # GB/T 9704: the page number's dashes sit 7 mm below the text block (262 mm): a 4号 line whose
+    # middle is at ≈269 mm ends ≈272 mm, i.e. 25 mm above the paper's bottom edge.
+    section.footer_distance = Mm(25)
+
+    # 22 lines × 28 characters. Word and WPS honour the grid; paragraphs that must not snap (masthead,
+    # 版记) switch it off themselves.
+    sect_pr = section._sectPr
+    grid = sect_pr.find(qn("w:docGrid"))
+    if grid is None:
+        grid = OxmlElement("w:docGrid")
+        sect_pr.append(grid)
+    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:linePitch"), str(GRID_LINE_PITCH_TWIPS))
+    grid.set(qn("w:charSpace"), str(GRID_CHAR_SPACE))
+
+
+def _add_page_numbers(document: Any) -> None:
+    """Page numbers "— 1 —" in 宋体 4号: odd pages right, even pages left, one character from the edge."""
+    document.settings.odd_and_even_pages_header_footer = True
+    section = document.sections[0]
+    section.footer.is_linked_to_previous = False
+    section.even_page_footer.is_linked_to_previous = False
+    for footer, odd in ((section.footer, True), (section.even_page_footer, False)):
+        paragraph = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
+        for run in list(paragraph.runs):
+            run._r.getparent().remove(run._r)
+        pf = paragraph.paragraph_format
+        pf.first_line_indent = Pt(0)
+        pf.line_spacing_rule = WD_LINE_SPACING.SINGLE
+        if odd:
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            pf.right_indent = Pt(SIZE_4)
+        else:
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
+            pf.left_indent = Pt(SIZE_4)
+        _no_grid(paragraph)
+        _style_run(paragraph.add_run("— "), PAGE_NUMBER_FONT, SIZE_4)
+        _add_page_field(paragraph)
+        _style_run(paragraph.add_run(" —"), PAGE_NUMBER_FONT, SIZE_4)
+
+
+def _add_page_field(paragraph: Any) -> None:
+    """A real PAGE field (begin / instruction / separate / cached result / end) that Word recomputes."""
+
+    def field_run(kind: str | None = None, instr: str | None = None, text: str | None = None) -> None:
+        run = paragraph.add_run()
+        _style_run(run, PAGE_NUMBER_FONT, SIZE_4)
+        r = run._r
+        if kind is not None:
+            fld = OxmlElement("w:fldChar")
+            fld.set(qn("w:fldCharType"), kind)
+            r.append(fld)
+        if instr is not None:
+            el = OxmlElement("w:instrText")
+            el.set(qn("xml:space"), "preserve")
+            el.text = instr
+            r.append(el)
+        if text is not None:
+            run.text = text
+
+    field_run(kind="begin")
+    field_run(instr=" PAGE ")
+    field_run(kind="separate")
+    field_run(text="1")
+    field_run(kind="end")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Masthead block (版头)
+
+
+def _masthead_text(doc: IssueDocument) -> str:
+    return (doc.style.masthead_text or doc.publication_name).strip()
+
+
+def _masthead_rgb(style: TemplateStyle) -> RGBColor:
+    value = style.masthead_color.strip().lstrip("#")
+    if len(value) == 3:
+        value = "".join(ch * 2 for ch in value)
+    if not re.fullmatch(r"[0-9A-Fa-f]{6}", value):
+        value = DEFAULT_RED
+    return RGBColor.from_string(value.upper())
+
+
+def _add_masthead(document: Any, doc: IssueDocument) -> None:
+    style = doc.style
+    red = _masthead_rgb(style)
+
+    if doc.marking:
+        marking = document.add_paragraph()
+        _plain(marking, WD_ALIGN_PARAGRAPH.LEFT)
+        _style_run(marking.add_run(doc.marking), style.heading_font, SIZE_3)
+
+    # The red name: as large as the template asks, but never wider than the text block (a long name
+    # shrinks instead of wrapping).
+    name = _masthead_text(doc)
+    size = style.masthead_size_pt
+    text_width_pt = TEXT_WIDTH_MM / 25.4 * 72
+    if name:
+        size = min(size, max(SIZE_2, int(text_width_pt / len(name))))
+    masthead = document.add_paragraph()
+    _plain(masthead, WD_ALIGN_PARAGRAPH.CENTER)
+    masthead.paragraph_format.line_spacing = Pt(round(size * 1.3, 1))
+    masthead.paragraph_format.space_before = Pt(6)
+    masthead.paragraph_format.space_after = Pt(6)
+    masthead.paragraph_format.keep_with_next = True
+    _no_grid(masthead)
+    _style_run(masthead.add_run(name), style.masthead_font, size, color=red)
+
+    if style.variant == "supplement" and "增刊" not in doc.number_text:
+        supplement = document.add_paragraph()
+        _plain(supplement, WD_ALIGN_PARAGRAPH.CENTER)
+        supplement.paragraph_format.keep_with_next = True
+        _no_grid(supplement)
+        _style_run(supplement.add_run("（增刊）"), style.masthead_font, SIZE_2, color=red)
+
+    number = document.add_paragraph()
+    _plain(number, WD_ALIGN_PARAGRAPH.CENTER)
+    number.paragraph_format.keep_with_next = True
+    _no_grid(number)
+    _style_run(number.add_run(doc.number_text), style.kai_font, SIZE_3)
+
+    # Issuing unit at the left, date at the right: a right tab stop at the text block's right edge; the
+    # paragraph's bottom border is the red rule, as wide as the text block.
+    line = document.add_paragraph()
+    _plain(line, WD_ALIGN_PARAGRAPH.LEFT)
+    line.paragraph_format.space_before = Pt(SIZE_3 / 2)
+    line.paragraph_format.tab_stops.add_tab_stop(Mm(TEXT_WIDTH_MM), WD_TAB_ALIGNMENT.RIGHT)
+    _no_grid(line)
+    _style_run(line.add_run(doc.issuing_unit), style.body_font, SIZE_3)
+    if doc.date_text:
+        _style_run(line.add_run("\t" + doc.date_text), style.body_font, SIZE_3)
+    _set_paragraph_border(line, "bottom", RULE_RED_EIGHTHS, str(red), space=4)
+
+    if doc.withdrawn:
+        withdrawn = document.add_paragraph()
+        _plain(withdrawn, WD_ALIGN_PARAGRAPH.CENTER)
+        withdrawn.paragraph_format.space_before = Pt(SIZE_3 / 2)
+        _style_run(withdrawn.add_run("（本期已撤回）"), style.heading_font, SIZE_3, color=red, bold=True)
+
+    # Half a line of air between the rule and the first text.
+    spacer = document.add_paragraph()
+    _plain(spacer, WD_ALIGN_PARAGRAPH.LEFT)
+    spacer.paragraph_format.line_spacing = Pt(SIZE_3 / 2)
+
+
+def _add_headline(document: Any, headline: str, style: TemplateStyle) -> None:
+    paragraph = document.add_paragraph()
+    _plain(paragraph, WD_ALIGN_PARAGRAPH.CENTER)
+    paragraph.paragraph_format.line_spacing = Pt(36)
+    paragraph.paragraph_format.space_after = LINE_PITCH
+    paragraph.paragraph_format.keep_with_next = True
+    _no_grid(paragraph)
+    _style_run(paragraph.add_run(headline), style.title_font, SIZE_2)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Content
+
+
+def _add_column_heading(document: Any, name: str, style: TemplateStyle) -> None:
+    text = name.strip()
+    if not text.startswith("【"):
+        text = f"【{text}】"
+    paragraph = document.add_paragraph()
+    _plain(paragraph, WD_ALIGN_PARAGRAPH.LEFT)
+    paragraph.paragraph_format.space_before = HALF_LINE
+    paragraph.paragraph_format.keep_with_next = True
+    _style_run(paragraph.add_run(text), style.heading_font, SIZE_3)
+
+
+def _add_section_heading(document: Any, text: str, style: TemplateStyle) -> None:
+    paragraph = document.add_paragraph()
+    _plain(paragraph, WD_ALIGN_PARAGRAPH.CENTER)
+    paragraph.paragraph_format.space_before = HALF_LINE
+    paragraph.paragraph_format.keep_with_next = True
+    _style_run(paragraph.add_run(text), style.heading_font, SIZE_3)
+
+
+def _add_item(document: Any, item: DocItem, style: TemplateStyle) -> None:
+    title = document.add_paragraph()
+    _plain(title, WD_ALIGN_PARAGRAPH.CENTER)
+    title.paragraph_format.space_before = HALF_LINE
+    title.paragraph_format.keep_with_next = True
+    _style_run(title.add_run(item.title), style.heading_font, SIZE_3)
+
+    if item.editor_note:
+        note = document.add_paragraph()
+        _body_format(note)
+        _style_run(note.add_run("编者按："), style.kai_font, SIZE_3, bold=True)
+        _style_run(note.add_run(item.editor_note.strip()), style.kai_font, SIZE_3)
+
+    for text in item.paragraphs:
+        text = text.strip()
+        if not text:
+            continue
+        paragraph = document.add_paragraph()
+        _body_format(paragraph)
+        _style_run(paragraph.add_run(text), style.body_font, SIZE_3)
+
+    sources = [s.strip() for s in item.sources if s.strip()]
+    if sources:
+        credit = document.add_paragraph()
+        _plain(credit, WD_ALIGN_PARAGRAPH.RIGHT)
+        _style_run(credit.add_run(f"（{IDEOGRAPHIC_SPACE.join(sources)}）"), style.kai_font, SIZE_3)
+
+
+def _add_brief(document: Any, item: DocItem, style: TemplateStyle) -> None:
+    """One 简讯: the title inline in 黑体, then the text, as a single body paragraph."""
+    paragraph = document.add_paragraph()
+    _body_format(paragraph)
+    title = item.title.strip()
+    text = "".join(p.strip() for p in item.paragraphs if p.strip())
+    if item.sources:
+        credit = IDEOGRAPHIC_SPACE.join(s.strip() for s in item.sources if s.strip())
+        text = f"{text}（{credit}）" if credit else text
+    _style_run(paragraph.add_run(title), style.heading_font, SIZE_3)
+    if text:
+        gap = "" if title and title[-1] in ENDING_PUNCTUATION else IDEOGRAPHIC_SPACE
+        _style_run(paragraph.add_run(gap + text), style.body_font, SIZE_3)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Closing block (版记)
+
+
+def _distribution_text(line: DistributionLine) -> str:
+    label = line.label.strip().rstrip("：:")
+    names = "，".join(n.strip() for n in line.names if n.strip())
+    return f"{label}：{names}。"
+
+
+def _add_closing_block(document: Any, doc: IssueDocument) -> None:
+    """报/送/发 lines and 共印×份 between black rules, at the foot of the last page.
+
+    Choice: a one-column *floating* table (``w:tblpPr`` anchored to the bottom of the margin, i.e. the
+    foot of the text block) after the last body paragraph. Its top border is the thick first rule, the
+    inside horizontal borders the thin rules between lines, its bottom border the thick last rule — so the
+    last rule lies on the text block's bottom edge as GB/T 9704 asks. Body text wraps around a floating
+    table, so on a full last page Word/WPS push the text (and with it the table) to a new page instead of
+    overlapping; rows cannot split, so the block is never broken. Floating tables are plain OOXML that
+    Word, WPS and LibreOffice (as a frame) all read; a reader that ignores the positioning still gets the
+    block as the last lines of the issue, which is the accepted fallback layout.
+    """
+    lines = [_distribution_text(line) for line in doc.distribution if any(n.strip() for n in line.names)]
+    if not lines and doc.print_count <= 0:
+        return
+
+    rows = len(lines) + (1 if doc.print_count > 0 else 0)
+    table = document.add_table(rows=rows, cols=1)
+    _format_closing_table(table)
+
+    font = doc.style.body_font
+    for row, text in zip(table.rows, lines, strict=False):
+        paragraph = row.cells[0].paragraphs[0]
+        _closing_paragraph(paragraph, WD_ALIGN_PARAGRAPH.LEFT)
+        # Wrapped names line up under the first name: hang the label ("报：", two characters).
+        label_chars = text.index("：") + 1
+        paragraph.paragraph_format.left_indent = Pt(SIZE_4 * (1 + label_chars))
+        paragraph.paragraph_format.first_line_indent = Pt(-SIZE_4 * label_chars)
+        _style_run(paragraph.add_run(text), font, SIZE_4)
+    if doc.print_count > 0:
+        paragraph = table.rows[-1].cells[0].paragraphs[0]
+        _closing_paragraph(paragraph, WD_ALIGN_PARAGRAPH.RIGHT)
+        _style_run(paragraph.add_run(f"共印{doc.print_count}份"), font, SIZE_4)
+
+    # Word needs a paragraph after a table at the end of the body; this one is the floating table's
+    # anchor and is kept one point high so it never makes a page of its own.
+    anchor = document.add_paragraph()
+    _plain(anchor, WD_ALIGN_PARAGRAPH.LEFT)
+    anchor.paragraph_format.line_spacing = Pt(1)
+    _no_grid(anchor)
+
+
+def _closing_paragraph(paragraph: Any, alignment: Any) -> None:
+    _plain(paragraph, alignment)
+    pf = paragraph.paragraph_format
+    pf.line_spacing = LINE_PITCH
+    pf.left_indent = Pt(SIZE_4)  # 左右各空一字
+    pf.right_indent = Pt(SIZE_4)
+    pf.keep_with_next = True
+    pf.keep_together = True
+    _no_grid(paragraph)
+
+
+def _format_closing_table(table: Any) -> None:
+    width_twips = round(TEXT_WIDTH_MM / 25.4 * 1440)
+    tbl = table._tbl
+    tbl_pr = tbl.tblPr
+    for child in list(tbl_pr):
+        tbl_pr.remove(child)
+
+    # Children in schema order: tblpPr, tblOverlap, tblW, jc, tblInd, tblBorders, tblLayout, tblCellMar,
+    # tblLook.
+    tblp = _el(
+        "w:tblpPr",
+        leftFromText="0",
+        rightFromText="0",
+        topFromText="0",
+        bottomFromText="0",
+        vertAnchor="margin",
+        horzAnchor="margin",
+        tblpXSpec="center",
+        tblpYSpec="bottom",
+    )
+    tbl_pr.append(tblp)
+    tbl_pr.append(_el("w:tblOverlap", val="never"))
+    tbl_pr.append(_el("w:tblW", w=str(width_twips), type="dxa"))
+    tbl_pr.append(_el("w:jc", val="center"))
+    tbl_pr.append(_el("w:tblInd", w="0", type="dxa"))
+    borders = OxmlElement("w:tblBorders")
+    for edge, size in (
+        ("top", RULE_CLOSING_OUTER_EIGHTHS),
+        ("left", 0),
+        ("bottom", RULE_CLOSING_OUTER_EIGHTHS),
+        ("right", 0),
+        ("insideH", RULE_CLOSING_INNER_EIGHTHS),
+        ("insideV", 0),
+    ):
+        if size:
+            borders.append(_el(f"w:{edge}", val="single", sz=str(size), space="0", color="000000"))
+        else:
+            borders.append(_el(f"w:{edge}", val="nil"))
+    tbl_pr.append(borders)
+    tbl_pr.append(_el("w:tblLayout", type="fixed"))
+    margins = OxmlElement("w:tblCellMar")
+    for edge in ("top", "left", "bottom", "right"):
+        margins.append(_el(f"w:{edge}", w="0", type="dxa"))
+    tbl_pr.append(margins)
+    tbl_pr.append(
+        _el("w:tblLook", val="0000", firstRow="0", lastRow="0", firstColumn="0", lastColumn="0", noHBand="1")
+    )
+
+    grid_col = tbl.tblGrid.find(qn("w:gridCol"))
+    if grid_col is not None:
+        grid_col.set(qn("w:w"), str(width_twips))
+    for row in table.rows:
+        tr_pr = row._tr.get_or_add_trPr()
+        tr_pr.append(_el("w:cantSplit"))
+        row.cells[0].width = Mm(TEXT_WIDTH_MM)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Low-level helpers
+
+
+def _el(tag: str, **attrs: str) -> Any:
+    element = OxmlElement(tag)
+    for key, value in attrs.items():
+        element.set(qn(f"w:{key}"), value)
+    return element
+
+
+def _set_rfonts(rfonts: Any, name: str) -> None:
+    """Name the font in every slot; drop theme references, which would otherwise win over the names."""
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        rfonts.attrib.pop(qn(attr), None)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        rfonts.set(qn(attr), name)
+    rfonts.set(qn("w:hint"), "eastAsia")
+
+
+def _style_run(
+    run: Any, font: str, size: float, *, color: RGBColor | None = None, bold: bool = False
+) -> None:
+    run.font.name = font  # ascii and hAnsi only …
+    _set_rfonts(run._r.get_or_add_rPr().get_or_add_rFonts(), font)  # … so East Asian explicitly too
+    run.font.size = Pt(size)
+    run.font.bold = True if bold else None
+    if color is not None:
+        run.font.color.rgb = color
+
+
+def _plain(paragraph: Any, alignment: Any) -> None:
+    """No indent, no spacing, the grid's line pitch: the base every paragraph here starts from."""
+    paragraph.alignment = alignment
+    pf = paragraph.paragraph_format
+    pf.first_line_indent = Pt(0)
+    pf.space_before = Pt(0)
+    pf.space_after = Pt(0)
+    pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    pf.line_spacing = LINE_PITCH
+
+
+def _body_format(paragraph: Any) -> None:
+    """仿宋 3号 body: justified, exact 28.95 pt lines, first line indented two characters."""
+    _plain(paragraph, WD_ALIGN_PARAGRAPH.JUSTIFY)
+    paragraph.paragraph_format.first_line_indent = Pt(2 * SIZE_3)
+    # Word and WPS prefer the character-unit indent (it follows the character grid); python-docx and
+    # LibreOffice read the 32 pt.
+    ind = paragraph._p.get_or_add_pPr().find(qn("w:ind"))
+    if ind is not None:
+        ind.set(qn("w:firstLineChars"), "200")
+
+
+def _no_grid(paragraph: Any) -> None:
+    """Keep a paragraph off the character grid (large or small type would otherwise be spaced to it)."""
+    p_pr = paragraph._p.get_or_add_pPr()
+    snap = p_pr.find(qn("w:snapToGrid"))
+    if snap is None:
+        snap = OxmlElement("w:snapToGrid")
+        _insert_ppr_child(p_pr, snap)
+    snap.set(qn("w:val"), "0")
+
+
+# w:pPr children in schema order (CT_PPrBase, then rPr/sectPr/pPrChange).
+_PPR_ORDER = [
+    "pStyle",
+    "keepNext",
+    "keepLines",
+    "pageBreakBefore",
+    "framePr",
+    "widowControl",
+    "numPr",
+    "suppressLineNumbers",
+    "pBdr",
+    "shd",
+    "tabs",
+    "suppressAutoHyphens",
+    "kinsoku",
+    "wordWrap",
+    "overflowPunct",
+    "topLinePunct",
+    "autoSpaceDE",
+    "autoSpaceDN",
+    "bidi",
+    "adjustRightInd",
+    "snapToGrid",
+    "spacing",
+    "ind",
+    "contextualSpacing",
+    "mirrorIndents",
+    "suppressOverlap",
+    "jc",
+    "textDirection",
+    "textAlignment",
+    "textboxTightWrap",
+    "outlineLvl",
+    "divId",
+    "cnfStyle",
+    "rPr",
+    "sectPr",
+    "pPrChange",
+]
+
+
+def _insert_ppr_child(p_pr: Any, child: Any) -> None:
+    """Insert ``child`` into ``w:pPr`` at its schema position, so Word does not call the file corrupt."""
+    name = child.tag.split("}", 1)[1]
+    rank = _PPR_ORDER.index(name)
+    for index, existing in enumerate(p_pr):
+        existing_name = existing.tag.split("}", 1)[1] if "}" in existing.tag else existing.tag
+        if existing_name in _PPR_ORDER and _PPR_ORDER.index(existing_name) > rank:
+            p_pr.insert(index, child)
+            return
+    p_pr.append(child)
+
+
+def _set_paragraph_border(
+    paragraph: Any, edge: str, size_eighths: int, color: str, *, space: int = 1
+) -> None:
+    p_pr = paragraph._p.get_or_add_pPr()
+    borders = p_pr.find(qn("w:pBdr"))
+    if borders is None:
+        borders = OxmlElement("w:pBdr")
+        _insert_ppr_child(p_pr, borders)
+    borders.append(_el(f"w:{edge}", val="single", sz=str(size_eighths), space=str(space), color=color))

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from baosong.portal import views
+
+urlpatterns = [
+    path("portal/", views.portal_home, name="portal_home"),
+    path("portal/issues/<int:pk>/", views.portal_issue, name="portal_issue"),
+]
