@@ -198,7 +198,13 @@ def sample_review_sheet() -> ReviewSheet:
         sent=dt.datetime(2025, 6, 10, 16, 40, tzinfo=tz),
         paragraphs=list(paragraphs),
         steps=[
-            ReviewSheetStep("信息员提交", "王晓燕", "东湖区人民政府办公室", dt.datetime(2025, 6, 9, 9, 30, tzinfo=tz), "请审核。"),
+            ReviewSheetStep(
+                "信息员提交",
+                "王晓燕",
+                "东湖区人民政府办公室",
+                dt.datetime(2025, 6, 9, 9, 30, tzinfo=tz),
+                "请审核。",
+            ),
             ReviewSheetStep(
                 "科室审核",
                 "陈志强",
@@ -274,7 +280,10 @@ def main(argv: list[str] | None = None) -> None:
          str(out / "sample-review-sheet")],
         check=True,
     )  # fmt: skip
-    print(f"{issue_pdf}: {pages} 页; {sheet_pdf}; PNG: sample-issue-p1.png sample-issue-last.png sample-review-sheet.png")
+    print(
+        f"{issue_pdf}: {pages} 页; {sheet_pdf}; "
+        "PNG: sample-issue-p1.png sample-issue-last.png sample-review-sheet.png"
+    )
 
 
 if __name__ == "__main__":

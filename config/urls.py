@@ -6,8 +6,8 @@ from baosong.core import views as core_views
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("", include("baosong.orgs.urls")),
+    path("", include("baosong.editorial.urls")),  # before reports: /reports/<id>/review-sheet.pdf
     path("", include("baosong.reports.urls")),
-    path("", include("baosong.editorial.urls")),
     path("", include("baosong.notices.urls")),
     path("", include("baosong.portal.urls")),
     path("api/v1/", api.urls),

@@ -1,13 +1,22 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Baosong needs when it can (root + apt), else says exactly what to install.
 #   chromium          browser tests (Playwright drives Debian's Chromium; never `playwright install`)
-#   fonts-noto-cjk    CJK fonts for pages, PDF documents and screenshots
+#   fonts-noto-cjk    CJK fonts for pages, PDF documents and screenshots (stand-ins for 小标宋/仿宋/黑体)
+#   fonts-arphic-ukai 楷体 stand-in (AR PL UKai) for 编者按 and source lines in PDF issues
+#   libpango-1.0-0    text layout for WeasyPrint (PDF issues and 审核表)
+#   libpangoft2-1.0-0 Pango's FreeType/fontconfig backend, used by WeasyPrint
+#   libharfbuzz-subset0  font subsetting for WeasyPrint >= 61 (fonts embedded as subsets)
 #   poppler-utils     pdftotext/pdftoppm for checking rendered documents
 #   nodejs npm        front-end assets from the npm registry (served locally)
 set -u
 need=()
+have_lib() { { ldconfig -p || /sbin/ldconfig -p; } 2>/dev/null | grep -q "$1"; }
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK\|Noto Serif CJK" || need+=(fonts-noto-cjk)
+fc-list 2>/dev/null | grep -qi "AR PL UKai" || need+=(fonts-arphic-ukai)
+have_lib "libpango-1.0.so.0" || need+=(libpango-1.0-0)
+have_lib "libpangoft2-1.0.so.0" || need+=(libpangoft2-1.0-0)
+have_lib "libharfbuzz-subset.so.0" || need+=(libharfbuzz-subset0)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
 command -v fc-list >/dev/null 2>&1 || need+=(fontconfig)

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils import timezone
 
 from baosong.editorial.models import IssueTemplate, Publication, PublicationKind, PublicationRecipient
 from baosong.orgs.models import Unit, User
 
-TEMPLATES = [
+TEMPLATES: list[dict[str, Any]] = [
     {"name": "红头简报", "variant": IssueTemplate.Variant.REGULAR},
     {"name": "专报", "variant": IssueTemplate.Variant.SPECIAL, "masthead_size_pt": 36},
     {"name": "增刊", "variant": IssueTemplate.Variant.SUPPLEMENT, "masthead_size_pt": 36},
 ]
 
 
-def _recipients(pub: Publication, groups: dict[str, list[Unit | User | str]]) -> None:
+def _recipients(pub: Publication, groups: dict[str, list[Any]]) -> None:
     if pub.recipients.exists():
         return
     for group, entries in groups.items():
@@ -38,7 +40,7 @@ def seed_demo_publications(units: dict[str, Unit]) -> None:
         u.username: u
         for u in User.objects.filter(username__in=["sheng_lingdao", "shi_lingdao", "xian_lingdao"])
     }
-    specs = [
+    specs: list[tuple[str, str, str, int, int, int, dict[str, list[Any]]]] = [
         (
             "DEMO-P", "清源政务信息", PublicationKind.REGULAR, 120, 1032, 40,
             {"up": ["国务院办公厅"], "peer": [leaders.get("sheng_lingdao") or "省政府领导", "省委办公厅"],

@@ -82,7 +82,7 @@ def _color(value: str) -> str:
 
 
 def _masthead_metrics(text: str, size_pt: float) -> tuple[float, float]:
-    """(font size pt, letter-spacing em) so the masthead is large, spaced out and never wider than the block."""
+    """(font size pt, letter-spacing em): large, spaced out, and never wider than the text block."""
     count = max(len(text), 1)
     size = min(max(size_pt, 12.0), TEXT_BLOCK_WIDTH_PT / (count * 1.02))
     # Aim to fill about 80 % of the block width; short names get up to 0.5 em between characters.
@@ -192,8 +192,9 @@ def issue_context(doc: IssueDocument, *, screen: bool = False) -> dict[str, Any]
         "doc": doc,
         "screen": screen,
         "masthead": masthead,
-        "masthead_size": size,
-        "masthead_spacing": spacing,
+        # Strings, so localized number formatting in templates can never write "42,0pt".
+        "masthead_size": f"{size:.2f}",
+        "masthead_spacing": f"{spacing:.3f}",
         "red": _color(style.masthead_color),
         "fonts": _css_fonts(style),
         "columns": columns,
@@ -245,7 +246,7 @@ def review_sheet_html(sheet: ReviewSheet) -> str:
 def _url_fetcher() -> Any:
     from weasyprint.urls import URLFetcher
 
-    class LocalOnlyFetcher(URLFetcher):  # type: ignore[misc]
+    class LocalOnlyFetcher(URLFetcher):
         """Serves ``data:`` URLs and files under the print templates; refuses the rest (no network)."""
 
         def fetch(self, url: str, headers: Any = None) -> Any:

@@ -133,7 +133,7 @@ def candidates(
 ) -> QuerySet[Submission]:
     """Submissions the issue can take: adopted (or still undecided, to 采用 straight in) at the
     publication's unit and not printed in a live issue. The inbox's filters apply."""
-    statuses = [SubmissionStatus.ADOPTED]
+    statuses: list[str] = [SubmissionStatus.ADOPTED]
     if not adopted_only:
         statuses += [SubmissionStatus.RECEIVED, SubmissionStatus.CLAIMED]
     f = filters or InboxFilters()

@@ -52,7 +52,7 @@ def _fail(request: AuthedRequest, exc: ServiceError) -> None:
 
 def _download(data: bytes, filename: str, content_type: str, *, inline: bool = False) -> HttpResponse:
     response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(not inline, filename)
+    response["Content-Disposition"] = content_disposition_header(not inline, filename) or ""
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -138,6 +138,7 @@ def instruction_create(
             raise ServiceError("请填写批示日期。", "date_required")
         if instructed_on > timezone.localdate():
             raise ServiceError("批示日期不能晚于今天。", "date_in_future")
+    instructed_on = instructed_on or timezone.localdate()
     if unit_ids and not is_editor:
         unit_ids = None  # the leader instructs; the editor decides who follows it up
     stored, kind_type = "", ""

@@ -379,11 +379,11 @@ def issue_merge(request: HttpRequest, issue_id: int, body: MergeIn) -> IssueOut:
 
 
 class CommentIn(Schema):
-    comment: str = Field("", max_length=2000)
+    comment: str = Field(default="", max_length=2000)
 
 
 class ReasonIn(Schema):
-    reason: str = Field("", max_length=2000)
+    reason: str = Field(default="", max_length=2000)
 
 
 @router.post("/issues/{issue_id}/submit", response={200: IssueOut, **ERRORS})
@@ -482,7 +482,7 @@ def issue_document(request: HttpRequest, issue_id: int, fmt: str) -> HttpRespons
     else:
         data, ctype = render_pdf.render_issue_pdf(doc), "application/pdf"
     response = HttpResponse(data, content_type=ctype)
-    response["Content-Disposition"] = content_disposition_header(True, name)
+    response["Content-Disposition"] = content_disposition_header(True, name) or ""
     return response
 
 
