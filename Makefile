@@ -48,6 +48,7 @@ lint: venv
 bench: setup
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 	$(BIN)/python bench/bench_reports.py $(BENCH_REPORTS_ARGS)
+	$(BIN)/python bench/bench_editorial.py
 
 clean:
 	rm -rf $(VENV) node_modules baosong/core/static/vendor var

@@ -233,7 +233,9 @@ def instruction_scan(request: AuthedRequest, pk: int) -> HttpResponse:
             object_id=instruction.pk,
         )
     response = HttpResponse(files.read_encrypted(instruction.scan_stored), content_type=instruction.scan_type)
-    response["Content-Disposition"] = content_disposition_header(True, instruction.scan_name or "批示扫描件") or ""
+    response["Content-Disposition"] = (
+        content_disposition_header(True, instruction.scan_name or "批示扫描件") or ""
+    )
     return response
 
 

@@ -10,9 +10,9 @@ import tempfile
 from typing import Any
 
 import docx
-from docx.shared import Length
 import pytest
 from django.utils import timezone
+from docx.shared import Length
 
 from baosong.core.models import AuditEvent
 from baosong.editorial import services

@@ -5,12 +5,14 @@ are listed, alarmed once, and the item's source unit sees the instruction on its
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from baosong.core.models import AuditEvent, DomainEvent
 from baosong.core.outbox import deliver
@@ -538,3 +540,69 @@ def test_an_outsider_cannot_see_the_items_trail(cast, api, client_as, released):
     _instruct(api, released)
     report_id = _report_id(_items(released)[0])
     assert client_as("outsider_reporter").get(f"/instructions/for-report/{report_id}").status_code == 404
+
+
+# ---- defects found while writing these tests: they fail until the application is fixed ---------------
+
+
+def _next_of(fragment: str) -> str:
+    found = re.search(r'name="next" value="([^"]*)"', fragment)
+    assert found, "the instruction form carries no next field"
+    return found.group(1)
+
+
+@pytest.mark.parametrize(
+    ("key", "page"), [("county_editor", "/issues/{}/"), ("county_leader", "/reading/{}/")]
+)
+def test_a_refused_instruction_brings_the_user_back_to_the_page_with_the_error(
+    client_as, released, key, page
+):
+    """The form is an htmx fragment inside the compose page and the reading page; after a refusal the
+    person must land on a full page that shows why, not on the bare fragment."""
+    client = client_as(key)
+    page = page.format(released.pk)
+    fragment = client.get(
+        f"/instructions/for-issue/{released.pk}",
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL=f"http://testserver{page}",
+    ).content.decode()
+    data = {"item": _items(released)[0].pk, "text": "请研究。", "next": _next_of(fragment)}
+    if key == "county_editor":
+        future = timezone.localdate() + dt.timedelta(days=3)
+        data |= {"leader_name": "赵明", "level": "city", "instructed_on": future.isoformat()}
+        reason = "批示日期不能晚于今天。"
+    else:
+        data["item"] = "0"
+        reason = "请选择批示针对的信息。"
+    r = client.post(f"/instructions/for-issue/{released.pk}", data)
+    assert r.status_code == 302
+    assert r["Location"] != f"/instructions/for-issue/{released.pk}", "redirected to the bare fragment"
+    shown = client.get(r["Location"], follow=True).content.decode()
+    assert "<html" in shown and reason in shown
+    assert not Instruction.objects.exists()
+
+
+def test_the_instruction_form_never_redirects_to_another_site(client_as, released):
+    r = client_as("county_leader").post(
+        f"/instructions/for-issue/{released.pk}",
+        {"item": "0", "text": "请研究。", "next": "https://evil.example/phish"},
+    )
+    assert r.status_code == 302
+    assert url_has_allowed_host_and_scheme(r["Location"], allowed_hosts={"testserver"}), r["Location"]
+
+
+def test_a_refused_recording_through_the_api_is_audited_as_a_permission_denial(api, released):
+    r = _post(
+        api("county_chief"),
+        "/api/v1/instructions",
+        {
+            "issue_id": released.pk,
+            "item_id": _items(released)[0].pk,
+            "text": "请研究。",
+            "leader_name": "赵明",
+            "level": "city",
+            "date": timezone.localdate().isoformat(),
+        },
+    )
+    assert r.status_code == 403
+    assert AuditEvent.objects.filter(outcome=AuditEvent.Outcome.DENIED).exists()
