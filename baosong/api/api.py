@@ -16,7 +16,7 @@ from baosong.api.routers import auth as auth_router
 from baosong.api.routers import editorial as editorial_router
 from baosong.api.routers import orgs as orgs_router
 from baosong.api.routers import reports as reports_router
-from baosong.core.errors import ServiceError
+from baosong.core.errors import Forbidden, ServiceError
 from baosong.orgs.auth import AuthError
 
 api = NinjaAPI(
@@ -39,6 +39,10 @@ def _error(request: HttpRequest, status: int, detail: str, code: str, **extra: A
 
 @api.exception_handler(ServiceError)
 def on_service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
+    if isinstance(exc, Forbidden):
+        from baosong.core.middleware import audit_denied
+
+        audit_denied(request, exc.message)  # a refusal inside a service is a permission denial too
     return _error(request, exc.status, exc.message, exc.code, **exc.extra)
 
 

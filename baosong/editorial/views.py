@@ -26,7 +26,7 @@ from baosong.editorial.workflow import ACTION_LABELS, allowed_actions
 from baosong.orgs.models import Role
 from baosong.orgs.permissions import AuthedRequest, business_required, role_required
 from baosong.orgs.selectors import admin_scope_units, roles_in_unit, units_acting_for
-from baosong.reports.models import Category, SubmissionStatus, Urgency
+from baosong.reports.models import Category, Submission, SubmissionStatus, Urgency
 from baosong.reports.selectors import InboxFilters, report_for
 
 DESK = (Role.EDITOR, Role.CHIEF, Role.LEADER)
@@ -432,7 +432,11 @@ def issue_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
         "add": lambda: services.issue_item_add(
             issue=issue,
             by=by,
-            submission_ids=_ids(p.getlist("submissions")),
+            submission_ids=list(
+                Submission.objects.filter(pk__in=_ids(p.getlist("submissions")))
+                .order_by("received_at", "id")
+                .values_list("pk", flat=True)
+            ),
             column=p.get("column", ""),
             kind=p.get("kind", IssueItem.Kind.ARTICLE),
         ),

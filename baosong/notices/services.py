@@ -13,7 +13,7 @@ from baosong.core.audit import audit_record
 from baosong.core.errors import Forbidden, ServiceError
 from baosong.core.events import event_emit
 from baosong.core.notify import email_after_commit, sms_after_commit
-from baosong.editorial.models import IssueItem, IssueStatus
+from baosong.editorial.models import IssueItem, IssueItemSource, IssueStatus
 from baosong.notices.models import (
     Instruction,
     InstructionAssignment,
@@ -90,6 +90,14 @@ def _assign(
     units = list(Unit.objects.filter(pk__in=unit_ids, is_active=True))
     if len(units) != len(set(unit_ids)):
         raise ServiceError("所选承办单位不存在或已停用。", "invalid_unit")
+    sources = set(
+        IssueItemSource.objects.filter(item_id=instruction.item_id).values_list(
+            "submission__report__source_unit_id", flat=True
+        )
+    )
+    root = instruction.unit.path
+    if any(not u.path.startswith(root) and u.pk not in sources for u in units):
+        raise ServiceError("承办单位只能是本单位的下级单位或所批信息的报送单位。", "invalid_unit")
     out = []
     for unit in units:
         assignment, created = InstructionAssignment.objects.get_or_create(

@@ -194,7 +194,8 @@ def issue_instructions(request: AuthedRequest, issue_pk: int) -> HttpResponse:
             )
         except ServiceError as exc:
             messages.error(request, exc.message)
-            return redirect(request.POST.get("next") or "reading_list")
+            # Back to the page that holds the form (never to a URL taken from the request).
+            return redirect("issue_detail" if is_editor else "reading_detail", issue.pk)
         messages.success(request, "批示已记录，刊物编辑部将交办落实。")
         return redirect("instruction_detail", instruction.pk)
     instructions = (
