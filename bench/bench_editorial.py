@@ -57,10 +57,10 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-    from sample_issue import sample_document
 
     from baosong.editorial import render_docx, render_pdf, services
     from baosong.editorial.models import Publication
+    from baosong.editorial.samples import sample_document
     from baosong.orgs.demo import DEMO_PASSWORD, seed_demo
     from baosong.orgs.models import User
     from baosong.reports import services as report_services
