@@ -14,6 +14,7 @@ from baosong.api.auth import BearerAuth, SessionAuth
 from baosong.api.parser import LenientJSONParser, UTF8JSONRenderer
 from baosong.api.routers import auth as auth_router
 from baosong.api.routers import editorial as editorial_router
+from baosong.api.routers import notices as notices_router
 from baosong.api.routers import orgs as orgs_router
 from baosong.api.routers import reports as reports_router
 from baosong.core.errors import Forbidden, ServiceError
@@ -89,3 +90,4 @@ api.add_router("/auth", auth_router.router)
 api.add_router("", orgs_router.router)
 api.add_router("", reports_router.router)
 api.add_router("", editorial_router.router)
+api.add_router("", notices_router.router)

@@ -9,7 +9,8 @@ class NoticesConfig(AppConfig):
     def ready(self) -> None:
         from baosong.core.outbox import register_consumer, register_periodic
         from baosong.notices.consumers import on_event
-        from baosong.notices.services import instructions_overdue_tick
+        from baosong.notices.services import instructions_overdue_tick, solicitations_tick
 
         register_consumer("notices", on_event)
         register_periodic("notices.instructions_overdue", instructions_overdue_tick, 300)
+        register_periodic("notices.solicitations", solicitations_tick, 300)

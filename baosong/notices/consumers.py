@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from baosong.core.models import DomainEvent
 from baosong.editorial.models import Issue, IssueRecipient
-from baosong.notices.models import Instruction, Notification
-from baosong.notices.services import notify
+from baosong.notices.models import Instruction, Notification, Solicitation
+from baosong.notices.services import notify, solicitation_record_answer
 from baosong.orgs.models import Membership, Role, User
 from baosong.reports.models import Report, Submission
 
@@ -77,6 +79,44 @@ def on_issue_event(event: DomainEvent) -> None:
             title=f"已撤回：{label}",
             body=f"撤回原因：{payload.get('reason', '')}",
             url=f"/reading/{issue.pk}/",
+            event_id=event.pk,
+        )
+
+
+def on_solicitation_event(event: DomainEvent) -> None:
+    sol = Solicitation.objects.select_related("unit").filter(pk=event.object_id).first()
+    if sol is None:
+        return
+    url = f"/solicitations/{sol.pk}/"
+    label = sol.get_kind_display()
+    if event.event_type == "solicitation.create":
+        units = list(sol.targets.values_list("unit_id", flat=True))
+        notify(
+            users=_members(units, Role.REPORTER, Role.EDITOR),
+            kind=K.SOLICITATION,
+            title=f"{sol.unit.name}{label}：{sol.title}",
+            body=f"截止时间：{timezone.localtime(sol.deadline):%Y-%m-%d %H:%M}"
+            if sol.deadline
+            else sol.topic,
+            url=url,
+            event_id=event.pk,
+        )
+    elif event.event_type == "solicitation.due_soon":
+        notify(
+            users=_members([event.unit_id or 0], Role.REPORTER, Role.EDITOR),
+            kind=K.REMINDER,
+            title=f"约稿即将截止：{sol.title}",
+            body="本单位尚未报送，请在截止时间前报送。",
+            url=url,
+            event_id=event.pk,
+        )
+    elif event.event_type == "solicitation.missed":
+        notify(
+            users=_members([event.unit_id or 0], Role.REPORTER, Role.EDITOR),
+            kind=K.OVERDUE,
+            title=f"约稿已截止未报送：{sol.title}",
+            body="本单位未在截止时间前报送，将计入通报。",
+            url=url,
             event_id=event.pk,
         )
 
@@ -161,6 +201,12 @@ def on_event(event: DomainEvent) -> None:
     if kind.startswith("instruction."):
         on_instruction_event(event)
         return
+    if kind.startswith("solicitation."):
+        on_solicitation_event(event)
+        return
+    if kind == "report.sent":
+        # An item answering a 约稿 counts for its unit's row (answered / late), whatever else happens.
+        solicitation_record_answer(report_id=event.object_id, sent_at=event.created_at)
     if kind.startswith("report."):
         report = Report.objects.select_related("author", "source_unit").filter(pk=event.object_id).first()
         if report is None:

@@ -16,10 +16,16 @@ from baosong.core.errors import NotFound, ServiceError
 from baosong.editorial.models import IssueItemSource, IssueStatus
 from baosong.editorial.selectors import issue_for, issue_items, issues_of_report
 from baosong.notices import selectors, services
-from baosong.notices.models import Instruction, InstructionLevel, Notification
+from baosong.notices.models import (
+    SOLICITATION_STATES,
+    Instruction,
+    InstructionLevel,
+    Notification,
+    Solicitation,
+)
 from baosong.notices.services import notifications_mark_read
 from baosong.orgs.models import BUSINESS_ROLES, Role, Unit
-from baosong.orgs.permissions import AuthedRequest, business_required
+from baosong.orgs.permissions import AuthedRequest, business_required, role_required
 from baosong.orgs.selectors import roles_in_unit, units_acting_for
 from baosong.reports import files
 from baosong.reports.selectors import report_for
@@ -256,4 +262,141 @@ def report_editorial_trail(request: AuthedRequest, report_pk: int) -> HttpRespon
                 "assignments__unit", "assignments__feedback"
             ),
         },
+    )
+
+
+# ---- solicitations (约稿) and 报送要点 -------------------------------------------------------------------
+
+
+def _solicitation(request: AuthedRequest, pk: int) -> Solicitation:
+    try:
+        return selectors.solicitation_for(request.user, pk)
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+@business_required
+def solicitation_list(request: AuthedRequest) -> HttpResponse:
+    kind = request.GET.get("kind") or None
+    page = Paginator(selectors.solicitation_list(request.user, kind=kind), 30).get_page(
+        request.GET.get("page")
+    )
+    mine = selectors.my_targets(request.user, [s.pk for s in page.object_list])
+    rows = [(s, mine.get(s.pk)) for s in page.object_list]
+    return render(
+        request,
+        "notices/solicitation_list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "kind": kind or "",
+            "kinds": Solicitation.Kind.choices,
+            "can_issue": units_acting_for(request.user, Role.EDITOR).exists(),
+            "now": timezone.now(),
+        },
+    )
+
+
+def _parse_deadline(value: str) -> dt.datetime | None:
+    if not value:
+        return None
+    try:
+        naive = dt.datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise ServiceError("截止时间格式不正确。", "invalid_date") from exc
+    return timezone.make_aware(naive) if timezone.is_naive(naive) else naive
+
+
+@role_required(Role.EDITOR)
+def solicitation_new(request: AuthedRequest) -> HttpResponse:
+    units = list(units_acting_for(request.user, Role.EDITOR).order_by("path"))
+    unit = next(
+        (u for u in units if str(u.pk) == request.POST.get("unit", request.GET.get("unit", ""))), units[0]
+    )
+    children = list(Unit.objects.filter(parent=unit, is_active=True).order_by("sort_order", "name")[:500])
+    if request.method == "POST":
+        p = request.POST
+        attachment = request.FILES.get("attachment")
+        try:
+            sol = services.solicitation_create(
+                by=request.user,
+                unit=unit,
+                kind=p.get("kind", Solicitation.Kind.SOLICITATION),
+                title=p.get("title", ""),
+                topic=p.get("topic", ""),
+                requirements=p.get("requirements", ""),
+                deadline=_parse_deadline(p.get("deadline", "")),
+                period_start=_date(p.get("period_start", "")),
+                period_end=_date(p.get("period_end", "")),
+                unit_ids=[int(i) for i in p.getlist("units") if i.isdigit()],
+                subtree_of=[int(i) for i in p.getlist("subtree") if i.isdigit()],
+                attachment_name=(attachment.name or "") if attachment else "",
+                attachment=attachment.read(files.max_bytes() + 1) if attachment else None,
+            )
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"已发布，{sol.targets.count()} 个单位将收到通知。")
+            return redirect("solicitation_detail", sol.pk)
+    return render(
+        request,
+        "notices/solicitation_form.html",
+        {
+            "units": units,
+            "unit": unit,
+            "children": children,
+            "kinds": Solicitation.Kind.choices,
+            "post": request.POST,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@business_required
+def solicitation_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    sol = _solicitation(request, pk)
+    services.solicitation_mark_read(solicitation=sol, user=request.user)
+    issuer = bool({Role.EDITOR, Role.CHIEF, Role.LEADER} & roles_in_unit(request.user, sol.unit))
+    mine = selectors.my_targets(request.user, [sol.pk]).get(sol.pk)
+    return render(
+        request,
+        "notices/solicitation_detail.html",
+        {
+            "sol": sol,
+            "issuer": issuer,
+            "mine": mine,
+            "status": selectors.solicitation_status(sol) if issuer else None,
+            "labels": SOLICITATION_STATES,
+            "can_answer": mine is not None
+            and units_acting_for(request.user, Role.REPORTER).filter(pk=mine.unit_id).exists(),
+        },
+    )
+
+
+@business_required
+def solicitation_attachment(request: AuthedRequest, pk: int) -> HttpResponse:
+    sol = _solicitation(request, pk)
+    if not sol.attachment_stored:
+        raise Http404
+    with transaction.atomic():
+        audit_record(
+            "solicitation.attachment_download",
+            user=request.user,
+            unit_id=sol.unit_id,
+            object_type="solicitation",
+            object_id=sol.pk,
+        )
+    response = HttpResponse(files.read_encrypted(sol.attachment_stored), content_type=sol.attachment_type)
+    response["Content-Disposition"] = content_disposition_header(True, sol.attachment_name or "附件") or ""
+    return response
+
+
+@business_required
+def solicitation_options(request: AuthedRequest) -> HttpResponse:
+    """<option>s for the writing page: the notices the reporter's unit may answer."""
+    selected = request.GET.get("selected", "")
+    return render(
+        request,
+        "notices/partials/solicitation_options.html",
+        {"items": selectors.open_solicitations_for_reporter(request.user), "selected": selected},
     )

@@ -8,6 +8,8 @@ from baosong.reports.models import EMERGENCY_ELEMENTS, Category, ExternalAdoptio
 
 
 class ReportForm(forms.Form):
+    # 约稿 / 报送要点 this item answers; the options come from notices (an htmx fragment), checked there.
+    solicitation = forms.IntegerField(label="响应约稿或报送要点", required=False, min_value=1)
     title = forms.CharField(
         label="标题",
         max_length=200,
@@ -71,6 +73,7 @@ class ReportForm(forms.Form):
             "elements": {k: d[f"el_{k}"] for k, _ in EMERGENCY_ELEMENTS if d.get(f"el_{k}")},
             "target_unit_ids": [int(t) for t in d["targets"]],
             "co_unit_ids": [int(u) for u in d["co_units"]],
+            "solicitation_id": d.get("solicitation"),
         }
 
 

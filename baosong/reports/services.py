@@ -35,7 +35,7 @@ from baosong.reports.wordimport import clean_text
 from baosong.reports.workflow import Edge, report_transition, submission_transition
 
 EDITABLE = {"title", "body", "category", "urgency", "event_time", "place", "public_scope", "tags", "elements",
-            "sensitive"}  # fmt: skip
+            "sensitive", "solicitation_id"}  # fmt: skip
 
 
 class ChecksFailed(ServiceError):
@@ -59,6 +59,11 @@ def _validate_fields(fields: dict[str, Any]) -> dict[str, Any]:
         raise ServiceError("公开属性无效。", "invalid_public_scope")
     if "body" in clean:
         clean["body"] = clean_text(clean["body"] or "")
+    if "solicitation_id" in clean and clean["solicitation_id"] is not None:
+        try:
+            clean["solicitation_id"] = int(clean["solicitation_id"])
+        except (TypeError, ValueError) as exc:
+            raise ServiceError("约稿编号无效。", "invalid_solicitation") from exc
     if "tags" in clean:
         clean["tags"] = [str(t).strip()[:20] for t in (clean["tags"] or []) if str(t).strip()][:10]
     if "elements" in clean:

@@ -100,6 +100,7 @@ def report_new(request: AuthedRequest) -> HttpResponse:
         "urgency": Urgency.NORMAL,
         "public_scope": "internal",
         "targets": [str(pk) for pk, _ in _targets(unit)],
+        "solicitation": int(asked) if (asked := request.GET.get("solicitation", "")).isdigit() else None,
     }
     form = ReportForm(
         request.POST or None, initial=initial, target_choices=_targets(unit), co_unit_choices=_co_units(unit)
@@ -129,6 +130,7 @@ def _report_initial(report: Report) -> dict[str, Any]:
     initial["tags"] = "，".join(report.tags)
     initial["targets"] = [str(pk) for pk in report.targets.values_list("pk", flat=True)]
     initial["co_units"] = [str(pk) for pk in report.co_units.values_list("pk", flat=True)]
+    initial["solicitation"] = report.solicitation_id
     for key, _ in EMERGENCY_ELEMENTS:
         initial[f"el_{key}"] = report.elements.get(key, "")
     return initial
