@@ -17,6 +17,7 @@ from baosong.api.routers import editorial as editorial_router
 from baosong.api.routers import notices as notices_router
 from baosong.api.routers import orgs as orgs_router
 from baosong.api.routers import reports as reports_router
+from baosong.api.routers import scoring as scoring_router
 from baosong.core.errors import Forbidden, ServiceError
 from baosong.orgs.auth import AuthError
 
@@ -91,3 +92,4 @@ api.add_router("", orgs_router.router)
 api.add_router("", reports_router.router)
 api.add_router("", editorial_router.router)
 api.add_router("", notices_router.router)
+api.add_router("", scoring_router.router)

@@ -1,0 +1,10 @@
+"""Scoring consumes the workflow's domain events after commit, each exactly once (core.outbox)."""
+
+from __future__ import annotations
+
+from baosong.core.models import DomainEvent
+from baosong.scoring.services import ledger_apply
+
+
+def on_event(event: DomainEvent) -> None:
+    ledger_apply(event)

@@ -1,0 +1,89 @@
+"""Scoring (积分): rule sets effective from a date, and the append-only points ledger derived from the
+workflow's domain events."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+from baosong.orgs.models import Unit, User
+
+
+class RuleCode(models.TextChoices):
+    SUBMITTED = "submitted", "报送信息"
+    ADOPTED = "adopted", "刊物采用"
+    EXTERNAL = "external_adoption", "外部采用"
+    INSTRUCTION = "instruction", "领导批示"
+    SOLICITATION = "solicitation_answered", "按时响应约稿"
+    WEBSITE = "website", "网站采用"
+    FORWARD_MULTIPLIER = "forwarded_multiplier", "转报后采用倍数"
+    LATE_URGENT = "penalty_late_urgent", "紧急信息迟报"
+    MISSED_SOLICITATION = "penalty_missed_solicitation", "约稿未报送"
+    LATE_FEEDBACK = "penalty_late_feedback", "批示反馈逾期"
+    MANUAL = "manual", "人工调整"
+
+
+class RuleSet(models.Model):
+    """A complete set of rules, effective from a date until the next set: last year's ranking is always
+    computed with last year's rules."""
+
+    name = models.CharField("名称", max_length=100)
+    effective_from = models.DateField("生效日期", unique=True)
+    note = models.TextField("说明", blank=True)
+    is_default = models.BooleanField("系统默认", default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "积分规则"
+        ordering = ["-effective_from"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Rule(models.Model):
+    """Event → points. ``level`` (the adopting/instructing level) and ``publication_kind`` narrow a rule;
+    blank matches any. For the forwarded multiplier ``points`` is the factor."""
+
+    rule_set = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="rules")
+    code = models.CharField(max_length=32, choices=RuleCode.choices)
+    level = models.CharField(max_length=16, blank=True)
+    publication_kind = models.CharField(max_length=16, blank=True)
+    points = models.DecimalField(max_digits=7, decimal_places=2)
+    cap_per_month = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule_set", "code", "level", "publication_kind"], name="scoring_rule_unique"
+            )
+        ]
+
+
+class LedgerEntry(models.Model):
+    """One scoring event for one unit. Rows are only ever added (a reversal is a negative row); the
+    derived ones can be rebuilt from the domain events by ``recompute_scores``."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="ledger")
+    author = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    report_id = models.BigIntegerField(null=True, blank=True)
+    code = models.CharField(max_length=32, choices=RuleCode.choices)
+    level = models.CharField(max_length=16, blank=True)
+    points = models.DecimalField(max_digits=9, decimal_places=2)
+    occurred_at = models.DateTimeField()
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    reason = models.CharField(max_length=300, blank=True)
+    source_event_id = models.BigIntegerField(null=True, blank=True)
+    manual = models.BooleanField(default=False)
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "积分明细"
+        indexes = [
+            models.Index(fields=["year", "month", "unit"], name="scoring_ledger_period_unit"),
+            models.Index(fields=["unit", "year", "month"], name="scoring_ledger_unit_period"),
+            models.Index(fields=["source_event_id"], name="scoring_ledger_event"),
+            models.Index(fields=["occurred_at"], name="scoring_ledger_time"),
+        ]

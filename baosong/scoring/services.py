@@ -1,0 +1,331 @@
+"""Points from the workflow's domain events. ``score_event`` is the one function that turns an event into
+ledger rows; the consumer calls it once per event and ``recompute_scores`` replays it, so the ledger is
+always a function of the event history (and of the rule set in force at each event's date)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import ROUND_DOWN, Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from baosong.core.audit import audit_record
+from baosong.core.errors import Forbidden, ServiceError
+from baosong.core.models import DomainEvent
+from baosong.notices.models import Solicitation
+from baosong.orgs.models import Role, Unit, User
+from baosong.reports.models import Report, Submission
+from baosong.scoring.models import LedgerEntry, Rule, RuleCode, RuleSet
+
+C = RuleCode
+CENT = Decimal("0.01")
+SCORED_EVENTS = {
+    "report.sent",
+    "submission.adopt",
+    "issue.sign",
+    "issue.withdraw",
+    "report.external_adoption",
+    "instruction.create",
+    "instruction.overdue",
+    "solicitation.missed",
+}
+
+
+@dataclass(frozen=True)
+class Credit:
+    unit_id: int
+    points: Decimal
+    code: str
+    level: str = ""
+    report_id: int | None = None
+    author_id: int | None = None
+    reason: str = ""
+
+
+def rule_set_at(day: dt.date) -> RuleSet | None:
+    return RuleSet.objects.filter(effective_from__lte=day).order_by("-effective_from").first()
+
+
+class Rules:
+    """The rules of one set, looked up most specific first (level and kind, level, kind, any)."""
+
+    def __init__(self, rule_set: RuleSet | None) -> None:
+        self.rules = (
+            {(r.code, r.level, r.publication_kind): r for r in rule_set.rules.all()} if rule_set else {}
+        )
+
+    def get(self, code: str, level: str = "", kind: str = "") -> Rule | None:
+        for key in ((code, level, kind), (code, level, ""), (code, "", kind), (code, "", "")):
+            if key in self.rules:
+                return self.rules[key]
+        return None
+
+    def points(self, code: str, level: str = "", kind: str = "") -> Decimal:
+        rule = self.get(code, level, kind)
+        return rule.points if rule else Decimal(0)
+
+
+def _split(report: Report, points: Decimal, code: str, level: str, reason: str) -> list[Credit]:
+    """合报: the source unit and each co-submitting unit get an equal share (cents left to the source)."""
+    units = [report.source_unit_id, *sorted(report.co_units.values_list("pk", flat=True))]
+    share = (points / len(units)).quantize(CENT, rounding=ROUND_DOWN)
+    rest = points - share * len(units)
+    return [
+        Credit(
+            unit_id=u,
+            points=share + (rest if i == 0 else 0),
+            code=code,
+            level=level,
+            report_id=report.pk,
+            author_id=report.author_id if i == 0 else None,
+            reason=reason,
+        )
+        for i, u in enumerate(units)
+    ]
+
+
+def _adoption(rules: Rules, sub: Submission, kind: str, reason: str) -> list[Credit]:
+    level = sub.target_unit.level
+    points = rules.points(C.ADOPTED, level, kind)
+    if sub.forwarded_from_id is not None:
+        # Adopted after being forwarded up (衢州: ×2 at the province, ×5 at national level).
+        factor = rules.get(C.FORWARD_MULTIPLIER, level)
+        if factor is not None and factor.level == level:
+            points *= factor.points
+    return _split(sub.report, points, C.ADOPTED, level, reason) if points else []
+
+
+def score_event(event: DomainEvent) -> list[Credit]:
+    """The credits one event earns, under the rule set in force on the event's date."""
+    kind = event.event_type
+    if kind not in SCORED_EVENTS:
+        return []
+    rules = Rules(rule_set_at(timezone.localdate(event.created_at)))
+    p = event.payload
+    if kind == "report.sent":
+        report = Report.objects.select_related("source_unit").filter(pk=event.object_id).first()
+        if report is None:
+            return []
+        targets = list(Unit.objects.filter(pk__in=p.get("targets") or []).values_list("level", flat=True))
+        level = (
+            min(
+                targets,
+                key=lambda lv: ["national", "province", "city", "county", "township", "village"].index(lv),
+            )
+            if targets
+            else ""
+        )
+        credits = _split(report, rules.points(C.SUBMITTED, level), C.SUBMITTED, level, "报送信息")
+        if p.get("urgent") and p.get("late"):
+            points = rules.points(C.LATE_URGENT)
+            credits.append(
+                Credit(
+                    report.source_unit_id,
+                    points,
+                    C.LATE_URGENT,
+                    "",
+                    report.pk,
+                    report.author_id,
+                    "紧急信息迟报",
+                )
+            )
+        if report.solicitation_id and _first_timely_answer(report):
+            points = rules.points(C.SOLICITATION)
+            credits.append(
+                Credit(
+                    report.source_unit_id,
+                    points,
+                    C.SOLICITATION,
+                    "",
+                    report.pk,
+                    report.author_id,
+                    "按时响应约稿",
+                )
+            )
+        return [c for c in credits if c.points]
+    if kind == "submission.adopt":
+        usage = p.get("usage")
+        sub = Submission.objects.select_related("report", "target_unit").filter(pk=event.object_id).first()
+        if sub is None or usage == "issue":
+            return []  # an adoption for an issue counts when the issue is signed
+        if usage == "website":
+            points = rules.points(C.WEBSITE, sub.target_unit.level)
+            return [
+                c
+                for c in _split(sub.report, points, C.WEBSITE, sub.target_unit.level, "网站采用")
+                if c.points
+            ]
+        return _adoption(rules, sub, usage or "", f"{sub.target_unit.name}采用")
+    if kind == "issue.sign":
+        credits = []
+        subs = Submission.objects.select_related("report", "target_unit").filter(
+            pk__in=p.get("submissions") or []
+        )
+        for sub in subs.order_by("pk"):
+            credits += _adoption(rules, sub, p.get("publication_kind", ""), f"{sub.target_unit.name}刊物采用")
+        return credits
+    if kind == "issue.withdraw":
+        sign = (
+            DomainEvent.objects.filter(event_type="issue.sign", object_id=event.object_id)
+            .order_by("-pk")
+            .first()
+        )
+        if sign is None:
+            return []
+        rows = LedgerEntry.objects.filter(source_event_id=sign.pk, manual=False).order_by("pk")
+        return [
+            Credit(r.unit_id, -r.points, r.code, r.level, r.report_id, r.author_id, "刊物撤回，冲减采用积分")
+            for r in rows
+        ]
+    if kind == "report.external_adoption":
+        report = Report.objects.filter(pk=event.object_id).first()
+        level = p.get("level", "")
+        points = rules.points(C.EXTERNAL, level)
+        return (
+            _split(report, points, C.EXTERNAL, level, f"外部采用：{p.get('publication_name', '')}")
+            if report and points
+            else []
+        )
+    if kind == "instruction.create":
+        level = p.get("level", "")
+        points = rules.points(C.INSTRUCTION, level)
+        credits = []
+        for sub in (
+            Submission.objects.select_related("report")
+            .filter(pk__in=p.get("submissions") or [])
+            .order_by("pk")
+        ):
+            credits += _split(sub.report, points, C.INSTRUCTION, level, "领导批示")
+        return [c for c in credits if c.points]
+    if kind == "instruction.overdue" and event.unit_id:
+        points = rules.points(C.LATE_FEEDBACK)
+        return [Credit(event.unit_id, points, C.LATE_FEEDBACK, reason="批示落实反馈逾期")] if points else []
+    if kind == "solicitation.missed" and event.unit_id:
+        points = rules.points(C.MISSED_SOLICITATION)
+        return [Credit(event.unit_id, points, C.MISSED_SOLICITATION, reason="约稿未报送")] if points else []
+    return []
+
+
+def _first_timely_answer(report: Report) -> bool:
+    """The unit's first item for the notice, sent by the deadline (answering twice earns once)."""
+    deadline = _solicitation_deadline(report.solicitation_id)
+    if deadline is None or report.sent_at is None or report.sent_at > deadline:
+        return False
+    earlier = Report.objects.filter(
+        solicitation_id=report.solicitation_id,
+        source_unit_id=report.source_unit_id,
+        sent_at__lt=report.sent_at,
+    ).exclude(pk=report.pk)
+    return not earlier.exists()
+
+
+def _solicitation_deadline(solicitation_id: int | None) -> dt.datetime | None:
+    if solicitation_id is None:
+        return None
+    row = Solicitation.objects.filter(pk=solicitation_id).values("deadline").first()
+    return row["deadline"] if row else None
+
+
+def _capped(credit: Credit, rules: Rules, when: dt.datetime) -> Decimal:
+    rule = rules.get(credit.code, credit.level)
+    if rule is None or rule.cap_per_month is None or credit.points <= 0:
+        return credit.points
+    local = timezone.localtime(when)
+    so_far = LedgerEntry.objects.filter(
+        unit_id=credit.unit_id, code=credit.code, year=local.year, month=local.month
+    ).aggregate(s=Sum("points"))["s"] or Decimal(0)
+    return max(Decimal(0), min(credit.points, rule.cap_per_month - so_far))
+
+
+def ledger_apply(event: DomainEvent) -> list[LedgerEntry]:
+    """Write the event's credits (inside the consumer's transaction: exactly once per event)."""
+    credits = score_event(event)
+    if not credits:
+        return []
+    rules = Rules(rule_set_at(timezone.localdate(event.created_at)))
+    local = timezone.localtime(event.created_at)
+    rows = []
+    for credit in credits:
+        points = _capped(credit, rules, event.created_at)
+        if not points:
+            continue
+        rows.append(
+            LedgerEntry.objects.create(
+                unit_id=credit.unit_id,
+                author_id=credit.author_id,
+                report_id=credit.report_id,
+                code=credit.code,
+                level=credit.level,
+                points=points,
+                occurred_at=event.created_at,
+                year=local.year,
+                month=local.month,
+                reason=credit.reason[:300],
+                source_event_id=event.pk,
+            )
+        )
+    return rows
+
+
+def ledger_adjust(
+    *, by: User, unit: Unit, points: Decimal, reason: str, when: dt.datetime | None = None
+) -> LedgerEntry:
+    """人工调整: a manual row with a mandatory reason, by an editor of a unit above (or at) the unit."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError("人工调整积分须填写原因。", "reason_required")
+    if not points:
+        raise ServiceError("调整分值不能为零。", "zero_points")
+    desks = Unit.objects.filter(memberships__user=by, memberships__role=Role.EDITOR)
+    if not any(unit.path.startswith(d.path) for d in desks):
+        raise Forbidden("只能调整本单位及下级单位的积分。")
+    when = when or timezone.now()
+    local = timezone.localtime(when)
+    with transaction.atomic():
+        entry = LedgerEntry.objects.create(
+            unit=unit,
+            code=C.MANUAL,
+            points=points,
+            occurred_at=when,
+            year=local.year,
+            month=local.month,
+            reason=reason[:300],
+            manual=True,
+            created_by=by,
+        )
+        audit_record(
+            "score.adjust",
+            user=by,
+            unit_id=unit.pk,
+            object_type="ledger_entry",
+            object_id=entry.pk,
+            details={"points": str(points), "reason": reason},
+        )
+    return entry
+
+
+def recompute_scores(*, start: dt.datetime, end: dt.datetime) -> dict[str, int]:
+    """Rebuild the derived ledger rows of [start, end) from the domain events; manual rows stay."""
+    with transaction.atomic():
+        removed, _ = LedgerEntry.objects.filter(
+            manual=False, occurred_at__gte=start, occurred_at__lt=end
+        ).delete()
+        written = 0
+        events = DomainEvent.objects.filter(
+            created_at__gte=start, created_at__lt=end, event_type__in=SCORED_EVENTS
+        ).order_by("pk")
+        for event in events.iterator(chunk_size=2000):
+            written += len(ledger_apply(event))
+        audit_record(
+            "score.recompute",
+            details={
+                "from": start.isoformat(),
+                "to": end.isoformat(),
+                "removed": removed,
+                "written": written,
+            },
+        )
+    return {"removed": removed, "written": written}
