@@ -589,15 +589,20 @@ def issue_withdraw(*, issue: Issue, by: User, reason: str) -> Issue:
         sources = list(
             IssueItemSource.objects.filter(item__issue=i, active=True).select_related("submission")
         )
-        reversed_ids = []
+        revoked = []
         for source in sources:
-            if source.submission.status == SubmissionStatus.ADOPTED:
+            # An adoption made for this issue is reversed; one made as 专报/综合 before it was printed stands.
+            if (
+                source.submission.status == SubmissionStatus.ADOPTED
+                and source.submission.usage == Usage.ISSUE
+            ):
                 report_services.submission_adoption_revoke(
                     submission=source.submission, by=by, reason=f"{i.label}已撤回：{reason}"
                 )
-                reversed_ids.append(source.submission_id)
+                revoked.append(source.submission_id)
         IssueItemSource.objects.filter(pk__in=[s.pk for s in sources]).update(active=False)
-        return {"reason": reason, "submissions": reversed_ids}
+        credited = [s.submission_id for s in sources if s.credited_at is not None]
+        return {"reason": reason, "submissions": credited, "revoked": revoked}
 
     return issue_transition(issue, "withdraw", by, change)
 

@@ -451,7 +451,7 @@ def solicitation_record_answer(*, report_id: int, sent_at: dt.datetime) -> Solic
         return None
     target.answer_count += 1
     if target.first_answer_at is None:
-        target.first_answer_at = sent_at
+        target.first_answer_at = report.sent_at or sent_at
     target.save(update_fields=["answer_count", "first_answer_at"])
     return target
 

@@ -284,6 +284,7 @@ def _send(report: Report, by: User) -> str:
             "targets": [t.pk for t in report.targets.all()],
             "urgent": report.urgent,
             "late": report.late,
+            "category": report.category,
             "follow_up_of": report.follow_up_of_id,
         },
     )

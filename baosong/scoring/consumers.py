@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from baosong.core.models import DomainEvent
+from baosong.scoring.rollups import rollup_apply
 from baosong.scoring.services import ledger_apply
 
 
 def on_event(event: DomainEvent) -> None:
     ledger_apply(event)
+    rollup_apply(event)

@@ -87,3 +87,55 @@ class LedgerEntry(models.Model):
             models.Index(fields=["source_event_id"], name="scoring_ledger_event"),
             models.Index(fields=["occurred_at"], name="scoring_ledger_time"),
         ]
+
+
+CATEGORY_FIELDS = {
+    "work_update": "cat_work_update", "experience": "cat_experience", "problem": "cat_problem",
+    "policy": "cat_policy", "emergency": "cat_emergency", "research": "cat_research",
+    "public_opinion": "cat_public_opinion",
+}  # fmt: skip
+ADOPTION_FIELDS = {
+    "township": "adopted_township", "county": "adopted_county", "city": "adopted_city",
+    "province": "adopted_province", "national": "adopted_national",
+}  # fmt: skip
+COUNTERS = [
+    "submitted", "on_time", *CATEGORY_FIELDS.values(), *ADOPTION_FIELDS.values(), "instructions",
+    "solicitation_answered", "solicitation_missed",
+]  # fmt: skip
+
+
+class StatsDaily(models.Model):
+    """Rollup of one unit's day: ``own`` counts the unit's own items, ``tree`` the unit and everything
+    below it (each change also bumps every ancestor's tree row), so a dashboard reads a handful of rows
+    per child unit instead of scanning items. Maintained from the domain events; ``check_rollups``
+    compares it with a full recount."""
+
+    class Scope(models.TextChoices):
+        OWN = "own", "本级"
+        TREE = "tree", "含下级"
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    scope = models.CharField(max_length=4, choices=Scope.choices)
+    submitted = models.IntegerField(default=0)
+    on_time = models.IntegerField(default=0)
+    cat_work_update = models.IntegerField(default=0)
+    cat_experience = models.IntegerField(default=0)
+    cat_problem = models.IntegerField(default=0)
+    cat_policy = models.IntegerField(default=0)
+    cat_emergency = models.IntegerField(default=0)
+    cat_research = models.IntegerField(default=0)
+    cat_public_opinion = models.IntegerField(default=0)
+    adopted_township = models.IntegerField(default=0)
+    adopted_county = models.IntegerField(default=0)
+    adopted_city = models.IntegerField(default=0)
+    adopted_province = models.IntegerField(default=0)
+    adopted_national = models.IntegerField(default=0)
+    instructions = models.IntegerField(default=0)
+    solicitation_answered = models.IntegerField(default=0)
+    solicitation_missed = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "scope", "day"], name="scoring_stats_unique"),
+        ]

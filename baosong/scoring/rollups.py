@@ -1,0 +1,268 @@
+"""Statistics rollups (StatsDaily) maintained incrementally from the domain events, and the full recount
+that ``check_rollups`` compares them with. Each counter is defined once, by the source rows it counts:
+
+- submitted, on_time, cat_*: items of the unit, on the day they were sent (迟报 ones not on time);
+- adopted_<level>: final adoptions of the unit's items by the adopting unit's level — printed in a signed
+  issue (on the signing day; a withdrawn issue takes them back on that same day), adopted as 专报/综合 (on
+  the decision day), or adopted outside the system (补录, on the day it was recorded);
+- instructions: instructions on the unit's items (one per instruction and unit), on the day written;
+- solicitation_answered / solicitation_missed: the unit's first answer / its miss of a 约稿.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from baosong.core.models import DomainEvent
+from baosong.editorial.models import Issue, IssueItemSource
+from baosong.notices.models import Instruction, SolicitationTarget
+from baosong.orgs.models import Unit
+from baosong.reports.models import ExternalAdoption, Report, Submission
+from baosong.scoring.models import ADOPTION_FIELDS, CATEGORY_FIELDS, COUNTERS, StatsDaily
+
+Key = tuple[int, dt.date]  # (unit, day)
+Deltas = dict[Key, dict[str, int]]
+ROLLUP_EVENTS = {
+    "report.sent", "issue.sign", "issue.withdraw", "submission.adopt", "report.external_adoption",
+    "instruction.create", "solicitation.missed",
+}  # fmt: skip
+COUNTED_USAGES = {
+    "special_report",
+    "merged",
+}  # "issue" counts at signing; "website" is not an adoption by level
+
+
+def _day(value: dt.datetime | None) -> dt.date:
+    if value is None:  # the rows are filtered on the timestamp, so this cannot happen
+        raise ValueError("missing timestamp")
+    return timezone.localdate(value)
+
+
+def _add(deltas: Deltas, unit_id: int, day: dt.date, field: str, n: int = 1) -> None:
+    row = deltas.setdefault((unit_id, day), {})
+    row[field] = row.get(field, 0) + n
+
+
+def _is_first_answer(report: Report) -> bool:
+    earlier = Report.objects.filter(
+        solicitation_id=report.solicitation_id, source_unit_id=report.source_unit_id, sent_at__isnull=False
+    ).exclude(pk=report.pk)
+    return (
+        not earlier.filter(sent_at__lt=report.sent_at).exists()
+        and not earlier.filter(sent_at=report.sent_at, pk__lt=report.pk).exists()
+    )
+
+
+def event_deltas(event: DomainEvent) -> Deltas:
+    """What one event changes in the units' own counters (the tree rows follow from the ancestors)."""
+    deltas: Deltas = {}
+    kind, p = event.event_type, event.payload
+    if kind == "report.sent":
+        report = Report.objects.filter(pk=event.object_id, sent_at__isnull=False).first()
+        if report is None or report.sent_at is None:
+            return deltas
+        earlier = (
+            DomainEvent.objects.filter(event_type="report.sent", object_id=report.pk, pk__lt=event.pk)
+            .order_by("-pk")
+            .first()
+        )
+        if earlier is not None:
+            # Sent again after a withdrawal: the item counts once, on the day it was last sent.
+            was = _day(earlier.created_at)
+            _add(deltas, report.source_unit_id, was, "submitted", -1)
+            if not earlier.payload.get("late"):
+                _add(deltas, report.source_unit_id, was, "on_time", -1)
+            category = earlier.payload.get("category", report.category)
+            _add(deltas, report.source_unit_id, was, CATEGORY_FIELDS[category], -1)
+        day = _day(report.sent_at)
+        _add(deltas, report.source_unit_id, day, "submitted")
+        if not p.get("late"):
+            _add(deltas, report.source_unit_id, day, "on_time")
+        _add(deltas, report.source_unit_id, day, CATEGORY_FIELDS[report.category])
+        if (
+            report.solicitation_id is not None
+            and _is_first_answer(report)
+            and SolicitationTarget.objects.filter(
+                solicitation_id=report.solicitation_id, unit_id=report.source_unit_id
+            ).exists()
+        ):
+            _add(deltas, report.source_unit_id, day, "solicitation_answered")
+    elif kind in {"issue.sign", "issue.withdraw"}:
+        # Both the signing and its reversal count on the signing day (when the adoptions became final).
+        signed_at = Issue.objects.filter(pk=event.object_id).values_list("signed_at", flat=True).first()
+        if signed_at is None:
+            return deltas
+        day = _day(signed_at)
+        field = ADOPTION_FIELDS.get(p.get("level", ""))
+        rows = Submission.objects.filter(pk__in=p.get("submissions") or []).values_list(
+            "report__source_unit_id", flat=True
+        )
+        for unit_id in rows:
+            if field:
+                _add(deltas, unit_id, day, field, 1 if kind == "issue.sign" else -1)
+    elif kind == "submission.adopt" and p.get("usage") in COUNTED_USAGES:
+        sub = Submission.objects.select_related("report", "target_unit").filter(pk=event.object_id).first()
+        if sub is not None and sub.decided_at is not None and sub.target_unit.level in ADOPTION_FIELDS:
+            _add(
+                deltas,
+                sub.report.source_unit_id,
+                _day(sub.decided_at),
+                ADOPTION_FIELDS[sub.target_unit.level],
+            )
+    elif kind == "report.external_adoption":
+        adoption = ExternalAdoption.objects.select_related("report").filter(pk=p.get("adoption_id")).first()
+        if adoption is not None and adoption.level in ADOPTION_FIELDS:
+            _add(
+                deltas,
+                adoption.report.source_unit_id,
+                _day(adoption.created_at),
+                ADOPTION_FIELDS[adoption.level],
+            )
+    elif kind == "instruction.create":
+        instruction = Instruction.objects.filter(pk=event.object_id).first()
+        if instruction is not None:
+            units = set(
+                IssueItemSource.objects.filter(item_id=instruction.item_id).values_list(
+                    "submission__report__source_unit_id", flat=True
+                )
+            )
+            for unit_id in sorted(units):
+                _add(deltas, unit_id, _day(instruction.created_at), "instructions")
+    elif kind == "solicitation.missed":
+        target = SolicitationTarget.objects.filter(pk=p.get("target_id")).first()
+        if target is not None and target.missed_at is not None:
+            _add(deltas, target.unit_id, _day(target.missed_at), "solicitation_missed")
+    return deltas
+
+
+def _ancestors(unit_ids: Iterable[int]) -> dict[int, list[int]]:
+    """Each unit with itself and every unit above it (from the materialised path)."""
+    paths = dict(Unit.objects.filter(pk__in=set(unit_ids)).values_list("pk", "path"))
+    return {pk: [int(x) for x in path.strip("/").split("/") if x] for pk, path in paths.items()}
+
+
+def apply_deltas(deltas: Deltas) -> None:
+    chains = _ancestors(u for u, _ in deltas)
+    for (unit_id, day), counters in deltas.items():
+        changes = {f: n for f, n in counters.items() if n}
+        if not changes:
+            continue
+        targets = [(unit_id, StatsDaily.Scope.OWN)] + [
+            (a, StatsDaily.Scope.TREE) for a in chains.get(unit_id, [])
+        ]
+        for target_unit, scope in targets:
+            updated = StatsDaily.objects.filter(unit_id=target_unit, scope=scope, day=day).update(
+                **{f: F(f) + n for f, n in changes.items()}
+            )
+            if not updated:
+                StatsDaily.objects.create(unit_id=target_unit, scope=scope, day=day, **changes)
+
+
+def rollup_apply(event: DomainEvent) -> None:
+    if event.event_type in ROLLUP_EVENTS:
+        apply_deltas(event_deltas(event))
+
+
+# ---- the full recount -----------------------------------------------------------------------------------
+
+
+def recount(start: dt.date, end: dt.date) -> Deltas:
+    """Every unit's own counters for days in [start, end), counted from the source rows."""
+    tz = timezone.get_current_timezone()
+    lo = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
+    hi = dt.datetime.combine(end, dt.time.min, tzinfo=tz)
+    out: Deltas = {}
+    for unit_id, sent_at, late, category in Report.objects.filter(
+        sent_at__gte=lo, sent_at__lt=hi
+    ).values_list("source_unit_id", "sent_at", "late", "category"):
+        day = _day(sent_at)
+        _add(out, unit_id, day, "submitted")
+        if not late:
+            _add(out, unit_id, day, "on_time")
+        _add(out, unit_id, day, CATEGORY_FIELDS[category])
+    printed = IssueItemSource.objects.filter(
+        active=True, credited_at__gte=lo, credited_at__lt=hi
+    ).values_list(
+        "submission__report__source_unit_id", "credited_at", "item__issue__publication__unit__level"
+    )
+    for unit_id, at, level in printed:
+        if level in ADOPTION_FIELDS:
+            _add(out, unit_id, _day(at), ADOPTION_FIELDS[level])
+    decided = Submission.objects.filter(
+        usage__in=COUNTED_USAGES, status="adopted", decided_at__gte=lo, decided_at__lt=hi
+    ).values_list("report__source_unit_id", "decided_at", "target_unit__level")
+    for unit_id, at, level in decided:
+        if level in ADOPTION_FIELDS:
+            _add(out, unit_id, _day(at), ADOPTION_FIELDS[level])
+    for unit_id, at, level in ExternalAdoption.objects.filter(
+        created_at__gte=lo, created_at__lt=hi
+    ).values_list("report__source_unit_id", "created_at", "level"):
+        _add(out, unit_id, _day(at), ADOPTION_FIELDS[level])
+    pairs = set(
+        Instruction.objects.filter(created_at__gte=lo, created_at__lt=hi).values_list(
+            "pk", "created_at", "item__sources__submission__report__source_unit_id"
+        )
+    )
+    for _, at, unit_id in pairs:
+        if unit_id is not None:
+            _add(out, unit_id, _day(at), "instructions")
+    for unit_id, at in SolicitationTarget.objects.filter(
+        first_answer_at__gte=lo, first_answer_at__lt=hi
+    ).values_list("unit_id", "first_answer_at"):
+        _add(out, unit_id, _day(at), "solicitation_answered")
+    for unit_id, at in SolicitationTarget.objects.filter(missed_at__gte=lo, missed_at__lt=hi).values_list(
+        "unit_id", "missed_at"
+    ):
+        _add(out, unit_id, _day(at), "solicitation_missed")
+    return out
+
+
+def _with_trees(own: Deltas) -> dict[tuple[int, str, dt.date], dict[str, int]]:
+    chains = _ancestors(u for u, _ in own)
+    rows: dict[tuple[int, str, dt.date], dict[str, int]] = defaultdict(dict)
+    for (unit_id, day), counters in own.items():
+        for target, scope in [(unit_id, "own")] + [(a, "tree") for a in chains.get(unit_id, [])]:
+            row = rows[(target, scope, day)]
+            for f, n in counters.items():
+                row[f] = row.get(f, 0) + n
+    return {k: {f: n for f, n in v.items() if n} for k, v in rows.items() if any(v.values())}
+
+
+def stored(start: dt.date, end: dt.date) -> dict[tuple[int, str, dt.date], dict[str, int]]:
+    out = {}
+    for row in StatsDaily.objects.filter(day__gte=start, day__lt=end).values(
+        "unit_id", "scope", "day", *COUNTERS
+    ):
+        counters = {f: row[f] for f in COUNTERS if row[f]}
+        if counters:
+            out[(row["unit_id"], row["scope"], row["day"])] = counters
+    return out
+
+
+def compare(start: dt.date, end: dt.date) -> list[str]:
+    """Differences between the rollups and a full recount (empty when they agree)."""
+    expected, actual = _with_trees(recount(start, end)), stored(start, end)
+    diffs = []
+    for key in sorted(set(expected) | set(actual), key=lambda k: (k[2], k[0], k[1])):
+        if expected.get(key, {}) != actual.get(key, {}):
+            diffs.append(
+                f"单位 {key[0]} {key[1]} {key[2]}：应为 {expected.get(key, {})}，实为 {actual.get(key, {})}"
+            )
+    return diffs
+
+
+def rebuild(start: dt.date, end: dt.date) -> int:
+    """Replace the rollups of [start, end) by the recount."""
+    rows = _with_trees(recount(start, end))
+    with transaction.atomic():
+        StatsDaily.objects.filter(day__gte=start, day__lt=end).delete()
+        StatsDaily.objects.bulk_create(
+            [StatsDaily(unit_id=u, scope=s, day=d, **c) for (u, s, d), c in rows.items()], batch_size=2000
+        )
+    return len(rows)

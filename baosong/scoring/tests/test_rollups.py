@@ -1,0 +1,169 @@
+"""The statistics rollups are maintained from the domain events; after any sequence of workflow actions
+they equal a full recount from the source rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.management import call_command
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from baosong.core.outbox import deliver
+from baosong.editorial import services as editorial
+from baosong.editorial.models import Issue, IssueStatus, Publication
+from baosong.editorial.tests.conftest import sent_to_county
+from baosong.reports import services as reports
+from baosong.reports.models import Submission, SubmissionStatus
+from baosong.scoring.models import StatsDaily
+from baosong.scoring.rollups import compare
+
+CATEGORIES = ["work_update", "experience", "problem", "policy", "research", "public_opinion"]
+ACTIONS = [
+    "send",
+    "send_late_urgent",
+    "adopt_issue",
+    "adopt_special",
+    "adopt_website",
+    "decline",
+    "sign",
+    "withdraw",
+    "external",
+    "forward_adopt",
+]
+
+
+def window() -> tuple[dt.date, dt.date]:
+    today = timezone.localdate()
+    return today - dt.timedelta(days=2), today + dt.timedelta(days=2)
+
+
+class World:
+    def __init__(self, cast: Any) -> None:
+        self.cast = cast
+        self.pub = Publication.objects.get(name="东湖政务信息")
+        self.n = 0
+
+    def waiting(self) -> Submission | None:
+        return (
+            Submission.objects.filter(
+                target_unit=self.cast.county_editor.unit,
+                status__in=[SubmissionStatus.RECEIVED, SubmissionStatus.CLAIMED],
+            )
+            .order_by("pk")
+            .first()
+        )
+
+    def run(self, action: str, pick: int) -> None:
+        c, editor = self.cast, self.cast.county_editor.user
+        self.n += 1
+        if action == "send":
+            sent_to_county(c, f"信息{self.n}", category=CATEGORIES[pick % len(CATEGORIES)])
+        elif action == "send_late_urgent":
+            sent_to_county(
+                c, f"迟报{self.n}", urgency="urgent", event_time=timezone.now() - dt.timedelta(days=7)
+            )
+        elif action == "withdraw_resend":
+            sub = self.waiting()
+            if sub is None or sub.status != SubmissionStatus.RECEIVED:
+                return
+            reporter = c.township_reporter.user
+            report = reports.report_withdraw(report=sub.report, by=reporter)
+            report = reports.report_reopen(report=report, by=reporter)
+            reports.report_update(report=report, by=reporter, category=CATEGORIES[pick % len(CATEGORIES)])
+            report = reports.report_submit(report=report, by=reporter)
+            while report.status == "in_review":
+                report = reports.report_approve(report=report, by=c.township_reviewer.user)
+        elif action.startswith("adopt_") or action == "decline":
+            sub = self.waiting()
+            if sub is None:
+                return
+            if action == "decline":
+                reports.submission_decline(submission=sub, by=editor)
+            else:
+                usage = {
+                    "adopt_issue": "issue",
+                    "adopt_special": "special_report",
+                    "adopt_website": "website",
+                }[action]
+                reports.submission_adopt(submission=sub, by=editor, usage=usage)
+        elif action == "sign":
+            candidates = list(
+                Submission.objects.filter(
+                    target_unit=c.county_editor.unit, status="adopted", issue_sources__isnull=True
+                ).values_list("pk", flat=True)[:3]
+            )
+            if not candidates:
+                return
+            issue = editorial.issue_create(by=editor, publication=self.pub)
+            editorial.issue_item_add(issue=issue, by=editor, submission_ids=candidates)
+            editorial.issue_submit(issue=issue, by=editor)
+            editorial.issue_sign(issue=issue, by=c.county_chief.user)
+        elif action == "withdraw":
+            signed = Issue.objects.filter(status=IssueStatus.SIGNED).order_by("pk").first()
+            if signed is not None:
+                editorial.issue_withdraw(issue=signed, by=c.county_chief.user, reason="核实")
+        elif action == "external":
+            sub = Submission.objects.filter(target_unit=c.county_editor.unit).order_by("-pk").first()
+            if sub is not None:
+                reports.external_adoption_record(
+                    report=sub.report,
+                    by=editor,
+                    unit=c.county_editor.unit,
+                    publication_name="省《每日要情》",
+                    level=["county", "city", "province", "national"][pick % 4],
+                    date=timezone.localdate(),
+                )
+        elif action == "forward_adopt":
+            sub = self.waiting()
+            if sub is None:
+                return
+            reports.submission_forward(submission=sub, by=editor)
+            up = Submission.objects.get(forwarded_from=sub)
+            reports.submission_adopt(submission=up, by=c.city_editor.user, usage="special_report")
+        deliver("scoring")
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(steps=st.lists(st.tuples(st.sampled_from(ACTIONS), st.integers(0, 20)), min_size=1, max_size=12))
+def test_rollups_equal_a_full_recount_after_any_sequence(cast, steps):
+    world = World(cast)
+    for action, pick in steps:
+        world.run(action, pick)
+    start, end = window()
+    assert compare(start, end) == []
+
+
+def test_the_check_command_finds_a_tampered_rollup_and_rebuild_repairs_it(cast, capsys):
+    world = World(cast)
+    for action in ["send", "send", "adopt_special", "adopt_issue", "sign"]:
+        world.run(action, 1)
+    call_command("check_rollups")
+    row = StatsDaily.objects.filter(scope="tree", submitted__gt=0).first()
+    StatsDaily.objects.filter(pk=row.pk).update(submitted=row.submitted + 5)
+    import pytest
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("check_rollups")
+    call_command("check_rollups", "--rebuild")
+    call_command("check_rollups")
+    assert "一致" in capsys.readouterr().out
+
+
+def test_tree_rows_add_up_the_subtree(cast):
+    world = World(cast)
+    for action in ["send", "send", "send_late_urgent", "adopt_special"]:
+        world.run(action, 2)
+    today = timezone.localdate()
+    province = StatsDaily.objects.get(unit=cast.province_editor.unit, scope="tree", day=today)
+    county = StatsDaily.objects.get(unit=cast.county_editor.unit, scope="tree", day=today)
+    town = StatsDaily.objects.get(unit=cast.township_reporter.unit, scope="own", day=today)
+    assert province.submitted == county.submitted == town.submitted == 3
+    assert town.on_time == 2 and town.adopted_county == 1
