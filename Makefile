@@ -30,6 +30,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 baosong/core/static/vendor/.stamp: node_modules/.package-lock.json
 	mkdir -p baosong/core/static/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js baosong/core/static/vendor/htmx.min.js
+	cp node_modules/echarts/dist/echarts.min.js baosong/core/static/vendor/echarts.min.js
 	touch $@
 
 assets: baosong/core/static/vendor/.stamp

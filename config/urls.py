@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("baosong.editorial.urls")),  # before reports: /reports/<id>/review-sheet.pdf
     path("", include("baosong.reports.urls")),
     path("", include("baosong.notices.urls")),
+    path("", include("baosong.scoring.urls")),
     path("", include("baosong.portal.urls")),
     path("api/v1/", api.urls),
 ]

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import TruncDay, TruncMonth
+from django.utils import timezone
 
 from baosong.core.errors import NotFound, ServiceError
 from baosong.orgs.models import Role, Unit, User
 from baosong.orgs.selectors import units_acting_for
-from baosong.scoring.models import LedgerEntry
+from baosong.reports.models import Category
+from baosong.scoring.models import CATEGORY_FIELDS, LedgerEntry, StatsDaily
+
+CATEGORY_LABELS = Category.choices
 
 PERIOD = re.compile(r"^(\d{4})(?:-(\d{2})|-Q([1-4]))?$")
 
@@ -90,3 +97,174 @@ def scores(root: Unit, period: Period) -> list[ScoreRow]:
         rank = rows[-1].rank if rows and rows[-1].points == t["points"] else i
         rows.append(ScoreRow(t["unit_id"], t["unit__name"], t["points"], rank))
     return rows
+
+
+# ---- statistics (dashboards) ---------------------------------------------------------------------------
+
+ADOPTION_LEVELS = [
+    ("adopted_national", "国家"),
+    ("adopted_province", "省"),
+    ("adopted_city", "市"),
+    ("adopted_county", "县"),
+    ("adopted_township", "乡镇"),
+]
+SUM_FIELDS = [
+    "submitted",
+    "on_time",
+    *CATEGORY_FIELDS.values(),
+    *[f for f, _ in ADOPTION_LEVELS],
+    "instructions",
+    "solicitation_answered",
+    "solicitation_missed",
+]
+
+
+def period_days(period: Period) -> tuple[dt.date, dt.date]:
+    start = dt.date(period.year, period.months[0], 1)
+    last = period.months[-1]
+    end = dt.date(period.year + 1, 1, 1) if last == 12 else dt.date(period.year, last + 1, 1)
+    return start, end
+
+
+@dataclass
+class StatsRow:
+    unit_id: int
+    unit_name: str
+    has_children: bool
+    counters: dict[str, int]
+    expected: int = 0
+    reporting: int = 0
+    points: Decimal = Decimal(0)
+
+    @property
+    def adopted(self) -> int:
+        return sum(self.counters.get(f, 0) for f, _ in ADOPTION_LEVELS)
+
+    @property
+    def adoption_rate(self) -> float | None:
+        submitted = self.counters.get("submitted", 0)
+        return round(100 * self.adopted / submitted, 1) if submitted else None
+
+    @property
+    def on_time_rate(self) -> float | None:
+        submitted = self.counters.get("submitted", 0)
+        return round(100 * self.counters.get("on_time", 0) / submitted, 1) if submitted else None
+
+    @property
+    def reporting_rate(self) -> float | None:
+        return round(100 * self.reporting / self.expected, 1) if self.expected else None
+
+
+def _sums(qs: QuerySet[StatsDaily]) -> dict[str, int]:
+    found = qs.aggregate(**{f: Sum(f) for f in SUM_FIELDS})
+    return {f: int(found[f] or 0) for f in SUM_FIELDS}
+
+
+def dashboard(root: Unit, period: Period) -> dict[str, Any]:
+    """The numbers of a subtree for a period, read from the rollups: totals, one row per child unit (the
+    drill-down), the root's own row, trend, category mix and top authors. A fixed number of queries
+    whatever the number of items."""
+    start, end = period_days(period)
+    end_at = dt.datetime.combine(end, dt.time.min, tzinfo=timezone.get_current_timezone())
+    days = StatsDaily.objects.filter(day__gte=start, day__lt=end)
+    children = list(Unit.objects.filter(parent=root).order_by("sort_order", "name"))
+    has_children = set(
+        Unit.objects.filter(parent__in=children).values_list("parent_id", flat=True).distinct()
+    )
+    per_child = {
+        r["unit_id"]: r
+        for r in days.filter(scope=StatsDaily.Scope.TREE, unit__in=children)
+        .values("unit_id")
+        .annotate(**{f: Sum(f) for f in SUM_FIELDS})
+    }
+    keys = {c.pk: f"u{c.pk}" for c in children}
+    live = Unit.objects.filter(path__startswith=root.path, is_active=True, created_at__lt=end_at)
+    expected = live.aggregate(
+        root=Count("pk"),
+        own=Count("pk", filter=Q(pk=root.pk)),
+        **{k: Count("pk", filter=Q(path__startswith=c.path)) for c, k in ((c, keys[c.pk]) for c in children)},
+    )
+    reported = days.filter(scope=StatsDaily.Scope.OWN, submitted__gt=0, unit__path__startswith=root.path)
+    reporting = reported.aggregate(
+        root=Count("unit", distinct=True),
+        own=Count("unit", distinct=True, filter=Q(unit_id=root.pk)),
+        **{
+            keys[c.pk]: Count("unit", distinct=True, filter=Q(unit__path__startswith=c.path))
+            for c in children
+        },
+    )
+    ledger = ledger_in(root, period)
+    points = ledger.aggregate(
+        root=Sum("points"),
+        own=Sum("points", filter=Q(unit_id=root.pk)),
+        **{keys[c.pk]: Sum("points", filter=Q(unit__path__startswith=c.path)) for c in children},
+    )
+    rows = []
+    for c in children:
+        found = per_child.get(c.pk, {})
+        rows.append(
+            StatsRow(
+                unit_id=c.pk,
+                unit_name=c.name,
+                has_children=c.pk in has_children,
+                counters={f: int(found.get(f) or 0) for f in SUM_FIELDS},
+                expected=expected[keys[c.pk]] or 0,
+                reporting=reporting[keys[c.pk]] or 0,
+                points=points[keys[c.pk]] or Decimal(0),
+            )
+        )
+    own = StatsRow(
+        unit_id=root.pk,
+        unit_name=f"{root.name}（本级）",
+        has_children=False,
+        counters=_sums(days.filter(scope=StatsDaily.Scope.OWN, unit=root)),
+        expected=expected["own"] or 0,
+        reporting=reporting["own"] or 0,
+        points=points["own"] or Decimal(0),
+    )
+    total = StatsRow(
+        unit_id=root.pk,
+        unit_name=root.name,
+        has_children=bool(children),
+        counters=_sums(days.filter(scope=StatsDaily.Scope.TREE, unit=root)),
+        expected=expected["root"] or 0,
+        reporting=reporting["root"] or 0,
+        points=points["root"] or Decimal(0),
+    )
+    by_month = len(period.months) > 1
+    trunc = TruncMonth("day") if by_month else TruncDay("day")
+    trend = [
+        {
+            "label": f"{t['bucket']:%Y-%m}" if by_month else f"{t['bucket']:%m-%d}",
+            "submitted": t["s"],
+            "adopted": t["a"],
+        }
+        for t in days.filter(scope=StatsDaily.Scope.TREE, unit=root)
+        .annotate(bucket=trunc)
+        .values("bucket")
+        .annotate(
+            s=Sum("submitted"), a=Sum(sum((F(f) for f, _ in ADOPTION_LEVELS[1:]), F(ADOPTION_LEVELS[0][0])))
+        )
+        .order_by("bucket")
+    ]
+    authors = list(
+        ledger.filter(author__isnull=False)
+        .values("author_id", "author__full_name", "unit__name")
+        .annotate(points=Sum("points"))
+        .order_by("-points", "author_id")[:10]
+    )
+    return {
+        "root": root,
+        "period": period,
+        "start": start,
+        "end": end,
+        "rows": rows,
+        "own": own,
+        "total": total,
+        "trend": trend,
+        "authors": authors,
+        "categories": [
+            (label, total.counters[f]) for code, label in CATEGORY_LABELS for f in [CATEGORY_FIELDS[code]]
+        ],
+        "levels": [(label, total.counters[f]) for f, label in ADOPTION_LEVELS],
+    }

@@ -53,3 +53,68 @@ def scores(request: HttpRequest, q: Query[ScoreQuery]) -> ScoresOut:
         ],
         count=len(rows),
     )
+
+
+class StatsRowOut(Schema):
+    unit_id: int
+    unit_name: str
+    expected_units: int
+    reporting_units: int
+    reporting_rate: float | None
+    submitted: int
+    on_time_rate: float | None
+    adopted: int
+    adopted_by_level: dict[str, int]
+    adoption_rate: float | None
+    instructions: int
+    solicitation_answered: int
+    solicitation_missed: int
+    points: float
+
+
+class StatsOut(Schema):
+    period: str
+    period_label: str
+    unit_id: int
+    unit_name: str
+    total: StatsRowOut
+    own: StatsRowOut
+    units: list[StatsRowOut]
+    categories: dict[str, int]
+
+
+def _row(r: selectors.StatsRow) -> StatsRowOut:
+    c = r.counters
+    return StatsRowOut(
+        unit_id=r.unit_id,
+        unit_name=r.unit_name,
+        expected_units=r.expected,
+        reporting_units=r.reporting,
+        reporting_rate=r.reporting_rate,
+        submitted=c["submitted"],
+        on_time_rate=r.on_time_rate,
+        adopted=r.adopted,
+        adopted_by_level={f.removeprefix("adopted_"): c[f] for f, _ in selectors.ADOPTION_LEVELS},
+        adoption_rate=r.adoption_rate,
+        instructions=c["instructions"],
+        solicitation_answered=c["solicitation_answered"],
+        solicitation_missed=c["solicitation_missed"],
+        points=float(r.points),
+    )
+
+
+@router.get("/stats", response={200: StatsOut, 400: ErrorOut, 404: ErrorOut})
+def stats(request: HttpRequest, q: Query[ScoreQuery]) -> StatsOut:
+    period = selectors.parse_period(q.period)
+    root = selectors.scoring_root(_user(request), q.unit)
+    data = selectors.dashboard(root, period)
+    return StatsOut(
+        period=period.text,
+        period_label=period.label,
+        unit_id=root.pk,
+        unit_name=root.name,
+        total=_row(data["total"]),
+        own=_row(data["own"]),
+        units=[_row(r) for r in data["rows"]],
+        categories={label: n for label, n in data["categories"]},
+    )

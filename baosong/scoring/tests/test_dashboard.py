@@ -1,0 +1,106 @@
+"""The statistics dashboard: numbers from the rollups, drill-down, reporting rates (DHIS2 style: inactive
+units are not expected, a unit created during the period is), XLSX export, query budget, scope."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import openpyxl
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from baosong.core.outbox import deliver
+from baosong.editorial.tests.conftest import sent_to_county
+from baosong.orgs.models import Unit
+from baosong.scoring.selectors import dashboard, parse_period
+
+PERIOD = timezone.localdate().strftime("%Y-%m")
+
+
+def activity(cast: Any, n: int = 3) -> None:
+    for i in range(n):
+        sent_to_county(cast, f"统计用信息{i}")
+    deliver("scoring")
+
+
+def test_the_city_dashboard_drills_down_to_the_county_and_the_township(cast, client_as):
+    activity(cast)
+    client = client_as("city_editor")
+    page = client.get(f"/stats/?period={PERIOD}")
+    assert page.status_code == 200
+    html = page.content.decode()
+    county = cast.county_editor.unit
+    assert f"?unit={county.pk}&period={PERIOD}" in html  # the county row links one level down
+    down = client.get(f"/stats/?unit={county.pk}&period={PERIOD}").content.decode()
+    assert "东湖区城关镇" in down and "charts-data" in down
+    assert (
+        client.get(f"/stats/?unit={cast.outsider_editor.unit.pk}&period={PERIOD}").status_code == 200
+    )  # below the city
+    assert client_as("county_editor").get(f"/stats/?unit={cast.city_editor.unit.pk}").status_code == 404
+    assert client_as("county_editor").get("/stats/?period=2026-13").status_code == 400
+
+
+def test_reporting_rates_leave_out_inactive_units_and_count_new_ones(cast):
+    activity(cast, 2)
+    county = cast.county_editor.unit
+    data = dashboard(county, parse_period(PERIOD))
+    town_row = next(r for r in data["rows"] if r.unit_name == "东湖区城关镇")
+    assert (town_row.expected, town_row.reporting, town_row.reporting_rate) == (1, 1, 100.0)
+    assert data["total"].counters["submitted"] == 2
+    expected_before = data["total"].expected
+    Unit.objects.filter(code="DEMO-C1-1-4").update(is_active=False)  # 河口街道 closed: no longer expected
+    Unit.objects.create(
+        name="东湖区新区街道",
+        code="DEMO-C1-1-9",
+        level="township",
+        parent=county,
+        path=f"{county.path}999999/",
+        depth=county.depth + 1,
+    )
+    after = dashboard(county, parse_period(PERIOD))
+    assert after["total"].expected == expected_before  # one closed, one opened this month
+    assert after["total"].reporting == 1
+    assert after["total"].reporting_rate == round(100 / expected_before, 1)
+
+
+def test_the_dashboard_costs_a_fixed_number_of_queries(cast, client_as):
+    client = client_as("city_editor")
+    activity(cast, 1)
+    client.get(f"/stats/?period={PERIOD}")
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(f"/stats/?period={PERIOD}").status_code == 200
+        return len(
+            [
+                q
+                for q in ctx.captured_queries
+                if "django_session" not in q["sql"] and "SAVEPOINT" not in q["sql"]
+            ]
+        )
+
+    few = count()
+    activity(cast, 5)
+    assert count() == few <= 25
+
+
+def test_the_table_exports_to_xlsx(cast, client_as):
+    activity(cast, 2)
+    response = client_as("county_editor").get(f"/stats/export.xlsx?period={PERIOD}")
+    assert response.status_code == 200
+    wb = openpyxl.load_workbook(io.BytesIO(response.content))
+    ws = wb["分单位统计"]
+    rows = list(ws.iter_rows(min_row=3, values_only=True))
+    town = next(r for r in rows if r[0] == "东湖区城关镇")
+    assert town[4] == 2  # 报送信息
+    assert rows[-1][0].endswith("（合计）") and rows[-1][4] == 2
+
+
+def test_the_api_serves_stats_for_a_period(cast, api):
+    activity(cast, 2)
+    data = api("county_editor").get(f"/api/v1/stats?period={PERIOD}").json()
+    assert data["total"]["submitted"] == 2
+    assert any(r["unit_name"] == "东湖区城关镇" and r["submitted"] == 2 for r in data["units"])
+    assert api("county_reporter").get(f"/api/v1/stats?period={PERIOD}").status_code == 404
