@@ -8,6 +8,10 @@ class ScoringConfig(AppConfig):
 
     def ready(self) -> None:
         from baosong.core.outbox import register_consumer
+        from baosong.orgs.demo import DEMO_EXTENSIONS
         from baosong.scoring.consumers import on_event
+        from baosong.scoring.demo import seed_demo_quotas
 
         register_consumer("scoring", on_event)
+        if seed_demo_quotas not in DEMO_EXTENSIONS:
+            DEMO_EXTENSIONS.append(seed_demo_quotas)

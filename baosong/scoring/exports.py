@@ -25,6 +25,8 @@ STATS_HEADERS = [
     "领导批示",
     "响应约稿",
     "约稿未报",
+    "任务完成单位",
+    "应完成单位",
     "积分",
 ]
 
@@ -45,6 +47,8 @@ def stats_row(r: StatsRow) -> list[Any]:
         c["instructions"],
         c["solicitation_answered"],
         c["solicitation_missed"],
+        r.quota_met,
+        r.quota_expected,
         float(r.points),
     ]
 

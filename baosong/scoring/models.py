@@ -139,3 +139,29 @@ class StatsDaily(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["unit", "scope", "day"], name="scoring_stats_unique"),
         ]
+
+
+class QuotaRule(models.Model):
+    """任务数: each unit of a class must send at least ``minimum`` items (of a category) per week, month
+    or year. A shortfall may cost points (penalty, written when the month is over)."""
+
+    class PeriodKind(models.TextChoices):
+        WEEK = "week", "每周"
+        MONTH = "month", "每月"
+        YEAR = "year", "每年"
+
+    unit_class = models.CharField("考核类别", max_length=16, blank=True, help_text="留空表示所有单位")
+    period_kind = models.CharField("周期", max_length=8, choices=PeriodKind.choices)
+    category = models.CharField("信息类别", max_length=20, blank=True, help_text="留空表示任何类别")
+    minimum = models.PositiveIntegerField("至少报送条数")
+    penalty = models.DecimalField("未完成扣分", max_digits=7, decimal_places=2, null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "报送任务数"
+        ordering = ["unit_class", "period_kind", "category"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit_class", "period_kind", "category"], name="scoring_quota_unique"
+            )
+        ]

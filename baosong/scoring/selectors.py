@@ -135,6 +135,12 @@ class StatsRow:
     expected: int = 0
     reporting: int = 0
     points: Decimal = Decimal(0)
+    quota_expected: int = 0
+    quota_met: int = 0
+
+    @property
+    def quota_rate(self) -> float | None:
+        return round(100 * self.quota_met / self.quota_expected, 1) if self.quota_expected else None
 
     @property
     def adopted(self) -> int:
@@ -199,6 +205,9 @@ def dashboard(root: Unit, period: Period) -> dict[str, Any]:
         own=Sum("points", filter=Q(unit_id=root.pk)),
         **{keys[c.pk]: Sum("points", filter=Q(unit__path__startswith=c.path)) for c in children},
     )
+    from baosong.scoring.quotas import quota_result
+
+    quotas = quota_result(root, period)
     rows = []
     for c in children:
         found = per_child.get(c.pk, {})
@@ -211,6 +220,8 @@ def dashboard(root: Unit, period: Period) -> dict[str, Any]:
                 expected=expected[keys[c.pk]] or 0,
                 reporting=reporting[keys[c.pk]] or 0,
                 points=points[keys[c.pk]] or Decimal(0),
+                quota_expected=quotas.counts_under(c.path)[0],
+                quota_met=quotas.counts_under(c.path)[1],
             )
         )
     own = StatsRow(
@@ -221,6 +232,8 @@ def dashboard(root: Unit, period: Period) -> dict[str, Any]:
         expected=expected["own"] or 0,
         reporting=reporting["own"] or 0,
         points=points["own"] or Decimal(0),
+        quota_expected=int(root.pk in quotas.expected),
+        quota_met=int(root.pk in quotas.expected and root.pk not in quotas.short),
     )
     total = StatsRow(
         unit_id=root.pk,
@@ -230,6 +243,8 @@ def dashboard(root: Unit, period: Period) -> dict[str, Any]:
         expected=expected["root"] or 0,
         reporting=reporting["root"] or 0,
         points=points["root"] or Decimal(0),
+        quota_expected=quotas.counts_under(root.path)[0],
+        quota_met=quotas.counts_under(root.path)[1],
     )
     by_month = len(period.months) > 1
     trunc = TruncMonth("day") if by_month else TruncDay("day")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 
 import openpyxl
@@ -37,6 +38,7 @@ def test_the_dashboard_drills_down_two_levels_and_exports(live_server, cast, bro
     with page.expect_download() as download:
         page.get_by_role("link", name="导出 Excel").click()
     path = download.value.path()
-    wb = openpyxl.load_workbook(path)
+    with open(path, "rb") as f:  # the download has no file extension, which openpyxl insists on
+        wb = openpyxl.load_workbook(io.BytesIO(f.read()))
     rows = list(wb["分单位统计"].iter_rows(min_row=3, values_only=True))
     assert any(r[0] == "东湖区城关镇" and r[4] == 3 for r in rows)

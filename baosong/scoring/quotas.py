@@ -1,0 +1,75 @@
+"""Quota completion (任务完成情况) for a period, read from the rollups.
+
+A rule applies to a period as: month rules × the months in it, week rules × its weeks (started weeks,
+rounded up), year rules only to a whole year. Expected units are the active units of the rule's class
+that existed before the period ended (DHIS2: a closed unit is not expected; one opened during the period
+is). A unit completes its quota when it meets every rule that applies to it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+from baosong.orgs.models import Unit
+from baosong.scoring.models import CATEGORY_FIELDS, QuotaRule, StatsDaily
+from baosong.scoring.selectors import Period, period_days
+
+
+def required(rule: QuotaRule, period: Period) -> int | None:
+    start, end = period_days(period)
+    if rule.period_kind == QuotaRule.PeriodKind.MONTH:
+        return rule.minimum * len(period.months)
+    if rule.period_kind == QuotaRule.PeriodKind.WEEK:
+        return rule.minimum * math.ceil((end - start).days / 7)
+    return rule.minimum if len(period.months) == 12 else None
+
+
+@dataclass
+class QuotaResult:
+    expected: set[int]  # units with at least one applicable rule
+    short: set[int]  # of those, units that missed at least one
+    paths: dict[int, str]
+
+    def counts_under(self, path: str) -> tuple[int, int]:
+        """(units expected, units complete) in the subtree at ``path``."""
+        expected = [u for u in self.expected if self.paths[u].startswith(path)]
+        return len(expected), sum(1 for u in expected if u not in self.short)
+
+
+def quota_result(root: Unit, period: Period) -> QuotaResult:
+    start, end = period_days(period)
+    end_at = dt.datetime.combine(end, dt.time.min, tzinfo=timezone.get_current_timezone())
+    rules = [(r, required(r, period)) for r in QuotaRule.objects.all()]
+    rules = [(r, n) for r, n in rules if n]
+    if not rules:
+        return QuotaResult(set(), set(), {})
+    live = Unit.objects.filter(path__startswith=root.path, is_active=True, created_at__lt=end_at)
+    classes = {r.unit_class for r, _ in rules}
+    units = live if "" in classes else live.filter(unit_class__in=classes)
+    paths: dict[int, str] = {}
+    unit_class: dict[int, str] = {}
+    for pk, path, cls in units.values_list("pk", "path", "unit_class"):
+        paths[pk], unit_class[pk] = path, cls
+    expected, short = set(), set()
+    for rule, need in rules:
+        scope = {u for u, cls in unit_class.items() if not rule.unit_class or cls == rule.unit_class}
+        if not scope:
+            continue
+        field = CATEGORY_FIELDS.get(rule.category, "submitted")
+        met = set(
+            StatsDaily.objects.filter(
+                Q(unit__path__startswith=root.path), scope=StatsDaily.Scope.OWN, day__gte=start, day__lt=end
+            )
+            .values("unit_id")
+            .annotate(n=Sum(field))
+            .filter(n__gte=need)
+            .values_list("unit_id", flat=True)
+        )
+        expected |= scope
+        short |= scope - met
+    return QuotaResult(expected, short, paths)
