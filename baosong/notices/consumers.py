@@ -8,7 +8,7 @@ from baosong.core.models import DomainEvent
 from baosong.editorial.models import Issue, IssueRecipient
 from baosong.notices.models import Instruction, Notification, Solicitation
 from baosong.notices.services import notify, solicitation_record_answer
-from baosong.orgs.models import Membership, Role, User
+from baosong.orgs.models import Membership, Role, Unit, User
 from baosong.reports.models import Report, Submission
 
 K = Notification.Kind
@@ -203,6 +203,19 @@ def on_event(event: DomainEvent) -> None:
         return
     if kind.startswith("solicitation."):
         on_solicitation_event(event)
+        return
+    if kind == "bulletin.release":
+        children = list(
+            Unit.objects.filter(parent_id=event.unit_id, is_active=True).values_list("pk", flat=True)
+        )
+        notify(
+            users=_members(children, Role.EDITOR, Role.CHIEF, Role.LEADER, Role.REPORTER),
+            kind=K.ISSUE,
+            title=f"政务信息工作通报（{payload.get('period', '')}）已发布",
+            body="请查阅本单位的排名和得分。",
+            url=f"/bulletins/{event.object_id}/",
+            event_id=event.pk,
+        )
         return
     if kind == "report.sent":
         # An item answering a 约稿 counts for its unit's row (answered / late), whatever else happens.

@@ -26,6 +26,7 @@ NAV: list[tuple[frozenset[str], str, str]] = [
     (frozenset(BUSINESS_ROLES), "阅文", "reading_list"),
     (frozenset(BUSINESS_ROLES), "约稿", "solicitation_list"),
     (frozenset({Role.EDITOR, Role.CHIEF, Role.LEADER}), "统计", "stats_dashboard"),
+    (frozenset(BUSINESS_ROLES), "通报", "bulletin_list"),
     (frozenset(BUSINESS_ROLES), "批示督办", "instruction_list"),
     (frozenset(BUSINESS_ROLES), "本单位人员", "staff_list"),
 ]

@@ -165,3 +165,43 @@ class QuotaRule(models.Model):
                 fields=["unit_class", "period_kind", "category"], name="scoring_quota_unique"
             )
         ]
+
+
+class Bulletin(models.Model):
+    """通报 of a unit's subtree for a period. Drafts are computed live; release freezes the ranking (the
+    snapshot) and numbers it per unit and year."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        RELEASED = "released", "已发布"
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="bulletins")
+    period = models.CharField(max_length=8)  # YYYY-MM, YYYY-Qn, YYYY
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    number = models.PositiveIntegerField(null=True, blank=True)
+    remarks = models.TextField("说明", blank=True)
+    to_portal = models.BooleanField("在门户公开", default=False)
+    snapshot = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    released_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    released_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "通报"
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "period"], name="scoring_bulletin_unique"),
+            models.UniqueConstraint(
+                fields=["unit", "year", "number"],
+                condition=models.Q(number__isnull=False),
+                name="scoring_bulletin_number_unique",
+            ),
+        ]
+
+
+class RemunerationRate(models.Model):
+    """稿酬: the amount paid per adoption at a level (元)."""
+
+    level = models.CharField(max_length=16, unique=True)
+    amount = models.DecimalField(max_digits=8, decimal_places=2)

@@ -5,4 +5,7 @@ from baosong.scoring import views
 urlpatterns = [
     path("stats/", views.stats_dashboard, name="stats_dashboard"),
     path("stats/export.xlsx", views.stats_export, name="stats_export"),
+    path("bulletins/", views.bulletin_list, name="bulletin_list"),
+    path("bulletins/<int:pk>/", views.bulletin_detail, name="bulletin_detail"),
+    path("bulletins/<int:pk>/document.<str:fmt>", views.bulletin_document, name="bulletin_document"),
 ]

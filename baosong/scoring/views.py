@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
 from baosong.core.audit import audit_record
 from baosong.core.errors import NotFound, ServiceError
-from baosong.orgs.models import Role, Unit
-from baosong.orgs.permissions import AuthedRequest, role_required
-from baosong.scoring import exports, selectors
+from baosong.orgs.models import BUSINESS_ROLES, Role, Unit
+from baosong.orgs.permissions import AuthedRequest, business_required, role_required
+from baosong.orgs.selectors import roles_in_unit, units_acting_for
+from baosong.scoring import bulletins, exports, selectors
+from baosong.scoring.models import Bulletin
 
 DESK = (Role.EDITOR, Role.CHIEF, Role.LEADER)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _scope(request: AuthedRequest) -> tuple[Unit, selectors.Period]:
@@ -92,4 +101,123 @@ def stats_export(request: AuthedRequest) -> HttpResponse:
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     response["Content-Disposition"] = content_disposition_header(True, f"{title}.xlsx") or ""
+    return response
+
+
+# ---- bulletins (通报) --------------------------------------------------------------------------------------
+
+
+def _bulletin(request: AuthedRequest, pk: int) -> Bulletin:
+    """The desk of the bulletin's unit sees drafts; members of the subtree see released ones."""
+    found = Bulletin.objects.select_related("unit", "released_by").filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    desks = units_acting_for(request.user, *DESK)
+    if desks.filter(pk=found.unit_id).exists() or any(found.unit.path.startswith(d.path) for d in desks):
+        return found
+    members = units_acting_for(request.user, *BUSINESS_ROLES)
+    if found.status == Bulletin.Status.RELEASED and any(m.path.startswith(found.unit.path) for m in members):
+        return found
+    raise Http404
+
+
+def _data(bulletin: Bulletin) -> dict[str, Any]:
+    if bulletin.status == Bulletin.Status.RELEASED and bulletin.snapshot:
+        return bulletin.snapshot
+    return bulletins.bulletin_data(bulletin.unit, selectors.parse_period(bulletin.period))
+
+
+@business_required
+def bulletin_list(request: AuthedRequest) -> HttpResponse:
+    units = list(units_acting_for(request.user, Role.EDITOR).order_by("path"))
+    if request.method == "POST":
+        unit = next((u for u in units if str(u.pk) == request.POST.get("unit")), None)
+        if unit is None:
+            raise Http404
+        try:
+            bulletin = bulletins.bulletin_for_period(
+                by=request.user, unit=unit, period=request.POST.get("period", "")
+            )
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+            return redirect("bulletin_list")
+        return redirect("bulletin_detail", bulletin.pk)
+    desks = units_acting_for(request.user, *DESK)
+    members = units_acting_for(request.user, *BUSINESS_ROLES)
+    ancestors = {int(x) for m in members for x in m.path.strip("/").split("/") if x}
+    visible = Bulletin.objects.filter(
+        Q(unit__in=desks) | Q(unit_id__in=ancestors, status=Bulletin.Status.RELEASED)
+    ).select_related("unit")
+    last_month = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
+    return render(
+        request,
+        "scoring/bulletin_list.html",
+        {"bulletins": visible.order_by("-created_at")[:100], "units": units, "default_period": last_month},
+    )
+
+
+@business_required
+def bulletin_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    bulletin = _bulletin(request, pk)
+    is_editor = Role.EDITOR in roles_in_unit(request.user, bulletin.unit)
+    if request.method == "POST" and is_editor:
+        try:
+            if request.POST.get("action") == "release":
+                bulletins.bulletin_release(bulletin=bulletin, by=request.user)
+                messages.success(request, "通报已发布，下级单位将收到通知。")
+            else:
+                bulletins.bulletin_update(
+                    bulletin=bulletin,
+                    by=request.user,
+                    remarks=request.POST.get("remarks", ""),
+                    to_portal=request.POST.get("to_portal") == "on",
+                )
+                messages.success(request, "已保存。")
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        return redirect("bulletin_detail", bulletin.pk)
+    return render(
+        request,
+        "scoring/bulletin_detail.html",
+        {
+            "bulletin": bulletin,
+            "data": _data(bulletin),
+            "is_editor": is_editor,
+            "rank_rule": bulletins.RANK_RULE,
+        },
+    )
+
+
+@business_required
+def bulletin_document(request: AuthedRequest, pk: int, fmt: str) -> HttpResponse:
+    bulletin = _bulletin(request, pk)
+    return _bulletin_file(request, bulletin.unit, _data(bulletin), fmt, bulletin)
+
+
+def _bulletin_file(
+    request: AuthedRequest, unit: Unit, data: dict[str, Any], fmt: str, bulletin: Bulletin | None
+) -> HttpResponse:
+    from baosong.scoring import render as bulletin_render
+
+    name = f"{unit.name}{data['period_label']}政务信息工作通报.{fmt}"
+    if fmt == "xlsx":
+        content, ctype = bulletins.bulletin_xlsx(data), XLSX
+    elif fmt == "docx":
+        content = bulletin_render.render_bulletin_docx(bulletins.bulletin_document(data, bulletin=bulletin))
+        ctype = DOCX
+    elif fmt == "pdf":
+        content = bulletin_render.render_bulletin_pdf(bulletins.bulletin_document(data, bulletin=bulletin))
+        ctype = "application/pdf"
+    else:
+        raise Http404
+    audit_record(
+        "bulletin.download",
+        user=request.user,
+        unit_id=unit.pk,
+        object_type="bulletin",
+        object_id=bulletin.pk if bulletin else "",
+        details={"period": data["period"], "format": fmt},
+    )
+    response = HttpResponse(content, content_type=ctype)
+    response["Content-Disposition"] = content_disposition_header(fmt != "pdf", name) or ""
     return response

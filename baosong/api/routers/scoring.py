@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.utils.http import content_disposition_header
 from ninja import Field, Query, Router, Schema
 
 from baosong.api.schemas import ErrorOut
+from baosong.core.audit import audit_record
+from baosong.core.errors import NotFound
 from baosong.orgs.models import User
-from baosong.scoring import selectors
+from baosong.scoring import bulletins, selectors
+from baosong.scoring.models import Bulletin
 
 router = Router(tags=["积分统计"])
 
@@ -118,3 +123,38 @@ def stats(request: HttpRequest, q: Query[ScoreQuery]) -> StatsOut:
         units=[_row(r) for r in data["rows"]],
         categories={label: n for label, n in data["categories"]},
     )
+
+
+@router.get("/bulletins/{period}.{fmt}", response={200: None, 400: ErrorOut, 404: ErrorOut})
+def bulletin_file(request: HttpRequest, period: str, fmt: str, unit: int | None = None) -> HttpResponse:
+    """通报 of the unit's subtree: the released one when it exists (its frozen ranking), else computed now."""
+    if fmt not in {"xlsx", "docx", "pdf"}:
+        raise NotFound("只提供 xlsx、docx 和 pdf 三种格式。")
+    parsed = selectors.parse_period(period)
+    root = selectors.scoring_root(_user(request), unit)
+    released = Bulletin.objects.filter(unit=root, period=parsed.text, status=Bulletin.Status.RELEASED).first()
+    data = released.snapshot if released else bulletins.bulletin_data(root, parsed)
+    from baosong.scoring import render
+
+    name = f"{root.name}{data['period_label']}政务信息工作通报.{fmt}"
+    if fmt == "xlsx":
+        content = bulletins.bulletin_xlsx(data)
+        ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    elif fmt == "docx":
+        content = render.render_bulletin_docx(bulletins.bulletin_document(data, bulletin=released))
+        ctype = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    else:
+        content = render.render_bulletin_pdf(bulletins.bulletin_document(data, bulletin=released))
+        ctype = "application/pdf"
+    with transaction.atomic():
+        audit_record(
+            "bulletin.download",
+            user=_user(request),
+            unit_id=root.pk,
+            object_type="bulletin",
+            object_id=released.pk if released else "",
+            details={"period": parsed.text, "format": fmt, "via": "api"},
+        )
+    response = HttpResponse(content, content_type=ctype)
+    response["Content-Disposition"] = content_disposition_header(True, name) or ""
+    return response

@@ -1,0 +1,332 @@
+"""通报: the ranking of a unit's subtree for a period, its highlights, 评比 and 稿酬 lists, as plain data
+(JSON-safe, so a released bulletin keeps exactly what it said) and as documents.
+
+Ranking rule (printed on the bulletin): points, high to low; equal points share a rank and are listed by
+adoptions, then by items submitted, then in the unit tree's order.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max, Sum
+from django.utils import timezone
+
+from baosong.core.audit import audit_record
+from baosong.core.errors import Forbidden, ServiceError
+from baosong.core.events import event_emit
+from baosong.orgs.models import Role, Unit, User
+from baosong.orgs.selectors import roles_in_unit
+from baosong.reports.models import Report
+from baosong.scoring import exports
+from baosong.scoring.document import BulletinDocument, BulletinTable
+from baosong.scoring.models import Bulletin, RemunerationRate
+from baosong.scoring.selectors import ADOPTION_LEVELS, Period, dashboard, ledger_in, parse_period
+
+RANK_RULE = "排名按积分由高到低；积分相同的并列，依次按采用数、报送数和单位排序列出。"
+DEFAULT_RATES = {
+    "national": Decimal(500),
+    "province": Decimal(200),
+    "city": Decimal(100),
+    "county": Decimal(50),
+}
+HEADERS = [
+    "名次",
+    "单位",
+    "报送",
+    "国家级",
+    "省级",
+    "市级",
+    "县级",
+    "采用合计",
+    "采用率",
+    "批示",
+    "按时率",
+    "约稿响应/未报",
+    "任务完成",
+    "积分",
+]
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}%"
+
+
+def bulletin_data(root: Unit, period: Period) -> dict[str, Any]:
+    data = dashboard(root, period)
+    rows = sorted(
+        enumerate(data["rows"]),
+        key=lambda p: (-p[1].points, -p[1].adopted, -p[1].counters["submitted"], p[0]),
+    )
+    ranking, last_points, rank = [], None, 0
+    for i, (_, r) in enumerate(rows, start=1):
+        if r.points != last_points:
+            rank, last_points = i, r.points
+        c = r.counters
+        ranking.append(
+            {
+                "rank": rank,
+                "unit": r.unit_name,
+                "submitted": c["submitted"],
+                **{f: c[f] for f, _ in ADOPTION_LEVELS},
+                "adopted": r.adopted,
+                "adoption_rate": r.adoption_rate,
+                "instructions": c["instructions"],
+                "on_time_rate": r.on_time_rate,
+                "answered": c["solicitation_answered"],
+                "missed": c["solicitation_missed"],
+                "quota": f"{r.quota_met}/{r.quota_expected}" if r.quota_expected else "—",
+                "quota_short": r.quota_expected - r.quota_met,
+                "points": str(r.points),
+            }
+        )
+    ledger = ledger_in(root, period)
+    top_items = list(
+        ledger.filter(code__in=["adopted", "external_adoption", "instruction"], report_id__isnull=False)
+        .values("report_id")
+        .annotate(points=Sum("points"))
+        .filter(points__gt=0)
+        .order_by("-points", "report_id")[:5]
+    )
+    titles = dict(
+        Report.objects.filter(pk__in=[t["report_id"] for t in top_items]).values_list("pk", "title")
+    )
+    units_of = dict(
+        Report.objects.filter(pk__in=[t["report_id"] for t in top_items]).values_list(
+            "pk", "source_unit__name"
+        )
+    )
+    total = data["total"]
+    return {
+        "unit": root.name,
+        "unit_id": root.pk,
+        "period": period.text,
+        "period_label": period.label,
+        "summary": {
+            "submitted": total.counters["submitted"],
+            "adopted": total.adopted,
+            "adoption_rate": total.adoption_rate,
+            "on_time_rate": total.on_time_rate,
+            "instructions": total.counters["instructions"],
+            "reporting": total.reporting,
+            "expected": total.expected,
+            "quota_met": total.quota_met,
+            "quota_expected": total.quota_expected,
+        },
+        "ranking": ranking,
+        "top_items": [
+            {
+                "title": titles.get(t["report_id"], ""),
+                "unit": units_of.get(t["report_id"], ""),
+                "points": str(t["points"]),
+            }
+            for t in top_items
+        ],
+        "missed_quota": [r["unit"] for r in ranking if r["quota_short"] > 0],
+        "missed_solicitation": [r["unit"] for r in ranking if r["missed"] > 0],
+        "reporters": [
+            {"name": a["author__full_name"], "unit": a["unit__name"], "points": str(a["points"])}
+            for a in data["authors"]
+        ],
+        "remuneration": remuneration(root, period),
+    }
+
+
+def remuneration(root: Unit, period: Period) -> list[dict[str, Any]]:
+    """稿酬: each author's adoptions by level in the period (a reversal cancels one) × the level's rate."""
+    rates = {**DEFAULT_RATES, **dict(RemunerationRate.objects.values_list("level", "amount"))}
+    rows = (
+        ledger_in(root, period)
+        .filter(code__in=["adopted", "external_adoption"], author__isnull=False)
+        .values_list("author_id", "author__full_name", "unit__name", "level", "points")
+    )
+    per: dict[int, dict[str, Any]] = {}
+    for author_id, name, unit, level, points in rows:
+        entry = per.setdefault(author_id, {"name": name, "unit": unit, "levels": {}})
+        entry["levels"][level] = entry["levels"].get(level, 0) + (1 if points > 0 else -1)
+    out = []
+    for entry in per.values():
+        amount = sum((rates.get(lv, Decimal(0)) * n for lv, n in entry["levels"].items()), Decimal(0))
+        if amount > 0:
+            out.append({**entry, "amount": str(amount)})
+    return sorted(out, key=lambda e: (-Decimal(e["amount"]), e["name"]))
+
+
+# ---- documents ------------------------------------------------------------------------------------------
+
+
+def _ranking_rows(data: dict[str, Any]) -> list[list[str]]:
+    return [
+        [
+            str(r["rank"]),
+            r["unit"],
+            str(r["submitted"]),
+            *[str(r[f]) for f, _ in ADOPTION_LEVELS[:4]],
+            str(r["adopted"]),
+            _pct(r["adoption_rate"]),
+            str(r["instructions"]),
+            _pct(r["on_time_rate"]),
+            f"{r['answered']}/{r['missed']}",
+            r["quota"],
+            r["points"].rstrip("0").rstrip(".") if "." in r["points"] else r["points"],
+        ]
+        for r in data["ranking"]
+    ]
+
+
+def bulletin_document(data: dict[str, Any], *, bulletin: Bulletin | None = None) -> BulletinDocument:
+    s = data["summary"]
+    released = bulletin is not None and bulletin.status == Bulletin.Status.RELEASED
+    intro = [
+        f"{data['period_label']}，全系统共报送政务信息{s['submitted']}条，被各级采用{s['adopted']}条，"
+        f"采用率{_pct(s['adoption_rate'])}，按时报送率{_pct(s['on_time_rate'])}，获领导批示{s['instructions']}次；"
+        f"应报送单位{s['expected']}个，实际报送{s['reporting']}个"
+        + (
+            f"，{s['quota_met']}个单位完成报送任务（应完成{s['quota_expected']}个）。"
+            if s["quota_expected"]
+            else "。"
+        ),
+        "现将各单位政务信息工作情况通报如下。",
+    ]
+    top = "；".join(f"《{t['title']}》（{t['unit']}）" for t in data["top_items"])
+    highlights = [f"被采用及获批示较多的信息：{top}。"] if top else []
+    if data["missed_quota"]:
+        highlights.append(f"未完成报送任务的单位：{'、'.join(data['missed_quota'])}。")
+    if data["missed_solicitation"]:
+        highlights.append(f"有约稿未报送的单位：{'、'.join(data['missed_solicitation'])}。")
+    tables = [
+        BulletinTable(
+            title=f"一、{data['period_label']}各单位政务信息工作情况",
+            headers=HEADERS,
+            rows=_ranking_rows(data),
+            note=RANK_RULE,
+        )
+    ]
+    if data["reporters"]:
+        tables.append(
+            BulletinTable(
+                title="二、信息员积分前十名",
+                headers=["名次", "信息员", "单位", "积分"],
+                rows=[
+                    [str(i), r["name"], r["unit"], r["points"]]
+                    for i, r in enumerate(data["reporters"], start=1)
+                ],
+            )
+        )
+    remarks = [p for p in (bulletin.remarks.splitlines() if bulletin else []) if p.strip()]
+    date = timezone.localdate(bulletin.released_at) if bulletin and bulletin.released_at else None
+    return BulletinDocument(
+        masthead="政务信息工作通报",
+        number_text=f"{bulletin.year}年第{bulletin.number}期" if released and bulletin else "",
+        issuing_unit=data["unit"],
+        date=date,
+        title=f"关于{data['period_label']}政务信息工作情况的通报",
+        intro=intro,
+        tables=tables,
+        highlights=highlights,
+        remarks=remarks,
+        distribution=[("发", ["各下级单位"])],
+        draft=not released,
+    )
+
+
+def bulletin_xlsx(data: dict[str, Any]) -> bytes:
+    title = f"{data['unit']} {data['period_label']}政务信息工作通报"
+    return exports.workbook(
+        [
+            ("排名", title, HEADERS, _ranking_rows(data)),
+            (
+                "信息员积分",
+                title,
+                ["名次", "信息员", "单位", "积分"],
+                [
+                    [i, r["name"], r["unit"], float(r["points"])]
+                    for i, r in enumerate(data["reporters"], start=1)
+                ],
+            ),
+            (
+                "稿酬",
+                title,
+                ["信息员", "单位", "国家级", "省级", "市级", "县级", "金额（元）"],
+                [
+                    [
+                        e["name"],
+                        e["unit"],
+                        *[e["levels"].get(lv, 0) for lv in ("national", "province", "city", "county")],
+                        float(e["amount"]),
+                    ]
+                    for e in data["remuneration"]
+                ],
+            ),
+        ]
+    )
+
+
+# ---- the editor's actions ----------------------------------------------------------------------------------
+
+
+def bulletin_for_period(*, by: User, unit: Unit, period: str) -> Bulletin:
+    """The (draft) bulletin of a unit and period, created on first use by an editor of the unit."""
+    if Role.EDITOR not in roles_in_unit(by, unit):
+        raise Forbidden("只有本单位采编人员可以编制通报。")
+    parse_period(period)
+    bulletin, created = Bulletin.objects.get_or_create(unit=unit, period=period, defaults={"created_by": by})
+    if created:
+        audit_record(
+            "bulletin.create", user=by, unit_id=unit.pk, object_type="bulletin", object_id=bulletin.pk
+        )
+    return bulletin
+
+
+def bulletin_update(*, bulletin: Bulletin, by: User, remarks: str, to_portal: bool) -> Bulletin:
+    if Role.EDITOR not in roles_in_unit(by, bulletin.unit):
+        raise Forbidden("只有本单位采编人员可以编制通报。")
+    if bulletin.status == Bulletin.Status.RELEASED:
+        raise ServiceError("通报已发布，不能再修改。", "released", status=409)
+    with transaction.atomic():
+        bulletin.remarks, bulletin.to_portal = (remarks or "").strip(), to_portal
+        bulletin.save(update_fields=["remarks", "to_portal"])
+        audit_record(
+            "bulletin.update",
+            user=by,
+            unit_id=bulletin.unit_id,
+            object_type="bulletin",
+            object_id=bulletin.pk,
+        )
+    return bulletin
+
+
+def bulletin_release(*, bulletin: Bulletin, by: User) -> Bulletin:
+    """Freeze the ranking, number it (per unit and year) and send it to the subtree."""
+    if Role.EDITOR not in roles_in_unit(by, bulletin.unit):
+        raise Forbidden("只有本单位采编人员可以发布通报。")
+    with transaction.atomic():
+        locked = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
+        if locked.status == Bulletin.Status.RELEASED:
+            raise ServiceError("通报已发布。", "released", status=409)
+        Unit.objects.select_for_update().filter(pk=locked.unit_id).first()  # numbers per unit: one at a time
+        now = timezone.now()
+        year = timezone.localdate(now).year
+        last = Bulletin.objects.filter(unit_id=locked.unit_id, year=year).aggregate(m=Max("number"))["m"] or 0
+        locked.snapshot = bulletin_data(locked.unit, parse_period(locked.period))
+        locked.status, locked.year, locked.number = Bulletin.Status.RELEASED, year, last + 1
+        locked.released_by, locked.released_at = by, now
+        locked.save()
+        audit_record(
+            "bulletin.release",
+            user=by,
+            unit_id=locked.unit_id,
+            object_type="bulletin",
+            object_id=locked.pk,
+            details={"period": locked.period, "number": locked.number},
+        )
+        event_emit(
+            "bulletin.release",
+            object_type="bulletin",
+            object_id=locked.pk,
+            unit_id=locked.unit_id,
+            payload={"period": locked.period, "to_portal": locked.to_portal, "by": by.pk},
+        )
+    return locked
