@@ -14,6 +14,7 @@ NAV: list[tuple[frozenset[str], str, str]] = [
     (frozenset({Role.SYSADMIN}), "报送规则", "rules_page"),
     (frozenset({Role.SYSADMIN}), "刊物管理", "publication_list"),
     (frozenset({Role.SYSADMIN}), "刊物模板", "template_list"),
+    (frozenset({Role.SYSADMIN}), "积分规则", "rules_admin"),
     (frozenset({Role.SECADMIN}), "账户安全", "security_accounts"),
     (frozenset({Role.SECADMIN}), "账户锁定", "security_locked"),
     (frozenset({Role.SECADMIN}), "在线会话", "security_sessions"),

@@ -97,9 +97,9 @@ def _em_width(text: str) -> float:
 
 
 def table_layout(table: BulletinTable, *, width_pt: float = issue_pdf.TEXT_BLOCK_WIDTH_PT) -> TableLayout:
-    """The largest type size and the header wrapping at which every cell's content fits its column on one
-    line, with the spare width shared out in proportion; if nothing fits even at the smallest size, the
-    widest text column (the unit's name) takes what is left and wraps."""
+    """The largest type size and the fewest header lines at which every cell's content fits its column on
+    one line, with the spare width shared out; if nothing fits even at the smallest size, the widest text
+    column (the unit's name) takes what is left and wraps."""
     count = max([len(table.headers), *(len(row) for row in table.rows), 1])
     headers = [*table.headers, *[""] * (count - len(table.headers))]
     rows = [[*row, *[""] * (count - len(row))] for row in table.rows]
@@ -125,7 +125,8 @@ def table_layout(table: BulletinTable, *, width_pt: float = issue_pdf.TEXT_BLOCK
             widths = needs(size, header_lines)
             total = sum(widths)
             if total <= width_pt:
-                widths = [w * width_pt / total for w in widths]
+                # Spare width shared equally: it helps the tight figure columns more than the name.
+                widths = [w + (width_pt - total) / count for w in widths]
                 return TableLayout(headers, rows, size, widths, numeric)
 
     size = TABLE_SIZES_PT[-1]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Sum
@@ -17,8 +18,8 @@ from baosong.core.errors import Forbidden, ServiceError
 from baosong.core.models import DomainEvent
 from baosong.notices.models import Solicitation
 from baosong.orgs.models import Role, Unit, User
-from baosong.reports.models import Report, Submission
-from baosong.scoring.models import LedgerEntry, Rule, RuleCode, RuleSet
+from baosong.reports.models import Category, Report, Submission
+from baosong.scoring.models import LedgerEntry, QuotaRule, RemunerationRate, Rule, RuleCode, RuleSet
 
 C = RuleCode
 CENT = Decimal("0.01")
@@ -329,3 +330,139 @@ def recompute_scores(*, start: dt.datetime, end: dt.datetime) -> dict[str, int]:
             },
         )
     return {"removed": removed, "written": written}
+
+
+# ---- rule administration (系统管理员) ------------------------------------------------------------------
+
+LEVEL_CHOICES = ["", "township", "county", "city", "province", "national"]
+KIND_CHOICES = ["", "regular", "special_report", "briefing", "supplement", "merged"]
+
+
+def _require_sysadmin(by: User) -> None:
+    if not by.memberships.filter(role=Role.SYSADMIN).exists():
+        raise Forbidden("只有系统管理员可以维护积分规则。")
+
+
+def rule_set_create(
+    *, by: User, name: str, effective_from: dt.date, copy_from: RuleSet | None = None
+) -> RuleSet:
+    """A new set effective from a date; usually a copy of the current one to adjust."""
+    _require_sysadmin(by)
+    name = (name or "").strip()
+    if not name:
+        raise ServiceError("请填写规则集名称。", "name_required")
+    if RuleSet.objects.filter(effective_from=effective_from).exists():
+        raise ServiceError("该日期已有生效的规则集。", "duplicate_date", status=409)
+    with transaction.atomic():
+        rule_set = RuleSet.objects.create(name=name[:100], effective_from=effective_from)
+        if copy_from is not None:
+            Rule.objects.bulk_create(
+                [
+                    Rule(
+                        rule_set=rule_set,
+                        code=r.code,
+                        level=r.level,
+                        publication_kind=r.publication_kind,
+                        points=r.points,
+                        cap_per_month=r.cap_per_month,
+                    )
+                    for r in copy_from.rules.all()
+                ]
+            )
+        audit_record(
+            "rule_set.create",
+            user=by,
+            object_type="rule_set",
+            object_id=rule_set.pk,
+            details={
+                "effective_from": effective_from.isoformat(),
+                "copy_from": copy_from.pk if copy_from else None,
+            },
+        )
+    return rule_set
+
+
+def rule_set_save(*, by: User, rule_set: RuleSet, rows: list[dict[str, Any]]) -> RuleSet:
+    """Replace the rules of a set. Each row: code, level, publication_kind, points, cap_per_month."""
+    _require_sysadmin(by)
+    clean = []
+    seen = set()
+    for row in rows:
+        code, level, kind = row.get("code", ""), row.get("level", ""), row.get("publication_kind", "")
+        if code not in RuleCode.values or code == RuleCode.MANUAL:
+            raise ServiceError("积分事项无效。", "invalid_code")
+        if level not in LEVEL_CHOICES or kind not in KIND_CHOICES:
+            raise ServiceError("级别或刊物类型无效。", "invalid_level")
+        try:
+            points = Decimal(str(row.get("points", "")).strip())
+            cap = (
+                Decimal(str(row["cap_per_month"]).strip())
+                if str(row.get("cap_per_month") or "").strip()
+                else None
+            )
+        except (ArithmeticError, ValueError) as exc:
+            raise ServiceError(f"“{RuleCode(code).label}”的分值不是有效数字。", "invalid_points") from exc
+        if abs(points) >= 100000 or (cap is not None and cap < 0):
+            raise ServiceError("分值或上限超出范围。", "invalid_points")
+        if (code, level, kind) in seen:
+            raise ServiceError(f"“{RuleCode(code).label}”有重复的规则。", "duplicate_rule")
+        seen.add((code, level, kind))
+        clean.append(
+            Rule(
+                rule_set=rule_set,
+                code=code,
+                level=level,
+                publication_kind=kind,
+                points=points,
+                cap_per_month=cap,
+            )
+        )
+    with transaction.atomic():
+        rule_set.rules.all().delete()
+        Rule.objects.bulk_create(clean)
+        audit_record(
+            "rule_set.update",
+            user=by,
+            object_type="rule_set",
+            object_id=rule_set.pk,
+            details={"rules": len(clean)},
+        )
+    return rule_set
+
+
+def quota_rule_save(
+    *, by: User, unit_class: str, period_kind: str, category: str, minimum: int, penalty: Decimal | None
+) -> QuotaRule:
+    _require_sysadmin(by)
+    if period_kind not in QuotaRule.PeriodKind.values:
+        raise ServiceError("周期无效。", "invalid_period_kind")
+    if category and category not in Category.values:
+        raise ServiceError("信息类别无效。", "invalid_category")
+    if minimum < 1:
+        raise ServiceError("任务数至少为 1。", "invalid_minimum")
+    with transaction.atomic():
+        rule, _ = QuotaRule.objects.update_or_create(
+            unit_class=(unit_class or "").strip()[:16],
+            period_kind=period_kind,
+            category=category,
+            defaults={"minimum": minimum, "penalty": penalty},
+        )
+        audit_record("quota_rule.save", user=by, object_type="quota_rule", object_id=rule.pk)
+    return rule
+
+
+def quota_rule_remove(*, by: User, rule: QuotaRule) -> None:
+    _require_sysadmin(by)
+    with transaction.atomic():
+        audit_record("quota_rule.remove", user=by, object_type="quota_rule", object_id=rule.pk)
+        rule.delete()
+
+
+def remuneration_set(*, by: User, rates: dict[str, Decimal]) -> None:
+    _require_sysadmin(by)
+    with transaction.atomic():
+        for level, amount in rates.items():
+            if level not in LEVEL_CHOICES[2:] or amount < 0:
+                raise ServiceError("稿酬标准无效。", "invalid_rate")
+            RemunerationRate.objects.update_or_create(level=level, defaults={"amount": amount})
+        audit_record("remuneration.update", user=by, details={k: str(v) for k, v in rates.items()})

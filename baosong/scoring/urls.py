@@ -8,4 +8,6 @@ urlpatterns = [
     path("bulletins/", views.bulletin_list, name="bulletin_list"),
     path("bulletins/<int:pk>/", views.bulletin_detail, name="bulletin_detail"),
     path("bulletins/<int:pk>/document.<str:fmt>", views.bulletin_document, name="bulletin_document"),
+    path("manage/scoring/", views.rules_admin, name="rules_admin"),
+    path("manage/scoring/<int:pk>/", views.rule_set_edit, name="rule_set_edit"),
 ]

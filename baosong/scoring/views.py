@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,8 +18,9 @@ from baosong.core.errors import NotFound, ServiceError
 from baosong.orgs.models import BUSINESS_ROLES, Role, Unit
 from baosong.orgs.permissions import AuthedRequest, business_required, role_required
 from baosong.orgs.selectors import roles_in_unit, units_acting_for
-from baosong.scoring import bulletins, exports, selectors
-from baosong.scoring.models import Bulletin
+from baosong.reports.models import Category
+from baosong.scoring import bulletins, exports, selectors, services
+from baosong.scoring.models import Bulletin, QuotaRule, RemunerationRate, RuleCode, RuleSet
 
 DESK = (Role.EDITOR, Role.CHIEF, Role.LEADER)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -221,3 +223,130 @@ def _bulletin_file(
     response = HttpResponse(content, content_type=ctype)
     response["Content-Disposition"] = content_disposition_header(fmt != "pdf", name) or ""
     return response
+
+
+# ---- rule administration (系统管理员) ---------------------------------------------------------------------
+
+
+@role_required(Role.SYSADMIN)
+def rules_admin(request: AuthedRequest) -> HttpResponse:
+    p = request.POST
+    if request.method == "POST":
+        try:
+            action = p.get("action")
+            if action == "new_set":
+                try:
+                    effective = dt.date.fromisoformat(p.get("effective_from", ""))
+                except ValueError as exc:
+                    raise ServiceError("请填写生效日期。", "date_required") from exc
+                copy_from = RuleSet.objects.filter(pk=p.get("copy_from") or 0).first()
+                new = services.rule_set_create(
+                    by=request.user, name=p.get("name", ""), effective_from=effective, copy_from=copy_from
+                )
+                messages.success(request, "已新建规则集，请调整分值。")
+                return redirect("rule_set_edit", new.pk)
+            if action == "quota":
+                penalty = p.get("penalty", "").strip()
+                services.quota_rule_save(
+                    by=request.user,
+                    unit_class=p.get("unit_class", ""),
+                    period_kind=p.get("period_kind", ""),
+                    category=p.get("category", ""),
+                    minimum=int(p.get("minimum") or 0),
+                    penalty=Decimal(penalty) if penalty else None,
+                )
+                messages.success(request, "任务数已保存。")
+            elif action == "quota_remove":
+                rule = QuotaRule.objects.filter(pk=p.get("rule") or 0).first()
+                if rule is not None:
+                    services.quota_rule_remove(by=request.user, rule=rule)
+                    messages.success(request, "已删除。")
+            elif action == "rates":
+                services.remuneration_set(
+                    by=request.user,
+                    rates={
+                        lv: Decimal(p.get(f"rate_{lv}") or "0")
+                        for lv in ("county", "city", "province", "national")
+                    },
+                )
+                messages.success(request, "稿酬标准已保存。")
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        except (ValueError, ArithmeticError):
+            messages.error(request, "请填写有效的数字。")
+        return redirect("rules_admin")
+    rates = {**bulletins.DEFAULT_RATES, **dict(RemunerationRate.objects.values_list("level", "amount"))}
+    return render(
+        request,
+        "scoring/rules_admin.html",
+        {
+            "rule_sets": RuleSet.objects.annotate(n=Count("rules")).order_by("-effective_from"),
+            "quotas": QuotaRule.objects.all(),
+            "period_kinds": QuotaRule.PeriodKind.choices,
+            "categories": Category.choices,
+            "rates": [
+                (lv, label, rates.get(lv))
+                for lv, label in (
+                    ("county", "县级"),
+                    ("city", "市级"),
+                    ("province", "省级"),
+                    ("national", "国家级"),
+                )
+            ],
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@role_required(Role.SYSADMIN)
+def rule_set_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    rule_set = RuleSet.objects.filter(pk=pk).first()
+    if rule_set is None:
+        raise Http404
+    if request.method == "POST":
+        p = request.POST
+        rows = [
+            {"code": c, "level": lv, "publication_kind": k, "points": pts, "cap_per_month": cap}
+            for c, lv, k, pts, cap in zip(
+                p.getlist("code"),
+                p.getlist("level"),
+                p.getlist("kind"),
+                p.getlist("points"),
+                p.getlist("cap"),
+                strict=False,
+            )
+            if str(pts).strip()
+        ]
+        removed = set(p.getlist("remove"))
+        rows = [r for i, r in enumerate(rows) if str(i) not in removed]
+        try:
+            services.rule_set_save(by=request.user, rule_set=rule_set, rows=rows)
+            messages.success(request, "规则已保存。已生效期间的积分可用“重算积分”按新规则重算。")
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        return redirect("rule_set_edit", rule_set.pk)
+    return render(
+        request,
+        "scoring/rule_set_edit.html",
+        {
+            "rule_set": rule_set,
+            "rules": rule_set.rules.order_by("code", "level", "publication_kind"),
+            "codes": [(c, label) for c, label in RuleCode.choices if c != RuleCode.MANUAL],
+            "levels": [
+                ("", "不限"),
+                ("township", "乡镇"),
+                ("county", "县"),
+                ("city", "市"),
+                ("province", "省"),
+                ("national", "国家"),
+            ],
+            "kinds": [
+                ("", "不限"),
+                ("regular", "普刊"),
+                ("special_report", "专报"),
+                ("briefing", "简报"),
+                ("supplement", "增刊"),
+                ("merged", "综合"),
+            ],
+        },
+    )
