@@ -283,3 +283,59 @@ def dashboard(root: Unit, period: Period) -> dict[str, Any]:
         ],
         "levels": [(label, total.counters[f]) for f, label in ADOPTION_LEVELS],
     }
+
+
+@dataclass(frozen=True)
+class UnitSummary:
+    unit: Unit
+    submitted: int
+    adopted: int
+    points: Decimal
+    quotas: list[tuple[str, int, int, int]]  # (rule label, done, required, still missing)
+
+
+def unit_month_summary(units: list[Unit], period: Period) -> list[UnitSummary]:
+    """Each unit's own figures for the period and its progress on each quota rule that applies to it."""
+    from baosong.scoring.models import QuotaRule
+    from baosong.scoring.quotas import required
+
+    start, end = period_days(period)
+    ids = [u.pk for u in units]
+    own = {
+        r["unit_id"]: r
+        for r in StatsDaily.objects.filter(
+            unit_id__in=ids, scope=StatsDaily.Scope.OWN, day__gte=start, day__lt=end
+        )
+        .values("unit_id")
+        .annotate(**{f: Sum(f) for f in SUM_FIELDS})
+    }
+    points = dict(
+        LedgerEntry.objects.filter(unit_id__in=ids, year=period.year, month__in=period.months)
+        .values("unit_id")
+        .annotate(s=Sum("points"))
+        .values_list("unit_id", "s")
+    )
+    rules = list(QuotaRule.objects.all())
+    labels = dict(CATEGORY_LABELS)
+    out = []
+    for unit in units:
+        counters = own.get(unit.pk, {})
+        quotas = []
+        for rule in rules:
+            need = required(rule, period)
+            if need is None or (rule.unit_class and rule.unit_class != unit.unit_class):
+                continue
+            field = CATEGORY_FIELDS.get(rule.category, "submitted")
+            label = f"{rule.get_period_kind_display()}{labels.get(rule.category, '')}信息"
+            done = int(counters.get(field) or 0)
+            quotas.append((label, done, need, max(0, need - done)))
+        out.append(
+            UnitSummary(
+                unit=unit,
+                submitted=int(counters.get("submitted") or 0),
+                adopted=sum(int(counters.get(f) or 0) for f, _ in ADOPTION_LEVELS),
+                points=points.get(unit.pk) or Decimal(0),
+                quotas=quotas,
+            )
+        )
+    return out

@@ -4,6 +4,7 @@ from baosong.scoring import views
 
 urlpatterns = [
     path("stats/", views.stats_dashboard, name="stats_dashboard"),
+    path("stats/workbench", views.workbench_fragment, name="stats_workbench"),
     path("stats/export.xlsx", views.stats_export, name="stats_export"),
     path("bulletins/", views.bulletin_list, name="bulletin_list"),
     path("bulletins/<int:pk>/", views.bulletin_detail, name="bulletin_detail"),

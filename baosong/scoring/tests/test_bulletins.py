@@ -113,6 +113,12 @@ def test_release_freezes_numbers_and_notifies(cast, ranked, client_as, django_ca
     from baosong.notices.models import Notification
 
     assert Notification.objects.filter(url=f"/bulletins/{bulletin.pk}/").exists()
+    # Released with 在门户公开: the public portal lists and shows it, without logging in.
+    from django.test import Client
+
+    portal = Client()
+    assert f"/portal/bulletins/{bulletin.pk}/" in portal.get("/portal/").content.decode()
+    assert "东湖区杨柳乡" in portal.get(f"/portal/bulletins/{bulletin.pk}/").content.decode()
 
 
 def test_the_api_bulletin_is_scoped_and_checks_its_period(cast, api):

@@ -82,3 +82,13 @@ def test_a_category_rule_counts_only_that_category(cast):
     assert (
         cast.township_reporter.unit.pk not in quota_result(cast.county_editor.unit, parse_period(MONTH)).short
     )
+
+
+def test_the_workbench_shows_the_units_quota_progress(cast, client_as):
+    QuotaRule.objects.all().delete()
+    QuotaRule.objects.create(unit_class="二类", period_kind="month", minimum=4)
+    sent_to_county(cast, "工作台任务信息")
+    deliver("scoring")
+    html = client_as("township_reporter").get("/stats/workbench").content.decode()
+    assert "1 / 4" in html and "还差 3 条" in html
+    assert "本月报送" in html

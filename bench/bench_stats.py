@@ -1,0 +1,188 @@
+"""Statistics benchmark: the province dashboard, a monthly province 通报 (XLSX), rebuilding the rollups and
+recompute_scores for a year, on the seed_scale province.
+
+    .venv/bin/python bench/bench_stats.py --items 50000      # the smaller run
+    .venv/bin/python bench/bench_stats.py --items 500000     # a year at province scale
+
+Runs in a throwaway SQLite database (temporary BAOSONG_DATA_DIR); with DATABASE_URL it uses that
+PostgreSQL database (it must be empty). seed_items writes the workflow's rows directly, without domain
+events, so the script first writes the events the workflow would have written for them (report.sent for
+every sent item, submission.adopt for every adoption) — then the rollups are rebuilt (a full recount) and
+the ledger recomputed from those events, both timed. Results: a Markdown table and bench/stats-<vendor>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+BENCH_DIR = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH_DIR.parent))
+
+
+def timed(fn: Callable[[], Any], runs: int) -> dict[str, float]:
+    fn()
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    samples.sort()
+    return {
+        "median_ms": round(statistics.median(samples), 1),
+        "p95_ms": round(samples[min(len(samples) - 1, int(len(samples) * 0.95))], 1),
+        "runs": runs,
+    }
+
+
+def once(fn: Callable[[], Any]) -> tuple[Any, float]:
+    start = time.perf_counter()
+    result = fn()
+    return result, round(time.perf_counter() - start, 2)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--units", type=int, default=30_000)
+    parser.add_argument("--users", type=int, default=50_000)
+    parser.add_argument("--items", type=int, default=50_000)
+    parser.add_argument("--runs", type=int, default=20)
+    args = parser.parse_args()
+    os.environ.setdefault("BAOSONG_DATA_DIR", tempfile.mkdtemp(prefix="baosong-bench-stats-"))
+    os.environ.setdefault("BAOSONG_DEBUG", "1")
+    os.environ.setdefault("BAOSONG_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    import datetime as dt
+
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.utils import timezone
+
+    from baosong.core.models import DomainEvent
+    from baosong.orgs.models import Membership, Role
+    from baosong.orgs.scale import seed_scale
+    from baosong.reports.models import Report, Submission
+    from baosong.reports.scale import seed_items
+    from baosong.scoring import bulletins
+    from baosong.scoring.rollups import rebuild
+    from baosong.scoring.selectors import parse_period
+    from baosong.scoring.services import recompute_scores
+
+    call_command("migrate", verbosity=0)
+    vendor = connection.vendor
+    print(f"== {vendor}: {args.units} units, {args.users} users, {args.items} items", file=sys.stderr)
+    scale, t_units = once(lambda: seed_scale(units=args.units, users=args.users))
+    _, t_items = once(lambda: seed_items(root=scale.root, items=args.items, days=365))
+
+    def write_events() -> int:
+        rows = []
+        for pk, unit_id, sent_at, late, category, urgency in (
+            Report.objects.filter(sent_at__isnull=False)
+            .values_list("pk", "source_unit_id", "sent_at", "late", "category", "urgency")
+            .iterator(chunk_size=5000)
+        ):
+            targets = []
+            rows.append(
+                DomainEvent(
+                    event_type="report.sent",
+                    object_type="report",
+                    object_id=pk,
+                    unit_id=unit_id,
+                    created_at=sent_at,
+                    payload={
+                        "targets": targets,
+                        "urgent": urgency != "normal",
+                        "late": late,
+                        "category": category,
+                    },
+                )
+            )
+        for pk, unit_id, decided_at, usage in (
+            Submission.objects.filter(status="adopted")
+            .values_list("pk", "target_unit_id", "decided_at", "usage")
+            .iterator(chunk_size=5000)
+        ):
+            rows.append(
+                DomainEvent(
+                    event_type="submission.adopt",
+                    object_type="submission",
+                    object_id=pk,
+                    unit_id=unit_id,
+                    created_at=decided_at,
+                    payload={"usage": usage or "special_report"},
+                )
+            )
+        rows.sort(key=lambda e: e.created_at)
+        DomainEvent.objects.bulk_create(rows, batch_size=5000)
+        return len(rows)
+
+    events, t_events = once(write_events)
+    today = timezone.localdate()
+    start, end = today - dt.timedelta(days=366), today + dt.timedelta(days=1)
+    rows, t_rebuild = once(lambda: rebuild(start, end))
+    tz = timezone.get_current_timezone()
+    ledger, t_recompute = once(
+        lambda: recompute_scores(
+            start=dt.datetime.combine(start, dt.time.min, tzinfo=tz),
+            end=dt.datetime.combine(end, dt.time.min, tzinfo=tz),
+        )
+    )
+    editor = Membership.objects.filter(unit=scale.root, role=Role.EDITOR).select_related("user").first().user
+    client = Client()
+    assert (
+        client.post("/accounts/login", {"username": editor.username, "password": "Scale#2026pw"}).status_code
+        == 302
+    )
+    month = (today.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
+    year = str(today.year)
+    page = client.get(f"/stats/?period={month}")
+    assert page.status_code == 200, page.status_code
+    results: dict[str, Any] = {
+        "vendor": vendor,
+        "units": args.units,
+        "users": args.users,
+        "items": args.items,
+        "seed_units_s": t_units,
+        "seed_items_s": t_items,
+        "events": events,
+        "write_events_s": t_events,
+        "rollup_rows": rows,
+        "rebuild_rollups_year_s": t_rebuild,
+        "ledger_rows": ledger["written"],
+        "recompute_scores_year_s": t_recompute,
+        "dashboard_province_month": timed(lambda: client.get(f"/stats/?period={month}"), args.runs),
+        "dashboard_province_year": timed(lambda: client.get(f"/stats/?period={year}"), args.runs),
+        "api_stats_province_month": timed(lambda: client.get(f"/api/v1/stats?period={month}"), args.runs),
+        "bulletin_province_month_xlsx": timed(
+            lambda: client.get(f"/api/v1/bulletins/{month}.xlsx"), max(3, args.runs // 4)
+        ),
+        "bulletin_province_month_pdf": timed(lambda: client.get(f"/api/v1/bulletins/{month}.pdf"), 3),
+    }
+    data = bulletins.bulletin_data(scale.root, parse_period(month))
+    results["bulletin_rows"] = len(data["ranking"])
+    print("| measurement | median ms | p95 ms | runs |\n|---|---|---|---|")
+    for name, v in results.items():
+        if isinstance(v, dict):
+            print(f"| {name} | {v['median_ms']} | {v['p95_ms']} | {v['runs']} |")
+    for name in ("seed_items_s", "write_events_s", "rebuild_rollups_year_s", "recompute_scores_year_s"):
+        print(f"| {name} | {results[name]} s | | 1 |")
+    print(f"events {events}, rollup rows {rows}, ledger rows {ledger['written']}")
+    (BENCH_DIR / f"stats-{vendor}-{args.items}.json").write_text(
+        json.dumps(results, ensure_ascii=False, indent=2)
+    )
+
+
+if __name__ == "__main__":
+    main()
