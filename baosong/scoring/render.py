@@ -13,6 +13,7 @@ The input is the plain ``BulletinDocument``; nothing here touches the database.
 
 from __future__ import annotations
 
+import copy
 import math
 import re
 from dataclasses import dataclass
@@ -62,6 +63,10 @@ HEADER_MAX_LINES = 3  # a header such as 国家级采用 may wrap into up to thr
 NOTE_SIZE_PT = 12.0  # 小四 楷体 for a table's note
 HEADER_FILL = "E7E6E6"  # the light grey under the header row
 
+# A table title numbered like a 公文 heading (一、…) is set as one: 黑体 3号 at the left, indented two
+# characters; an unnumbered one is a centred caption.
+_NUMBERED_HEADING = re.compile(r"^[一二三四五六七八九十]+、")
+
 # Cells that are figures (counts, rates, points, "3/4", a dash for none) are centred.
 _NUMERIC = re.compile(r"^[-+−]?[\d.,/]+%?$|^[-—–/]$")
 
@@ -80,7 +85,8 @@ class TableLayout:
 
 
 def _em_width(text: str) -> float:
-    """Width in ems of ``text`` set in the CJK faces (Noto's Latin glyphs measured; 仿宋_GB2312's are 0.5)."""
+    """Width in ems of ``text`` in the CJK faces: Noto's Latin glyphs as measured, rounded up (仿宋_GB2312's
+    are narrower, 0.5 em), so what fits in the PDF fits in Word too."""
     width = 0.0
     for ch in text:
         if ord(ch) >= 0x2000:
@@ -141,6 +147,8 @@ def table_layout(table: BulletinTable, *, width_pt: float = issue_pdf.TEXT_BLOCK
 
 
 def bulletin_title_lines(title: str) -> list[str]:
+    """The title's lines as the issues break a headline, but a two-line title breaks before 工作情况 /
+    的通报 when that still gives balanced lines."""
     lines = issue_pdf.title_lines(title, max_chars=TITLE_LINE_CHARS)
     if len(lines) != 2:
         return lines
@@ -149,8 +157,10 @@ def bulletin_title_lines(title: str) -> list[str]:
     best: tuple[float, list[str]] | None = None
     for word in _TITLE_BREAK_WORDS:
         at = text.rfind(word)
+        if at <= 0:
+            continue
         left, right = text[:at], text[at:]
-        if at <= 0 or max(_em_width(left), _em_width(right)) > TITLE_LINE_CHARS:
+        if max(_em_width(left), _em_width(right)) > TITLE_LINE_CHARS:
             continue
         if min(_em_width(left), _em_width(right)) < 0.3 * total:
             continue
@@ -197,7 +207,8 @@ def _table_context(table: BulletinTable) -> dict[str, Any]:
         return "num" if layout.numeric[j] else "text"
 
     return {
-        "title": table.title,
+        "title": table.title.strip(),
+        "numbered": bool(_NUMBERED_HEADING.match(table.title.strip())),
         "note": _note_text(table.note),
         "keep": len(layout.rows) <= KEEP_TOGETHER_ROWS,
         # Strings, so localized number formatting in templates can never write "10,5pt".
@@ -285,13 +296,21 @@ def render_bulletin_docx(doc: BulletinDocument) -> bytes:
 
 
 def _add_draft_marks(document: Any) -> None:
-    """未发布稿 in red 黑体 at the top left of the first page and in every page's header."""
+    """未发布稿 in red 黑体: at the top left of the first page's text, and in the header of every later page
+    (the first page gets its own header, empty, and a copy of the odd pages' page-number footer)."""
     red = issue_docx._masthead_rgb(BULLETIN_STYLE)
     paragraph = document.add_paragraph()
     issue_docx._plain(paragraph, WD_ALIGN_PARAGRAPH.LEFT)
     issue_docx._style_run(paragraph.add_run(DRAFT_MARK), FONT_HEADING, issue_docx.SIZE_3, color=red)
 
     section = document.sections[0]
+    section.different_first_page_header_footer = True
+    first_footer = section.first_page_footer
+    first_footer.is_linked_to_previous = False
+    for old in list(first_footer._element):
+        first_footer._element.remove(old)
+    for block in section.footer._element:
+        first_footer._element.append(copy.deepcopy(block))
     # Odd and even pages have their own headers (the page numbers alternate sides).
     for header in (section.header, section.even_page_header):
         header.is_linked_to_previous = False
@@ -321,12 +340,15 @@ def _add_table(document: Any, table: BulletinTable) -> None:
     layout = table_layout(table)
     size = layout.size_pt
 
-    if table.title.strip():
+    text = table.title.strip()
+    if _NUMBERED_HEADING.match(text):
+        _add_heading(document, text)
+    elif text:
         title = document.add_paragraph()
         issue_docx._plain(title, WD_ALIGN_PARAGRAPH.CENTER)
         title.paragraph_format.space_before = issue_docx.HALF_LINE
         title.paragraph_format.keep_with_next = True
-        issue_docx._style_run(title.add_run(table.title.strip()), FONT_HEADING, issue_docx.SIZE_3)
+        issue_docx._style_run(title.add_run(text), FONT_HEADING, issue_docx.SIZE_3)
 
     keep = len(layout.rows) <= KEEP_TOGETHER_ROWS
     grid = document.add_table(rows=1 + len(layout.rows), cols=len(layout.widths_pt))
