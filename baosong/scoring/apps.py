@@ -7,11 +7,13 @@ class ScoringConfig(AppConfig):
     verbose_name = "积分统计"
 
     def ready(self) -> None:
-        from baosong.core.outbox import register_consumer
+        from baosong.core.outbox import register_consumer, register_periodic
         from baosong.orgs.demo import DEMO_EXTENSIONS
         from baosong.scoring.consumers import on_event
         from baosong.scoring.demo import seed_demo_quotas
+        from baosong.scoring.tasks import quota_tick
 
         register_consumer("scoring", on_event)
+        register_periodic("scoring.quota", quota_tick, 3600)
         if seed_demo_quotas not in DEMO_EXTENSIONS:
             DEMO_EXTENSIONS.append(seed_demo_quotas)

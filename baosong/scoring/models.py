@@ -20,6 +20,7 @@ class RuleCode(models.TextChoices):
     LATE_URGENT = "penalty_late_urgent", "紧急信息迟报"
     MISSED_SOLICITATION = "penalty_missed_solicitation", "约稿未报送"
     LATE_FEEDBACK = "penalty_late_feedback", "批示反馈逾期"
+    QUOTA_SHORTFALL = "penalty_quota", "未完成报送任务"
     MANUAL = "manual", "人工调整"
 
 

@@ -41,6 +41,27 @@ class QuotaResult:
         return len(expected), sum(1 for u in expected if u not in self.short)
 
 
+def quota_result_for_rule(root: Unit, period: Period, rule: QuotaRule) -> set[int]:
+    """The units of the subtree that missed this one rule in the period."""
+    need = required(rule, period)
+    if not need:
+        return set()
+    start, end = period_days(period)
+    end_at = dt.datetime.combine(end, dt.time.min, tzinfo=timezone.get_current_timezone())
+    scope = Unit.objects.filter(path__startswith=root.path, is_active=True, created_at__lt=end_at)
+    if rule.unit_class:
+        scope = scope.filter(unit_class=rule.unit_class)
+    field = CATEGORY_FIELDS.get(rule.category, "submitted")
+    met = (
+        StatsDaily.objects.filter(scope=StatsDaily.Scope.OWN, day__gte=start, day__lt=end, unit__in=scope)
+        .values("unit_id")
+        .annotate(n=Sum(field))
+        .filter(n__gte=need)
+        .values_list("unit_id", flat=True)
+    )
+    return set(scope.values_list("pk", flat=True)) - set(met)
+
+
 def quota_result(root: Unit, period: Period) -> QuotaResult:
     start, end = period_days(period)
     end_at = dt.datetime.combine(end, dt.time.min, tzinfo=timezone.get_current_timezone())

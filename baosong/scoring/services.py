@@ -32,6 +32,7 @@ SCORED_EVENTS = {
     "instruction.create",
     "instruction.overdue",
     "solicitation.missed",
+    "quota.shortfall",
 }
 
 
@@ -204,6 +205,13 @@ def score_event(event: DomainEvent) -> list[Credit]:
     if kind == "instruction.overdue" and event.unit_id:
         points = rules.points(C.LATE_FEEDBACK)
         return [Credit(event.unit_id, points, C.LATE_FEEDBACK, reason="批示落实反馈逾期")] if points else []
+    if kind == "quota.shortfall" and event.unit_id:
+        points = Decimal(str(p.get("penalty") or 0))
+        return (
+            [Credit(event.unit_id, points, C.QUOTA_SHORTFALL, reason=f"{p.get('period', '')}未完成报送任务")]
+            if points
+            else []
+        )
     if kind == "solicitation.missed" and event.unit_id:
         points = rules.points(C.MISSED_SOLICITATION)
         return [Credit(event.unit_id, points, C.MISSED_SOLICITATION, reason="约稿未报送")] if points else []

@@ -92,3 +92,27 @@ def test_the_workbench_shows_the_units_quota_progress(cast, client_as):
     html = client_as("township_reporter").get("/stats/workbench").content.decode()
     assert "1 / 4" in html and "还差 3 条" in html
     assert "本月报送" in html
+
+
+def test_a_missed_month_quota_with_a_penalty_costs_points_once(cast):
+    import datetime as dt
+    from decimal import Decimal
+
+    import time_machine
+
+    from baosong.scoring.models import LedgerEntry
+    from baosong.scoring.tasks import quota_tick
+
+    QuotaRule.objects.all().delete()
+    QuotaRule.objects.create(unit_class="二类", period_kind="month", minimum=1, penalty=Decimal("2"))
+    sent_to_county(cast, "本月唯一一条")
+    deliver("scoring")
+    next_month = (timezone.localdate().replace(day=1) + dt.timedelta(days=32)).replace(day=2)
+    with time_machine.travel(dt.datetime.combine(next_month, dt.time(9), tzinfo=dt.UTC), tick=False):
+        # Every 二类 unit of the province (24 townships) but the one that reported.
+        assert quota_tick() == 23
+        assert quota_tick() == 0
+        deliver("scoring")
+    penalties = LedgerEntry.objects.filter(code="penalty_quota")
+    assert penalties.count() == 23 and {e.points for e in penalties} == {Decimal("-2")}
+    assert not penalties.filter(unit=cast.township_reporter.unit).exists()
