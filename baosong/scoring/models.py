@@ -21,6 +21,7 @@ class RuleCode(models.TextChoices):
     MISSED_SOLICITATION = "penalty_missed_solicitation", "约稿未报送"
     LATE_FEEDBACK = "penalty_late_feedback", "批示反馈逾期"
     QUOTA_SHORTFALL = "penalty_quota", "未完成报送任务"
+    NONCONFORMING = "penalty_nonconforming", "不合规信息"
     MANUAL = "manual", "人工调整"
 
 

@@ -33,6 +33,7 @@ SCORED_EVENTS = {
     "instruction.overdue",
     "solicitation.missed",
     "quota.shortfall",
+    "score.nonconforming",
 }
 
 
@@ -205,6 +206,14 @@ def score_event(event: DomainEvent) -> list[Credit]:
     if kind == "instruction.overdue" and event.unit_id:
         points = rules.points(C.LATE_FEEDBACK)
         return [Credit(event.unit_id, points, C.LATE_FEEDBACK, reason="批示落实反馈逾期")] if points else []
+    if kind == "score.nonconforming" and event.unit_id:
+        points = rules.points(C.NONCONFORMING)
+        reason = f"不合规信息：{p.get('reason', '')}"[:300]
+        return (
+            [Credit(event.unit_id, points, C.NONCONFORMING, "", p.get("report_id"), None, reason)]
+            if points
+            else []
+        )
     if kind == "quota.shortfall" and event.unit_id:
         points = Decimal(str(p.get("penalty") or 0))
         return (
@@ -474,3 +483,35 @@ def remuneration_set(*, by: User, rates: dict[str, Decimal]) -> None:
                 raise ServiceError("稿酬标准无效。", "invalid_rate")
             RemunerationRate.objects.update_or_create(level=level, defaults={"amount": amount})
         audit_record("remuneration.update", user=by, details={k: str(v) for k, v in rates.items()})
+
+
+def submission_flag_nonconforming(*, submission: Submission, by: User, reason: str) -> DomainEvent:
+    """An editor flags an incoming item as non-conforming (不合规: format, content or procedure); the source
+    unit loses the points the rule set says. Once per submission."""
+    from baosong.core.events import event_emit
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError("请说明不合规的原因。", "reason_required")
+    if Role.EDITOR not in set(
+        by.memberships.filter(unit_id=submission.target_unit_id).values_list("role", flat=True)
+    ):
+        raise Forbidden("只有接收单位的采编人员可以标记不合规信息。")
+    with transaction.atomic():
+        if DomainEvent.objects.filter(event_type="score.nonconforming", object_id=submission.pk).exists():
+            raise ServiceError("该信息已标记为不合规。", "already_flagged", status=409)
+        audit_record(
+            "submission.nonconforming",
+            user=by,
+            unit_id=submission.target_unit_id,
+            object_type="submission",
+            object_id=submission.pk,
+            details={"reason": reason},
+        )
+        return event_emit(
+            "score.nonconforming",
+            object_type="submission",
+            object_id=submission.pk,
+            unit_id=submission.report.source_unit_id,
+            payload={"reason": reason[:200], "report_id": submission.report_id, "by": by.pk},
+        )

@@ -4,6 +4,7 @@ from baosong.scoring import views
 
 urlpatterns = [
     path("stats/", views.stats_dashboard, name="stats_dashboard"),
+    path("stats/nonconforming/<int:submission_pk>", views.flag_nonconforming, name="flag_nonconforming"),
     path("stats/workbench", views.workbench_fragment, name="stats_workbench"),
     path("stats/export.xlsx", views.stats_export, name="stats_export"),
     path("bulletins/", views.bulletin_list, name="bulletin_list"),

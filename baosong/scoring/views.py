@@ -358,3 +358,23 @@ def workbench_fragment(request: AuthedRequest) -> HttpResponse:
     period = selectors.parse_period(timezone.localdate().strftime("%Y-%m"))
     rows = selectors.unit_month_summary(list(units_acting_for(request.user, *BUSINESS_ROLES)), period)
     return render(request, "scoring/partials/workbench.html", {"rows": rows, "period": period})
+
+
+@role_required(Role.EDITOR)
+def flag_nonconforming(request: AuthedRequest, submission_pk: int) -> HttpResponse:
+    """From the inbox item page: mark the item 不合规 (the source unit loses points)."""
+    from baosong.reports.selectors import submission_for_editor
+
+    try:
+        sub = submission_for_editor(request.user, submission_pk)
+    except NotFound as exc:
+        raise Http404 from exc
+    if request.method == "POST":
+        try:
+            services.submission_flag_nonconforming(
+                submission=sub, by=request.user, reason=request.POST.get("reason", "")
+            )
+            messages.success(request, "已标记为不合规信息，将按积分规则扣分。")
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+    return redirect("submission_detail", sub.pk)

@@ -186,3 +186,17 @@ def test_a_manual_adjustment_needs_a_reason_and_is_audited(cast, scenario):
     assert ledger_rows() == before  # manual rows survive a rebuild
     with pytest.raises(Forbidden):
         ledger_adjust(by=cast.outsider_editor.user, unit=scenario["town"], points=Decimal("5"), reason="越权")
+
+
+def test_a_non_conforming_flag_costs_the_source_unit_once(cast, client_as):
+    sub = adopted_at_county(cast, "格式不规范的信息")
+    client = client_as("county_editor")
+    client.post(f"/stats/nonconforming/{sub.pk}", {"reason": "未按要求注明信息来源"})
+    client.post(f"/stats/nonconforming/{sub.pk}", {"reason": "再次标记"})
+    deliver("scoring")
+    rows = LedgerEntry.objects.filter(code="penalty_nonconforming")
+    assert [(r.unit_id, r.points) for r in rows] == [(cast.township_reporter.unit.pk, Decimal("-2"))]
+    assert (
+        client_as("outsider_editor").post(f"/stats/nonconforming/{sub.pk}", {"reason": "越权"}).status_code
+        == 404
+    )
