@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Sum
-from django.db.models.functions import TruncDay, TruncMonth
+from django.db.models import Count, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import StrIndex, Substr, TruncDay, TruncMonth
 from django.utils import timezone
 
 from baosong.core.errors import NotFound, ServiceError
@@ -166,6 +166,22 @@ def _sums(qs: QuerySet[StatsDaily]) -> dict[str, int]:
     return {f: int(found[f] or 0) for f in SUM_FIELDS}
 
 
+def _per_child(qs: QuerySet[Any], path_field: str, root: Unit, aggregate: Any) -> dict[str, Any]:
+    """``aggregate`` per child subtree of ``root`` (keys: the child's path), plus "own" (the root's own
+    rows) and "root" (everything)."""
+    cut = len(root.path)
+    child_path = Substr(path_field, 1, cut + StrIndex(Substr(path_field, cut + 1), Value("/")))
+    out: dict[str, Any] = {"root": None, "own": None}
+    total = None
+    for row in qs.annotate(child=child_path).values("child").annotate(v=aggregate).order_by():
+        key = "own" if row["child"] == root.path else row["child"]
+        out[key] = row["v"]
+        if row["v"] is not None:
+            total = row["v"] if total is None else total + row["v"]
+    out["root"] = total
+    return out
+
+
 def dashboard(root: Unit, period: Period) -> dict[str, Any]:
     """The numbers of a subtree for a period, read from the rollups: totals, one row per child unit (the
     drill-down), the root's own row, trend, category mix and top authors. A fixed number of queries
@@ -183,27 +199,17 @@ def dashboard(root: Unit, period: Period) -> dict[str, Any]:
         .values("unit_id")
         .annotate(**{f: Sum(f) for f in SUM_FIELDS})
     }
-    keys = {c.pk: f"u{c.pk}" for c in children}
+    keys = {c.path: f"u{c.pk}" for c in children}
     live = Unit.objects.filter(path__startswith=root.path, is_active=True, created_at__lt=end_at)
-    expected = live.aggregate(
-        root=Count("pk"),
-        own=Count("pk", filter=Q(pk=root.pk)),
-        **{k: Count("pk", filter=Q(path__startswith=c.path)) for c, k in ((c, keys[c.pk]) for c in children)},
-    )
     reported = days.filter(scope=StatsDaily.Scope.OWN, submitted__gt=0, unit__path__startswith=root.path)
-    reporting = reported.aggregate(
-        root=Count("unit", distinct=True),
-        own=Count("unit", distinct=True, filter=Q(unit_id=root.pk)),
-        **{
-            keys[c.pk]: Count("unit", distinct=True, filter=Q(unit__path__startswith=c.path))
-            for c in children
-        },
-    )
     ledger = ledger_in(root, period)
-    points = ledger.aggregate(
-        root=Sum("points"),
-        own=Sum("points", filter=Q(unit_id=root.pk)),
-        **{keys[c.pk]: Sum("points", filter=Q(unit__path__startswith=c.path)) for c in children},
+    # One GROUP BY on "which child's subtree is this unit in" (cut from the path) per figure, rather than
+    # one filtered aggregate per child.
+    expected = _per_child(live.values("path"), "path", root, Count("pk"))
+    reporting = _per_child(reported.values("unit__path"), "unit__path", root, Count("unit", distinct=True))
+    points = _per_child(ledger.values("unit__path"), "unit__path", root, Sum("points"))
+    expected, reporting, points = (
+        {keys.get(k, k): v for k, v in d.items()} for d in (expected, reporting, points)
     )
     from baosong.scoring.quotas import quota_result
 
@@ -217,9 +223,9 @@ def dashboard(root: Unit, period: Period) -> dict[str, Any]:
                 unit_name=c.name,
                 has_children=c.pk in has_children,
                 counters={f: int(found.get(f) or 0) for f in SUM_FIELDS},
-                expected=expected[keys[c.pk]] or 0,
-                reporting=reporting[keys[c.pk]] or 0,
-                points=points[keys[c.pk]] or Decimal(0),
+                expected=expected.get(f"u{c.pk}") or 0,
+                reporting=reporting.get(f"u{c.pk}") or 0,
+                points=points.get(f"u{c.pk}") or Decimal(0),
                 quota_expected=quotas.counts_under(c.path)[0],
                 quota_met=quotas.counts_under(c.path)[1],
             )
@@ -229,9 +235,9 @@ def dashboard(root: Unit, period: Period) -> dict[str, Any]:
         unit_name=f"{root.name}（本级）",
         has_children=False,
         counters=_sums(days.filter(scope=StatsDaily.Scope.OWN, unit=root)),
-        expected=expected["own"] or 0,
-        reporting=reporting["own"] or 0,
-        points=points["own"] or Decimal(0),
+        expected=expected.get("own") or 0,
+        reporting=reporting.get("own") or 0,
+        points=points.get("own") or Decimal(0),
         quota_expected=int(root.pk in quotas.expected),
         quota_met=int(root.pk in quotas.expected and root.pk not in quotas.short),
     )
@@ -240,9 +246,9 @@ def dashboard(root: Unit, period: Period) -> dict[str, Any]:
         unit_name=root.name,
         has_children=bool(children),
         counters=_sums(days.filter(scope=StatsDaily.Scope.TREE, unit=root)),
-        expected=expected["root"] or 0,
-        reporting=reporting["root"] or 0,
-        points=points["root"] or Decimal(0),
+        expected=expected.get("root") or 0,
+        reporting=reporting.get("root") or 0,
+        points=points.get("root") or Decimal(0),
         quota_expected=quotas.counts_under(root.path)[0],
         quota_met=quotas.counts_under(root.path)[1],
     )

@@ -101,12 +101,43 @@ def _adoption(rules: Rules, sub: Submission, kind: str, reason: str) -> list[Cre
     return _split(sub.report, points, C.ADOPTED, level, reason) if points else []
 
 
-def score_event(event: DomainEvent) -> list[Credit]:
+class Replay:
+    """State carried through a replay (recompute): the rules of each day, running monthly totals for
+    capped rules, and the rows not yet written."""
+
+    def __init__(self) -> None:
+        self.rules_by_day: dict[dt.date, Rules] = {}
+        self.rules_by_set: dict[int | None, Rules] = {}
+        self.totals: dict[tuple[int, str, int, int], Decimal] = {}
+        self.pending: list[LedgerEntry] = []
+
+    def rules(self, day: dt.date) -> Rules:
+        if day not in self.rules_by_day:
+            rule_set = rule_set_at(day)
+            key = rule_set.pk if rule_set else None
+            if key not in self.rules_by_set:
+                self.rules_by_set[key] = Rules(rule_set)
+            self.rules_by_day[day] = self.rules_by_set[key]
+        return self.rules_by_day[day]
+
+    def flush(self) -> int:
+        written = len(self.pending)
+        LedgerEntry.objects.bulk_create(self.pending, batch_size=2000)
+        self.pending = []
+        return written
+
+
+def _rules_for(event: DomainEvent, replay: Replay | None) -> Rules:
+    day = timezone.localdate(event.created_at)
+    return replay.rules(day) if replay else Rules(rule_set_at(day))
+
+
+def score_event(event: DomainEvent, replay: Replay | None = None) -> list[Credit]:
     """The credits one event earns, under the rule set in force on the event's date."""
     kind = event.event_type
     if kind not in SCORED_EVENTS:
         return []
-    rules = Rules(rule_set_at(timezone.localdate(event.created_at)))
+    rules = _rules_for(event, replay)
     p = event.payload
     if kind == "report.sent":
         report = Report.objects.select_related("source_unit").filter(pk=event.object_id).first()
@@ -247,45 +278,56 @@ def _solicitation_deadline(solicitation_id: int | None) -> dt.datetime | None:
     return row["deadline"] if row else None
 
 
-def _capped(credit: Credit, rules: Rules, when: dt.datetime) -> Decimal:
+def _capped(credit: Credit, rules: Rules, when: dt.datetime, replay: Replay | None) -> Decimal:
     rule = rules.get(credit.code, credit.level)
     if rule is None or rule.cap_per_month is None or credit.points <= 0:
         return credit.points
     local = timezone.localtime(when)
-    so_far = LedgerEntry.objects.filter(
-        unit_id=credit.unit_id, code=credit.code, year=local.year, month=local.month
-    ).aggregate(s=Sum("points"))["s"] or Decimal(0)
-    return max(Decimal(0), min(credit.points, rule.cap_per_month - so_far))
+    key = (credit.unit_id, credit.code, local.year, local.month)
+    if replay is not None and key in replay.totals:
+        so_far = replay.totals[key]
+    else:
+        so_far = LedgerEntry.objects.filter(
+            unit_id=credit.unit_id, code=credit.code, year=local.year, month=local.month
+        ).aggregate(s=Sum("points"))["s"] or Decimal(0)
+    points = max(Decimal(0), min(credit.points, rule.cap_per_month - so_far))
+    if replay is not None:
+        replay.totals[key] = so_far + points
+    return points
+
+
+def _entries(event: DomainEvent, replay: Replay | None) -> list[LedgerEntry]:
+    credits = score_event(event, replay)
+    if not credits:
+        return []
+    rules = _rules_for(event, replay)
+    local = timezone.localtime(event.created_at)
+    rows = []
+    for credit in credits:
+        points = _capped(credit, rules, event.created_at, replay)
+        if points:
+            rows.append(
+                LedgerEntry(
+                    unit_id=credit.unit_id,
+                    author_id=credit.author_id,
+                    report_id=credit.report_id,
+                    code=credit.code,
+                    level=credit.level,
+                    points=points,
+                    occurred_at=event.created_at,
+                    year=local.year,
+                    month=local.month,
+                    reason=credit.reason[:300],
+                    source_event_id=event.pk,
+                )
+            )
+    return rows
 
 
 def ledger_apply(event: DomainEvent) -> list[LedgerEntry]:
     """Write the event's credits (inside the consumer's transaction: exactly once per event)."""
-    credits = score_event(event)
-    if not credits:
-        return []
-    rules = Rules(rule_set_at(timezone.localdate(event.created_at)))
-    local = timezone.localtime(event.created_at)
-    rows = []
-    for credit in credits:
-        points = _capped(credit, rules, event.created_at)
-        if not points:
-            continue
-        rows.append(
-            LedgerEntry.objects.create(
-                unit_id=credit.unit_id,
-                author_id=credit.author_id,
-                report_id=credit.report_id,
-                code=credit.code,
-                level=credit.level,
-                points=points,
-                occurred_at=event.created_at,
-                year=local.year,
-                month=local.month,
-                reason=credit.reason[:300],
-                source_event_id=event.pk,
-            )
-        )
-    return rows
+    rows = _entries(event, None)
+    return LedgerEntry.objects.bulk_create(rows) if rows else []
 
 
 def ledger_adjust(
@@ -332,11 +374,15 @@ def recompute_scores(*, start: dt.datetime, end: dt.datetime) -> dict[str, int]:
             manual=False, occurred_at__gte=start, occurred_at__lt=end
         ).delete()
         written = 0
+        replay = Replay()
         events = DomainEvent.objects.filter(
             created_at__gte=start, created_at__lt=end, event_type__in=SCORED_EVENTS
         ).order_by("pk")
         for event in events.iterator(chunk_size=2000):
-            written += len(ledger_apply(event))
+            if event.event_type == "issue.withdraw" or len(replay.pending) >= 2000:
+                written += replay.flush()  # a withdrawal reads the rows its signing wrote
+            replay.pending += _entries(event, replay)
+        written += replay.flush()
         audit_record(
             "score.recompute",
             details={
