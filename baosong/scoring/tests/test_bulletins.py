@@ -127,3 +127,38 @@ def test_the_api_bulletin_is_scoped_and_checks_its_period(cast, api):
     assert api("county_editor").get(f"/api/v1/bulletins/{PERIOD}.odt").status_code == 404
     city = cast.city_editor.unit.pk
     assert api("county_editor").get(f"/api/v1/bulletins/{PERIOD}.xlsx?unit={city}").status_code == 404
+
+
+def test_the_bulletin_page_costs_the_same_queries_for_more_units_and_points(cast, client_as):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    bulletin = bulletins.bulletin_for_period(
+        by=cast.county_editor.user, unit=cast.county_editor.unit, period=PERIOD
+    )
+    client = client_as("county_editor")
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(f"/bulletins/{bulletin.pk}/").status_code == 200
+        return len(
+            [
+                q
+                for q in ctx.captured_queries
+                if "django_session" not in q["sql"] and "SAVEPOINT" not in q["sql"]
+            ]
+        )
+
+    few = count()
+    units = towns(cast)
+    for unit in units:
+        ledger_adjust(by=cast.county_editor.user, unit=unit, points=Decimal(3), reason="加分")
+    Unit.objects.create(
+        name="东湖区新区街道",
+        code="DEMO-C1-1-9",
+        level="township",
+        parent=cast.county_editor.unit,
+        path=f"{cast.county_editor.unit.path}999999/",
+        depth=cast.county_editor.unit.depth + 1,
+    )
+    assert count() == few <= 30
