@@ -72,6 +72,10 @@ ACTION_LABELS = {
 M = TypeVar("M", bound=models.Model)
 
 
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
 def edge_for(edges: list[Edge], status: str, action: str) -> Edge | None:
     return next((e for e in edges if e.source == status and e.action == action), None)
 
@@ -154,6 +158,9 @@ def _apply(
                 "at": timezone.now().isoformat(),
                 # The review step reached, so consumers notify the right reviewer even if delivered late.
                 "review_step": getattr(obj, "review_step", None),
+                # Receive time (接收时效) as it was at this step: a later resubmission moves received_at.
+                "received_at": _iso(getattr(obj, "received_at", None)),
+                "claimed_at": _iso(getattr(obj, "claimed_at", None)),
                 **(details or {}),
             },
         )

@@ -102,7 +102,7 @@ ADOPTION_FIELDS = {
 }  # fmt: skip
 COUNTERS = [
     "submitted", "on_time", *CATEGORY_FIELDS.values(), *ADOPTION_FIELDS.values(), "instructions",
-    "solicitation_answered", "solicitation_missed",
+    "solicitation_answered", "solicitation_missed", "received", "receive_seconds",
 ]  # fmt: skip
 
 
@@ -136,6 +136,10 @@ class StatsDaily(models.Model):
     instructions = models.IntegerField(default=0)
     solicitation_answered = models.IntegerField(default=0)
     solicitation_missed = models.IntegerField(default=0)
+    # 接收时效, at the receiving unit: items taken up (claimed or decided straight away) and the seconds
+    # they waited.
+    received = models.IntegerField(default=0)
+    receive_seconds = models.BigIntegerField(default=0)
 
     class Meta:
         constraints = [

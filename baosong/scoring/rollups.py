@@ -28,7 +28,15 @@ from baosong.scoring.models import ADOPTION_FIELDS, CATEGORY_FIELDS, COUNTERS, S
 
 Key = tuple[int, dt.date]  # (unit, day)
 Deltas = dict[Key, dict[str, int]]
+TAKE_UP = {
+    "submission.claim",
+    "submission.adopt",
+    "submission.decline",
+    "submission.return",
+    "submission.forward",
+}
 ROLLUP_EVENTS = {
+    *TAKE_UP,
     "report.sent", "issue.sign", "issue.withdraw", "submission.adopt", "report.external_adoption",
     "instruction.create", "solicitation.missed",
 }  # fmt: skip
@@ -59,9 +67,26 @@ def _is_first_answer(report: Report) -> bool:
     )
 
 
+def _take_up(event: DomainEvent, deltas: Deltas) -> None:
+    """接收时效: a submission taken up from 待接收 (claimed, or decided at once) at its target unit."""
+    p = event.payload
+    if event.event_type not in TAKE_UP or p.get("from") != "received" or not event.unit_id:
+        return
+    if not p.get("received_at") or not p.get("claimed_at"):
+        return
+    received, claimed = (
+        dt.datetime.fromisoformat(p["received_at"]),
+        dt.datetime.fromisoformat(p["claimed_at"]),
+    )
+    day = _day(claimed)
+    _add(deltas, event.unit_id, day, "received")
+    _add(deltas, event.unit_id, day, "receive_seconds", max(0, int((claimed - received).total_seconds())))
+
+
 def event_deltas(event: DomainEvent) -> Deltas:
     """What one event changes in the units' own counters (the tree rows follow from the ancestors)."""
     deltas: Deltas = {}
+    _take_up(event, deltas)
     kind, p = event.event_type, event.payload
     if kind == "report.sent":
         report = Report.objects.filter(pk=event.object_id, sent_at__isnull=False).first()
@@ -216,6 +241,14 @@ def recount(start: dt.date, end: dt.date) -> Deltas:
         first_answer_at__gte=lo, first_answer_at__lt=hi
     ).values_list("unit_id", "first_answer_at"):
         _add(out, unit_id, _day(at), "solicitation_answered")
+    # Receive time is counted from the workflow's own record of each take-up (its event), because the
+    # submission row keeps only the latest received_at once an item is resubmitted.
+    for event in DomainEvent.objects.filter(event_type__in=TAKE_UP, payload__from="received").iterator(
+        chunk_size=2000
+    ):
+        claimed = event.payload.get("claimed_at")
+        if claimed and lo <= dt.datetime.fromisoformat(claimed) < hi:
+            _take_up(event, out)
     for unit_id, at in SolicitationTarget.objects.filter(missed_at__gte=lo, missed_at__lt=hi).values_list(
         "unit_id", "missed_at"
     ):

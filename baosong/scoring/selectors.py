@@ -116,6 +116,8 @@ SUM_FIELDS = [
     "instructions",
     "solicitation_answered",
     "solicitation_missed",
+    "received",
+    "receive_seconds",
 ]
 
 
@@ -155,6 +157,12 @@ class StatsRow:
     def on_time_rate(self) -> float | None:
         submitted = self.counters.get("submitted", 0)
         return round(100 * self.counters.get("on_time", 0) / submitted, 1) if submitted else None
+
+    @property
+    def receive_hours(self) -> float | None:
+        """Average time an item waited at the unit before an editor took it up (接收时效)."""
+        received = self.counters.get("received", 0)
+        return round(self.counters.get("receive_seconds", 0) / received / 3600, 1) if received else None
 
     @property
     def reporting_rate(self) -> float | None:

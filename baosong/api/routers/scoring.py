@@ -74,6 +74,8 @@ class StatsRowOut(Schema):
     instructions: int
     solicitation_answered: int
     solicitation_missed: int
+    received: int
+    receive_hours: float | None
     points: float
 
 
@@ -104,6 +106,8 @@ def _row(r: selectors.StatsRow) -> StatsRowOut:
         instructions=c["instructions"],
         solicitation_answered=c["solicitation_answered"],
         solicitation_missed=c["solicitation_missed"],
+        received=c["received"],
+        receive_hours=r.receive_hours,
         points=float(r.points),
     )
 

@@ -104,3 +104,24 @@ def test_the_api_serves_stats_for_a_period(cast, api):
     assert data["total"]["submitted"] == 2
     assert any(r["unit_name"] == "东湖区城关镇" and r["submitted"] == 2 for r in data["units"])
     assert api("county_reporter").get(f"/api/v1/stats?period={PERIOD}").status_code == 404
+
+
+def test_receive_time_is_the_wait_before_an_editor_takes_an_item_up(cast):
+    import datetime as dt
+
+    import time_machine
+
+    from baosong.reports import services as reports
+
+    start = timezone.now().replace(hour=1, minute=0, second=0, microsecond=0)
+    with time_machine.travel(start, tick=False):
+        first = sent_to_county(cast, "等待两小时的信息")
+        second = sent_to_county(cast, "等待四小时的信息")
+    with time_machine.travel(start + dt.timedelta(hours=2), tick=False):
+        reports.submission_claim(submission=first, by=cast.county_editor.user)
+    with time_machine.travel(start + dt.timedelta(hours=4), tick=False):
+        reports.submission_adopt(submission=second, by=cast.county_editor.user)
+    deliver("scoring")
+    data = dashboard(cast.city_editor.unit, parse_period(PERIOD))
+    county = next(r for r in data["rows"] if r.unit_id == cast.county_editor.unit.pk)
+    assert county.counters["received"] == 2 and county.receive_hours == 3.0
