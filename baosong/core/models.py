@@ -57,6 +57,8 @@ class DomainEvent(models.Model):
 
     class Meta:
         ordering = ["id"]
+        # Consumers look up an object's earlier events (a re-sent item, the signing a withdrawal undoes).
+        indexes = [models.Index(fields=["event_type", "object_id"], name="core_event_type_object")]
 
 
 class EventCursor(models.Model):

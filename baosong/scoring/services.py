@@ -110,6 +110,7 @@ class Replay:
         self.rules_by_set: dict[int | None, Rules] = {}
         self.totals: dict[tuple[int, str, int, int], Decimal] = {}
         self.pending: list[LedgerEntry] = []
+        self.written = 0
 
     def rules(self, day: dt.date) -> Rules:
         if day not in self.rules_by_day:
@@ -122,6 +123,7 @@ class Replay:
 
     def flush(self) -> int:
         written = len(self.pending)
+        self.written += written
         LedgerEntry.objects.bulk_create(self.pending, batch_size=2000)
         self.pending = []
         return written
@@ -152,7 +154,21 @@ def score_event(event: DomainEvent, replay: Replay | None = None) -> list[Credit
             if targets
             else ""
         )
-        credits = _split(report, rules.points(C.SUBMITTED, level), C.SUBMITTED, level, "报送信息")
+        credits = []
+        earlier = (
+            DomainEvent.objects.filter(event_type="report.sent", object_id=report.pk, pk__lt=event.pk)
+            .order_by("-pk")
+            .first()
+        )
+        if earlier is not None:
+            # Sent again after a withdrawal: what the earlier sending earned is taken back first.
+            if replay is not None:
+                replay.flush()
+            for r in LedgerEntry.objects.filter(source_event_id=earlier.pk, manual=False).order_by("pk"):
+                credits.append(
+                    Credit(r.unit_id, -r.points, r.code, r.level, r.report_id, r.author_id, "撤回后重新报送")
+                )
+        credits += _split(report, rules.points(C.SUBMITTED, level), C.SUBMITTED, level, "报送信息")
         if p.get("urgent") and p.get("late"):
             points = rules.points(C.LATE_URGENT)
             credits.append(
@@ -380,9 +396,11 @@ def recompute_scores(*, start: dt.datetime, end: dt.datetime) -> dict[str, int]:
         ).order_by("pk")
         for event in events.iterator(chunk_size=2000):
             if event.event_type == "issue.withdraw" or len(replay.pending) >= 2000:
-                written += replay.flush()  # a withdrawal reads the rows its signing wrote
-            replay.pending += _entries(event, replay)
-        written += replay.flush()
+                replay.flush()  # a withdrawal reads the rows its signing wrote
+            entries = _entries(event, replay)  # may flush (a re-sent item reads its earlier rows)
+            replay.pending.extend(entries)
+        replay.flush()
+        written = replay.written
         audit_record(
             "score.recompute",
             details={

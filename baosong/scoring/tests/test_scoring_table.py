@@ -200,3 +200,23 @@ def test_a_non_conforming_flag_costs_the_source_unit_once(cast, client_as):
         client_as("outsider_editor").post(f"/stats/nonconforming/{sub.pk}", {"reason": "越权"}).status_code
         == 404
     )
+
+
+def test_an_item_sent_again_after_a_withdrawal_earns_its_submission_points_once(cast):
+    reporter = cast.township_reporter.user
+    sub = sent_to_county(cast, "撤回后重报的信息")
+    report = reports.report_withdraw(report=sub.report, by=reporter)
+    report = reports.report_reopen(report=report, by=reporter)
+    report = reports.report_submit(report=report, by=reporter)
+    while report.status == "in_review":
+        report = reports.report_approve(report=report, by=cast.township_reviewer.user)
+    deliver("scoring")
+    rows = LedgerEntry.objects.filter(report_id=report.pk, code="submitted")
+    assert sum(r.points for r in rows) == Decimal(1)
+    before = ledger_rows()
+    today = timezone.localdate()
+    recompute_scores(
+        start=timezone.make_aware(dt.datetime.combine(today, dt.time.min)) - dt.timedelta(days=1),
+        end=timezone.make_aware(dt.datetime.combine(today, dt.time.min)) + dt.timedelta(days=2),
+    )
+    assert ledger_rows() == before
