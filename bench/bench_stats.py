@@ -139,9 +139,10 @@ def main() -> None:
     start, end = today - dt.timedelta(days=366), today + dt.timedelta(days=1)
     rows, t_rebuild = once(lambda: rebuild(start, end))
     tz = timezone.get_current_timezone()
+    recompute_start = today - dt.timedelta(days=args.recompute_days)
     ledger, t_recompute = once(
         lambda: recompute_scores(
-            start=dt.datetime.combine(start, dt.time.min, tzinfo=tz),
+            start=dt.datetime.combine(recompute_start, dt.time.min, tzinfo=tz),
             end=dt.datetime.combine(end, dt.time.min, tzinfo=tz),
         )
     )
@@ -168,7 +169,8 @@ def main() -> None:
         "rollup_rows": rows,
         "rebuild_rollups_year_s": t_rebuild,
         "ledger_rows": ledger["written"],
-        "recompute_scores_year_s": t_recompute,
+        "recompute_days": args.recompute_days,
+        "recompute_scores_s": t_recompute,
         "dashboard_province_month": timed(lambda: client.get(f"/stats/?period={month}"), args.runs),
         "dashboard_province_year": timed(lambda: client.get(f"/stats/?period={year}"), args.runs),
         "api_stats_province_month": timed(lambda: client.get(f"/api/v1/stats?period={month}"), args.runs),

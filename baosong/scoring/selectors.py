@@ -75,6 +75,14 @@ def ledger_in(root: Unit, period: Period) -> QuerySet[LedgerEntry]:
     )
 
 
+def ledger_entries(root: Unit, period: Period, *, code: str = "") -> QuerySet[LedgerEntry]:
+    """积分明细: every ledger row of the subtree in the period, newest first (one query per page)."""
+    qs = ledger_in(root, period).select_related("unit", "author", "created_by")
+    if code:
+        qs = qs.filter(code=code)
+    return qs.order_by("-occurred_at", "-pk")
+
+
 @dataclass(frozen=True)
 class ScoreRow:
     unit_id: int

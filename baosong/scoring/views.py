@@ -7,7 +7,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Count, Q
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,7 +16,7 @@ from django.utils.http import content_disposition_header
 
 from baosong.core.audit import audit_record
 from baosong.core.errors import NotFound, ServiceError
-from baosong.orgs.models import BUSINESS_ROLES, Role, Unit
+from baosong.orgs.models import BUSINESS_ROLES, Level, Role, Unit
 from baosong.orgs.permissions import AuthedRequest, business_required, role_required
 from baosong.orgs.selectors import roles_in_unit, units_acting_for
 from baosong.reports.models import Category
@@ -104,6 +105,72 @@ def stats_export(request: AuthedRequest) -> HttpResponse:
     )
     response["Content-Disposition"] = content_disposition_header(True, f"{title}.xlsx") or ""
     return response
+
+
+@role_required(*DESK)
+def stats_ledger(request: AuthedRequest) -> HttpResponse:
+    """积分明细: the ledger rows behind the ranking, and 人工调整 for editors (a reason is required)."""
+    try:
+        root, period = _scope(request)
+    except ServiceError as exc:
+        return render(request, "scoring/ledger.html", {"error": exc.message}, status=400)
+    status = 200
+    form = {"unit": "", "points": "", "reason": "", "date": ""}
+    may_adjust = any(root.path.startswith(u.path) for u in units_acting_for(request.user, Role.EDITOR))
+    if request.method == "POST" and may_adjust:
+        form = {k: request.POST.get(k, "").strip() for k in form}
+        try:
+            target = selectors.scoring_root(request.user, int(form["unit"]) if form["unit"].isdigit() else -1)
+            when = None
+            if form["date"]:
+                try:
+                    day = dt.date.fromisoformat(form["date"])
+                except ValueError as exc:
+                    raise ServiceError("日期格式应为 YYYY-MM-DD。", "invalid_date") from exc
+                when = timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
+            try:
+                points = Decimal(form["points"])
+            except ArithmeticError as exc:
+                raise ServiceError("调整分值应为数字，如 5 或 -2.5。", "invalid_points") from exc
+            if not points.is_finite() or abs(points) >= 10000:
+                raise ServiceError("调整分值应在 -9999 至 9999 之间。", "invalid_points")
+            services.ledger_adjust(
+                by=request.user, unit=target, points=points, reason=form["reason"], when=when
+            )
+            messages.success(request, f"已为{target.name}调整积分 {points} 分。")
+            return redirect(f"{request.path}?unit={root.pk}&period={period.text}")
+        except NotFound:
+            messages.error(request, "请选择本单位或下级单位。")
+            status = 400
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+            status = 400
+    code = request.GET.get("code", "")
+    if code not in RuleCode.values:
+        code = ""
+    page = Paginator(selectors.ledger_entries(root, period, code=code), 50).get_page(request.GET.get("page"))
+    levels = dict(Level.choices)
+    for entry in page:
+        entry.level_label = levels.get(entry.level, "")  # type: ignore[attr-defined]
+    units = [root, *Unit.objects.filter(parent=root, is_active=True).order_by("path")]
+    return render(
+        request,
+        "scoring/ledger.html",
+        {
+            "root": root,
+            "period": period,
+            "period_text": period.text,
+            "crumbs": _breadcrumbs(request, root),
+            "page": page,
+            "code": code,
+            "codes": RuleCode.choices,
+            "total": selectors.ledger_in(root, period).aggregate(s=Sum("points"))["s"] or 0,
+            "may_adjust": may_adjust,
+            "units": units,
+            "form": form,
+        },
+        status=status,
+    )
 
 
 # ---- bulletins (通报) --------------------------------------------------------------------------------------

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-from django.db import transaction
-from django.http import HttpRequest, HttpResponse
-from django.utils.http import content_disposition_header
-from ninja import Field, Query, Router, Schema
+import datetime as dt
+from decimal import Decimal
 
+from django.db import transaction
+from django.db.models import Sum
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from ninja import Field, Query, Router, Schema, Status
+
+from baosong.api.pagination import PageQuery, paginate
 from baosong.api.schemas import ErrorOut
 from baosong.core.audit import audit_record
-from baosong.core.errors import NotFound
+from baosong.core.errors import NotFound, ServiceError
 from baosong.orgs.models import User
-from baosong.scoring import bulletins, selectors
-from baosong.scoring.models import Bulletin
+from baosong.scoring import bulletins, selectors, services
+from baosong.scoring.models import Bulletin, LedgerEntry, RuleCode
 
 router = Router(tags=["积分统计"])
 
@@ -58,6 +64,80 @@ def scores(request: HttpRequest, q: Query[ScoreQuery]) -> ScoresOut:
         ],
         count=len(rows),
     )
+
+
+class LedgerQuery(ScoreQuery, PageQuery):
+    code: str = Field("", description="积分类型，如 submitted、adopted、manual；留空为全部")
+
+
+class LedgerEntryOut(Schema):
+    id: int
+    unit_id: int
+    unit_name: str
+    author: str | None
+    code: str
+    code_label: str
+    level: str
+    points: float
+    occurred_at: dt.datetime
+    reason: str
+    report_id: int | None
+    manual: bool
+
+
+class LedgerOut(Schema):
+    items: list[LedgerEntryOut]
+    count: int
+    total_points: float
+
+
+def _entry(e: LedgerEntry) -> LedgerEntryOut:
+    return LedgerEntryOut(
+        id=e.pk,
+        unit_id=e.unit_id,
+        unit_name=e.unit.name,
+        author=e.author.full_name if e.author else None,
+        code=e.code,
+        code_label=e.get_code_display(),
+        level=e.level,
+        points=float(e.points),
+        occurred_at=e.occurred_at,
+        reason=e.reason,
+        report_id=e.report_id,
+        manual=e.manual,
+    )
+
+
+@router.get("/scores/ledger", response={200: LedgerOut, 400: ErrorOut, 404: ErrorOut})
+def scores_ledger(request: HttpRequest, q: Query[LedgerQuery]) -> LedgerOut:
+    """积分明细: the ledger rows of the unit's subtree in the period, newest first."""
+    period = selectors.parse_period(q.period)
+    root = selectors.scoring_root(_user(request), q.unit)
+    if q.code and q.code not in RuleCode.values:
+        raise ServiceError("积分类型不存在。", "invalid_code")
+    rows, count = paginate(selectors.ledger_entries(root, period, code=q.code), q)
+    total = selectors.ledger_in(root, period).aggregate(s=Sum("points"))["s"] or 0
+    return LedgerOut(items=[_entry(e) for e in rows], count=count, total_points=float(total))
+
+
+class AdjustmentIn(Schema):
+    unit_id: int
+    points: Decimal = Field(..., gt=-10000, lt=10000, max_digits=9, decimal_places=2)
+    reason: str = Field(..., min_length=1, max_length=300)
+    date: dt.date | None = Field(None, description="计入日期，默认今天")
+
+
+@router.post(
+    "/scores/adjustments", response={201: LedgerEntryOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+)
+def scores_adjust(request: HttpRequest, body: AdjustmentIn) -> Status:
+    """人工调整积分（采编人员，本单位及下级单位；须写明原因）。"""
+    unit = selectors.scoring_root(_user(request), body.unit_id)
+    when = timezone.make_aware(dt.datetime.combine(body.date, dt.time(12))) if body.date else None
+    entry = services.ledger_adjust(
+        by=_user(request), unit=unit, points=body.points, reason=body.reason, when=when
+    )
+    return Status(201, _entry(entry))
 
 
 class StatsRowOut(Schema):
