@@ -288,10 +288,12 @@ def unit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "targets": targets,
             "children_count": Unit.objects.filter(parent=unit).count(),
             "staff_count": User.objects.filter(primary_unit=unit).count(),
-            "steps": ReviewStep.objects.filter(unit=unit, chain=ReviewStep.Chain.REPORT).select_related("user"),
-            "portal_steps": ReviewStep.objects.filter(unit=unit, chain=ReviewStep.Chain.PORTAL).select_related(
+            "steps": ReviewStep.objects.filter(unit=unit, chain=ReviewStep.Chain.REPORT).select_related(
                 "user"
             ),
+            "portal_steps": ReviewStep.objects.filter(
+                unit=unit, chain=ReviewStep.Chain.PORTAL
+            ).select_related("user"),
             "roles": [(r.value, r.label) for r in Role if r in BUSINESS_ROLES],
             "categories": CATEGORY_CHOICES,
             "urgencies": URGENCY_CHOICES,

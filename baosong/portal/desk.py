@@ -150,7 +150,9 @@ def _candidates(request: AuthedRequest) -> dict[str, Any]:
         .order_by("-decided_at")[:50]
     )
     own = (
-        Report.objects.filter(source_unit_id__in=units, status=ReportStatus.SENT, public_scope=PublicScope.PUBLIC)
+        Report.objects.filter(
+            source_unit_id__in=units, status=ReportStatus.SENT, public_scope=PublicScope.PUBLIC
+        )
         .exclude(pk__in=live["report"])
         .select_related("source_unit")
         .order_by("-submitted_at")[:30]
@@ -171,13 +173,17 @@ def release_new(request: AuthedRequest) -> HttpResponse:
         try:
             target: dict[str, Any] = {}
             if kind == "issue":
-                target["issue"] = get_object_or_404(Issue.objects.select_related("publication__unit"), pk=target_id)
+                target["issue"] = get_object_or_404(
+                    Issue.objects.select_related("publication__unit"), pk=target_id
+                )
             elif kind == "sub":
                 target["submission"] = get_object_or_404(
                     Submission.objects.select_related("report__source_unit", "target_unit"), pk=target_id
                 )
             elif kind == "report":
-                target["report"] = get_object_or_404(Report.objects.select_related("source_unit"), pk=target_id)
+                target["report"] = get_object_or_404(
+                    Report.objects.select_related("source_unit"), pk=target_id
+                )
             release = services.release_create(
                 by=request.user, column=column, contact=p.get("contact", ""), **target
             )
@@ -209,7 +215,9 @@ def release_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     trail = list(release.actions.select_related("by").order_by("at", "id"))
     public_url = ""
     if release.status == ReleaseStatus.PUBLISHED:
-        public_url = f"/portal/issues/{release.issue_id}/" if release.issue_id else f"/portal/articles/{release.pk}/"
+        public_url = (
+            f"/portal/issues/{release.issue_id}/" if release.issue_id else f"/portal/articles/{release.pk}/"
+        )
     return render(
         request,
         "portal/desk/release_detail.html",
@@ -218,10 +226,13 @@ def release_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "actions": [(a, ACTION_LABELS[a]) for a in actions],
             "may_edit": "submit" in actions,
             "chain": [
-                {**s, "done": release.status == ReleaseStatus.PUBLISHED or i < release.review_step,
-                 "current": release.status == ReleaseStatus.IN_REVIEW and i == release.review_step}
+                {
+                    **s,
+                    "done": release.status == ReleaseStatus.PUBLISHED or i < release.review_step,
+                    "current": release.status == ReleaseStatus.IN_REVIEW and i == release.review_step,
+                }
                 for i, s in enumerate(chain)
-            ],  # fmt: skip
+            ],
             "frozen": bool(release.review_chain),
             "trail": trail,
             "columns": selectors.public_columns(),

@@ -59,7 +59,8 @@ def _copy_static(url: str, out: Path) -> str | None:
             source = staticfiles_storage.path(name)
     except NotImplementedError:
         source = None
-    source = source or finders.find(name)  # type: ignore[assignment]
+    found = finders.find(name)
+    source = source or (found if isinstance(found, str) else None)
     if not source:
         return None
     dest = out / "static" / name
@@ -79,9 +80,10 @@ def export_portal(out: Path, *, base_url: str = "http://localhost") -> ExportRes
     assets: set[str] = set()
     while queue:
         url = queue.popleft()
-        target = file_for(url)
-        if target is None:
+        mapped_target = file_for(url)
+        if mapped_target is None:
             continue
+        target: str = mapped_target
         try:
             match = resolve(url)
         except Resolver404:

@@ -1,4 +1,5 @@
-"""The public portal: columns (栏目) and releases (上网发布) with their approval trail (上网信息发布审核表)."""
+"""The public portal: columns (栏目) and releases (上网发布) with their approval trail
+(上网信息发布审核表)."""
 
 from __future__ import annotations
 
@@ -44,7 +45,12 @@ class ReleaseStatus(models.TextChoices):
     CANCELLED = "cancelled", "已作废"
 
 
-LIVE_STATUSES = [ReleaseStatus.DRAFT, ReleaseStatus.IN_REVIEW, ReleaseStatus.RETURNED, ReleaseStatus.PUBLISHED]
+LIVE_STATUSES = [
+    ReleaseStatus.DRAFT,
+    ReleaseStatus.IN_REVIEW,
+    ReleaseStatus.RETURNED,
+    ReleaseStatus.PUBLISHED,
+]
 
 
 class PortalRelease(models.Model):
@@ -103,9 +109,11 @@ class PortalRelease(models.Model):
     @property
     def current_step(self) -> dict[str, object] | None:
         chain = self.review_chain or []
-        return chain[self.review_step] if self.status == ReleaseStatus.IN_REVIEW and self.review_step < len(
-            chain
-        ) else None
+        return (
+            chain[self.review_step]
+            if self.status == ReleaseStatus.IN_REVIEW and self.review_step < len(chain)
+            else None
+        )
 
 
 class PortalReviewAction(models.Model):

@@ -45,10 +45,15 @@ def release_sheet_context(release: PortalRelease) -> dict[str, Any]:
         "paragraphs": [p for p in body.splitlines() if p.strip()][:40],
         "steps": steps,
         "trail": [
-            {"label": a.label, "person": a.by.full_name, "time": _local_time(a.at), "opinion": a.opinion,
-             "action": a.action}
+            {
+                "label": a.label,
+                "person": a.by.full_name,
+                "time": _local_time(a.at),
+                "opinion": a.opinion,
+                "action": a.action,
+            }
             for a in actions
-        ],  # fmt: skip
+        ],
         "printed": _local_time(timezone.now()),
         "fonts": _css_fonts(TemplateStyle()),
     }

@@ -4,6 +4,7 @@ and only 主动公开 content; desk reads are scoped to the units the user acts 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -131,7 +132,7 @@ def public_bulletins() -> QuerySet[Bulletin]:
 # ---- desk reads ------------------------------------------------------------------------------------
 
 
-def live_release_targets() -> dict[str, QuerySet[PortalRelease]]:
+def live_release_targets() -> dict[str, QuerySet[PortalRelease, Any]]:
     """Issues and items that already have a live request (or are on the portal), as subqueries."""
     live = PortalRelease.objects.filter(status__in=LIVE_STATUSES)
     return {
@@ -159,10 +160,8 @@ def release_review_queue(user: User) -> list[PortalRelease]:
         step = r.current_step
         if step is None:
             continue
-        if step.get("user_id") and step["user_id"] == user.pk:
-            out.append(r)
-        elif not step.get("user_id") and step.get("role") in roles_by_unit.get(r.unit_id, set()):
+        named = step.get("user_id")
+        role_fits = step.get("role") in roles_by_unit.get(r.unit_id, set())
+        if (named and named == user.pk) or (not named and role_fits):
             out.append(r)
     return out
-
-

@@ -28,7 +28,8 @@ from baosong.portal.workflow import release_transition
 from baosong.reports.models import PublicScope, Report, ReportStatus, Submission, SubmissionStatus
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
-SITE_FIELDS = ("name", "host", "phone", "address", "email", "icp")
+SITE_FIELDS = {"name": ("网站名称", 60), "host": ("主办单位", 100), "phone": ("联系电话", 40),
+               "address": ("通讯地址", 120), "email": ("电子邮箱", 80), "icp": ("备案号", 60)}  # fmt: skip
 
 
 # ---- columns and site (system administrator) ------------------------------------------------------
@@ -104,10 +105,10 @@ def column_update(
 def site_update(*, by: User, **fields: str) -> PortalSite:
     _require_sysadmin(by)
     clean = {k: (fields.get(k) or "").strip() for k in SITE_FIELDS}
-    limits = {f.name: f.max_length for f in PortalSite._meta.get_fields() if f.name in SITE_FIELDS}
     for key, value in clean.items():
-        if len(value) > (limits[key] or 0):
-            raise ServiceError(f"“{PortalSite._meta.get_field(key).verbose_name}”过长。", "too_long")
+        label, limit = SITE_FIELDS[key]
+        if len(value) > limit:
+            raise ServiceError(f"“{label}”不能超过 {limit} 字。", "too_long")
     with transaction.atomic():
         site, _ = PortalSite.objects.select_for_update().get_or_create(pk=1)
         for k, v in clean.items():
@@ -253,9 +254,11 @@ def _put_on_portal(release: PortalRelease, by: User) -> str:
         if issue.status == IssueStatus.DISTRIBUTED:
             editorial_services.issue_publish(issue=issue, by=by, portal_release_id=release.pk)
         elif issue.status != IssueStatus.PUBLISHED:
-            raise ServiceError("该期刊物已不在可公开状态（可能已撤回）。", "issue_not_publishable", status=409)
+            raise ServiceError(
+                "该期刊物已不在可公开状态（可能已撤回）。", "issue_not_publishable", status=409
+            )
     else:
-        report = Report.objects.get(pk=release.report_id)
+        report = Report.objects.get(pk=release.report_id or 0)
         if report.public_scope != PublicScope.PUBLIC or report.status == ReportStatus.WITHDRAWN:
             raise ServiceError("该信息已撤回或不再主动公开，不能发布。", "not_public", status=409)
     release.published_at = timezone.now()

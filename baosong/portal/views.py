@@ -263,24 +263,30 @@ def _mark(text: str, q: str, n: int = 120) -> SafeString:
     start = max(at - 30, 0) if at >= 0 else 0
     piece = flat[start : start + n]
     marked = escape(piece).replace(escape(q), f"<mark>{escape(q)}</mark>") if q else escape(piece)
-    return mark_safe(("…" if start else "") + marked + ("…" if start + n < len(flat) else ""))  # noqa: S308
+    return mark_safe(("…" if start else "") + marked + ("…" if start + n < len(flat) else ""))
 
 
 def _fallback_search(q: str, *, page: int, page_size: int) -> SearchResult:
     """Substring search over the portal's public content, used until the search backend is wired in."""
     hits: list[SearchHit] = []
-    for r in selectors.public_releases().filter(kind=ReleaseKind.ITEM).filter(
-        Q(title__icontains=q) | Q(body__icontains=q)
-    )[:200]:
+    for r in (
+        selectors.public_releases()
+        .filter(kind=ReleaseKind.ITEM)
+        .filter(Q(title__icontains=q) | Q(body__icontains=q))[:200]
+    ):
         url = reverse("portal_article", args=[r.pk])
         hits.append(SearchHit("item", r.pk, r.title, _mark(r.body, q), url, r.published_at))
-    for issue in selectors.public_issues().filter(
-        Q(items__title__icontains=q) | Q(items__body__icontains=q) | Q(headline__icontains=q)
-    ).distinct()[:50]:
+    for issue in (
+        selectors.public_issues()
+        .filter(Q(items__title__icontains=q) | Q(items__body__icontains=q) | Q(headline__icontains=q))
+        .distinct()[:50]
+    ):
         for item in selectors.public_issue_items(issue):
             if q in item.title or q in item.body:
                 url = reverse("portal_issue_item", args=[issue.pk, item.pk])
-                hits.append(SearchHit("issue_item", item.pk, item.title, _mark(item.body, q), url, issue.published_at))
+                hits.append(
+                    SearchHit("issue_item", item.pk, item.title, _mark(item.body, q), url, issue.published_at)
+                )
     epoch = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
     hits.sort(key=lambda h: h.date or epoch, reverse=True)
     start = (page - 1) * page_size
@@ -309,7 +315,9 @@ def portal_search(request: HttpRequest) -> HttpResponse:
 # ---- feeds -----------------------------------------------------------------------------------------
 
 
-def _feed(request: HttpRequest, *, title: str, link: str, entries: list[Entry], feed_url: str) -> HttpResponse:
+def _feed(
+    request: HttpRequest, *, title: str, link: str, entries: list[Entry], feed_url: str
+) -> HttpResponse:
     base = getattr(request, "portal_base_url", None) or request.build_absolute_uri("/").rstrip("/")
     site = selectors.site()
     feed = Atom1Feed(

@@ -49,9 +49,9 @@ def test_a_public_visitor_finds_a_published_issue_and_reads_it(live_server, cast
     assert page.evaluate("document.activeElement.textContent") == "跳到主要内容"
     page.get_by_role("navigation", name="栏目导航").get_by_role("link", name="政务刊物").click()
     page.get_by_role("heading", name="政务刊物", exact=True).wait_for()
-    page.get_by_role("link", name="2026年").first.click() if page.get_by_role("link", name="2026年").count() else (
-        page.locator(".years a").first.click()
-    )
+    page.get_by_role("link", name="2026年").first.click() if page.get_by_role(
+        "link", name="2026年"
+    ).count() else (page.locator(".years a").first.click())
     page.locator(".news a").first.click()
     page.get_by_role("heading", name="本期目录").wait_for()
     assert PRIVATE_TITLE not in page.content()

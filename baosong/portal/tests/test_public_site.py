@@ -127,10 +127,15 @@ def test_the_review_sheet_pdf_holds_the_chains_opinions(cast, county_chain, clie
     services.release_approve(release=release, by=cast.county_leader.user, opinion="同意在门户网站发布")
     r = client_as("county_editor").get(f"/publish/{release.pk}/sheet.pdf")
     assert r.status_code == 200 and r.content[:4] == b"%PDF"
-    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=r.content, capture_output=True, check=True)
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=r.content, capture_output=True, check=True
+    )
     flat = "".join(text.stdout.decode("utf-8").split())
-    for expected in ("上网信息发布审核表", "单位负责人意见", "审核处室意见", "分管领导意见", "经核实内容准确同意",
-                     "未涉及国家秘密", "同意在门户网站发布", "周涛", "朱伟", "徐国强", "黄海燕", "0571-1234567"):  # fmt: skip
+    expected_texts = [
+        "上网信息发布审核表", "单位负责人意见", "审核处室意见", "分管领导意见", "经核实内容准确同意",
+        "未涉及国家秘密", "同意在门户网站发布", "周涛", "朱伟", "徐国强", "黄海燕", "0571-1234567",
+    ]  # fmt: skip
+    for expected in expected_texts:
         assert expected in flat, expected
     assert AuditEvent.objects.filter(event_type="portal.sheet", object_id=str(release.pk)).exists()
     assert client_as("outsider_editor").get(f"/publish/{release.pk}/sheet.pdf").status_code == 404
@@ -161,7 +166,9 @@ def test_the_system_administrator_manages_columns(cast, client_as):
 def test_the_portal_chain_is_configured_on_the_unit_page(cast, client_as):
     admin = client_as("sysadmin")
     unit = cast.county_editor.unit
-    admin.post(f"/manage/units/{unit.pk}/review-steps", {"chain": "portal", "role": "chief", "label": "单位负责人"})
+    admin.post(
+        f"/manage/units/{unit.pk}/review-steps", {"chain": "portal", "role": "chief", "label": "单位负责人"}
+    )
     page = admin.get(f"/manage/units/{unit.pk}/").content.decode()
     assert "上网发布审核流程" in page
     assert unit.review_steps.filter(chain="portal").count() == 1

@@ -1,5 +1,6 @@
-"""Putting content on the portal goes through the unit's 上网发布审核 chain (单位负责人 → 审核处室 → 分管领导):
-every edge of the transition table, the right and the wrong actors, the trail and the audit."""
+"""Putting content on the portal goes through the unit's 上网发布审核 chain
+(单位负责人 → 审核处室 → 分管领导): every edge of the transition table, the right and the wrong
+actors, the trail and the audit."""
 
 from __future__ import annotations
 
@@ -62,7 +63,9 @@ def test_an_issue_goes_on_the_portal_after_the_whole_chain_approves(cast, county
     publish = AuditEvent.objects.get(
         event_type="issue.transition", object_id=str(release.issue_id), details__action="publish"
     )
-    assert publish.details["portal_release_id"] == release.pk and publish.user_id == cast.county_leader.user.pk
+    assert (
+        publish.details["portal_release_id"] == release.pk and publish.user_id == cast.county_leader.user.pk
+    )
 
 
 def test_the_chain_is_frozen_at_submission(cast, county_chain):
@@ -72,8 +75,13 @@ def test_the_chain_is_frozen_at_submission(cast, county_chain):
     assert release.status == R.PUBLISHED and len(release.review_chain) == 3
 
 
-@pytest.mark.parametrize("step, wrong", [(0, "county_leader"), (0, "county_editor"), (1, "county_chief"),
-                                         (2, "county_reviewer"), (0, "outsider_editor"), (0, "city_chief")])  # fmt: skip
+WRONG = [
+    (0, "county_leader"), (0, "county_editor"), (1, "county_chief"), (2, "county_reviewer"),
+    (0, "outsider_editor"), (0, "city_chief"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("step, wrong", WRONG)
 def test_only_the_person_the_current_step_names_may_decide(cast, county_chain, step, wrong):
     release = services.release_submit(release=_issue_release(cast), by=cast.county_editor.user)
     for key in ("county_chief", "county_reviewer")[:step]:

@@ -18,7 +18,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--base-url",
             default="http://localhost",
-            help="静态副本发布后的网址（用于 Atom 订阅中的绝对链接），如 https://www.example.gov.cn/xxgk",
+            help=("静态副本发布后的网址（用于 Atom 订阅中的绝对链接），如 https://www.example.gov.cn/xxgk"),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -27,5 +27,6 @@ class Command(BaseCommand):
             raise CommandError(f"{out} 不是目录。")
         result = export_portal(out, base_url=options["base_url"])
         self.stdout.write(
-            f"已生成 {len(result.pages)} 个页面、{len(result.feeds)} 个订阅、{len(result.assets)} 个静态文件到 {out}"
+            f"已生成 {len(result.pages)} 个页面、{len(result.feeds)} 个订阅、"
+            f"{len(result.assets)} 个静态文件到 {out}"
         )
