@@ -242,3 +242,18 @@ def test_a_withdrawn_issue_leaves_the_portal_and_may_be_put_back(cast):
     again = services.release_create(by=editor, issue=release.issue)
     services.release_submit(release=again, by=editor)
     assert Client().get(f"/portal/issues/{release.issue_id}/").status_code == 200
+
+
+def test_the_events_of_a_release_are_delivered_to_every_consumer(
+    cast, county_chain, django_capture_on_commit_callbacks
+):
+    from baosong.core.models import DomainEvent, EventDelivery
+
+    with django_capture_on_commit_callbacks(execute=True):
+        release = services.release_submit(release=_issue_release(cast), by=cast.county_editor.user)
+        release = _approve_all(cast, release)
+    assert release.status == R.PUBLISHED
+    events = DomainEvent.objects.filter(object_type="portal_release", object_id=release.pk)
+    assert sorted(events.values_list("event_type", flat=True)) == ["portal.approve"] * 3 + ["portal.submit"]
+    publish = DomainEvent.objects.get(event_type="issue.publish", object_id=release.issue_id)
+    assert EventDelivery.objects.filter(event_id=publish.pk).exists()
