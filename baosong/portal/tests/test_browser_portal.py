@@ -12,7 +12,7 @@ from baosong.editorial.tests.conftest import adopted_at_county
 from baosong.editorial.tests.test_browser_issue import _login
 from baosong.portal import services
 from baosong.portal.models import PortalColumn
-from conftest import ARTIFACTS, CHROMIUM
+from conftest import ARTIFACTS, CHROMIUM, otp_now
 
 from .conftest import PRIVATE_TITLE, PUBLIC_TITLE, distributed_issue, published_issue
 
@@ -77,6 +77,7 @@ def test_the_chain_reviewer_approves_in_the_desk_pages(live_server, cast, county
     editor = _login(browser_context, live_server.url, cast.county_editor)
     editor.goto(f"{live_server.url}/issues/{issue.pk}/")
     editor.get_by_role("link", name="提交上网发布审核").click()
+    editor.screenshot(path=str(ARTIFACTS / "portal-release-new.png"), full_page=True)
     editor.get_by_role("button", name="提交审核").click()
     editor.get_by_text("已提交上网发布审核").wait_for()
     editor.screenshot(path=str(ARTIFACTS / "portal-release-detail.png"), full_page=True)
@@ -89,3 +90,15 @@ def test_the_chain_reviewer_approves_in_the_desk_pages(live_server, cast, county
     chief.get_by_role("button", name="同意发布").click()
     chief.get_by_text("已审核通过").wait_for()
     chief.context.close()
+    admin = browser_context.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}).new_page()
+    admin.goto(f"{live_server.url}/accounts/login")
+    admin.get_by_label("用户名").fill("sysadmin")
+    admin.get_by_label("密码").fill(cast.sysadmin.password)
+    admin.get_by_role("button", name="登 录").click()
+    admin.get_by_label("动态口令").fill(otp_now(cast.sysadmin.user))
+    admin.get_by_role("button", name="验 证").click()
+    admin.wait_for_url(f"{live_server.url}/")
+    admin.goto(f"{live_server.url}/manage/portal/")
+    admin.get_by_role("heading", name="门户栏目管理").wait_for()
+    admin.screenshot(path=str(ARTIFACTS / "portal-manage.png"), full_page=True)
+    admin.context.close()
