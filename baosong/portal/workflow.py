@@ -138,6 +138,7 @@ def release_transition(
             object_type="portal_release",
             object_id=obj.pk,
             unit_id=obj.unit_id,
-            payload={**details, "by": by.pk, "at": timezone.now().isoformat()},
+            # The step now waiting (if any), so the notification names its people even if delivered late.
+            payload={**details, "by": by.pk, "step": obj.current_step, "at": timezone.now().isoformat()},
         )
     return obj

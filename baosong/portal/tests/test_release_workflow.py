@@ -248,6 +248,7 @@ def test_the_events_of_a_release_are_delivered_to_every_consumer(
     cast, county_chain, django_capture_on_commit_callbacks
 ):
     from baosong.core.models import DomainEvent, EventDelivery
+    from baosong.notices.models import Notification
 
     with django_capture_on_commit_callbacks(execute=True):
         release = services.release_submit(release=_issue_release(cast), by=cast.county_editor.user)
@@ -255,5 +256,17 @@ def test_the_events_of_a_release_are_delivered_to_every_consumer(
     assert release.status == R.PUBLISHED
     events = DomainEvent.objects.filter(object_type="portal_release", object_id=release.pk)
     assert sorted(events.values_list("event_type", flat=True)) == ["portal.approve"] * 3 + ["portal.submit"]
-    publish = DomainEvent.objects.get(event_type="issue.publish", object_id=release.issue_id)
+    publish = DomainEvent.objects.get(event_type="issue.publish", object_id=release.issue_id or 0)
     assert EventDelivery.objects.filter(event_id=publish.pk).exists()
+    # Each step's people were told in turn, and the requester at the end.
+    for key in ("county_chief", "county_reviewer", "county_leader"):
+        user = getattr(cast, key).user
+        assert Notification.objects.filter(
+            user=user, kind="to_review", url=f"/publish/{release.pk}/"
+        ).exists()
+    assert not Notification.objects.filter(
+        user=cast.outsider_editor.user, url=f"/publish/{release.pk}/"
+    ).exists()
+    assert Notification.objects.filter(
+        user=cast.county_editor.user, kind="decided", url=f"/publish/{release.pk}/"
+    ).exists()
