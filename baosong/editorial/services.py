@@ -26,7 +26,7 @@ from baosong.editorial.models import (
     RecipientGroup,
 )  # fmt: skip
 from baosong.editorial.workflow import issue_transition
-from baosong.orgs.models import Membership, Role, Unit, User
+from baosong.orgs.models import Membership, ReviewStep, Role, Unit, User
 from baosong.orgs.selectors import admin_scope_units, roles_in_unit
 from baosong.reports import services as report_services
 from baosong.reports.models import Submission, SubmissionStatus, Usage
@@ -569,13 +569,30 @@ def issue_distribute(*, issue: Issue, by: User) -> Issue:
     return issue_transition(issue, "distribute", by, change)
 
 
-def issue_publish(*, issue: Issue, by: User) -> Issue:
+def portal_chain_configured(unit_id: int) -> bool:
+    """Whether the unit puts content on the portal through a 上网发布审核 chain (configured in orgs)."""
+    return ReviewStep.objects.filter(unit_id=unit_id, chain=ReviewStep.Chain.PORTAL).exists()
+
+
+def issue_publish(*, issue: Issue, by: User, portal_release_id: int | None = None) -> Issue:
+    """公开发布. A unit with a 上网发布审核 chain publishes only through it: the portal app calls this with
+    the approved release's id once the chain's last step has approved; a direct call is refused."""
+    if portal_release_id is None and portal_chain_configured(issue.publication.unit_id):
+        raise ServiceError(
+            "本单位已设置上网发布审核流程：请提交上网发布审核，审核通过后自动公开发布。",
+            "portal_review_required",
+            status=409,
+        )
+
     def change(i: Issue) -> dict[str, Any]:
         i.published_at = timezone.now()
         public = i.items.filter(sources__submission__report__public_scope="public").distinct().count()
         return {"public_items": public}
 
-    return issue_transition(issue, "publish", by, change)
+    details = {"portal_release_id": portal_release_id} if portal_release_id else None
+    return issue_transition(
+        issue, "publish", by, change, details=details, chain_approved=portal_release_id is not None
+    )
 
 
 def issue_withdraw(*, issue: Issue, by: User, reason: str) -> Issue:

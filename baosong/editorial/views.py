@@ -318,6 +318,8 @@ def issue_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "issue": issue,
             "items": items,
             "actions": [(a, ACTION_LABELS[a]) for a in actions],
+            "portal_chain": "publish" in actions
+            and services.portal_chain_configured(issue.publication.unit_id),
             "editing": editing,
             "columns": issue.columns,
             "recipients": recipients,

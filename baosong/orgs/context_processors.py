@@ -30,6 +30,8 @@ NAV: list[tuple[frozenset[str], str, str]] = [
     (frozenset(BUSINESS_ROLES), "通报", "bulletin_list"),
     (frozenset(BUSINESS_ROLES), "批示督办", "instruction_list"),
     (frozenset(BUSINESS_ROLES), "本单位人员", "staff_list"),
+    (frozenset({Role.SYSADMIN}), "门户栏目", "portal_manage"),
+    (frozenset({Role.EDITOR, Role.CHIEF, Role.LEADER, Role.REVIEWER}), "上网发布", "portal_releases"),
 ]
 
 

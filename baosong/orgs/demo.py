@@ -206,7 +206,7 @@ def seed_demo() -> list[dict[str, Any]]:
         out.append(entry)
     # Review chains: the township and the county office review before sending; the city sends directly.
     for code in ("DEMO-C1-1-1", "DEMO-C1-1"):
-        if not ReviewStep.objects.filter(unit=units[code]).exists():
+        if not ReviewStep.objects.filter(unit=units[code], chain=ReviewStep.Chain.REPORT).exists():
             ReviewStep.objects.create(unit=units[code], order=1, role=Role.REVIEWER, label="审核签发")
     for extension in DEMO_EXTENSIONS:
         extension(units)

@@ -223,9 +223,17 @@ class ImportJob(models.Model):
 
 class ReviewStep(models.Model):
     """One step of a unit's in-unit review chain (审核签发): a role or a named person, optionally only
-    for some categories, urgencies or items marked 敏感. A unit without steps sends directly."""
+    for some categories, urgencies or items marked 敏感. A unit without steps sends directly.
+
+    ``chain`` tells the chains apart: 报送审核 (an item leaving the unit) and 上网发布审核 (content going on
+    the public portal, the 上网信息发布审核表). A unit without portal steps publishes directly."""
+
+    class Chain(models.TextChoices):
+        REPORT = "report", "报送审核"
+        PORTAL = "portal", "上网发布审核"
 
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="review_steps")
+    chain = models.CharField("审核流程", max_length=8, choices=Chain.choices, default=Chain.REPORT)
     order = models.PositiveSmallIntegerField(default=1)
     label = models.CharField("步骤名称", max_length=64, blank=True)
     role = models.CharField("角色", max_length=16, choices=Role.choices, blank=True)
@@ -239,3 +247,4 @@ class ReviewStep(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(role="") | Q(user__isnull=False), name="orgs_reviewstep_who"),
         ]
+        indexes = [models.Index(fields=["unit", "chain", "order"], name="orgs_reviewstep_unit_chain")]

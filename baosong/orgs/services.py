@@ -347,7 +347,10 @@ def review_step_add(
     only_category: str = "",
     only_urgency: str = "",
     only_sensitive: bool = False,
+    chain: str = ReviewStep.Chain.REPORT,
 ) -> ReviewStep:
+    if chain not in ReviewStep.Chain.values:
+        raise ServiceError("审核流程类型无效。", "invalid_chain")
     if not role and user is None:
         raise ServiceError("请选择审核角色或指定审核人。", "step_who_required")
     if role and role not in BUSINESS_ROLES:
@@ -356,11 +359,15 @@ def review_step_add(
         raise ServiceError("指定的审核人须在本单位有角色。", "step_user_not_in_unit")
     with transaction.atomic():
         order = (
-            ReviewStep.objects.filter(unit=unit).order_by("-order").values_list("order", flat=True).first()
+            ReviewStep.objects.filter(unit=unit, chain=chain)
+            .order_by("-order")
+            .values_list("order", flat=True)
+            .first()
             or 0
         ) + 1
         step = ReviewStep.objects.create(
             unit=unit,
+            chain=chain,
             order=order,
             role=role,
             user=user,
@@ -375,7 +382,9 @@ def review_step_add(
             unit_id=unit.pk,
             object_type="review_step",
             object_id=step.pk,
-            details={"added": {"role": role, "user_id": user.pk if user else None, "order": order}},
+            details={
+                "added": {"role": role, "user_id": user.pk if user else None, "order": order, "chain": chain}
+            },
         )
     return step
 
@@ -388,6 +397,6 @@ def review_step_remove(*, by: User, step: ReviewStep) -> None:
             unit_id=step.unit_id,
             object_type="review_step",
             object_id=step.pk,
-            details={"removed": step.order},
+            details={"removed": step.order, "chain": step.chain},
         )
         step.delete()

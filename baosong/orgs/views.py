@@ -288,7 +288,12 @@ def unit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "targets": targets,
             "children_count": Unit.objects.filter(parent=unit).count(),
             "staff_count": User.objects.filter(primary_unit=unit).count(),
-            "steps": ReviewStep.objects.filter(unit=unit).select_related("user"),
+            "steps": ReviewStep.objects.filter(unit=unit, chain=ReviewStep.Chain.REPORT).select_related(
+                "user"
+            ),
+            "portal_steps": ReviewStep.objects.filter(
+                unit=unit, chain=ReviewStep.Chain.PORTAL
+            ).select_related("user"),
             "roles": [(r.value, r.label) for r in Role if r in BUSINESS_ROLES],
             "categories": CATEGORY_CHOICES,
             "urgencies": URGENCY_CHOICES,
@@ -396,6 +401,7 @@ def review_step_add_view(request: AuthedRequest, pk: int) -> HttpResponse:
             only_category=p.get("only_category", ""),
             only_urgency=p.get("only_urgency", ""),
             only_sensitive=p.get("only_sensitive") == "1",
+            chain=p.get("chain", ReviewStep.Chain.REPORT),
         )
         messages.success(request, "已添加审核步骤。")
     except ServiceError as exc:

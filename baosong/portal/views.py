@@ -1,35 +1,371 @@
-"""The public portal: published issues and their 主动公开 items. No login; nothing else is shown."""
+"""The public portal (no login): columns, published issues and their 主动公开 items, released
+bulletins, feeds and search. Nothing unpublished or non-public is ever shown: every read goes through
+``portal.selectors``' public functions, and anything else answers 404."""
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
-from django.db.models import QuerySet
+import datetime as dt
+import importlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
-from baosong.editorial.selectors import public_items, published_issues
-from baosong.scoring.models import Bulletin
+from baosong.editorial.models import Issue
+from baosong.portal import selectors
+from baosong.portal.models import PortalColumn, PortalRelease, ReleaseKind
+
+PAGE_SIZE = 20
+
+try:  # the search backend is built on another branch; the portal works without it
+    search_public: Any = importlib.import_module("baosong.search.selectors").search_public
+except (ImportError, AttributeError):
+    search_public = None
 
 
-def _public_bulletins() -> QuerySet[Bulletin]:
-    return Bulletin.objects.filter(status=Bulletin.Status.RELEASED, to_portal=True).select_related("unit")
+@dataclass(frozen=True)
+class Entry:
+    """One line of a list page: an item release, an issue, or a bulletin."""
+
+    title: str
+    url: str
+    date: dt.datetime | None
+    kind: str
+    column: str = ""
+    summary: str = ""
+
+
+def _release_entry(r: PortalRelease) -> Entry:
+    if r.kind == ReleaseKind.ISSUE and r.issue is not None:
+        url = reverse("portal_issue", args=[r.issue_id])
+        return Entry(r.title, url, r.published_at, "刊物", r.column.name if r.column else "")
+    return Entry(
+        r.title,
+        reverse("portal_article", args=[r.pk]),
+        r.published_at,
+        "信息",
+        r.column.name if r.column else "",
+        _summary(r.body),
+    )
+
+
+def _issue_entry(i: Issue) -> Entry:
+    title = f"{i.label}{('　' + i.headline) if i.headline else ''}"
+    return Entry(title, reverse("portal_issue", args=[i.pk]), i.published_at, "刊物")
+
+
+def _summary(text: str, n: int = 80) -> str:
+    flat = " ".join(line.strip() for line in (text or "").splitlines() if line.strip())
+    return flat if len(flat) <= n else flat[:n] + "…"
+
+
+def _paginate(items: Any, page: int | str | None) -> Page:
+    return Paginator(items, PAGE_SIZE).get_page(page)
+
+
+def _pager(paged: Page, first: str, name: str, *args: Any) -> dict[str, Any]:
+    """Links of a list's pages as paths (no query string), so the static copy can hold every page."""
+
+    def url(n: int) -> str:
+        return first if n == 1 else reverse(name, args=[*args, n])
+
+    return {
+        "number": paged.number,
+        "count": paged.paginator.num_pages,
+        "prev": url(paged.number - 1) if paged.has_previous() else "",
+        "next": url(paged.number + 1) if paged.has_next() else "",
+        "pages": [(n, url(n)) for n in paged.paginator.page_range] if paged.paginator.num_pages > 1 else [],
+    }
+
+
+def _render(
+    request: HttpRequest, template: str, context: dict[str, Any], *, current: str = "", status: int = 200
+) -> HttpResponse:
+    """Every public page gets the site masthead/footer and the column navigation (two queries)."""
+    base = {
+        "site": selectors.site(),
+        "nav_columns": list(selectors.public_columns()),
+        "current": current,
+        "export": getattr(request, "portal_export", False),
+    }
+    return render(request, template, {**base, **context}, status=status)
+
+
+# ---- pages -----------------------------------------------------------------------------------------
 
 
 def portal_home(request: HttpRequest) -> HttpResponse:
-    page = Paginator(published_issues(), 20).get_page(request.GET.get("page"))
-    bulletins = _public_bulletins().order_by("-released_at")[:10]
-    return render(request, "portal/home.html", {"page": page, "bulletins": bulletins})
+    columns = list(selectors.public_columns())
+    releases = list(selectors.public_releases()[:200])
+    by_column: dict[int, list[Entry]] = {c.pk: [] for c in columns}
+    for r in releases:
+        if r.column_id in by_column and len(by_column[r.column_id]) < 6:
+            by_column[r.column_id].append(_release_entry(r))
+    latest = [_release_entry(r) for r in releases if r.kind == ReleaseKind.ITEM][:8]
+    issues = [_issue_entry(i) for i in selectors.public_issues()[:8]]
+    return _render(
+        request,
+        "portal/home.html",
+        {
+            "latest": latest,
+            "issues": issues,
+            "blocks": [(c, by_column[c.pk]) for c in columns],
+            "publications": selectors.public_publications(),
+            "bulletins": list(selectors.public_bulletins().defer("snapshot")[:6]),
+        },
+        current="home",
+    )
 
 
-def portal_bulletin(request: HttpRequest, pk: int) -> HttpResponse:
-    bulletin = _public_bulletins().filter(pk=pk).first()
-    if bulletin is None:
+def portal_column(request: HttpRequest, slug: str, page: int = 1) -> HttpResponse:
+    column = selectors.public_columns().filter(slug=slug).first()
+    if column is None:
         raise Http404
-    return render(request, "portal/bulletin.html", {"bulletin": bulletin, "data": bulletin.snapshot})
+    qs = selectors.public_releases().filter(column=column)
+    paged = _paginate(qs, page)
+    if page > max(paged.paginator.num_pages, 1):
+        raise Http404
+    return _render(
+        request,
+        "portal/column.html",
+        {
+            "column": column,
+            "page": paged,
+            "entries": [_release_entry(r) for r in paged.object_list],
+            "pager": _pager(paged, reverse("portal_column", args=[slug]), "portal_column_page", slug),
+        },
+        current=slug,
+    )
+
+
+def portal_archive(request: HttpRequest) -> HttpResponse:
+    return _render(
+        request,
+        "portal/archive.html",
+        {"publications": selectors.public_publications()},
+        current="issues",
+    )
+
+
+def portal_publication_year(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    publication = selectors.public_publication(pk)
+    if publication is None:
+        raise Http404
+    issues = list(
+        selectors.public_issues().filter(publication=publication, year=year).order_by("-number", "-id")
+    )
+    if not issues:
+        raise Http404
+    years = next((p["years"] for p in selectors.public_publications() if p["id"] == pk), [])
+    return _render(
+        request,
+        "portal/publication_year.html",
+        {"publication": publication, "year": year, "years": years, "issues": issues},
+        current="issues",
+    )
 
 
 def portal_issue(request: HttpRequest, pk: int) -> HttpResponse:
-    issue = published_issues().filter(pk=pk).first()
+    issue = selectors.public_issue(pk)
     if issue is None:
         raise Http404
-    return render(request, "portal/issue.html", {"issue": issue, "items": public_items(issue)})
+    return _render(
+        request,
+        "portal/issue.html",
+        {"issue": issue, "items": selectors.public_issue_items(issue)},
+        current="issues",
+    )
+
+
+def portal_issue_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    issue = selectors.public_issue(pk)
+    if issue is None:
+        raise Http404
+    items = selectors.public_issue_items(issue)
+    item = next((i for i in items if i.pk == item_pk), None)
+    if item is None:
+        raise Http404
+    units = list(dict.fromkeys(s.submission.report.source_unit.name for s in item.sources.all()))
+    return _render(
+        request,
+        "portal/issue_item.html",
+        {"issue": issue, "item": item, "units": units},
+        current="issues",
+    )
+
+
+def portal_article(request: HttpRequest, pk: int) -> HttpResponse:
+    release = selectors.public_article(pk)
+    if release is None:
+        raise Http404
+    return _render(
+        request,
+        "portal/article.html",
+        {"release": release, "paragraphs": [p for p in release.body.splitlines() if p.strip()]},
+        current=release.column.slug if release.column else "",
+    )
+
+
+def portal_bulletins(request: HttpRequest, page: int = 1) -> HttpResponse:
+    paged = _paginate(selectors.public_bulletins(), page)
+    if page > max(paged.paginator.num_pages, 1):
+        raise Http404
+    return _render(
+        request,
+        "portal/bulletins.html",
+        {"page": paged, "pager": _pager(paged, reverse("portal_bulletins"), "portal_bulletins_page")},
+        current="bulletins",
+    )
+
+
+def portal_bulletin(request: HttpRequest, pk: int) -> HttpResponse:
+    bulletin = selectors.public_bulletins().filter(pk=pk).first()
+    if bulletin is None:
+        raise Http404
+    return _render(
+        request,
+        "portal/bulletin.html",
+        {"bulletin": bulletin, "data": bulletin.snapshot},
+        current="bulletins",
+    )
+
+
+# ---- search ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class SearchHit:
+    type: str
+    id: int
+    title: str
+    snippet: SafeString
+    url: str
+    date: dt.datetime | None
+
+
+@dataclass
+class SearchResult:
+    items: list[SearchHit] = field(default_factory=list)
+    count: int = 0
+
+
+def _mark(text: str, q: str, n: int = 120) -> SafeString:
+    flat = " ".join((text or "").split())
+    at = flat.find(q)
+    start = max(at - 30, 0) if at >= 0 else 0
+    piece = flat[start : start + n]
+    marked = escape(piece).replace(escape(q), f"<mark>{escape(q)}</mark>") if q else escape(piece)
+    return mark_safe(("…" if start else "") + marked + ("…" if start + n < len(flat) else ""))
+
+
+def _fallback_search(q: str, *, page: int, page_size: int) -> SearchResult:
+    """Substring search over the portal's public content, used until the search backend is wired in."""
+    hits: list[SearchHit] = []
+    for r in (
+        selectors.public_releases()
+        .filter(kind=ReleaseKind.ITEM)
+        .filter(Q(title__icontains=q) | Q(body__icontains=q))[:200]
+    ):
+        url = reverse("portal_article", args=[r.pk])
+        hits.append(SearchHit("item", r.pk, r.title, _mark(r.body, q), url, r.published_at))
+    for issue in (
+        selectors.public_issues()
+        .filter(Q(items__title__icontains=q) | Q(items__body__icontains=q) | Q(headline__icontains=q))
+        .distinct()[:50]
+    ):
+        for item in selectors.public_issue_items(issue):
+            if q in item.title or q in item.body:
+                url = reverse("portal_issue_item", args=[issue.pk, item.pk])
+                hits.append(
+                    SearchHit("issue_item", item.pk, item.title, _mark(item.body, q), url, issue.published_at)
+                )
+    epoch = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    hits.sort(key=lambda h: h.date or epoch, reverse=True)
+    start = (page - 1) * page_size
+    return SearchResult(items=hits[start : start + page_size], count=len(hits))
+
+
+def portal_search(request: HttpRequest) -> HttpResponse:
+    q = " ".join(request.GET.get("q", "").split())[:60]
+    try:
+        page = max(int(request.GET.get("page", "1")), 1)
+    except ValueError:
+        page = 1
+    result: Any = None
+    if q:
+        backend = search_public or _fallback_search
+        result = backend(q, page=min(page, 500), page_size=PAGE_SIZE)
+    pages = -(-result.count // PAGE_SIZE) if result else 0
+    return _render(
+        request,
+        "portal/search.html",
+        {"q": q, "result": result, "page": page, "pages": pages},
+        current="search",
+    )
+
+
+# ---- feeds -----------------------------------------------------------------------------------------
+
+
+def _feed(
+    request: HttpRequest, *, title: str, link: str, entries: list[Entry], feed_url: str
+) -> HttpResponse:
+    base = getattr(request, "portal_base_url", None) or request.build_absolute_uri("/").rstrip("/")
+    site = selectors.site()
+    feed = Atom1Feed(
+        title=f"{site.host} {title}",
+        link=base + link,
+        description=f"{site.host}{site.name}",
+        language="zh-CN",
+        feed_url=base + feed_url,
+        author_name=site.host,
+    )
+    for e in entries:
+        feed.add_item(
+            title=e.title,
+            link=base + e.url,
+            description=e.summary or e.title,
+            unique_id=base + e.url,
+            pubdate=e.date or timezone.now(),
+            updateddate=e.date or timezone.now(),
+            categories=[e.column] if e.column else None,
+        )
+    response = HttpResponse(content_type="application/atom+xml; charset=utf-8")
+    feed.write(response, "utf-8")
+    return response
+
+
+def portal_feed(request: HttpRequest) -> HttpResponse:
+    entries = [_release_entry(r) for r in selectors.public_releases()[:30]]
+    entries += [_issue_entry(i) for i in selectors.public_issues()[:20]]
+    epoch = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    entries.sort(key=lambda e: e.date or epoch, reverse=True)
+    return _feed(
+        request,
+        title="最新发布",
+        link=reverse("portal_home"),
+        entries=entries[:30],
+        feed_url=reverse("portal_feed"),
+    )
+
+
+def portal_column_feed(request: HttpRequest, slug: str) -> HttpResponse:
+    column: PortalColumn | None = selectors.public_columns().filter(slug=slug).first()
+    if column is None:
+        raise Http404
+    entries = [_release_entry(r) for r in selectors.public_releases().filter(column=column)[:30]]
+    return _feed(
+        request,
+        title=column.name,
+        link=reverse("portal_column", args=[slug]),
+        entries=entries,
+        feed_url=reverse("portal_column_feed", args=[slug]),
+    )

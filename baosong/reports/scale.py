@@ -1065,7 +1065,9 @@ def _review_config(sources: list[Source], rng: random.Random, now: dt.datetime) 
     """Most townships and the county office review before sending; departments half the time. The
     reviewer is one of the unit's reporters given the reviewer role, as offices do."""
     existing = defaultdict(list)
-    for step in ReviewStep.objects.filter(unit_id__in=[s.unit_id for s in sources]).order_by("order", "id"):
+    for step in ReviewStep.objects.filter(
+        unit_id__in=[s.unit_id for s in sources], chain=ReviewStep.Chain.REPORT
+    ).order_by("order", "id"):
         existing[step.unit_id].append(step)
     steps, members = [], []
     for src in sources:

@@ -183,7 +183,9 @@ def review_chain_for(report: Report) -> list[dict[str, Any]]:
     """The unit's configured steps that apply to this item (conditional steps by category/urgency/敏感)."""
     chain = []
     for step in (
-        ReviewStep.objects.filter(unit=report.source_unit).select_related("user").order_by("order", "id")
+        ReviewStep.objects.filter(unit=report.source_unit, chain=ReviewStep.Chain.REPORT)
+        .select_related("user")
+        .order_by("order", "id")
     ):
         if step.only_category and step.only_category != report.category:
             continue

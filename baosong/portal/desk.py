@@ -1,0 +1,298 @@
+"""The desk side of the portal: columns and site details (system administrator), release requests
+(上网发布申请), the review queue of the people the current step names, and the 上网信息发布审核表 PDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
+
+from baosong.core.audit import audit_record
+from baosong.core.errors import Forbidden, ServiceError
+from baosong.editorial.models import Issue, IssueStatus
+from baosong.orgs.models import Role
+from baosong.orgs.permissions import AuthedRequest, business_required, role_required
+from baosong.orgs.selectors import units_acting_for
+from baosong.portal import render as portal_render
+from baosong.portal import selectors, services
+from baosong.portal.models import PortalColumn, PortalRelease, PortalSite, ReleaseStatus
+from baosong.portal.workflow import ACTION_LABELS, allowed_actions
+from baosong.reports.models import PublicScope, Report, ReportStatus, Submission, SubmissionStatus
+
+# ---- columns and site (system administrator) ------------------------------------------------------
+
+
+def _int(value: str | None, default: int = 0) -> int:
+    try:
+        return int(value or default)
+    except ValueError:
+        return -1
+
+
+@role_required(Role.SYSADMIN)
+def manage_portal(request: AuthedRequest) -> HttpResponse:
+    if request.method == "POST":
+        p = request.POST
+        try:
+            if p.get("op") == "site":
+                services.site_update(by=request.user, **{k: p.get(k, "") for k in services.SITE_FIELDS})
+                messages.success(request, "网站信息已保存。")
+            else:
+                services.column_create(
+                    by=request.user,
+                    name=p.get("name", ""),
+                    slug=p.get("slug", ""),
+                    order=_int(p.get("order"), 10),
+                    description=p.get("description", ""),
+                    is_active=p.get("is_active") == "1",
+                )
+                messages.success(request, "栏目已添加。")
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        return redirect("portal_manage")
+    return render(
+        request,
+        "portal/desk/manage.html",
+        {
+            "columns": PortalColumn.objects.order_by("order", "id"),
+            "site": PortalSite.objects.filter(pk=1).first() or PortalSite(),
+            "public_site": selectors.site(),
+        },
+    )
+
+
+@require_POST
+@role_required(Role.SYSADMIN)
+def manage_column(request: AuthedRequest, pk: int) -> HttpResponse:
+    column = get_object_or_404(PortalColumn, pk=pk)
+    p = request.POST
+    try:
+        services.column_update(
+            by=request.user,
+            column=column,
+            name=p.get("name", ""),
+            slug=p.get("slug", ""),
+            order=_int(p.get("order"), 10),
+            description=p.get("description", ""),
+            is_active=p.get("is_active") == "1",
+        )
+        messages.success(request, f"栏目“{p.get('name', '').strip()}”已保存。")
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    return redirect("portal_manage")
+
+
+# ---- releases --------------------------------------------------------------------------------------
+
+
+def _release(request: AuthedRequest, pk: int) -> PortalRelease:
+    release = selectors.releases_visible_to(request.user).filter(pk=pk).first()
+    if release is None:
+        raise Http404
+    return release
+
+
+@business_required
+def release_list(request: AuthedRequest) -> HttpResponse:
+    qs = selectors.releases_visible_to(request.user).order_by("-created_at", "-id")
+    status = request.GET.get("status", "")
+    if status in ReleaseStatus.values:
+        qs = qs.filter(status=status)
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "portal/desk/release_list.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": ReleaseStatus.choices,
+            "queue_count": len(selectors.release_review_queue(request.user)),
+            "may_request": units_acting_for(request.user, Role.EDITOR).exists(),
+        },
+    )
+
+
+@business_required
+def release_queue(request: AuthedRequest) -> HttpResponse:
+    return render(
+        request, "portal/desk/release_queue.html", {"releases": selectors.release_review_queue(request.user)}
+    )
+
+
+def _candidates(request: AuthedRequest) -> dict[str, Any]:
+    """What the editor may put on the portal: distributed issues, adopted and own sent 主动公开 items."""
+    units = list(units_acting_for(request.user, Role.EDITOR).values_list("pk", flat=True))
+    live = selectors.live_release_targets()
+    issues = (
+        Issue.objects.filter(publication__unit_id__in=units, status=IssueStatus.DISTRIBUTED)
+        .exclude(pk__in=live["issue"])
+        .select_related("publication")
+        .order_by("-distributed_at")[:30]
+    )
+    subs = (
+        Submission.objects.filter(
+            target_unit_id__in=units,
+            status=SubmissionStatus.ADOPTED,
+            report__public_scope=PublicScope.PUBLIC,
+            report__status=ReportStatus.SENT,
+        )
+        .exclude(report_id__in=live["report"])
+        .select_related("report__source_unit")
+        .order_by("-decided_at")[:50]
+    )
+    own = (
+        Report.objects.filter(
+            source_unit_id__in=units, status=ReportStatus.SENT, public_scope=PublicScope.PUBLIC
+        )
+        .exclude(pk__in=live["report"])
+        .select_related("source_unit")
+        .order_by("-submitted_at")[:30]
+    )
+    return {"issues": issues, "submissions": subs, "own": own}
+
+
+@business_required
+def release_new(request: AuthedRequest) -> HttpResponse:
+    if not units_acting_for(request.user, Role.EDITOR).exists():
+        raise PermissionDenied("editor")
+    columns = selectors.public_columns()
+    if request.method == "POST":
+        p = request.POST
+        kind, _, raw = p.get("target", "").partition(":")
+        target_id = _int(raw)
+        column = columns.filter(pk=_int(p.get("column"))).first() if p.get("column") else None
+        try:
+            target: dict[str, Any] = {}
+            if kind == "issue":
+                target["issue"] = get_object_or_404(
+                    Issue.objects.select_related("publication__unit"), pk=target_id
+                )
+            elif kind == "sub":
+                target["submission"] = get_object_or_404(
+                    Submission.objects.select_related("report__source_unit", "target_unit"), pk=target_id
+                )
+            elif kind == "report":
+                target["report"] = get_object_or_404(
+                    Report.objects.select_related("source_unit"), pk=target_id
+                )
+            release = services.release_create(
+                by=request.user, column=column, contact=p.get("contact", ""), **target
+            )
+            if p.get("submit") == "1":
+                release = services.release_submit(release=release, by=request.user)
+                messages.success(
+                    request,
+                    "已在门户发布。" if release.status == ReleaseStatus.PUBLISHED else "已提交上网发布审核。",
+                )
+            else:
+                messages.success(request, "发布申请已保存，可稍后提交审核。")
+            return redirect("portal_release_detail", release.pk)
+        except Forbidden as exc:
+            raise PermissionDenied(exc.message) from exc
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+    return render(
+        request,
+        "portal/desk/release_new.html",
+        {**_candidates(request), "columns": columns, "selected_issue": _int(request.GET.get("issue"))},
+    )
+
+
+@business_required
+def release_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    release = _release(request, pk)
+    actions = allowed_actions(release, request.user)
+    chain = release.review_chain or services.portal_chain_for(release.unit)
+    trail = list(release.actions.select_related("by").order_by("at", "id"))
+    public_url = ""
+    if release.status == ReleaseStatus.PUBLISHED:
+        public_url = (
+            f"/portal/issues/{release.issue_id}/" if release.issue_id else f"/portal/articles/{release.pk}/"
+        )
+    return render(
+        request,
+        "portal/desk/release_detail.html",
+        {
+            "release": release,
+            "actions": [(a, ACTION_LABELS[a]) for a in actions],
+            "may_edit": "submit" in actions,
+            "chain": [
+                {
+                    **s,
+                    "done": release.status == ReleaseStatus.PUBLISHED or i < release.review_step,
+                    "current": release.status == ReleaseStatus.IN_REVIEW and i == release.review_step,
+                }
+                for i, s in enumerate(chain)
+            ],
+            "frozen": bool(release.review_chain),
+            "trail": trail,
+            "columns": selectors.public_columns(),
+            "public_url": public_url,
+            "paragraphs": [p for p in release.body.splitlines() if p.strip()],
+        },
+    )
+
+
+@require_POST
+@business_required
+def release_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
+    release = _release(request, pk)
+    p, by = request.POST, request.user
+    done: dict[str, Callable[[], PortalRelease]] = {
+        "submit": lambda: services.release_submit(release=release, by=by),
+        "approve": lambda: services.release_approve(release=release, by=by, opinion=p.get("opinion", "")),
+        "return": lambda: services.release_return(release=release, by=by, opinion=p.get("opinion", "")),
+        "recall": lambda: services.release_recall(release=release, by=by),
+        "cancel": lambda: services.release_cancel(release=release, by=by),
+        "withdraw": lambda: services.release_withdraw(release=release, by=by, reason=p.get("reason", "")),
+        "update": lambda: services.release_update(
+            release=release,
+            by=by,
+            column=selectors.public_columns().filter(pk=_int(p.get("column"))).first(),
+            contact=p.get("contact", ""),
+        ),
+    }
+    if action not in done:
+        raise Http404
+    try:
+        result = done[action]()
+    except Forbidden as exc:
+        raise PermissionDenied(exc.message) from exc
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect("portal_release_detail", release.pk)
+    if result.status == ReleaseStatus.PUBLISHED and action in {"submit", "approve"}:
+        messages.success(request, "审核通过，已在门户网站发布。")
+    else:
+        messages.success(request, "已保存。" if action == "update" else f"已{ACTION_LABELS[action]}。")
+    if action in {"approve", "return"}:
+        return redirect("portal_release_queue")
+    return redirect("portal_release_detail", release.pk)
+
+
+@business_required
+def release_sheet(request: AuthedRequest, pk: int) -> HttpResponse:
+    release = _release(request, pk)
+    with transaction.atomic():
+        audit_record(
+            "portal.sheet",
+            user=request.user,
+            unit_id=release.unit_id,
+            object_type="portal_release",
+            object_id=release.pk,
+        )
+    data = portal_render.release_sheet_pdf(release)
+    response = HttpResponse(data, content_type="application/pdf")
+    name = f"上网信息发布审核表-{release.pk}-{dt.date.today():%Y%m%d}.pdf"
+    response["Content-Disposition"] = content_disposition_header(True, name) or ""
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,167 @@
+"""Reads for the portal. Public reads show only what the chain (or a direct publish) put on the portal
+and only 主动公开 content; desk reads are scoped to the units the user acts for."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from baosong.editorial.models import Issue, IssueItem, Publication
+from baosong.editorial.selectors import public_items, published_issues
+from baosong.orgs.models import Role, Unit, User
+from baosong.orgs.selectors import units_acting_for
+from baosong.portal.models import (
+    LIVE_STATUSES,
+    PortalColumn,
+    PortalRelease,
+    PortalSite,
+    ReleaseKind,
+    ReleaseStatus,
+)
+from baosong.reports.models import PublicScope, ReportStatus
+from baosong.scoring.models import Bulletin
+
+
+@dataclass(frozen=True)
+class Site:
+    name: str
+    host: str
+    phone: str
+    address: str
+    email: str
+    icp: str
+
+
+def site() -> Site:
+    """The masthead and footer: the administrator's settings, else the top unit's name."""
+    row = PortalSite.objects.filter(pk=1).first()
+    root = Unit.objects.filter(parent__isnull=True, is_active=True).order_by("sort_order", "id").first()
+    host = (row.host if row and row.host else "") or (root.name if root else "政务信息报送平台")
+    return Site(
+        name=(row.name if row and row.name else "") or "政务信息公开",
+        host=host,
+        phone=row.phone if row else "",
+        address=row.address if row else "",
+        email=row.email if row else "",
+        icp=row.icp if row else "",
+    )
+
+
+# ---- public reads ----------------------------------------------------------------------------------
+
+
+def public_columns() -> QuerySet[PortalColumn]:
+    return PortalColumn.objects.filter(is_active=True).order_by("order", "id")
+
+
+def public_issues() -> QuerySet[Issue]:
+    """Published issues, minus those taken off the portal (a withdrawn release and no live one since)."""
+    releases = PortalRelease.objects.filter(issue=OuterRef("pk"))
+    return published_issues().exclude(
+        Exists(releases.filter(status=ReleaseStatus.WITHDRAWN))
+        & ~Exists(releases.filter(status=ReleaseStatus.PUBLISHED))
+    )
+
+
+def public_issue(pk: int) -> Issue | None:
+    return public_issues().filter(pk=pk).first()
+
+
+def public_publications() -> list[dict[str, object]]:
+    """Each publication with published issues, and its years (newest first) with counts."""
+    rows = (
+        public_issues()
+        .order_by()
+        .values("publication_id", "publication__name", "publication__unit__name", "year")
+        .distinct()
+    )
+    pubs: dict[int, dict[str, object]] = {}
+    for r in rows:
+        entry = pubs.setdefault(
+            r["publication_id"],
+            {"id": r["publication_id"], "name": r["publication__name"], "unit": r["publication__unit__name"],
+             "years": []},
+        )  # fmt: skip
+        years = entry["years"]
+        assert isinstance(years, list)
+        if r["year"] and r["year"] not in years:
+            years.append(r["year"])
+    for entry in pubs.values():
+        years = entry["years"]
+        assert isinstance(years, list)
+        years.sort(reverse=True)
+    return sorted(pubs.values(), key=lambda e: str(e["name"]))
+
+
+def public_publication(pk: int) -> Publication | None:
+    return Publication.objects.filter(pk=pk, issues__in=public_issues()).select_related("unit").first()
+
+
+def public_issue_items(issue: Issue) -> list[IssueItem]:
+    return public_items(issue)
+
+
+def public_releases() -> QuerySet[PortalRelease]:
+    """Item releases on the portal whose item is still 主动公开 and not withdrawn, newest first."""
+    return (
+        PortalRelease.objects.filter(status=ReleaseStatus.PUBLISHED)
+        .filter(
+            Q(kind=ReleaseKind.ISSUE)
+            | Q(report__public_scope=PublicScope.PUBLIC, report__status=ReportStatus.SENT)
+        )
+        .filter(Q(kind=ReleaseKind.ITEM) | Q(issue__in=public_issues()))
+        .select_related("column", "unit", "issue__publication")
+        .order_by("-published_at", "-id")
+    )
+
+
+def public_article(pk: int) -> PortalRelease | None:
+    return public_releases().filter(pk=pk, kind=ReleaseKind.ITEM).first()
+
+
+def public_bulletins() -> QuerySet[Bulletin]:
+    return (
+        Bulletin.objects.filter(status=Bulletin.Status.RELEASED, to_portal=True)
+        .select_related("unit")
+        .order_by("-released_at", "-id")
+    )
+
+
+# ---- desk reads ------------------------------------------------------------------------------------
+
+
+def live_release_targets() -> dict[str, QuerySet[PortalRelease, Any]]:
+    """Issues and items that already have a live request (or are on the portal), as subqueries."""
+    live = PortalRelease.objects.filter(status__in=LIVE_STATUSES)
+    return {
+        "issue": live.filter(issue__isnull=False).values("issue_id"),
+        "report": live.filter(report__isnull=False).values("report_id"),
+    }
+
+
+def releases_visible_to(user: User) -> QuerySet[PortalRelease]:
+    """Releases of the units where the user has a business role (the desk and the reviewers there)."""
+    units = units_acting_for(user, Role.EDITOR, Role.CHIEF, Role.LEADER, Role.REVIEWER, Role.REPORTER)
+    return PortalRelease.objects.filter(unit__in=units).select_related(
+        "unit", "column", "requested_by", "issue__publication"
+    )
+
+
+def release_review_queue(user: User) -> list[PortalRelease]:
+    """Releases waiting at a step that names this user (filtered precisely in Python: few rows)."""
+    pending = releases_visible_to(user).filter(status=ReleaseStatus.IN_REVIEW).order_by("submitted_at", "id")
+    roles_by_unit: dict[int, set[str]] = {}
+    for unit_id, role in user.memberships.values_list("unit_id", "role"):
+        roles_by_unit.setdefault(unit_id, set()).add(role)
+    out = []
+    for r in pending:
+        step = r.current_step
+        if step is None:
+            continue
+        named = step.get("user_id")
+        role_fits = step.get("role") in roles_by_unit.get(r.unit_id, set())
+        if (named and named == user.pk) or (not named and role_fits):
+            out.append(r)
+    return out
