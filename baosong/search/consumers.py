@@ -55,9 +55,9 @@ def catch_up() -> int:
         ids = list(Report.objects.filter(updated_at__gte=state.items_watermark).values_list("pk", flat=True))
         written += indexer.index(DocKind.ITEM, ids)
         issues = list(
-            Issue.objects.filter(Q(updated_at__gte=state.issues_watermark or state.items_watermark)).values_list(
-                "pk", flat=True
-            )
+            Issue.objects.filter(
+                Q(updated_at__gte=state.issues_watermark or state.items_watermark)
+            ).values_list("pk", flat=True)
         )
         written += indexer.index(DocKind.ISSUE, issues)
         SearchState.objects.filter(pk=state.pk).update(items_watermark=now, issues_watermark=now)

@@ -73,7 +73,7 @@ def item_rows(ids: list[int]) -> list[Row]:
     for s in Submission.objects.filter(report_id__in=ids).values(
         "report_id", "target_unit_id", "status", "title", "body", "target_unit__level"
     ):
-        subs[s["report_id"]].append(s)
+        subs[s["report_id"]].append(dict(s))
     external: dict[int, list[str]] = defaultdict(list)
     for rid, level in ExternalAdoption.objects.filter(report_id__in=ids).values_list("report_id", "level"):
         external[rid].append(level)
@@ -293,7 +293,9 @@ def unit_stamp() -> str:
 
 def dictionary_bump() -> None:
     state = SearchState.current()
-    SearchState.objects.filter(pk=state.pk).update(dict_version=state.dict_version + 1, unit_stamp=unit_stamp())
+    SearchState.objects.filter(pk=state.pk).update(
+        dict_version=state.dict_version + 1, unit_stamp=unit_stamp()
+    )
     tokenize.reset()
 
 
@@ -310,6 +312,7 @@ def _id_batches(model: Any, batch: int) -> Iterable[list[int]]:
 def _truncate() -> None:
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
+            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")  # deferred FK checks pending would block TRUNCATE
             cur.execute("TRUNCATE search_searchscope, search_searchdocument RESTART IDENTITY")
         else:
             # Without the delete trigger (it would remove each row from the index one by one), then the

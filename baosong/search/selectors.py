@@ -169,7 +169,9 @@ def scope_sql(user: User) -> str:
     )
     issues = f"(d.kind = 'issue' AND (d.unit_id IN ({_ints(desk_ids)}) OR {readers}))"
     under_desk = " OR ".join(f"d.unit_path LIKE '{_like_prefix(path)}%%' ESCAPE '!'" for _, path in desk)
-    bulletins = f"(d.kind = 'bulletin' AND (d.unit_id IN ({_ints(ancestors)}){' OR ' + under_desk if desk else ''}))"
+    bulletins = (
+        f"(d.kind = 'bulletin' AND (d.unit_id IN ({_ints(ancestors)}){' OR ' + under_desk if desk else ''}))"
+    )
     return f"({items} OR {issues} OR {bulletins})"
 
 
@@ -255,7 +257,7 @@ def _run(
     where_sql = " AND ".join(f"({c})" for c in conditions)
     base = f"FROM search_searchdocument d {m.join} WHERE {where_sql}"
     order = f"{m.rank}, d.date DESC, d.id DESC" if sort == "relevance" else "d.date DESC, d.id DESC"
-    order_params = list(m.params_rank) if sort == "relevance" else []
+    order_params: list[Any] = list(m.params_rank) if sort == "relevance" else []
     columns = (
         "d.id, d.kind, d.object_id, d.title, d.content, d.unit_name, d.date, d.category, d.urgency, "
         "d.status, d.adopted_level, d.publication_id, d.parent_id"
@@ -376,5 +378,4 @@ def highlight(text: str, needles: list[str], *, width: int = 120) -> SafeString:
         out.append(f"<mark>{piece}</mark>" if marks[i] else piece)
         i = j
     out.append(suffix)
-    return mark_safe("".join(out))  # noqa: S308 — every piece above is escaped
-
+    return mark_safe("".join(out))

@@ -42,7 +42,7 @@ def search_page(request: AuthedRequest) -> HttpResponse:
         .distinct()
         .order_by("publication__name")
     )
-    keep = {k: v for k, v in data.items() if k != "page" and v}
+    keep = {k: str(v) for k, v in data.items() if k != "page" and v}
     return render(
         request,
         "search/search.html",

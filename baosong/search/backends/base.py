@@ -9,6 +9,7 @@ the backend would run the whole query and return ids, counts and scores instead 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -19,9 +20,9 @@ class MatchSQL:
     join: str
     where: str
     rank: str
-    params_join: tuple[object, ...] = ()
-    params_where: tuple[object, ...] = ()
-    params_rank: tuple[object, ...] = ()
+    params_join: tuple[Any, ...] = ()
+    params_where: tuple[Any, ...] = ()
+    params_rank: tuple[Any, ...] = ()
 
 
 class SearchBackend:

@@ -122,9 +122,14 @@ def test_a_sibling_countys_draft_never_appears_on_the_search_page(cast, sibling_
 
 def test_search_scope_equals_the_page_selectors_for_every_cast_member(cast, client_as):
     """The scope keys in the document rows give exactly what reports_visible_to / issues_visible_to give."""
-    from baosong.editorial.services import issue_create, issue_distribute, issue_item_add, issue_sign
-    from baosong.editorial.services import issue_submit
     from baosong.editorial.models import Publication
+    from baosong.editorial.services import (
+        issue_create,
+        issue_distribute,
+        issue_item_add,
+        issue_sign,
+        issue_submit,
+    )
 
     subs = [sent_to_county(cast, f"城关镇工作动态第{i}条", "本周重点工作进展。") for i in range(3)]
     report_services.submission_forward(submission=subs[0], by=cast.county_editor.user)
@@ -203,7 +208,10 @@ def test_relevance_puts_a_title_match_before_a_body_match(cast, api):
     body_only = sent_to_county(cast, "城关镇本周工作", "另外，秸秆禁烧巡查持续开展。").report
     in_title = sent_to_county(cast, "城关镇秸秆禁烧巡查", "巡查覆盖全部行政村。").report
     settle()
-    assert titles(api("county_editor").get("/api/v1/search", {"q": "秸秆"})) == [in_title.title, body_only.title]
+    assert titles(api("county_editor").get("/api/v1/search", {"q": "秸秆"})) == [
+        in_title.title,
+        body_only.title,
+    ]
 
 
 @pytest.mark.parametrize(
@@ -270,7 +278,10 @@ def test_an_item_is_indexed_through_the_consumer_after_commit(cast, django_captu
     # The editor's working copy is indexed too, after the edit commits.
     with django_capture_on_commit_callbacks(execute=True):
         report_services.submission_edit(
-            submission=sub, by=cast.county_editor.user, title=sub.title, body=sub.body + "\n另查实森林防火责任落实。"
+            submission=sub,
+            by=cast.county_editor.user,
+            title=sub.title,
+            body=sub.body + "\n另查实森林防火责任落实。",
         )
     assert "防火" in SearchDocument.objects.get(kind=DocKind.ITEM, object_id=sub.report_id).seg_body.split()
     with django_capture_on_commit_callbacks(execute=True):

@@ -23,7 +23,9 @@ class Command(BaseCommand):
 
         def progress(kind: str, done: int) -> None:
             if options["verbosity"] > 1 and done % step < options["batch"]:
-                self.stdout.write(f"  {LABELS.get(kind, kind)} {done}，{time.perf_counter() - started:.0f} 秒")
+                self.stdout.write(
+                    f"  {LABELS.get(kind, kind)} {done}，{time.perf_counter() - started:.0f} 秒"
+                )
 
         counts = reindex(batch=options["batch"], progress=progress)
         parts = "、".join(f"{LABELS.get(k, k)} {n} 条" for k, n in counts.items())
