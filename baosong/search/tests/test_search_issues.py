@@ -24,7 +24,9 @@ def titles(response: Any) -> list[str]:
 @pytest.fixture
 def published(cast: Any) -> Issue:
     """An issue of 《东湖政务信息》 with a 主动公开 item and an internal one, distributed and published."""
-    public = sent_to_county(cast, "城关镇防汛物资储备到位", "全镇储备防汛编织袋两万条。", public_scope="public")
+    public = sent_to_county(
+        cast, "城关镇防汛物资储备到位", "全镇储备防汛编织袋两万条。", public_scope="public"
+    )
     internal = sent_to_county(cast, "城关镇防汛隐患内部排查", "排查发现防汛隐患三处，正在整改。")
     pub = Publication.objects.get(unit=cast.county_editor.unit, name="东湖政务信息")
     issue = editorial.issue_create(by=cast.county_editor.user, publication=pub)
