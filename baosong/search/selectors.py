@@ -247,7 +247,8 @@ def validate(p: SearchParams) -> None:
 def _run(
     parsed: ParsedQuery, scope: str, where: list[str], params: list[Any], sort: str, page: int, page_size: int
 ) -> tuple[list[dict[str, Any]], int]:
-    m = backend().match(parsed.terms)
+    b = backend()
+    m = b.match(parsed.terms)
     conditions = [m.where, scope, *where]
     cond_params: list[Any] = [*m.params_where, *params]
     for phrase in parsed.phrases:
@@ -263,13 +264,18 @@ def _run(
         "d.status, d.adopted_level, d.publication_id, d.parent_id"
     )
     with connection.cursor() as cur:
+        # PostgreSQL: one pass, the sort sees every match anyway, so a window count costs no extra scan.
+        # SQLite: FTS5's bm25() is refused next to a window function; a separate COUNT (no ranking) is cheap.
+        total = ", COUNT(*) OVER () AS total" if b.window_count else ""
         cur.execute(
-            f"SELECT {columns} {base} ORDER BY {order} LIMIT %s OFFSET %s",
+            f"SELECT {columns}{total} {base} ORDER BY {order} LIMIT %s OFFSET %s",
             [*m.params_join, *cond_params, *order_params, page_size, (page - 1) * page_size],
         )
         names = [c[0] for c in cur.description]
         rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
-        if page == 1 and len(rows) < page_size:
+        if rows and b.window_count:
+            count = rows[0]["total"]
+        elif page == 1 and len(rows) < page_size:
             count = len(rows)
         else:
             cur.execute(f"SELECT COUNT(*) {base}", [*m.params_join, *cond_params])

@@ -27,6 +27,7 @@ class MatchSQL:
 
 class SearchBackend:
     name = "base"
+    window_count = False  # the page query may carry COUNT(*) OVER () next to the rank
 
     def match(self, terms: list[str]) -> MatchSQL:
         """SQL that keeps the documents containing every term (tokens from ``query_terms``)."""

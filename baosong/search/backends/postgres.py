@@ -8,6 +8,7 @@ from baosong.search.backends.base import MatchSQL, SearchBackend
 
 class PostgresBackend(SearchBackend):
     name = "postgresql-tsvector"
+    window_count = True
 
     def match(self, terms: list[str]) -> MatchSQL:
         # plainto_tsquery ANDs the words; 'simple' neither stems nor drops stop words, like the index.

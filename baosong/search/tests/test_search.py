@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
 from baosong.core.outbox import deliver
@@ -327,7 +328,7 @@ def test_the_search_page_runs_a_bounded_number_of_queries(cast, client_as, djang
     settle()
     client = client_as("county_editor")
     client.get("/search/", {"q": "环境", "page_size": "2"})
-    with django_assert_num_queries(14) as few:
+    with django_assert_num_queries(14 if connection.vendor == "sqlite" else 13) as few:
         client.get("/search/", {"q": "环境", "page_size": "2"})
     for i in range(12):
         sent_to_county(cast, f"城关镇环境整治续报{i}", "环境整治。")
