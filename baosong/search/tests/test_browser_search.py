@@ -49,6 +49,15 @@ def test_an_editor_searches_and_opens_a_result(live_server, cast, browser_contex
     assert page.locator(".search-hit mark").first.inner_text() == "扶贫"
     assert "草稿不得外传" not in page.content()
     page.screenshot(path=str(ARTIFACTS / "search-results.png"), full_page=True)
+    page.get_by_text("筛选条件").click()
+    page.get_by_label("紧急程度").select_option("urgent")
+    page.get_by_role("button", name="检索", exact=True).last.click()
+    page.wait_for_url("**urgency=urgent**")
+    assert page.locator(".search-hit").count() == 1
+    page.screenshot(path=str(ARTIFACTS / "search-filtered.png"), full_page=True)
+    page.get_by_label("紧急程度").select_option("")
+    page.get_by_role("button", name="检索", exact=True).last.click()
+    page.wait_for_url("**urgency=&**")
     page.get_by_role("link", name="城关镇召开精准扶贫工作推进会").click()
     page.wait_for_url(f"{url}/reports/{first.pk}/")
     page.get_by_role("heading", name="城关镇召开精准扶贫工作推进会").wait_for()
