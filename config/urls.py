@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("baosong.notices.urls")),
     path("", include("baosong.scoring.urls")),
     path("", include("baosong.portal.urls")),
+    path("", include("baosong.search.urls")),
     path("api/v1/", api.urls),
 ]
 

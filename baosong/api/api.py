@@ -18,6 +18,7 @@ from baosong.api.routers import notices as notices_router
 from baosong.api.routers import orgs as orgs_router
 from baosong.api.routers import reports as reports_router
 from baosong.api.routers import scoring as scoring_router
+from baosong.api.routers import search as search_router
 from baosong.core.errors import Forbidden, ServiceError
 from baosong.orgs.auth import AuthError
 
@@ -93,3 +94,4 @@ api.add_router("", reports_router.router)
 api.add_router("", editorial_router.router)
 api.add_router("", notices_router.router)
 api.add_router("", scoring_router.router)
+api.add_router("", search_router.router)

@@ -483,6 +483,14 @@ def submission_edit(*, submission: Submission, by: User, title: str, body: str) 
         audit_record(
             "submission.edit", user=by, unit_id=s.target_unit_id, object_type="submission", object_id=s.pk
         )
+        # No status change, but the working copy's text changed: search re-indexes the item.
+        event_emit(
+            "submission.edit",
+            object_type="submission",
+            object_id=s.pk,
+            unit_id=s.target_unit_id,
+            payload={"report_id": s.report_id, "by": by.pk},
+        )
     return s
 
 

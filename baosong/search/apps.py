@@ -5,3 +5,10 @@ class SearchConfig(AppConfig):
     name = "baosong.search"
     label = "search"
     verbose_name = "检索"
+
+    def ready(self) -> None:
+        from baosong.core.outbox import register_consumer, register_periodic
+        from baosong.search.consumers import catch_up, on_event
+
+        register_consumer("search", on_event)
+        register_periodic("search.catch_up", catch_up, 60)
