@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("baosong.notices.urls")),
     path("", include("baosong.scoring.urls")),
     path("", include("baosong.portal.urls")),
+    path("", include("baosong.search.grouping_urls")),  # /inbox/groups/…: same-event grouping
     path("api/v1/", api.urls),
 ]
 

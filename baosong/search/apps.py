@@ -5,3 +5,9 @@ class SearchConfig(AppConfig):
     name = "baosong.search"
     label = "search"
     verbose_name = "检索"
+
+    def ready(self) -> None:
+        from baosong.core.outbox import register_consumer
+        from baosong.search.grouping import on_event as grouping_on_event
+
+        register_consumer("grouping", grouping_on_event)
