@@ -26,7 +26,7 @@ from baosong.search.tokenize import tokens
 NUM_PERM = 64
 BANDS = 32
 ROWS = NUM_PERM // BANDS
-THRESHOLD = 0.30  # weighted Jaccard of the token sets; tuned on the labelled set (docs/performance.md)
+THRESHOLD = 0.25  # weighted Jaccard of the token sets; tuned on the labelled set (docs/performance.md)
 PREFILTER = 0.10  # estimated plain Jaccard below which a candidate pair is not weighed
 PRIOR = 50  # documents added to the inbox for the word weights (see weights())
 WINDOW = dt.timedelta(hours=48)
@@ -71,21 +71,28 @@ def normalise_numbers(text: str) -> str:
 
 
 _FACT = re.compile(
-    r"(K\d+\+\d+)|(\d+(?:\.\d+)?)\s*(万元|平方米|立方米|毫米|亩|人次|人|名|辆|处|条|件|支|次|户|间|分钟|小时|日|时|号楼)"
+    r"(K\d+\+\d+)|(?<![A-Za-z0-9])([GSXYZ]\d{3})|(\d+(?:\.\d+)?)\s*"
+    r"(万元|平方米|立方米|毫米|亩|人次|人|名|辆|处|条|件|支|次|户|间|分钟|小时|日|时|号楼)"
 )
 FACT_MARK = "#"
+# A road (G316) or a kilometre post (K127+997) names the place itself: one differing settles it.
+DECISIVE = {"K", "路"}
+# 一辆、一处、一次 are articles, not counts.
+_ARTICLES = {"辆", "处", "次"}
 
 
 def facts(text: str) -> set[str]:
-    """The numbers an item states with their units (#毫米=112, #日=3, #K=K127+997): the same event
-    is told with the same numbers, a similar event with others."""
+    """The numbers an item states with their units (#毫米=112, #日=3, #K=K127+997, #路=G316): the same
+    event is told with the same numbers, a similar event with others."""
     out = set()
     for m in _FACT.finditer(text):
-        if m.group(1):
-            out.add(f"{FACT_MARK}K={m.group(1)}")
-        else:
-            unit = "人" if m.group(3) == "名" else m.group(3)
-            out.add(f"{FACT_MARK}{unit}={m.group(2)}")
+        kilometre, road, value, unit = m.groups()
+        if kilometre:
+            out.add(f"{FACT_MARK}K={kilometre}")
+        elif road:
+            out.add(f"{FACT_MARK}路={road}")
+        elif not (value == "1" and unit in _ARTICLES):
+            out.add(f"{FACT_MARK}{'人' if unit == '名' else unit}={value}")
     return out
 
 
@@ -111,6 +118,8 @@ def facts_disagree(a: frozenset[str], b: frozenset[str]) -> bool:
     for unit in by_unit_a.keys() & by_unit_b.keys():
         if by_unit_a[unit] & by_unit_b[unit]:
             agree += 1
+        elif unit in DECISIVE:
+            return True
         else:
             disagree += 1
     return disagree > 0 and disagree >= agree
@@ -274,7 +283,7 @@ class Quality:
     groups: int
 
 
-def _pairs(groups: Iterable[Iterable[int]]) -> set[tuple[int, int]]:
+def pairs_of(groups: Iterable[Iterable[int]]) -> set[tuple[int, int]]:
     out: set[tuple[int, int]] = set()
     for g in groups:
         members = sorted(g)
@@ -288,8 +297,8 @@ def quality(groups: list[list[int]], labels: dict[int, int]) -> Quality:
     by_event: dict[int, list[int]] = defaultdict(list)
     for key, event in labels.items():
         by_event[event].append(key)
-    truth = _pairs(by_event.values())
-    predicted = _pairs(groups)
+    truth = pairs_of(by_event.values())
+    predicted = pairs_of(groups)
     hits = len(truth & predicted)
     grouped = sum(len(g) for g in groups)
     majority = 0
