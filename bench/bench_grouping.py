@@ -116,7 +116,7 @@ def simhash_groups(docs: list[Any], max_distance: int) -> list[list[int]]:
             bin(hashes[i] ^ hashes[j]).count("1") <= max_distance
             and abs(a.when - b.when) <= neardup.WINDOW
             and neardup.places_compatible(a.place, b.place)
-            and not neardup.facts_disagree(a.features, b.features)
+            and not neardup.facts_disagree(neardup.facts_by_unit(a.features), neardup.facts_by_unit(b.features))
         ):
             parent[find(i)] = find(j)
     comps: dict[int, list[int]] = defaultdict(list)
@@ -139,7 +139,7 @@ def quality(compare: bool) -> dict[str, Any]:
         row["minhash"] = pooled([(neardup.group(d), labels) for d, labels in runs])
         if compare and events <= 200:
             best = None
-            for distance in (4, 8, 12, 16, 20):
+            for distance in (8, 12, 16, 20, 24, 28):
                 q = pooled([(simhash_groups(d, distance), labels) for d, labels in runs])
                 f1 = 2 * q["precision"] * q["recall"] / (q["precision"] + q["recall"] or 1)
                 if best is None or f1 > best[0]:

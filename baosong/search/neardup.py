@@ -27,9 +27,10 @@ NUM_PERM = 64
 BANDS = 32
 ROWS = NUM_PERM // BANDS
 THRESHOLD = 0.25  # weighted Jaccard of the token sets; tuned on the labelled set (docs/performance.md)
-PREFILTER = 0.10  # estimated plain Jaccard below which a candidate pair is not weighed
+MAX_BUCKET = 20  # larger LSH buckets compare neighbours only (candidate_pairs)
 PRIOR = 50  # documents added to the inbox for the word weights (see weights())
 WINDOW = dt.timedelta(hours=48)
+_WINDOW_SECONDS = WINDOW.total_seconds()
 
 _PRIME = (1 << 61) - 1
 _MAX = (1 << 32) - 1
@@ -104,19 +105,22 @@ def features(title: str, body: str) -> set[str]:
     return words | facts(text)
 
 
-def facts_disagree(a: frozenset[str], b: frozenset[str]) -> bool:
+def facts_by_unit(features: Iterable[str]) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = defaultdict(set)
+    for f in features:
+        if f.startswith(FACT_MARK):
+            unit, _, value = f[1:].partition("=")
+            out[unit].add(value)
+    return out
+
+
+def facts_disagree(a: dict[str, set[str]], b: dict[str, set[str]]) -> bool:
     """More kinds of number (days, hours, people, millimetres…) on which the two differ than on which
-    they agree: two landslides in one village two days apart, not one told twice."""
-    by_unit_a: dict[str, set[str]] = defaultdict(set)
-    by_unit_b: dict[str, set[str]] = defaultdict(set)
-    for target, source in ((by_unit_a, a), (by_unit_b, b)):
-        for f in source:
-            if f.startswith(FACT_MARK):
-                unit, _, value = f[1:].partition("=")
-                target[unit].add(value)
+    they agree — two landslides in one village two days apart, not one told twice —, or a different
+    road or kilometre post. ``a`` and ``b`` come from ``facts_by_unit``."""
     agree = disagree = 0
-    for unit in by_unit_a.keys() & by_unit_b.keys():
-        if by_unit_a[unit] & by_unit_b[unit]:
+    for unit in a.keys() & b.keys():
+        if a[unit] & b[unit]:
             agree += 1
         elif unit in DECISIVE:
             return True
@@ -182,9 +186,10 @@ def place_of(place: str, title: str, body: str = "") -> str:
 def places_compatible(a: str, b: str) -> bool:
     """Same or nested place, or one unknown. 城关镇 and 东湖区城关镇李家村 agree; 城关镇李家村 and
     新桥镇王庄村 do not. A name found in a title may carry a word in front (关于李家村): endings match."""
-    if not a or not b:
-        return True
-    pa, pb = place_parts(a), place_parts(b)
+    return parts_compatible(place_parts(a), place_parts(b))
+
+
+def parts_compatible(pa: dict[int, str], pb: dict[int, str]) -> bool:
     for level in pa.keys() & pb.keys():
         x, y = pa[level], pb[level]
         if not (x.endswith(y) or y.endswith(x)):
@@ -206,7 +211,8 @@ class Doc:
 
 def candidate_pairs(docs: Sequence[Doc]) -> set[tuple[int, int]]:
     """Index pairs sharing at least one band of ROWS minima (LSH). With 32 bands of 2, a pair whose
-    token sets overlap by 0.25 is a candidate with probability 0.87, one overlapping by 0.1 with 0.27."""
+    token sets overlap by 0.25 is a candidate with probability 0.87, one overlapping by 0.1 with 0.27.
+    Documents are expected in time order (neighbours in an oversized bucket are compared)."""
     pairs: set[tuple[int, int]] = set()
     for band in range(BANDS):
         lo = band * ROWS
@@ -215,7 +221,11 @@ def candidate_pairs(docs: Sequence[Doc]) -> set[tuple[int, int]]:
             if d.signature[0] != _MAX:  # an empty text matches nothing
                 buckets[d.signature[lo : lo + ROWS]].append(i)
         for members in buckets.values():
-            if len(members) > 1:
+            if len(members) > MAX_BUCKET:
+                # A band value shared by this many documents comes from a word most reports use: only
+                # neighbours (in input order) are compared, so identical copies still link up.
+                pairs.update(zip(members, members[1:], strict=False))
+            elif len(members) > 1:
                 pairs.update(itertools.combinations(members, 2))
     return pairs
 
@@ -233,18 +243,38 @@ def weights(docs: Sequence[Doc]) -> dict[str, float]:
 
 
 def weighted_similarity(a: frozenset[str], b: frozenset[str], w: dict[str, float]) -> float:
+    """Weighted Jaccard overlap of two token sets."""
     union = sum(w[f] for f in a | b)
     return sum(w[f] for f in a & b) / union if union else 0.0
 
 
+class _Prepared:
+    """What the pair checks read, computed once per document rather than once per pair."""
+
+    __slots__ = ("when", "parts", "facts", "features", "total")
+
+    def __init__(self, d: Doc, w: dict[str, float]) -> None:
+        self.when = d.when.timestamp()
+        self.parts = place_parts(d.place)
+        self.facts = facts_by_unit(d.features)
+        self.features = d.features
+        self.total = sum(w[f] for f in d.features)
+
+
+def _same_event(a: _Prepared, b: _Prepared, w: dict[str, float], threshold: float) -> bool:
+    # Cheapest checks first: most candidate pairs fail on time or similarity.
+    if abs(a.when - b.when) > _WINDOW_SECONDS:
+        return False
+    shared = sum(w[f] for f in a.features & b.features)
+    union = a.total + b.total - shared
+    if not union or shared / union < threshold:
+        return False
+    return parts_compatible(a.parts, b.parts) and not facts_disagree(a.facts, b.facts)
+
+
 def same_event(a: Doc, b: Doc, w: dict[str, float], *, threshold: float = THRESHOLD) -> bool:
-    return (
-        abs(a.when - b.when) <= WINDOW
-        and places_compatible(a.place, b.place)
-        and similarity(a.signature, b.signature) >= PREFILTER
-        and weighted_similarity(a.features, b.features, w) >= threshold
-        and not facts_disagree(a.features, b.features)
-    )
+    """Within the time window, similar enough (weighted), compatible places, the same numbers."""
+    return _same_event(_Prepared(a, w), _Prepared(b, w), w, threshold)
 
 
 def group(docs: Sequence[Doc], *, threshold: float = THRESHOLD) -> list[list[int]]:
@@ -259,8 +289,9 @@ def group(docs: Sequence[Doc], *, threshold: float = THRESHOLD) -> list[list[int
         return i
 
     w = weights(docs)
+    prepared = [_Prepared(d, w) for d in docs]
     for i, j in candidate_pairs(docs):
-        if find(i) != find(j) and same_event(docs[i], docs[j], w, threshold=threshold):
+        if find(i) != find(j) and _same_event(prepared[i], prepared[j], w, threshold):
             parent[find(i)] = find(j)
     components: dict[int, list[int]] = defaultdict(list)
     for i in range(len(docs)):
