@@ -116,7 +116,9 @@ def simhash_groups(docs: list[Any], max_distance: int) -> list[list[int]]:
             bin(hashes[i] ^ hashes[j]).count("1") <= max_distance
             and abs(a.when - b.when) <= neardup.WINDOW
             and neardup.places_compatible(a.place, b.place)
-            and not neardup.facts_disagree(neardup.facts_by_unit(a.features), neardup.facts_by_unit(b.features))
+            and not neardup.facts_disagree(
+                neardup.facts_by_unit(a.features), neardup.facts_by_unit(b.features)
+            )
         ):
             parent[find(i)] = find(j)
     comps: dict[int, list[int]] = defaultdict(list)
@@ -258,12 +260,15 @@ def main() -> None:
     print(f"| 分词与特征（每条） | {result['tokens_ms_per_item']} ms |")
     print(f"| MinHash 签名（每条，64 个哈希） | {result['minhash_ms_per_item']} ms |")
     print(f"| 重算 {rebuilt} 条签名（`rebuild_signatures`） | {result['rebuild_signatures_s']} s |")
-    print(f"| 内存中归并 {len(items)} 条（中位数 / p95） | {in_memory['median_ms']} / {in_memory['p95_ms']} ms |")
+    memory = f"{in_memory['median_ms']} / {in_memory['p95_ms']} ms"
+    print(f"| 内存中归并 {len(items)} 条（中位数 / p95） | {memory} |")
     print(f"| `inbox_groups`（含查询，中位数 / p95） | {page['median_ms']} / {page['p95_ms']} ms |")
     print(f"| 候选对 / 分组 / 入组条数 | {candidates} / {len(groups)} / {result['grouped_items']} |")
     for row in result["quality"]["sets"]:
         print(f"| {row['name']} | {row['minhash']} {row.get('simhash', '')} |")
-    (BENCH_DIR / f"grouping-{connection.vendor}.json").write_text(json.dumps(result, ensure_ascii=False, indent=2))
+    (BENCH_DIR / f"grouping-{connection.vendor}.json").write_text(
+        json.dumps(result, ensure_ascii=False, indent=2)
+    )
 
 
 if __name__ == "__main__":

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 (sentence templates read better unbroken)
 """A labelled set for same-event grouping: events, each rewritten by several units, plus hard negatives.
 
 Pure Python, no database, deterministic for a seed. Each event is a set of facts (place, time, numbers,
@@ -322,7 +323,9 @@ def _facts(rng: random.Random, kind: str) -> dict[str, object]:
             "minutes": rng.randint(20, 90),
             "injured": rng.choice([0, 0, 0, 1, 2]),
             "area": rng.randint(30, 300),
-            "cause": rng.choice(["电线老化短路", "电动自行车充电", "用火不慎", "燃放烟花爆竹", "灶台余火复燃"]),
+            "cause": rng.choice(
+                ["电线老化短路", "电动自行车充电", "用火不慎", "燃放烟花爆竹", "灶台余火复燃"]
+            ),
             "loss": rng.randint(2, 60),
             "rooms": rng.randint(1, 6),
         }

@@ -153,7 +153,9 @@ def inbox_groups(user: User) -> list[EventGroup]:
     """Groups (two or more items about the same event) in the editor's open inbox, largest first. Two
     queries whatever the inbox size: the submissions and their signatures."""
     subs = open_inbox(user)
-    signatures = {s.report_id: s for s in EventSignature.objects.filter(report_id__in={x.report_id for x in subs})}
+    signatures = {
+        s.report_id: s for s in EventSignature.objects.filter(report_id__in={x.report_id for x in subs})
+    }
     return group_submissions(subs, signatures)
 
 

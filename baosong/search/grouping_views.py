@@ -63,7 +63,11 @@ def group_compose(request: AuthedRequest, pk: int) -> HttpResponse:
         return redirect("inbox_group", pk)
     try:
         issue, _ = grouping.group_compose(
-            group=group, by=request.user, issue=issue, publication=publication, title=request.POST.get("title", "")
+            group=group,
+            by=request.user,
+            issue=issue,
+            publication=publication,
+            title=request.POST.get("title", ""),
         )
     except NotFound as exc:
         raise Http404 from exc

@@ -38,11 +38,12 @@ _rng = random.Random(0x5A3E)  # fixed: stored signatures must stay comparable ac
 _PERMS = [(_rng.randrange(1, _PRIME), _rng.randrange(0, _PRIME)) for _ in range(NUM_PERM)]
 
 # Function words and the vocabulary every report shares; they say nothing about which event it is.
-STOPWORDS = frozenset(
+_STOPWORD_TEXT = (
     "我镇 我乡 我街道 我局 我区 我县 我市 报告 情况 有关 如下 现将 关于 以来 目前 一起 一处 发生 "
     "进行 开展 工作 相关 已经 正在 进一步 下一步 及时 迅速 第一 第一时间 时间 组织 全力 当地 "
-    "其中 部分 共计 累计 约 余 近 许 位于 据 的 了 和 与 及 在 对 将 已 并".split()
+    "其中 部分 共计 累计 约 余 近 许 位于 据 的 了 和 与 及 在 对 将 已 并"
 )
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 _CN_NUM = re.compile(r"[零一二两三四五六七八九十百千]+(?=[人名辆处条件支次户间亩万分小立毫平公])")
 _CN_DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
 
@@ -224,7 +225,7 @@ def candidate_pairs(docs: Sequence[Doc]) -> set[tuple[int, int]]:
             if len(members) > MAX_BUCKET:
                 # A band value shared by this many documents comes from a word most reports use: only
                 # neighbours (in input order) are compared, so identical copies still link up.
-                pairs.update(zip(members, members[1:], strict=False))
+                pairs.update(itertools.pairwise(members))
             elif len(members) > 1:
                 pairs.update(itertools.combinations(members, 2))
     return pairs
@@ -251,7 +252,7 @@ def weighted_similarity(a: frozenset[str], b: frozenset[str], w: dict[str, float
 class _Prepared:
     """What the pair checks read, computed once per document rather than once per pair."""
 
-    __slots__ = ("when", "parts", "facts", "features", "total")
+    __slots__ = ("facts", "features", "parts", "total", "when")
 
     def __init__(self, d: Doc, w: dict[str, float]) -> None:
         self.when = d.when.timestamp()

@@ -51,7 +51,7 @@ def five_townships(county: Unit) -> list[Unit]:
     extra = org_services.unit_create(
         by=None, name="东湖区石门镇", code="DEMO-C1-1-9", level="township", parent=county, sort_order=9
     )
-    return towns[1:] + [extra, towns[0]]
+    return [*towns[1:], extra, towns[0]]
 
 
 def send(reporter: Any, title: str, place: str, body: str, *, hours_ago: float = 2) -> Report:

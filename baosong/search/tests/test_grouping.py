@@ -74,7 +74,8 @@ def test_compose_from_the_group_makes_one_merged_item_crediting_all_sources(cast
     subs = county_subs(cast, fire)
     pub = Publication.objects.get(unit=cast.county_editor.unit, name="东湖政务信息")
     response = client_as("county_editor").post(
-        f"/inbox/groups/{subs[0].pk}/compose", {"target": f"new:{pub.pk}", "title": "城关镇李家村民房火灾综合情况"}
+        f"/inbox/groups/{subs[0].pk}/compose",
+        {"target": f"new:{pub.pk}", "title": "城关镇李家村民房火灾综合情况"},
     )
     assert response.status_code == 302
     issue_id = int(response["Location"].rstrip("/").split("/")[-1])
@@ -101,7 +102,9 @@ def test_sibling_county_editor_gets_404_on_the_group(cast, fire, client_as):
     outsider = client_as("outsider_editor")
     assert outsider.get(f"/inbox/groups/{subs[0].pk}/").status_code == 404
     pub = Publication.objects.get(unit=cast.county_editor.unit, name="东湖政务信息")
-    assert outsider.post(f"/inbox/groups/{subs[0].pk}/compose", {"target": f"new:{pub.pk}"}).status_code == 404
+    assert (
+        outsider.post(f"/inbox/groups/{subs[0].pk}/compose", {"target": f"new:{pub.pk}"}).status_code == 404
+    )
     assert "同一事件 ×" not in outsider.get("/inbox/groups/").content.decode()
     assert not IssueItem.objects.exists()
 

@@ -35,7 +35,9 @@ def test_identical_texts_have_similarity_one_and_unrelated_ones_near_zero():
 
 
 def test_numbers_written_in_chinese_count_as_the_same_numbers():
-    assert neardup.normalise_numbers("转移群众三百二十人，出动消防车十二辆") == "转移群众320人，出动消防车12辆"
+    assert (
+        neardup.normalise_numbers("转移群众三百二十人，出动消防车十二辆") == "转移群众320人，出动消防车12辆"
+    )
     assert cn_number(207) == "二百零七"
     assert "#人=320" in neardup.features("", "转移群众三百二十人")
 
@@ -52,10 +54,14 @@ def test_places_agree_when_nested_or_unknown_and_disagree_when_they_differ():
 
 def test_the_same_event_rewritten_is_grouped_and_a_similar_one_elsewhere_is_not():
     docs = [
-        doc(1, "城关镇李家村发生一起民房火灾", "28日14时许，城关镇李家村王某家起火，消防车3辆到场，无人员伤亡，损失约12万元。"),
-        doc(2, "李家村一民房起火", "我镇李家村王某家28日下午突发火情，消防车三辆迅速扑救，损失12万元，无人员伤亡。", hours=3),
-        doc(3, "新桥镇王庄村发生一起民房火灾", "28日16时许，新桥镇王庄村刘某家起火，消防车2辆到场，无人员伤亡，损失约5万元。", hours=2),
-        doc(4, "城关镇李家村发生一起民房火灾", "28日14时许，城关镇李家村王某家起火，消防车3辆到场。", hours=60),
+        doc(1, "城关镇李家村发生一起民房火灾",
+            "28日14时许，城关镇李家村王某家起火，消防车3辆到场，无人员伤亡，损失约12万元。"),
+        doc(2, "李家村一民房起火",
+            "我镇李家村王某家28日下午突发火情，消防车三辆迅速扑救，损失12万元，无人员伤亡。", hours=3),
+        doc(3, "新桥镇王庄村发生一起民房火灾",
+            "28日16时许，新桥镇王庄村刘某家起火，消防车2辆到场，无人员伤亡，损失约5万元。", hours=2),
+        doc(4, "城关镇李家村发生一起民房火灾",
+            "28日14时许，城关镇李家村王某家起火，消防车3辆到场。", hours=60),
     ]  # fmt: skip
     assert neardup.group(docs) == [[1, 2]]
 
@@ -68,7 +74,9 @@ def test_labelled_set_has_events_rewritten_by_several_units_and_hard_negatives()
     assert max(len(v) for v in by_event.values()) >= 4
     assert len({(it.title, it.body) for it in items}) == len(items)
     same_kind_same_day = {
-        (it.kind, it.sent_at.date()) for it in items if sum(1 for o in by_event.values() if o[0].kind == it.kind) > 1
+        (it.kind, it.sent_at.date())
+        for it in items
+        if sum(1 for o in by_event.values() if o[0].kind == it.kind) > 1
     }
     assert same_kind_same_day
     assert labelled_set(events=80, seed=101) == items  # deterministic
