@@ -290,10 +290,19 @@ def group(docs: Sequence[Doc], *, threshold: float = THRESHOLD) -> list[list[int
         return i
 
     w = weights(docs)
+    weight = w.__getitem__
     prepared = [_Prepared(d, w) for d in docs]
     for i, j in candidate_pairs(docs):
-        if find(i) != find(j) and _same_event(prepared[i], prepared[j], w, threshold):
-            parent[find(i)] = find(j)
+        a, b = prepared[i], prepared[j]
+        # _same_event inlined, cheapest checks first: this loop is the grouping's cost.
+        if abs(a.when - b.when) > _WINDOW_SECONDS:
+            continue
+        shared = sum(map(weight, a.features & b.features))
+        if shared < threshold * (a.total + b.total - shared) or not shared:
+            continue
+        ri, rj = find(i), find(j)
+        if ri != rj and parts_compatible(a.parts, b.parts) and not facts_disagree(a.facts, b.facts):
+            parent[ri] = rj
     components: dict[int, list[int]] = defaultdict(list)
     for i in range(len(docs)):
         components[find(i)].append(i)
