@@ -17,14 +17,14 @@ from baosong.editorial import services as editorial_services
 from baosong.editorial.models import Issue, IssueItemSource, IssueStatus, Publication
 from baosong.editorial.selectors import desk_issues, publications_for_desk
 from baosong.orgs.models import Role, Unit, User
-from baosong.orgs.selectors import units_acting_for
 from baosong.reports.models import Report, Submission, SubmissionStatus
+from baosong.reports.selectors import inbox
 from baosong.search import neardup
 from baosong.search.models import EventSignature
 
 # The open inbox that is grouped: what is still to be decided or adopted and not yet printed, received
-# within these days (a same-event group spans at most neardup.WINDOW anyway).
-OPEN_DAYS = 7
+# within these days (a same-event group spans at most neardup.WINDOW, 48 hours, anyway).
+OPEN_DAYS = 3
 OPEN_STATUSES = [SubmissionStatus.RECEIVED, SubmissionStatus.CLAIMED, SubmissionStatus.ADOPTED]
 
 
@@ -106,18 +106,13 @@ class EventGroup:
 
 
 def open_inbox(user: User) -> list[Submission]:
-    """The submissions grouping looks at: the editor's units' active, open, unprinted recent items."""
-    units = units_acting_for(user, Role.EDITOR)
+    """The submissions grouping looks at: the editor's inbox (its access rule, reports.selectors.inbox),
+    still open, not printed in a live issue, received recently; oldest first."""
     printed = IssueItemSource.objects.filter(submission=OuterRef("pk"), active=True)
     return list(
-        Submission.objects.filter(
-            target_unit__in=units,
-            is_active=True,
-            status__in=OPEN_STATUSES,
-            received_at__gte=timezone.now() - dt.timedelta(days=OPEN_DAYS),
-        )
+        inbox(user)
+        .filter(status__in=OPEN_STATUSES, received_at__gte=timezone.now() - dt.timedelta(days=OPEN_DAYS))
         .exclude(Exists(printed))
-        .select_related("report__source_unit", "target_unit", "sender_unit")
         .order_by("received_at", "pk")
     )
 
