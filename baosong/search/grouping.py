@@ -113,6 +113,7 @@ def open_inbox(user: User) -> list[Submission]:
         inbox(user)
         .filter(status__in=OPEN_STATUSES, received_at__gte=timezone.now() - dt.timedelta(days=OPEN_DAYS))
         .exclude(Exists(printed))
+        .defer("body", "report__body", "report__review_chain", "report__elements")  # lists need no text
         .order_by("received_at", "pk")
     )
 
@@ -155,9 +156,12 @@ def inbox_groups(user: User) -> list[EventGroup]:
 
 
 def group_for(user: User, key: int) -> EventGroup:
-    """The group holding submission ``key`` in the user's open inbox; 404 when there is none."""
+    """The group holding submission ``key`` in the user's open inbox, its members with their text (one
+    more query); 404 when there is none."""
     for g in inbox_groups(user):
         if any(m.pk == key for m in g.members):
+            full = inbox(user).filter(pk__in=[m.pk for m in g.members]).in_bulk()
+            g.members = [full[m.pk] for m in g.members]
             return g
     raise NotFound()
 

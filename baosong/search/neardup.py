@@ -16,6 +16,7 @@ import itertools
 import math
 import random
 import re
+import struct
 import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -147,12 +148,15 @@ def similarity(a: Sequence[int], b: Sequence[int]) -> float:
     return sum(1 for x, y in zip(a, b, strict=True) if x == y) / NUM_PERM
 
 
+_PACKING = struct.Struct(f">{NUM_PERM}I")
+
+
 def pack(sig: Sequence[int]) -> bytes:
-    return b"".join(int(v).to_bytes(4, "big") for v in sig)
+    return _PACKING.pack(*sig)
 
 
 def unpack(data: bytes) -> tuple[int, ...]:
-    return tuple(int.from_bytes(data[i : i + 4], "big") for i in range(0, len(data), 4))
+    return _PACKING.unpack(data)
 
 
 # ---- places -------------------------------------------------------------------------------------------
