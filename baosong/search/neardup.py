@@ -28,7 +28,7 @@ NUM_PERM = 64
 BANDS = 32
 ROWS = NUM_PERM // BANDS
 THRESHOLD = 0.25  # weighted Jaccard of the token sets; tuned on the labelled set (docs/performance.md)
-MAX_BUCKET = 20  # larger LSH buckets compare neighbours only (candidate_pairs)
+MAX_BUCKET = 10  # larger LSH buckets compare neighbours only (candidate_pairs)
 PRIOR = 50  # documents added to the inbox for the word weights (see weights())
 WINDOW = dt.timedelta(hours=48)
 _WINDOW_SECONDS = WINDOW.total_seconds()
