@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
@@ -118,25 +119,30 @@ def open_inbox(user: User) -> list[Submission]:
     )
 
 
-def group_submissions(subs: list[Submission], signatures: dict[int, EventSignature]) -> list[EventGroup]:
+SIGNATURE_FIELDS = ("report_id", "minhash", "features", "place", "event_time", "sent_at")
+
+
+def _doc(key: int, row: tuple[Any, ...]) -> neardup.Doc:
+    _, minhash, features, place, event_time, sent_at = row
+    return neardup.Doc(
+        key=key,
+        signature=neardup.unpack(bytes(minhash)),
+        features=frozenset(features.split()),
+        place=place,
+        when=event_time or sent_at,
+    )
+
+
+def group_submissions(subs: list[Submission], signatures: dict[int, tuple[Any, ...]]) -> list[EventGroup]:
+    """Group each target unit's submissions (given oldest first) by their items' signatures
+    (``SIGNATURE_FIELDS`` rows by report id); items without a signature are left out."""
     by_unit: dict[int, list[Submission]] = defaultdict(list)
     for s in subs:
         if s.report_id in signatures:
             by_unit[s.target_unit_id].append(s)
     groups: list[EventGroup] = []
     for members in by_unit.values():
-        docs = []
-        for s in members:
-            sig = signatures[s.report_id]
-            docs.append(
-                neardup.Doc(
-                    key=s.pk,
-                    signature=neardup.unpack(bytes(sig.minhash)),
-                    features=frozenset(sig.features.split()),
-                    place=sig.place,
-                    when=sig.when,
-                )
-            )
+        docs = [_doc(s.pk, signatures[s.report_id]) for s in members]
         by_pk = {s.pk: s for s in members}
         for keys in neardup.group(docs):
             group_members = [by_pk[k] for k in keys]
@@ -149,10 +155,10 @@ def inbox_groups(user: User) -> list[EventGroup]:
     """Groups (two or more items about the same event) in the editor's open inbox, largest first. Two
     queries whatever the inbox size: the submissions and their signatures."""
     subs = open_inbox(user)
-    signatures = {
-        s.report_id: s for s in EventSignature.objects.filter(report_id__in={x.report_id for x in subs})
-    }
-    return group_submissions(subs, signatures)
+    rows = EventSignature.objects.filter(report_id__in={x.report_id for x in subs}).values_list(
+        *SIGNATURE_FIELDS
+    )
+    return group_submissions(subs, {row[0]: row for row in rows})
 
 
 def group_for(user: User, key: int) -> EventGroup:

@@ -3,8 +3,6 @@ kept in separate blocks."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.db import models
 from django.utils import timezone
 
@@ -28,10 +26,6 @@ class EventSignature(models.Model):
 
     class Meta:
         verbose_name = "事件指纹"
-
-    @property
-    def when(self) -> dt.datetime:
-        return self.event_time or self.sent_at
 
 
 # ---- end of same-event grouping ---------------------------------------------------------------------

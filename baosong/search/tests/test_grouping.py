@@ -137,3 +137,25 @@ def _more_fire_items() -> None:
     for i in range(5):
         reporter = User.objects.get(username=f"grp_rep_{min(i, 3)}")
         signature_store(report=send(reporter, *FIRE[i]))
+
+
+def test_a_resubmitted_item_gets_its_signature_from_the_new_text(
+    cast, fire, django_capture_on_commit_callbacks
+):
+    from baosong.core.outbox import deliver
+    from baosong.reports import services as report_services
+
+    sub = county_subs(cast, fire)[5]  # the unrelated meeting
+    before = bytes(EventSignature.objects.get(report_id=sub.report_id).minhash)
+    with django_capture_on_commit_callbacks(execute=True):
+        report_services.submission_return(
+            submission=sub, by=cast.county_editor.user, comment="请补充火灾情况"
+        )
+        sub.refresh_from_db()
+        report_services.submission_resubmit(
+            submission=sub, by=sub.report.author, title=FIRE[0][0], body=FIRE[0][2]
+        )
+    deliver("grouping")
+    assert bytes(EventSignature.objects.get(report_id=sub.report_id).minhash) != before
+    sizes = [g.size for g in inbox_groups(cast.county_editor.user)]
+    assert sizes == [6]
