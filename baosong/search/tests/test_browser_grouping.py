@@ -28,6 +28,11 @@ def test_editor_opens_a_group_from_the_inbox_and_composes_it(
     page.get_by_text("发现 1 组疑似同一事件的信息").wait_for()
     assert page.locator("a.badge-group", has_text="同一事件 ×5").count() >= 5
     page.screenshot(path=str(ARTIFACTS / "grouping-inbox.png"), full_page=True)
+    page.get_by_role("link", name="查看全部分组 →").click()
+    page.get_by_role("heading", name="疑似同一事件的信息").wait_for()
+    page.screenshot(path=str(ARTIFACTS / "grouping-list.png"), full_page=True)
+    page.go_back()
+    page.get_by_text("发现 1 组疑似同一事件的信息").wait_for()
     page.locator(".group-banner a", has_text="城关镇").first.click()
     page.get_by_role("heading", name="综合为一条信息").wait_for()
     assert page.locator(".side-by-side article").count() == 5
