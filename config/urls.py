@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("baosong.scoring.urls")),
     path("", include("baosong.portal.urls")),
     path("", include("baosong.search.urls")),
+    path("", include("baosong.search.grouping_urls")),  # /inbox/groups/…: same-event grouping
     path("api/v1/", api.urls),
 ]
 

@@ -5,7 +5,6 @@ bulletins, feeds and search. Nothing unpublished or non-public is ever shown: ev
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,16 +18,13 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from baosong.core.errors import ServiceError
 from baosong.editorial.models import Issue
 from baosong.portal import selectors
 from baosong.portal.models import PortalColumn, PortalRelease, ReleaseKind
+from baosong.search.selectors import search_public
 
 PAGE_SIZE = 20
-
-try:  # the search backend is built on another branch; the portal works without it
-    search_public: Any = importlib.import_module("baosong.search.selectors").search_public
-except (ImportError, AttributeError):
-    search_public = None
 
 
 @dataclass(frozen=True)
@@ -266,31 +262,51 @@ def _mark(text: str, q: str, n: int = 120) -> SafeString:
     return mark_safe(("…" if start else "") + marked + ("…" if start + n < len(flat) else ""))
 
 
-def _fallback_search(q: str, *, page: int, page_size: int) -> SearchResult:
-    """Substring search over the portal's public content, used until the search backend is wired in."""
-    hits: list[SearchHit] = []
+def _article_hits(q: str) -> list[SearchHit]:
+    """Items put on the portal through a release (their reviewed text lives in the portal's own table,
+    which the search index below the portal does not read): few rows, a substring match is enough."""
+    hits = []
     for r in (
         selectors.public_releases()
         .filter(kind=ReleaseKind.ITEM)
-        .filter(Q(title__icontains=q) | Q(body__icontains=q))[:200]
+        .filter(Q(title__icontains=q) | Q(body__icontains=q))
+        .order_by("-published_at")[:50]
     ):
-        url = reverse("portal_article", args=[r.pk])
-        hits.append(SearchHit("item", r.pk, r.title, _mark(r.body, q), url, r.published_at))
-    for issue in (
-        selectors.public_issues()
-        .filter(Q(items__title__icontains=q) | Q(items__body__icontains=q) | Q(headline__icontains=q))
-        .distinct()[:50]
-    ):
-        for item in selectors.public_issue_items(issue):
-            if q in item.title or q in item.body:
-                url = reverse("portal_issue_item", args=[issue.pk, item.pk])
-                hits.append(
-                    SearchHit("issue_item", item.pk, item.title, _mark(item.body, q), url, issue.published_at)
-                )
-    epoch = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-    hits.sort(key=lambda h: h.date or epoch, reverse=True)
-    start = (page - 1) * page_size
-    return SearchResult(items=hits[start : start + page_size], count=len(hits))
+        hits.append(
+            SearchHit(
+                "item",
+                r.pk,
+                r.title,
+                _mark(r.body, q),
+                reverse("portal_article", args=[r.pk]),
+                r.published_at,
+            )
+        )
+    return hits
+
+
+def _public_search(q: str, *, page: int, page_size: int) -> SearchResult:
+    """The full-text index over public content (主动公开 items of published issues, bulletins released to the
+    portal), minus issues taken off the portal, with the portal's released articles first."""
+    try:
+        found = search_public(q, page=page, page_size=page_size)
+    except ServiceError:
+        return SearchResult()
+    issue_ids = {h.issue_id for h in found.hits if h.type == "public_item" and h.issue_id}
+    live = set(selectors.public_issues().filter(pk__in=issue_ids).values_list("pk", flat=True))
+    hits: list[SearchHit] = []
+    for h in found.hits:
+        if h.type == "bulletin":
+            url = reverse("portal_bulletin", args=[h.id])
+        elif h.issue_id in live:
+            url = reverse("portal_issue_item", args=[h.issue_id, h.id])
+        else:
+            continue
+        hits.append(SearchHit(h.type, h.id, h.title, h.snippet, url, h.date))
+    articles = _article_hits(q)
+    if page == 1:
+        hits = articles + hits
+    return SearchResult(items=hits, count=found.count + len(articles))
 
 
 def portal_search(request: HttpRequest) -> HttpResponse:
@@ -301,8 +317,7 @@ def portal_search(request: HttpRequest) -> HttpResponse:
         page = 1
     result: Any = None
     if q:
-        backend = search_public or _fallback_search
-        result = backend(q, page=min(page, 500), page_size=PAGE_SIZE)
+        result = _public_search(q, page=min(page, 500), page_size=PAGE_SIZE)
     pages = -(-result.count // PAGE_SIZE) if result else 0
     return _render(
         request,

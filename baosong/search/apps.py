@@ -9,6 +9,8 @@ class SearchConfig(AppConfig):
     def ready(self) -> None:
         from baosong.core.outbox import register_consumer, register_periodic
         from baosong.search.consumers import catch_up, on_event
+        from baosong.search.grouping import on_event as grouping_on_event
 
         register_consumer("search", on_event)
+        register_consumer("grouping", grouping_on_event)
         register_periodic("search.catch_up", catch_up, 60)

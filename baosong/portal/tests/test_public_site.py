@@ -18,6 +18,8 @@ from baosong.editorial.tests.conftest import adopted_at_county
 from baosong.portal import services
 from baosong.portal.models import PortalColumn, PortalRelease
 
+from baosong.core.outbox import deliver
+
 from .conftest import PRIVATE_BODY_MARK, PRIVATE_TITLE, PUBLIC_TITLE, distributed_issue, published_issue
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -63,9 +65,13 @@ def test_a_release_not_yet_approved_answers_404(cast, county_chain, columns):
     assert public.get("/portal/articles/999999/").status_code == 404
 
 
-def test_the_public_search_never_finds_private_text(cast):
+def test_the_public_search_never_finds_private_text(cast, columns):
     published_issue(cast)
+    _item_release(cast, "东湖区推进水库除险加固", columns["gzdt"])
+    deliver("search")  # what the worker does after commit: the index learns the published issue
     public = Client()
+    found = public.get("/portal/search", {"q": "水库"}).content.decode()
+    assert "东湖区推进水库除险加固" in found and "<mark>水库</mark>" in found
     assert PUBLIC_TITLE in public.get("/portal/search", {"q": "水库"}).content.decode()
     found = public.get("/portal/search", {"q": "信访积案"}).content.decode()
     assert PRIVATE_TITLE not in found and "没有找到" in found
