@@ -8,5 +8,4 @@ from baosong.scoring.services import ledger_apply
 
 
 def on_event(event: DomainEvent) -> None:
-    ledger_apply(event)
-    rollup_apply(event)
+    rollup_apply(event, ledger_apply(event))

@@ -102,7 +102,7 @@ ADOPTION_FIELDS = {
 }  # fmt: skip
 COUNTERS = [
     "submitted", "on_time", *CATEGORY_FIELDS.values(), *ADOPTION_FIELDS.values(), "instructions",
-    "solicitation_answered", "solicitation_missed", "received", "receive_seconds",
+    "solicitation_answered", "solicitation_missed", "received", "receive_seconds", "points_x100",
 ]  # fmt: skip
 
 
@@ -140,11 +140,33 @@ class StatsDaily(models.Model):
     # they waited.
     received = models.IntegerField(default=0)
     receive_seconds = models.BigIntegerField(default=0)
+    # The ledger's points of the day in hundredths (an integer, like every other counter), so rankings
+    # per child unit read the tree rows instead of summing ledger rows.
+    points_x100 = models.BigIntegerField(default=0)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["unit", "scope", "day"], name="scoring_stats_unique"),
         ]
+
+
+class AuthorMonthly(models.Model):
+    """Rollup of the ledger per reporter (信息员), unit and month: the top reporters of a subtree read these
+    rows instead of every ledger row. Maintained with the ledger; ``check_rollups`` compares it too."""
+
+    author = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    points = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "unit", "year", "month"], name="scoring_author_monthly_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "month", "unit"], name="scoring_author_monthly_period")]
 
 
 class QuotaRule(models.Model):

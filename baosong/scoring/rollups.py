@@ -6,7 +6,10 @@ that ``check_rollups`` compares them with. Each counter is defined once, by the 
   issue (on the signing day; a withdrawn issue takes them back on that same day), adopted as 专报/综合 (on
   the decision day), or adopted outside the system (补录, on the day it was recorded);
 - instructions: instructions on the unit's items (one per instruction and unit), on the day written;
-- solicitation_answered / solicitation_missed: the unit's first answer / its miss of a 约稿.
+- solicitation_answered / solicitation_missed: the unit's first answer / its miss of a 约稿;
+- points_x100: the unit's ledger points of the day, in hundredths (written with the ledger rows).
+
+``AuthorMonthly`` sums the ledger per reporter, unit and month the same way.
 """
 
 from __future__ import annotations
@@ -14,9 +17,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Sum
 from django.utils import timezone
 
 from baosong.core.models import DomainEvent
@@ -24,7 +28,14 @@ from baosong.editorial.models import Issue, IssueItemSource
 from baosong.notices.models import Instruction, SolicitationTarget
 from baosong.orgs.models import Unit
 from baosong.reports.models import ExternalAdoption, Report, Submission
-from baosong.scoring.models import ADOPTION_FIELDS, CATEGORY_FIELDS, COUNTERS, StatsDaily
+from baosong.scoring.models import (
+    ADOPTION_FIELDS,
+    CATEGORY_FIELDS,
+    COUNTERS,
+    AuthorMonthly,
+    LedgerEntry,
+    StatsDaily,
+)
 
 Key = tuple[int, dt.date]  # (unit, day)
 Deltas = dict[Key, dict[str, int]]
@@ -189,9 +200,123 @@ def apply_deltas(deltas: Deltas) -> None:
                 StatsDaily.objects.create(unit_id=target_unit, scope=scope, day=day, **changes)
 
 
-def rollup_apply(event: DomainEvent) -> None:
-    if event.event_type in ROLLUP_EVENTS:
-        apply_deltas(event_deltas(event))
+def _cents(points: Decimal) -> int:
+    return int((Decimal(points) * 100).to_integral_value())
+
+
+def ledger_rollup_apply(rows: Iterable[LedgerEntry], deltas: Deltas | None = None) -> None:
+    """Add freshly written ledger rows to the day rows (with ``deltas`` of the same event, if any) and to
+    the reporters' months. Called in the transaction that writes the rows."""
+    deltas = {} if deltas is None else deltas
+    authors: dict[tuple[int, int, int, int], Decimal] = defaultdict(Decimal)
+    for row in rows:
+        _add(deltas, row.unit_id, _day(row.occurred_at), "points_x100", _cents(row.points))
+        if row.author_id:
+            authors[(row.author_id, row.unit_id, row.year, row.month)] += Decimal(row.points)
+    apply_deltas(deltas)
+    for (author_id, unit_id, year, month), points in authors.items():
+        if not points:
+            continue
+        updated = AuthorMonthly.objects.filter(
+            author_id=author_id, unit_id=unit_id, year=year, month=month
+        ).update(points=F("points") + points)
+        if not updated:
+            AuthorMonthly.objects.create(
+                author_id=author_id, unit_id=unit_id, year=year, month=month, points=points
+            )
+
+
+def rollup_apply(event: DomainEvent, ledger_rows: Iterable[LedgerEntry] = ()) -> None:
+    deltas = event_deltas(event) if event.event_type in ROLLUP_EVENTS else {}
+    ledger_rollup_apply(ledger_rows, deltas)
+
+
+def _ledger_points(lo: dt.datetime, hi: dt.datetime, out: Deltas) -> None:
+    for unit_id, at, points in (
+        LedgerEntry.objects.filter(occurred_at__gte=lo, occurred_at__lt=hi)
+        .values_list("unit_id", "occurred_at", "points")
+        .iterator(chunk_size=5000)
+    ):
+        _add(out, unit_id, _day(at), "points_x100", _cents(points))
+
+
+def _months(start: dt.date, end: dt.date) -> list[tuple[int, int]]:
+    """The (year, month) pairs that [start, end) touches."""
+    out, y, m = [], start.year, start.month
+    while (y, m) <= ((end - dt.timedelta(days=1)).year, (end - dt.timedelta(days=1)).month):
+        out.append((y, m))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def _author_months(months: list[tuple[int, int]]) -> dict[tuple[int, int, int, int], Decimal]:
+    out = {}
+    for year in {y for y, _ in months}:
+        for r in (
+            LedgerEntry.objects.filter(
+                author__isnull=False, year=year, month__in=[m for y, m in months if y == year]
+            )
+            .values("author_id", "unit_id", "year", "month")
+            .annotate(p=Sum("points"))
+            .order_by()
+        ):
+            if r["p"]:
+                out[(r["author_id"], r["unit_id"], r["year"], r["month"])] = r["p"]
+    return out
+
+
+def _stored_author_months(months: list[tuple[int, int]]) -> dict[tuple[int, int, int, int], Decimal]:
+    out = {}
+    for year in {y for y, _ in months}:
+        for a, u, y, m, p in AuthorMonthly.objects.filter(
+            year=year, month__in=[m for y2, m in months if y2 == year]
+        ).values_list("author_id", "unit_id", "year", "month", "points"):
+            if p:
+                out[(a, u, y, m)] = p
+    return out
+
+
+def _rebuild_author_months(months: list[tuple[int, int]]) -> None:
+    rows = _author_months(months)
+    for year in {y for y, _ in months}:
+        AuthorMonthly.objects.filter(year=year, month__in=[m for y, m in months if y == year]).delete()
+    AuthorMonthly.objects.bulk_create(
+        [
+            AuthorMonthly(author_id=a, unit_id=u, year=y, month=m, points=p)
+            for (a, u, y, m), p in rows.items()
+        ],
+        batch_size=2000,
+    )
+
+
+def points_rebuild(start: dt.date, end: dt.date) -> None:
+    """After ``recompute_scores``: the days' points and the months' reporter sums of [start, end) again
+    from the ledger (whole days and months, so rows just outside the recomputed range stay counted)."""
+    tz = timezone.get_current_timezone()
+    own: Deltas = {}
+    _ledger_points(
+        dt.datetime.combine(start, dt.time.min, tzinfo=tz),
+        dt.datetime.combine(end, dt.time.min, tzinfo=tz),
+        own,
+    )
+    rows = _with_trees(own)
+    days = StatsDaily.objects.filter(day__gte=start, day__lt=end)
+    days.exclude(points_x100=0).update(points_x100=0)
+    existing = {(u, sc, d): pk for pk, u, sc, d in days.values_list("pk", "unit_id", "scope", "day")}
+    StatsDaily.objects.bulk_update(
+        [StatsDaily(pk=existing[k], points_x100=c["points_x100"]) for k, c in rows.items() if k in existing],
+        ["points_x100"],
+        batch_size=1000,
+    )
+    StatsDaily.objects.bulk_create(
+        [
+            StatsDaily(unit_id=u, scope=sc, day=d, points_x100=c["points_x100"])
+            for (u, sc, d), c in rows.items()
+            if (u, sc, d) not in existing
+        ],
+        batch_size=2000,
+    )
+    _rebuild_author_months(_months(start, end))
 
 
 # ---- the full recount -----------------------------------------------------------------------------------
@@ -253,6 +378,7 @@ def recount(start: dt.date, end: dt.date) -> Deltas:
         "unit_id", "missed_at"
     ):
         _add(out, unit_id, _day(at), "solicitation_missed")
+    _ledger_points(lo, hi, out)
     return out
 
 
@@ -279,13 +405,23 @@ def stored(start: dt.date, end: dt.date) -> dict[tuple[int, str, dt.date], dict[
 
 
 def compare(start: dt.date, end: dt.date) -> list[str]:
-    """Differences between the rollups and a full recount (empty when they agree)."""
+    """Differences between the rollups and a full recount (empty when they agree). The reporters' months
+    are compared for every month that [start, end) touches."""
     expected, actual = _with_trees(recount(start, end)), stored(start, end)
     diffs = []
     for key in sorted(set(expected) | set(actual), key=lambda k: (k[2], k[0], k[1])):
         if expected.get(key, {}) != actual.get(key, {}):
             diffs.append(
                 f"单位 {key[0]} {key[1]} {key[2]}：应为 {expected.get(key, {})}，实为 {actual.get(key, {})}"
+            )
+    months = _months(start, end)
+    want, have = _author_months(months), _stored_author_months(months)
+    for author_key in sorted(set(want) | set(have)):
+        if want.get(author_key) != have.get(author_key):
+            author, unit, year, month = author_key
+            diffs.append(
+                f"信息员 {author} 单位 {unit} {year}年{month}月积分："
+                f"应为 {want.get(author_key, 0)}，实为 {have.get(author_key, 0)}"
             )
     return diffs
 
@@ -298,4 +434,5 @@ def rebuild(start: dt.date, end: dt.date) -> int:
         StatsDaily.objects.bulk_create(
             [StatsDaily(unit_id=u, scope=s, day=d, **c) for (u, s, d), c in rows.items()], batch_size=2000
         )
+        _rebuild_author_months(_months(start, end))
     return len(rows)

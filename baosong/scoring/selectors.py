@@ -16,7 +16,7 @@ from baosong.core.errors import NotFound, ServiceError
 from baosong.orgs.models import Role, Unit, User
 from baosong.orgs.selectors import units_acting_for
 from baosong.reports.models import Category
-from baosong.scoring.models import CATEGORY_FIELDS, LedgerEntry, StatsDaily
+from baosong.scoring.models import CATEGORY_FIELDS, AuthorMonthly, LedgerEntry, StatsDaily
 
 CATEGORY_LABELS = Category.choices
 
@@ -126,6 +126,7 @@ SUM_FIELDS = [
     "solicitation_missed",
     "received",
     "receive_seconds",
+    "points_x100",
 ]
 
 
@@ -177,6 +178,10 @@ class StatsRow:
         return round(100 * self.reporting / self.expected, 1) if self.expected else None
 
 
+def _points(x100: int | None) -> Decimal:
+    return Decimal(x100 or 0) / 100
+
+
 def _sums(qs: QuerySet[StatsDaily]) -> dict[str, int]:
     found = qs.aggregate(**{f: Sum(f) for f in SUM_FIELDS})
     return {f: int(found[f] or 0) for f in SUM_FIELDS}
@@ -218,15 +223,11 @@ def dashboard(root: Unit, period: Period) -> dict[str, Any]:
     keys = {c.path: f"u{c.pk}" for c in children}
     live = Unit.objects.filter(path__startswith=root.path, is_active=True, created_at__lt=end_at)
     reported = days.filter(scope=StatsDaily.Scope.OWN, submitted__gt=0, unit__path__startswith=root.path)
-    ledger = ledger_in(root, period)
     # One GROUP BY on "which child's subtree is this unit in" (cut from the path) per figure, rather than
     # one filtered aggregate per child.
     expected = _per_child(live.values("path"), "path", root, Count("pk"))
     reporting = _per_child(reported.values("unit__path"), "unit__path", root, Count("unit", distinct=True))
-    points = _per_child(ledger.values("unit__path"), "unit__path", root, Sum("points"))
-    expected, reporting, points = (
-        {keys.get(k, k): v for k, v in d.items()} for d in (expected, reporting, points)
-    )
+    expected, reporting = ({keys.get(k, k): v for k, v in d.items()} for d in (expected, reporting))
     from baosong.scoring.quotas import quota_result
 
     quotas = quota_result(root, period)
@@ -241,19 +242,21 @@ def dashboard(root: Unit, period: Period) -> dict[str, Any]:
                 counters={f: int(found.get(f) or 0) for f in SUM_FIELDS},
                 expected=expected.get(f"u{c.pk}") or 0,
                 reporting=reporting.get(f"u{c.pk}") or 0,
-                points=points.get(f"u{c.pk}") or Decimal(0),
+                points=_points(found.get("points_x100")),
                 quota_expected=quotas.counts_under(c.path)[0],
                 quota_met=quotas.counts_under(c.path)[1],
             )
         )
+    own_sums = _sums(days.filter(scope=StatsDaily.Scope.OWN, unit=root))
+    total_sums = _sums(days.filter(scope=StatsDaily.Scope.TREE, unit=root))
     own = StatsRow(
         unit_id=root.pk,
         unit_name=f"{root.name}（本级）",
         has_children=False,
-        counters=_sums(days.filter(scope=StatsDaily.Scope.OWN, unit=root)),
+        counters=own_sums,
         expected=expected.get("own") or 0,
         reporting=reporting.get("own") or 0,
-        points=points.get("own") or Decimal(0),
+        points=_points(own_sums["points_x100"]),
         quota_expected=int(root.pk in quotas.expected),
         quota_met=int(root.pk in quotas.expected and root.pk not in quotas.short),
     )
@@ -261,10 +264,10 @@ def dashboard(root: Unit, period: Period) -> dict[str, Any]:
         unit_id=root.pk,
         unit_name=root.name,
         has_children=bool(children),
-        counters=_sums(days.filter(scope=StatsDaily.Scope.TREE, unit=root)),
+        counters=total_sums,
         expected=expected.get("root") or 0,
         reporting=reporting.get("root") or 0,
-        points=points.get("root") or Decimal(0),
+        points=_points(total_sums["points_x100"]),
         quota_expected=quotas.counts_under(root.path)[0],
         quota_met=quotas.counts_under(root.path)[1],
     )
@@ -285,7 +288,9 @@ def dashboard(root: Unit, period: Period) -> dict[str, Any]:
         .order_by("bucket")
     ]
     authors = list(
-        ledger.filter(author__isnull=False)
+        AuthorMonthly.objects.filter(
+            unit__path__startswith=root.path, year=period.year, month__in=period.months
+        )
         .values("author_id", "author__full_name", "unit__name")
         .annotate(points=Sum("points"))
         .order_by("-points", "author_id")[:10]

@@ -20,6 +20,7 @@ from baosong.notices.models import Solicitation
 from baosong.orgs.models import Role, Unit, User
 from baosong.reports.models import Category, Report, Submission
 from baosong.scoring.models import LedgerEntry, QuotaRule, RemunerationRate, Rule, RuleCode, RuleSet
+from baosong.scoring.rollups import ledger_rollup_apply, points_rebuild
 
 C = RuleCode
 CENT = Decimal("0.01")
@@ -372,6 +373,7 @@ def ledger_adjust(
             manual=True,
             created_by=by,
         )
+        ledger_rollup_apply([entry])
         audit_record(
             "score.adjust",
             user=by,
@@ -401,6 +403,10 @@ def recompute_scores(*, start: dt.datetime, end: dt.datetime) -> dict[str, int]:
             replay.pending.extend(entries)
         replay.flush()
         written = replay.written
+        points_rebuild(
+            timezone.localdate(start),
+            timezone.localdate(end - dt.timedelta(microseconds=1)) + dt.timedelta(days=1),
+        )
         audit_record(
             "score.recompute",
             details={

@@ -167,3 +167,41 @@ def test_tree_rows_add_up_the_subtree(cast):
     town = StatsDaily.objects.get(unit=cast.township_reporter.unit, scope="own", day=today)
     assert province.submitted == county.submitted == town.submitted == 3
     assert town.on_time == 2 and town.adopted_county == 1
+
+
+def test_points_rollups_follow_the_ledger_through_adjustments_and_recompute(cast):
+    from decimal import Decimal
+
+    from django.db.models import Sum
+
+    from baosong.scoring.models import LedgerEntry
+    from baosong.scoring.selectors import dashboard, parse_period
+    from baosong.scoring.services import ledger_adjust, recompute_scores
+
+    county, town = cast.county_editor.unit, cast.township_reporter.unit
+    for title in ("城关镇开展防汛演练", "城关镇推进河道清障"):
+        sub = sent_to_county(cast, title)
+        reports.submission_adopt(submission=sub, by=cast.county_editor.user, usage="special_report")
+    deliver("scoring")
+    start, end = window()
+    assert compare(start, end) == []
+    ledger_adjust(by=cast.county_editor.user, unit=town, points=Decimal("2.5"), reason="获市级表彰")
+    assert compare(start, end) == []
+    tz = timezone.get_current_timezone()
+    recompute_scores(
+        start=dt.datetime.combine(start, dt.time.min, tzinfo=tz),
+        end=dt.datetime.combine(end, dt.time.min, tzinfo=tz),
+    )
+    assert compare(start, end) == []
+    period = parse_period(timezone.localdate().strftime("%Y-%m"))
+    data = dashboard(county, period)
+    in_county = LedgerEntry.objects.filter(
+        unit__path__startswith=county.path, year=period.year, month__in=period.months
+    )
+    assert data["total"].points == in_county.aggregate(s=Sum("points"))["s"]
+    town_row = next(r for r in data["rows"] if r.unit_id == town.pk)
+    assert town_row.points == in_county.filter(unit=town).aggregate(s=Sum("points"))["s"]
+    by_author = dict(
+        in_county.filter(author__isnull=False).values_list("author_id").annotate(s=Sum("points")).order_by()
+    )
+    assert {a["author_id"]: a["points"] for a in data["authors"]} == by_author
