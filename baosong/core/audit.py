@@ -35,6 +35,7 @@ EVENT_LABELS: dict[str, str] = {
     "otp.enrolled": "绑定动态口令",
     "otp.reset": "重置动态口令",
     "token.create": "创建接口令牌",
+    "token.revoke": "吊销接口令牌",
     "user.create": "创建用户",
     "user.update": "修改用户",
     "user.disable": "停用用户",
