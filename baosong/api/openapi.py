@@ -118,7 +118,11 @@ def complete_schema(schema: dict[str, Any]) -> dict[str, Any]:
                 if code in ERROR_LABELS and answer.get("description") in ("", "Bad Request", "Not Found"):
                     answer["description"] = ERROR_LABELS[code]
             if path.endswith(".{fmt}") and "200" in responses:
-                fmts = ["docx", "pdf"] if path.startswith("/api/v1/issues/") else _fmt_enum(op)
+                fmts = _fmt_enum(op)
+                if path.startswith("/api/v1/issues/"):
+                    fmts = ["docx", "pdf"]
+                elif path.startswith("/api/v1/reports/export"):
+                    fmts = ["xlsx", "csv"]
                 responses["200"] = {
                     "description": "文件",
                     "content": {FILE_TYPES[f]: {"schema": BINARY} for f in fmts},

@@ -52,6 +52,7 @@ EVENT_LABELS: dict[str, str] = {
     "import.units": "导入单位",
     "import.users": "导入用户",
     "export.users": "导出人员名单",
+    "export.ledger": "导出信息台账",
     "permission.denied": "越权访问",
     "audit.verify": "校验审计日志",
     "demo.seed": "生成演示数据",
