@@ -16,7 +16,9 @@ class LenientJSONParser(Parser):
         content_type = request.META.get("CONTENT_TYPE", "")
         if content_type.startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
             return {key: request.POST.get(key) for key in request.POST}
-        data = json.loads(request.body)
+        data = json.loads(request.body or b"null")
+        if data is None:  # an empty body or JSON null: no fields (an optional body is simply absent)
+            return {}
         if not isinstance(data, dict):
             raise ValueError("the body must be a JSON object")
         return data

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
-from baosong.api.schemas import ErrorOut
+from baosong.api.schemas import BodySchema, ErrorOut
 from baosong.core.errors import ServiceError
 from baosong.core.middleware import client_ip
 from baosong.orgs import auth
@@ -17,7 +17,7 @@ from baosong.orgs.models import ApiToken, User
 router = Router(tags=["认证"])
 
 
-class TokenIn(Schema):
+class TokenIn(BodySchema):
     username: str = Field(..., min_length=1, max_length=64)
     password: str = Field(..., min_length=1, max_length=128)
     otp: str | None = Field(None, max_length=8)
@@ -30,7 +30,7 @@ class TokenOut(Schema):
     expires_at: dt.datetime
 
 
-class PasswordIn(Schema):
+class PasswordIn(BodySchema):
     username: str = Field(..., min_length=1, max_length=64)
     old_password: str = Field(..., min_length=1, max_length=128)
     new_password: str = Field(..., min_length=1, max_length=128)

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from baosong.api.pagination import PageQuery, paginate
-from baosong.api.schemas import ErrorOut
+from baosong.api.schemas import BodySchema, ErrorOut, IsoDate, IsoDateTime
 from baosong.core.errors import NotFound
 from baosong.editorial import selectors as editorial_selectors
 from baosong.editorial import services as editorial_services
@@ -35,12 +35,12 @@ def _user(request: HttpRequest) -> User:
     return request.auth  # type: ignore[attr-defined]
 
 
-class ReportIn(Schema):
+class ReportIn(BodySchema):
     title: str = Field(..., max_length=200)
     body: str = Field("", max_length=50_000)
     category: Category = Category.WORK_UPDATE
     urgency: Urgency = Urgency.NORMAL
-    event_time: dt.datetime | None = None
+    event_time: IsoDateTime | None = None
     place: str = Field("", max_length=200)
     public_scope: PublicScope = PublicScope.INTERNAL
     target_unit_ids: list[int] | None = None
@@ -54,12 +54,12 @@ class ReportIn(Schema):
     unit_id: int | None = None
 
 
-class ReportPatch(Schema):
+class ReportPatch(BodySchema):
     title: str | None = Field(None, max_length=200)
     body: str | None = Field(None, max_length=50_000)
     category: Category | None = None
     urgency: Urgency | None = None
-    event_time: dt.datetime | None = None
+    event_time: IsoDateTime | None = None
     place: str | None = Field(None, max_length=200)
     public_scope: PublicScope | None = None
     target_unit_ids: list[int] | None = None
@@ -183,7 +183,7 @@ class ReportFilter(PageQuery):
     q: str | None = Field(None, max_length=100)
 
 
-class CommentIn(Schema):
+class CommentIn(BodySchema):
     comment: str = Field(default="", max_length=2000)
 
 
@@ -225,8 +225,8 @@ def report_list(request: HttpRequest, filters: Query[ReportFilter]) -> ReportPag
 
 
 class LedgerQuery(Schema):
-    date_from: dt.date | None = Field(None, description="报送日期起（含）")
-    date_to: dt.date | None = Field(None, description="报送日期止（含）")
+    date_from: IsoDate | None = Field(None, description="报送日期起（含）")
+    date_to: IsoDate | None = Field(None, description="报送日期止（含）")
     category: Category | None = None
     urgency: Urgency | None = None
     status: ReportStatus | None = None
@@ -326,10 +326,10 @@ def report_withdraw(request: HttpRequest, report_id: int) -> ReportOut:
     return _out(selectors.report_for(_user(request), report_id))
 
 
-class ExternalAdoptionIn(Schema):
+class ExternalAdoptionIn(BodySchema):
     publication_name: str = Field(..., min_length=1, max_length=100)
     level: ExternalAdoption.Level
-    date: dt.date
+    date: IsoDate
     unit_id: int | None = None
 
 
@@ -385,8 +385,8 @@ class InboxFilter(PageQuery):
     urgency: Urgency | None = None
     source_unit: int | None = None
     late: bool | None = None
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
+    date_from: IsoDate | None = None
+    date_to: IsoDate | None = None
     q: str | None = Field(None, max_length=100)
     sort: str = Field("default", pattern="^(default|due|oldest)$")
 
@@ -469,18 +469,18 @@ def _submission_out(s: Submission) -> SubmissionOut:
     )
 
 
-class AdoptIn(Schema):
+class AdoptIn(BodySchema):
     usage: Usage = Usage.ISSUE
     issue_id: int | None = None
     comment: str = Field(default="", max_length=2000)
 
 
-class ForwardIn(Schema):
+class ForwardIn(BodySchema):
     target_unit_ids: list[int] | None = None
     comment: str = Field(default="", max_length=2000)
 
 
-class EditIn(Schema):
+class EditIn(BodySchema):
     title: str = Field(..., min_length=1, max_length=200)
     body: str = Field("", max_length=50_000)
 
