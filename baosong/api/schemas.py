@@ -56,12 +56,15 @@ def _json_type_ok(value: Any, kinds: tuple[type, ...]) -> bool:
         return True  # None is judged by pydantic (optional or not)
     if isinstance(value, bool):
         return bool in kinds
+    if isinstance(value, int) and not -(2**63) < value < 2**63:
+        return False  # beyond a database integer: refused here rather than failing in the query
     return isinstance(value, kinds) and bool not in kinds
 
 
 class BodySchema(Schema):
     """A JSON request body, typed as JSON is: pydantic's lax mode would take `false` or `"5"` for an
-    integer and `1` or `"yes"` for a boolean; here such a value is refused (422) instead of guessed."""
+    integer and `1` or `"yes"` for a boolean; here such a value is refused (422) instead of guessed, and
+    so is an integer beyond 64 bits (it would fail in the database)."""
 
     @model_validator(mode="before")
     @classmethod

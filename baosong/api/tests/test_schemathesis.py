@@ -84,3 +84,21 @@ def test_the_skipped_operations_exist(db: None) -> None:
     paths = Client().get("/api/v1/openapi.json").json()["paths"]
     for method, path in SKIPPED:
         assert method.lower() in paths.get(path, {}), (method, path)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {
+            "title": "约稿",
+            "deadline": "2030-01-01T00:00:00+08:00",
+            "unit_ids": [2**70],
+        },  # found by the fuzzer
+        {"title": "约稿", "deadline": 1893456000, "unit_ids": []},
+        {"title": "约稿", "deadline": "2030-01-01T00:00:00+08:00", "unit_ids": [True]},
+        {"title": "约稿", "deadline": "2030-01-01T00:00:00+08:00", "unit_ids": ["5"]},
+    ],
+)
+def test_odd_json_values_are_a_422_not_a_guess_or_a_500(api: Any, body: dict[str, Any]) -> None:
+    response = api("county_editor").post("/api/v1/solicitations", body, content_type="application/json")
+    assert response.status_code == 422 and response.json()["code"] == "validation_error"
