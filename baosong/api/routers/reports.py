@@ -263,7 +263,7 @@ def ledger_export(request: HttpRequest, fmt: str, filters: Query[LedgerQuery]) -
         response = StreamingHttpResponse(ledger.ledger_csv_stream(qs), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = content_disposition_header(True, name) or ""
         return response  # type: ignore[return-value]
-    return FileResponse(
+    return FileResponse(  # type: ignore[return-value]
         ledger.ledger_xlsx_file(qs),
         as_attachment=True,
         filename=name,
