@@ -271,11 +271,21 @@ def row_values(row: LedgerRow, index: int, levels: list[str]) -> list[Any]:
     return values
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula (a title starting with "=") is kept as text."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def ledger_table(qs: QuerySet[Report]) -> Iterator[list[Any]]:
     levels = trail_levels()
     yield headers(levels)
     for i, row in enumerate(ledger_rows(qs), start=1):
-        yield row_values(row, i, levels)
+        yield [_cell(v) for v in row_values(row, i, levels)]
 
 
 class _Echo:

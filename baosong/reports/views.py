@@ -692,8 +692,18 @@ def _ledger_context(request: AuthedRequest) -> dict[str, Any]:
         "urgencies": Urgency.choices,
         "statuses": ReportStatus.choices,
         "levels": [(v, label) for v, label in Level.choices if v != Level.VILLAGE],
-        "sources": list(units_acting_for(request.user, *BUSINESS_ROLES).order_by("path")),
+        "sources": _ledger_sources(request),
     }
+
+
+def _ledger_sources(request: AuthedRequest) -> list[Unit]:
+    """The user's units and the units directly below them (a township, a department) for the filter."""
+    from django.db.models import Q
+
+    own = list(units_acting_for(request.user, *BUSINESS_ROLES).values_list("pk", flat=True))
+    return list(
+        Unit.objects.filter(Q(pk__in=own) | Q(parent_id__in=own, is_active=True)).order_by("path")[:300]
+    )
 
 
 @business_required

@@ -222,3 +222,14 @@ def test_the_api_exports_the_same_ledger_with_the_same_filters(cast, api):
     assert client.get("/api/v1/reports/export.pdf").json()["code"] == "not_found"
     outsider = api("outsider_editor").get("/api/v1/reports/export.csv")
     assert ITEM["title"] not in b"".join(outsider.streaming_content).decode("utf-8")
+
+
+def test_a_title_that_looks_like_a_formula_stays_text(cast, client_as):
+    _sent(cast, title='=HYPERLINK("http://x","点击")')
+    rows = _csv(client_as("county_editor"))
+    assert rows[1][2] == '\'=HYPERLINK("http://x","点击")'
+
+
+def test_the_source_filter_offers_the_units_below(cast, client_as):
+    html = client_as("county_editor").get("/reports/ledger/").content.decode()
+    assert cast.township_reporter.unit.name in html and cast.outsider_editor.unit.name not in html
