@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # its bundled Swagger UI assets: the API docs page is served locally, never from a CDN
     "baosong.core",
     "baosong.orgs",
     "baosong.reports",
@@ -158,6 +159,12 @@ SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 API_TOKEN_HOURS = env_int("BAOSONG_API_TOKEN_HOURS", 12)
+# Long-lived tokens made on the settings page (/accounts/profile) and the rate limit on creating tokens
+# (per user and per client IP, counted in the database so that it holds across worker processes).
+API_TOKEN_MAX_DAYS = env_int("BAOSONG_API_TOKEN_MAX_DAYS", 365)
+API_TOKEN_RATE_PER_USER = env_int("BAOSONG_API_TOKEN_RATE_PER_USER", 20)
+API_TOKEN_RATE_PER_IP = env_int("BAOSONG_API_TOKEN_RATE_PER_IP", 100)
+API_TOKEN_RATE_WINDOW_MINUTES = env_int("BAOSONG_API_TOKEN_RATE_WINDOW_MINUTES", 60)
 OTP_TOTP_ISSUER = "报送平台"
 
 SECURE_COOKIES = env_bool("BAOSONG_SECURE_COOKIES", default=not (DEBUG or TESTING or DEMO_MODE))

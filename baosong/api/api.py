@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -22,7 +22,15 @@ from baosong.api.routers import search as search_router
 from baosong.core.errors import Forbidden, ServiceError
 from baosong.orgs.auth import AuthError
 
-api = NinjaAPI(
+
+class BaosongAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
+        from baosong.api.openapi import complete_schema
+
+        return complete_schema(super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params))
+
+
+api = BaosongAPI(
     title="报送平台公共接口",
     version="1",
     description=(
@@ -31,6 +39,7 @@ api = NinjaAPI(
     auth=[BearerAuth(), SessionAuth()],
     urls_namespace="api",
     docs_url="/docs",
+    docs=Swagger(settings={"validatorUrl": None}),  # assets from ninja's static files, no outside calls
     parser=LenientJSONParser(),
     renderer=UTF8JSONRenderer(),
 )
@@ -46,7 +55,11 @@ def on_service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
         from baosong.core.middleware import audit_denied
 
         audit_denied(request, exc.message)  # a refusal inside a service is a permission denial too
-    return _error(request, exc.status, exc.message, exc.code, **exc.extra)
+    response = _error(request, exc.status, exc.message, exc.code, **exc.extra)
+    retry_after = getattr(exc, "retry_after", None)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 @api.exception_handler(AuthError)

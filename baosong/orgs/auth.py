@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -16,7 +17,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from baosong.core.audit import audit_record
 from baosong.core.crypto import sm3_hex
-from baosong.core.models import AuditEvent
+from baosong.core.errors import NotFound, ServiceError
+from baosong.core.models import AuditEvent, AuditHead
 from baosong.orgs.models import ApiToken, LoginState, PasswordHistory, User, UserSession
 from baosong.orgs.selectors import user_admin_role
 
@@ -261,22 +263,112 @@ def account_unlock(*, username: str, by: User) -> None:
         )
 
 
-def token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
+class RateLimited(ServiceError):
+    """Too many tokens created in the window: HTTP 429 with the seconds to wait (Retry-After)."""
+
+    status = 429
+
+    def __init__(self, retry_after: int) -> None:
+        minutes = max(1, (retry_after + 59) // 60)
+        super().__init__(
+            f"创建令牌过于频繁，请约 {minutes} 分钟后再试。",
+            "rate_limited",
+            extra={"retry_after": retry_after},
+        )
+        self.retry_after = retry_after
+
+
+def _rate_window() -> dt.timedelta:
+    return dt.timedelta(minutes=max(1, int(settings.API_TOKEN_RATE_WINDOW_MINUTES)))
+
+
+def token_rate_check(*, user: User | None = None, ip: str | None = None) -> None:
+    """Refuse when the user or the client IP created too many tokens in the window. Counted from the
+    audit chain (token.create rows), so every worker process sees the same count."""
+    now = timezone.now()
+    since = now - _rate_window()
+    recent = AuditEvent.objects.filter(event_type="token.create", created_at__gte=since)
+    checks: list[tuple[int, Any]] = []
+    if user is not None:
+        checks.append((int(settings.API_TOKEN_RATE_PER_USER), recent.filter(user_id=user.pk)))
+    if ip:
+        checks.append((int(settings.API_TOKEN_RATE_PER_IP), recent.filter(ip=ip)))
+    for limit, qs in checks:
+        if limit <= 0:
+            continue
+        times = list(qs.order_by("-created_at").values_list("created_at", flat=True)[:limit])
+        if len(times) >= limit:
+            # the window frees a place when the oldest of the last `limit` creations leaves it
+            wait = (times[-1] + _rate_window() - now).total_seconds()
+            raise RateLimited(max(1, int(wait) + 1))
+
+
+def token_create(
+    *, user: User, name: str = "", days: int | None = None, ip: str | None = None, via: str = "api"
+) -> tuple[ApiToken, str]:
+    """A bearer token acting as the user. `days` (settings page) up to API_TOKEN_MAX_DAYS; without it
+    the short API lifetime (API_TOKEN_HOURS). Rate limited per user and per IP; audited."""
+    if days is not None and not 1 <= days <= int(settings.API_TOKEN_MAX_DAYS):
+        raise ServiceError(
+            f"有效期须在 1 至 {settings.API_TOKEN_MAX_DAYS} 天之间。", "invalid_lifetime", status=422
+        )
+    lifetime = (
+        dt.timedelta(days=days) if days is not None else dt.timedelta(hours=int(settings.API_TOKEN_HOURS))
+    )
     raw = "bs_" + secrets.token_urlsafe(32)
     with transaction.atomic():
+        # The audit head lock (taken again by audit_record) serialises token creations across processes,
+        # so the count below cannot be raced past.
+        AuditHead.objects.select_for_update().get_or_create(pk=1)
+        token_rate_check(user=user, ip=ip)
         token = ApiToken.objects.create(
             user=user,
-            name=name[:64],
+            name=(name or "").strip()[:64],
             prefix=raw[:10],
             digest=sm3_hex(raw.encode()),
-            expires_at=timezone.now() + dt.timedelta(hours=int(settings.API_TOKEN_HOURS)),
+            expires_at=timezone.now() + lifetime,
         )
-        audit_record("token.create", user=user, object_type="api_token", object_id=token.pk)
+        audit_record(
+            "token.create",
+            user=user,
+            unit_id=user.primary_unit_id,
+            object_type="api_token",
+            object_id=token.pk,
+            details={"name": token.name, "expires_at": token.expires_at.isoformat(), "via": via},
+            ip=ip,
+        )
     return token, raw
 
 
+def tokens_of(user: User) -> list[ApiToken]:
+    """The user's own tokens, newest first (the digest never leaves the database)."""
+    return list(ApiToken.objects.filter(user=user).order_by("-created_at", "-pk"))
+
+
+def token_revoke(*, token_id: int, by: User) -> ApiToken:
+    """Revoke one of one's own tokens (another user's token id is 'not found')."""
+    with transaction.atomic():
+        token = ApiToken.objects.select_for_update().filter(pk=token_id, user=by).first()
+        if token is None:
+            raise NotFound("令牌不存在。")
+        if token.revoked_at is None:
+            token.revoked_at = timezone.now()
+            token.save(update_fields=["revoked_at"])
+            audit_record(
+                "token.revoke",
+                user=by,
+                unit_id=by.primary_unit_id,
+                object_type="api_token",
+                object_id=token.pk,
+                details={"name": token.name, "prefix": token.prefix},
+            )
+    return token
+
+
 def token_authenticate(raw: str) -> User | None:
-    if not raw or not raw.startswith("bs_"):
+    """The token's user, if the token is live and the user could log in now: an active account, not
+    locked, no pending forced password change (a password change or reset revokes all tokens)."""
+    if not raw or not raw.startswith("bs_") or len(raw) > 128:
         return None
     now = timezone.now()
     token = (
@@ -286,9 +378,15 @@ def token_authenticate(raw: str) -> User | None:
     )
     if token is None or not token.user.is_active:
         return None
+    user = token.user
+    state = LoginState.objects.filter(username=user.username, locked_at__isnull=False).first()
+    if state is not None and not _lock_expired(state, now):
+        return None
+    if password_change_required(user):
+        return None
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    return user
 
 
 def locked_usernames() -> list[LoginState]:

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.core.validators import MaxValueValidator
 
 from baosong.orgs.models import Level, Role, Unit, UnitKind
 
@@ -43,6 +46,18 @@ class ProfileForm(forms.Form):
     )
     email = forms.EmailField(label="电子邮箱", required=False)
     email_notifications = forms.BooleanField(label="接收邮件通知", required=False)
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(label="用途", max_length=64, help_text="例如：OA 系统对接")
+    days = forms.IntegerField(label="有效期（天）", min_value=1, initial=90)
+
+    def __init__(self, *args: Any, max_days: int = 365, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["days"]
+        field.validators.append(MaxValueValidator(max_days, message=f"有效期最长 {max_days} 天。"))
+        field.widget.attrs.update({"min": 1, "max": max_days})
+        field.help_text = f"1 至 {max_days} 天"
 
 
 class UnitForm(forms.Form):

@@ -223,8 +223,66 @@ def profile_view(request: AuthedRequest) -> HttpResponse:
         services.user_update(by=user, user=user, **form.cleaned_data)
         messages.success(request, "个人信息已保存。")
         return redirect("profile")
+    return _profile_page(request, form=form)
+
+
+def _profile_page(
+    request: AuthedRequest,
+    *,
+    form: django_forms.Form | None = None,
+    token_form: django_forms.Form | None = None,
+    new_token: str | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user: User = request.user
+    if form is None:
+        form = forms.ProfileForm(initial={f: getattr(user, f) for f in services.PROFILE_FIELDS})
     memberships = Membership.objects.filter(user=user).select_related("unit").order_by("unit__path")
-    return render(request, "orgs/profile.html", {"form": form, "memberships": memberships})
+    context = {
+        "form": form,
+        "memberships": memberships,
+        "token_form": token_form or forms.TokenForm(max_days=settings.API_TOKEN_MAX_DAYS),
+        "tokens": auth.tokens_of(user),
+        "new_token": new_token,
+        "now": timezone.now(),
+    }
+    return render(request, "orgs/profile.html", context, status=status)
+
+
+@login_required
+@require_POST
+def token_create_view(request: AuthedRequest) -> HttpResponse:
+    """Create a long-lived API token; its value is shown on this response only, never again."""
+    form = forms.TokenForm(request.POST, max_days=settings.API_TOKEN_MAX_DAYS)
+    if not form.is_valid():
+        return _profile_page(request, token_form=form, status=422)
+    try:
+        _token, raw = auth.token_create(
+            user=request.user,
+            name=form.cleaned_data["name"],
+            days=form.cleaned_data["days"],
+            ip=client_ip(request),
+            via="page",
+        )
+    except auth.RateLimited as exc:
+        form.add_error(None, exc.message)
+        response = _profile_page(request, token_form=form, status=429)
+        response["Retry-After"] = str(exc.retry_after)
+        return response
+    response = _profile_page(request, new_token=raw)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def token_revoke_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    try:
+        token = auth.token_revoke(token_id=pk, by=request.user)
+    except ServiceError as exc:
+        raise Http404 from exc
+    messages.success(request, f"令牌“{token.name or token.prefix}”已吊销。")
+    return redirect("profile")
 
 
 # ---- system administrator: units -------------------------------------------------------------

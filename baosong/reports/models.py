@@ -102,6 +102,8 @@ class Report(models.Model):
             models.Index(fields=["source_unit", "status", "-updated_at"], name="reports_unit_status_upd"),
             models.Index(fields=["author", "-updated_at"], name="reports_author_upd"),
             models.Index(fields=["source_unit", "-updated_at"], name="reports_unit_upd"),
+            # 信息台账: newest sent first, and its date-range filter
+            models.Index(fields=["-sent_at", "-id"], name="reports_sent_desc"),
         ]
 
     def __str__(self) -> str:

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from baosong.core.errors import NotFound
@@ -24,7 +24,12 @@ def reports_visible_to(user: User) -> QuerySet[Report]:
     editor/chief/leader. Drafts never leave their unit: a sibling's draft is invisible."""
     own = _unit_ids(user, *BUSINESS_ROLES)
     handling = _unit_ids(user, Role.EDITOR, Role.CHIEF, Role.LEADER)
-    reached = Submission.objects.filter(report=OuterRef("pk"), target_unit_id__in=handling)
+    # `+ 0` keeps SQLite from probing the per-row subquery through the target-unit index (every
+    # submission of a busy county, per item: quadratic on lists like the ledger); it looks the item's few
+    # submissions up by report instead. PostgreSQL plans it the same either way.
+    reached = Submission.objects.annotate(target_plus=F("target_unit_id") + 0).filter(
+        report=OuterRef("pk"), target_plus__in=handling
+    )
     return Report.objects.filter(Q(source_unit_id__in=own) | Exists(reached))
 
 

@@ -5,6 +5,8 @@ from baosong.reports import views
 urlpatterns = [
     path("reports/", views.report_list, name="report_list"),
     path("reports/new", views.report_new, name="report_new"),
+    path("reports/ledger/", views.ledger_page, name="ledger"),
+    path("reports/ledger/export.<str:fmt>", views.ledger_export, name="ledger_export"),
     path("reports/review/", views.review_queue, name="review_queue"),
     path("reports/workbench", views.workbench_fragment, name="reports_workbench"),
     path("reports/<int:pk>/", views.report_detail, name="report_detail"),

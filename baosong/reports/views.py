@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from baosong.core.audit import audit_record
 from baosong.core.errors import NotFound, ServiceError
-from baosong.orgs.models import Role, Unit
+from baosong.orgs.models import BUSINESS_ROLES, Role, Unit
 from baosong.orgs.permissions import AuthedRequest, business_required, role_required
 from baosong.orgs.selectors import unit_reporting_targets, units_acting_for
 from baosong.reports import files, selectors, services, wordimport
@@ -678,3 +678,81 @@ def external_evidence_download(request: AuthedRequest, adoption_pk: int) -> Http
 def workbench_fragment(request: AuthedRequest) -> HttpResponse:
     """htmx: the reporting figures on the 工作台 (the home page belongs to orgs, which knows no reports)."""
     return render(request, "reports/partials/workbench.html", {"c": selectors.workbench_counts(request.user)})
+
+
+# ---- 信息台账 (ledger) -----------------------------------------------------------------------
+
+
+def _ledger_context(request: AuthedRequest) -> dict[str, Any]:
+    from baosong.orgs.models import Level
+
+    return {
+        "f": request.GET,
+        "categories": Category.choices,
+        "urgencies": Urgency.choices,
+        "statuses": ReportStatus.choices,
+        "levels": [(v, label) for v, label in Level.choices if v != Level.VILLAGE],
+        "sources": _ledger_sources(request),
+    }
+
+
+def _ledger_sources(request: AuthedRequest) -> list[Unit]:
+    """The user's units and the units directly below them (a township, a department) for the filter."""
+    from django.db.models import Q
+
+    own = list(units_acting_for(request.user, *BUSINESS_ROLES).values_list("pk", flat=True))
+    return list(
+        Unit.objects.filter(Q(pk__in=own) | Q(parent_id__in=own, is_active=True)).order_by("path")[:300]
+    )
+
+
+@business_required
+def ledger_page(request: AuthedRequest) -> HttpResponse:
+    """The items the user may see, filtered, each with its trail; exported as XLSX or CSV."""
+    from baosong.reports import ledger
+
+    context = _ledger_context(request)
+    try:
+        filters = ledger.LedgerFilters.from_params(request.GET)
+    except ledger.LedgerError as exc:
+        context.update(error=exc.message, rows=[], page=None)
+        return render(request, "reports/ledger.html", context, status=400)
+    qs = ledger.ledger_queryset(request.user, filters)
+    page = Paginator(qs.values_list("pk", flat=True), 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context.update(
+        page=page,
+        rows=ledger.ledger_page_rows(list(page.object_list)),
+        query=query.urlencode(),
+    )
+    return render(request, "reports/ledger.html", context)
+
+
+@business_required
+def ledger_export(request: AuthedRequest, fmt: str) -> HttpResponse:
+    from django.http import FileResponse, StreamingHttpResponse
+
+    from baosong.reports import ledger
+
+    if fmt not in ("xlsx", "csv"):
+        raise Http404
+    try:
+        filters = ledger.LedgerFilters.from_params(request.GET)
+    except ledger.LedgerError as exc:
+        return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
+    qs = ledger.ledger_queryset(request.user, filters)
+    ledger.ledger_export_audit(user=request.user, filters=filters, rows=qs.count(), fmt=fmt, via="page")
+    name = ledger.export_filename(fmt)
+    response: HttpResponse | StreamingHttpResponse | FileResponse
+    if fmt == "csv":
+        response = StreamingHttpResponse(ledger.ledger_csv_stream(qs), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = content_disposition_header(True, name) or ""
+    else:
+        response = FileResponse(
+            ledger.ledger_xlsx_file(qs),
+            as_attachment=True,
+            filename=name,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    return response  # type: ignore[return-value]

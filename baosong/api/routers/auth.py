@@ -5,18 +5,19 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
-from baosong.api.schemas import ErrorOut
+from baosong.api.schemas import BodySchema, ErrorOut
 from baosong.core.errors import ServiceError
 from baosong.core.middleware import client_ip
 from baosong.orgs import auth
-from baosong.orgs.models import User
+from baosong.orgs.models import ApiToken, User
 
 router = Router(tags=["认证"])
 
 
-class TokenIn(Schema):
+class TokenIn(BodySchema):
     username: str = Field(..., min_length=1, max_length=64)
     password: str = Field(..., min_length=1, max_length=128)
     otp: str | None = Field(None, max_length=8)
@@ -29,7 +30,7 @@ class TokenOut(Schema):
     expires_at: dt.datetime
 
 
-class PasswordIn(Schema):
+class PasswordIn(BodySchema):
     username: str = Field(..., min_length=1, max_length=64)
     old_password: str = Field(..., min_length=1, max_length=128)
     new_password: str = Field(..., min_length=1, max_length=128)
@@ -53,8 +54,20 @@ def _first_factor_and_otp(
     return result
 
 
-@router.post("/token", auth=None, response={200: TokenOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut})
+@router.post(
+    "/token",
+    auth=None,
+    response={200: TokenOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    summary="用用户名和密码换取令牌",
+    description=(
+        "与登录页相同的检查（连续失败锁定、管理员须动态口令、首次登录须先改密码）。令牌有效期见 "
+        "`BAOSONG_API_TOKEN_HOURS`；长期令牌请在网页“个人信息”页创建。创建令牌按用户和 IP 限流，"
+        "超出时答复 429（`rate_limited`，带 `Retry-After` 头）。"
+    ),
+)
 def token_create(request: HttpRequest, body: TokenIn) -> TokenOut:
+    ip = client_ip(request)
+    auth.token_rate_check(ip=ip)  # before the password is even checked
     result = _first_factor_and_otp(request, body.username, body.password, body.otp)
     if result.password_change_required:
         raise ServiceError(
@@ -63,8 +76,42 @@ def token_create(request: HttpRequest, body: TokenIn) -> TokenOut:
             status=403,
         )
     auth.login_succeeded(user=result.user, session_key=None, ip=client_ip(request), via="api")
-    token, raw = auth.token_create(user=result.user, name=body.name)
+    token, raw = auth.token_create(user=result.user, name=body.name, ip=ip, via="api")
     return TokenOut(token=raw, expires_at=token.expires_at)
+
+
+class TokenInfoOut(Schema):
+    id: int
+    name: str
+    prefix: str = Field(..., description="令牌开头几位，用于辨认；完整令牌只在创建时显示一次")
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    last_used_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+    active: bool
+
+
+def _token_info(t: ApiToken) -> TokenInfoOut:
+    return TokenInfoOut(
+        id=t.pk,
+        name=t.name,
+        prefix=t.prefix,
+        created_at=t.created_at,
+        expires_at=t.expires_at,
+        last_used_at=t.last_used_at,
+        revoked_at=t.revoked_at,
+        active=t.revoked_at is None and t.expires_at > timezone.now(),
+    )
+
+
+@router.get("/tokens", response={200: list[TokenInfoOut]}, summary="我的令牌")
+def token_list(request: HttpRequest) -> list[TokenInfoOut]:
+    return [_token_info(t) for t in auth.tokens_of(request.auth)]  # type: ignore[attr-defined]
+
+
+@router.delete("/tokens/{token_id}", response={200: TokenInfoOut, 404: ErrorOut}, summary="吊销我的令牌")
+def token_revoke(request: HttpRequest, token_id: int) -> TokenInfoOut:
+    return _token_info(auth.token_revoke(token_id=token_id, by=request.auth))  # type: ignore[attr-defined]
 
 
 @router.post("/password", auth=None, response={204: None, 401: ErrorOut, 422: ErrorOut})
@@ -74,6 +121,8 @@ def password_change(request: HttpRequest, body: PasswordIn) -> Status[None]:
     try:
         with transaction.atomic():
             auth.password_change(user=user, new_password=body.new_password)
+            # as on the page: a new password ends the other sessions and revokes every token
+            auth.sessions_end_for_user(user=user, reason="password_change")
     except ValidationError as exc:
         raise ServiceError(
             "新密码不符合密码策略：" + "；".join(exc.messages), "weak_password", status=422

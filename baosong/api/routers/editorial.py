@@ -12,7 +12,7 @@ from django.utils.http import content_disposition_header
 from ninja import Field, Query, Router, Schema, Status
 
 from baosong.api.pagination import PageQuery, paginate
-from baosong.api.schemas import ErrorOut
+from baosong.api.schemas import BodySchema, ErrorOut, IsoDate
 from baosong.core.audit import audit_record
 from baosong.core.errors import NotFound, ServiceError
 from baosong.editorial import render_docx, render_pdf, selectors, services
@@ -38,13 +38,13 @@ def _user(request: HttpRequest) -> User:
     return request.auth  # type: ignore[attr-defined]
 
 
-class RecipientIn(Schema):
+class RecipientIn(BodySchema):
     up: list[str] = Field(default_factory=list, description="报：单位名称/代码或领导姓名")
     peer: list[str] = Field(default_factory=list, description="送")
     down: list[str] = Field(default_factory=list, description="发")
 
 
-class PublicationIn(Schema):
+class PublicationIn(BodySchema):
     unit_id: int
     name: str = Field(..., min_length=1, max_length=50)
     kind: PublicationKind = PublicationKind.REGULAR
@@ -138,7 +138,7 @@ def publication_create(request: HttpRequest, body: PublicationIn) -> Status[Publ
     return Status(201, _pub_out(pub))
 
 
-class IssueIn(Schema):
+class IssueIn(BodySchema):
     publication_id: int
     is_supplement: bool = False
     headline: str = Field("", max_length=100)
@@ -307,7 +307,7 @@ def issue_read(request: HttpRequest, issue_id: int) -> IssueOut:
     return _issue_out(issue)
 
 
-class ItemAddIn(Schema):
+class ItemAddIn(BodySchema):
     submission_id: int | None = None
     submission_ids: list[int] | None = Field(None, max_length=200)
     column: str = Field("", max_length=30)
@@ -327,7 +327,7 @@ def issue_item_add(request: HttpRequest, issue_id: int, body: ItemAddIn) -> Stat
     return Status(201, _reload(request, issue_id))
 
 
-class ItemPatch(Schema):
+class ItemPatch(BodySchema):
     title: str | None = Field(None, max_length=200)
     body: str | None = Field(None, max_length=50_000)
     editor_note: str | None = Field(None, max_length=5_000)
@@ -355,7 +355,7 @@ def issue_item_remove(request: HttpRequest, issue_id: int, item_id: int) -> Issu
     return _reload(request, issue_id)
 
 
-class OrderIn(Schema):
+class OrderIn(BodySchema):
     item_ids: list[int] = Field(..., max_length=500)
 
 
@@ -365,7 +365,7 @@ def issue_reorder(request: HttpRequest, issue_id: int, body: OrderIn) -> IssueOu
     return _reload(request, issue_id)
 
 
-class MergeIn(Schema):
+class MergeIn(BodySchema):
     item_ids: list[int] = Field(..., max_length=50)
     title: str = Field("", max_length=200)
 
@@ -378,11 +378,11 @@ def issue_merge(request: HttpRequest, issue_id: int, body: MergeIn) -> IssueOut:
     return _reload(request, issue_id)
 
 
-class CommentIn(Schema):
+class CommentIn(BodySchema):
     comment: str = Field(default="", max_length=2000)
 
 
-class ReasonIn(Schema):
+class ReasonIn(BodySchema):
     reason: str = Field(default="", max_length=2000)
 
 
@@ -489,16 +489,16 @@ def issue_document(request: HttpRequest, issue_id: int, fmt: str) -> HttpRespons
 # ---- instructions ---------------------------------------------------------------------------------------
 
 
-class InstructionIn(Schema):
+class InstructionIn(BodySchema):
     issue_id: int
     item_id: int | None = None
     submission_id: int | None = Field(None, description="代替 item_id：所批信息的报送记录")
     text: str = Field(..., min_length=1, max_length=5000)
     leader_name: str = Field("", max_length=50, description="登记系统外或纸质批示时填写")
     level: InstructionLevel | None = None
-    date: dt.date | None = None
+    date: IsoDate | None = None
     unit_ids: list[int] | None = None
-    due_on: dt.date | None = None
+    due_on: IsoDate | None = None
 
 
 class FeedbackOut(Schema):
@@ -605,9 +605,9 @@ def instruction_read(request: HttpRequest, instruction_id: int) -> InstructionOu
     return _instruction_out(notice_selectors.instruction_for(_user(request), instruction_id))
 
 
-class AssignIn(Schema):
+class AssignIn(BodySchema):
     unit_ids: list[int] = Field(..., min_length=1, max_length=200)
-    due_on: dt.date
+    due_on: IsoDate
 
 
 @router.post("/instructions/{instruction_id}/assign", response={200: InstructionOut, **ERRORS})
@@ -618,7 +618,7 @@ def instruction_assign(request: HttpRequest, instruction_id: int, body: AssignIn
     return _instruction_out(notice_selectors.instruction_for(user, instruction_id))
 
 
-class FeedbackIn(Schema):
+class FeedbackIn(BodySchema):
     text: str = Field(..., min_length=1, max_length=10_000)
     unit_id: int | None = None
 

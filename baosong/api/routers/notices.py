@@ -10,7 +10,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from baosong.api.pagination import PageQuery, paginate
-from baosong.api.schemas import ErrorOut
+from baosong.api.schemas import BodySchema, ErrorOut, IsoDate, IsoDateTime
 from baosong.core.errors import NotFound
 from baosong.notices import selectors, services
 from baosong.notices.models import Solicitation
@@ -25,14 +25,14 @@ def _user(request: HttpRequest) -> User:
     return request.auth  # type: ignore[attr-defined]
 
 
-class SolicitationIn(Schema):
+class SolicitationIn(BodySchema):
     title: str = Field(..., min_length=1, max_length=200)
     kind: Solicitation.Kind = Solicitation.Kind.SOLICITATION
     topic: str = Field(default="", max_length=100)
     requirements: str = Field(default="", max_length=20_000)
-    deadline: dt.datetime | None = None
-    period_start: dt.date | None = None
-    period_end: dt.date | None = None
+    deadline: IsoDateTime | None = None
+    period_start: IsoDate | None = None
+    period_end: IsoDate | None = None
     unit_ids: list[int] = Field(default_factory=list, max_length=5000)
     subtree_of: list[int] = Field(default_factory=list, max_length=100)
     unit_id: int | None = Field(None, description="发布单位（默认为本人任采编人员的第一个单位）")

@@ -5,14 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from baosong.api.pagination import PageQuery, paginate
-from baosong.api.schemas import ErrorOut
+from baosong.api.schemas import BodySchema, ErrorOut, IsoDate, IsoDateTime
+from baosong.core.errors import NotFound
 from baosong.editorial import selectors as editorial_selectors
 from baosong.editorial import services as editorial_services
-from baosong.orgs.models import User
+from baosong.orgs.models import Level, User
 from baosong.reports import selectors, services
 from baosong.reports.models import (
     Category,
@@ -34,12 +35,12 @@ def _user(request: HttpRequest) -> User:
     return request.auth  # type: ignore[attr-defined]
 
 
-class ReportIn(Schema):
+class ReportIn(BodySchema):
     title: str = Field(..., max_length=200)
     body: str = Field("", max_length=50_000)
     category: Category = Category.WORK_UPDATE
     urgency: Urgency = Urgency.NORMAL
-    event_time: dt.datetime | None = None
+    event_time: IsoDateTime | None = None
     place: str = Field("", max_length=200)
     public_scope: PublicScope = PublicScope.INTERNAL
     target_unit_ids: list[int] | None = None
@@ -53,12 +54,12 @@ class ReportIn(Schema):
     unit_id: int | None = None
 
 
-class ReportPatch(Schema):
+class ReportPatch(BodySchema):
     title: str | None = Field(None, max_length=200)
     body: str | None = Field(None, max_length=50_000)
     category: Category | None = None
     urgency: Urgency | None = None
-    event_time: dt.datetime | None = None
+    event_time: IsoDateTime | None = None
     place: str | None = Field(None, max_length=200)
     public_scope: PublicScope | None = None
     target_unit_ids: list[int] | None = None
@@ -182,7 +183,7 @@ class ReportFilter(PageQuery):
     q: str | None = Field(None, max_length=100)
 
 
-class CommentIn(Schema):
+class CommentIn(BodySchema):
     comment: str = Field(default="", max_length=2000)
 
 
@@ -220,6 +221,53 @@ def report_list(request: HttpRequest, filters: Query[ReportFilter]) -> ReportPag
             for r in items
         ],
         count=count,
+    )
+
+
+class LedgerQuery(Schema):
+    date_from: IsoDate | None = Field(None, description="报送日期起（含）")
+    date_to: IsoDate | None = Field(None, description="报送日期止（含）")
+    category: Category | None = None
+    urgency: Urgency | None = None
+    status: ReportStatus | None = None
+    source: int | None = Field(None, ge=1, le=2**62, description="报送单位编号，含其下级单位")
+    adopted_level: Level | None = Field(None, description="在该层级被采用（含补录的外部采用）")
+    q: str | None = Field(None, max_length=100, description="标题包含")
+
+
+@router.get(
+    "/reports/export.{fmt}",
+    response={200: None, 400: ErrorOut, 404: ErrorOut},
+    summary="导出信息台账（xlsx 或 csv）",
+    description=(
+        "可见范围内的信息，每条一行，含各级处理（单位、结果、用途、编辑、时间）、外部采用、迟报标记。"
+        "CSV 为带 BOM 的 UTF-8。每次导出记入审计日志（`export.ledger`，含筛选条件和行数）。"
+    ),
+)
+def ledger_export(request: HttpRequest, fmt: str, filters: Query[LedgerQuery]) -> HttpResponse:
+    from django.http import FileResponse, StreamingHttpResponse
+    from django.utils.http import content_disposition_header
+
+    from baosong.reports import ledger
+
+    if fmt not in ("xlsx", "csv"):
+        raise NotFound("只提供 xlsx 和 csv 两种格式。")
+    values = {k: (v.value if hasattr(v, "value") else v) for k, v in filters.dict().items()}
+    f = ledger.LedgerFilters(**values)
+    f.q = (f.q or "").strip() or None
+    f.check()
+    qs = ledger.ledger_queryset(_user(request), f)
+    ledger.ledger_export_audit(user=_user(request), filters=f, rows=qs.count(), fmt=fmt, via="api")
+    name = ledger.export_filename(fmt)
+    if fmt == "csv":
+        response = StreamingHttpResponse(ledger.ledger_csv_stream(qs), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = content_disposition_header(True, name) or ""
+        return response  # type: ignore[return-value]
+    return FileResponse(  # type: ignore[return-value]
+        ledger.ledger_xlsx_file(qs),
+        as_attachment=True,
+        filename=name,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
 
 
@@ -278,10 +326,10 @@ def report_withdraw(request: HttpRequest, report_id: int) -> ReportOut:
     return _out(selectors.report_for(_user(request), report_id))
 
 
-class ExternalAdoptionIn(Schema):
+class ExternalAdoptionIn(BodySchema):
     publication_name: str = Field(..., min_length=1, max_length=100)
     level: ExternalAdoption.Level
-    date: dt.date
+    date: IsoDate
     unit_id: int | None = None
 
 
@@ -337,8 +385,8 @@ class InboxFilter(PageQuery):
     urgency: Urgency | None = None
     source_unit: int | None = None
     late: bool | None = None
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
+    date_from: IsoDate | None = None
+    date_to: IsoDate | None = None
     q: str | None = Field(None, max_length=100)
     sort: str = Field("default", pattern="^(default|due|oldest)$")
 
@@ -421,18 +469,18 @@ def _submission_out(s: Submission) -> SubmissionOut:
     )
 
 
-class AdoptIn(Schema):
+class AdoptIn(BodySchema):
     usage: Usage = Usage.ISSUE
     issue_id: int | None = None
     comment: str = Field(default="", max_length=2000)
 
 
-class ForwardIn(Schema):
+class ForwardIn(BodySchema):
     target_unit_ids: list[int] | None = None
     comment: str = Field(default="", max_length=2000)
 
 
-class EditIn(Schema):
+class EditIn(BodySchema):
     title: str = Field(..., min_length=1, max_length=200)
     body: str = Field("", max_length=50_000)
 

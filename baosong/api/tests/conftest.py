@@ -1,0 +1,75 @@
+"""A small world in 东湖区 (the demo county) with one object of every kind the API addresses by id."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from baosong.editorial import services as issue_services
+from baosong.editorial.models import Issue, Publication
+from baosong.notices import services as notice_services
+from baosong.orgs import auth
+from baosong.reports import services as report_services
+from baosong.reports.models import Report, Submission
+
+
+@dataclass
+class World:
+    report: Report
+    submission: Submission
+    issue: Issue
+    item_id: int
+    instruction_id: int
+    solicitation_id: int
+    token_id: int
+    county_id: int
+
+
+def _adopted(cast: Any, title: str) -> Submission:
+    reporter, reviewer = cast.township_reporter.user, cast.township_reviewer.user
+    report = report_services.report_create(by=reporter, title=title, body=f"{title}。群众300余人参加。")
+    report = report_services.report_submit(report=report, by=reporter)
+    while report.status == "in_review":
+        report = report_services.report_approve(report=report, by=reviewer)
+    sub = Submission.objects.get(report=report, target_unit=cast.county_editor.unit)
+    return report_services.submission_adopt(submission=sub, by=cast.county_editor.user)
+
+
+@pytest.fixture
+def world(cast: Any) -> World:
+    editor, chief = cast.county_editor.user, cast.county_chief.user
+    first = _adopted(cast, "城关镇开展防汛应急演练")
+    pub = Publication.objects.get(unit=cast.county_editor.unit, name="东湖政务信息")
+    issue = issue_services.issue_create(by=editor, publication=pub)
+    issue_services.issue_item_add(issue=issue, by=editor, submission_ids=[first.pk])
+    issue_services.issue_submit(issue=issue, by=editor)
+    issue_services.issue_sign(issue=issue, by=chief)
+    issue = issue_services.issue_distribute(issue=issue, by=editor)
+    item = issue.items.order_by("position").first()
+    assert item is not None
+    instruction = notice_services.instruction_create(
+        by=cast.county_leader.user, item=item, text="请总结经验，在全区推广。"
+    )
+    solicitation = notice_services.solicitation_create(
+        by=editor,
+        unit=cast.county_editor.unit,
+        title="防汛工作约稿",
+        deadline=timezone.now() + dt.timedelta(days=7),
+        unit_ids=[cast.township_reporter.unit.pk],
+    )
+    token, _raw = auth.token_create(user=editor, name="OA")
+    second = _adopted(cast, "城关镇推进农村人居环境整治")  # adopted, not yet in an issue
+    return World(
+        report=second.report,
+        submission=second,
+        issue=issue,
+        item_id=item.pk,
+        instruction_id=instruction.pk,
+        solicitation_id=solicitation.pk,
+        token_id=token.pk,
+        county_id=cast.county_editor.unit.pk,
+    )

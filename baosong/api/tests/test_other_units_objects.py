@@ -1,0 +1,136 @@
+"""Every API route that names an object answers 404 `not_found` for another unit's object.
+
+The routes are read from the OpenAPI document, so a new route with an id in its path fails this test
+until it is listed here (with a valid body, so the 404 is not hidden behind a 422)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.test import Client
+
+# (method, path) → a valid body (None: no body). Path ids are filled from the world fixture.
+COVERED: dict[tuple[str, str], dict[str, Any] | None] = {
+    ("delete", "/api/v1/auth/tokens/{token_id}"): None,
+    ("get", "/api/v1/reports/{report_id}"): None,
+    ("patch", "/api/v1/reports/{report_id}"): {"title": "越权修改"},
+    ("post", "/api/v1/reports/{report_id}/checks"): None,
+    ("post", "/api/v1/reports/{report_id}/submit"): None,
+    ("post", "/api/v1/reports/{report_id}/approve"): {"comment": "同意"},
+    ("post", "/api/v1/reports/{report_id}/return"): {"comment": "退回"},
+    ("post", "/api/v1/reports/{report_id}/reopen"): None,
+    ("post", "/api/v1/reports/{report_id}/withdraw"): None,
+    ("post", "/api/v1/reports/{report_id}/external-adoptions"): {
+        "publication_name": "清源日报",
+        "level": "province",
+        "date": "2026-03-01",
+    },
+    ("get", "/api/v1/submissions/{submission_id}"): None,
+    ("patch", "/api/v1/submissions/{submission_id}"): {"title": "越权修改", "body": "正文"},
+    ("post", "/api/v1/submissions/{submission_id}/claim"): None,
+    ("post", "/api/v1/submissions/{submission_id}/adopt"): {"usage": "issue"},
+    ("post", "/api/v1/submissions/{submission_id}/decline"): {"comment": "不采用"},
+    ("post", "/api/v1/submissions/{submission_id}/return"): {"comment": "退回"},
+    ("post", "/api/v1/submissions/{submission_id}/forward"): {},
+    ("post", "/api/v1/submissions/{submission_id}/resubmit"): {"title": "重报", "body": "正文"},
+    ("get", "/api/v1/issues/{issue_id}"): None,
+    ("post", "/api/v1/issues/{issue_id}/items"): {"submission_id": "{submission_id}"},
+    ("patch", "/api/v1/issues/{issue_id}/items/{item_id}"): {"title": "越权修改"},
+    ("delete", "/api/v1/issues/{issue_id}/items/{item_id}"): None,
+    ("post", "/api/v1/issues/{issue_id}/order"): {"item_ids": ["{item_id}"]},
+    ("post", "/api/v1/issues/{issue_id}/merge"): {"item_ids": ["{item_id}"], "title": "综合"},
+    ("post", "/api/v1/issues/{issue_id}/submit"): None,
+    ("post", "/api/v1/issues/{issue_id}/recall"): None,
+    ("post", "/api/v1/issues/{issue_id}/return"): {"comment": "退回"},
+    ("post", "/api/v1/issues/{issue_id}/sign"): None,
+    ("post", "/api/v1/issues/{issue_id}/distribute"): None,
+    ("post", "/api/v1/issues/{issue_id}/publish"): None,
+    ("post", "/api/v1/issues/{issue_id}/withdraw"): {"reason": "越权撤回"},
+    ("get", "/api/v1/issues/{issue_id}/readers"): None,
+    ("get", "/api/v1/issues/{issue_id}/document.{fmt}"): None,
+    ("get", "/api/v1/instructions/{instruction_id}"): None,
+    ("post", "/api/v1/instructions/{instruction_id}/assign"): {
+        "unit_ids": ["{county_id}"],
+        "due_on": (dt.date.today() + dt.timedelta(days=7)).isoformat(),
+    },
+    ("post", "/api/v1/instructions/{instruction_id}/feedback"): {"text": "越权反馈"},
+    ("post", "/api/v1/instructions/{instruction_id}/close"): {"comment": "办结"},
+    ("get", "/api/v1/solicitations/{solicitation_id}"): None,
+    ("post", "/api/v1/solicitations/{solicitation_id}/read"): None,
+    # not an object id in the path, but the unit is named: another county's subtree
+    ("get", "/api/v1/bulletins/{period}.{fmt}"): None,
+}
+# Routes with path parameters that name no object of a unit (formats of the caller's own data).
+NOT_OBJECT_ROUTES = {("get", "/api/v1/reports/export.{fmt}")}
+
+
+def _object_routes() -> set[tuple[str, str]]:
+    schema = Client().get("/api/v1/openapi.json").json()
+    return {
+        (method, path)
+        for path, ops in schema["paths"].items()
+        if "{" in path
+        for method in ops
+        if (method, path) not in NOT_OBJECT_ROUTES
+    }
+
+
+def test_every_object_route_is_covered(db):
+    assert _object_routes() == set(COVERED), "list each new route with an object id in COVERED"
+
+
+def _fill(value: Any, ids: dict[str, Any]) -> Any:
+    if isinstance(value, str) and value.startswith("{") and value.endswith("}"):
+        return ids[value[1:-1]]
+    if isinstance(value, list):
+        return [_fill(v, ids) for v in value]
+    if isinstance(value, dict):
+        return {k: _fill(v, ids) for k, v in value.items()}
+    return value
+
+
+@pytest.mark.parametrize("key", ["outsider_editor", "outsider_reporter"])
+def test_another_countys_user_gets_404_on_every_object_of_east_lake_district(cast, api, world, key):
+    ids = {
+        "token_id": world.token_id,
+        "report_id": world.report.pk,
+        "submission_id": world.submission.pk,
+        "issue_id": world.issue.pk,
+        "item_id": world.item_id,
+        "instruction_id": world.instruction_id,
+        "solicitation_id": world.solicitation_id,
+        "county_id": world.county_id,
+        "period": str(dt.date.today().year),
+        "fmt": "pdf",
+    }
+    client = api(key)
+    failures = []
+    for (method, path), body in sorted(COVERED.items()):
+        url = path.format(**ids)
+        if "/bulletins/" in path:
+            url += f"?unit={world.county_id}"
+        kwargs: dict[str, Any] = {}
+        if body is not None:
+            kwargs = {"data": _fill(body, ids), "content_type": "application/json"}
+        response = getattr(client, method)(url, **kwargs)
+        if response.status_code != 404 or response.json() != {
+            "detail": response.json().get("detail"),
+            "code": "not_found",
+        }:
+            failures.append(f"{method.upper()} {url} → {response.status_code} {response.content[:200]!r}")
+    assert not failures, "\n".join(failures)
+
+
+def test_the_county_editor_reaches_the_same_objects(cast, api, world):
+    """The control: the same ids are real and visible to their own unit."""
+    client = api("county_editor")
+    for url in (
+        f"/api/v1/reports/{world.report.pk}",
+        f"/api/v1/submissions/{world.submission.pk}",
+        f"/api/v1/issues/{world.issue.pk}",
+        f"/api/v1/instructions/{world.instruction_id}",
+        f"/api/v1/solicitations/{world.solicitation_id}",
+    ):
+        assert client.get(url).status_code == 200, url
