@@ -7,6 +7,9 @@ from typing import Any
 
 SUMMARIES: dict[str, str] = {
     "password_change": "修改密码",
+    "scores_ledger": "积分明细",
+    "search": "全文检索（只含本人有权查看的内容）",
+    "scores_adjust": "人工调整积分",
     "me": "当前用户及其角色",
     "units": "可见的单位",
     "report_create": "新建信息草稿",
