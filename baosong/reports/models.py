@@ -101,6 +101,8 @@ class Report(models.Model):
         indexes = [
             models.Index(fields=["source_unit", "status", "-updated_at"], name="reports_unit_status_upd"),
             models.Index(fields=["author", "-updated_at"], name="reports_author_upd"),
+            # The search index's catch-up job reads the items changed since its watermark.
+            models.Index(fields=["updated_at"], name="reports_updated"),
             models.Index(fields=["source_unit", "-updated_at"], name="reports_unit_upd"),
             # 信息台账: newest sent first, and its date-range filter
             models.Index(fields=["-sent_at", "-id"], name="reports_sent_desc"),
