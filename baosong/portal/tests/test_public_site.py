@@ -13,12 +13,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from baosong.core.models import AuditEvent
+from baosong.core.outbox import deliver
 from baosong.editorial.models import IssueItem
 from baosong.editorial.tests.conftest import adopted_at_county
 from baosong.portal import services
 from baosong.portal.models import PortalColumn, PortalRelease
-
-from baosong.core.outbox import deliver
 
 from .conftest import PRIVATE_BODY_MARK, PRIVATE_TITLE, PUBLIC_TITLE, distributed_issue, published_issue
 
