@@ -23,37 +23,18 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR.parent))
+from bench.timing import timed  # noqa: E402
 
 QUALITY_SETS = [  # (name, events, days, seeds): tuning used seeds 1–5; these are held out
     ("一周 80 个事件（约 190 条）", 80, 7, (101, 102, 103, 104, 105)),
     ("一周 200 个事件（约 480 条）", 200, 7, (101, 102, 103, 104, 105)),
     ("一天 450 个事件（约 1,100 条）", 450, 1, (101, 102)),
 ]
-
-
-def timed(fn: Callable[[], Any], runs: int) -> dict[str, float]:
-    """Wall-clock median and p95, and the median CPU time of this process (the machine is shared:
-    under load the wall clock also counts the time other processes held the cores)."""
-    fn()
-    samples, cpu = [], []
-    for _ in range(runs):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-        cpu.append((time.process_time() - start_cpu) * 1000)
-    samples.sort()
-    return {
-        "median_ms": round(statistics.median(samples), 1),
-        "p95_ms": round(samples[min(len(samples) - 1, int(len(samples) * 0.95))], 1),
-        "cpu_median_ms": round(statistics.median(cpu), 1),
-        "runs": runs,
-    }
 
 
 def docs_of(items: list[Any]) -> list[Any]:

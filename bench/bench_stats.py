@@ -16,37 +16,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR.parent))
-
-
-def timed(fn: Callable[[], Any], runs: int) -> dict[str, float]:
-    fn()
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    samples.sort()
-    return {
-        "median_ms": round(statistics.median(samples), 1),
-        "p95_ms": round(samples[min(len(samples) - 1, int(len(samples) * 0.95))], 1),
-        "runs": runs,
-    }
-
-
-def once(fn: Callable[[], Any]) -> tuple[Any, float]:
-    start = time.perf_counter()
-    result = fn()
-    return result, round(time.perf_counter() - start, 2)
+from bench.timing import once, timed  # noqa: E402
 
 
 def main() -> None:
