@@ -162,9 +162,9 @@ API_TOKEN_HOURS = env_int("BAOSONG_API_TOKEN_HOURS", 12)
 # Long-lived tokens made on the settings page (/accounts/profile) and the rate limit on creating tokens
 # (per user and per client IP, counted in the database so that it holds across worker processes).
 API_TOKEN_MAX_DAYS = env_int("BAOSONG_API_TOKEN_MAX_DAYS", 365)
-API_TOKEN_RATE_PER_USER = env_int("BAOSONG_API_TOKEN_RATE_PER_USER", 20)
-API_TOKEN_RATE_PER_IP = env_int("BAOSONG_API_TOKEN_RATE_PER_IP", 100)
-API_TOKEN_RATE_WINDOW_MINUTES = env_int("BAOSONG_API_TOKEN_RATE_WINDOW_MINUTES", 60)
+API_TOKEN_RATE_PER_USER = env_int("BAOSONG_API_TOKEN_RATE_PER_USER", 60)
+API_TOKEN_RATE_PER_IP = env_int("BAOSONG_API_TOKEN_RATE_PER_IP", 600)
+API_TOKEN_RATE_WINDOW_MINUTES = env_int("BAOSONG_API_TOKEN_RATE_WINDOW_MINUTES", 1)
 OTP_TOTP_ISSUER = "报送平台"
 
 SECURE_COOKIES = env_bool("BAOSONG_SECURE_COOKIES", default=not (DEBUG or TESTING or DEMO_MODE))
