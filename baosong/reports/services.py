@@ -136,6 +136,9 @@ def report_create(
         if co_unit_ids:
             report.co_units.set(Unit.objects.filter(pk__in=co_unit_ids, is_active=True).exclude(pk=unit.pk))
         audit_record("report.create", user=by, unit_id=unit.pk, object_type="report", object_id=report.pk)
+        # Tells consumers a draft exists (the search index finds it within seconds); edits of a draft
+        # emit nothing (autosave runs every few seconds) and reach the index by its catch-up job.
+        event_emit("report.create", object_type="report", object_id=report.pk, unit_id=unit.pk)
     return report
 
 

@@ -121,6 +121,22 @@ def test_a_sibling_countys_draft_never_appears_on_the_search_page(cast, sibling_
     assert "草稿不得外传" in page_text(client_as("outsider_reporter"), q="扶贫")
 
 
+def test_a_new_draft_is_found_by_its_unit_after_commit_and_by_nobody_else(cast, api):
+    """A draft created through the API reaches the index through its report.create event (the worker
+    delivers it after commit), not only through the periodic catch-up."""
+    reporter = api("outsider_reporter")
+    created = reporter.post(
+        "/api/v1/reports",
+        {"title": "西林县信访积案化解草稿", "body": "西林县信访积案化解进展。"},
+        content_type="application/json",
+    )
+    assert created.status_code in (200, 201), created.content
+    settle()
+    assert "西林县信访积案化解草稿" in titles(reporter.get("/api/v1/search", {"q": "信访"}))
+    for key in ("county_editor", "city_editor", "province_editor"):
+        assert "西林县信访积案化解草稿" not in titles(api(key).get("/api/v1/search", {"q": "信访"})), key
+
+
 def test_search_scope_equals_the_page_selectors_for_every_cast_member(cast, client_as):
     """The scope keys in the document rows give exactly what reports_visible_to / issues_visible_to give."""
     from baosong.editorial.models import Publication
