@@ -57,7 +57,7 @@ def _copy_static(url: str, out: Path) -> str | None:
     try:
         if staticfiles_storage.exists(name):
             source = staticfiles_storage.path(name)
-    except NotImplementedError:
+    except NotImplementedError:  # a storage without local paths (object storage): use the finders
         source = None
     found = finders.find(name)
     source = source or (found if isinstance(found, str) else None)

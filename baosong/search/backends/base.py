@@ -8,6 +8,7 @@ the backend would run the whole query and return ids, counts and scores instead 
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,13 +26,13 @@ class MatchSQL:
     params_rank: tuple[Any, ...] = ()
 
 
-class SearchBackend:
+class SearchBackend(ABC):
     name = "base"
     window_count = False  # the page query may carry COUNT(*) OVER () next to the rank
 
+    @abstractmethod
     def match(self, terms: list[str]) -> MatchSQL:
         """SQL that keeps the documents containing every term (tokens from ``query_terms``)."""
-        raise NotImplementedError
 
-    def optimize(self) -> None:
+    def optimize(self) -> None:  # noqa: B027 - optional hook, a no-op unless a backend needs it
         """Compact the index after a full rebuild (optional)."""
