@@ -15,14 +15,13 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from baosong.core.errors import ServiceError
 from baosong.editorial.models import Issue
 from baosong.portal import selectors
 from baosong.portal.models import PortalColumn, PortalRelease, ReleaseKind
-from baosong.search.selectors import search_public
+from baosong.search.selectors import highlight, search_public
 
 PAGE_SIZE = 20
 
@@ -253,15 +252,6 @@ class SearchResult:
     count: int = 0
 
 
-def _mark(text: str, q: str, n: int = 120) -> SafeString:
-    flat = " ".join((text or "").split())
-    at = flat.find(q)
-    start = max(at - 30, 0) if at >= 0 else 0
-    piece = flat[start : start + n]
-    marked = escape(piece).replace(escape(q), f"<mark>{escape(q)}</mark>") if q else escape(piece)
-    return mark_safe(("…" if start else "") + marked + ("…" if start + n < len(flat) else ""))
-
-
 def _article_hits(q: str) -> list[SearchHit]:
     """Items put on the portal through a release (their reviewed text lives in the portal's own table,
     which the search index below the portal does not read): few rows, a substring match is enough."""
@@ -277,7 +267,7 @@ def _article_hits(q: str) -> list[SearchHit]:
                 "item",
                 r.pk,
                 r.title,
-                _mark(r.body, q),
+                highlight(r.body, [q]),
                 reverse("portal_article", args=[r.pk]),
                 r.published_at,
             )

@@ -53,9 +53,14 @@ BASE_HEADERS = [
     "迟报",
     "最高采用层级",
 ]
-LEVEL_LABELS = {Level.TOWNSHIP: "乡镇级", Level.COUNTY: "县级", Level.CITY: "市级", Level.PROVINCE: "省级"}
-LEVEL_LABELS[Level.NATIONAL] = "国家级"
-LEVEL_LABELS[Level.VILLAGE] = "村级"
+LEVEL_LABELS = {
+    Level.VILLAGE: "村级",
+    Level.TOWNSHIP: "乡镇级",
+    Level.COUNTY: "县级",
+    Level.CITY: "市级",
+    Level.PROVINCE: "省级",
+    Level.NATIONAL: "国家级",
+}
 
 
 class LedgerError(ServiceError):

@@ -69,6 +69,11 @@ def scoring_root(user: User, unit_id: int | None) -> Unit:
     return unit
 
 
+def may_adjust_scores(user: User, unit: Unit) -> bool:
+    """人工调整 is for an editor of the unit or of a unit above it."""
+    return any(unit.path.startswith(d.path) for d in units_acting_for(user, Role.EDITOR))
+
+
 def ledger_in(root: Unit, period: Period) -> QuerySet[LedgerEntry]:
     return LedgerEntry.objects.filter(
         Q(unit__path__startswith=root.path), year=period.year, month__in=period.months

@@ -21,6 +21,7 @@ from baosong.orgs.models import Role, Unit, User
 from baosong.reports.models import Category, Report, Submission
 from baosong.scoring.models import LedgerEntry, QuotaRule, RemunerationRate, Rule, RuleCode, RuleSet
 from baosong.scoring.rollups import ledger_rollup_apply, points_rebuild
+from baosong.scoring.selectors import may_adjust_scores
 
 C = RuleCode
 CENT = Decimal("0.01")
@@ -348,18 +349,20 @@ def ledger_apply(event: DomainEvent) -> list[LedgerEntry]:
 
 
 def ledger_adjust(
-    *, by: User, unit: Unit, points: Decimal, reason: str, when: dt.datetime | None = None
+    *, by: User, unit: Unit, points: Decimal, reason: str, day: dt.date | None = None
 ) -> LedgerEntry:
-    """人工调整: a manual row with a mandatory reason, by an editor of a unit above (or at) the unit."""
+    """人工调整: a manual row with a mandatory reason, by an editor of a unit above (or at) the unit,
+    counted on ``day`` (today by default; noon, so the row falls in that day's month in any zone)."""
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError("人工调整积分须填写原因。", "reason_required")
+    if not points.is_finite() or abs(points) >= 10000:
+        raise ServiceError("调整分值应在 -9999 至 9999 之间。", "invalid_points")
     if not points:
         raise ServiceError("调整分值不能为零。", "zero_points")
-    desks = Unit.objects.filter(memberships__user=by, memberships__role=Role.EDITOR)
-    if not any(unit.path.startswith(d.path) for d in desks):
+    if not may_adjust_scores(by, unit):
         raise Forbidden("只能调整本单位及下级单位的积分。")
-    when = when or timezone.now()
+    when = timezone.make_aware(dt.datetime.combine(day, dt.time(12))) if day else timezone.now()
     local = timezone.localtime(when)
     with transaction.atomic():
         entry = LedgerEntry.objects.create(

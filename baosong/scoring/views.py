@@ -116,26 +116,21 @@ def stats_ledger(request: AuthedRequest) -> HttpResponse:
         return render(request, "scoring/ledger.html", {"error": exc.message}, status=400)
     status = 200
     form = {"unit": "", "points": "", "reason": "", "date": ""}
-    may_adjust = any(root.path.startswith(u.path) for u in units_acting_for(request.user, Role.EDITOR))
+    may_adjust = selectors.may_adjust_scores(request.user, root)
     if request.method == "POST" and may_adjust:
         form = {k: request.POST.get(k, "").strip() for k in form}
         try:
             target = selectors.scoring_root(request.user, int(form["unit"]) if form["unit"].isdigit() else -1)
-            when = None
-            if form["date"]:
-                try:
-                    day = dt.date.fromisoformat(form["date"])
-                except ValueError as exc:
-                    raise ServiceError("日期格式应为 YYYY-MM-DD。", "invalid_date") from exc
-                when = timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
+            try:
+                day = dt.date.fromisoformat(form["date"]) if form["date"] else None
+            except ValueError as exc:
+                raise ServiceError("日期格式应为 YYYY-MM-DD。", "invalid_date") from exc
             try:
                 points = Decimal(form["points"])
             except ArithmeticError as exc:
                 raise ServiceError("调整分值应为数字，如 5 或 -2.5。", "invalid_points") from exc
-            if not points.is_finite() or abs(points) >= 10000:
-                raise ServiceError("调整分值应在 -9999 至 9999 之间。", "invalid_points")
             services.ledger_adjust(
-                by=request.user, unit=target, points=points, reason=form["reason"], when=when
+                by=request.user, unit=target, points=points, reason=form["reason"], day=day
             )
             messages.success(request, f"已为{target.name}调整积分 {points} 分。")
             return redirect(f"{request.path}?unit={root.pk}&period={period.text}")

@@ -8,7 +8,6 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 from ninja import Field, Query, Router, Schema, Status
 
@@ -133,9 +132,8 @@ class AdjustmentIn(Schema):
 def scores_adjust(request: HttpRequest, body: AdjustmentIn) -> Status:
     """人工调整积分（采编人员，本单位及下级单位；须写明原因）。"""
     unit = selectors.scoring_root(_user(request), body.unit_id)
-    when = timezone.make_aware(dt.datetime.combine(body.date, dt.time(12))) if body.date else None
     entry = services.ledger_adjust(
-        by=_user(request), unit=unit, points=body.points, reason=body.reason, when=when
+        by=_user(request), unit=unit, points=body.points, reason=body.reason, day=body.date
     )
     return Status(201, _entry(entry))
 
