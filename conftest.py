@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import connection
 from django.test import Client
+from django.test.testcases import LiveServerThread
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -109,6 +112,34 @@ def _audit_maintenance(request: pytest.FixtureRequest):  # type: ignore[no-untyp
     if transactional:
         with connection.cursor() as cur:
             cur.execute("INSERT INTO baosong_audit_maintenance (opened_at) VALUES (CURRENT_TIMESTAMP)")
+
+
+class _OneRequestAtATimeServer(ThreadedWSGIServer):
+    """With in-memory SQLite every live-server thread shares the test's one connection, so two browser requests
+    at once (a page's htmx fragments loading together) would interleave their transactions ("cannot start a
+    transaction within a transaction"). There each request runs alone, its body read and closed under the lock;
+    on PostgreSQL each thread has its own connection and requests stay concurrent."""
+
+    _lock = threading.Lock()
+
+    def set_app(self, application):  # type: ignore[no-untyped-def]
+        if not self.connections_override:
+            return super().set_app(application)
+        lock = self._lock
+
+        def one_at_a_time(environ, start_response) -> Iterable[bytes]:  # type: ignore[no-untyped-def]
+            with lock:
+                result = application(environ, start_response)
+                try:
+                    return list(result)
+                finally:
+                    if hasattr(result, "close"):
+                        result.close()
+
+        return super().set_app(one_at_a_time)
+
+
+LiveServerThread.server_class = _OneRequestAtATimeServer
 
 
 CHROMIUM = "/usr/bin/chromium"
