@@ -19,7 +19,7 @@ from baosong.api.routers import orgs as orgs_router
 from baosong.api.routers import reports as reports_router
 from baosong.api.routers import scoring as scoring_router
 from baosong.api.routers import search as search_router
-from baosong.core.errors import Forbidden, ServiceError
+from baosong.core.errors import ServiceError
 from baosong.orgs.auth import AuthError
 
 
@@ -51,10 +51,7 @@ def _error(request: HttpRequest, status: int, detail: str, code: str, **extra: A
 
 @api.exception_handler(ServiceError)
 def on_service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
-    if isinstance(exc, Forbidden):
-        from baosong.core.middleware import audit_denied
-
-        audit_denied(request, exc.message)  # a refusal inside a service is a permission denial too
+    # A Forbidden is audited as permission.denied by RequestContextMiddleware after the response.
     response = _error(request, exc.status, exc.message, exc.code, **exc.extra)
     retry_after = getattr(exc, "retry_after", None)
     if retry_after:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import contextvars
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
 class RequestInfo:
     request_id: str
     ip: str | None
+    # Permission refusals raised by services during the request (see errors.Forbidden); the middleware
+    # audits them after the response, whether a page caught the refusal to show it or the API answered 403.
+    refusals: list[str] = field(default_factory=list, compare=False)
 
 
 _current: contextvars.ContextVar[RequestInfo | None] = contextvars.ContextVar("baosong_request", default=None)
@@ -26,6 +29,12 @@ def set_request_info(info: RequestInfo | None) -> contextvars.Token[RequestInfo 
 
 def reset_request_info(token: contextvars.Token[RequestInfo | None]) -> None:
     _current.reset(token)
+
+
+def note_refusal(reason: str) -> None:
+    info = _current.get()
+    if info is not None:
+        info.refusals.append(reason)
 
 
 def new_request_id() -> str:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from baosong.core.context import note_refusal
+
 
 class ServiceError(Exception):
     """A refused business action: a Chinese message for people, a code for machines, an HTTP status."""
@@ -30,7 +32,11 @@ class NotFound(ServiceError):
 
 
 class Forbidden(ServiceError):
+    """A permission refusal. It is noted on the current request, which audits it as ``permission.denied``
+    after the response (the service's transaction has rolled back by then, the audit row stays)."""
+
     status = 403
 
     def __init__(self, message: str = "没有执行此操作的权限。", code: str = "forbidden") -> None:
         super().__init__(message, code)
+        note_refusal(message)

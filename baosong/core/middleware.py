@@ -27,9 +27,13 @@ class RequestContextMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request_id = (request.headers.get("X-Request-ID") or "")[:64] or new_request_id()
         request.request_id = request_id  # type: ignore[attr-defined]
-        token = set_request_info(RequestInfo(request_id=request_id, ip=client_ip(request)))
+        info = RequestInfo(request_id=request_id, ip=client_ip(request))
+        token = set_request_info(info)
         try:
             response = self.get_response(request)
+            if info.refusals and not getattr(request, "_denial_audited", False):
+                # A service refused (errors.Forbidden) and the page showed the refusal as a message.
+                audit_denied(request, info.refusals[0])
         finally:
             reset_request_info(token)
         response["X-Request-ID"] = request_id
@@ -41,9 +45,13 @@ class RequestContextMiddleware:
 
 
 def audit_denied(request: HttpRequest, reason: str = "") -> None:
+    """One ``permission.denied`` event per request, in its own transaction."""
     from baosong.core.audit import audit_record
     from baosong.core.models import AuditEvent
 
+    if getattr(request, "_denial_audited", False):
+        return
+    request._denial_audited = True  # type: ignore[attr-defined]
     user = getattr(request, "user", None)
     with transaction.atomic():
         audit_record(
