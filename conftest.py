@@ -115,10 +115,10 @@ def _audit_maintenance(request: pytest.FixtureRequest):  # type: ignore[no-untyp
 
 
 class _OneRequestAtATimeServer(ThreadedWSGIServer):
-    """With in-memory SQLite every live-server thread shares the test's one connection, so two browser requests
-    at once (a page's htmx fragments loading together) would interleave their transactions ("cannot start a
-    transaction within a transaction"). There each request runs alone, its body read and closed under the lock;
-    on PostgreSQL each thread has its own connection and requests stay concurrent."""
+    """With in-memory SQLite every live-server thread shares the test's one connection, so two browser
+    requests at once (a page's htmx fragments loading together) would interleave their transactions ("cannot
+    start a transaction within a transaction"). There each request runs alone, its body read and closed under
+    the lock; on PostgreSQL each thread has its own connection and requests stay concurrent."""
 
     _lock = threading.Lock()
 
