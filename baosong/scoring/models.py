@@ -106,18 +106,15 @@ COUNTERS = [
 ]  # fmt: skip
 
 
-class StatsDaily(models.Model):
-    """Rollup of one unit's day: ``own`` counts the unit's own items, ``tree`` the unit and everything
-    below it (each change also bumps every ancestor's tree row), so a dashboard reads a handful of rows
-    per child unit instead of scanning items. Maintained from the domain events; ``check_rollups``
-    compares it with a full recount."""
+class StatsCounters(models.Model):
+    """The counters of a rollup row: ``own`` counts the unit's own items, ``tree`` the unit and everything
+    below it (each change also bumps every ancestor's tree row)."""
 
     class Scope(models.TextChoices):
         OWN = "own", "本级"
         TREE = "tree", "含下级"
 
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
     scope = models.CharField(max_length=4, choices=Scope.choices)
     submitted = models.IntegerField(default=0)
     on_time = models.IntegerField(default=0)
@@ -145,9 +142,33 @@ class StatsDaily(models.Model):
     points_x100 = models.BigIntegerField(default=0)
 
     class Meta:
+        abstract = True
+
+
+class StatsDaily(StatsCounters):
+    """Rollup of one unit's day, so a dashboard reads a handful of rows per child unit instead of scanning
+    items. Maintained from the domain events; ``check_rollups`` compares it with a full recount."""
+
+    day = models.DateField()
+
+    class Meta:
         constraints = [
             models.UniqueConstraint(fields=["unit", "scope", "day"], name="scoring_stats_unique"),
         ]
+
+
+class StatsMonthly(StatsCounters):
+    """The day rows summed per calendar month (``month`` is its first day), written in the same statements'
+    transaction as the day rows: a quarter or a year reads at most twelve rows per unit instead of 365.
+    ``check_rollups`` compares it with the day rows."""
+
+    month = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "scope", "month"], name="scoring_stats_monthly_unique"),
+        ]
+        indexes = [models.Index(fields=["scope", "month"], name="scoring_stats_monthly_period")]
 
 
 class AuthorMonthly(models.Model):

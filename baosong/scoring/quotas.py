@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from baosong.orgs.models import Unit
 from baosong.scoring.models import CATEGORY_FIELDS, QuotaRule, StatsDaily
-from baosong.scoring.selectors import Period, period_days
+from baosong.scoring.selectors import Period, period_days, period_rows
 
 
 def required(rule: QuotaRule, period: Period) -> int | None:
@@ -46,14 +46,15 @@ def quota_result_for_rule(root: Unit, period: Period, rule: QuotaRule) -> set[in
     need = required(rule, period)
     if not need:
         return set()
-    start, end = period_days(period)
+    _, end = period_days(period)
     end_at = dt.datetime.combine(end, dt.time.min, tzinfo=timezone.get_current_timezone())
     scope = Unit.objects.filter(path__startswith=root.path, is_active=True, created_at__lt=end_at)
     if rule.unit_class:
         scope = scope.filter(unit_class=rule.unit_class)
     field = CATEGORY_FIELDS.get(rule.category, "submitted")
     met = (
-        StatsDaily.objects.filter(scope=StatsDaily.Scope.OWN, day__gte=start, day__lt=end, unit__in=scope)
+        period_rows(period)
+        .filter(scope=StatsDaily.Scope.OWN, unit__in=scope)
         .values("unit_id")
         .annotate(n=Sum(field))
         .filter(n__gte=need)
@@ -63,7 +64,7 @@ def quota_result_for_rule(root: Unit, period: Period, rule: QuotaRule) -> set[in
 
 
 def quota_result(root: Unit, period: Period) -> QuotaResult:
-    start, end = period_days(period)
+    _, end = period_days(period)
     end_at = dt.datetime.combine(end, dt.time.min, tzinfo=timezone.get_current_timezone())
     rules = [(r, required(r, period)) for r in QuotaRule.objects.all()]
     rules = [(r, n) for r, n in rules if n]
@@ -83,9 +84,8 @@ def quota_result(root: Unit, period: Period) -> QuotaResult:
             continue
         field = CATEGORY_FIELDS.get(rule.category, "submitted")
         met = set(
-            StatsDaily.objects.filter(
-                Q(unit__path__startswith=root.path), scope=StatsDaily.Scope.OWN, day__gte=start, day__lt=end
-            )
+            period_rows(period)
+            .filter(Q(unit__path__startswith=root.path), scope=StatsDaily.Scope.OWN)
             .values("unit_id")
             .annotate(n=Sum(field))
             .filter(n__gte=need)

@@ -9,7 +9,8 @@ that ``check_rollups`` compares them with. Each counter is defined once, by the 
 - solicitation_answered / solicitation_missed: the unit's first answer / its miss of a 约稿;
 - points_x100: the unit's ledger points of the day, in hundredths (written with the ledger rows).
 
-``AuthorMonthly`` sums the ledger per reporter, unit and month the same way.
+``StatsMonthly`` holds the same counters per calendar month, bumped together with the day rows and
+refreshed from them after a rebuild. ``AuthorMonthly`` sums the ledger per reporter, unit and month.
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.db.models import F, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from baosong.core.models import DomainEvent
@@ -35,6 +38,7 @@ from baosong.scoring.models import (
     AuthorMonthly,
     LedgerEntry,
     StatsDaily,
+    StatsMonthly,
 )
 
 Key = tuple[int, dt.date]  # (unit, day)
@@ -183,21 +187,38 @@ def _ancestors(unit_ids: Iterable[int]) -> dict[int, list[int]]:
     return {pk: [int(x) for x in path.strip("/").split("/") if x] for pk, path in paths.items()}
 
 
+def _bump(
+    model: type[StatsDaily] | type[StatsMonthly],
+    when: dict[str, dt.date],
+    unit_id: int,
+    ancestors: list[int],
+    changes: dict[str, int],
+) -> None:
+    """Add ``changes`` to the unit's own row and to the tree rows of the unit and its ancestors."""
+    targets = [(unit_id, StatsDaily.Scope.OWN)] + [(a, StatsDaily.Scope.TREE) for a in ancestors]
+    for target_unit, scope in targets:
+        updated = model.objects.filter(unit_id=target_unit, scope=scope, **when).update(
+            **{f: F(f) + n for f, n in changes.items()}
+        )
+        if not updated:
+            model.objects.create(unit_id=target_unit, scope=scope, **when, **changes)
+
+
 def apply_deltas(deltas: Deltas) -> None:
+    """The day rows and, summed per month, the month rows."""
     chains = _ancestors(u for u, _ in deltas)
+    months: Deltas = {}
     for (unit_id, day), counters in deltas.items():
         changes = {f: n for f, n in counters.items() if n}
         if not changes:
             continue
-        targets = [(unit_id, StatsDaily.Scope.OWN)] + [
-            (a, StatsDaily.Scope.TREE) for a in chains.get(unit_id, [])
-        ]
-        for target_unit, scope in targets:
-            updated = StatsDaily.objects.filter(unit_id=target_unit, scope=scope, day=day).update(
-                **{f: F(f) + n for f, n in changes.items()}
-            )
-            if not updated:
-                StatsDaily.objects.create(unit_id=target_unit, scope=scope, day=day, **changes)
+        _bump(StatsDaily, {"day": day}, unit_id, chains.get(unit_id, []), changes)
+        for f, n in changes.items():
+            _add(months, unit_id, day.replace(day=1), f, n)
+    for (unit_id, month), counters in months.items():
+        changes = {f: n for f, n in counters.items() if n}
+        if changes:
+            _bump(StatsMonthly, {"month": month}, unit_id, chains.get(unit_id, []), changes)
 
 
 def _cents(points: Decimal) -> int:
@@ -317,6 +338,61 @@ def points_rebuild(start: dt.date, end: dt.date) -> None:
         batch_size=2000,
     )
     _rebuild_author_months(_months(start, end))
+    refresh_months(start, end)
+
+
+# ---- the month rows ------------------------------------------------------------------------------------
+
+
+def _month_span(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
+    """The whole months that [start, end) touches, as [first day, first day after)."""
+    last = end - dt.timedelta(days=1)
+    after = dt.date(last.year + 1, 1, 1) if last.month == 12 else dt.date(last.year, last.month + 1, 1)
+    return start.replace(day=1), after
+
+
+def _rows(qs: Iterable[dict[str, Any]], when: str) -> dict[tuple[int, str, dt.date], dict[str, int]]:
+    """Rollup rows as {(unit, scope, day or month): nonzero counters}."""
+    out = {}
+    for row in qs:
+        counters = {f: int(row[f]) for f in COUNTERS if row[f]}
+        if counters:
+            out[(row["unit_id"], row["scope"], row[when])] = counters
+    return out
+
+
+def days_by_month(start: dt.date, end: dt.date) -> dict[tuple[int, str, dt.date], dict[str, int]]:
+    """The day rows of the months that [start, end) touches, summed per month."""
+    lo, hi = _month_span(start, end)
+    return _rows(
+        StatsDaily.objects.filter(day__gte=lo, day__lt=hi)
+        .annotate(m=TruncMonth("day"))
+        .values("unit_id", "scope", "m")
+        .annotate(**{f: Sum(f) for f in COUNTERS})
+        .order_by(),
+        "m",
+    )
+
+
+def stored_months(start: dt.date, end: dt.date) -> dict[tuple[int, str, dt.date], dict[str, int]]:
+    lo, hi = _month_span(start, end)
+    return _rows(
+        StatsMonthly.objects.filter(month__gte=lo, month__lt=hi).values(
+            "unit_id", "scope", "month", *COUNTERS
+        ),
+        "month",
+    )
+
+
+def refresh_months(start: dt.date, end: dt.date) -> None:
+    """After the day rows of [start, end) were rebuilt: the month rows of every month it touches again
+    from the day rows (whole months, so days outside the range stay counted)."""
+    lo, hi = _month_span(start, end)
+    rows = days_by_month(start, end)
+    StatsMonthly.objects.filter(month__gte=lo, month__lt=hi).delete()
+    StatsMonthly.objects.bulk_create(
+        [StatsMonthly(unit_id=u, scope=sc, month=m, **c) for (u, sc, m), c in rows.items()], batch_size=2000
+    )
 
 
 # ---- the full recount -----------------------------------------------------------------------------------
@@ -394,25 +470,28 @@ def _with_trees(own: Deltas) -> dict[tuple[int, str, dt.date], dict[str, int]]:
 
 
 def stored(start: dt.date, end: dt.date) -> dict[tuple[int, str, dt.date], dict[str, int]]:
-    out = {}
-    for row in StatsDaily.objects.filter(day__gte=start, day__lt=end).values(
-        "unit_id", "scope", "day", *COUNTERS
-    ):
-        counters = {f: row[f] for f in COUNTERS if row[f]}
-        if counters:
-            out[(row["unit_id"], row["scope"], row["day"])] = counters
-    return out
+    return _rows(
+        StatsDaily.objects.filter(day__gte=start, day__lt=end).values("unit_id", "scope", "day", *COUNTERS),
+        "day",
+    )
 
 
 def compare(start: dt.date, end: dt.date) -> list[str]:
-    """Differences between the rollups and a full recount (empty when they agree). The reporters' months
-    are compared for every month that [start, end) touches."""
+    """Differences between the rollups and a full recount (empty when they agree). The month rows (with
+    the day rows summed) and the reporters' months are compared for every month that [start, end) touches."""
     expected, actual = _with_trees(recount(start, end)), stored(start, end)
     diffs = []
     for key in sorted(set(expected) | set(actual), key=lambda k: (k[2], k[0], k[1])):
         if expected.get(key, {}) != actual.get(key, {}):
             diffs.append(
                 f"单位 {key[0]} {key[1]} {key[2]}：应为 {expected.get(key, {})}，实为 {actual.get(key, {})}"
+            )
+    by_month, month_rows = days_by_month(start, end), stored_months(start, end)
+    for key in sorted(set(by_month) | set(month_rows), key=lambda k: (k[2], k[0], k[1])):
+        if by_month.get(key, {}) != month_rows.get(key, {}):
+            diffs.append(
+                f"单位 {key[0]} {key[1]} {key[2]:%Y年%m月}月度汇总：应为 {by_month.get(key, {})}，"
+                f"实为 {month_rows.get(key, {})}"
             )
     months = _months(start, end)
     want, have = _author_months(months), _stored_author_months(months)
@@ -435,4 +514,5 @@ def rebuild(start: dt.date, end: dt.date) -> int:
             [StatsDaily(unit_id=u, scope=s, day=d, **c) for (u, s, d), c in rows.items()], batch_size=2000
         )
         _rebuild_author_months(_months(start, end))
+        refresh_months(start, end)
     return len(rows)

@@ -9,14 +9,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet, Sum, Value
-from django.db.models.functions import StrIndex, Substr, TruncDay, TruncMonth
+from django.db.models.functions import StrIndex, Substr
 from django.utils import timezone
 
 from baosong.core.errors import NotFound, ServiceError
 from baosong.orgs.models import Role, Unit, User
 from baosong.orgs.selectors import units_acting_for
 from baosong.reports.models import Category
-from baosong.scoring.models import CATEGORY_FIELDS, AuthorMonthly, LedgerEntry, StatsDaily
+from baosong.scoring.models import CATEGORY_FIELDS, AuthorMonthly, LedgerEntry, StatsDaily, StatsMonthly
 
 CATEGORY_LABELS = Category.choices
 
@@ -142,6 +142,12 @@ def period_days(period: Period) -> tuple[dt.date, dt.date]:
     return start, end
 
 
+def period_rows(period: Period) -> QuerySet[StatsMonthly]:
+    """The month rollups of a period (a period is whole months): at most twelve rows per unit and scope."""
+    start, end = period_days(period)
+    return StatsMonthly.objects.filter(month__gte=start, month__lt=end)
+
+
 @dataclass
 class StatsRow:
     unit_id: int
@@ -187,7 +193,7 @@ def _points(x100: int | None) -> Decimal:
     return Decimal(x100 or 0) / 100
 
 
-def _sums(qs: QuerySet[StatsDaily]) -> dict[str, int]:
+def _sums(qs: QuerySet[StatsMonthly]) -> dict[str, int]:
     found = qs.aggregate(**{f: Sum(f) for f in SUM_FIELDS})
     return {f: int(found[f] or 0) for f in SUM_FIELDS}
 
@@ -214,20 +220,20 @@ def dashboard(root: Unit, period: Period) -> dict[str, Any]:
     whatever the number of items."""
     start, end = period_days(period)
     end_at = dt.datetime.combine(end, dt.time.min, tzinfo=timezone.get_current_timezone())
-    days = StatsDaily.objects.filter(day__gte=start, day__lt=end)
+    months = period_rows(period)
     children = list(Unit.objects.filter(parent=root).order_by("sort_order", "name"))
     has_children = set(
         Unit.objects.filter(parent__in=children).values_list("parent_id", flat=True).distinct()
     )
     per_child = {
         r["unit_id"]: r
-        for r in days.filter(scope=StatsDaily.Scope.TREE, unit__in=children)
+        for r in months.filter(scope=StatsDaily.Scope.TREE, unit__in=children)
         .values("unit_id")
         .annotate(**{f: Sum(f) for f in SUM_FIELDS})
     }
     keys = {c.path: f"u{c.pk}" for c in children}
     live = Unit.objects.filter(path__startswith=root.path, is_active=True, created_at__lt=end_at)
-    reported = days.filter(scope=StatsDaily.Scope.OWN, submitted__gt=0, unit__path__startswith=root.path)
+    reported = months.filter(scope=StatsDaily.Scope.OWN, submitted__gt=0, unit__path__startswith=root.path)
     # One GROUP BY on "which child's subtree is this unit in" (cut from the path) per figure, rather than
     # one filtered aggregate per child.
     expected = _per_child(live.values("path"), "path", root, Count("pk"))
@@ -252,8 +258,8 @@ def dashboard(root: Unit, period: Period) -> dict[str, Any]:
                 quota_met=quotas.counts_under(c.path)[1],
             )
         )
-    own_sums = _sums(days.filter(scope=StatsDaily.Scope.OWN, unit=root))
-    total_sums = _sums(days.filter(scope=StatsDaily.Scope.TREE, unit=root))
+    own_sums = _sums(months.filter(scope=StatsDaily.Scope.OWN, unit=root))
+    total_sums = _sums(months.filter(scope=StatsDaily.Scope.TREE, unit=root))
     own = StatsRow(
         unit_id=root.pk,
         unit_name=f"{root.name}（本级）",
@@ -276,16 +282,20 @@ def dashboard(root: Unit, period: Period) -> dict[str, Any]:
         quota_expected=quotas.counts_under(root.path)[0],
         quota_met=quotas.counts_under(root.path)[1],
     )
+    # The trend of a month by day, of a quarter or a year by month.
     by_month = len(period.months) > 1
-    trunc = TruncMonth("day") if by_month else TruncDay("day")
+    trend_rows: QuerySet[Any] = (
+        months.annotate(bucket=F("month"))
+        if by_month
+        else StatsDaily.objects.filter(day__gte=start, day__lt=end).annotate(bucket=F("day"))
+    )
     trend = [
         {
             "label": f"{t['bucket']:%Y-%m}" if by_month else f"{t['bucket']:%m-%d}",
             "submitted": t["s"],
             "adopted": t["a"],
         }
-        for t in days.filter(scope=StatsDaily.Scope.TREE, unit=root)
-        .annotate(bucket=trunc)
+        for t in trend_rows.filter(scope=StatsDaily.Scope.TREE, unit=root)
         .values("bucket")
         .annotate(
             s=Sum("submitted"), a=Sum(sum((F(f) for f, _ in ADOPTION_LEVELS[1:]), F(ADOPTION_LEVELS[0][0])))
@@ -331,13 +341,11 @@ def unit_month_summary(units: list[Unit], period: Period) -> list[UnitSummary]:
     from baosong.scoring.models import QuotaRule
     from baosong.scoring.quotas import required
 
-    start, end = period_days(period)
     ids = [u.pk for u in units]
     own = {
         r["unit_id"]: r
-        for r in StatsDaily.objects.filter(
-            unit_id__in=ids, scope=StatsDaily.Scope.OWN, day__gte=start, day__lt=end
-        )
+        for r in period_rows(period)
+        .filter(unit_id__in=ids, scope=StatsDaily.Scope.OWN)
         .values("unit_id")
         .annotate(**{f: Sum(f) for f in SUM_FIELDS})
     }

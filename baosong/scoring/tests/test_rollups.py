@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
 from django.core.management import call_command
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
@@ -17,8 +18,8 @@ from baosong.editorial.models import Issue, IssueStatus, Publication
 from baosong.editorial.tests.conftest import sent_to_county
 from baosong.reports import services as reports
 from baosong.reports.models import Submission, SubmissionStatus
-from baosong.scoring.models import StatsDaily
-from baosong.scoring.rollups import compare
+from baosong.scoring.models import StatsDaily, StatsMonthly
+from baosong.scoring.rollups import compare, stored_months
 
 CATEGORIES = ["work_update", "experience", "problem", "policy", "research", "public_opinion"]
 ACTIONS = [
@@ -155,6 +156,39 @@ def test_the_check_command_finds_a_tampered_rollup_and_rebuild_repairs_it(cast, 
     call_command("check_rollups", "--rebuild")
     call_command("check_rollups")
     assert "一致" in capsys.readouterr().out
+
+
+def test_a_tampered_month_row_is_found_and_rebuilt_from_the_day_rows(cast, capsys):
+    from django.core.management import CommandError
+
+    world = World(cast)
+    for action in ["send", "send", "adopt_special"]:
+        world.run(action, 1)
+    today = timezone.localdate()
+    month = StatsMonthly.objects.get(unit=cast.province_editor.unit, scope="tree", month=today.replace(day=1))
+    assert month.submitted == 2 and month.adopted_county == 1
+    StatsMonthly.objects.filter(pk=month.pk).update(submitted=7)
+    with pytest.raises(CommandError):
+        call_command("check_rollups")
+    assert "月度汇总" in capsys.readouterr().out
+    call_command("check_rollups", "--rebuild")
+    call_command("check_rollups")
+    assert StatsMonthly.objects.get(unit=month.unit, scope="tree", month=month.month).submitted == 2
+
+
+def test_the_migration_fills_the_month_rows_from_the_day_rows(cast):
+    import importlib
+
+    from django.apps import apps
+
+    world = World(cast)
+    for action in ["send", "send_late_urgent", "adopt_special", "adopt_issue", "sign"]:
+        world.run(action, 1)
+    expected = stored_months(*window())
+    assert expected
+    StatsMonthly.objects.all().delete()
+    importlib.import_module("baosong.scoring.migrations.0010_stats_monthly").fill_from_days(apps, None)
+    assert stored_months(*window()) == expected
 
 
 def test_tree_rows_add_up_the_subtree(cast):
