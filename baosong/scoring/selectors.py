@@ -302,14 +302,6 @@ def dashboard(root: Unit, period: Period) -> dict[str, Any]:
         )
         .order_by("bucket")
     ]
-    authors = list(
-        AuthorMonthly.objects.filter(
-            unit__path__startswith=root.path, year=period.year, month__in=period.months
-        )
-        .values("author_id", "author__full_name", "unit__name")
-        .annotate(points=Sum("points"))
-        .order_by("-points", "author_id")[:10]
-    )
     return {
         "root": root,
         "period": period,
@@ -319,12 +311,31 @@ def dashboard(root: Unit, period: Period) -> dict[str, Any]:
         "own": own,
         "total": total,
         "trend": trend,
-        "authors": authors,
+        "authors": top_authors(root, period),
         "categories": [
             (label, total.counters[f]) for code, label in CATEGORY_LABELS for f in [CATEGORY_FIELDS[code]]
         ],
         "levels": [(label, total.counters[f]) for f, label in ADOPTION_LEVELS],
     }
+
+
+def top_authors(root: Unit, period: Period, n: int = 10) -> list[dict[str, Any]]:
+    """The reporters with the most points in the subtree: summed by ids only (a year is tens of thousands
+    of month rows; grouping by names through joins cost three times as much), names for the top ``n``."""
+    top = list(
+        AuthorMonthly.objects.filter(
+            unit__path__startswith=root.path, year=period.year, month__in=period.months
+        )
+        .values("author_id", "unit_id")
+        .annotate(points=Sum("points"))
+        .order_by("-points", "author_id", "unit_id")[:n]
+    )
+    names = dict(User.objects.filter(pk__in={t["author_id"] for t in top}).values_list("pk", "full_name"))
+    units = dict(Unit.objects.filter(pk__in={t["unit_id"] for t in top}).values_list("pk", "name"))
+    return [
+        {**t, "author__full_name": names.get(t["author_id"], ""), "unit__name": units.get(t["unit_id"], "")}
+        for t in top
+    ]
 
 
 @dataclass(frozen=True)
