@@ -60,7 +60,7 @@ def mark_read(request: AuthedRequest) -> HttpResponse:
 def open_notification(request: AuthedRequest, pk: int) -> HttpResponse:
     note = Notification.objects.filter(user=request.user, pk=pk).first()
     if note is None:
-        return redirect("notification_list")
+        raise Http404
     notifications_mark_read(user=request.user, ids=[note.pk])
     return redirect(note.url or "notification_list")
 
