@@ -13,6 +13,7 @@ from django.utils import timezone
 from baosong.core.audit import audit_record
 from baosong.core.errors import Forbidden, ServiceError
 from baosong.core.events import event_emit
+from baosong.core.params import MAX_COUNT
 from baosong.editorial.models import (
     Issue,
     IssueItem,
@@ -142,8 +143,8 @@ def publication_save(
         raise ServiceError("刊物类型无效。", "invalid_kind")
     if signer_role not in {Role.CHIEF, Role.LEADER}:
         raise ServiceError("签发角色只能是主编或领导。", "invalid_signer_role")
-    if min(print_count, total_base, base_number) < 0:
-        raise ServiceError("期数和印数不能为负数。", "invalid_number")
+    if min(print_count, total_base, base_number) < 0 or max(print_count, total_base, base_number) > MAX_COUNT:
+        raise ServiceError("期数和印数应为不小于 0 的整数。", "invalid_number")
     with transaction.atomic():
         created = publication is None
         pub = publication or Publication()
@@ -254,8 +255,8 @@ def issue_update(
             issue.marking = marking.strip()[:20]
             changed.append("marking")
         if print_count is not None:
-            if print_count < 0:
-                raise ServiceError("印数不能为负数。", "invalid_number")
+            if not 0 <= print_count <= MAX_COUNT:
+                raise ServiceError("印数应为不小于 0 的整数。", "invalid_number")
             issue.print_count = print_count
             changed.append("print_count")
         if columns is not None:

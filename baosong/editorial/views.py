@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from baosong.core.audit import audit_record
 from baosong.core.errors import NotFound, ServiceError
+from baosong.core.params import parse_count, parse_id, parse_ids
 from baosong.editorial import render_docx, render_pdf, selectors, services
 from baosong.editorial.document import IssueDocument
 from baosong.editorial.forms import PublicationForm, TemplateForm
@@ -242,9 +243,7 @@ def publication_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 def issue_list(request: AuthedRequest) -> HttpResponse:
     status = request.GET.get("status") or None
     pub = request.GET.get("publication")
-    issues = selectors.desk_issues(
-        request.user, status=status, publication=int(pub) if pub and pub.isdigit() else None
-    )
+    issues = selectors.desk_issues(request.user, status=status, publication=parse_id(pub))
     page = Paginator(issues, 30).get_page(request.GET.get("page"))
     publications = selectors.publications_for_desk(request.user)
     editor_units = set(units_acting_for(request.user, Role.EDITOR).values_list("pk", flat=True))
@@ -268,7 +267,7 @@ def issue_list(request: AuthedRequest) -> HttpResponse:
 def issue_new(request: AuthedRequest) -> HttpResponse:
     pub = (
         selectors.publications_for_desk(request.user, Role.EDITOR)
-        .filter(pk=request.POST.get("publication") or 0)
+        .filter(pk=parse_id(request.POST.get("publication")) or 0)
         .first()
     )
     if pub is None:
@@ -294,7 +293,7 @@ def _filters(request: AuthedRequest) -> InboxFilters:
         category=g.get("category") or None,
         urgency=g.get("urgency") or None,
         q=(g.get("q") or "").strip() or None,
-        source_unit=int(g["source_unit"]) if g.get("source_unit", "").isdigit() else None,
+        source_unit=parse_id(g.get("source_unit")),
     )
 
 
@@ -355,7 +354,7 @@ def open_issue_options(request: AuthedRequest) -> HttpResponse:
     from baosong.reports.selectors import submission_for_editor
 
     try:
-        sub = submission_for_editor(request.user, int(sub_id)) if sub_id.isdigit() else None
+        sub = submission_for_editor(request.user, sub_pk) if (sub_pk := parse_id(sub_id)) else None
     except NotFound:
         sub = None
     issues = []
@@ -404,8 +403,12 @@ def issue_document(request: AuthedRequest, pk: int, fmt: str) -> HttpResponse:
     )
 
 
-def _ids(values: list[str]) -> list[int]:
-    return [int(v) for v in values if v.isdigit()]
+def _print_count(text: str) -> int | None:
+    """Empty keeps the count; text that is no count goes to the service as -1, which it refuses."""
+    if not text.strip():
+        return None
+    count = parse_count(text)
+    return -1 if count is None else count
 
 
 def _item(issue: Issue, item_pk: int) -> IssueItem:
@@ -427,7 +430,7 @@ def issue_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
             by=by,
             headline=p.get("headline", ""),
             marking=p.get("marking", ""),
-            print_count=int(p["print_count"]) if p.get("print_count", "").isdigit() else None,
+            print_count=_print_count(p.get("print_count", "")),
             columns=p.get("columns", ""),
             recipients={g: p.get(g, "") for g in RecipientGroup.values},
         ),
@@ -435,7 +438,7 @@ def issue_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
             issue=issue,
             by=by,
             submission_ids=list(
-                Submission.objects.filter(pk__in=_ids(p.getlist("submissions")))
+                Submission.objects.filter(pk__in=parse_ids(p.getlist("submissions")))
                 .order_by("received_at", "id")
                 .values_list("pk", flat=True)
             ),
@@ -443,10 +446,10 @@ def issue_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
             kind=p.get("kind", IssueItem.Kind.ARTICLE),
         ),
         "reorder": lambda: services.issue_items_reorder(
-            issue=issue, by=by, item_ids=_ids(p.getlist("order"))
+            issue=issue, by=by, item_ids=parse_ids(p.getlist("order"))
         ),
         "merge": lambda: services.issue_items_merge(
-            issue=issue, by=by, item_ids=_ids(p.getlist("items")), title=p.get("title", "")
+            issue=issue, by=by, item_ids=parse_ids(p.getlist("items")), title=p.get("title", "")
         ),
         "submit": lambda: services.issue_submit(issue=issue, by=by),
         "recall": lambda: services.issue_recall(issue=issue, by=by),

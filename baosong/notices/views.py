@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from baosong.core.audit import audit_record
 from baosong.core.errors import NotFound, ServiceError
+from baosong.core.params import parse_id, parse_ids
 from baosong.editorial.models import IssueItemSource, IssueStatus
 from baosong.editorial.selectors import issue_for, issue_items, issues_of_report
 from baosong.notices import selectors, services
@@ -51,7 +52,7 @@ def unread_count(request: AuthedRequest) -> HttpResponse:
 @require_POST
 @business_required
 def mark_read(request: AuthedRequest) -> HttpResponse:
-    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    ids = parse_ids(request.POST.getlist("ids"))
     notifications_mark_read(user=request.user, ids=ids or None)
     return redirect("notification_list")
 
@@ -60,7 +61,7 @@ def mark_read(request: AuthedRequest) -> HttpResponse:
 def open_notification(request: AuthedRequest, pk: int) -> HttpResponse:
     note = Notification.objects.filter(user=request.user, pk=pk).first()
     if note is None:
-        return redirect("notification_list")
+        raise Http404
     notifications_mark_read(user=request.user, ids=[note.pk])
     return redirect(note.url or "notification_list")
 
@@ -148,7 +149,7 @@ def instruction_action(request: AuthedRequest, pk: int, action: str) -> HttpResp
             services.instruction_assign(
                 instruction=instruction,
                 by=request.user,
-                unit_ids=[int(i) for i in p.getlist("units") if i.isdigit()],
+                unit_ids=parse_ids(p.getlist("units")),
                 due_on=_date(p.get("due_on", "")),
             )
             messages.success(request, "已交办，承办单位将收到通知。")
@@ -157,7 +158,7 @@ def instruction_action(request: AuthedRequest, pk: int, action: str) -> HttpResp
                 instruction=instruction,
                 by=request.user,
                 text=p.get("text", ""),
-                unit_id=int(p["unit"]) if p.get("unit", "").isdigit() else None,
+                unit_id=parse_id(p.get("unit")),
             )
             messages.success(request, "落实情况已反馈。")
         elif action == "close":
@@ -328,8 +329,8 @@ def solicitation_new(request: AuthedRequest) -> HttpResponse:
                 deadline=_parse_deadline(p.get("deadline", "")),
                 period_start=_date(p.get("period_start", "")),
                 period_end=_date(p.get("period_end", "")),
-                unit_ids=[int(i) for i in p.getlist("units") if i.isdigit()],
-                subtree_of=[int(i) for i in p.getlist("subtree") if i.isdigit()],
+                unit_ids=parse_ids(p.getlist("units")),
+                subtree_of=parse_ids(p.getlist("subtree")),
                 attachment_name=(attachment.name or "") if attachment else "",
                 attachment=attachment.read(files.max_bytes() + 1) if attachment else None,
             )

@@ -27,6 +27,7 @@ from baosong.core.audit import EVENT_LABELS, audit_record, audit_verify
 from baosong.core.errors import ServiceError
 from baosong.core.middleware import client_ip
 from baosong.core.models import AuditEvent
+from baosong.core.params import local_day_bounds, parse_id
 from baosong.orgs import auth, forms, services, workbench
 from baosong.orgs.exports import users_xlsx
 from baosong.orgs.imports import ImportRefused, import_units, import_users, read_upload
@@ -510,8 +511,8 @@ def _filtered_users(request: AuthedRequest) -> tuple[QuerySet[User], dict[str, s
     f = {k: request.GET.get(k, "").strip() for k in ("q", "unit", "status")}
     if f["q"]:
         qs = qs.filter(Q(full_name__contains=f["q"]) | Q(username__contains=f["q"]) | Q(mobile=f["q"]))
-    if f["unit"].isdigit():
-        root = admin_scope_units(request.user).filter(pk=int(f["unit"])).first()
+    if f["unit"]:
+        root = admin_scope_units(request.user).filter(pk=parse_id(f["unit"]) or 0).first()
         qs = qs.filter(primary_unit__path__startswith=root.path) if root else qs.none()
     if f["status"] == "active":
         qs = qs.filter(is_active=True)
@@ -862,18 +863,17 @@ def audit_list(request: AuthedRequest) -> HttpResponse:
     date_from, date_to = _parse_date(f.get("from")), _parse_date(f.get("to"))
     if (f.get("from") and not date_from) or (f.get("to") and not date_to):
         errors.append("日期格式应为 年-月-日，例如 2026-01-31。")
-    tz = timezone.get_current_timezone()
-    if date_from:
-        qs = qs.filter(created_at__gte=dt.datetime.combine(date_from, dt.time.min, tzinfo=tz))
-    if date_to:
-        qs = qs.filter(
-            created_at__lt=dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-        )
+    start, end = local_day_bounds(date_from, date_to)
+    if start:
+        qs = qs.filter(created_at__gte=start)
+    if end:
+        qs = qs.filter(created_at__lt=end)
     if f.get("user"):
         term = f["user"].strip()
-        qs = qs.filter(user_id=int(term)) if term.isdigit() else qs.filter(user_name__contains=term)
-    if f.get("unit", "").strip().isdigit():
-        qs = qs.filter(unit_id=int(f["unit"]))
+        user_id = parse_id(term)
+        qs = qs.filter(user_id=user_id) if user_id else qs.filter(user_name__contains=term)
+    if unit_id := parse_id(f.get("unit")):
+        qs = qs.filter(unit_id=unit_id)
     if f.get("type") in EVENT_LABELS:
         qs = qs.filter(event_type=f["type"])
     if f.get("outcome") in AuditEvent.Outcome.values:

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from baosong.core.audit import audit_record
 from baosong.core.errors import ServiceError
+from baosong.core.params import local_day_bounds, parse_id
 from baosong.orgs.models import LEVEL_RANK, Level, Unit, User
 from baosong.orgs.selectors import subtree_q
 from baosong.reports.models import (
@@ -100,8 +101,9 @@ class LedgerFilters:
                 message = f"{label}应为 YYYY-MM-DD 格式的日期。"
                 raise LedgerError(message, "invalid_filter", status=400) from None
 
-        source = (params.get("source") or "").strip()
-        if source and not source.isdigit():
+        source_text = (params.get("source") or "").strip()
+        source = parse_id(source_text)
+        if source_text and source is None:
             raise LedgerError("报送单位应为单位编号。", "invalid_filter", status=400)
         filters = cls(
             date_from=date("date_from", "起始日期"),
@@ -109,7 +111,7 @@ class LedgerFilters:
             category=choice("category", Category.values, "类别"),
             urgency=choice("urgency", Urgency.values, "紧急程度"),
             status=choice("status", ReportStatus.values, "状态"),
-            source=int(source) if source else None,
+            source=source,
             adopted_level=choice("adopted_level", Level.values, "采用层级"),
             q=(params.get("q") or "").strip()[:100] or None,
         )
@@ -127,11 +129,10 @@ class LedgerFilters:
 def ledger_queryset(user: User, filters: LedgerFilters) -> QuerySet[Report]:
     """The items of the ledger: what the user may see (reports_visible_to), filtered, newest sent first."""
     qs = reports_visible_to(user)
-    tz = timezone.get_current_timezone()
-    if filters.date_from:
-        qs = qs.filter(sent_at__gte=dt.datetime.combine(filters.date_from, dt.time.min, tzinfo=tz))
-    if filters.date_to:
-        end = dt.datetime.combine(filters.date_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    start, end = local_day_bounds(filters.date_from, filters.date_to)
+    if start:
+        qs = qs.filter(sent_at__gte=start)
+    if end:
         qs = qs.filter(sent_at__lt=end)
     if filters.category:
         qs = qs.filter(category=filters.category)

@@ -10,6 +10,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from baosong.core.errors import NotFound
+from baosong.core.params import local_day_bounds
 from baosong.orgs.models import BUSINESS_ROLES, Role, User
 from baosong.orgs.selectors import subtree_q, units_acting_for
 from baosong.reports.models import Report, ReportStatus, Submission, SubmissionStatus
@@ -110,13 +111,11 @@ def inbox(
             Q(report__late=True)
             | Q(status__in=[SubmissionStatus.RECEIVED, SubmissionStatus.CLAIMED], due_at__lt=now)
         )
-    tz = timezone.get_current_timezone()
-    if f.date_from:
-        qs = qs.filter(received_at__gte=dt.datetime.combine(f.date_from, dt.time.min, tzinfo=tz))
-    if f.date_to:
-        qs = qs.filter(
-            received_at__lt=dt.datetime.combine(f.date_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-        )
+    start, end = local_day_bounds(f.date_from, f.date_to)
+    if start:
+        qs = qs.filter(received_at__gte=start)
+    if end:
+        qs = qs.filter(received_at__lt=end)
     if f.q:
         qs = qs.filter(title__contains=f.q)
     if f.sort == "due":

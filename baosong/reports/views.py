@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from baosong.core.audit import audit_record
 from baosong.core.errors import NotFound, ServiceError
+from baosong.core.params import parse_count, parse_id, parse_ids
 from baosong.orgs.models import BUSINESS_ROLES, Role, Unit
 from baosong.orgs.permissions import AuthedRequest, business_required, role_required
 from baosong.orgs.selectors import unit_reporting_targets, units_acting_for
@@ -100,7 +101,7 @@ def report_new(request: AuthedRequest) -> HttpResponse:
         "urgency": Urgency.NORMAL,
         "public_scope": "internal",
         "targets": [str(pk) for pk, _ in _targets(unit)],
-        "solicitation": int(asked) if (asked := request.GET.get("solicitation", "")).isdigit() else None,
+        "solicitation": parse_id(request.GET.get("solicitation")),
     }
     form = ReportForm(
         request.POST or None, initial=initial, target_choices=_targets(unit), co_unit_choices=_co_units(unit)
@@ -361,7 +362,7 @@ def _inbox_filters(request: AuthedRequest) -> selectors.InboxFilters:
         status=g.get("status") if g.get("status") in SubmissionStatus.values else None,
         category=g.get("category") if g.get("category") in Category.values else None,
         urgency=g.get("urgency") if g.get("urgency") in Urgency.values else None,
-        source_unit=int(g["source_unit"]) if g.get("source_unit", "").isdigit() else None,
+        source_unit=parse_id(g.get("source_unit")),
         late=True if g.get("late") == "1" else None,
         date_from=date(g.get("from")),
         date_to=date(g.get("to")),
@@ -398,7 +399,7 @@ def inbox(request: AuthedRequest) -> HttpResponse:
 @role_required(Role.EDITOR)
 def inbox_bulk(request: AuthedRequest) -> HttpResponse:
     action = request.POST.get("action")
-    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    ids = parse_ids(request.POST.getlist("ids"))
     done, failed = 0, []
     for sub in selectors.inbox(request.user).filter(pk__in=ids):
         try:
@@ -479,14 +480,14 @@ def submission_action(request: AuthedRequest, pk: int, action: str) -> HttpRespo
                 usage=p.get("usage", "issue"),
                 comment=p.get("comment", ""),
                 # The issue is editorial's: its consumer adds the item after this commits.
-                issue_id=int(issue_id) if issue_id.isdigit() else None,
+                issue_id=parse_id(issue_id),
             )
         elif action == "decline":
             services.submission_decline(submission=sub, by=request.user, comment=p.get("comment", ""))
         elif action == "return":
             services.submission_return(submission=sub, by=request.user, comment=p.get("comment", ""))
         elif action == "forward":
-            ids = [int(i) for i in p.getlist("targets") if i.isdigit()] or None
+            ids = parse_ids(p.getlist("targets")) or None
             services.submission_forward(
                 submission=sub, by=request.user, target_unit_ids=ids, comment=p.get("comment", "")
             )
@@ -632,10 +633,10 @@ def rules_action(request: AuthedRequest, action: str) -> HttpResponse:
                 category=p.get("category", ""),
                 urgency=p.get("urgency", ""),
                 kind=p.get("kind", ""),
-                amount=int(amount) if amount.isdigit() else -1,
+                amount=-1 if (count := parse_count(amount)) is None else count,
             )
         elif action == "deadline-remove":
-            rule = DeadlineRule.objects.filter(pk=p.get("id") or 0).first()
+            rule = DeadlineRule.objects.filter(pk=parse_id(p.get("id")) or 0).first()
             if rule is None:
                 raise Http404
             services.deadline_rule_remove(by=request.user, rule=rule)
@@ -644,7 +645,7 @@ def rules_action(request: AuthedRequest, action: str) -> HttpResponse:
                 by=request.user, word=p.get("word", ""), blocking=p.get("blocking") == "1"
             )
         elif action == "word-remove":
-            word = SensitiveWord.objects.filter(pk=p.get("id") or 0).first()
+            word = SensitiveWord.objects.filter(pk=parse_id(p.get("id")) or 0).first()
             if word is None:
                 raise Http404
             services.sensitive_word_remove(by=request.user, item=word)

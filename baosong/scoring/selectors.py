@@ -21,6 +21,9 @@ from baosong.scoring.models import CATEGORY_FIELDS, AuthorMonthly, LedgerEntry, 
 CATEGORY_LABELS = Category.choices
 
 PERIOD = re.compile(r"^(\d{4})(?:-(\d{2})|-Q([1-4]))?$")
+# Years a period may name: the calendar arithmetic of a period (its first day, the day after its last) must
+# stay within the years a date can hold.
+MIN_YEAR, MAX_YEAR = 1900, 2999
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,8 @@ def parse_period(text: str) -> Period:
             "期间格式应为 YYYY-MM、YYYY-Qn 或 YYYY，如 2026-05、2026-Q2、2026。", "invalid_period"
         )
     year, month, quarter = int(found[1]), found[2], found[3]
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ServiceError(f"年份应在 {MIN_YEAR} 至 {MAX_YEAR} 之间。", "invalid_period")
     if month:
         if not 1 <= int(month) <= 12:
             raise ServiceError("月份应在 01 至 12 之间。", "invalid_period")

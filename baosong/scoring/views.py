@@ -16,6 +16,7 @@ from django.utils.http import content_disposition_header
 
 from baosong.core.audit import audit_record
 from baosong.core.errors import NotFound, ServiceError
+from baosong.core.params import parse_id
 from baosong.orgs.models import BUSINESS_ROLES, Level, Role, Unit
 from baosong.orgs.permissions import AuthedRequest, business_required, role_required
 from baosong.orgs.selectors import roles_in_unit, units_acting_for
@@ -31,7 +32,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 def _scope(request: AuthedRequest) -> tuple[Unit, selectors.Period]:
     unit = request.GET.get("unit", "")
     try:
-        root = selectors.scoring_root(request.user, int(unit) if unit.isdigit() else None)
+        root = selectors.scoring_root(request.user, parse_id(unit) if unit else None)
         period = selectors.parse_period(request.GET.get("period") or timezone.localdate().strftime("%Y-%m"))
     except NotFound as exc:
         raise Http404 from exc
@@ -120,7 +121,7 @@ def stats_ledger(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and may_adjust:
         form = {k: request.POST.get(k, "").strip() for k in form}
         try:
-            target = selectors.scoring_root(request.user, int(form["unit"]) if form["unit"].isdigit() else -1)
+            target = selectors.scoring_root(request.user, parse_id(form["unit"]) or -1)
             try:
                 day = dt.date.fromisoformat(form["date"]) if form["date"] else None
             except ValueError as exc:
@@ -301,7 +302,7 @@ def rules_admin(request: AuthedRequest) -> HttpResponse:
                     effective = dt.date.fromisoformat(p.get("effective_from", ""))
                 except ValueError as exc:
                     raise ServiceError("请填写生效日期。", "date_required") from exc
-                copy_from = RuleSet.objects.filter(pk=p.get("copy_from") or 0).first()
+                copy_from = RuleSet.objects.filter(pk=parse_id(p.get("copy_from")) or 0).first()
                 new = services.rule_set_create(
                     by=request.user, name=p.get("name", ""), effective_from=effective, copy_from=copy_from
                 )
@@ -319,7 +320,7 @@ def rules_admin(request: AuthedRequest) -> HttpResponse:
                 )
                 messages.success(request, "任务数已保存。")
             elif action == "quota_remove":
-                rule = QuotaRule.objects.filter(pk=p.get("rule") or 0).first()
+                rule = QuotaRule.objects.filter(pk=parse_id(p.get("rule")) or 0).first()
                 if rule is not None:
                     services.quota_rule_remove(by=request.user, rule=rule)
                     messages.success(request, "已删除。")

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from baosong.core.errors import NotFound, ServiceError
+from baosong.core.params import parse_ids
 from baosong.orgs.models import Role
 from baosong.orgs.permissions import AuthedRequest, role_required
 from baosong.search import grouping
@@ -33,7 +34,7 @@ def groups_page(request: AuthedRequest) -> HttpResponse:
 @role_required(Role.EDITOR)
 def groups_fragment(request: AuthedRequest) -> HttpResponse:
     """The inbox page's banner, and a 同一事件 ×N badge for each of its rows (``ids``) in a group."""
-    ids = {int(i) for i in request.GET.get("ids", "").split(",") if i.isdigit()}
+    ids = set(parse_ids(request.GET.get("ids", "").split(",")))
     groups = grouping.inbox_groups(request.user)
     badges = [(m.pk, g) for g in groups for m in g.members if m.pk in ids]
     return render(request, "search/partials/inbox_groups.html", {"groups": groups, "badges": badges})

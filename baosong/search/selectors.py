@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from baosong.core.errors import ServiceError
+from baosong.core.params import local_day_bounds
 from baosong.editorial.models import IssueStatus
 from baosong.orgs.models import BUSINESS_ROLES, Level, Role, Unit, User
 from baosong.orgs.selectors import units_acting_for
@@ -208,20 +209,17 @@ def _filters(p: SearchParams) -> tuple[list[str], list[Any]]:
         if value:
             where.append(f"d.{column} = %s")
             params.append(value)
-    if p.date_from:
+    start, end = local_day_bounds(p.date_from, p.date_to)
+    if start:
         where.append("d.date >= %s")
-        params.append(_day_start(p.date_from))
-    if p.date_to:
+        params.append(start)
+    if end:
         where.append("d.date < %s")
-        params.append(_day_start(p.date_to + dt.timedelta(days=1)))
+        params.append(end)
     if p.publication_id is not None:
         where.append("d.publication_id = %s")
         params.append(p.publication_id)
     return where, params
-
-
-def _day_start(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 def validate(p: SearchParams) -> None:

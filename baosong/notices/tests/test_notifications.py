@@ -134,7 +134,7 @@ def test_notification_centre_and_unread_badge(cast, client_as, run_after_commit)
 def test_nobody_opens_another_users_notification(cast, client_as, run_after_commit):
     _submit_and_approve(cast, run_after_commit)
     note = Notification.objects.get(user=cast.county_editor.user)
-    client_as("outsider_editor").get(f"/notices/{note.pk}/open")
+    assert client_as("outsider_editor").get(f"/notices/{note.pk}/open").status_code == 404
     note.refresh_from_db()
     assert note.read_at is None
 

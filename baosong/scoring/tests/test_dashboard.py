@@ -125,3 +125,10 @@ def test_receive_time_is_the_wait_before_an_editor_takes_an_item_up(cast):
     data = dashboard(cast.city_editor.unit, parse_period(PERIOD))
     county = next(r for r in data["rows"] if r.unit_id == cast.county_editor.unit.pk)
     assert county.counters["received"] == 2 and county.receive_hours == 3.0
+
+
+def test_a_period_outside_the_calendar_is_refused_with_a_message(cast, client_as, api):
+    for period in ("9999", "0000", "9999-12", "0000-Q1"):
+        response = client_as("county_editor").get(f"/stats/?period={period}")
+        assert response.status_code == 400 and "年份应在" in response.content.decode()
+        assert api("county_editor").get(f"/api/v1/stats?period={period}").status_code == 400
