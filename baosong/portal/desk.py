@@ -117,8 +117,25 @@ def release_list(request: AuthedRequest) -> HttpResponse:
             "statuses": ReleaseStatus.choices,
             "queue_count": len(selectors.release_review_queue(request.user)),
             "may_request": units_acting_for(request.user, Role.EDITOR).exists(),
+            "direct_issues": selectors.directly_published_issues(request.user)[:20],
         },
     )
+
+
+@business_required
+@require_POST
+def issue_take_down(request: AuthedRequest, pk: int) -> HttpResponse:
+    """从门户撤下 an issue published directly (one with a release is taken down on the release's page)."""
+    issue = get_object_or_404(selectors.directly_published_issues(request.user), pk=pk)
+    try:
+        release = services.issue_take_down(
+            issue=issue, by=request.user, reason=request.POST.get("reason", "")
+        )
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect("portal_releases")
+    messages.success(request, f"{issue.label}已从门户撤下。")
+    return redirect("portal_release_detail", release.pk)
 
 
 @business_required
@@ -129,12 +146,17 @@ def release_queue(request: AuthedRequest) -> HttpResponse:
 
 
 def _candidates(request: AuthedRequest) -> dict[str, Any]:
-    """What the editor may put on the portal: distributed issues, adopted and own sent 主动公开 items."""
+    """What the editor may put on the portal: distributed (or taken-down) issues, adopted and own sent
+    主动公开 items."""
     units = list(units_acting_for(request.user, Role.EDITOR).values_list("pk", flat=True))
     live = selectors.live_release_targets()
+    # Distributed issues, and published ones taken off the portal (they may go up again).
     issues = (
-        Issue.objects.filter(publication__unit_id__in=units, status=IssueStatus.DISTRIBUTED)
+        Issue.objects.filter(
+            publication__unit_id__in=units, status__in=[IssueStatus.DISTRIBUTED, IssueStatus.PUBLISHED]
+        )
         .exclude(pk__in=live["issue"])
+        .exclude(pk__in=selectors.public_issues().values("pk"))
         .select_related("publication")
         .order_by("-distributed_at")[:30]
     )

@@ -141,6 +141,19 @@ def live_release_targets() -> dict[str, QuerySet[PortalRelease, Any]]:
     }
 
 
+def directly_published_issues(user: User) -> QuerySet[Issue]:
+    """Issues of the user's desk units on the portal without a release (published directly), newest first:
+    the 上网发布 page offers to take them down."""
+    units = units_acting_for(user, Role.EDITOR, Role.CHIEF, Role.LEADER)
+    return (
+        public_issues()
+        .filter(publication__unit__in=units)
+        .exclude(Exists(PortalRelease.objects.filter(issue=OuterRef("pk"), status=ReleaseStatus.PUBLISHED)))
+        .select_related("publication")
+        .order_by("-published_at", "-id")
+    )
+
+
 def releases_visible_to(user: User) -> QuerySet[PortalRelease]:
     """Releases of the units where the user has a business role (the desk and the reviewers there)."""
     units = units_acting_for(user, Role.EDITOR, Role.CHIEF, Role.LEADER, Role.REVIEWER, Role.REPORTER)

@@ -1,6 +1,7 @@
 """The only writers of the portal: columns, site details, releases and their approval chain.
 
-Keyword-only, typed, atomic, audited. A release's status changes only through ``workflow.release_transition``.
+Keyword-only, typed, atomic, audited. A release's status changes only through ``workflow.release_transition``
+(``issue_take_down`` creates the record of a direct publication already published, then withdraws it there).
 """
 
 from __future__ import annotations
@@ -317,3 +318,43 @@ def release_withdraw(*, release: PortalRelease, by: User, reason: str) -> Portal
         r.withdrawn_at, r.withdraw_reason = timezone.now(), reason
 
     return release_transition(release, "withdraw", by, opinion=reason, change=change)
+
+
+def issue_take_down(*, issue: Issue, by: User, reason: str) -> PortalRelease:
+    """从门户撤下 a published issue. One that went up through a release is withdrawn there; one published
+    directly (the issue's own 公开发布, e.g. through the API) first gets its publication recorded as a
+    release, which is then withdrawn — so the portal, the records and a later re-release treat both alike.
+    The issue stays published in the office's records, with its number and adoptions."""
+    reason = (reason or "").strip()[:200]
+    if not reason:
+        raise ServiceError("从门户撤下时请填写原因。", "reason_required")
+    with transaction.atomic():
+        obj = Issue.objects.select_for_update().select_related("publication__unit").get(pk=issue.pk)
+        unit = obj.publication.unit
+        if not {Role.EDITOR, Role.CHIEF, Role.LEADER} & roles_in_unit(by, unit):
+            raise Forbidden("只有刊物所属单位的采编人员、主编或领导可以从门户撤下。")
+        if obj.status != IssueStatus.PUBLISHED:
+            raise ServiceError("只有已在门户公开的刊物可以撤下。", "issue_not_published", status=409)
+        release = PortalRelease.objects.filter(issue=obj, status=ReleaseStatus.PUBLISHED).first()
+        if release is None:
+            if PortalRelease.objects.filter(issue=obj, status=ReleaseStatus.WITHDRAWN).exists():
+                raise ServiceError("该期刊物已从门户撤下。", "already_taken_down", status=409)
+            release = PortalRelease.objects.create(
+                unit=unit,
+                kind=ReleaseKind.ISSUE,
+                issue=obj,
+                title=f"{obj.label}{(' ' + obj.headline) if obj.headline else ''}",
+                provider=unit.name,
+                requested_by=by,
+                status=ReleaseStatus.PUBLISHED,
+                published_at=obj.published_at,
+            )
+            audit_record(
+                "portal.release",
+                user=by,
+                unit_id=unit.pk,
+                object_type="portal_release",
+                object_id=release.pk,
+                details={"action": "record_direct", "issue_id": obj.pk, "title": release.title[:100]},
+            )
+        return release_withdraw(release=release, by=by, reason=reason)

@@ -28,6 +28,7 @@ urlpatterns = [
     path("publish/", desk.release_list, name="portal_releases"),
     path("publish/new", desk.release_new, name="portal_release_new"),
     path("publish/review/", desk.release_queue, name="portal_release_queue"),
+    path("publish/issues/<int:pk>/take-down", desk.issue_take_down, name="portal_issue_take_down"),
     path("publish/<int:pk>/", desk.release_detail, name="portal_release_detail"),
     path("publish/<int:pk>/sheet.pdf", desk.release_sheet, name="portal_release_sheet"),
     path("publish/<int:pk>/<str:action>", desk.release_action, name="portal_release_action"),

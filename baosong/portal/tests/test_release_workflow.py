@@ -18,7 +18,7 @@ from baosong.portal import services
 from baosong.portal.models import PortalRelease, PortalReviewAction, ReleaseStatus
 from baosong.portal.workflow import RELEASE_EDGES
 
-from .conftest import PUBLIC_TITLE, distributed_issue
+from .conftest import PUBLIC_TITLE, distributed_issue, published_issue
 
 R = ReleaseStatus
 
@@ -242,6 +242,56 @@ def test_a_withdrawn_issue_leaves_the_portal_and_may_be_put_back(cast):
     again = services.release_create(by=editor, issue=release.issue)
     services.release_submit(release=again, by=editor)
     assert Client().get(f"/portal/issues/{release.issue_id}/").status_code == 200
+
+
+def test_a_directly_published_issue_is_taken_down_alone_and_may_go_up_again(cast, client_as):
+    issue = published_issue(cast)  # 公开发布 straight from the issue: no release
+    assert Client().get(f"/portal/issues/{issue.pk}/").status_code == 200
+    editor = client_as("county_editor")
+    page = editor.get("/publish/").content.decode()
+    assert "直接公开的刊物" in page and f"/publish/issues/{issue.pk}/take-down" in page
+    # Another county's desk does not see it and cannot take it down.
+    outsider = client_as("outsider_editor")
+    assert f"/publish/issues/{issue.pk}/take-down" not in outsider.get("/publish/").content.decode()
+    assert outsider.post(f"/publish/issues/{issue.pk}/take-down", {"reason": "x"}).status_code == 404
+    # A reason is required; nothing changes without one.
+    response = editor.post(f"/publish/issues/{issue.pk}/take-down", {"reason": " "}, follow=True)
+    assert "请填写原因" in response.content.decode()
+    assert Client().get(f"/portal/issues/{issue.pk}/").status_code == 200
+
+    response = editor.post(f"/publish/issues/{issue.pk}/take-down", {"reason": "期内数据需更正"})
+    release = PortalRelease.objects.get(issue=issue)
+    assert response.status_code == 302 and response["Location"] == f"/publish/{release.pk}/"
+    assert release.status == R.WITHDRAWN and release.withdraw_reason == "期内数据需更正"
+    assert release.published_at == issue.published_at
+    assert Client().get(f"/portal/issues/{issue.pk}/").status_code == 404
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.PUBLISHED  # its number, distribution and adoptions stay
+    actions = list(
+        AuditEvent.objects.filter(event_type="portal.release", object_id=str(release.pk))
+        .order_by("id")
+        .values_list("details__action", flat=True)
+    )
+    assert actions == ["record_direct", "withdraw"]
+    assert f"/publish/issues/{issue.pk}/take-down" not in editor.get("/publish/").content.decode()
+    with pytest.raises(ServiceError, match="已从门户撤下"):
+        services.issue_take_down(issue=issue, by=cast.county_editor.user, reason="再次")
+    # The release page offers it again, and a new release puts it back.
+    assert f'value="{issue.pk}"' in editor.get("/publish/new").content.decode()
+    again = services.release_create(by=cast.county_editor.user, issue=issue)
+    services.release_submit(release=again, by=cast.county_editor.user)
+    assert Client().get(f"/portal/issues/{issue.pk}/").status_code == 200
+
+
+def test_an_issue_on_the_portal_through_a_release_is_taken_down_on_that_release(cast):
+    editor = cast.county_editor.user
+    release = services.release_submit(release=_issue_release(cast), by=editor)
+    assert release.status == R.PUBLISHED
+    with pytest.raises(Forbidden):
+        services.issue_take_down(issue=release.issue, by=cast.county_reporter.user, reason="x")
+    taken = services.issue_take_down(issue=release.issue, by=cast.county_chief.user, reason="需更正")
+    assert taken.pk == release.pk and taken.status == R.WITHDRAWN
+    assert PortalRelease.objects.filter(issue=release.issue).count() == 1
 
 
 def test_the_events_of_a_release_are_delivered_to_every_consumer(
