@@ -262,6 +262,7 @@ def test_a_directly_published_issue_is_taken_down_alone_and_may_go_up_again(cast
     response = editor.post(f"/publish/issues/{issue.pk}/take-down", {"reason": "期内数据需更正"})
     release = PortalRelease.objects.get(issue=issue)
     assert response.status_code == 302 and response["Location"] == f"/publish/{release.pk}/"
+    assert "刊物直接公开发布，撤下时登记" in editor.get(response["Location"]).content.decode()
     assert release.status == R.WITHDRAWN and release.withdraw_reason == "期内数据需更正"
     assert release.published_at == issue.published_at
     assert Client().get(f"/portal/issues/{issue.pk}/").status_code == 404
