@@ -1,0 +1,334 @@
+"""Opt-in sample content for the demo province (``manage.py seed_samples``, ``make run SAMPLES=1``).
+
+It lives in ``portal`` because portal is an interface app: it may call the services of every domain app
+(reports, editorial, notices) and its own, which the content needs — items through their review chains
+and the editors' decisions, a county issue signed, distributed and published, portal releases, a 约稿, a
+批示 — while scoring and search only consume the events these services write. Nothing here writes a row
+itself: every change goes through a service, as the demo cast member who would make it, so the audit
+chain, the outbox, the ledger and the rollups are exactly what real use would have produced.
+
+The services stamp ``timezone.now()``, so everything is dated today (only the dates a person types —
+the external adoption's date — lie in the past). The plain demo (``seed_demo``) stays empty of content:
+acceptance tests count what the cast creates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from baosong.core.models import DomainEvent
+from baosong.core.outbox import process_outbox
+from baosong.editorial import services as editorial
+from baosong.editorial.models import Issue, IssueItem, Publication
+from baosong.notices import services as notices
+from baosong.notices.models import Solicitation
+from baosong.orgs.demo import CAST
+from baosong.orgs.models import Unit, User
+from baosong.portal import services as portal
+from baosong.portal.models import PortalColumn, PortalRelease
+from baosong.portal.sample_texts import (
+    CITY,
+    COUNTY,
+    EDITOR_NOTE,
+    EMERGENCY,
+    EMERGENCY_FOLLOW_UP,
+    FEEDBACK,
+    INSTRUCTION,
+    JOINT,
+    MARKER_TITLE,
+    PRIORITY,
+    SIBLING_COUNTY,
+    SIBLING_TOWNSHIP,
+    SOLICITATION,
+    TOWNSHIP,
+    ItemText,
+)
+from baosong.reports import services as reports
+from baosong.reports.models import Report, ReportStatus, Submission, Usage
+
+TOWNSHIP_CODE, NEIGHBOUR_CODE = "DEMO-C1-1-1", "DEMO-C1-1-2"
+COUNTY_CODE, SIBLING_CODE, CITY_CODE, PROVINCE_CODE = "DEMO-C1-1", "DEMO-C1-2", "DEMO-C1", "DEMO-P"
+
+
+class DemoCastMissing(Exception):
+    """The demo units and accounts are not there: ``seed_demo`` has not run."""
+
+
+@dataclass
+class SampleSummary:
+    created: bool
+    lines: list[str] = field(default_factory=list)
+
+
+def samples_exist() -> bool:
+    return Report.objects.filter(title=MARKER_TITLE, source_unit__code=TOWNSHIP_CODE).exists()
+
+
+class _Seeder:
+    def __init__(self) -> None:
+        users = {u.username: u for u in User.objects.filter(username__in=[m.username for m in CAST])}
+        if len(users) != len(CAST):
+            raise DemoCastMissing("请先执行 manage.py seed_demo 生成演示单位和账户。")
+        self.users = {m.key: users[m.username] for m in CAST}
+        codes = [TOWNSHIP_CODE, NEIGHBOUR_CODE, COUNTY_CODE, SIBLING_CODE, CITY_CODE, PROVINCE_CODE]
+        self.units = {u.code: u for u in Unit.objects.filter(code__in=codes)}
+        self.townships = list(
+            Unit.objects.filter(parent=self.units[COUNTY_CODE], level="township").order_by("sort_order", "pk")
+        )
+        self.items: dict[str, Report] = {}
+
+    def write(self, author: str, text: ItemText, **fields: Any) -> Report:
+        report = reports.report_create(
+            by=self.users[author],
+            title=text.title,
+            body=text.body,
+            category=text.category,
+            public_scope=text.public_scope,
+            **{**text.extra, **fields},
+        )
+        self.items[text.key] = report
+        return report
+
+    def send(self, report: Report, reviewer: str | None = None) -> Report:
+        """Submit; the unit's review chain (if any) approves it, and it leaves for its targets."""
+        report = reports.report_submit(report=report, by=report.author)
+        while report.status == ReportStatus.IN_REVIEW:
+            assert reviewer is not None, report.title
+            report = reports.report_approve(report=report, by=self.users[reviewer], comment="同意报送。")
+        return report
+
+    def at(self, key: str, unit_code: str) -> Submission:
+        return Submission.objects.get(
+            report=self.items[key], target_unit=self.units[unit_code], is_active=True
+        )
+
+
+def seed_samples() -> SampleSummary:
+    """Create the sample content once; a second call finds the marker item and creates nothing."""
+    if samples_exist():
+        return SampleSummary(False, ["示例数据已存在，未重复生成。"])
+    s = _Seeder()
+    before = DomainEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    with transaction.atomic():
+        lines = _create(s)
+    events = DomainEvent.objects.filter(pk__gt=before).count()
+    # What the worker does after each commit: notifications, ledger and rollups, search index, portal.
+    while process_outbox.call():
+        pass
+    lines.append(f"已投递业务事件 {events} 条：积分台账、统计汇总、全文检索和站内通知已更新。")
+    lines.append("说明：各项业务操作均按执行时的时间记录，示例内容的日期都是今天。")
+    return SampleSummary(True, lines)
+
+
+def _create(s: _Seeder) -> list[str]:
+    u = s.users
+    today = timezone.localdate()
+    county, city = s.units[COUNTY_CODE], s.units[CITY_CODE]
+
+    # 约稿 from the city to its counties and 报送要点 from the county to its townships, before the answers.
+    solicitation = notices.solicitation_create(
+        by=u["city_editor"],
+        unit=city,
+        deadline=timezone.now() + dt.timedelta(days=10),
+        unit_ids=list(Unit.objects.filter(parent=city, level="county").values_list("pk", flat=True)),
+        title=SOLICITATION.title,
+        topic=SOLICITATION.topic,
+        requirements=SOLICITATION.requirements,
+    )
+    notices.solicitation_create(
+        by=u["county_editor"],
+        unit=county,
+        kind=Solicitation.Kind.PRIORITY,
+        period_start=today,
+        period_end=today + dt.timedelta(days=90),
+        unit_ids=[t.pk for t in s.townships],
+        title=PRIORITY.title,
+        topic=PRIORITY.topic,
+        requirements=PRIORITY.requirements,
+    )
+    for reader in ("county_reporter", "outsider_reporter"):
+        notices.solicitation_mark_read(solicitation=solicitation, user=u[reader])
+
+    # The township: everything through its one-step review (审核签发) to the county office.
+    for text in TOWNSHIP:
+        report = s.write("township_reporter", text)
+        if text.key == "meals":
+            continue  # stays a draft
+        if text.key == "fraud":
+            reports.report_submit(report=report, by=report.author)  # waits for the township reviewer
+            continue
+        s.send(report, "township_reviewer")
+    s.send(s.write("township_reporter", JOINT, co_unit_ids=[s.units[NEIGHBOUR_CODE].pk]), "township_reviewer")
+    event_time = timezone.now() - dt.timedelta(hours=2)
+    elements = {
+        "time": timezone.localtime(event_time).strftime("%Y年%m月%d日%H时%M分"),
+        **EMERGENCY.extra["elements"],
+    }
+    emergency = s.send(
+        s.write("township_reporter", EMERGENCY, event_time=event_time, elements=elements), "township_reviewer"
+    )
+    s.send(
+        s.write(
+            "township_reporter",
+            EMERGENCY_FOLLOW_UP,
+            follow_up_of=emergency.pk,
+            event_time=event_time,
+            elements=elements,
+        ),
+        "township_reviewer",
+    )
+
+    # The county office, its reviewer, and the sibling county answer the city's 约稿.
+    for text in COUNTY:
+        fields = {"solicitation_id": solicitation.pk} if text.key.startswith("solicited") else {}
+        s.send(s.write("county_reporter", text, **fields), "county_reviewer")
+    s.send(s.write("outsider_reporter", SIBLING_COUNTY, solicitation_id=solicitation.pk))
+    s.send(s.write("outsider_township_reporter", SIBLING_TOWNSHIP))
+    s.send(s.write("city_reporter", CITY))
+
+    # The county editor decides.
+    editor = u["county_editor"]
+    reports.submission_claim(submission=s.at("fire", COUNTY_CODE), by=editor)
+    reports.submission_decline(
+        submission=s.at("meeting", COUNTY_CODE),
+        by=editor,
+        comment="属一般性会议信息，未反映工作成效，不予采用。",
+    )
+    reports.submission_return(
+        submission=s.at("elderly", COUNTY_CODE),
+        by=editor,
+        comment="请补充新增养老服务设施和托育机构的数量、服务人数等具体数据，突出工作成效后重报。",
+    )
+    village = reports.submission_adopt(
+        submission=s.at("village", COUNTY_CODE), by=editor, usage=Usage.WEBSITE
+    )
+    urgent = reports.submission_adopt(
+        submission=s.at("emergency", COUNTY_CODE), by=editor, usage=Usage.SPECIAL_REPORT
+    )
+    reports.submission_forward(submission=urgent, by=editor, comment="突发事件，请市政府办公室掌握。")
+
+    # 《东湖政务信息》: composed, signed by the chief, distributed, published on the portal.
+    pub = Publication.objects.get(unit=county, name="东湖政务信息")
+    issue = editorial.issue_create(by=editor, publication=pub)
+    editorial.issue_item_add(
+        issue=issue,
+        by=editor,
+        submission_ids=[s.at(k, COUNTY_CODE).pk for k in ("flood", "business", "safety")],
+        column="工作动态",
+    )
+    editorial.issue_item_add(
+        issue=issue,
+        by=editor,
+        submission_ids=[s.at(k, COUNTY_CODE).pk for k in ("petition", "points", "joint")],
+        column="经验做法",
+    )
+    items = {i.sources.get().submission.report_id: i for i in IssueItem.objects.filter(issue=issue)}
+    petition_item = items[s.items["petition"].pk]
+    editorial.issue_item_edit(item=petition_item, by=editor, editor_note=EDITOR_NOTE)
+    flood_item = items[s.items["flood"].pk]
+    editorial.issue_item_edit(item=flood_item, by=editor, title="东湖区" + flood_item.title)  # 修改痕迹
+    editorial.issue_submit(issue=issue, by=editor)
+    issue = editorial.issue_sign(issue=issue, by=u["county_chief"])
+    editorial.issue_distribute(issue=issue, by=editor)
+    issue = editorial.issue_publish(issue=issue, by=editor)
+    for reader in ("county_leader", "township_reviewer"):
+        editorial.issue_mark_read(issue=issue, user=u[reader])
+    for key in ("flood", "business"):
+        reports.submission_forward(submission=s.at(key, COUNTY_CODE), by=editor)
+    reports.external_adoption_record(
+        report=s.items["petition"],
+        by=editor,
+        unit=county,
+        publication_name="省委办公厅《清源信息》",
+        level="province",
+        date=today - dt.timedelta(days=3),
+    )
+
+    # 批示: the county leader on the 信访 item; the desk assigns the township, which reports back.
+    petition_item = IssueItem.objects.select_related("issue__publication").get(pk=petition_item.pk)
+    instruction = notices.instruction_create(by=u["county_leader"], item=petition_item, text=INSTRUCTION)
+    notices.instruction_assign(
+        instruction=instruction,
+        by=editor,
+        unit_ids=[s.units[TOWNSHIP_CODE].pk],
+        due_on=today + dt.timedelta(days=15),
+    )
+    notices.instruction_feedback(instruction=instruction, by=u["township_reporter"], text=FEEDBACK)
+
+    # Portal: the county's 网站采用 item goes up at once (the county has no 上网发布审核 chain).
+    columns = {c.slug: c for c in PortalColumn.objects.filter(is_active=True)}
+    release = portal.release_create(by=editor, submission=village, column=columns["gzdt"], contact="黄海燕")
+    portal.release_submit(release=release, by=editor)
+
+    # The city: adopts and forwards, composes an issue of 《临江政务信息》 and sends it for signature.
+    city_editor = u["city_editor"]
+    reports.submission_adopt(
+        submission=s.at("emergency", CITY_CODE), by=city_editor, usage=Usage.SPECIAL_REPORT
+    )
+    network = reports.submission_adopt(
+        submission=s.at("one_network", CITY_CODE), by=city_editor, usage=Usage.WEBSITE
+    )
+    reports.submission_forward(submission=network, by=city_editor)
+    city_issue = editorial.issue_create(
+        by=city_editor, publication=Publication.objects.get(unit=city, name="临江政务信息")
+    )
+    editorial.issue_item_add(
+        issue=city_issue,
+        by=city_editor,
+        submission_ids=[s.at(k, CITY_CODE).pk for k in ("flood", "business")],
+        column="工作动态",
+    )
+    editorial.issue_item_add(
+        issue=city_issue,
+        by=city_editor,
+        submission_ids=[s.at(k, CITY_CODE).pk for k in ("solicited_business", "solicited_tea")],
+        column="经验做法",
+    )
+    editorial.issue_submit(issue=city_issue, by=city_editor)
+    reports.submission_forward(submission=s.at("flood", CITY_CODE), by=city_editor)
+
+    # The province: adopts what the city forwarded; the website item goes through its 上网发布审核 chain.
+    province_editor = u["province_editor"]
+    reports.submission_adopt(
+        submission=s.at("flood", PROVINCE_CODE), by=province_editor, usage=Usage.SPECIAL_REPORT
+    )
+    network = reports.submission_adopt(
+        submission=s.at("one_network", PROVINCE_CODE), by=province_editor, usage=Usage.WEBSITE
+    )
+    release = portal.release_create(
+        by=province_editor, submission=network, column=columns["jyjl"], contact="王晓燕"
+    )
+    release = portal.release_submit(release=release, by=province_editor)
+    release = portal.release_approve(release=release, by=u["province_chief"], opinion="同意发布。")
+    portal.release_approve(release=release, by=u["province_leader"], opinion="同意。")
+
+    # The sibling county adopts its township's item for its website.
+    reports.submission_adopt(
+        submission=s.at("sibling_township", SIBLING_CODE), by=u["outsider_editor"], usage=Usage.WEBSITE
+    )
+    return _summary(s, issue, city_issue)
+
+
+def _summary(s: _Seeder, issue: Issue, city_issue: Issue) -> list[str]:
+    ids = [r.pk for r in s.items.values()]
+    subs = Submission.objects.filter(report_id__in=ids)
+    adopted = subs.filter(status="adopted").count()
+    forwarded = subs.filter(forwarded_at__isnull=False).count()
+    releases = PortalRelease.objects.filter(status="published", report_id__in=ids).count()
+    return [
+        "已生成示例数据：",
+        f"  信息 {len(ids)} 条（乡镇、县区、兄弟县和市级信息员撰写），"
+        f"各级采用 {adopted} 次、转报 {forwarded} 次；",
+        "  含不采用、退回修改、突发事件（初报和续报）、合报和补录外部采用各一例，"
+        "另有待审核、草稿和收件箱中待处理的信息；",
+        f"  《{issue.publication.name}》{issue.number_text}已签发、分发并在门户公开，"
+        f"《{city_issue.publication.name}》一期待主编签发；",
+        f"  门户单条信息发布 {releases} 条（其中一条经省政府办公厅上网发布审核）；",
+        "  约稿 1 个（临江市向各县区约稿，2 个单位已报送）、报送要点 1 个，"
+        "领导批示 1 件（已交办城关镇并收到落实反馈）。",
+    ]
