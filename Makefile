@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# make run SAMPLES=1 also seeds the sample content (seed_samples); the default demo has none.
+SAMPLES ?= $(BAOSONG_SAMPLES)
 
 .PHONY: setup system-packages venv assets run test lint bench clean
 
@@ -36,7 +38,7 @@ baosong/core/static/vendor/.stamp: node_modules/.package-lock.json
 assets: baosong/core/static/vendor/.stamp
 
 run: setup
-	@HOST=$(HOST) PORT=$(PORT) bash scripts/run_embedded.sh
+	@HOST=$(HOST) PORT=$(PORT) BAOSONG_SAMPLES=$(SAMPLES) bash scripts/run_embedded.sh
 
 test: setup
 	BAOSONG_TESTING=1 $(BIN)/pytest $(PYTEST_ARGS)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The embedded default: SQLite (WAL, synchronous=FULL), local files, the database-backed task worker,
-# demo data. Secrets are generated once into var/ (outside the database) and reused.
+# demo data (and, with BAOSONG_SAMPLES=1, sample content). Secrets are generated once into var/ (outside the database) and reused.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 HOST=${HOST:-127.0.0.1}
@@ -23,6 +23,10 @@ export BAOSONG_CSRF_TRUSTED_ORIGINS=${BAOSONG_CSRF_TRUSTED_ORIGINS:-http://$HOST
 .venv/bin/python manage.py migrate --noinput -v0
 .venv/bin/python manage.py collectstatic --noinput -v0
 .venv/bin/python manage.py seed_demo > "$DATA/demo_accounts.txt"
+# Opt-in sample content (make run SAMPLES=1); idempotent, so a restart adds nothing.
+case "${BAOSONG_SAMPLES:-}" in
+  1|true|yes) .venv/bin/python manage.py seed_samples ;;
+esac
 
 .venv/bin/python manage.py worker > "$DATA/worker.log" 2>&1 &
 WORKER=$!
