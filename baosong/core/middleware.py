@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from baosong.core.context import RequestInfo, new_request_id, reset_request_info, set_request_info
 
@@ -42,6 +44,55 @@ class RequestContextMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> None:
         if isinstance(exception, PermissionDenied):
             audit_denied(request, str(exception))
+
+
+NUL_MESSAGE = "提交的内容含有不允许的空字符（U+0000），请删除后重试。"
+
+
+def _nul_in(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_nul_in(k) or _nul_in(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_nul_in(v) for v in value)
+    return False
+
+
+def _has_nul(request: HttpRequest) -> bool:
+    if "\x00" in request.path or any(_nul_in(k) or _nul_in(v) for k, v in request.GET.lists()):
+        return True
+    if request.method not in ("POST", "PUT", "PATCH"):
+        return False
+    ctype = request.content_type or ""
+    if ctype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        return any(_nul_in(k) or _nul_in(v) for k, v in request.POST.lists())  # fields, not file contents
+    if ctype == "application/json" and b"\\u0000" in request.body:
+        try:
+            return _nul_in(json.loads(request.body))
+        except ValueError:
+            return False  # the API answers malformed JSON itself
+    return False
+
+
+class RejectNulMiddleware:
+    """Text with a NUL character (U+0000) in the path, the query, a form field or a JSON string is refused
+    with a 400 before any view: PostgreSQL text columns cannot hold it (saving it would fail with a 500), and
+    no value a person types contains one."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _has_nul(request):
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {"detail": NUL_MESSAGE, "code": "invalid_characters"},
+                    status=400,
+                    json_dumps_params={"ensure_ascii": False},
+                )
+            return HttpResponse(NUL_MESSAGE, status=400, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
 
 
 def audit_denied(request: HttpRequest, reason: str = "") -> None:

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from baosong.editorial import services as issue_services
-from baosong.editorial.models import Issue, Publication
+from baosong.editorial.models import Issue
+from baosong.editorial.tests.conftest import distributed_county_issue
 from baosong.notices import services as notice_services
 from baosong.orgs import auth
 from baosong.reports import services as report_services
@@ -41,14 +41,9 @@ def _adopted(cast: Any, title: str) -> Submission:
 
 @pytest.fixture
 def world(cast: Any) -> World:
-    editor, chief = cast.county_editor.user, cast.county_chief.user
+    editor = cast.county_editor.user
     first = _adopted(cast, "城关镇开展防汛应急演练")
-    pub = Publication.objects.get(unit=cast.county_editor.unit, name="东湖政务信息")
-    issue = issue_services.issue_create(by=editor, publication=pub)
-    issue_services.issue_item_add(issue=issue, by=editor, submission_ids=[first.pk])
-    issue_services.issue_submit(issue=issue, by=editor)
-    issue_services.issue_sign(issue=issue, by=chief)
-    issue = issue_services.issue_distribute(issue=issue, by=editor)
+    issue = distributed_county_issue(cast, [first])
     item = issue.items.order_by("position").first()
     assert item is not None
     instruction = notice_services.instruction_create(

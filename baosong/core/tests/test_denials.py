@@ -57,3 +57,30 @@ def test_a_refusal_of_another_kind_is_not_a_denial(cast, client_as):
     response = client_as("county_editor").post(f"/issues/{issue.pk}/submit", follow=True)
     assert "不能执行“送签”" in response.content.decode()  # wrong state: a 409-kind refusal
     assert _denials()[before:] == []
+
+
+def test_a_nul_character_is_refused_with_a_400_before_any_view(cast, client_as, api):
+    """PostgreSQL text columns cannot hold U+0000: without this a page or API save answered 500 there."""
+    from baosong.reports.models import Report
+
+    editor = client_as("township_reporter")
+    before = Report.objects.count()
+    response = editor.post("/reports/new", {"title": "标题\x00", "body": "正文", "category": "work_update"})
+    assert response.status_code == 400
+    assert "空字符" in response.content.decode()
+    assert editor.get("/search/?q=%00").status_code == 400
+    response = api("township_reporter").post(
+        "/api/v1/reports",
+        {"title": "防汛\u0000演练", "body": "正文", "category": "work_update", "urgency": "normal"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_characters"
+    assert Report.objects.count() == before
+    # An escaped backslash before "u0000" is ordinary text, not a NUL.
+    response = api("township_reporter").post(
+        "/api/v1/reports",
+        '{"title": "路径 C:\\\\u0000 说明", "body": "正文", "category": "work_update", "urgency": "normal"}',
+        content_type="application/json",
+    )
+    assert response.status_code in (200, 201), response.content

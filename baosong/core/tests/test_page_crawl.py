@@ -22,8 +22,7 @@ from django.utils import timezone
 
 from baosong.core.outbox import process_outbox
 from baosong.editorial import services as issue_services
-from baosong.editorial.models import Publication
-from baosong.editorial.tests.conftest import adopted_at_county, sent_to_county
+from baosong.editorial.tests.conftest import adopted_at_county, distributed_county_issue, sent_to_county
 from baosong.notices import services as notice_services
 from baosong.reports import services as report_services
 from baosong.scoring.models import RuleSet
@@ -229,14 +228,9 @@ def check(findings: list[Finding], user: str, method: str, url: str, response: A
 
 def build_world(cast: Any) -> dict[str, int]:
     """Objects of every kind a page shows, all in 东湖区 (the demo county); the ids the form test posts to."""
-    editor, chief = cast.county_editor.user, cast.county_chief.user
-    pub = Publication.objects.get(unit=cast.county_editor.unit, name="东湖政务信息")
+    editor = cast.county_editor.user
     first = adopted_at_county(cast, "城关镇开展防汛应急演练", public_scope="public")
-    issue = issue_services.issue_create(by=editor, publication=pub)
-    issue_services.issue_item_add(issue=issue, by=editor, submission_ids=[first.pk])
-    issue_services.issue_submit(issue=issue, by=editor)
-    issue_services.issue_sign(issue=issue, by=chief)
-    issue = issue_services.issue_distribute(issue=issue, by=editor)
+    issue = distributed_county_issue(cast, [first])
     item = issue.items.order_by("position").first()
     assert item is not None
     leader = cast.county_leader.user
@@ -254,7 +248,7 @@ def build_world(cast: Any) -> dict[str, int]:
         deadline=timezone.now() + dt.timedelta(days=7),
         unit_ids=[cast.township_reporter.unit.pk],
     )
-    editing = issue_services.issue_create(by=editor, publication=pub)  # an issue still being edited
+    editing = issue_services.issue_create(by=editor, publication=issue.publication)  # still being edited
     adopted = adopted_at_county(cast, "城关镇推进农村人居环境整治")  # adopted, not yet in an issue
     waiting = sent_to_county(cast, "城关镇召开安全生产工作会议")  # waiting in the county's inbox
     draft = report_services.report_create(

@@ -5,7 +5,13 @@ from typing import Any
 import pytest
 
 from baosong.editorial.models import Issue, Publication
-from baosong.editorial.services import issue_create
+from baosong.editorial.services import (
+    issue_create,
+    issue_distribute,
+    issue_item_add,
+    issue_sign,
+    issue_submit,
+)
 from baosong.reports import services as report_services
 from baosong.reports.models import Submission
 
@@ -26,6 +32,17 @@ def sent_to_county(cast: Any, title: str = "城关镇开展防汛应急演练", 
 def adopted_at_county(cast: Any, title: str = "城关镇开展防汛应急演练", **fields: Any) -> Submission:
     sub = sent_to_county(cast, title, **fields)
     return report_services.submission_adopt(submission=sub, by=cast.county_editor.user)
+
+
+def distributed_county_issue(cast: Any, submissions: list[Submission]) -> Issue:
+    """A 《东湖政务信息》 issue of these adopted items, composed, signed by the chief and distributed."""
+    editor = cast.county_editor.user
+    publication = Publication.objects.get(unit=cast.county_editor.unit, name="东湖政务信息")
+    issue = issue_create(by=editor, publication=publication)
+    issue_item_add(issue=issue, by=editor, submission_ids=[s.pk for s in submissions])
+    issue_submit(issue=issue, by=editor)
+    issue_sign(issue=issue, by=cast.county_chief.user)
+    return issue_distribute(issue=issue, by=editor)
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from baosong.core.models import AuditEvent, DomainEvent
 from baosong.core.outbox import deliver
 from baosong.editorial import services as issue_services
 from baosong.editorial.models import Issue, IssueItem, IssueStatus, Publication
-from baosong.editorial.tests.conftest import adopted_at_county
+from baosong.editorial.tests.conftest import adopted_at_county, distributed_county_issue
 from baosong.notices.models import Instruction, InstructionAssignment, Notification
 from baosong.notices.services import instructions_overdue_tick
 from baosong.orgs.models import Unit
@@ -27,17 +27,11 @@ TEXT = "请区应急管理局会同城关镇总结演练经验，在全区推广
 @pytest.fixture
 def released(cast: Any) -> Issue:
     """《东湖政务信息》 with two items from 城关镇, signed by the chief and distributed."""
-    editor, chief = cast.county_editor.user, cast.county_chief.user
-    pub = Publication.objects.get(unit=cast.county_editor.unit, name="东湖政务信息")
-    issue = issue_services.issue_create(by=editor, publication=pub)
     subs = [
         adopted_at_county(cast, "城关镇开展防汛应急演练"),
         adopted_at_county(cast, "城关镇推进农村人居环境整治"),
     ]
-    issue_services.issue_item_add(issue=issue, by=editor, submission_ids=[s.pk for s in subs])
-    issue_services.issue_submit(issue=issue, by=editor)
-    issue_services.issue_sign(issue=issue, by=chief)
-    issue = issue_services.issue_distribute(issue=issue, by=editor)
+    issue = distributed_county_issue(cast, subs)
     assert issue.status == IssueStatus.DISTRIBUTED
     return issue
 

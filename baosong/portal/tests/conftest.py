@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from baosong.editorial import services as editorial
-from baosong.editorial.models import Issue, Publication
-from baosong.editorial.tests.conftest import adopted_at_county
+from baosong.editorial.models import Issue
+from baosong.editorial.tests.conftest import adopted_at_county, distributed_county_issue
 from baosong.orgs.models import ReviewStep, Role
 from baosong.portal.models import PortalColumn
 
@@ -19,17 +19,11 @@ PRIVATE_BODY_MARK = "内部掌握请勿外传"
 
 def distributed_issue(cast: Any, *, public_title: str = PUBLIC_TITLE) -> Issue:
     """A county issue (《东湖政务信息》) with one 主动公开 item and one 不予公开 item, distributed."""
-    editor, chief = cast.county_editor.user, cast.county_chief.user
-    pub = Publication.objects.get(unit=cast.county_editor.unit, name="东湖政务信息")
-    issue = editorial.issue_create(by=editor, publication=pub)
     public = adopted_at_county(cast, public_title, public_scope="public")
     private = adopted_at_county(
         cast, PRIVATE_TITLE, public_scope="internal", body=f"{PRIVATE_TITLE}。{PRIVATE_BODY_MARK}。"
     )
-    editorial.issue_item_add(issue=issue, by=editor, submission_ids=[public.pk, private.pk])
-    editorial.issue_submit(issue=issue, by=editor)
-    editorial.issue_sign(issue=issue, by=chief)
-    return editorial.issue_distribute(issue=issue, by=editor)
+    return distributed_county_issue(cast, [public, private])
 
 
 def published_issue(cast: Any, **kwargs: Any) -> Issue:

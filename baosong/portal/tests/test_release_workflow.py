@@ -278,7 +278,7 @@ def test_a_directly_published_issue_is_taken_down_alone_and_may_go_up_again(cast
     with pytest.raises(ServiceError, match="已从门户撤下"):
         services.issue_take_down(issue=issue, by=cast.county_editor.user, reason="再次")
     # The release page offers it again, and a new release puts it back.
-    assert f'value="{issue.pk}"' in editor.get("/publish/new").content.decode()
+    assert f'value="issue:{issue.pk}"' in editor.get("/publish/new").content.decode()
     again = services.release_create(by=cast.county_editor.user, issue=issue)
     services.release_submit(release=again, by=cast.county_editor.user)
     assert Client().get(f"/portal/issues/{issue.pk}/").status_code == 200
