@@ -67,7 +67,10 @@ SUMMARIES: dict[str, str] = {
 }
 
 ERROR_LABELS = {
-    "400": "请求体不是有效的 JSON 对象（`invalid_body`）或参数不合业务规则",
+    "400": (
+        "请求体不是有效的 JSON 对象（`invalid_body`）、含有空字符 U+0000（`invalid_characters`）"
+        "或参数不合业务规则"
+    ),
     "401": "未登录或令牌无效、已过期（`unauthenticated`）",
     "403": "没有执行此操作的权限（`forbidden`）",
     "404": "对象不存在或不在本单位可见范围（`not_found`）",
@@ -110,9 +113,7 @@ def complete_schema(schema: dict[str, Any]) -> dict[str, Any]:
             if op.get("security"):
                 needed += ["401", "403"]
             if op.get("parameters") or op.get("requestBody"):
-                needed.append("422")
-            if op.get("requestBody"):
-                needed.append("400")
+                needed += ["422", "400"]  # 400: a NUL character anywhere is refused before the route
             if "{" in path:
                 needed.append("404")
             for code in needed:

@@ -65,8 +65,11 @@ def _has_nul(request: HttpRequest) -> bool:
     if request.method not in ("POST", "PUT", "PATCH"):
         return False
     ctype = request.content_type or ""
-    if ctype in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        return any(_nul_in(k) or _nul_in(v) for k, v in request.POST.lists())  # fields, not file contents
+    api = request.path.startswith("/api/")
+    # Form fields, not file contents. A multipart body is parsed here only for the pages: the API's parser
+    # reads the raw body, which a parsed multipart stream no longer has (its JSON is checked below).
+    if ctype == "application/x-www-form-urlencoded" or (ctype == "multipart/form-data" and not api):
+        return any(_nul_in(k) or _nul_in(v) for k, v in request.POST.lists())
     if ctype == "application/json" and b"\\u0000" in request.body:
         try:
             return _nul_in(json.loads(request.body))
