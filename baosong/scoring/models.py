@@ -190,6 +190,23 @@ class AuthorMonthly(models.Model):
         indexes = [models.Index(fields=["year", "month", "unit"], name="scoring_author_monthly_period")]
 
 
+class AuthorYearly(models.Model):
+    """The reporters' months summed per year, written with them: a year's top reporters read one row per
+    reporter and unit (tens of thousands at province scale) instead of twelve. ``check_rollups`` compares
+    it with the month rows."""
+
+    author = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    points = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["author", "unit", "year"], name="scoring_author_yearly_unique"),
+        ]
+        indexes = [models.Index(fields=["year", "unit"], name="scoring_author_yearly_period")]
+
+
 class QuotaRule(models.Model):
     """任务数: each unit of a class must send at least ``minimum`` items (of a category) per week, month
     or year. A shortfall may cost points (penalty, written when the month is over)."""

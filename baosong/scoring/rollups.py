@@ -10,7 +10,8 @@ that ``check_rollups`` compares them with. Each counter is defined once, by the 
 - points_x100: the unit's ledger points of the day, in hundredths (written with the ledger rows).
 
 ``StatsMonthly`` holds the same counters per calendar month, bumped together with the day rows and
-refreshed from them after a rebuild. ``AuthorMonthly`` sums the ledger per reporter, unit and month.
+refreshed from them after a rebuild. ``AuthorMonthly`` sums the ledger per reporter, unit and month,
+``AuthorYearly`` per reporter, unit and year (written with the months, refreshed from them).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from baosong.scoring.models import (
     CATEGORY_FIELDS,
     COUNTERS,
     AuthorMonthly,
+    AuthorYearly,
     LedgerEntry,
     StatsDaily,
     StatsMonthly,
@@ -235,16 +237,17 @@ def ledger_rollup_apply(rows: Iterable[LedgerEntry], deltas: Deltas | None = Non
         if row.author_id:
             authors[(row.author_id, row.unit_id, row.year, row.month)] += Decimal(row.points)
     apply_deltas(deltas)
+    years: dict[tuple[int, int, int], Decimal] = defaultdict(Decimal)
     for (author_id, unit_id, year, month), points in authors.items():
-        if not points:
-            continue
-        updated = AuthorMonthly.objects.filter(
-            author_id=author_id, unit_id=unit_id, year=year, month=month
-        ).update(points=F("points") + points)
-        if not updated:
-            AuthorMonthly.objects.create(
-                author_id=author_id, unit_id=unit_id, year=year, month=month, points=points
-            )
+        years[(author_id, unit_id, year)] += points
+        _bump_points(AuthorMonthly, points, author_id=author_id, unit_id=unit_id, year=year, month=month)
+    for (author_id, unit_id, year), points in years.items():
+        _bump_points(AuthorYearly, points, author_id=author_id, unit_id=unit_id, year=year)
+
+
+def _bump_points(model: type[AuthorMonthly] | type[AuthorYearly], points: Decimal, **key: int) -> None:
+    if points and not model.objects.filter(**key).update(points=F("points") + points):
+        model.objects.create(points=points, **key)
 
 
 def rollup_apply(event: DomainEvent, ledger_rows: Iterable[LedgerEntry] = ()) -> None:
@@ -298,6 +301,7 @@ def _stored_author_months(months: list[tuple[int, int]]) -> dict[tuple[int, int,
 
 
 def _rebuild_author_months(months: list[tuple[int, int]]) -> None:
+    """The reporters' months again from the ledger, then their years from all their months."""
     rows = _author_months(months)
     for year in {y for y, _ in months}:
         AuthorMonthly.objects.filter(year=year, month__in=[m for y, m in months if y == year]).delete()
@@ -308,6 +312,34 @@ def _rebuild_author_months(months: list[tuple[int, int]]) -> None:
         ],
         batch_size=2000,
     )
+    years = {y for y, _ in months}
+    totals = _months_by_year(years)
+    AuthorYearly.objects.filter(year__in=years).delete()
+    AuthorYearly.objects.bulk_create(
+        [AuthorYearly(author_id=a, unit_id=u, year=y, points=p) for (a, u, y), p in totals.items()],
+        batch_size=2000,
+    )
+
+
+def _months_by_year(years: set[int]) -> dict[tuple[int, int, int], Decimal]:
+    """The reporters' month rows of these years, summed per year."""
+    rows = (
+        AuthorMonthly.objects.filter(year__in=years)
+        .values("author_id", "unit_id", "year")
+        .annotate(p=Sum("points"))
+        .order_by()
+    )
+    return {(r["author_id"], r["unit_id"], r["year"]): r["p"] for r in rows if r["p"]}
+
+
+def _stored_author_years(years: set[int]) -> dict[tuple[int, int, int], Decimal]:
+    return {
+        (a, u, y): p
+        for a, u, y, p in AuthorYearly.objects.filter(year__in=years).values_list(
+            "author_id", "unit_id", "year", "points"
+        )
+        if p
+    }
 
 
 def points_rebuild(start: dt.date, end: dt.date) -> None:
@@ -478,7 +510,8 @@ def stored(start: dt.date, end: dt.date) -> dict[tuple[int, str, dt.date], dict[
 
 def compare(start: dt.date, end: dt.date) -> list[str]:
     """Differences between the rollups and a full recount (empty when they agree). The month rows (with
-    the day rows summed) and the reporters' months are compared for every month that [start, end) touches."""
+    the day rows summed) and the reporters' months (with the ledger) are compared for every month that
+    [start, end) touches, the reporters' years (with their months) for every year it touches."""
     expected, actual = _with_trees(recount(start, end)), stored(start, end)
     diffs = []
     for key in sorted(set(expected) | set(actual), key=lambda k: (k[2], k[0], k[1])):
@@ -494,6 +527,15 @@ def compare(start: dt.date, end: dt.date) -> list[str]:
                 f"实为 {month_rows.get(key, {})}"
             )
     months = _months(start, end)
+    years = {y for y, _ in months}
+    summed, year_rows = _months_by_year(years), _stored_author_years(years)
+    for year_key in sorted(set(summed) | set(year_rows)):
+        if summed.get(year_key) != year_rows.get(year_key):
+            author, unit, year = year_key
+            diffs.append(
+                f"信息员 {author} 单位 {unit} {year}年全年积分：应为 {summed.get(year_key, 0)}，"
+                f"实为 {year_rows.get(year_key, 0)}"
+            )
     want, have = _author_months(months), _stored_author_months(months)
     for author_key in sorted(set(want) | set(have)):
         if want.get(author_key) != have.get(author_key):

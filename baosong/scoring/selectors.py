@@ -16,7 +16,14 @@ from baosong.core.errors import NotFound, ServiceError
 from baosong.orgs.models import Role, Unit, User
 from baosong.orgs.selectors import units_acting_for
 from baosong.reports.models import Category
-from baosong.scoring.models import CATEGORY_FIELDS, AuthorMonthly, LedgerEntry, StatsDaily, StatsMonthly
+from baosong.scoring.models import (
+    CATEGORY_FIELDS,
+    AuthorMonthly,
+    AuthorYearly,
+    LedgerEntry,
+    StatsDaily,
+    StatsMonthly,
+)
 
 CATEGORY_LABELS = Category.choices
 
@@ -325,12 +332,16 @@ def dashboard(root: Unit, period: Period) -> dict[str, Any]:
 
 
 def top_authors(root: Unit, period: Period, n: int = 10) -> list[dict[str, Any]]:
-    """The reporters with the most points in the subtree: summed by ids only (a year is tens of thousands
-    of month rows; grouping by names through joins cost three times as much), names for the top ``n``."""
+    """The reporters with the most points in the subtree, from the year rows for a whole year and the
+    month rows otherwise; summed by ids only (grouping by names through joins cost three times as much),
+    names for the top ``n``."""
+    rows: QuerySet[Any] = (
+        AuthorYearly.objects.filter(year=period.year)
+        if len(period.months) == 12
+        else AuthorMonthly.objects.filter(year=period.year, month__in=period.months)
+    )
     top = list(
-        AuthorMonthly.objects.filter(
-            unit__path__startswith=root.path, year=period.year, month__in=period.months
-        )
+        rows.filter(unit__path__startswith=root.path)
         .values("author_id", "unit_id")
         .annotate(points=Sum("points"))
         .order_by("-points", "author_id", "unit_id")[:n]

@@ -4,9 +4,11 @@ they equal a full recount from the source rows."""
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
@@ -18,7 +20,7 @@ from baosong.editorial.models import Issue, IssueStatus, Publication
 from baosong.editorial.tests.conftest import sent_to_county
 from baosong.reports import services as reports
 from baosong.reports.models import Submission, SubmissionStatus
-from baosong.scoring.models import StatsDaily, StatsMonthly
+from baosong.scoring.models import AuthorYearly, StatsDaily, StatsMonthly
 from baosong.scoring.rollups import compare, stored_months
 
 CATEGORIES = ["work_update", "experience", "problem", "policy", "research", "public_opinion"]
@@ -239,3 +241,31 @@ def test_points_rollups_follow_the_ledger_through_adjustments_and_recompute(cast
         in_county.filter(author__isnull=False).values_list("author_id").annotate(s=Sum("points")).order_by()
     )
     assert {a["author_id"]: a["points"] for a in data["authors"]} == by_author
+    # The whole year reads the reporters' year rows: the same ten, with the year's points.
+    year = parse_period(str(period.year))
+    in_year = LedgerEntry.objects.filter(unit__path__startswith=county.path, year=period.year)
+    by_author_year = dict(
+        in_year.filter(author__isnull=False).values_list("author_id").annotate(s=Sum("points")).order_by()
+    )
+    assert {a["author_id"]: a["points"] for a in dashboard(county, year)["authors"]} == by_author_year
+    assert AuthorYearly.objects.filter(year=period.year).exists()
+
+
+def test_a_tampered_reporter_year_is_found_and_rebuilt(cast, capsys):
+    from django.core.management import CommandError
+
+    sub = sent_to_county(cast, "城关镇开展防汛演练")
+    reports.submission_adopt(submission=sub, by=cast.county_editor.user, usage="special_report")
+    deliver("scoring")
+    row = AuthorYearly.objects.get(author=cast.township_reporter.user)
+    AuthorYearly.objects.filter(pk=row.pk).update(points=row.points + 7)
+    with pytest.raises(CommandError):
+        call_command("check_rollups")
+    assert "全年积分" in capsys.readouterr().out
+    call_command("check_rollups", "--rebuild")
+    call_command("check_rollups")
+    assert AuthorYearly.objects.get(author=cast.township_reporter.user).points == row.points
+    # The migration's fill gives the same rows from the months.
+    AuthorYearly.objects.all().delete()
+    importlib.import_module("baosong.scoring.migrations.0011_author_yearly").fill_from_months(apps, None)
+    assert AuthorYearly.objects.get(author=cast.township_reporter.user).points == row.points
