@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from baosong.core.audit import audit_record
 from baosong.core.errors import Forbidden, ServiceError
+from baosong.core.params import parse_count, parse_id
 from baosong.editorial.models import Issue, IssueStatus
 from baosong.orgs.models import Role
 from baosong.orgs.permissions import AuthedRequest, business_required, role_required
@@ -31,11 +32,12 @@ from baosong.reports.models import PublicScope, Report, ReportStatus, Submission
 # ---- columns and site (system administrator) ------------------------------------------------------
 
 
-def _int(value: str | None, default: int = 0) -> int:
-    try:
-        return int(value or default)
-    except ValueError:
-        return -1
+def _order(value: str | None) -> int:
+    """A column's sort order: empty means 10; text that is no count goes to the service as -1, refused."""
+    if not (value or "").strip():
+        return 10
+    order = parse_count(value)
+    return -1 if order is None else order
 
 
 @role_required(Role.SYSADMIN)
@@ -51,7 +53,7 @@ def manage_portal(request: AuthedRequest) -> HttpResponse:
                     by=request.user,
                     name=p.get("name", ""),
                     slug=p.get("slug", ""),
-                    order=_int(p.get("order"), 10),
+                    order=_order(p.get("order")),
                     description=p.get("description", ""),
                     is_active=p.get("is_active") == "1",
                 )
@@ -81,7 +83,7 @@ def manage_column(request: AuthedRequest, pk: int) -> HttpResponse:
             column=column,
             name=p.get("name", ""),
             slug=p.get("slug", ""),
-            order=_int(p.get("order"), 10),
+            order=_order(p.get("order")),
             description=p.get("description", ""),
             is_active=p.get("is_active") == "1",
         )
@@ -190,8 +192,8 @@ def release_new(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST":
         p = request.POST
         kind, _, raw = p.get("target", "").partition(":")
-        target_id = _int(raw)
-        column = columns.filter(pk=_int(p.get("column"))).first() if p.get("column") else None
+        target_id = parse_id(raw) or 0
+        column = columns.filter(pk=parse_id(p.get("column")) or 0).first() if p.get("column") else None
         try:
             target: dict[str, Any] = {}
             if kind == "issue":
@@ -225,7 +227,7 @@ def release_new(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "portal/desk/release_new.html",
-        {**_candidates(request), "columns": columns, "selected_issue": _int(request.GET.get("issue"))},
+        {**_candidates(request), "columns": columns, "selected_issue": parse_id(request.GET.get("issue"))},
     )
 
 
@@ -279,7 +281,7 @@ def release_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse
         "update": lambda: services.release_update(
             release=release,
             by=by,
-            column=selectors.public_columns().filter(pk=_int(p.get("column"))).first(),
+            column=selectors.public_columns().filter(pk=parse_id(p.get("column")) or 0).first(),
             contact=p.get("contact", ""),
         ),
     }

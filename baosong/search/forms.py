@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Mapping
 
 from baosong.core.errors import ServiceError
+from baosong.core.params import parse_id
 from baosong.search.selectors import SearchParams
 
 
@@ -13,11 +14,10 @@ def _int(value: str | None, label: str) -> int | None:
     value = (value or "").strip()
     if not value:
         return None
-    try:
-        number = int(value)
-    except ValueError:
-        raise ServiceError(f"{label}须为数字。", "invalid_filter", status=422) from None
-    if not 0 < number < 2**62:
+    if not value.isascii() or not value.isdigit():
+        raise ServiceError(f"{label}须为数字。", "invalid_filter", status=422)
+    number = parse_id(value)
+    if number is None:
         raise ServiceError(f"{label}取值无效。", "invalid_filter", status=422)
     return number
 

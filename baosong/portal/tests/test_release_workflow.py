@@ -284,6 +284,16 @@ def test_a_directly_published_issue_is_taken_down_alone_and_may_go_up_again(cast
     assert Client().get(f"/portal/issues/{issue.pk}/").status_code == 200
 
 
+def test_the_release_form_reads_typed_ids_without_failing(cast, client_as, columns):
+    editor = client_as("county_editor")
+    huge = "9" * 25
+    assert editor.get(f"/publish/new?issue={huge}").status_code == 200
+    for target in (f"issue:{huge}", "report:²", "issue:abc"):
+        response = editor.post("/publish/new", {"target": target, "column": huge})
+        assert response.status_code in (200, 404), (target, response.status_code)
+    assert PortalRelease.objects.count() == 0
+
+
 def test_an_issue_on_the_portal_through_a_release_is_taken_down_on_that_release(cast):
     editor = cast.county_editor.user
     release = services.release_submit(release=_issue_release(cast), by=editor)
