@@ -7,6 +7,9 @@ class EditorialConfig(AppConfig):
     verbose_name = "采编刊发"
 
     def ready(self) -> None:
+        from baosong.editorial import workbench
+
+        workbench.register()
         from baosong.core.outbox import register_consumer
         from baosong.editorial.consumers import on_event
         from baosong.editorial.demo import seed_demo_publications

@@ -551,8 +551,11 @@ def reading_list(request: AuthedRequest) -> HttpResponse:
         .select_related("issue__publication__unit", "unit", "user")
         .order_by("-delivered_at", "-id")
     )
+    unread = request.GET.get("unread") == "1"
+    if unread:
+        lines = lines.filter(read_at__isnull=True)
     page = Paginator(lines, 30).get_page(request.GET.get("page"))
-    return render(request, "editorial/reading_list.html", {"page": page})
+    return render(request, "editorial/reading_list.html", {"page": page, "unread": unread})
 
 
 @business_required

@@ -7,6 +7,9 @@ class NoticesConfig(AppConfig):
     verbose_name = "通知与批示"
 
     def ready(self) -> None:
+        from baosong.notices import workbench
+
+        workbench.register()
         from baosong.core.outbox import register_consumer, register_periodic
         from baosong.notices.consumers import on_event
         from baosong.notices.services import instructions_overdue_tick, solicitations_tick

@@ -5,3 +5,8 @@ class OrgsConfig(AppConfig):
     name = "baosong.orgs"
     label = "orgs"
     verbose_name = "单位与人员"
+
+    def ready(self) -> None:
+        from baosong.orgs import workbench
+
+        workbench.register()

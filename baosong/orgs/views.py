@@ -28,7 +28,8 @@ from baosong.core.errors import ServiceError
 from baosong.core.middleware import client_ip
 from baosong.core.models import AuditEvent
 from baosong.core.params import local_day_bounds, parse_id
-from baosong.orgs import auth, forms, services, workbench
+from baosong.core.workbench import Viewer, build_workbench
+from baosong.orgs import auth, forms, services
 from baosong.orgs.exports import users_xlsx
 from baosong.orgs.imports import ImportRefused, import_units, import_users, read_upload
 from baosong.orgs.middleware import LOGIN_AT, SEEN_AT
@@ -48,7 +49,6 @@ from baosong.orgs.selectors import (
     unit_children,
     unit_reporting_targets,
     units_acting_for,
-    user_admin_role,
     users_visible_to,
 )  # fmt: skip
 
@@ -518,6 +518,8 @@ def _filtered_users(request: AuthedRequest) -> tuple[QuerySet[User], dict[str, s
         qs = qs.filter(is_active=True)
     elif f["status"] == "inactive":
         qs = qs.filter(is_active=False)
+    elif f["status"] == "norole":
+        qs = qs.filter(is_active=True).exclude(pk__in=Membership.objects.values("user_id"))
     return qs.order_by("primary_unit__path", "username"), f
 
 
@@ -831,18 +833,24 @@ def staff_list(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def home(request: AuthedRequest) -> HttpResponse:
+    """Each role's waiting work: the panels the apps registered (core.workbench), one Viewer for all."""
     user = request.user
-    admin_role = user_admin_role(user)
-    context: dict[str, object] = {"admin_role": admin_role}
-    if admin_role == Role.SYSADMIN:
-        context["figures"] = workbench.sysadmin_figures(user)
-    elif admin_role == Role.SECADMIN:
-        context["figures"] = workbench.secadmin_figures()
-    elif admin_role == Role.AUDITADMIN:
-        context["figures"] = workbench.auditadmin_figures()
-    else:
-        context["units"] = workbench.business_figures(user)
-    return render(request, "orgs/home.html", context)
+    memberships = list(
+        Membership.objects.filter(user=user, unit__is_active=True)
+        .select_related("unit")
+        .order_by("unit__path")
+    )
+    units_by_role: dict[str, list[int]] = {}
+    roles_by_unit: dict[int, tuple[Unit, list[str]]] = {}
+    for m in memberships:
+        units_by_role.setdefault(m.role, []).append(m.unit_id)
+        roles_by_unit.setdefault(m.unit_id, (m.unit, []))[1].append(Role(m.role).label)
+    viewer = Viewer(user=user, now=timezone.now(), today=timezone.localdate(), units_by_role=units_by_role)
+    return render(
+        request,
+        "orgs/home.html",
+        {"panels": build_workbench(viewer), "my_units": list(roles_by_unit.values()), "now": viewer.now},
+    )
 
 
 # ---- audit administrator ----------------------------------------------------------------------

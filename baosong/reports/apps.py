@@ -7,6 +7,9 @@ class ReportsConfig(AppConfig):
     verbose_name = "信息报送"
 
     def ready(self) -> None:
+        from baosong.reports import workbench
+
+        workbench.register()
         from baosong.core.outbox import register_periodic
         from baosong.reports.tasks import clock_tick
 

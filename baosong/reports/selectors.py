@@ -50,7 +50,13 @@ def my_reports(
     qs = Report.objects.filter(source_unit_id__in=units).select_related("source_unit", "author")
     if mine:
         qs = qs.filter(author=user)
-    if status:
+    if status == ReportStatus.RETURNED:
+        # 退回修改 from the unit's review or from an upper unit's editor: either way the author revises.
+        returned_above = Submission.objects.filter(
+            report=OuterRef("pk"), is_active=True, status=SubmissionStatus.RETURNED
+        )
+        qs = qs.filter(Q(status=status) | Exists(returned_above))
+    elif status:
         qs = qs.filter(status=status)
     if q:
         qs = qs.filter(title__contains=q)
@@ -67,6 +73,27 @@ def review_queue(user: User) -> QuerySet[Report]:
     )
 
 
+def reviews_waiting_for(user: User) -> list[Report]:
+    """Items whose current review step is this user's, oldest first: the memberships once, then the
+    unit's items in review (few rows), matched in Python by the workflow's own step rule."""
+    from baosong.orgs.models import Membership
+    from baosong.reports.workflow import waiting_step_for
+
+    roles_by_unit: dict[int, set[str]] = {}
+    for unit_id, role in Membership.objects.filter(user=user, unit__is_active=True).values_list(
+        "unit_id", "role"
+    ):
+        roles_by_unit.setdefault(unit_id, set()).add(role)
+    if not roles_by_unit:
+        return []
+    items = (
+        Report.objects.filter(source_unit_id__in=list(roles_by_unit), status=ReportStatus.IN_REVIEW)
+        .select_related("source_unit", "author")
+        .order_by("submitted_at", "id")
+    )
+    return [r for r in items if waiting_step_for(r, user_id=user.pk, roles=roles_by_unit[r.source_unit_id])]
+
+
 @dataclass
 class InboxFilters:
     status: str | None = None
@@ -78,6 +105,7 @@ class InboxFilters:
     date_to: dt.date | None = None
     q: str | None = None
     sort: str = "default"
+    urgent: bool = False  # 紧急 and 特急 together
 
 
 URGENCY_TO_RANK = {"very_urgent": 0, "urgent": 1, "normal": 2}
@@ -100,6 +128,8 @@ def inbox(
         qs = qs.filter(category=f.category)
     if f.urgency in URGENCY_TO_RANK:
         qs = qs.filter(urgency_rank=URGENCY_TO_RANK[f.urgency])
+    elif f.urgent:
+        qs = qs.filter(urgency_rank__lt=URGENCY_TO_RANK["normal"])
     if f.source_unit:
         from baosong.orgs.models import Unit
 
@@ -178,48 +208,3 @@ def report_trail(report: Report) -> list[dict[str, Any]]:
 def follow_up_chain(report: Report) -> QuerySet[Report]:
     root = report.chain_root_id
     return Report.objects.filter(Q(pk=root) | Q(follow_up_of_id=root)).order_by("follow_up_no", "id")
-
-
-def workbench_counts(user: User) -> dict[str, Any]:
-    """Real figures for the 工作台: the author's items by state, the editor's inbox by state."""
-    from django.db.models import Count
-
-    now = timezone.now()
-    month_start = timezone.localtime(now).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    out: dict[str, Any] = {}
-    own = _unit_ids(user, Role.REPORTER, Role.REVIEWER)
-    if own:
-        by_status = dict(
-            Report.objects.filter(source_unit_id__in=own)
-            .values_list("status")
-            .annotate(n=Count("id"))
-            .order_by()
-        )
-        sent_month = Report.objects.filter(source_unit_id__in=own, sent_at__gte=month_start)
-        out["own"] = {
-            "draft": by_status.get(ReportStatus.DRAFT, 0),
-            "in_review": by_status.get(ReportStatus.IN_REVIEW, 0),
-            "returned": by_status.get(ReportStatus.RETURNED, 0),
-            "sent_month": sent_month.count(),
-            "adopted_month": Submission.objects.filter(report__in=sent_month, status=SubmissionStatus.ADOPTED)
-            .values("report")
-            .distinct()
-            .count(),
-        }
-    editor_units = _unit_ids(user, Role.EDITOR)
-    if editor_units:
-        open_ = Submission.objects.filter(
-            target_unit_id__in=editor_units,
-            is_active=True,
-            status__in=[SubmissionStatus.RECEIVED, SubmissionStatus.CLAIMED],
-        )
-        out["inbox"] = {
-            "received": open_.filter(status=SubmissionStatus.RECEIVED).count(),
-            "claimed": open_.filter(status=SubmissionStatus.CLAIMED, claimed_by=user).count(),
-            "urgent": open_.filter(urgency_rank__lt=2).count(),
-            "overdue": open_.filter(due_at__lt=now).count(),
-            "adopted_month": Submission.objects.filter(
-                target_unit_id__in=editor_units, status=SubmissionStatus.ADOPTED, decided_at__gte=month_start
-            ).count(),
-        }
-    return out

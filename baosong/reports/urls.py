@@ -8,7 +8,6 @@ urlpatterns = [
     path("reports/ledger/", views.ledger_page, name="ledger"),
     path("reports/ledger/export.<str:fmt>", views.ledger_export, name="ledger_export"),
     path("reports/review/", views.review_queue, name="review_queue"),
-    path("reports/workbench", views.workbench_fragment, name="reports_workbench"),
     path("reports/<int:pk>/", views.report_detail, name="report_detail"),
     path("reports/<int:pk>/edit", views.report_edit, name="report_edit"),
     path("reports/<int:pk>/autosave", views.report_autosave, name="report_autosave"),

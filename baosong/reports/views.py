@@ -339,9 +339,7 @@ def report_resubmit(request: AuthedRequest, pk: int, submission_pk: int) -> Http
 
 @business_required
 def review_queue(request: AuthedRequest) -> HttpResponse:
-    edge = edge_for(REPORT_EDGES, ReportStatus.IN_REVIEW, "approve")
-    assert edge is not None
-    items = [r for r in selectors.review_queue(request.user) if may_act(edge, user=request.user, report=r)]
+    items = selectors.reviews_waiting_for(request.user)
     return render(request, "reports/review_queue.html", {"items": items, "now": timezone.now()})
 
 
@@ -368,6 +366,7 @@ def _inbox_filters(request: AuthedRequest) -> selectors.InboxFilters:
         date_to=date(g.get("to")),
         q=g.get("q", "").strip() or None,
         sort=g["sort"] if g.get("sort") in {"due", "oldest"} else "default",
+        urgent=g.get("urgent") == "1",
     )
 
 
@@ -673,12 +672,6 @@ def external_evidence_download(request: AuthedRequest, adoption_pk: int) -> Http
             object_id=adoption.pk,
         )
     return _file_response(data, adoption.evidence_type, adoption.evidence_name or "证明材料")
-
-
-@business_required
-def workbench_fragment(request: AuthedRequest) -> HttpResponse:
-    """htmx: the reporting figures on the 工作台 (the home page belongs to orgs, which knows no reports)."""
-    return render(request, "reports/partials/workbench.html", {"c": selectors.workbench_counts(request.user)})
 
 
 # ---- 信息台账 (ledger) -----------------------------------------------------------------------

@@ -85,6 +85,19 @@ def _current_step(report: Report) -> dict[str, Any] | None:
     return chain[report.review_step] if report.review_step < len(chain) else None
 
 
+def step_is_for(step: dict[str, Any], *, user_id: int, roles: set[str]) -> bool:
+    """A review step names one person or a role in the item's unit."""
+    if step.get("user_id"):
+        return bool(step["user_id"] == user_id)
+    return step.get("role") in roles
+
+
+def waiting_step_for(report: Report, *, user_id: int, roles: set[str]) -> bool:
+    """Is the item's current review step this person's (roles: theirs in the item's unit)?"""
+    step = _current_step(report)
+    return step is not None and step_is_for(step, user_id=user_id, roles=roles)
+
+
 def may_act(edge: Edge, *, user: User, report: Report, submission: Submission | None = None) -> bool:
     if edge.who == AUTHOR:
         if report.author_id == user.pk:
@@ -94,9 +107,9 @@ def may_act(edge: Edge, *, user: User, report: Report, submission: Submission | 
         step = _current_step(report)
         if step is None:
             return False
-        if step.get("user_id"):
-            return bool(step["user_id"] == user.pk)
-        return step.get("role") in roles_in_unit(user, report.source_unit)
+        # A named person needs no membership lookup.
+        roles = set() if step.get("user_id") else roles_in_unit(user, report.source_unit)
+        return step_is_for(step, user_id=user.pk, roles=roles)
     if edge.who == EDITOR and submission is not None:
         return Role.EDITOR in roles_in_unit(user, submission.target_unit)
     if edge.who == DESK and submission is not None:

@@ -7,6 +7,9 @@ class ScoringConfig(AppConfig):
     verbose_name = "积分统计"
 
     def ready(self) -> None:
+        from baosong.scoring import workbench
+
+        workbench.register()
         from baosong.core.outbox import register_consumer, register_periodic
         from baosong.orgs.demo import DEMO_EXTENSIONS
         from baosong.scoring.consumers import on_event

@@ -5,7 +5,6 @@ from baosong.scoring import views
 urlpatterns = [
     path("stats/", views.stats_dashboard, name="stats_dashboard"),
     path("stats/nonconforming/<int:submission_pk>", views.flag_nonconforming, name="flag_nonconforming"),
-    path("stats/workbench", views.workbench_fragment, name="stats_workbench"),
     path("stats/ledger/", views.stats_ledger, name="stats_ledger"),
     path("stats/export.xlsx", views.stats_export, name="stats_export"),
     path("bulletins/", views.bulletin_list, name="bulletin_list"),

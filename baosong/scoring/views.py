@@ -415,14 +415,6 @@ def rule_set_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-@business_required
-def workbench_fragment(request: AuthedRequest) -> HttpResponse:
-    """工作台: this month's quota completion and points of each unit the user works for."""
-    period = selectors.parse_period(timezone.localdate().strftime("%Y-%m"))
-    rows = selectors.unit_month_summary(list(units_acting_for(request.user, *BUSINESS_ROLES)), period)
-    return render(request, "scoring/partials/workbench.html", {"rows": rows, "period": period})
-
-
 @role_required(Role.EDITOR)
 def flag_nonconforming(request: AuthedRequest, submission_pk: int) -> HttpResponse:
     """From the inbox item page: mark the item 不合规 (the source unit loses points)."""

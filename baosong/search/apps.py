@@ -7,6 +7,9 @@ class SearchConfig(AppConfig):
     verbose_name = "检索"
 
     def ready(self) -> None:
+        from baosong.search import workbench
+
+        workbench.register()
         from baosong.core.outbox import register_consumer, register_periodic
         from baosong.search.consumers import catch_up, on_event
         from baosong.search.grouping import on_event as grouping_on_event

@@ -173,10 +173,10 @@ def test_a_peer_township_can_be_named_as_co_submitter(cast, client_as):
 def test_workbench_shows_reporting_figures(cast, client_as):
     _sent_item(cast)
     services.report_create(by=cast.township_reporter.user, **ITEM)
-    editor = client_as("county_editor").get("/reports/workbench").content.decode()
-    assert "待接收" in editor and ">1<" in editor
-    reporter = client_as("township_reporter").get("/reports/workbench").content.decode()
-    assert "草稿" in reporter and "本月报出" in reporter
+    editor = client_as("county_editor").get("/").content.decode()
+    assert "<b>1</b><span>待接收</span>" in editor
+    reporter = client_as("township_reporter").get("/").content.decode()
+    assert "<b>1</b><span>草稿</span>" in reporter and "撰写信息" in reporter
 
 
 def test_inbox_filters_by_source_unit_subtree(cast, client_as):

@@ -89,9 +89,9 @@ def test_the_workbench_shows_the_units_quota_progress(cast, client_as):
     QuotaRule.objects.create(unit_class="二类", period_kind="month", minimum=4)
     sent_to_county(cast, "工作台任务信息")
     deliver("scoring")
-    html = client_as("township_reporter").get("/stats/workbench").content.decode()
-    assert "1 / 4" in html and "还差 3 条" in html
-    assert "本月报送" in html
+    html = client_as("township_reporter").get("/").content.decode()
+    assert "已报 1 条 / 任务 4 条" in html and "还差 3 条" in html
+    assert "报送任务" in html
 
 
 def test_a_missed_month_quota_with_a_penalty_costs_points_once(cast):

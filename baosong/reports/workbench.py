@@ -1,0 +1,145 @@
+"""工作台 panels of the reporting workflow: the author's desk, the reviewer's queue, the editor's inbox.
+
+Each builder runs a fixed number of queries whatever the number of waiting items (counts are one
+aggregate, lists are sliced), so every role's workbench keeps one query budget.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Min, Q
+
+from baosong.core.workbench import Viewer, register_panel, remaining, waited
+from baosong.orgs.models import Role
+from baosong.reports import selectors
+from baosong.reports.models import Report, ReportStatus, ReviewAction, Submission, SubmissionStatus
+
+LIST_SIZE = 5
+
+
+@dataclass(frozen=True)
+class Returned:
+    """An item sent back to its author, by the unit's review or by an upper unit's editor."""
+
+    title: str
+    url: str
+    by: str
+    comment: str
+    at: dt.datetime
+
+
+OPEN = [SubmissionStatus.RECEIVED, SubmissionStatus.CLAIMED]
+
+
+def author_panel(viewer: Viewer) -> dict[str, Any] | None:
+    """信息员: write, drafts, items returned for revision, what happened to my items lately."""
+    if not viewer.has(Role.REPORTER):
+        return None
+    user = viewer.user
+    mine = Report.objects.filter(author=user)
+    counts = mine.aggregate(
+        draft=Count("id", filter=Q(status=ReportStatus.DRAFT)),
+        in_review=Count("id", filter=Q(status=ReportStatus.IN_REVIEW)),
+        review_returned=Count("id", filter=Q(status=ReportStatus.RETURNED)),
+    )
+    drafts = list(
+        mine.filter(status=ReportStatus.DRAFT)
+        .only("id", "title", "updated_at")
+        .order_by("-updated_at")[:LIST_SIZE]
+    )
+    # Returned by a review step in the unit, or by an upper unit's editor (the same submission waits).
+    review_returned = list(
+        mine.filter(status=ReportStatus.RETURNED)
+        .only("id", "title", "updated_at")
+        .order_by("-updated_at")[:LIST_SIZE]
+    )
+    comments = dict(
+        ReviewAction.objects.filter(
+            report_id__in=[r.pk for r in review_returned], action=ReviewAction.Action.RETURN
+        )
+        .order_by("report_id", "created_at")
+        .values_list("report_id", "comment")
+    )
+    upper_returned_qs = Submission.objects.filter(
+        report__author=user, is_active=True, status=SubmissionStatus.RETURNED
+    )
+    upper_returned_count = upper_returned_qs.count()
+    upper_returned = list(upper_returned_qs.select_related("target_unit").order_by("-decided_at")[:LIST_SIZE])
+    returned = [
+        Returned(r.title, f"/reports/{r.pk}/", "本单位审核", comments.get(r.pk, ""), r.updated_at)
+        for r in review_returned
+    ] + [
+        Returned(
+            s.title, f"/reports/{s.report_id}/", s.target_unit.name, s.comment, s.decided_at or viewer.now
+        )
+        for s in upper_returned
+    ]
+    returned.sort(key=lambda row: row.at, reverse=True)
+    decisions = list(
+        Submission.objects.filter(report__author=user, decided_at__isnull=False)
+        .exclude(status=SubmissionStatus.RETURNED)
+        .select_related("target_unit")
+        .order_by("-decided_at", "-id")[:LIST_SIZE]
+    )
+    return {
+        "counts": {**counts, "returned": counts["review_returned"] + upper_returned_count},
+        "drafts": drafts,
+        "returned": returned[:LIST_SIZE],
+        "decisions": decisions,
+    }
+
+
+def review_panel(viewer: Viewer) -> dict[str, Any] | None:
+    """审核人: the items at a review step that is mine, oldest first."""
+    if not viewer.has(Role.REVIEWER, Role.CHIEF, Role.LEADER):
+        return None
+    waiting = selectors.reviews_waiting_for(viewer.user)
+    if not waiting and not viewer.has(Role.REVIEWER):
+        return None  # chiefs and leaders see the card only when a chain names them
+    oldest = waiting[0].submitted_at if waiting else None
+    return {
+        "count": len(waiting),
+        "items": waiting[:LIST_SIZE],
+        "oldest_waited": waited(oldest, viewer.now),
+    }
+
+
+def inbox_panel(viewer: Viewer) -> dict[str, Any] | None:
+    """采编人员: what waits to be received or is in hand, urgent first by remaining time."""
+    units = viewer.units(Role.EDITOR)
+    if not units:
+        return None
+    open_ = Submission.objects.filter(target_unit_id__in=units, is_active=True, status__in=OPEN)
+    urgent = Q(urgency_rank__lt=2)
+    counts = open_.aggregate(
+        received=Count("id", filter=Q(status=SubmissionStatus.RECEIVED)),
+        claimed=Count("id", filter=Q(status=SubmissionStatus.CLAIMED)),
+        mine=Count("id", filter=Q(status=SubmissionStatus.CLAIMED, claimed_by=viewer.user)),
+        urgent=Count("id", filter=urgent),
+        overdue=Count("id", filter=Q(due_at__lt=viewer.now)),
+        nearest_urgent=Min("due_at", filter=urgent & Q(due_at__gte=viewer.now)),
+    )
+    items = list(
+        open_.select_related("sender_unit", "report__source_unit", "claimed_by").order_by(
+            "urgency_rank", "due_at", "received_at", "id"
+        )[:LIST_SIZE]
+    )
+    for sub in items:
+        sub.remaining = remaining(sub.due_at, viewer.now)  # type: ignore[attr-defined]
+    nearest = counts.pop("nearest_urgent")
+    return {
+        "counts": counts,
+        "items": items,
+        "nearest_due": nearest,
+        "nearest_text": remaining(nearest, viewer.now),
+        "now": viewer.now,
+    }
+
+
+def register() -> None:
+    register_panel("reports.author", order=10, template="reports/partials/wb_author.html", build=author_panel)
+    register_panel("reports.review", order=13, template="reports/partials/wb_review.html", build=review_panel)
+    register_panel("reports.inbox", order=11, template="reports/partials/wb_inbox.html", build=inbox_panel)
