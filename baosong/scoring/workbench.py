@@ -15,7 +15,8 @@ def quota_panel(viewer: Viewer) -> dict[str, Any] | None:
         return None
     period = selectors.parse_period(viewer.today.strftime("%Y-%m"))
     rows = selectors.unit_month_summary(list(Unit.objects.filter(pk__in=units).order_by("path")), period)
-    return {"rows": rows, "period": period}
+    # The statistics and ledger pages are the desk's (editors, chiefs, leaders): link them only there.
+    return {"rows": rows, "period": period, "desk": viewer.has(Role.EDITOR, Role.CHIEF, Role.LEADER)}
 
 
 def register() -> None:
