@@ -27,6 +27,29 @@
     }
   });
 
-  document.addEventListener("DOMContentLoaded", function () { tick(); setInterval(tick, 1000); });
-  document.addEventListener("htmx:afterSwap", tick);
+  // Lists become cards on narrow screens: each cell is labelled with its column's header (the CSS shows the
+  // labels only below 640 px). Tables opt out with class "no-cards" (wide figures read better scrolled).
+  function cardify(root) {
+    root.querySelectorAll("table:not(.no-cards):not(.cards)").forEach(function (table) {
+      var head = table.querySelector("tr");
+      if (!head) { return; }
+      var cells = head.children, labels = [];
+      for (var i = 0; i < cells.length; i++) {
+        if (cells[i].tagName !== "TH" || cells[i].colSpan > 1) { return; }
+        labels.push(cells[i].textContent.trim());
+      }
+      if (labels.length < 2) { return; }
+      table.classList.add("cards");
+      head.classList.add("cards-head");
+      table.querySelectorAll("tr").forEach(function (tr) {
+        if (tr === head) { return; }
+        Array.prototype.forEach.call(tr.children, function (td, n) {
+          if (td.tagName === "TD" && labels[n] && td.colSpan === 1) { td.setAttribute("data-label", labels[n]); }
+        });
+      });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { cardify(document); tick(); setInterval(tick, 1000); });
+  document.addEventListener("htmx:afterSwap", function (ev) { cardify(ev.target); tick(); });
 })();
