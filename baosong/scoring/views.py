@@ -225,22 +225,29 @@ def bulletin_list(request: AuthedRequest) -> HttpResponse:
 def bulletin_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     bulletin = _bulletin(request, pk)
     is_editor = Role.EDITOR in roles_in_unit(request.user, bulletin.unit)
+    status = 200
+    typed: dict[str, Any] = {"remarks": bulletin.remarks, "to_portal": bulletin.to_portal}
     if request.method == "POST" and is_editor:
+        # One form, two buttons: 发布 releases what is on the screen, saved in the same transaction.
+        typed = {
+            "remarks": request.POST.get("remarks", bulletin.remarks),
+            "to_portal": request.POST.get("to_portal") == "on",
+        }
         try:
             if request.POST.get("action") == "release":
-                bulletins.bulletin_release(bulletin=bulletin, by=request.user)
+                # The page's form always sends 说明 (a bare release keeps what was saved).
+                fields: dict[str, Any] = typed if "remarks" in request.POST else {}
+                bulletins.bulletin_release(bulletin=bulletin, by=request.user, **fields)
                 messages.success(request, "通报已发布，下级单位将收到通知。")
             else:
-                bulletins.bulletin_update(
-                    bulletin=bulletin,
-                    by=request.user,
-                    remarks=request.POST.get("remarks", ""),
-                    to_portal=request.POST.get("to_portal") == "on",
-                )
+                bulletins.bulletin_update(bulletin=bulletin, by=request.user, **typed)
                 messages.success(request, "已保存。")
+            return redirect("bulletin_detail", bulletin.pk)
         except ServiceError as exc:
+            # Show the page again with what was typed, not the saved version.
             messages.error(request, exc.message)
-        return redirect("bulletin_detail", bulletin.pk)
+            status = exc.status
+            bulletin.refresh_from_db()
     return render(
         request,
         "scoring/bulletin_detail.html",
@@ -248,8 +255,10 @@ def bulletin_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "bulletin": bulletin,
             "data": _data(bulletin),
             "is_editor": is_editor,
+            "typed": typed,
             "rank_rule": bulletins.RANK_RULE,
         },
+        status=status,
     )
 
 
