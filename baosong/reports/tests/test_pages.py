@@ -186,3 +186,44 @@ def test_inbox_filters_by_source_unit_subtree(cast, client_as):
     assert ITEM["title"] in client.get(f"/inbox/?source_unit={township.pk}").content.decode()
     other = township.parent.children.exclude(pk=township.pk).first()
     assert ITEM["title"] not in client.get(f"/inbox/?source_unit={other.pk}").content.decode()
+
+
+def test_the_inbox_lists_open_urgent_items_by_remaining_time_and_decided_items_last(cast, client_as):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    editor = cast.county_editor.user
+    now = timezone.now()
+    made = {}
+    # (title, urgency, due in minutes, received minutes ago, decision)
+    for title, urgency, due, ago, decision in [
+        ("已采用的特急信息", "very_urgent", 10, 1, "adopt"),
+        ("普通待处理信息", "normal", 600, 2, None),
+        ("紧急信息剩两小时", "urgent", 120, 50, None),
+        ("已不采用的新信息", "normal", 900, 0, "decline"),
+        ("特急信息剩半小时", "very_urgent", 30, 40, None),
+        ("紧急信息已接收剩一小时", "urgent", 60, 90, "claim"),
+    ]:
+        report = _sent_item(cast, title=title, urgency=urgency)
+        sub = Submission.objects.get(report=report, target_unit=cast.county_editor.unit)
+        Submission.objects.filter(pk=sub.pk).update(
+            due_at=now + dt.timedelta(minutes=due), received_at=now - dt.timedelta(minutes=ago)
+        )
+        if decision == "adopt":
+            services.submission_adopt(submission=sub, by=editor)
+        elif decision == "decline":
+            services.submission_decline(submission=sub, by=editor)
+        elif decision == "claim":
+            services.submission_claim(submission=sub, by=editor)
+        made[title] = sub
+    page = client_as("county_editor").get("/inbox/").content.decode()
+    shown = sorted(made, key=lambda t: page.index(f"/inbox/{made[t].pk}/"))
+    assert shown == [
+        "特急信息剩半小时",
+        "紧急信息已接收剩一小时",
+        "紧急信息剩两小时",
+        "普通待处理信息",
+        "已不采用的新信息",
+        "已采用的特急信息",
+    ]
