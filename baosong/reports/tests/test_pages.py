@@ -227,3 +227,78 @@ def test_the_inbox_lists_open_urgent_items_by_remaining_time_and_decided_items_l
         "已不采用的新信息",
         "已采用的特急信息",
     ]
+
+
+def _emergency(cast, **extra):  # type: ignore[no-untyped-def]
+    from django.utils import timezone
+
+    elements = {
+        "nature": "山体滑坡",
+        "scope": "一个村民小组",
+        "casualties": "无人员伤亡",
+        "measures": "转移群众12人",
+        "next_steps": "持续监测",
+    }
+    return _sent_item(
+        cast,
+        category="emergency",
+        urgency="urgent",
+        event_time=timezone.now(),
+        place="城关镇石门村",
+        elements=elements,
+        **extra,
+    )
+
+
+def test_the_item_page_labels_the_emergency_elements_in_chinese(cast, client_as):
+    report = _emergency(cast)
+    page = client_as("township_reporter").get(f"/reports/{report.pk}/").content.decode()
+    for label in ["时间", "地点", "事件性质", "影响范围", "伤亡和损失", "已采取措施", "下步打算"]:
+        assert f"<dt>{label}</dt>" in page
+    assert "<dt>nature</dt>" not in page and "<dt>next_steps</dt>" not in page
+    assert "<dd>城关镇石门村</dd>" in page and "<dd>山体滑坡</dd>" in page
+
+
+def test_the_emergency_form_asks_for_time_and_place_once_and_shows_the_elements(cast, client_as):
+    page = client_as("township_reporter").get("/reports/new").content.decode()
+    block = page[page.index('id="elements"') : page.index("</fieldset>", page.index('id="elements"'))]
+    for field in ["event_time", "place", "el_nature", "el_scope", "el_casualties", "el_measures"]:
+        assert f'name="{field}"' in block, field
+    assert 'name="el_time"' not in page and 'name="el_place"' not in page
+    assert page.count('name="event_time"') == 1 and page.count('name="place"') == 1
+
+
+def test_a_follow_up_starts_with_the_first_reports_elements(cast, client_as):
+    report = _emergency(cast)
+    client = client_as("township_reporter")
+    response = client.post(f"/reports/{report.pk}/follow-up")
+    assert response.status_code == 302
+    follow = Report.objects.get(follow_up_of=report)
+    assert follow.elements["measures"] == "转移群众12人" and follow.place == "城关镇石门村"
+    assert "转移群众12人" in client.get(f"/reports/{follow.pk}/edit").content.decode()
+
+
+def test_the_checks_warn_of_a_passed_deadline_before_the_first_save(cast, client_as):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from baosong.reports.models import DeadlineRule
+
+    DeadlineRule.objects.update_or_create(
+        category="emergency", urgency="", defaults={"kind": "hours_from_event", "amount": 3}
+    )
+    client = client_as("township_reporter")
+    four_hours_ago = (timezone.localtime() - dt.timedelta(hours=4)).strftime("%Y-%m-%dT%H:%M")
+    form = {**FORM, "category": "emergency", "event_time": four_hours_ago, "place": "城关镇"}
+    late = client.post("/reports/new/checks", form).content.decode()
+    assert "已超过报送时限（事件发生后 3 小时内），报出后将标记为迟报" in late
+    assert "突发事件信息缺少要素：事件性质" in late  # 时间 and 地点 are filled: not listed
+    report = services.report_create(by=cast.township_reporter.user, **ITEM)
+    edited = client.post(f"/reports/{report.pk}/checks", form).content.decode()
+    assert "已超过报送时限" in edited
+    now = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+    assert (
+        "已超过报送时限"
+        not in client.post("/reports/new/checks", {**form, "event_time": now}).content.decode()
+    )
