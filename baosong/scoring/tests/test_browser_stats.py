@@ -76,7 +76,12 @@ def test_a_bulletin_for_a_picked_quarter_is_published_with_what_is_on_the_screen
     page.get_by_label("说明").fill("请各乡镇对照查找差距。")
     page.get_by_label("发布后在门户公开").check()
     asked: list[str] = []
-    page.once("dialog", lambda d: (asked.append(d.message), d.dismiss()))
+
+    def dismiss(dialog):  # type: ignore[no-untyped-def]
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", dismiss)
     page.get_by_role("button", name="发布通报").click()
     page.wait_for_timeout(500)
     assert asked and "确定发布吗" in asked[0]
