@@ -321,6 +321,8 @@ def issue_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             and services.portal_chain_configured(issue.publication.unit_id),
             "editing": editing,
             "columns": issue.columns,
+            # A template tag cannot span lines: the textarea's one-column-per-line text is built here.
+            "columns_text": "\n".join(issue.columns or []),
             "recipients": recipients,
             "categories": Category.choices,
             "urgencies": Urgency.choices,

@@ -8,8 +8,10 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from django.conf import settings
+from django.utils import timezone
 
-from baosong.reports.models import EMERGENCY_ELEMENTS, Category, Report, SensitiveWord
+from baosong.reports import timeliness
+from baosong.reports.models import EMERGENCY_ELEMENTS, Category, Report, ReportStatus, SensitiveWord
 
 BLOCKING = "blocking"
 WARNING = "warning"
@@ -173,17 +175,41 @@ def check_body(report: Report) -> list[Finding]:
     return []
 
 
+def element_value(report: Report, key: str) -> str:
+    """A 要素 as the item states it: 时间 and 地点 are the item's event time and place (older items and
+    API clients may still carry them in ``elements``)."""
+    if key == "time" and report.event_time is not None:
+        return timezone.localtime(report.event_time).strftime("%Y-%m-%d %H:%M")
+    if key == "place" and (report.place or "").strip():
+        return report.place.strip()
+    return str((report.elements or {}).get(key, "")).strip()
+
+
 def check_required_elements(report: Report) -> list[Finding]:
     if report.category != Category.EMERGENCY:
         return []
-    elements = report.elements or {}
-    missing = [label for key, label in EMERGENCY_ELEMENTS if not str(elements.get(key, "")).strip()]
-    if report.event_time is None:
-        missing.insert(0, "事件时间")
+    missing = [label for key, label in EMERGENCY_ELEMENTS if not element_value(report, key)]
     if not missing:
         return []
     return [
         Finding("missing_elements", f"突发事件信息缺少要素：{'、'.join(missing)}。", BLOCKING, "elements")
+    ]
+
+
+def check_deadline(report: Report) -> list[Finding]:
+    """The author sees while writing that the item's 时限 has passed: it will go out flagged 迟报."""
+    if report.status not in ("", ReportStatus.DRAFT, ReportStatus.RETURNED):
+        return []
+    rule = timeliness.deadline_rule_for(report)
+    if timezone.now() <= timeliness.due_at_for(report, rule, with_rule=True):
+        return []
+    return [
+        Finding(
+            "deadline_passed",
+            f"已超过报送时限（{timeliness.rule_text(rule)}），报出后将标记为迟报。",
+            WARNING,
+            "event_time",
+        )
     ]
 
 
@@ -217,6 +243,7 @@ ALL_CHECKS = [
     check_bank_cards,
     check_mobiles,
     check_required_elements,
+    check_deadline,
     check_sensitive_words,
 ]
 

@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from baosong.reports.models import EMERGENCY_ELEMENTS, Category, ExternalAdoption, PublicScope, Urgency, Usage
+from baosong.reports.models import ELEMENT_TEXTS, Category, ExternalAdoption, PublicScope, Urgency, Usage
 
 
 class ReportForm(forms.Form):
@@ -53,10 +53,14 @@ class ReportForm(forms.Form):
         targets = self.fields["targets"]
         assert isinstance(targets, forms.MultipleChoiceField)
         targets.choices = target_choices or []
-        for key, label in EMERGENCY_ELEMENTS:
+        for key, label in ELEMENT_TEXTS:
             self.fields[f"el_{key}"] = forms.CharField(
                 label=label, required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
             )
+
+    def element_fields(self) -> list[forms.BoundField]:
+        """The 突发事件 要素 besides 时间 and 地点 (those are the event time and place fields)."""
+        return [self[f"el_{key}"] for key, _ in ELEMENT_TEXTS]
 
     def service_fields(self) -> dict[str, Any]:
         d = self.cleaned_data
@@ -70,7 +74,7 @@ class ReportForm(forms.Form):
             "public_scope": d["public_scope"],
             "tags": [t.strip() for t in d["tags"].replace("，", ",").split(",") if t.strip()],
             "sensitive": d["sensitive"],
-            "elements": {k: d[f"el_{k}"] for k, _ in EMERGENCY_ELEMENTS if d.get(f"el_{k}")},
+            "elements": {k: d[f"el_{k}"] for k, _ in ELEMENT_TEXTS if d.get(f"el_{k}")},
             "target_unit_ids": [int(t) for t in d["targets"]],
             "co_unit_ids": [int(u) for u in d["co_units"]],
             "solicitation_id": d.get("solicitation"),

@@ -44,6 +44,8 @@ EMERGENCY_ELEMENTS = [
     ("measures", "已采取措施"),
     ("next_steps", "下步打算"),
 ]
+# 时间 and 地点 are the item's own event time and place fields; the form asks for the other five here.
+ELEMENT_TEXTS = [(key, label) for key, label in EMERGENCY_ELEMENTS if key not in ("time", "place")]
 
 
 class ReportStatus(models.TextChoices):

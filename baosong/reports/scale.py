@@ -941,7 +941,7 @@ class _Ids:
 def _due_rule(
     rules: dict[tuple[str, str], DeadlineRule],
 ) -> Callable[[str, str, dt.datetime, dt.datetime | None], dt.datetime]:
-    """``services.due_at_for`` without a query per item: the same most-specific-rule-wins lookup."""
+    """``timeliness.due_at_for`` without a query per item: the same most-specific-rule-wins lookup."""
 
     def due(category: str, urgency: str, created: dt.datetime, event: dt.datetime | None) -> dt.datetime:
         rule = (

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Case, DateTimeField, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from baosong.core.errors import NotFound
@@ -109,12 +109,14 @@ class InboxFilters:
 
 
 URGENCY_TO_RANK = {"very_urgent": 0, "urgent": 1, "normal": 2}
+OPEN = [SubmissionStatus.RECEIVED, SubmissionStatus.CLAIMED]  # awaiting this unit's decision
 
 
 def inbox(
     user: User, filters: InboxFilters | None = None, *, unit_id: int | None = None
 ) -> QuerySet[Submission]:
-    """Submissions to the units where the user is an editor: urgent on top, then newest."""
+    """Submissions to the units where the user is an editor: open urgent items by remaining time, then the
+    other open items, then the decided ones (newest first)."""
     f = filters or InboxFilters()
     units = _unit_ids(user, Role.EDITOR)
     if unit_id is not None:
@@ -152,7 +154,28 @@ def inbox(
         return qs.order_by("due_at", "-received_at")
     if f.sort == "oldest":
         return qs.order_by("received_at")
-    return qs.order_by("urgency_rank", "-received_at", "-id")
+    return in_inbox_order(qs)
+
+
+def in_inbox_order(qs: QuerySet[Submission]) -> QuerySet[Submission]:
+    """The inbox's order (its page, the 工作台): open (not yet decided) items first; among them urgent
+    ones by the time they have left, the one due soonest on top; then the other open items, newest first;
+    decided items last, newest first."""
+    return qs.annotate(
+        inbox_open=Case(When(status__in=OPEN, then=Value(0)), default=Value(1)),
+        inbox_urgent=Case(When(status__in=OPEN, urgency_rank__lt=2, then=Value(0)), default=Value(1)),
+        inbox_due=Case(
+            When(status__in=OPEN, urgency_rank__lt=2, then=F("due_at")),
+            default=None,
+            output_field=DateTimeField(),
+        ),
+    ).order_by(
+        "inbox_open",
+        "inbox_urgent",
+        F("inbox_due").asc(nulls_last=True),
+        "-received_at",
+        "-id",
+    )
 
 
 def submission_for_editor(user: User, pk: int) -> Submission:

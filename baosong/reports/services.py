@@ -31,6 +31,7 @@ from baosong.reports.models import (
     Urgency,
     Usage,
 )  # fmt: skip
+from baosong.reports.timeliness import due_at_for
 from baosong.reports.wordimport import clean_text
 from baosong.reports.workflow import Edge, report_transition, submission_transition
 
@@ -199,25 +200,6 @@ def review_chain_for(report: Report) -> list[dict[str, Any]]:
         label = step.label or (step.user.full_name if step.user else Role(step.role).label + "审核")
         chain.append({"role": step.role, "user_id": step.user_id, "label": label})
     return chain
-
-
-def due_at_for(report: Report) -> dt.datetime:
-    rules = {(r.category, r.urgency): r for r in DeadlineRule.objects.all()}
-    rule = (
-        rules.get((report.category, report.urgency))
-        or rules.get((report.category, ""))
-        or rules.get(("", report.urgency))
-        or rules.get(("", ""))
-    )
-    start = report.event_time or report.created_at
-    if rule is None:
-        return start + dt.timedelta(days=5)
-    if rule.kind == DeadlineRule.Kind.HOURS_FROM_EVENT:
-        return start + dt.timedelta(hours=rule.amount)
-    if rule.kind == DeadlineRule.Kind.SAME_DAY:
-        local = timezone.localtime(start)
-        return local.replace(hour=23, minute=59, second=59, microsecond=0)
-    return report.created_at + dt.timedelta(days=rule.amount)
 
 
 def report_checks(*, report: Report) -> dict[str, list[dict[str, Any]]]:

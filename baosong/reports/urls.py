@@ -12,6 +12,7 @@ urlpatterns = [
     path("reports/<int:pk>/edit", views.report_edit, name="report_edit"),
     path("reports/<int:pk>/autosave", views.report_autosave, name="report_autosave"),
     path("reports/<int:pk>/checks", views.report_live_checks, name="report_checks"),
+    path("reports/new/checks", views.report_new_checks, name="report_new_checks"),
     path("reports/<int:pk>/follow-up", views.report_follow_up, name="report_follow_up"),
     path("reports/<int:pk>/resubmit/<int:submission_pk>", views.report_resubmit, name="report_resubmit"),
     path("reports/import-docx", views.report_import_docx, name="report_import_docx"),

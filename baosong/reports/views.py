@@ -21,9 +21,11 @@ from baosong.orgs.models import BUSINESS_ROLES, Role, Unit
 from baosong.orgs.permissions import AuthedRequest, business_required, role_required
 from baosong.orgs.selectors import unit_reporting_targets, units_acting_for
 from baosong.reports import files, selectors, services, wordimport
+from baosong.reports.checks import element_value
 from baosong.reports.diff import diff_html
 from baosong.reports.forms import AdoptForm, CommentForm, ExternalAdoptionForm, ReportForm, WorkingCopyForm
 from baosong.reports.models import (
+    ELEMENT_TEXTS,
     EMERGENCY_ELEMENTS,
     Attachment,
     Category,
@@ -117,7 +119,7 @@ def report_new(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "reports/report_form.html",
-        {"form": form, "unit": unit, "report": None, "elements": EMERGENCY_ELEMENTS},
+        {"form": form, "unit": unit, "report": None},
         status=400 if form.errors else 200,
     )
 
@@ -132,7 +134,7 @@ def _report_initial(report: Report) -> dict[str, Any]:
     initial["targets"] = [str(pk) for pk in report.targets.values_list("pk", flat=True)]
     initial["co_units"] = [str(pk) for pk in report.co_units.values_list("pk", flat=True)]
     initial["solicitation"] = report.solicitation_id
-    for key, _ in EMERGENCY_ELEMENTS:
+    for key, _ in ELEMENT_TEXTS:
         initial[f"el_{key}"] = report.elements.get(key, "")
     return initial
 
@@ -176,7 +178,6 @@ def report_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             "report": report,
             "unit": report.source_unit,
             "findings": findings,
-            "elements": EMERGENCY_ELEMENTS,
             "attachments": report.attachments.filter(removed_at__isnull=True),
             "max_bytes": files.max_bytes(),
             "max_mb": files.settings.ATTACHMENT_MAX_MB,
@@ -202,20 +203,36 @@ def report_autosave(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "reports/partials/autosave.html", {"saved_at": timezone.localtime()})
 
 
+def _live_checks(request: AuthedRequest, *, unit: Unit, author: Any, created_at: Any) -> HttpResponse:
+    form = ReportForm(request.POST, target_choices=_targets(unit), co_unit_choices=_co_units(unit))
+    form.is_valid()
+    data = form.service_fields() if not form.errors else {}
+    probe = Report(
+        source_unit=unit,
+        author=author,
+        created_at=created_at,
+        **{k: v for k, v in data.items() if k not in {"target_unit_ids", "co_unit_ids"}},
+    )
+    return render(request, "reports/partials/checks.html", {"findings": services.checks.run_checks(probe)})
+
+
 @require_POST
 @business_required
 def report_live_checks(request: AuthedRequest, pk: int) -> HttpResponse:
     """htmx: run the checks on what is in the form now (not saved), so the author sees problems early."""
     report = _report(request, pk)
-    form = ReportForm(request.POST, target_choices=_targets(report), co_unit_choices=_co_units(report))
-    form.is_valid()
-    data = form.service_fields() if not form.errors else {}
-    probe = Report(
-        source_unit=report.source_unit,
-        author=report.author,
-        **{k: v for k, v in data.items() if k not in {"target_unit_ids", "co_unit_ids"}},
-    )
-    return render(request, "reports/partials/checks.html", {"findings": services.checks.run_checks(probe)})
+    return _live_checks(request, unit=report.source_unit, author=report.author, created_at=report.created_at)
+
+
+@require_POST
+@role_required(Role.REPORTER)
+def report_new_checks(request: AuthedRequest) -> HttpResponse:
+    """htmx: the same checks while the first draft is still being written (nothing saved yet)."""
+    try:
+        unit = services.reporting_unit_for(request.user)
+    except ServiceError as exc:
+        return HttpResponse(exc.message, status=exc.status)
+    return _live_checks(request, unit=unit, author=request.user, created_at=timezone.now())
 
 
 @business_required
@@ -252,6 +269,7 @@ def report_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "external": report.external_adoptions.select_related("unit"),
             "attachments": report.attachments.filter(removed_at__isnull=True),
             "co_units": report.co_units.all(),
+            "elements": [(label, element_value(report, key)) for key, label in EMERGENCY_ELEMENTS],
         },
     )
 
@@ -308,6 +326,8 @@ def report_follow_up(request: AuthedRequest, pk: int) -> HttpResponse:
             urgency=root.urgency,
             event_time=root.event_time,
             place=root.place,
+            # A 续报 starts from what the item before it said about the event (要素), to be updated.
+            elements=dict(root.elements or {}),
             is_final=request.POST.get("final") == "1",
         )
     except ServiceError as exc:

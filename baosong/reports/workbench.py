@@ -123,9 +123,9 @@ def inbox_panel(viewer: Viewer) -> dict[str, Any] | None:
         nearest_urgent=Min("due_at", filter=urgent & Q(due_at__gte=viewer.now)),
     )
     items = list(
-        open_.select_related("sender_unit", "report__source_unit", "claimed_by").order_by(
-            "urgency_rank", "due_at", "received_at", "id"
-        )[:LIST_SIZE]
+        selectors.in_inbox_order(open_.select_related("sender_unit", "report__source_unit", "claimed_by"))[
+            :LIST_SIZE
+        ]
     )
     for sub in items:
         sub.remaining = remaining(sub.due_at, viewer.now)  # type: ignore[attr-defined]

@@ -298,14 +298,33 @@ def bulletin_update(*, bulletin: Bulletin, by: User, remarks: str, to_portal: bo
     return bulletin
 
 
-def bulletin_release(*, bulletin: Bulletin, by: User) -> Bulletin:
-    """Freeze the ranking, number it (per unit and year) and send it to the subtree."""
+def bulletin_release(
+    *, bulletin: Bulletin, by: User, remarks: str | None = None, to_portal: bool | None = None
+) -> Bulletin:
+    """Freeze the ranking, number it (per unit and year) and send it to the subtree.
+
+    The page sends the 说明 and the portal choice on the screen with the release: they are saved in the
+    same transaction, so the released document carries what the editor saw when pressing 发布 (never the
+    last saved version)."""
     if Role.EDITOR not in roles_in_unit(by, bulletin.unit):
         raise Forbidden("只有本单位采编人员可以发布通报。")
     with transaction.atomic():
         locked = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
         if locked.status == Bulletin.Status.RELEASED:
             raise ServiceError("通报已发布。", "released", status=409)
+        if remarks is not None or to_portal is not None:
+            if remarks is not None:
+                locked.remarks = remarks.strip()
+            if to_portal is not None:
+                locked.to_portal = to_portal
+            locked.save(update_fields=["remarks", "to_portal"])
+            audit_record(
+                "bulletin.update",
+                user=by,
+                unit_id=locked.unit_id,
+                object_type="bulletin",
+                object_id=locked.pk,
+            )
         Unit.objects.select_for_update().filter(pk=locked.unit_id).first()  # numbers per unit: one at a time
         now = timezone.now()
         year = timezone.localdate(now).year

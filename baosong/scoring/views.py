@@ -29,11 +29,47 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
+PERIOD_KINDS = [("month", "月度"), ("quarter", "季度"), ("year", "年度")]
+
+
+def _period_text(params: Any, default: str) -> str:
+    """The period the picker chose (type, year, month or quarter), else ``period=`` as typed in a link
+    (YYYY-MM, YYYY-Qn, YYYY), else the default. parse_period judges the result."""
+    kind, year = params.get("period_kind", ""), params.get("period_year", "").strip()
+    if kind == "month":
+        month = params.get("period_month", "").strip()
+        return f"{year}-{month.zfill(2)}" if month.isdigit() else f"{year}-{month}"
+    if kind == "quarter":
+        return f"{year}-Q{params.get('period_quarter', '').strip()}"
+    if kind == "year":
+        return year
+    return params.get("period") or default
+
+
+def period_picker(period: selectors.Period | None) -> dict[str, Any]:
+    """What the picker shows: the period's type, year and month or quarter, and the years to offer."""
+    today = timezone.localdate()
+    months = period.months if period else (today.month,)
+    year = period.year if period else today.year
+    kind = "year" if len(months) == 12 else "quarter" if len(months) == 3 else "month"
+    years = sorted({*range(today.year - 9, today.year + 1), year}, reverse=True)
+    return {
+        "kinds": PERIOD_KINDS,
+        "kind": kind,
+        "year": year,
+        "years": years,
+        "month": months[0],
+        "months": range(1, 13),
+        "quarter": (months[0] - 1) // 3 + 1,
+        "quarters": range(1, 5),
+    }
+
+
 def _scope(request: AuthedRequest) -> tuple[Unit, selectors.Period]:
     unit = request.GET.get("unit", "")
     try:
         root = selectors.scoring_root(request.user, parse_id(unit) if unit else None)
-        period = selectors.parse_period(request.GET.get("period") or timezone.localdate().strftime("%Y-%m"))
+        period = selectors.parse_period(_period_text(request.GET, timezone.localdate().strftime("%Y-%m")))
     except NotFound as exc:
         raise Http404 from exc
     return root, period
@@ -71,6 +107,7 @@ def stats_dashboard(request: AuthedRequest) -> HttpResponse:
             "charts": charts,
             "crumbs": _breadcrumbs(request, root),
             "period_text": period.text,
+            "picker": period_picker(period),
         },
     )
 
@@ -156,6 +193,7 @@ def stats_ledger(request: AuthedRequest) -> HttpResponse:
             "root": root,
             "period": period,
             "period_text": period.text,
+            "picker": period_picker(period),
             "crumbs": _breadcrumbs(request, root),
             "page": page,
             "code": code,
@@ -201,7 +239,7 @@ def bulletin_list(request: AuthedRequest) -> HttpResponse:
             raise Http404
         try:
             bulletin = bulletins.bulletin_for_period(
-                by=request.user, unit=unit, period=request.POST.get("period", "")
+                by=request.user, unit=unit, period=_period_text(request.POST, "")
             )
         except ServiceError as exc:
             messages.error(request, exc.message)
@@ -217,7 +255,11 @@ def bulletin_list(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "scoring/bulletin_list.html",
-        {"bulletins": visible.order_by("-created_at")[:100], "units": units, "default_period": last_month},
+        {
+            "bulletins": visible.order_by("-created_at")[:100],
+            "units": units,
+            "picker": period_picker(selectors.parse_period(last_month)),
+        },
     )
 
 
@@ -225,22 +267,29 @@ def bulletin_list(request: AuthedRequest) -> HttpResponse:
 def bulletin_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     bulletin = _bulletin(request, pk)
     is_editor = Role.EDITOR in roles_in_unit(request.user, bulletin.unit)
+    status = 200
+    typed: dict[str, Any] = {"remarks": bulletin.remarks, "to_portal": bulletin.to_portal}
     if request.method == "POST" and is_editor:
+        # One form, two buttons: 发布 releases what is on the screen, saved in the same transaction.
+        typed = {
+            "remarks": request.POST.get("remarks", bulletin.remarks),
+            "to_portal": request.POST.get("to_portal") == "on",
+        }
         try:
             if request.POST.get("action") == "release":
-                bulletins.bulletin_release(bulletin=bulletin, by=request.user)
+                # The page's form always sends 说明 (a bare release keeps what was saved).
+                fields: dict[str, Any] = typed if "remarks" in request.POST else {}
+                bulletins.bulletin_release(bulletin=bulletin, by=request.user, **fields)
                 messages.success(request, "通报已发布，下级单位将收到通知。")
             else:
-                bulletins.bulletin_update(
-                    bulletin=bulletin,
-                    by=request.user,
-                    remarks=request.POST.get("remarks", ""),
-                    to_portal=request.POST.get("to_portal") == "on",
-                )
+                bulletins.bulletin_update(bulletin=bulletin, by=request.user, **typed)
                 messages.success(request, "已保存。")
+            return redirect("bulletin_detail", bulletin.pk)
         except ServiceError as exc:
+            # Show the page again with what was typed, not the saved version.
             messages.error(request, exc.message)
-        return redirect("bulletin_detail", bulletin.pk)
+            status = exc.status
+            bulletin.refresh_from_db()
     return render(
         request,
         "scoring/bulletin_detail.html",
@@ -248,8 +297,10 @@ def bulletin_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "bulletin": bulletin,
             "data": _data(bulletin),
             "is_editor": is_editor,
+            "typed": typed,
             "rank_rule": bulletins.RANK_RULE,
         },
+        status=status,
     )
 
 

@@ -1,5 +1,6 @@
 """Real Chromium: the county editor composes an issue, the chief signs it, the editor distributes it and
-the county leader reads it and writes an instruction (批示)."""
+the county leader reads it and writes an instruction (批示). 签发 and 分发 ask first: dismissing the dialog
+does nothing."""
 
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ def _login(browser_context, url: str, actor):  # type: ignore[no-untyped-def]
     return page
 
 
-def test_an_issue_is_composed_signed_distributed_and_instructed_in_chromium(
+def test_an_issue_is_composed_signed_and_distributed_after_confirming_and_instructed_in_chromium(
     live_server, cast, browser_context
 ):
     url = live_server.url
@@ -64,12 +65,33 @@ def test_an_issue_is_composed_signed_distributed_and_instructed_in_chromium(
     chief = _login(browser_context, url, cast.county_chief)
     chief.get_by_role("link", name="刊物", exact=True).click()
     chief.get_by_role("link", name="审阅签发").click()
+    asked: list[str] = []
+
+    def dismiss(dialog):  # type: ignore[no-untyped-def]
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    def accept(dialog):  # type: ignore[no-untyped-def]
+        asked.append(dialog.message)
+        dialog.accept()
+
+    chief.once("dialog", dismiss)
+    chief.get_by_role("button", name="签发", exact=True).click()
+    chief.wait_for_timeout(500)
+    assert asked == ["签发后将分配期号，不能再修改。确定签发吗？"]
+    assert Issue.objects.get().status == IssueStatus.PENDING_SIGNATURE and Issue.objects.get().number is None
+    chief.once("dialog", accept)
     chief.get_by_role("button", name="签发", exact=True).click()
     chief.get_by_text("已签发：《东湖政务信息》第21期（总第157期）。").wait_for()
     assert chief.get_by_role("heading", name=re.compile("第21期（总第157期）")).is_visible()
     chief.screenshot(path=str(ARTIFACTS / "issue-signed.png"), full_page=True)
 
     editor.reload()
+    editor.once("dialog", dismiss)
+    editor.get_by_role("button", name="分发").click()
+    editor.wait_for_timeout(500)
+    assert "分发后" in asked[-1] and Issue.objects.get().status == IssueStatus.SIGNED
+    editor.once("dialog", accept)
     editor.get_by_role("button", name="分发").click()
     editor.get_by_text("已分发").first.wait_for()
     assert Issue.objects.get().status == IssueStatus.DISTRIBUTED

@@ -207,3 +207,25 @@ def test_the_compose_page_and_picker_cost_the_same_queries_for_more_rows(cast, n
     )
     assert len(_business_queries(c, page)) == len(few_page) <= 25
     assert len(_business_queries(c, picker)) == len(few_picker) <= 12
+
+
+def test_the_issue_settings_show_one_column_per_line_and_save_them_back(cast, new_issue, client_as):
+    import html
+    import re
+
+    client = client_as("county_editor")
+    client.post(
+        f"/issues/{new_issue.pk}/update",
+        {"columns": "工作动态\n经验交流\n基层风采", "print_count": "", "headline": "", "marking": ""},
+    )
+    new_issue.refresh_from_db()
+    assert new_issue.columns == ["工作动态", "经验交流", "基层风采"]
+    page = client.get(f"/issues/{new_issue.pk}/").content.decode()
+    found = re.search(r'<textarea id="columns" name="columns"[^>]*>(.*?)</textarea>', page, re.S)
+    assert found is not None
+    shown = html.unescape(found.group(1))
+    assert "{{" not in shown and shown.split("\n") == ["工作动态", "经验交流", "基层风采"]
+    # Saving the settings unchanged keeps the same columns.
+    client.post(f"/issues/{new_issue.pk}/update", {"columns": shown, "print_count": ""})
+    new_issue.refresh_from_db()
+    assert new_issue.columns == ["工作动态", "经验交流", "基层风采"]

@@ -64,3 +64,40 @@ def test_reporter_reviewer_and_editor_in_chromium(live_server, cast, browser_con
 
     reporter.goto(f"{url}/reports/{report.pk}/")
     reporter.get_by_text("已采用").first.wait_for()
+
+
+def test_choosing_emergency_shows_the_seven_elements_and_the_passed_deadline_at_once(
+    live_server, cast, browser_context
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from baosong.reports.models import DeadlineRule
+
+    DeadlineRule.objects.update_or_create(
+        category="emergency", urgency="", defaults={"kind": "hours_from_event", "amount": 3}
+    )
+    url = live_server.url
+    reporter = _login(browser_context, url, cast.township_reporter)
+    reporter.goto(f"{url}/reports/new")
+    elements = reporter.locator("#elements")
+    assert not elements.get_by_label("事件性质").is_visible()
+    reporter.get_by_label("类别").select_option(label="突发事件")
+    # Before any save: the seven 要素, 时间 and 地点 being the item's event time and place (asked once).
+    labels = ["时间", "地点", "事件性质", "影响范围", "伤亡和损失", "已采取措施", "下步打算"]
+    for label in labels:
+        assert elements.get_by_label(label, exact=True).is_visible(), label
+    assert reporter.get_by_label("时间", exact=True).count() == 1
+    assert elements.get_by_text("突发事件要素（均为必填）").is_visible()
+    reporter.get_by_label("标题").fill("城关镇发生一起山体滑坡")
+    reporter.get_by_label("正文").fill("今日凌晨，城关镇某村发生山体滑坡，未造成人员伤亡。")
+    event = timezone.localtime() - dt.timedelta(hours=4)
+    reporter.get_by_label("时间", exact=True).fill(event.strftime("%Y-%m-%dT%H:%M"))
+    checks = reporter.locator("#checks")
+    checks.get_by_text("已超过报送时限（事件发生后 3 小时内），报出后将标记为迟报。").wait_for()
+    checks.get_by_text("突发事件信息缺少要素：地点、事件性质").wait_for()
+    reporter.set_viewport_size({"width": 1366, "height": 768})
+    reporter.screenshot(path=str(ARTIFACTS / "report-emergency-new.png"), full_page=True)
+    reporter.set_viewport_size({"width": 390, "height": 844})
+    reporter.screenshot(path=str(ARTIFACTS / "report-emergency-new-phone.png"), full_page=True)

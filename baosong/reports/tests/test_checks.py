@@ -3,6 +3,7 @@ sensitive words; the /checks endpoint, and submit running the checks again on th
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -163,8 +164,33 @@ def test_empty_title_and_body_block(db):
 def test_an_emergency_without_elements_is_blocked_with_the_missing_names(db):
     [finding] = findings(category="emergency")["blocking"]
     assert finding["code"] == "missing_elements" and finding["field"] == "elements"
-    names = ["事件时间"] + [label for _, label in EMERGENCY_ELEMENTS]
-    assert finding["message"] == f"突发事件信息缺少要素：{'、'.join(names)}。"
+    # 时间 is the event time: named once, not as both 事件时间 and 时间.
+    assert (
+        finding["message"]
+        == "突发事件信息缺少要素：时间、地点、事件性质、影响范围、伤亡和损失、已采取措施、下步打算。"
+    )
+
+
+def test_the_event_time_and_place_are_the_time_and_place_elements(db):
+    others = {key: "已核实" for key, _ in EMERGENCY_ELEMENTS if key not in {"time", "place"}}
+    result = findings(category="emergency", event_time=timezone.now(), place="城关镇", elements=others)
+    assert result["blocking"] == []
+    [finding] = findings(category="emergency", place="城关镇", elements=others)["blocking"]
+    assert finding["message"] == "突发事件信息缺少要素：时间。"
+
+
+def test_an_item_past_its_deadline_warns_while_it_is_written(db):
+    from baosong.reports.models import DeadlineRule
+
+    DeadlineRule.objects.update_or_create(
+        category="emergency", urgency="", defaults={"kind": "hours_from_event", "amount": 3}
+    )
+    late = findings(category="emergency", event_time=timezone.now() - dt.timedelta(hours=4))["warnings"]
+    assert [f["message"] for f in late if f["code"] == "deadline_passed"] == [
+        "已超过报送时限（事件发生后 3 小时内），报出后将标记为迟报。"
+    ]
+    early = findings(category="emergency", event_time=timezone.now() - dt.timedelta(hours=2))["warnings"]
+    assert [f for f in early if f["code"] == "deadline_passed"] == []
 
 
 def test_an_emergency_names_only_the_elements_still_missing(db):

@@ -186,3 +186,119 @@ def test_inbox_filters_by_source_unit_subtree(cast, client_as):
     assert ITEM["title"] in client.get(f"/inbox/?source_unit={township.pk}").content.decode()
     other = township.parent.children.exclude(pk=township.pk).first()
     assert ITEM["title"] not in client.get(f"/inbox/?source_unit={other.pk}").content.decode()
+
+
+def test_the_inbox_lists_open_urgent_items_by_remaining_time_and_decided_items_last(cast, client_as):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    editor = cast.county_editor.user
+    now = timezone.now()
+    made = {}
+    # (title, urgency, due in minutes, received minutes ago, decision)
+    for title, urgency, due, ago, decision in [
+        ("已采用的特急信息", "very_urgent", 10, 1, "adopt"),
+        ("普通待处理信息", "normal", 600, 2, None),
+        ("紧急信息剩两小时", "urgent", 120, 50, None),
+        ("已不采用的新信息", "normal", 900, 0, "decline"),
+        ("特急信息剩半小时", "very_urgent", 30, 40, None),
+        ("紧急信息已接收剩一小时", "urgent", 60, 90, "claim"),
+    ]:
+        report = _sent_item(cast, title=title, urgency=urgency)
+        sub = Submission.objects.get(report=report, target_unit=cast.county_editor.unit)
+        Submission.objects.filter(pk=sub.pk).update(
+            due_at=now + dt.timedelta(minutes=due), received_at=now - dt.timedelta(minutes=ago)
+        )
+        if decision == "adopt":
+            services.submission_adopt(submission=sub, by=editor)
+        elif decision == "decline":
+            services.submission_decline(submission=sub, by=editor)
+        elif decision == "claim":
+            services.submission_claim(submission=sub, by=editor)
+        made[title] = sub
+    page = client_as("county_editor").get("/inbox/").content.decode()
+    shown = sorted(made, key=lambda t: page.index(f"/inbox/{made[t].pk}/"))
+    assert shown == [
+        "特急信息剩半小时",
+        "紧急信息已接收剩一小时",
+        "紧急信息剩两小时",
+        "普通待处理信息",
+        "已不采用的新信息",
+        "已采用的特急信息",
+    ]
+
+
+def _emergency(cast, **extra):  # type: ignore[no-untyped-def]
+    from django.utils import timezone
+
+    elements = {
+        "nature": "山体滑坡",
+        "scope": "一个村民小组",
+        "casualties": "无人员伤亡",
+        "measures": "转移群众12人",
+        "next_steps": "持续监测",
+    }
+    return _sent_item(
+        cast,
+        category="emergency",
+        urgency="urgent",
+        event_time=timezone.now(),
+        place="城关镇石门村",
+        elements=elements,
+        **extra,
+    )
+
+
+def test_the_item_page_labels_the_emergency_elements_in_chinese(cast, client_as):
+    report = _emergency(cast)
+    page = client_as("township_reporter").get(f"/reports/{report.pk}/").content.decode()
+    for label in ["时间", "地点", "事件性质", "影响范围", "伤亡和损失", "已采取措施", "下步打算"]:
+        assert f"<dt>{label}</dt>" in page
+    assert "<dt>nature</dt>" not in page and "<dt>next_steps</dt>" not in page
+    assert "<dd>城关镇石门村</dd>" in page and "<dd>山体滑坡</dd>" in page
+
+
+def test_the_emergency_form_asks_for_time_and_place_once_and_shows_the_elements(cast, client_as):
+    page = client_as("township_reporter").get("/reports/new").content.decode()
+    block = page[page.index('id="elements"') : page.index("</fieldset>", page.index('id="elements"'))]
+    for field in ["event_time", "place", "el_nature", "el_scope", "el_casualties", "el_measures"]:
+        assert f'name="{field}"' in block, field
+    assert 'name="el_time"' not in page and 'name="el_place"' not in page
+    assert page.count('name="event_time"') == 1 and page.count('name="place"') == 1
+
+
+def test_a_follow_up_starts_with_the_first_reports_elements(cast, client_as):
+    report = _emergency(cast)
+    client = client_as("township_reporter")
+    response = client.post(f"/reports/{report.pk}/follow-up")
+    assert response.status_code == 302
+    follow = Report.objects.get(follow_up_of=report)
+    assert follow.elements["measures"] == "转移群众12人" and follow.place == "城关镇石门村"
+    assert "转移群众12人" in client.get(f"/reports/{follow.pk}/edit").content.decode()
+
+
+def test_the_checks_warn_of_a_passed_deadline_before_the_first_save(cast, client_as):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from baosong.reports.models import DeadlineRule
+
+    DeadlineRule.objects.update_or_create(
+        category="emergency", urgency="", defaults={"kind": "hours_from_event", "amount": 3}
+    )
+    client = client_as("township_reporter")
+    four_hours_ago = (timezone.localtime() - dt.timedelta(hours=4)).strftime("%Y-%m-%dT%H:%M")
+    form = {**FORM, "category": "emergency", "event_time": four_hours_ago, "place": "城关镇"}
+    late = client.post("/reports/new/checks", form).content.decode()
+    assert "已超过报送时限（事件发生后 3 小时内），报出后将标记为迟报" in late
+    assert "突发事件信息缺少要素：事件性质" in late  # 时间 and 地点 are filled: not listed
+    report = services.report_create(by=cast.township_reporter.user, **ITEM)
+    edited = client.post(f"/reports/{report.pk}/checks", form).content.decode()
+    assert "已超过报送时限" in edited
+    now = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+    assert (
+        "已超过报送时限"
+        not in client.post("/reports/new/checks", {**form, "event_time": now}).content.decode()
+    )

@@ -162,3 +162,39 @@ def test_the_bulletin_page_costs_the_same_queries_for_more_units_and_points(cast
         depth=cast.county_editor.unit.depth + 1,
     )
     assert count() == few <= 30
+
+
+def _pdf_text(content: bytes) -> str:
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+        f.write(content)
+        f.flush()
+        text = subprocess.run(["pdftotext", "-layout", f.name, "-"], capture_output=True, text=True).stdout
+    return "".join(text.split())
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_publishing_without_saving_first_releases_the_remarks_and_portal_choice_on_the_screen(
+    cast, ranked, client_as, django_capture_on_commit_callbacks
+):
+    bulletin = bulletins.bulletin_for_period(
+        by=cast.county_editor.user, unit=cast.county_editor.unit, period=PERIOD
+    )
+    client = client_as("county_editor")
+    page = client.get(f"/bulletins/{bulletin.pk}/").content.decode()
+    # One form carries 说明, the portal box and both buttons: 发布 sends what is on the screen.
+    form = page[page.index('name="remarks"') - 400 : page.index('value="release"')]
+    assert form.count("<form") == 1 and 'name="to_portal"' in form
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/bulletins/{bulletin.pk}/",
+            {"remarks": "请各乡镇对照查找差距，补齐短板。", "to_portal": "on", "action": "release"},
+        )
+    assert response.status_code == 302
+    bulletin.refresh_from_db()
+    assert bulletin.status == Bulletin.Status.RELEASED
+    assert bulletin.remarks == "请各乡镇对照查找差距，补齐短板。" and bulletin.to_portal
+    pdf = client.get(f"/bulletins/{bulletin.pk}/document.pdf")
+    assert "请各乡镇对照查找差距，补齐短板。" in _pdf_text(pdf.content)
+    from django.test import Client
+
+    assert f"/portal/bulletins/{bulletin.pk}/" in Client().get("/portal/").content.decode()

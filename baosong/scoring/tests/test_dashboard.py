@@ -132,3 +132,56 @@ def test_a_period_outside_the_calendar_is_refused_with_a_message(cast, client_as
         response = client_as("county_editor").get(f"/stats/?period={period}")
         assert response.status_code == 400 and "年份应在" in response.content.decode()
         assert api("county_editor").get(f"/api/v1/stats?period={period}").status_code == 400
+
+
+def _selected(html: str, name: str) -> str:
+    import re
+
+    select = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', html, re.S)
+    assert select is not None, name
+    chosen = re.search(r'<option value="([^"]*)" selected>', select.group(1))
+    assert chosen is not None, name
+    return chosen.group(1)
+
+
+def test_the_period_is_picked_by_type_year_and_month_or_quarter(cast, client_as):
+    client = client_as("county_editor")
+    for url in ("/stats/", "/stats/ledger/", "/bulletins/"):
+        html = client.get(url).content.decode()
+        # A picker, not a text box to type "2026-Q2" into.
+        assert 'name="period_kind"' in html and 'name="period_year"' in html, url
+        assert 'name="period_month"' in html and 'name="period_quarter"' in html, url
+        assert 'type="text" name="period"' not in html, url
+    picked = client.get(
+        "/stats/?period_kind=quarter&period_year=2025&period_quarter=2&period_month=7"
+    ).content.decode()
+    assert "2025年第2季度" in picked and "period=2025-Q2" in picked
+    assert (_selected(picked, "period_kind"), _selected(picked, "period_year")) == ("quarter", "2025")
+    assert _selected(picked, "period_quarter") == "2"
+    month = client.get("/stats/ledger/?period_kind=month&period_year=2025&period_month=3").content.decode()
+    assert "2025年3月" in month and _selected(month, "period_month") == "3"
+    year = client.get("/stats/?period_kind=year&period_year=2024").content.decode()
+    assert "2024年" in year and _selected(year, "period_kind") == "year"
+    # Links that name the period keep working, and show it in the picker.
+    linked = client.get("/stats/?period=2025-11").content.decode()
+    assert "2025年11月" in linked and _selected(linked, "period_month") == "11"
+    bad = client.get("/stats/?period_kind=month&period_year=2025&period_month=13")
+    assert bad.status_code == 400 and "月份应在 01 至 12 之间" in bad.content.decode()
+
+
+def test_a_bulletin_is_made_for_the_picked_quarter(cast, client_as):
+    from baosong.scoring.models import Bulletin
+
+    client = client_as("county_editor")
+    response = client.post(
+        "/bulletins/",
+        {
+            "unit": str(cast.county_editor.unit.pk),
+            "period_kind": "quarter",
+            "period_year": "2025",
+            "period_month": "5",
+            "period_quarter": "3",
+        },
+    )
+    assert response.status_code == 302
+    assert Bulletin.objects.get().period == "2025-Q3"
