@@ -153,6 +153,37 @@ CHROMIUM_FLAGS = [
     "--no-first-run",
 ]
 ARTIFACTS = Path(__file__).resolve().parent / "test-artifacts"
+# axe-core from the npm registry (package.json devDependencies, installed by `make setup`'s `npm ci`).
+AXE_JS = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
+AXE_BLOCKING = ("serious", "critical")
+
+
+def axe_violations(page) -> list[dict]:  # type: ignore[no-untyped-def]
+    """Run axe-core on the page as it is now; return its serious and critical violations, each as
+    ``{"id", "impact", "help", "nodes": [{"target", "html", "summary"}]}`` (empty list: none).
+
+    The script comes from the local node_modules (no network). Playwright inserts it as a <script> element:
+    a page under a strict Content-Security-Policy needs its context opened with ``bypass_csp=True``."""
+    if not AXE_JS.is_file():
+        raise RuntimeError(f"axe-core 未安装：{AXE_JS} 不存在，请先执行 make setup（npm ci）。")
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.add_script_tag(path=str(AXE_JS))
+    violations = page.evaluate(
+        """async () => (await window.axe.run(document, {resultTypes: ["violations"]})).violations"""
+    )
+    return [
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [
+                {"target": n["target"], "html": n["html"][:300], "summary": n.get("failureSummary", "")}
+                for n in v["nodes"]
+            ],
+        }
+        for v in violations
+        if v.get("impact") in AXE_BLOCKING
+    ]
 
 
 @pytest.fixture

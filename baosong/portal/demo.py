@@ -11,13 +11,16 @@ COLUMNS = [
     ("通知公告", "tzgg", 30, "面向社会公开的通知、公告。"),
 ]
 
+# Demo 网站标识码 and 公安机关备案号 (all zeros: visibly not real ones).
+SITE_CODES = {"site_code": "0000000000", "police_record": "清公网安备 00000000000000号"}
+
 
 def seed_demo_portal(units: dict[str, Unit]) -> None:
     for name, slug, order, description in COLUMNS:
         PortalColumn.objects.get_or_create(
             slug=slug, defaults={"name": name, "order": order, "description": description}
         )
-    PortalSite.objects.get_or_create(
+    site, created = PortalSite.objects.get_or_create(
         pk=1,
         defaults={
             "name": "政务信息公开",
@@ -26,8 +29,13 @@ def seed_demo_portal(units: dict[str, Unit]) -> None:
             "address": "清源省清源市政务大道1号",
             "email": "xxgk@example.gov.cn",
             "icp": "清ICP备00000000号（演示）",
+            **SITE_CODES,
         },
     )
+    # A demo database seeded before the footer carried these codes gets them once, if still blank.
+    missing = {k: v for k, v in SITE_CODES.items() if not getattr(site, k)}
+    if not created and missing:
+        PortalSite.objects.filter(pk=1).update(**missing)
     province = units["DEMO-P"]
     if not ReviewStep.objects.filter(unit=province, chain=ReviewStep.Chain.PORTAL).exists():
         ReviewStep.objects.create(

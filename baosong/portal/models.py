@@ -141,6 +141,13 @@ class PortalSite(models.Model):
     address = models.CharField("通讯地址", max_length=120, blank=True)
     email = models.CharField("电子邮箱", max_length=80, blank=True)
     icp = models.CharField("备案号", max_length=60, blank=True)
+    # 国办发〔2017〕47号: the footer shows the 网站标识码 and the 公安机关备案号 beside the ICP number.
+    site_code = models.CharField("网站标识码", max_length=10, blank=True)
+    police_record = models.CharField("公安机关备案号", max_length=60, blank=True)
+    # 政府信息公开 pages: blank means the page shows the default text built from the fields above.
+    xxgk_guide = models.TextField("信息公开指南", blank=True)
+    xxgk_rules = models.TextField("信息公开制度", blank=True)
+    xxgk_apply = models.TextField("依申请公开说明", blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

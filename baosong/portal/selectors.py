@@ -32,6 +32,11 @@ class Site:
     address: str
     email: str
     icp: str
+    site_code: str = ""
+    police_record: str = ""
+    xxgk_guide: str = ""
+    xxgk_rules: str = ""
+    xxgk_apply: str = ""
 
 
 def site() -> Site:
@@ -46,6 +51,11 @@ def site() -> Site:
         address=row.address if row else "",
         email=row.email if row else "",
         icp=row.icp if row else "",
+        site_code=row.site_code if row else "",
+        police_record=row.police_record if row else "",
+        xxgk_guide=row.xxgk_guide if row else "",
+        xxgk_rules=row.xxgk_rules if row else "",
+        xxgk_apply=row.xxgk_apply if row else "",
     )
 
 

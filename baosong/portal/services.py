@@ -30,7 +30,13 @@ from baosong.reports.models import PublicScope, Report, ReportStatus, Submission
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 SITE_FIELDS = {"name": ("网站名称", 60), "host": ("主办单位", 100), "phone": ("联系电话", 40),
-               "address": ("通讯地址", 120), "email": ("电子邮箱", 80), "icp": ("备案号", 60)}  # fmt: skip
+               "address": ("通讯地址", 120), "email": ("电子邮箱", 80), "icp": ("备案号", 60),
+               "site_code": ("网站标识码", 10), "police_record": ("公安机关备案号", 60),
+               "xxgk_guide": ("信息公开指南", 5000), "xxgk_rules": ("信息公开制度", 5000),
+               "xxgk_apply": ("依申请公开说明", 5000)}  # fmt: skip
+# The 网站标识码 issued through the national government-website system: ten letters or digits
+# (e.g. 1100000088 for a local government, bm01000001 for a department).
+_SITE_CODE = re.compile(r"^[0-9A-Za-z]{10}$")
 
 
 # ---- columns and site (system administrator) ------------------------------------------------------
@@ -110,6 +116,8 @@ def site_update(*, by: User, **fields: str) -> PortalSite:
         label, limit = SITE_FIELDS[key]
         if len(value) > limit:
             raise ServiceError(f"“{label}”不能超过 {limit} 字。", "too_long")
+    if clean["site_code"] and not _SITE_CODE.match(clean["site_code"]):
+        raise ServiceError("网站标识码应为 10 位字母或数字（如 1100000088）。", "invalid_site_code")
     with transaction.atomic():
         site, _ = PortalSite.objects.select_for_update().get_or_create(pk=1)
         for k, v in clean.items():

@@ -22,6 +22,9 @@ urlpatterns = [
     path("portal/bulletins/", views.portal_bulletins, name="portal_bulletins"),
     path("portal/bulletins/page/<int:page>/", views.portal_bulletins, name="portal_bulletins_page"),
     path("portal/bulletins/<int:pk>/", views.portal_bulletin, name="portal_bulletin"),
+    path("portal/sitemap/", views.portal_sitemap, name="portal_sitemap"),
+    path("portal/xxgk/", views.portal_xxgk, name="portal_xxgk"),
+    path("portal/xxgk/<slug:section>/", views.portal_xxgk, name="portal_xxgk_section"),
     # The desk: columns (system administrator), release requests and their review.
     path("manage/portal/", desk.manage_portal, name="portal_manage"),
     path("manage/portal/columns/<int:pk>/", desk.manage_column, name="portal_manage_column"),

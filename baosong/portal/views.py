@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -231,6 +231,80 @@ def portal_bulletin(request: HttpRequest, pk: int) -> HttpResponse:
         {"bulletin": bulletin, "data": bulletin.snapshot},
         current="bulletins",
     )
+
+
+# ---- 网站地图 and 政府信息公开 ------------------------------------------------------------------------
+
+XXGK_SECTIONS = [
+    ("guide", "信息公开指南", "公开的主体、范围、方式和程序，以及咨询和监督的联系方式。"),
+    ("rules", "信息公开制度", "本网站信息公开工作遵循的法规和发布审核制度。"),
+    ("fdzdgknr", "法定主动公开内容", "按栏目列出本网站主动公开的信息、政务刊物和工作通报。"),
+    ("annual", "信息公开年报", "政府信息公开工作年度报告。"),
+    ("apply", "依申请公开", "如何申请获取未主动公开的政府信息。"),
+]
+_XXGK_TITLES = {key: title for key, title, _ in XXGK_SECTIONS}
+
+
+def portal_sitemap(request: HttpRequest) -> HttpResponse:
+    columns = list(selectors.public_columns())
+    return _render(
+        request,
+        "portal/sitemap.html",
+        {
+            "columns": columns,
+            "publications": selectors.public_publications(),
+            "bulletin_count": selectors.public_bulletins().count(),
+            "sections": XXGK_SECTIONS,
+        },
+        current="sitemap",
+    )
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _public_contents() -> dict[str, Any]:
+    """法定主动公开内容: every column with its newest entries and its total, the publications by year, the
+    latest bulletins — a fixed number of queries whatever the number of rows."""
+    columns = list(selectors.public_columns())
+    counts = dict(
+        selectors.public_releases()
+        .order_by()
+        .values_list("column_id")
+        .annotate(n=Count("id"))
+        .values_list("column_id", "n")
+    )
+    by_column: dict[int, list[Entry]] = {c.pk: [] for c in columns}
+    for r in selectors.public_releases()[:300]:
+        if r.column_id in by_column and len(by_column[r.column_id]) < 5:
+            by_column[r.column_id].append(_release_entry(r))
+    return {
+        "blocks": [(c, by_column[c.pk], counts.get(c.pk, 0)) for c in columns],
+        "publications": selectors.public_publications(),
+        "bulletins": list(selectors.public_bulletins().defer("snapshot")[:5]),
+        "bulletin_count": selectors.public_bulletins().count(),
+    }
+
+
+def portal_xxgk(request: HttpRequest, section: str = "") -> HttpResponse:
+    if section and section not in _XXGK_TITLES:
+        raise Http404
+    site = selectors.site()
+    context: dict[str, Any] = {
+        "sections": XXGK_SECTIONS,
+        "section": section,
+        "section_title": _XXGK_TITLES.get(section, ""),
+    }
+    if section == "guide":
+        context["custom"] = _paragraphs(site.xxgk_guide)
+    elif section == "rules":
+        context["custom"] = _paragraphs(site.xxgk_rules)
+    elif section == "apply":
+        context["custom"] = _paragraphs(site.xxgk_apply)
+    elif section == "fdzdgknr":
+        context |= _public_contents()
+    return _render(request, f"portal/xxgk/{section or 'index'}.html", context, current="xxgk")
 
 
 # ---- search ----------------------------------------------------------------------------------------

@@ -195,7 +195,8 @@ def test_portal_list_pages_keep_their_query_budget(cast, columns):
     public = Client()
     urls = ["/portal/", "/portal/columns/gzdt/", "/portal/issues/", f"/portal/issues/{issue.pk}/",
             f"/portal/publications/{issue.publication_id}/{issue.year}/", "/portal/feed.xml",
-            "/portal/columns/gzdt/feed.xml", "/portal/bulletins/"]  # fmt: skip
+            "/portal/columns/gzdt/feed.xml", "/portal/bulletins/", "/portal/sitemap/",
+            "/portal/xxgk/fdzdgknr/"]  # fmt: skip
     before = {u: _count(public, u) for u in urls}
     published_issue(cast, public_title="东湖区第二期公开信息")
     for i in range(6):
