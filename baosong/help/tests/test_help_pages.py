@@ -94,9 +94,9 @@ def test_a_page_the_manual_does_not_map_opens_the_index(client_as: Any) -> None:
 
 # A sample of each role's pages: the header carries the 帮助 link on business and admin pages alike.
 PAGES = {
-    "township_reporter": ["/", "/reports/", "/reports/new", "/reports/ledger/", "/solicitations/", "/notices/",
-                          "/reading/", "/bulletins/", "/instructions/", "/staff/", "/search/?q=防汛",
-                          "/accounts/profile"],
+    "township_reporter": ["/", "/reports/", "/reports/new", "/reports/ledger/", "/solicitations/",
+                          "/notices/", "/reading/", "/bulletins/", "/instructions/", "/staff/",
+                          "/search/?q=防汛", "/accounts/profile"],
     "township_reviewer": ["/", "/reports/review/", "/reports/"],
     "county_editor": ["/", "/inbox/", "/inbox/groups/", "/issues/", "/solicitations/new", "/stats/",
                       "/stats/ledger/", "/bulletins/", "/publish/"],
