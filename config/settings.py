@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "baosong.scoring",
     "baosong.search",
     "baosong.portal",
+    "baosong.help",
     "baosong.api",
 ]
 
@@ -90,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "baosong.orgs.context_processors.navigation",
+                "baosong.help.context_processors.help_link",
             ],
         },
     },
