@@ -1469,6 +1469,8 @@ def _flush(batch: _Batch) -> None:
         _insert(Report, batch.reports)
         _insert(Report.targets.through, batch.targets)
         _insert(ReviewAction, batch.actions)
+        for sub in batch.submissions:
+            sub.set_inbox_order()  # written straight to the table: save() does not run
         _insert(Submission, batch.submissions)
         _insert(Revision, batch.revisions)
     for rows in (batch.reports, batch.targets, batch.actions, batch.submissions, batch.revisions):

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case, DateTimeField, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from baosong.core.errors import NotFound
@@ -160,22 +160,8 @@ def inbox(
 def in_inbox_order(qs: QuerySet[Submission]) -> QuerySet[Submission]:
     """The inbox's order (its page, the 工作台): open (not yet decided) items first; among them urgent
     ones by the time they have left, the one due soonest on top; then the other open items, newest first;
-    decided items last, newest first."""
-    return qs.annotate(
-        inbox_open=Case(When(status__in=OPEN, then=Value(0)), default=Value(1)),
-        inbox_urgent=Case(When(status__in=OPEN, urgency_rank__lt=2, then=Value(0)), default=Value(1)),
-        inbox_due=Case(
-            When(status__in=OPEN, urgency_rank__lt=2, then=F("due_at")),
-            default=None,
-            output_field=DateTimeField(),
-        ),
-    ).order_by(
-        "inbox_open",
-        "inbox_urgent",
-        F("inbox_due").asc(nulls_last=True),
-        "-received_at",
-        "-id",
-    )
+    decided items last, newest first. Stored on the row (Submission.set_inbox_order), read by an index."""
+    return qs.order_by("inbox_order", "inbox_due", "-received_at", "-id")
 
 
 def submission_for_editor(user: User, pk: int) -> Submission:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from baosong.reports import services
+from baosong.reports import models, services
 from baosong.reports.models import Report, ReportStatus, Submission
 
 from .conftest import ITEM
@@ -207,9 +207,8 @@ def test_the_inbox_lists_open_urgent_items_by_remaining_time_and_decided_items_l
     ]:
         report = _sent_item(cast, title=title, urgency=urgency)
         sub = Submission.objects.get(report=report, target_unit=cast.county_editor.unit)
-        Submission.objects.filter(pk=sub.pk).update(
-            due_at=now + dt.timedelta(minutes=due), received_at=now - dt.timedelta(minutes=ago)
-        )
+        sub.due_at, sub.received_at = now + dt.timedelta(minutes=due), now - dt.timedelta(minutes=ago)
+        sub.save(update_fields=["due_at", "received_at"])
         if decision == "adopt":
             services.submission_adopt(submission=sub, by=editor)
         elif decision == "decline":
@@ -302,3 +301,30 @@ def test_the_checks_warn_of_a_passed_deadline_before_the_first_save(cast, client
         "已超过报送时限"
         not in client.post("/reports/new/checks", {**form, "event_time": now}).content.decode()
     )
+
+
+def test_the_inbox_order_is_stored_on_each_submission_and_filled_by_the_migration(cast):
+    """The inbox's first page reads the stored order through an index; the migration computes the same
+    values as the model for rows written before it."""
+    import importlib
+
+    from django.apps import apps
+
+    editor = cast.county_editor.user
+    urgent = Submission.objects.get(report=_sent_item(cast, title="紧急一条", urgency="urgent"))
+    normal = Submission.objects.get(report=_sent_item(cast, title="普通一条"))
+    decided = services.submission_decline(
+        submission=Submission.objects.get(report=_sent_item(cast, title="已决定一条", urgency="urgent")),
+        by=editor,
+    )
+    expected = {
+        urgent.pk: (0, urgent.due_at),
+        normal.pk: (1, models.INBOX_NO_DUE),
+        decided.pk: (2, models.INBOX_NO_DUE),
+    }
+    stored = {s.pk: (s.inbox_order, s.inbox_due) for s in Submission.objects.filter(pk__in=expected)}
+    assert stored == expected
+    Submission.objects.update(inbox_order=9, inbox_due=models.INBOX_NO_DEADLINE)
+    importlib.import_module("baosong.reports.migrations.0008_inbox_order").fill(apps, None)
+    refilled = {s.pk: (s.inbox_order, s.inbox_due) for s in Submission.objects.filter(pk__in=expected)}
+    assert refilled == expected
