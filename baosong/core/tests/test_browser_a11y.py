@@ -18,6 +18,7 @@ from baosong.editorial.models import Issue, IssueStatus, Publication
 from baosong.notices.models import Instruction
 from baosong.notices.selectors import solicitations_visible_to
 from baosong.portal.sample_content import seed_samples
+from baosong.reports import services as report_services
 from baosong.reports.models import Report, ReportStatus, Submission, SubmissionStatus
 from baosong.scoring import bulletins
 from conftest import ARTIFACTS, CHROMIUM, axe_violations, otp_now
@@ -115,7 +116,14 @@ def _seed(cast: Any) -> dict[str, Any]:
     bulletin = bulletins.bulletin_for_period(
         by=editor, unit=county, period=timezone.localdate().strftime("%Y-%m")
     )
+    # A draft the pre-submit checks stop: a 身份证号 with a valid checksum and a classification marking.
+    blocked = report_services.report_create(
+        by=cast.township_reporter.user,
+        title="城关镇完成低保对象年度复核",
+        body="其中张某（身份证号11010519491231002X）因家庭收入超过标准已停发。\n【内部】另行专题报告。",
+    )
     return {
+        "blocked": blocked,
         "issue": issue,
         "bulletin": bulletin,
         "report": Report.objects.filter(source_unit=township, status=ReportStatus.SENT)
@@ -151,6 +159,9 @@ def _plan(cast: Any) -> list[Visit]:
         Visit("township_reporter", "reporter-home", "/"),
         Visit("township_reporter", "reporter-reports", "/reports/"),
         Visit("township_reporter", "reporter-new", "/reports/new"),
+        Visit("township_reporter", "reporter-checks", f"/reports/{d['blocked'].pk}/edit"),
+        Visit("township_reporter", "reporter-profile", "/accounts/profile"),
+        Visit("township_reporter", "reporter-staff", "/staff/"),
         Visit("township_reporter", "reporter-report", f"/reports/{d['report'].pk}/"),
         Visit("township_reporter", "reporter-solicitations", "/solicitations/"),
         Visit("township_reporter", "reporter-solicitation", f"/solicitations/{d['solicitation'].pk}/"),
@@ -171,6 +182,8 @@ def _plan(cast: Any) -> list[Visit]:
         Visit("county_editor", "editor-bulletin", f"/bulletins/{d['bulletin'].pk}/"),
         Visit("county_editor", "editor-ledger", "/reports/ledger/"),
         Visit("county_editor", "editor-search", "/search/?q=%E9%98%B2%E6%B1%9B"),  # 防汛
+        Visit("county_editor", "editor-stats-ledger", "/stats/ledger/"),
+        Visit("county_editor", "editor-publish", "/publish/"),
         Visit("county_chief", "chief-issue", f"/issues/{issue.pk}/", before=send_for_signature),
         Visit("county_leader", "leader-reading", f"/reading/{d['published'].pk}/"),
         Visit("county_leader", "leader-instruction", f"/instructions/{d['instruction'].pk}/"),
@@ -195,11 +208,17 @@ def test_main_pages_of_every_role_have_no_serious_axe_violation(live_server, cas
     assert not found, f"axe-core finds serious or critical violations at 1366×768:\n{found}"
 
 
+def _open_the_menu(page: Any) -> None:
+    page.locator("label[for=nav-toggle]").click()
+    page.get_by_role("navigation", name="主菜单").wait_for()
+
+
 def test_workbench_and_lists_have_no_serious_axe_violation_on_a_phone(live_server, cast, browser_context):
     seed_samples()
     visits = [
         Visit("", "login", "/accounts/login"),
         Visit("township_reporter", "reporter-home", "/"),
+        Visit("township_reporter", "reporter-menu", "/", then=_open_the_menu),
         Visit("township_reporter", "reporter-reports", "/reports/"),
         Visit("county_editor", "editor-home", "/"),
         Visit("county_editor", "editor-inbox", "/inbox/"),
@@ -236,14 +255,19 @@ def test_the_keyboard_skips_to_the_content_and_sees_where_focus_is(live_server, 
     page.keyboard.press("Tab")
     inside = page.evaluate("() => document.querySelector('main').contains(document.activeElement)")
     assert inside, "Tab after the skip link should land in the page's content, not in the menu"
+    for _ in range(4):
+        page.keyboard.press("Tab")
+    page.screenshot(path=str(SHOTS / "focus-content.png"))
     # From the top, every link and button Tab reaches (menu, user box, the list) shows its focus ring.
-    page.evaluate("() => { document.activeElement.blur(); window.scrollTo(0, 0); }")
+    page.goto(f"{live_server.url}/reports/")
     seen, missing = 0, []
     for _ in range(40):
         page.keyboard.press("Tab")
         focused = page.evaluate(FOCUSED)
         if focused["tag"] in ("a", "button", "summary"):
             seen += 1
+            if seen == 3:
+                page.screenshot(path=str(SHOTS / "focus-menu.png"))
             if not focused["outline"]:
                 missing.append(focused)
     assert seen >= 20, seen
