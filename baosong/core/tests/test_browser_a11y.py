@@ -286,3 +286,28 @@ def test_the_folded_menu_opens_from_the_keyboard_on_a_phone(live_server, cast, b
     page.keyboard.press("Space")
     assert menu.is_visible()
     page.context.close()
+
+
+def test_login_otp_and_search_pages_pass_every_axe_rule(live_server, cast, browser_context, monkeypatch):
+    """The doors every role goes through are held to all of axe's rules, the moderate and minor ones too
+    (a page's one h1, search landmarks told apart by name)."""
+    import conftest
+
+    monkeypatch.setattr(conftest, "AXE_BLOCKING", ("critical", "serious", "moderate", "minor"))
+    seed_samples()
+    url, found = live_server.url, {}
+    page = _login(browser_context, url, None, DESKTOP)
+    found["login"] = axe_violations(page)
+    admin = cast.sysadmin
+    page.get_by_label("用户名").fill(admin.user.username)
+    page.get_by_label("密码").fill(admin.password)
+    page.get_by_role("button", name="登 录").click()
+    page.wait_for_url(lambda u: "/accounts/otp" in u)
+    found["otp"] = axe_violations(page)
+    page.context.close()
+    page = _login(browser_context, url, cast.county_editor, DESKTOP)
+    page.goto(f"{url}/search/?q=%E9%98%B2%E6%B1%9B")
+    found["search"] = axe_violations(page)
+    page.context.close()
+    report = "\n".join(f"{name}\n{_report_text(v)}" for name, v in found.items() if v)
+    assert not report, f"axe-core finds violations:\n{report}"
