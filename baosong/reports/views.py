@@ -240,6 +240,9 @@ def _live_checks(
     data = {}
     if not form.errors:
         data = _fields_keeping_legacy(report, form) if report else form.service_fields()
+        if not (data["title"] or "").strip() and not (data["body"] or "").strip():
+            # A blank form: nothing to check yet (a red "不能提交" before one has typed only alarms).
+            return render(request, "reports/partials/checks.html", {"idle": True})
     probe = Report(
         source_unit=unit,
         author=author,

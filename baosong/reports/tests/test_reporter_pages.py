@@ -132,3 +132,13 @@ def test_a_parseable_legacy_time_fills_the_event_time_field(cast, client_as):
     html = client_as("township_reporter").get(f"/reports/{report.pk}/edit").content.decode()
     assert 'value="2026-12-06T16:57"' in html
     assert Report.objects.get(pk=report.pk).status == ReportStatus.DRAFT
+
+
+def test_the_live_checks_wait_for_text_before_saying_it_cannot_be_submitted(cast, client_as):
+    client = client_as("township_reporter")
+    blank = {**FORM, "title": "", "body": ""}
+    html = client.post("/reports/new/checks", blank).content.decode()
+    assert "不能提交" not in html and "写下标题和正文后" in html
+    typed = {**blank, "body": "身份证号11010519491231002X"}
+    html = client.post("/reports/new/checks", typed).content.decode()
+    assert "不能提交" in html and "标题不能为空" in html
