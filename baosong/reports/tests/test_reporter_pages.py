@@ -142,3 +142,24 @@ def test_the_live_checks_wait_for_text_before_saying_it_cannot_be_submitted(cast
     typed = {**blank, "body": "身份证号11010519491231002X"}
     html = client.post("/reports/new/checks", typed).content.decode()
     assert "不能提交" in html and "标题不能为空" in html
+
+
+def test_a_refused_new_item_says_why_for_every_field_and_keeps_the_text(cast, client_as):
+    typed = {**FORM, "body": "城关镇开展防汛应急演练的正文。", "solicitation": "abc", "targets": ["999999"]}
+    response = client_as("township_reporter").post("/reports/new", typed)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "未能保存" in html and "城关镇开展防汛应急演练的正文。" in html
+    errors = re.findall(r'<ul class="errorlist[^"]*"[^>]*>(.*?)</ul>', html, re.S)
+    assert len(errors) == 2, errors  # the 约稿 number and the 报送对象, each next to its field
+
+
+def test_removing_an_attachment_asks_first(cast, client_as):
+    from baosong.reports import files
+
+    report = services.report_create(by=cast.township_reporter.user, **ITEM)
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    reporter = cast.township_reporter.user
+    files.attachment_add(report=report, by=reporter, name="方案.pdf", size=len(pdf), data=pdf)
+    html = client_as("township_reporter").get(f"/reports/{report.pk}/edit").content.decode()
+    assert 'data-confirm="删除附件“方案.pdf”？"' in html
