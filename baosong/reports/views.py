@@ -336,6 +336,8 @@ def _detail(
             "co_units": report.co_units.all(),
             "elements": [(label, element_value(report, key)) for key, label in EMERGENCY_ELEMENTS],
             "review_return": _review_return(report),
+            # The reviewer decides with what the author was warned about (a mobile number, a long title).
+            "review_findings": services.checks.run_checks(report) if actions["approve"] else None,
             "review_step": {
                 "label": step.get("label") or "审核",
                 "number": report.review_step + 1,
@@ -441,6 +443,8 @@ def report_resubmit(request: AuthedRequest, pk: int, submission_pk: int) -> Http
 @business_required
 def review_queue(request: AuthedRequest) -> HttpResponse:
     items = selectors.reviews_waiting_for(request.user)
+    for r in items:
+        r.findings = services.checks.run_checks(r)  # type: ignore[attr-defined]
     return render(request, "reports/review_queue.html", {"items": items, "now": timezone.now()})
 
 

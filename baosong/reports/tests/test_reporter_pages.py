@@ -163,3 +163,22 @@ def test_removing_an_attachment_asks_first(cast, client_as):
     files.attachment_add(report=report, by=reporter, name="方案.pdf", size=len(pdf), data=pdf)
     html = client_as("township_reporter").get(f"/reports/{report.pk}/edit").content.decode()
     assert 'data-confirm="删除附件“方案.pdf”？"' in html
+
+
+def test_the_reviewer_sees_what_the_checks_warned_the_author_about(cast, client_as):
+    report = services.report_create(
+        by=cast.township_reporter.user, **{**ITEM, "body": ITEM["body"] + "联系人电话13812345678。"}
+    )
+    services.report_submit(report=report, by=cast.township_reporter.user)
+    html = client_as("township_reviewer").get(f"/reports/{report.pk}/").content.decode()
+    review = html[html.index('id="review"') :]
+    assert "finding-warn" in review and "手机号" in review
+
+
+def test_the_review_queue_shows_the_check_warnings_too(cast, client_as):
+    report = services.report_create(
+        by=cast.township_reporter.user, **{**ITEM, "body": ITEM["body"] + "联系人电话13812345678。"}
+    )
+    services.report_submit(report=report, by=cast.township_reporter.user)
+    html = client_as("township_reviewer").get("/reports/review/").content.decode()
+    assert "finding-warn" in html and "手机号" in html
