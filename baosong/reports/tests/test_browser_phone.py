@@ -170,3 +170,98 @@ def test_township_reporter_and_reviewer_work_on_a_phone(live_server, cast, brows
     answer = Report.objects.get(title="城关镇织密秋冬季森林防火责任网")
     assert answer.solicitation_id == solicitation.pk and answer.status == ReportStatus.IN_REVIEW
     page.context.close()
+
+
+def test_every_reporter_and_reviewer_page_fits_a_phone_and_a_desktop(live_server, cast, browser_context):
+    url = live_server.url
+    reporter, reviewer, county = cast.township_reporter, cast.township_reviewer, cast.county_editor
+    emergency = {
+        "category": "emergency",
+        "urgency": "urgent",
+        "place": "城关镇杨家坳村三组",
+        "event_time": timezone.now() - dt.timedelta(hours=1),
+        "elements": {
+            "nature": "强降雨引发山体滑坡（地质灾害）",
+            "scope": "滑坡体约1200立方米，冲毁村道约60米，受威胁群众8户23人",
+            "casualties": "无人员伤亡",
+            "measures": "转移受威胁群众8户23人，设置警戒区，24小时监测",
+            "next_steps": "配合区自然资源部门开展专业勘查",
+        },
+    }
+    first = reports.report_create(
+        by=reporter.user,
+        title="城关镇强降雨致杨家坳村发生山体滑坡 无人员伤亡",
+        body="今日凌晨，城关镇普降大到暴雨，杨家坳村三组一处山体发生滑坡。",
+        **emergency,
+    )
+    reports.report_submit(report=first, by=reporter.user)
+    first = reports.report_approve(report=first, by=reviewer.user)
+    follow = reports.report_create(
+        by=reporter.user,
+        follow_up_of=first.pk,
+        title="城关镇杨家坳村山体滑坡处置情况（续报一）",
+        body="受威胁群众已全部妥善安置。",
+        **emergency,
+    )
+    plain = reports.report_create(
+        by=reporter.user, title="城关镇做好“一老一小”服务保障", body="新增托育机构2家。"
+    )
+    reports.report_submit(report=plain, by=reporter.user)
+    plain = reports.report_approve(report=plain, by=reviewer.user)
+    sub = Submission.objects.get(report=plain, target_unit=county.unit)
+    reports.submission_return(submission=sub, by=county.user, comment="请补充服务人数等具体数据。")
+    waiting = reports.report_create(
+        by=reporter.user, title="城关镇开展防范电信网络诈骗宣传", body="举办宣讲会23场。"
+    )
+    reports.report_submit(report=waiting, by=reporter.user)
+    solicitation = notices.solicitation_create(
+        by=county.user,
+        unit=county.unit,
+        title="关于报送优化营商环境工作成效信息的约稿",
+        requirements="请报送优化营商环境的做法和成效。",
+        deadline=timezone.now() + dt.timedelta(days=5),
+        unit_ids=[reporter.unit.pk],
+    )
+    pages = [
+        (
+            reporter,
+            [
+                "/",
+                "/reports/",
+                "/reports/new",
+                f"/reports/{first.pk}/",
+                f"/reports/{follow.pk}/",
+                f"/reports/{follow.pk}/edit",
+                f"/reports/{plain.pk}/",
+                f"/reports/{waiting.pk}/",
+                "/solicitations/",
+                f"/solicitations/{solicitation.pk}/",
+                "/notices/",
+                "/reading/",
+                "/reports/ledger/",
+                "/accounts/profile",
+                "/accounts/password",
+            ],
+        ),
+        (reviewer, ["/", "/reports/review/", f"/reports/{waiting.pk}/"]),
+    ]
+    for actor, urls in pages:
+        for size, viewport in (("desktop", {"width": 1366, "height": 768}), ("phone", PHONE)):
+            context = browser_context.new_context(locale="zh-CN", viewport=viewport)
+            page = context.new_page()
+            page.goto(f"{url}/accounts/login")
+            page.get_by_label("用户名").fill(actor.user.username)
+            page.get_by_label("密码").fill(actor.password)
+            page.get_by_role("button", name="登 录").click()
+            page.wait_for_url(f"{url}/")
+            for path in urls:
+                response = page.goto(f"{url}{path}")
+                assert response.status == 200, (path, response.status)
+                page.wait_for_load_state("networkidle")
+                width = page.evaluate("document.documentElement.scrollWidth")
+                assert width <= viewport["width"], f"{path} is {width}px wide at {size}"
+                assert "{#" not in page.inner_text("body"), path
+                name = path.strip("/").replace("/", "-") or "workbench"
+                SHOTS.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(SHOTS / f"walk-{actor.key}-{name}-{size}.png"), full_page=True)
+            context.close()
