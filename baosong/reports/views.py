@@ -116,8 +116,19 @@ def report_new(request: AuthedRequest) -> HttpResponse:
         except ServiceError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, "草稿已保存。")
-            return redirect("report_edit", pk=report.pk)
+            if "submit" not in request.POST:
+                messages.success(request, "草稿已保存。")
+                return redirect("report_edit", pk=report.pk)
+            # Write and submit in one go (one tap on a phone); a refusal leaves the saved draft to fix.
+            try:
+                report = services.report_submit(report=report, by=request.user)
+            except ServiceError as exc:
+                messages.error(request, f"草稿已保存，但未能提交：{exc.message}")
+                return redirect("report_edit", pk=report.pk)
+            messages.success(
+                request, "已提交审核。" if report.status == ReportStatus.IN_REVIEW else "已报出。"
+            )
+            return redirect("report_detail", pk=report.pk)
     return render(
         request,
         "reports/report_form.html",

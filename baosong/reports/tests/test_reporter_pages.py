@@ -182,3 +182,22 @@ def test_the_review_queue_shows_the_check_warnings_too(cast, client_as):
     services.report_submit(report=report, by=cast.township_reporter.user)
     html = client_as("township_reviewer").get("/reports/review/").content.decode()
     assert "finding-warn" in html and "手机号" in html
+
+
+def test_a_new_item_can_be_submitted_straight_from_the_first_form(cast, client_as):
+    client = client_as("township_reporter")
+    assert 'name="submit"' in client.get("/reports/new").content.decode()
+    response = client.post("/reports/new", {**FORM, "submit": "1"})
+    report = Report.objects.get(title=ITEM["title"])
+    assert response.status_code == 302 and response["Location"] == f"/reports/{report.pk}/"
+    assert report.status == ReportStatus.IN_REVIEW
+
+
+def test_a_new_item_refused_at_submit_is_kept_as_a_draft_to_fix(cast, client_as):
+    client = client_as("township_reporter")
+    typed = {**FORM, "body": ITEM["body"] + "\n密级：机密★1年", "submit": "1"}
+    response = client.post("/reports/new", typed, follow=True)
+    report = Report.objects.get(title=ITEM["title"])
+    assert report.status == ReportStatus.DRAFT and "机密★1年" in report.body
+    html = response.content.decode()
+    assert "草稿已保存，但未能提交" in html and "机密★1年" in html
