@@ -265,3 +265,18 @@ def test_every_reporter_and_reviewer_page_fits_a_phone_and_a_desktop(live_server
                 SHOTS.mkdir(parents=True, exist_ok=True)
                 page.screenshot(path=str(SHOTS / f"walk-{actor.key}-{name}-{size}.png"), full_page=True)
             context.close()
+
+
+def test_a_refused_autosave_says_so_instead_of_a_stale_saved_time(live_server, cast, browser_context):
+    reporter = cast.township_reporter
+    report = reports.report_create(by=reporter.user, title="城关镇开展秋季森林防火巡查", body="巡查山林。")
+    page = open_on_phone(browser_context, live_server.url, reporter)
+    page.goto(f"{live_server.url}/reports/{report.pk}/edit")
+    page.get_by_label("正文").fill("巡查山林12处。")
+    page.locator("#autosave").get_by_text("已自动保存").wait_for(timeout=15_000)
+    reports.report_submit(report=report, by=reporter.user)  # e.g. submitted from another tab meanwhile
+    page.get_by_label("正文").fill("巡查山林12处，清理可燃物3吨。")
+    page.locator("#autosave").get_by_text("自动保存失败").wait_for(timeout=15_000)
+    assert page.get_by_label("正文").input_value() == "巡查山林12处，清理可燃物3吨。"
+    look(page, "15-autosave-refused")
+    page.context.close()

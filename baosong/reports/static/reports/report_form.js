@@ -26,6 +26,15 @@
     summary.classList.toggle("is-ok", !blocking && !warnings);
     summary.textContent = blocking ? blocking + " 项不能提交" : warnings ? warnings + " 项提醒" : "✓ 检查通过";
   }
+  // htmx leaves a 4xx answer unswapped: the autosave's refusal ("自动保存失败：…") must show, or the author
+  // keeps typing under a stale "已自动保存".
+  document.addEventListener("htmx:beforeSwap", function (ev) {
+    const target = ev.detail.target;
+    if (target && target.id === "autosave" && ev.detail.xhr.status >= 400 && ev.detail.xhr.status < 500) {
+      ev.detail.shouldSwap = true;
+      ev.detail.isError = false;
+    }
+  });
   document.addEventListener("htmx:afterSwap", function (ev) {
     if (ev.target === checks) { summarise(); }
   });
