@@ -41,3 +41,10 @@ def test_a_solicitation_row_starts_with_its_title(cast, client_as):
     )
     html = client_as("township_reporter").get("/solicitations/").content.decode()
     assert "关于报送森林防火工作信息的约稿" in _first_cell(html)
+
+
+def test_marking_all_read_says_what_it_did(cast, client_as):
+    notices.notify(users=[cast.township_reporter.user], kind="info", title="东湖区已采用")
+    client = client_as("township_reporter")
+    assert "已将 1 条通知标为已读" in client.post("/notices/read", follow=True).content.decode()
+    assert "没有未读通知" in client.post("/notices/read", follow=True).content.decode()
