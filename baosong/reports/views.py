@@ -405,6 +405,16 @@ def report_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
 @role_required(Role.REPORTER)
 def report_follow_up(request: AuthedRequest, pk: int) -> HttpResponse:
     root = _report(request, pk)
+    final = request.POST.get("final") == "1"
+    # A second tap (or a second person) must not start a duplicate: continue the unsent one.
+    pending = (
+        selectors.follow_up_chain(root)
+        .filter(status=ReportStatus.DRAFT, follow_up_of__isnull=False, is_final=final)
+        .first()
+    )
+    if pending is not None:
+        messages.info(request, f"已有未报出的{pending.follow_up_label}草稿，请在此继续编辑。")
+        return redirect("report_edit", pk=pending.pk)
     try:
         report = services.report_create(
             by=request.user,
@@ -418,7 +428,7 @@ def report_follow_up(request: AuthedRequest, pk: int) -> HttpResponse:
             place=root.place,
             # A 续报 starts from what the item before it said about the event (要素), to be updated.
             elements=dict(root.elements or {}),
-            is_final=request.POST.get("final") == "1",
+            is_final=final,
         )
     except ServiceError as exc:
         messages.error(request, exc.message)

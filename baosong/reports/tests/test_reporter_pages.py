@@ -201,3 +201,14 @@ def test_a_new_item_refused_at_submit_is_kept_as_a_draft_to_fix(cast, client_as)
     assert report.status == ReportStatus.DRAFT and "机密★1年" in report.body
     html = response.content.decode()
     assert "草稿已保存，但未能提交" in html and "机密★1年" in html
+
+
+def test_a_second_tap_on_follow_up_continues_the_unsent_draft(cast, client_as):
+    root = _sent(cast, urgency="urgent")
+    client = client_as("township_reporter")
+    first = client.post(f"/reports/{root.pk}/follow-up")
+    second = client.post(f"/reports/{root.pk}/follow-up", follow=True)
+    drafts = Report.objects.filter(follow_up_of=root)
+    assert drafts.count() == 1
+    assert first["Location"] == f"/reports/{drafts.get().pk}/edit"
+    assert "已有未报出的续报一草稿" in second.content.decode()
