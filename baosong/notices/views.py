@@ -53,7 +53,8 @@ def unread_count(request: AuthedRequest) -> HttpResponse:
 @business_required
 def mark_read(request: AuthedRequest) -> HttpResponse:
     ids = parse_ids(request.POST.getlist("ids"))
-    notifications_mark_read(user=request.user, ids=ids or None)
+    count = notifications_mark_read(user=request.user, ids=ids or None)
+    messages.success(request, f"已将 {count} 条通知标为已读。" if count else "没有未读通知。")
     return redirect("notification_list")
 
 

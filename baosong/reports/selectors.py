@@ -214,6 +214,16 @@ def report_trail(report: Report) -> list[dict[str, Any]]:
     ]
 
 
+def targets_have_acted(report: Report) -> bool:
+    """A target unit has started on the sent item (claimed or decided): it can no longer be withdrawn
+    (report_withdraw refuses it under a lock; pages use this to not offer a button that cannot work)."""
+    return (
+        Submission.objects.filter(report=report, is_active=True)
+        .filter(~Q(status=SubmissionStatus.RECEIVED) | Q(claimed_by__isnull=False))
+        .exists()
+    )
+
+
 def follow_up_chain(report: Report) -> QuerySet[Report]:
     root = report.chain_root_id
     return Report.objects.filter(Q(pk=root) | Q(follow_up_of_id=root)).order_by("follow_up_no", "id")

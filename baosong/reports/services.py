@@ -484,6 +484,13 @@ def submission_resubmit(*, submission: Submission, by: User, title: str, body: s
     title = (title or "").strip()
     if not title:
         raise ServiceError("标题不能为空。", "title_required")
+    # The revised text leaves the unit again: the same checks as at first submission (a marking or an ID
+    # number typed into the revision must not get through).
+    probe = Report.objects.get(pk=submission.report_id)
+    probe.title, probe.body = title, body
+    result = checks.run_checks(probe)
+    if result["blocking"]:
+        raise ChecksFailed(result)
 
     def change(s: Submission, edge: Edge) -> str:
         s.title, s.body = title, body

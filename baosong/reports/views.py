@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from typing import Any
 
@@ -33,6 +34,7 @@ from baosong.reports.models import (
     ExternalAdoption,
     Report,
     ReportStatus,
+    ReviewAction,
     Revision,
     SensitiveWord,
     Submission,
@@ -114,8 +116,19 @@ def report_new(request: AuthedRequest) -> HttpResponse:
         except ServiceError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, "草稿已保存。")
-            return redirect("report_edit", pk=report.pk)
+            if "submit" not in request.POST:
+                messages.success(request, "草稿已保存。")
+                return redirect("report_edit", pk=report.pk)
+            # Write and submit in one go (one tap on a phone); a refusal leaves the saved draft to fix.
+            try:
+                report = services.report_submit(report=report, by=request.user)
+            except ServiceError as exc:
+                messages.error(request, f"草稿已保存，但未能提交：{exc.message}")
+                return redirect("report_edit", pk=report.pk)
+            messages.success(
+                request, "已提交审核。" if report.status == ReportStatus.IN_REVIEW else "已报出。"
+            )
+            return redirect("report_detail", pk=report.pk)
     return render(
         request,
         "reports/report_form.html",
@@ -130,6 +143,12 @@ def _report_initial(report: Report) -> dict[str, Any]:
         for f in ("title", "body", "category", "urgency", "place", "public_scope", "sensitive")
     }
     initial["event_time"] = timezone.localtime(report.event_time) if report.event_time else None
+    # Older items and API clients keep 时间/地点 in ``elements``: show them in the form's own fields.
+    legacy = report.elements or {}
+    if initial["event_time"] is None:
+        initial["event_time"] = _parse_legacy_time(str(legacy.get("time", "")))
+    if not (initial["place"] or "").strip():
+        initial["place"] = str(legacy.get("place", ""))
     initial["tags"] = "，".join(report.tags)
     initial["targets"] = [str(pk) for pk in report.targets.values_list("pk", flat=True)]
     initial["co_units"] = [str(pk) for pk in report.co_units.values_list("pk", flat=True)]
@@ -137,6 +156,26 @@ def _report_initial(report: Report) -> dict[str, Any]:
     for key, _ in ELEMENT_TEXTS:
         initial[f"el_{key}"] = report.elements.get(key, "")
     return initial
+
+
+def _parse_legacy_time(text: str) -> Any:
+    for fmt in ("%Y年%m月%d日%H时%M分", "%Y年%m月%d日 %H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"):
+        try:
+            return timezone.make_aware(dt.datetime.strptime(text.strip(), fmt))
+        except ValueError:
+            continue
+    return None
+
+
+def _fields_keeping_legacy(report: Report, form: ReportForm) -> dict[str, Any]:
+    """What the form saves, plus a 时间/地点 kept in ``elements`` that the form could not show (free text
+    such as “6月3日凌晨”): saving the form must not drop what the author wrote."""
+    fields = form.service_fields()
+    legacy = report.elements or {}
+    for key, field in (("time", "event_time"), ("place", "place")):
+        if legacy.get(key) and not fields[field]:
+            fields["elements"][key] = legacy[key]
+    return fields
 
 
 @business_required
@@ -152,7 +191,7 @@ def report_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            services.report_update(report=report, by=request.user, **form.service_fields())
+            services.report_update(report=report, by=request.user, **_fields_keeping_legacy(report, form))
             if "submit" in request.POST:
                 report = services.report_submit(report=report, by=request.user)
                 messages.success(
@@ -178,6 +217,7 @@ def report_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             "report": report,
             "unit": report.source_unit,
             "findings": findings,
+            "review_return": _review_return(report),
             "attachments": report.attachments.filter(removed_at__isnull=True),
             "max_bytes": files.max_bytes(),
             "max_mb": files.settings.ATTACHMENT_MAX_MB,
@@ -197,16 +237,23 @@ def report_autosave(request: AuthedRequest, pk: int) -> HttpResponse:
             request, "reports/partials/autosave.html", {"error": "内容格式有误，未能自动保存。"}, status=400
         )
     try:
-        services.report_update(report=report, by=request.user, **form.service_fields())
+        services.report_update(report=report, by=request.user, **_fields_keeping_legacy(report, form))
     except ServiceError as exc:
         return render(request, "reports/partials/autosave.html", {"error": exc.message}, status=exc.status)
     return render(request, "reports/partials/autosave.html", {"saved_at": timezone.localtime()})
 
 
-def _live_checks(request: AuthedRequest, *, unit: Unit, author: Any, created_at: Any) -> HttpResponse:
+def _live_checks(
+    request: AuthedRequest, *, unit: Unit, author: Any, created_at: Any, report: Report | None = None
+) -> HttpResponse:
     form = ReportForm(request.POST, target_choices=_targets(unit), co_unit_choices=_co_units(unit))
     form.is_valid()
-    data = form.service_fields() if not form.errors else {}
+    data = {}
+    if not form.errors:
+        data = _fields_keeping_legacy(report, form) if report else form.service_fields()
+        if not (data["title"] or "").strip() and not (data["body"] or "").strip():
+            # A blank form: nothing to check yet (a red "不能提交" before one has typed only alarms).
+            return render(request, "reports/partials/checks.html", {"idle": True})
     probe = Report(
         source_unit=unit,
         author=author,
@@ -221,7 +268,9 @@ def _live_checks(request: AuthedRequest, *, unit: Unit, author: Any, created_at:
 def report_live_checks(request: AuthedRequest, pk: int) -> HttpResponse:
     """htmx: run the checks on what is in the form now (not saved), so the author sees problems early."""
     report = _report(request, pk)
-    return _live_checks(request, unit=report.source_unit, author=report.author, created_at=report.created_at)
+    return _live_checks(
+        request, unit=report.source_unit, author=report.author, created_at=report.created_at, report=report
+    )
 
 
 @require_POST
@@ -235,9 +284,27 @@ def report_new_checks(request: AuthedRequest) -> HttpResponse:
     return _live_checks(request, unit=unit, author=request.user, created_at=timezone.now())
 
 
-@business_required
-def report_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    report = _report(request, pk)
+def _review_return(report: Report) -> ReviewAction | None:
+    """Why the unit's reviewer sent the item back, shown where the author revises it."""
+    if report.status != ReportStatus.RETURNED:
+        return None
+    return (
+        report.review_actions.filter(action=ReviewAction.Action.RETURN)
+        .select_related("actor")
+        .order_by("-id")
+        .first()
+    )
+
+
+def _detail(
+    request: AuthedRequest,
+    report: Report,
+    *,
+    typed: dict[int, dict[str, Any]] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The item page; ``typed`` carries what the author wrote into a 退回 form that was refused, so it
+    is shown again rather than lost."""
     trail = selectors.report_trail(report)
     revisions = list(Revision.objects.filter(report=report).select_related("by", "unit"))
     diffs = []
@@ -250,8 +317,17 @@ def report_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         a: bool((e := edge_for(REPORT_EDGES, report.status, a)) and may_act(e, user=user, report=report))
         for a in ("submit", "approve", "return", "withdraw", "reopen")
     }
-    returned = Submission.objects.filter(report=report, is_active=True, status=SubmissionStatus.RETURNED
-                                         ).select_related("target_unit")  # fmt: skip
+    if actions["withdraw"] and report.status == ReportStatus.SENT and selectors.targets_have_acted(report):
+        actions["withdraw"] = False
+    returned = list(
+        Submission.objects.filter(
+            report=report, is_active=True, status=SubmissionStatus.RETURNED
+        ).select_related("target_unit")
+    )
+    for sub in returned:
+        sub.typed = (typed or {}).get(sub.pk, {"title": sub.title, "body": sub.body})  # type: ignore[attr-defined]
+    chain_steps = report.review_chain or []
+    step = chain_steps[report.review_step] if report.review_step < len(chain_steps) else {}
     return render(
         request,
         "reports/report_detail.html",
@@ -270,8 +346,22 @@ def report_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "attachments": report.attachments.filter(removed_at__isnull=True),
             "co_units": report.co_units.all(),
             "elements": [(label, element_value(report, key)) for key, label in EMERGENCY_ELEMENTS],
+            "review_return": _review_return(report),
+            # The reviewer decides with what the author was warned about (a mobile number, a long title).
+            "review_findings": services.checks.run_checks(report) if actions["approve"] else None,
+            "review_step": {
+                "label": step.get("label") or "审核",
+                "number": report.review_step + 1,
+                "count": len(chain_steps),
+            },
         },
+        status=status,
     )
+
+
+@business_required
+def report_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _detail(request, _report(request, pk))
 
 
 @require_POST
@@ -315,6 +405,16 @@ def report_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
 @role_required(Role.REPORTER)
 def report_follow_up(request: AuthedRequest, pk: int) -> HttpResponse:
     root = _report(request, pk)
+    final = request.POST.get("final") == "1"
+    # A second tap (or a second person) must not start a duplicate: continue the unsent one.
+    pending = (
+        selectors.follow_up_chain(root)
+        .filter(status=ReportStatus.DRAFT, follow_up_of__isnull=False, is_final=final)
+        .first()
+    )
+    if pending is not None:
+        messages.info(request, f"已有未报出的{pending.follow_up_label}草稿，请在此继续编辑。")
+        return redirect("report_edit", pk=pending.pk)
     try:
         report = services.report_create(
             by=request.user,
@@ -328,7 +428,7 @@ def report_follow_up(request: AuthedRequest, pk: int) -> HttpResponse:
             place=root.place,
             # A 续报 starts from what the item before it said about the event (要素), to be updated.
             elements=dict(root.elements or {}),
-            is_final=request.POST.get("final") == "1",
+            is_final=final,
         )
     except ServiceError as exc:
         messages.error(request, exc.message)
@@ -339,27 +439,33 @@ def report_follow_up(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 @role_required(Role.REPORTER)
 def report_resubmit(request: AuthedRequest, pk: int, submission_pk: int) -> HttpResponse:
+    title, body = request.POST.get("title", ""), request.POST.get("body", "")
     try:
         sub = selectors.submission_for_author(request.user, submission_pk)
-        if sub.report_id != pk:
-            raise Http404
-        services.submission_resubmit(
-            submission=sub,
-            by=request.user,
-            title=request.POST.get("title", ""),
-            body=request.POST.get("body", ""),
-        )
-        messages.success(request, f"已修改并重新报送至{sub.target_unit.name}。")
     except NotFound as exc:
         raise Http404 from exc
+    if sub.report_id != pk:
+        raise Http404
+    try:
+        services.submission_resubmit(submission=sub, by=request.user, title=title, body=body)
+        messages.success(request, f"已修改并重新报送至{sub.target_unit.name}。")
     except ServiceError as exc:
+        # Refused (empty title, a blocking check): the page again with the revision as typed.
         messages.error(request, exc.message)
+        return _detail(
+            request,
+            _report(request, pk),
+            typed={sub.pk: {"title": title, "body": body, "findings": getattr(exc, "result", None)}},
+            status=exc.status,
+        )
     return redirect("report_detail", pk=pk)
 
 
 @business_required
 def review_queue(request: AuthedRequest) -> HttpResponse:
     items = selectors.reviews_waiting_for(request.user)
+    for r in items:
+        r.findings = services.checks.run_checks(r)  # type: ignore[attr-defined]
     return render(request, "reports/review_queue.html", {"items": items, "now": timezone.now()})
 
 
@@ -368,7 +474,6 @@ def review_queue(request: AuthedRequest) -> HttpResponse:
 
 def _inbox_filters(request: AuthedRequest) -> selectors.InboxFilters:
     g = request.GET
-    import datetime as dt
 
     def date(v: str | None) -> dt.date | None:
         try:

@@ -33,7 +33,7 @@ def test_reporter_reviewer_and_editor_in_chromium(live_server, cast, browser_con
     url = live_server.url
     reporter = _login(browser_context, url, cast.township_reporter)
     reporter.get_by_role("link", name="本单位信息", exact=True).click()
-    reporter.get_by_role("link", name="撰写信息").click()
+    reporter.get_by_role("link", name="撰写信息").first.click()  # the empty list offers it twice
     reporter.get_by_label("标题").fill(TITLE)
     reporter.get_by_label("正文").fill(
         "6月3日，城关镇组织12个村开展汛前隐患排查，发现并整改隐患7处。\n下一步将开展应急演练。"

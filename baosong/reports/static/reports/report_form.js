@@ -1,4 +1,5 @@
-// The item editor: 突发事件 shows its 要素 at once; an attachment over the limit is refused before upload.
+// The item editor: 突发事件 shows its 要素 at once; the action bar says what the live checks found (on a
+// phone the checks panel is below the fold); an attachment over the limit is refused before upload.
 (function () {
   "use strict";
   const category = document.getElementById("id_category");
@@ -12,6 +13,32 @@
       });
     });
   }
+  const checks = document.getElementById("checks");
+  const summary = document.getElementById("checks-summary");
+  function summarise() {
+    if (!checks || !summary) { return; }
+    const blocking = checks.querySelectorAll(".finding-block").length;
+    const warnings = checks.querySelectorAll(".finding-warn").length;
+    const done = blocking || warnings || checks.querySelector(".ok-text");
+    summary.hidden = !done;
+    summary.classList.toggle("is-block", blocking > 0);
+    summary.classList.toggle("is-warn", !blocking && warnings > 0);
+    summary.classList.toggle("is-ok", !blocking && !warnings);
+    summary.textContent = blocking ? blocking + " 项不能提交" : warnings ? warnings + " 项提醒" : "✓ 检查通过";
+  }
+  // htmx leaves a 4xx answer unswapped: the autosave's refusal ("自动保存失败：…") must show, or the author
+  // keeps typing under a stale "已自动保存".
+  document.addEventListener("htmx:beforeSwap", function (ev) {
+    const target = ev.detail.target;
+    if (target && target.id === "autosave" && ev.detail.xhr.status >= 400 && ev.detail.xhr.status < 500) {
+      ev.detail.shouldSwap = true;
+      ev.detail.isError = false;
+    }
+  });
+  document.addEventListener("htmx:afterSwap", function (ev) {
+    if (ev.target === checks) { summarise(); }
+  });
+  summarise();
   const fileInput = document.getElementById("attachment-file");
   if (fileInput) {
     fileInput.addEventListener("change", function () {
