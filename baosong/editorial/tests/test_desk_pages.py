@@ -1,0 +1,52 @@
+"""The editor's and chief's pages found wanting in the desk walkthrough (issue 11): what a person typed
+survives a refused save, labels are Chinese, each action says what it did."""
+
+from __future__ import annotations
+
+from baosong.editorial import services
+
+from .conftest import adopted_at_county
+
+
+def test_a_refused_settings_save_keeps_what_was_typed(cast, new_issue, client_as):
+    response = client_as("county_editor").post(
+        f"/issues/{new_issue.pk}/update",
+        {
+            "headline": "汛期专报",
+            "marking": "内部资料",
+            "print_count": "三十",
+            "columns": "工作动态\n经验交流",
+            "up": "市政府办公室",
+            "peer": "",
+            "down": "各乡镇",
+        },
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "印数应为不小于 0 的整数" in page
+    assert 'id="issue-settings" open' in page
+    for typed in ("汛期专报", "内部资料", 'value="三十"', "工作动态\n经验交流", "市政府办公室", "各乡镇"):
+        assert typed in page, typed
+    new_issue.refresh_from_db()
+    assert new_issue.headline == ""
+
+
+def test_a_refused_item_edit_keeps_the_typed_body(cast, new_issue, client_as):
+    sub = adopted_at_county(cast, "原标题")
+    (item,) = services.issue_item_add(issue=new_issue, by=cast.county_editor.user, submission_ids=[sub.pk])
+    response = client_as("county_editor").post(
+        f"/issues/{new_issue.pk}/items/{item.pk}/edit",
+        {
+            "title": "",
+            "body": "改了一整段的正文，不能丢。",
+            "editor_note": "编者按草稿",
+            "column": "经验做法",
+        },
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "标题不能为空" in page
+    assert "改了一整段的正文，不能丢。" in page and "编者按草稿" in page
+    assert "<details open><summary>编辑此条" in page
+    item.refresh_from_db()
+    assert item.body != "改了一整段的正文，不能丢。"
