@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from baosong.core.errors import NotFound
@@ -146,7 +146,16 @@ def candidates(
 
 def issue_readers(issue: Issue) -> list[IssueRecipient]:
     return list(
-        issue.recipients.select_related("unit", "user", "read_by").order_by("group", "position", "id")
+        issue.recipients.select_related("unit", "user", "read_by")
+        # The closing block's order, 报 then 送 then 发, not the codes' alphabetical one.
+        .annotate(
+            group_rank=Case(
+                *(When(group=g, then=Value(i)) for i, g in enumerate(["up", "peer", "down"])),
+                default=Value(3),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("group_rank", "position", "id")
     )
 
 

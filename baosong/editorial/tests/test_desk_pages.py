@@ -50,3 +50,13 @@ def test_a_refused_item_edit_keeps_the_typed_body(cast, new_issue, client_as):
     assert "<details open><summary>编辑此条" in page
     item.refresh_from_db()
     assert item.body != "改了一整段的正文，不能丢。"
+
+
+def test_the_readers_page_lists_bao_song_fa_in_the_closing_block_order(cast, client_as):
+    from .conftest import distributed_county_issue
+
+    issue = distributed_county_issue(cast, [adopted_at_county(cast)])
+    page = client_as("county_editor").get(f"/issues/{issue.pk}/readers").content.decode()
+    groups = [g for g in ("<td>报</td>", "<td>送</td>", "<td>发</td>") if g in page]
+    assert len(groups) == 3 and sorted(groups, key=page.index) == groups
+    assert "<th>分发</th>" in page
