@@ -256,7 +256,10 @@ def bulletin_list(request: AuthedRequest) -> HttpResponse:
         request,
         "scoring/bulletin_list.html",
         {
-            "bulletins": visible.order_by("-created_at")[:100],
+            # Each with its period in words (2026年11月, 2026年第4季度), not the stored code.
+            "bulletins": [
+                (b, selectors.parse_period(b.period).label) for b in visible.order_by("-created_at")[:100]
+            ],
             "units": units,
             "picker": period_picker(selectors.parse_period(last_month)),
         },

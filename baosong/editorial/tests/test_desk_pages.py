@@ -60,3 +60,11 @@ def test_the_readers_page_lists_bao_song_fa_in_the_closing_block_order(cast, cli
     groups = [g for g in ("<td>报</td>", "<td>送</td>", "<td>发</td>") if g in page]
     assert len(groups) == 3 and sorted(groups, key=page.index) == groups
     assert "<th>分发</th>" in page
+
+
+def test_the_reading_page_offers_a_jump_to_the_instruction_panel(cast, client_as):
+    from .conftest import distributed_county_issue
+
+    issue = distributed_county_issue(cast, [adopted_at_county(cast)])
+    page = client_as("county_leader").get(f"/reading/{issue.pk}/").content.decode()
+    assert 'href="#instructions"' in page and 'id="instructions"' in page

@@ -12,3 +12,13 @@ def test_the_total_row_is_made_of_cells_a_phone_can_label(cast, client_as):
     total = re.search(r'<tr class="row-total">(.*?)</tr>', page, re.S)
     assert total is not None
     assert "<th" not in total.group(1) and "<td>合计</td>" in total.group(1)
+
+
+def test_the_bulletin_list_names_the_period_in_words(cast, client_as):
+    client = client_as("county_editor")
+    unit = cast.county_editor.unit.pk
+    client.post("/bulletins/", {"unit": unit, "period": "2026-Q3"})
+    client.post("/bulletins/", {"unit": unit, "period": "2026-11"})
+    page = client.get("/bulletins/").content.decode()
+    assert "2026年第3季度" in page and "2026年11月" in page
+    assert ">2026-Q3<" not in page and ">2026-11<" not in page
