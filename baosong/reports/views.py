@@ -514,6 +514,7 @@ def _submission_page(
             "trail": selectors.report_trail(sub.report),
             "external_form": ExternalAdoptionForm(posted if action == "external" else None),
             "unsent": unsent,
+            "external": sub.report.external_adoptions.select_related("unit").order_by("date", "id"),
             "now": timezone.now(),
             "original": original,
             # The working copy against the author's original: what this desk has changed so far.

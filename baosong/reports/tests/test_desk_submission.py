@@ -67,3 +67,14 @@ def test_bulk_actions_name_what_they_did_and_keep_the_filters(cast, client_as):
     assert "已接收 1 条" in page
     r = client.post("/inbox/bulk", {"action": "adopt", "query": ""}, follow=True)
     assert "请先勾选要采用的信息" in r.content.decode()
+
+
+def test_a_recorded_external_adoption_shows_on_the_page(cast, client_as):
+    sub = _received(cast)
+    client = client_as("county_editor")
+    client.post(
+        f"/inbox/{sub.pk}/external",
+        {"publication_name": "省政府《每日要情》", "level": "province", "date": "2026-12-01"},
+    )
+    page = client.get(f"/inbox/{sub.pk}/").content.decode()
+    assert "已补录" in page and "省政府《每日要情》（省级，2026-12-01" in page
