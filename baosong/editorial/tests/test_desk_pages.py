@@ -68,3 +68,16 @@ def test_the_reading_page_offers_a_jump_to_the_instruction_panel(cast, client_as
     issue = distributed_county_issue(cast, [adopted_at_county(cast)])
     page = client_as("county_leader").get(f"/reading/{issue.pk}/").content.decode()
     assert 'href="#instructions"' in page and 'id="instructions"' in page
+
+
+def test_a_merged_item_of_one_town_names_the_town_once(cast, new_issue, client_as):
+    subs = [adopted_at_county(cast, "城关镇防汛一"), adopted_at_county(cast, "城关镇防汛二")]
+    items = services.issue_item_add(
+        issue=new_issue, by=cast.county_editor.user, submission_ids=[s.pk for s in subs]
+    )
+    services.issue_items_merge(
+        issue=new_issue, by=cast.county_editor.user, item_ids=[i.pk for i in items], title="城关镇防汛"
+    )
+    page = client_as("county_editor").get(f"/issues/{new_issue.pk}/").content.decode()
+    town = cast.township_reporter.unit.name
+    assert f"来源：{town} <span" in page and f"{town}、{town}" not in page
