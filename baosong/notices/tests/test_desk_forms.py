@@ -89,3 +89,25 @@ def test_a_refused_solicitation_keeps_the_ticked_units(cast, client_as):
     assert f'name="units" value="{township.pk}" checked' in page
     assert f'name="subtree" value="{township.pk}" checked' in page
     assert "关于报送防汛信息的约稿" in page and "500字以内" in page
+
+
+def test_a_closed_instruction_does_not_say_it_waits_for_feedback(cast, client_as, released):
+    editor = client_as("county_editor")
+    editor.post(
+        f"/instructions/for-issue/{released.pk}",
+        {
+            "item": released.items.get().pk,
+            "leader_name": "徐国强",
+            "level": "county",
+            "instructed_on": timezone.localdate().isoformat(),
+            "text": "请落实。",
+        },
+    )
+    ins = Instruction.objects.get()
+    due = timezone.localdate() + dt.timedelta(days=10)
+    editor.post(f"/instructions/{ins.pk}/assign", {"units": [cast.township_reporter.unit.pk], "due_on": due})
+    page = editor.get(f"/instructions/{ins.pk}/").content.decode()
+    assert "待反馈" in page and "data-confirm=" in page
+    editor.post(f"/instructions/{ins.pk}/close", {"comment": ""})
+    page = editor.get(f"/instructions/{ins.pk}/").content.decode()
+    assert "办结时未反馈" in page and "待反馈<" not in page
