@@ -333,7 +333,7 @@ def _issue_page(
         settings = {
             "headline": issue.headline,
             "marking": issue.marking,
-            "print_count": issue.print_count,
+            "print_count": str(issue.print_count),
             # A template tag cannot span lines: the textarea's one-column-per-line text is built here.
             "columns_text": "\n".join(issue.columns or []),
             **{
