@@ -263,7 +263,14 @@ def test_the_desk_day_of_editor_chief_and_leader(live_server, cast, browser_cont
         phone.wait_for_load_state("networkidle")
         no_sideways_scroll(phone)
         shoot(phone, name)
+    phone.goto(f"{url}/inbox/")
     assert not phone.locator("form.filters").is_visible()  # folded on a phone until opened
+    # An urgent card is tinted as a whole, not cell by cell with white gaps between.
+    cell = phone.locator("tr.row-urgent td").first
+    assert cell.evaluate("e => getComputedStyle(e).backgroundColor") == "rgba(0, 0, 0, 0)"
+    phone.goto(f"{url}/issues/{issue.pk}/")
+    badge = phone.locator("#issue-items .item-head .badge").first  # a 栏目 name never breaks in two
+    assert badge.evaluate("e => e.getClientRects().length === 1 && e.offsetHeight < 30")
     phone.context.close()
 
     # ---- the leader reads and writes a 批示 ----
