@@ -144,19 +144,19 @@ def candidates(
     return base.filter(status__in=statuses).exclude(Exists(printed))
 
 
-def issue_readers(issue: Issue) -> list[IssueRecipient]:
-    return list(
-        issue.recipients.select_related("unit", "user", "read_by")
-        # The closing block's order, 报 then 送 then 发, not the codes' alphabetical one.
-        .annotate(
-            group_rank=Case(
-                *(When(group=g, then=Value(i)) for i, g in enumerate(["up", "peer", "down"])),
-                default=Value(3),
-                output_field=IntegerField(),
-            )
+def in_closing_order(recipients: QuerySet[Any]) -> QuerySet[Any]:
+    """Recipients in the closing block's order, 报 then 送 then 发, not the codes' alphabetical one."""
+    return recipients.annotate(
+        group_rank=Case(
+            *(When(group=g, then=Value(i)) for i, g in enumerate(["up", "peer", "down"])),
+            default=Value(3),
+            output_field=IntegerField(),
         )
-        .order_by("group_rank", "position", "id")
-    )
+    ).order_by("group_rank", "position", "id")
+
+
+def issue_readers(issue: Issue) -> list[IssueRecipient]:
+    return list(in_closing_order(issue.recipients.select_related("unit", "user", "read_by")))
 
 
 def issues_of_report(report: Report) -> list[dict[str, Any]]:

@@ -232,7 +232,11 @@ def publication_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "editorial/publication_edit.html",
-        {"pub": pub, "form": form, "recipients": pub.recipients.select_related("unit", "user")},
+        {
+            "pub": pub,
+            "form": form,
+            "recipients": selectors.in_closing_order(pub.recipients.select_related("unit", "user")),
+        },
     )
 
 

@@ -81,3 +81,10 @@ def test_a_merged_item_of_one_town_names_the_town_once(cast, new_issue, client_a
     page = client_as("county_editor").get(f"/issues/{new_issue.pk}/").content.decode()
     town = cast.township_reporter.unit.name
     assert f"来源：{town} <span" in page and f"{town}、{town}" not in page
+
+
+def test_the_publication_page_lists_its_distribution_in_closing_order(cast, client_as, county_pub):
+    page = client_as("sysadmin").get(f"/manage/publications/{county_pub.pk}/").content.decode()
+    groups = [g for g in ("<td>报</td>", "<td>送</td>", "<td>发</td>") if g in page]
+    assert len(groups) == 3 and sorted(groups, key=page.index) == groups
+    assert "<th>分发</th>" in page
