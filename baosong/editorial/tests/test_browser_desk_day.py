@@ -263,6 +263,10 @@ def test_the_desk_day_of_editor_chief_and_leader(live_server, cast, browser_cont
         phone.wait_for_load_state("networkidle")
         no_sideways_scroll(phone)
         shoot(phone, name)
+    phone.goto(f"{url}/stats/")
+    pie = phone.locator("#chart-categories svg")
+    pie.wait_for()
+    assert "工作动态" in pie.inner_html()  # category names whole, not cut to "工…"
     phone.goto(f"{url}/inbox/")
     assert not phone.locator("form.filters").is_visible()  # folded on a phone until opened
     # An urgent card is tinted as a whole, not cell by cell with white gaps between.
@@ -271,11 +275,13 @@ def test_the_desk_day_of_editor_chief_and_leader(live_server, cast, browser_cont
     phone.goto(f"{url}/issues/{issue.pk}/")
     badge = phone.locator("#issue-items .item-head .badge").first  # a 栏目 name never breaks in two
     assert badge.evaluate("e => e.getClientRects().length === 1 && e.offsetHeight < 30")
+    phone.wait_for_load_state("networkidle")  # the preview and the 批示 fragment done before the next login
     phone.context.close()
 
     # ---- the leader reads and writes a 批示 ----
     leader = open_as(browser_context, url, cast.county_leader, PHONE)
     leader.goto(f"{url}/reading/{issue.pk}/")
+    leader.get_by_role("button", name="提交批示").wait_for(timeout=60_000)  # the form is loaded by htmx
     leader.get_by_role("link", name="批示", exact=True).click()
     leader.get_by_label("批示内容").fill("请区林业局牵头总结推广。")
     shoot(leader, "14-leader-reading-phone")
