@@ -367,6 +367,8 @@ def _issue_page(
             "settings": settings,
             "settings_open": posted == "update",
             "open_item": item_pk if posted == "edit" else None,
+            "merge_title": p.get("title", "") if posted == "merge" else "",
+            "merge_ticked": set(parse_ids(p.getlist("items"))) if posted == "merge" else set(),
             "categories": Category.choices,
             "urgencies": Urgency.choices,
             "statuses": [
@@ -528,9 +530,9 @@ def issue_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
         if request.headers.get("HX-Request"):
             return HttpResponse(exc.message, status=exc.status)
         _fail(request, exc)
-        if action == "update":
-            # Re-render rather than redirect: the settings the editor typed stay in the form.
-            return _issue_page(request, _issue(request, issue.pk), posted="update", status=exc.status)
+        if action in {"update", "merge"}:
+            # Re-render rather than redirect: the settings or the 综合 title typed stay in the form.
+            return _issue_page(request, _issue(request, issue.pk), posted=action, status=exc.status)
         return redirect("issue_detail", issue.pk)
     if request.headers.get("HX-Request"):
         return HttpResponse(status=204)

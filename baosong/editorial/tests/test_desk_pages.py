@@ -88,3 +88,17 @@ def test_the_publication_page_lists_its_distribution_in_closing_order(cast, clie
     groups = [g for g in ("<td>报</td>", "<td>送</td>", "<td>发</td>") if g in page]
     assert len(groups) == 3 and sorted(groups, key=page.index) == groups
     assert "<th>分发</th>" in page
+
+
+def test_a_refused_merge_keeps_the_typed_title_and_the_ticked_item(cast, new_issue, client_as):
+    subs = [adopted_at_county(cast, "城关镇防汛一"), adopted_at_county(cast, "城关镇防汛二")]
+    items = services.issue_item_add(
+        issue=new_issue, by=cast.county_editor.user, submission_ids=[s.pk for s in subs]
+    )
+    r = client_as("county_editor").post(
+        f"/issues/{new_issue.pk}/merge", {"items": [items[0].pk], "title": "城关镇扎实做好防汛工作"}
+    )
+    assert r.status_code == 400
+    page = r.content.decode()
+    assert 'value="城关镇扎实做好防汛工作"' in page
+    assert f'value="{items[0].pk}" aria-label="选择以综合" checked' in page
