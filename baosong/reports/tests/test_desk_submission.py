@@ -78,3 +78,13 @@ def test_a_recorded_external_adoption_shows_on_the_page(cast, client_as):
     )
     page = client.get(f"/inbox/{sub.pk}/").content.decode()
     assert "已补录" in page and "省政府《每日要情》（省级，2026-12-01" in page
+
+
+def test_the_inbox_and_the_ledger_fold_their_filters_on_a_phone_until_used(cast, client_as):
+    client = client_as("county_editor")
+    for path in ("/inbox/", "/reports/ledger/"):
+        page = client.get(path).content.decode()
+        assert '<details class="filter-panel" open data-narrow-closed="1">' in page, path
+        assert "reports/inbox.js" in page, path
+        filtered = client.get(f"{path}?q=防汛").content.decode()
+        assert 'data-narrow-closed=""' in filtered and "筛选（已筛选）" in filtered, path

@@ -1,5 +1,5 @@
-// The inbox: 全选 ticks every row (the countdowns are core/app.js's). On a phone the filters start folded
-// unless some are in use, so the list is on the first screen.
+// The inbox and the ledger: 全选 ticks every row (the countdowns are core/app.js's). On a phone the
+// filters start folded unless some are in use, so the list is on the first screen.
 (function () {
   "use strict";
   document.querySelectorAll("details[data-narrow-closed='1']").forEach(function (panel) {
