@@ -111,3 +111,25 @@ def test_a_closed_instruction_does_not_say_it_waits_for_feedback(cast, client_as
     editor.post(f"/instructions/{ins.pk}/close", {"comment": ""})
     page = editor.get(f"/instructions/{ins.pk}/").content.decode()
     assert "办结时未反馈" in page and "待反馈<" not in page
+
+
+def test_the_instruction_list_says_which_units_have_answered_in_words(cast, client_as, released):
+    editor = client_as("county_editor")
+    editor.post(
+        f"/instructions/for-issue/{released.pk}",
+        {
+            "item": released.items.get().pk,
+            "leader_name": "徐国强",
+            "level": "county",
+            "instructed_on": timezone.localdate().isoformat(),
+            "text": "请落实。",
+        },
+    )
+    ins = Instruction.objects.get()
+    due = timezone.localdate() + dt.timedelta(days=10)
+    editor.post(f"/instructions/{ins.pk}/assign", {"units": [cast.township_reporter.unit.pk], "due_on": due})
+    client_as("township_reporter").post(
+        f"/instructions/{ins.pk}/feedback", {"text": "已组织落实。", "unit": cast.township_reporter.unit.pk}
+    )
+    page = editor.get("/instructions/").content.decode()
+    assert "✓" not in page and '<span class="badge badge-ok">已反馈</span>' in page
