@@ -244,6 +244,11 @@ def bulletin_list(request: AuthedRequest) -> HttpResponse:
         except ServiceError as exc:
             messages.error(request, exc.message)
             return redirect("bulletin_list")
+        label = selectors.parse_period(bulletin.period).label
+        if bulletin.status == Bulletin.Status.RELEASED:
+            messages.info(request, f"{label}的通报已发布，内容已固定，以下为发布时的内容。")
+        else:
+            messages.success(request, f"{label}的通报草稿已生成：排名按当前积分和统计计算，写好说明后发布。")
         return redirect("bulletin_detail", bulletin.pk)
     desks = units_acting_for(request.user, *DESK)
     members = units_acting_for(request.user, *BUSINESS_ROLES)

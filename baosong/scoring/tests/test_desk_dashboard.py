@@ -22,3 +22,9 @@ def test_the_bulletin_list_names_the_period_in_words(cast, client_as):
     page = client.get("/bulletins/").content.decode()
     assert "2026年第3季度" in page and "2026年11月" in page
     assert ">2026-Q3<" not in page and ">2026-11<" not in page
+
+
+def test_compiling_a_bulletin_says_a_draft_was_made(cast, client_as):
+    client = client_as("county_editor")
+    r = client.post("/bulletins/", {"unit": cast.county_editor.unit.pk, "period": "2026-11"}, follow=True)
+    assert "2026年11月的通报草稿已生成" in r.content.decode()
