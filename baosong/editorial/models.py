@@ -197,6 +197,11 @@ class IssueItem(models.Model):
     def is_merged(self) -> bool:
         return len(self.sources.all()) > 1
 
+    @property
+    def source_unit_names(self) -> list[str]:
+        """Each source unit once, in source order: a 综合 of two items from one town names the town once."""
+        return list(dict.fromkeys(s.submission.report.source_unit.name for s in self.sources.all()))
+
 
 class IssueItemSource(models.Model):
     """A submission credited by an item: a 综合 item has several. Inactive once the issue is withdrawn."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from baosong.core.errors import NotFound
@@ -144,10 +144,19 @@ def candidates(
     return base.filter(status__in=statuses).exclude(Exists(printed))
 
 
+def in_closing_order(recipients: QuerySet[Any]) -> QuerySet[Any]:
+    """Recipients in the closing block's order, 报 then 送 then 发, not the codes' alphabetical one."""
+    return recipients.annotate(
+        group_rank=Case(
+            *(When(group=g, then=Value(i)) for i, g in enumerate(["up", "peer", "down"])),
+            default=Value(3),
+            output_field=IntegerField(),
+        )
+    ).order_by("group_rank", "position", "id")
+
+
 def issue_readers(issue: Issue) -> list[IssueRecipient]:
-    return list(
-        issue.recipients.select_related("unit", "user", "read_by").order_by("group", "position", "id")
-    )
+    return list(in_closing_order(issue.recipients.select_related("unit", "user", "read_by")))
 
 
 def issues_of_report(report: Report) -> list[dict[str, Any]]:

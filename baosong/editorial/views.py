@@ -232,7 +232,11 @@ def publication_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "editorial/publication_edit.html",
-        {"pub": pub, "form": form, "recipients": pub.recipients.select_related("unit", "user")},
+        {
+            "pub": pub,
+            "form": form,
+            "recipients": selectors.in_closing_order(pub.recipients.select_related("unit", "user")),
+        },
     )
 
 
@@ -302,14 +306,53 @@ def issue_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     issue = _issue(request, pk)
     if not selectors.is_desk(request.user, issue):
         return redirect("reading_detail", issue.pk)
+    return _issue_page(request, issue)
+
+
+def _issue_page(
+    request: AuthedRequest,
+    issue: Issue,
+    *,
+    posted: str = "",
+    item_pk: int | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The compose page. After a refused 本期设置 or 编辑此条 save (``posted`` = "update" / "edit") it is
+    rendered again with what the person typed, that form open, and a 4xx status: nothing typed is lost."""
     items = selectors.issue_items(issue)
     actions = allowed_actions(issue, request.user)
     editing = issue.status == IssueStatus.EDITING and Role.EDITOR in roles_in_unit(
         request.user, issue.publication.unit
     )
-    recipients = {
-        g: "\n".join(r.name for r in issue.recipients.all() if r.group == g) for g in RecipientGroup.values
-    }
+    p = request.POST
+    if posted == "update":
+        settings = {
+            "headline": p.get("headline", ""),
+            "marking": p.get("marking", ""),
+            "print_count": p.get("print_count", ""),
+            "columns_text": p.get("columns", ""),
+            **{g: p.get(g, "") for g in RecipientGroup.values},
+        }
+    else:
+        settings = {
+            "headline": issue.headline,
+            "marking": issue.marking,
+            "print_count": str(issue.print_count),
+            # A template tag cannot span lines: the textarea's one-column-per-line text is built here.
+            "columns_text": "\n".join(issue.columns or []),
+            **{
+                g: "\n".join(r.name for r in issue.recipients.all() if r.group == g)
+                for g in RecipientGroup.values
+            },
+        }
+    if posted == "edit" and item_pk is not None:
+        for item in items:
+            if item.pk == item_pk:
+                item.title = p.get("title", "")
+                item.body = p.get("body", "")
+                item.editor_note = p.get("editor_note", "")
+                item.column = p.get("column", "")
+                item.kind = p.get("kind") or item.kind
     return render(
         request,
         "editorial/issue_detail.html",
@@ -321,9 +364,11 @@ def issue_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             and services.portal_chain_configured(issue.publication.unit_id),
             "editing": editing,
             "columns": issue.columns,
-            # A template tag cannot span lines: the textarea's one-column-per-line text is built here.
-            "columns_text": "\n".join(issue.columns or []),
-            "recipients": recipients,
+            "settings": settings,
+            "settings_open": posted == "update",
+            "open_item": item_pk if posted == "edit" else None,
+            "merge_title": p.get("title", "") if posted == "merge" else "",
+            "merge_ticked": set(parse_ids(p.getlist("items"))) if posted == "merge" else set(),
             "categories": Category.choices,
             "urgencies": Urgency.choices,
             "statuses": [
@@ -334,6 +379,7 @@ def issue_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "item_kinds": IssueItem.Kind.choices,
             "unread": sum(1 for r in issue.recipients.all() if r.delivered_at and not r.read_at),
         },
+        status=status,
     )
 
 
@@ -484,6 +530,9 @@ def issue_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
         if request.headers.get("HX-Request"):
             return HttpResponse(exc.message, status=exc.status)
         _fail(request, exc)
+        if action in {"update", "merge"}:
+            # Re-render rather than redirect: the settings or the 综合 title typed stay in the form.
+            return _issue_page(request, _issue(request, issue.pk), posted=action, status=exc.status)
         return redirect("issue_detail", issue.pk)
     if request.headers.get("HX-Request"):
         return HttpResponse(status=204)
@@ -514,6 +563,7 @@ def item_action(request: AuthedRequest, pk: int, item_pk: int, action: str) -> H
                 kind=p.get("kind") or None,
             )
             messages.success(request, "条目已保存，修改已记入修改痕迹。")
+            return redirect(f"/issues/{issue.pk}/#item-{item_pk}")
         elif action in {"up", "down"}:
             services.issue_item_move(item=item, by=request.user, offset=-1 if action == "up" else 1)
         elif action == "remove":
@@ -523,6 +573,11 @@ def item_action(request: AuthedRequest, pk: int, item_pk: int, action: str) -> H
             raise Http404
     except ServiceError as exc:
         _fail(request, exc)
+        if action == "edit":
+            # The title and body the editor typed are shown again in the open form, not thrown away.
+            return _issue_page(
+                request, _issue(request, issue.pk), posted="edit", item_pk=item.pk, status=exc.status
+            )
     return redirect(f"/issues/{issue.pk}/#item-{item_pk}" if action != "remove" else f"/issues/{issue.pk}/")
 
 

@@ -119,6 +119,7 @@ def instruction_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     member_units = set(units_acting_for(request.user, *BUSINESS_ROLES).values_list("pk", flat=True))
     mine = [a for a in instruction.assignments.all() if a.unit_id in member_units]
     is_editor = Role.EDITOR in roles
+    assigned = {a.unit_id: a.due_on for a in instruction.assignments.all()}
     return render(
         request,
         "notices/instruction_detail.html",
@@ -126,7 +127,8 @@ def instruction_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "ins": instruction,
             "is_editor": is_editor,
             "mine": mine,
-            "units": _assignable_units(instruction) if is_editor else [],
+            # Each unit with its current deadline when already assigned (ticking it again moves the deadline).
+            "units": [(u, assigned.get(u.pk)) for u in _assignable_units(instruction)] if is_editor else [],
             "today": timezone.localdate(),
             "default_due": timezone.localdate() + dt.timedelta(days=7),
         },
@@ -172,6 +174,9 @@ def instruction_action(request: AuthedRequest, pk: int, action: str) -> HttpResp
     return redirect("instruction_detail", instruction.pk)
 
 
+_DRAFT_KEY = "instruction_draft"
+
+
 @business_required
 def issue_instructions(request: AuthedRequest, issue_pk: int) -> HttpResponse:
     """The instructions on one issue, with the leader's form (批示) or the editor's (登记纸质批示)."""
@@ -201,11 +206,25 @@ def issue_instructions(request: AuthedRequest, issue_pk: int) -> HttpResponse:
                 scan=scan.read(files.max_bytes() + 1) if scan else None,
             )
         except ServiceError as exc:
-            messages.error(request, exc.message)
+            messages.error(request, exc.message + ("请重新选择批示件扫描。" if scan else ""))
+            # The form is loaded into its page by htmx: what was typed waits in the session for the
+            # next load of this fragment, so a refused 批示 loses no words.
+            request.session[_DRAFT_KEY] = {
+                "issue": issue.pk,
+                **{k: p.get(k, "") for k in ("item", "leader_name", "level", "instructed_on", "text")},
+            }
             # Back to the page that holds the form (never to a URL taken from the request).
             return redirect("issue_detail" if is_editor else "reading_detail", issue.pk)
         messages.success(request, "批示已记录，刊物编辑部将交办落实。")
         return redirect("instruction_detail", instruction.pk)
+    draft = request.session.get(_DRAFT_KEY) or {}
+    if draft.get("issue") == issue.pk:
+        del request.session[_DRAFT_KEY]
+    else:
+        draft = {}
+    unit_level = issue.publication.unit.level
+    draft.setdefault("level", unit_level if unit_level in InstructionLevel.values else "")
+    draft.setdefault("instructed_on", timezone.localdate().isoformat())
     instructions = (
         selectors.instructions_visible_to(request.user)
         .filter(issue=issue)
@@ -224,6 +243,7 @@ def issue_instructions(request: AuthedRequest, issue_pk: int) -> HttpResponse:
             "can_record": released and is_editor,
             "levels": InstructionLevel.choices,
             "today": timezone.localdate(),
+            "draft": draft,
         },
     )
 
@@ -349,6 +369,9 @@ def solicitation_new(request: AuthedRequest) -> HttpResponse:
             "children": children,
             "kinds": Solicitation.Kind.choices,
             "post": request.POST,
+            # A refused form comes back with the units ticked as they were.
+            "chosen_units": set(parse_ids(request.POST.getlist("units"))),
+            "chosen_subtree": set(parse_ids(request.POST.getlist("subtree"))),
         },
         status=400 if request.method == "POST" else 200,
     )

@@ -224,10 +224,26 @@ def release_new(request: AuthedRequest) -> HttpResponse:
             raise PermissionDenied(exc.message) from exc
         except ServiceError as exc:
             messages.error(request, exc.message)
+    p = request.POST
+    chosen_kind, _, chosen_raw = (p.get("target") or f"issue:{request.GET.get('issue', '')}").partition(":")
+    chosen_id = parse_id(chosen_raw)
     return render(
         request,
         "portal/desk/release_new.html",
-        {**_candidates(request), "columns": columns, "selected_issue": parse_id(request.GET.get("issue"))},
+        {
+            **_candidates(request),
+            "columns": columns,
+            # A refused request comes back with the item, column and telephone as chosen.
+            "selected_kind": chosen_kind,
+            "selected_id": chosen_id,
+            "selected_column": p.get("column", ""),
+            "contact": p.get("contact", ""),
+            # Without a 上网发布审核 chain the editor's request publishes at once: the button says so.
+            "has_chain": any(
+                services.portal_chain_for(u) for u in units_acting_for(request.user, Role.EDITOR)
+            ),
+        },
+        status=400 if request.method == "POST" else 200,
     )
 
 

@@ -9,14 +9,16 @@ from typing import Any
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from baosong.core.audit import audit_record
 from baosong.core.errors import NotFound, ServiceError
+from baosong.core.models import DomainEvent
 from baosong.core.params import parse_count, parse_id, parse_ids
 from baosong.orgs.models import BUSINESS_ROLES, Role, Unit
 from baosong.orgs.permissions import AuthedRequest, business_required, role_required
@@ -538,11 +540,17 @@ def inbox_bulk(request: AuthedRequest) -> HttpResponse:
             done += 1
         except ServiceError as exc:
             failed.append(f"《{sub.title}》：{exc.message}")
-    if done:
-        messages.success(request, f"已处理 {done} 条。")
+    verb = {"claim": "接收", "adopt": "采用", "decline": "标记为不采用"}.get(action or "", "处理")
+    if not ids:
+        messages.error(request, f"请先勾选要{verb}的信息。")
+    elif done:
+        messages.success(request, f"已{verb} {done} 条。")
     for line in failed:
         messages.error(request, line)
-    return redirect("inbox")
+    # Back to the list as it was filtered: the query is parsed and re-encoded, never echoed raw.
+    query = QueryDict(request.POST.get("query", "")).copy()
+    query.pop("page", None)
+    return redirect(f"{reverse('inbox')}?{query.urlencode()}" if query else "inbox")
 
 
 def _sub(request: AuthedRequest, pk: int) -> Submission:
@@ -568,23 +576,64 @@ def submission_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             return redirect("submission_detail", pk=sub.pk)
         except ServiceError as exc:
             form.add_error(None, exc.message)
+    return _submission_page(request, sub, form=form, status=400 if request.method == "POST" else 200)
+
+
+def _submission_page(
+    request: AuthedRequest,
+    sub: Submission,
+    *,
+    form: WorkingCopyForm | None = None,
+    action: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    """The editor's page of one submission. After a refused decision (``action``) it comes back with what
+    the editor typed in that decision's form, so no comment or adoption record is lost."""
+    original = Revision.objects.filter(report=sub.report, submission__isnull=True).order_by("id").first()
+    changed = original is not None and (original.title, original.body) != (sub.title, sub.body)
+    posted = request.POST if action else {}
+    targets = unit_reporting_targets(sub.target_unit)
+    open_now = sub.status in {SubmissionStatus.RECEIVED, SubmissionStatus.CLAIMED}
+    shown = {"adopt": open_now, "decline": open_now, "return": open_now}
+    shown["forward"] = bool(targets) and (open_now or sub.status == SubmissionStatus.ADOPTED)
+    # When the refusal came because someone else decided first, that form is gone from the page: what
+    # this editor typed is shown to copy rather than dropped.
+    unsent = posted.get("comment", "").strip() if action in shown and not shown[action] else ""
+    flagged = (
+        DomainEvent.objects.filter(
+            event_type="score.nonconforming", object_type="submission", object_id=sub.pk
+        )
+        .only("payload", "created_at")
+        .first()
+    )
     return render(
         request,
         "reports/submission_detail.html",
         {
             "sub": sub,
             "report": sub.report,
-            "form": form,
-            "adopt_form": AdoptForm(),
+            "form": form or WorkingCopyForm(initial={"title": sub.title, "body": sub.body}),
+            "adopt_form": AdoptForm(posted if action == "adopt" else None),
             "comment_form": CommentForm(),
-            "targets": unit_reporting_targets(sub.target_unit),
+            "targets": targets,
             "trail": selectors.report_trail(sub.report),
-            "external_form": ExternalAdoptionForm(),
+            "external_form": ExternalAdoptionForm(posted if action == "external" else None),
+            "unsent": unsent,
+            "external": sub.report.external_adoptions.select_related("unit").order_by("date", "id"),
             "now": timezone.now(),
-            "original": Revision.objects.filter(report=sub.report, submission__isnull=True)
-            .order_by("id")
-            .first(),
+            "original": original,
+            # The working copy against the author's original: what this desk has changed so far.
+            "diff": {
+                "title": diff_html(original.title, sub.title),
+                "body": diff_html(original.body, sub.body),
+            }
+            if changed and original is not None
+            else None,
+            "posted_action": action,
+            "posted": posted,
+            "flagged": flagged,
         },
+        status=status,
     )
 
 
@@ -638,9 +687,13 @@ def submission_action(request: AuthedRequest, pk: int, action: str) -> HttpRespo
             "forward": "已转报。",
             "external": "已补录外部采用。",
         }
+        if action == "adopt" and parse_id(p.get("issue_id", "")):
+            labels["adopt"] = "已采用，并编入所选的一期刊物。"
         messages.success(request, labels[action])
     except ServiceError as exc:
         messages.error(request, exc.message)
+        # The page again, not a redirect: the comment or the adoption record typed stays in its form.
+        return _submission_page(request, _sub(request, sub.pk), action=action, status=exc.status)
     return redirect("submission_detail", pk=sub.pk)
 
 

@@ -244,6 +244,11 @@ def bulletin_list(request: AuthedRequest) -> HttpResponse:
         except ServiceError as exc:
             messages.error(request, exc.message)
             return redirect("bulletin_list")
+        label = selectors.parse_period(bulletin.period).label
+        if bulletin.status == Bulletin.Status.RELEASED:
+            messages.info(request, f"{label}的通报已发布，内容已固定，以下为发布时的内容。")
+        else:
+            messages.success(request, f"{label}的通报草稿已生成：排名按当前积分和统计计算，写好说明后发布。")
         return redirect("bulletin_detail", bulletin.pk)
     desks = units_acting_for(request.user, *DESK)
     members = units_acting_for(request.user, *BUSINESS_ROLES)
@@ -256,7 +261,10 @@ def bulletin_list(request: AuthedRequest) -> HttpResponse:
         request,
         "scoring/bulletin_list.html",
         {
-            "bulletins": visible.order_by("-created_at")[:100],
+            # Each with its period in words (2026年11月, 2026年第4季度), not the stored code.
+            "bulletins": [
+                (b, selectors.parse_period(b.period).label) for b in visible.order_by("-created_at")[:100]
+            ],
             "units": units,
             "picker": period_picker(selectors.parse_period(last_month)),
         },

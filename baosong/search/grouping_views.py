@@ -42,12 +42,23 @@ def groups_fragment(request: AuthedRequest) -> HttpResponse:
 
 @role_required(Role.EDITOR)
 def group_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    group = _group(request, pk)
+    return _group_page(request, _group(request, pk))
+
+
+def _group_page(request: AuthedRequest, group: grouping.EventGroup, status: int = 200) -> HttpResponse:
+    """The side-by-side page; after a refused 综合 it comes back (4xx) with the title and issue chosen."""
     issues, publications = grouping.compose_targets(request.user, group)
     return render(
         request,
         "search/group_detail.html",
-        {"group": group, "issues": issues, "publications": publications},
+        {
+            "group": group,
+            "issues": issues,
+            "publications": publications,
+            "title": request.POST.get("title", group.title) if request.method == "POST" else group.title,
+            "target": request.POST.get("target", ""),
+        },
+        status=status,
     )
 
 
@@ -61,7 +72,7 @@ def group_compose(request: AuthedRequest, pk: int) -> HttpResponse:
     publication = next((p for p in publications if f"new:{p.pk}" == choice), None)
     if issue is None and publication is None:
         messages.error(request, "请选择编入哪一期刊物，或新建一期。")
-        return redirect("inbox_group", pk)
+        return _group_page(request, group, status=400)
     try:
         issue, _ = grouping.group_compose(
             group=group,
@@ -74,6 +85,6 @@ def group_compose(request: AuthedRequest, pk: int) -> HttpResponse:
         raise Http404 from exc
     except ServiceError as exc:
         messages.error(request, exc.message)
-        return redirect("inbox_group", pk)
+        return _group_page(request, group, status=exc.status)
     messages.success(request, f"已将 {group.size} 条信息综合为一条，编入《{issue.publication.name}》。")
     return redirect("issue_detail", issue.pk)

@@ -159,3 +159,14 @@ def test_a_resubmitted_item_gets_its_signature_from_the_new_text(
     assert bytes(EventSignature.objects.get(report_id=sub.report_id).minhash) != before
     sizes = [g.size for g in inbox_groups(cast.county_editor.user)]
     assert sizes == [6]
+
+
+def test_a_refused_compose_keeps_the_typed_title(cast, fire, client_as):
+    subs = county_subs(cast, fire)
+    client = client_as("county_editor")
+    response = client.post(
+        f"/inbox/groups/{subs[0].pk}/compose",
+        {"target": "issue:999999", "title": "李家村民房火灾处置情况综述"},
+    )
+    assert response.status_code == 400
+    assert 'value="李家村民房火灾处置情况综述"' in response.content.decode()

@@ -25,9 +25,14 @@
     xAxis: { type: "category", data: data.levels.map((l) => l.name) }, yAxis: { type: "value", minInterval: 1 },
     series: [{ type: "bar", data: data.levels.map((l) => l.value), color: red, barMaxWidth: 40 }],
   });
+  // On a phone the labels beside a full-size ring were cut to "工…": a smaller ring, name over percentage.
+  const narrow = window.matchMedia("(max-width: 640px)").matches;
   chart("chart-categories", {
     tooltip: { trigger: "item" },
-    series: [{ type: "pie", radius: ["35%", "65%"], data: data.categories, label: { formatter: "{b} {d}%" } }],
+    series: [{
+      type: "pie", radius: narrow ? ["25%", "45%"] : ["35%", "65%"], data: data.categories,
+      label: { formatter: narrow ? "{b}\n{d}%" : "{b} {d}%" },
+    }],
   });
   chart("chart-units", {
     tooltip: { trigger: "axis" }, legend: { data: ["报送", "采用"] }, grid: { left: 40, right: 16, bottom: 60 },
