@@ -7,6 +7,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.servers.basehttp import ThreadedWSGIServer
@@ -206,3 +207,34 @@ def page(browser_context):  # type: ignore[no-untyped-def]
     context = browser_context.new_context(locale="zh-CN", viewport={"width": 1280, "height": 800})
     yield context.new_page()
     context.close()
+
+
+DESKTOP = {"width": 1366, "height": 768}
+PHONE = {"width": 390, "height": 844}
+
+
+def browser_login(
+    browser_context: Any, url: str, actor: Actor | None, viewport: dict[str, int] = DESKTOP
+) -> Any:
+    """A new browser context logged in through the real login page as the cast member (and the TOTP step
+    for admin roles); confirmation dialogs are accepted, as the person would. actor None: the login page,
+    logged out."""
+    page = browser_context.new_context(locale="zh-CN", viewport=viewport).new_page()
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.goto(f"{url}/accounts/login")
+    if actor is None:
+        return page
+    page.get_by_label("用户名").fill(actor.user.username)
+    page.get_by_label("密码").fill(actor.password)
+    page.get_by_role("button", name="登 录").click()
+    page.wait_for_url(lambda u: "/accounts/login" not in u)
+    if "/accounts/otp" in page.url:
+        page.locator("input[name=token]").fill(otp_now(actor.user))
+        page.locator("button[type=submit]").click()
+        page.wait_for_url(lambda u: "/accounts/otp" not in u)
+    return page
+
+
+def no_sideways_scroll(page: Any) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"], f"{page.url} is {width}px wide"

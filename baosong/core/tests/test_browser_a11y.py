@@ -21,15 +21,14 @@ from baosong.portal.sample_content import seed_samples
 from baosong.reports import services as report_services
 from baosong.reports.models import Report, ReportStatus, Submission, SubmissionStatus
 from baosong.scoring import bulletins
-from conftest import ARTIFACTS, CHROMIUM, axe_violations, otp_now
+from conftest import ARTIFACTS, CHROMIUM, DESKTOP, PHONE, axe_violations
+from conftest import browser_login as _login
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not shutil.which(CHROMIUM), reason="Debian chromium is not installed"),
 ]
 
-DESKTOP = {"width": 1366, "height": 768}
-PHONE = {"width": 390, "height": 844}
 SHOTS = ARTIFACTS / "a11y"
 
 
@@ -40,22 +39,6 @@ class Visit:
     url: str
     before: Callable[[], None] | None = None  # brings the data into the state the page should show
     then: Callable[[Any], None] | None = None  # what the person does on the page before it is checked
-
-
-def _login(browser_context: Any, url: str, actor: Any, viewport: dict[str, int]) -> Any:
-    page = browser_context.new_context(locale="zh-CN", viewport=viewport).new_page()
-    page.goto(f"{url}/accounts/login")
-    if actor is None:
-        return page
-    page.get_by_label("用户名").fill(actor.user.username)
-    page.get_by_label("密码").fill(actor.password)
-    page.get_by_role("button", name="登 录").click()
-    page.wait_for_url(lambda u: "/accounts/login" not in u)
-    if "/accounts/otp" in page.url:
-        page.locator("input[name=token]").fill(otp_now(actor.user))
-        page.locator("button[type=submit]").click()
-        page.wait_for_url(lambda u: "/accounts/otp" not in u)
-    return page
 
 
 def _report_text(violations: list[dict]) -> str:

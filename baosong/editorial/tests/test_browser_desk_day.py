@@ -20,7 +20,8 @@ from baosong.notices.models import Instruction, Solicitation
 from baosong.reports import services as reports
 from baosong.reports.models import ReportStatus, Submission, SubmissionStatus
 from baosong.scoring.models import Bulletin
-from conftest import ARTIFACTS, CHROMIUM, otp_now
+from conftest import ARTIFACTS, CHROMIUM, PHONE, no_sideways_scroll
+from conftest import browser_login as open_as
 
 pytestmark = [
     pytest.mark.browser,
@@ -30,33 +31,11 @@ pytestmark = [
 ]
 
 SHOTS = ARTIFACTS / "desk"
-DESKTOP = {"width": 1366, "height": 768}
-PHONE = {"width": 390, "height": 844}
-
-
-def open_as(browser_context: Any, url: str, actor: Any, viewport: dict[str, int] = DESKTOP) -> Any:
-    page = browser_context.new_context(locale="zh-CN", viewport=viewport).new_page()
-    page.on("dialog", lambda dialog: dialog.accept())  # irreversible actions ask first: the person agrees
-    page.goto(f"{url}/accounts/login")
-    page.get_by_label("用户名").fill(actor.user.username)
-    page.get_by_label("密码").fill(actor.password)
-    page.get_by_role("button", name="登 录").click()
-    page.wait_for_load_state()
-    if "/accounts/otp" in page.url:
-        page.locator("input[name=token]").fill(otp_now(actor.user))
-        page.locator("button[type=submit]").click()
-    page.wait_for_url(f"{url}/")
-    return page
 
 
 def shoot(page: Any, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-
-def no_sideways_scroll(page: Any) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"], f"{page.url} is {width}px wide"
 
 
 def said(page: Any, text: str) -> None:

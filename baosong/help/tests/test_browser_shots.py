@@ -19,9 +19,11 @@ from baosong.editorial.models import Issue, IssueStatus
 from baosong.notices.models import Instruction, Solicitation
 from baosong.reports import services as report_services
 from baosong.reports.models import Report, Submission
-from conftest import CHROMIUM, otp_now
+from conftest import CHROMIUM, browser_login
 
 from .shots import MAX_BYTES, SHOTS, referenced_shots
+
+SHOT_SIZE = {"width": 1280, "height": 800}
 
 pytestmark = [
     pytest.mark.browser,
@@ -102,21 +104,6 @@ def _plan(cast: Any) -> list[Shot]:
     ]
 
 
-def _login(browser_context: Any, url: str, actor: Any) -> Any:
-    context = browser_context.new_context(locale="zh-CN", viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    page.goto(f"{url}/accounts/login")
-    page.get_by_label("用户名").fill(actor.user.username)
-    page.get_by_label("密码").fill(actor.password)
-    page.get_by_role("button", name="登 录").click()
-    page.wait_for_url(lambda u: "/accounts/login" not in u)
-    if "/accounts/otp" in page.url:
-        page.locator("input[name=token]").fill(otp_now(actor.user))
-        page.locator("button[type=submit]").click()
-        page.wait_for_url(lambda u: "/accounts/otp" not in u)
-    return page
-
-
 def test_the_manual_screenshots_are_taken_from_the_sample_content(live_server, cast, browser_context):
     call_command("seed_samples", stdout=io.StringIO())
     plan = _plan(cast)
@@ -128,7 +115,10 @@ def test_the_manual_screenshots_are_taken_from_the_sample_content(live_server, c
             # the live server's single in-memory SQLite connection while the next person logs in.
             if page is not None:
                 page.context.close()
-            actor, page = shot.actor, _login(browser_context, live_server.url, cast[shot.actor])
+            actor, page = (
+                shot.actor,
+                browser_login(browser_context, live_server.url, cast[shot.actor], SHOT_SIZE),
+            )
         page.goto(f"{live_server.url}{shot.url}")
         page.wait_for_load_state("networkidle")
         if shot.before:

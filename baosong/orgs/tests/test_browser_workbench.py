@@ -14,7 +14,8 @@ from baosong.editorial.models import Issue, IssueStatus, Publication
 from baosong.orgs.models import LoginState
 from baosong.reports import services as reports
 from baosong.reports.models import Report, ReportStatus, Submission, SubmissionStatus
-from conftest import ARTIFACTS, CHROMIUM, otp_now
+from conftest import ARTIFACTS, CHROMIUM, PHONE, no_sideways_scroll
+from conftest import browser_login as open_as
 
 pytestmark = [
     pytest.mark.browser,
@@ -24,23 +25,6 @@ pytestmark = [
 ]
 
 SHOTS = ARTIFACTS / "day"
-DESKTOP = {"width": 1366, "height": 768}
-PHONE = {"width": 390, "height": 844}
-
-
-def open_as(browser_context: Any, url: str, actor: Any, viewport: dict[str, int] = DESKTOP) -> Any:
-    page = browser_context.new_context(locale="zh-CN", viewport=viewport).new_page()
-    page.on("dialog", lambda dialog: dialog.accept())  # irreversible actions ask first: the person agrees
-    page.goto(f"{url}/accounts/login")
-    page.get_by_label("用户名").fill(actor.user.username)
-    page.get_by_label("密码").fill(actor.password)
-    page.get_by_role("button", name="登 录").click()
-    page.wait_for_load_state()
-    if "/accounts/otp" in page.url:
-        page.locator("input[name=token]").fill(otp_now(actor.user))
-        page.locator("button[type=submit]").click()
-    page.wait_for_url(f"{url}/")
-    return page
 
 
 def shoot(page: Any, name: str) -> None:
@@ -57,11 +41,6 @@ def follow_every_link(page: Any, url: str) -> int:
         assert response.status == 200, (href, response.status)
         assert "出错" not in response.text()[:2000], href
     return len(hrefs)
-
-
-def no_sideways_scroll(page: Any) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"], f"page is {width}px wide"
 
 
 def sent(cast: Any, title: str, **fields: Any) -> Submission:
