@@ -213,8 +213,12 @@ def check_deadline(report: Report) -> list[Finding]:
     ]
 
 
-def check_sensitive_words(report: Report) -> list[Finding]:
-    words = list(SensitiveWord.objects.values_list("word", "blocking"))
+def sensitive_words() -> list[tuple[str, bool]]:
+    return list(SensitiveWord.objects.values_list("word", "blocking"))
+
+
+def check_sensitive_words(report: Report, words: list[tuple[str, bool]] | None = None) -> list[Finding]:
+    words = sensitive_words() if words is None else words
     found = []
     for field, text in _texts(report):
         for word, blocking in words:
@@ -244,13 +248,20 @@ ALL_CHECKS = [
     check_mobiles,
     check_required_elements,
     check_deadline,
-    check_sensitive_words,
 ]
 
 
-def run_checks(report: Report) -> dict[str, list[dict[str, Any]]]:
-    findings = [f for check in ALL_CHECKS for f in check(report)]
+def run_checks(
+    report: Report, *, words: list[tuple[str, bool]] | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    findings = [f for check in ALL_CHECKS for f in check(report)] + check_sensitive_words(report, words)
     return {
         "blocking": [f.as_dict() for f in findings if f.severity == BLOCKING],
         "warnings": [f.as_dict() for f in findings if f.severity == WARNING],
     }
+
+
+def run_checks_many(reports: list[Report]) -> list[dict[str, list[dict[str, Any]]]]:
+    """The checks of a list of items (the review queue): the sensitive words are read once, not per item."""
+    words = sensitive_words()
+    return [run_checks(r, words=words) for r in reports]

@@ -212,3 +212,26 @@ def test_a_second_tap_on_follow_up_continues_the_unsent_draft(cast, client_as):
     assert drafts.count() == 1
     assert first["Location"] == f"/reports/{drafts.get().pk}/edit"
     assert "已有未报出的续报一草稿" in second.content.decode()
+
+
+def test_the_review_queue_costs_the_same_with_2_and_6_waiting_items(cast, client_as):
+    """The checks shown per item read the sensitive-word list once for the page, not once per item."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_as("township_reviewer")
+
+    def submit(n: int) -> None:
+        for i in range(n):
+            report = services.report_create(by=cast.township_reporter.user, **{**ITEM, "title": f"待审{i}"})
+            services.report_submit(report=report, by=cast.township_reporter.user)
+
+    submit(2)
+    client.get("/reports/review/")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/reports/review/")
+    submit(4)
+    with CaptureQueriesContext(connection) as many:
+        html = client.get("/reports/review/").content.decode()
+    assert html.count("待审") >= 6
+    assert len(many) == len(few)
