@@ -40,11 +40,19 @@ class Period:
     months: tuple[int, ...]
 
     @property
+    def kind(self) -> str:
+        return "year" if len(self.months) == 12 else "quarter" if len(self.months) == 3 else "month"
+
+    @property
+    def quarter(self) -> int:
+        return (self.months[0] - 1) // 3 + 1
+
+    @property
     def label(self) -> str:
-        if len(self.months) == 12:
+        if self.kind == "year":
             return f"{self.year}年"
-        if len(self.months) == 3:
-            return f"{self.year}年第{(self.months[0] - 1) // 3 + 1}季度"
+        if self.kind == "quarter":
+            return f"{self.year}年第{self.quarter}季度"
         return f"{self.year}年{self.months[0]}月"
 
 

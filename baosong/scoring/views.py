@@ -49,18 +49,16 @@ def _period_text(params: Any, default: str) -> str:
 def period_picker(period: selectors.Period | None) -> dict[str, Any]:
     """What the picker shows: the period's type, year and month or quarter, and the years to offer."""
     today = timezone.localdate()
-    months = period.months if period else (today.month,)
-    year = period.year if period else today.year
-    kind = "year" if len(months) == 12 else "quarter" if len(months) == 3 else "month"
-    years = sorted({*range(today.year - 9, today.year + 1), year}, reverse=True)
+    period = period or selectors.parse_period(today.strftime("%Y-%m"))
+    years = sorted({*range(today.year - 9, today.year + 1), period.year}, reverse=True)
     return {
         "kinds": PERIOD_KINDS,
-        "kind": kind,
-        "year": year,
+        "kind": period.kind,
+        "year": period.year,
         "years": years,
-        "month": months[0],
+        "month": period.months[0],
         "months": range(1, 13),
-        "quarter": (months[0] - 1) // 3 + 1,
+        "quarter": period.quarter,
         "quarters": range(1, 5),
     }
 
