@@ -14,7 +14,7 @@ from baosong.core.errors import Forbidden, NotFound, ServiceError
 from baosong.core.events import event_emit
 from baosong.orgs.models import ReviewStep, Role, Unit, User
 from baosong.orgs.selectors import roles_in_unit, unit_reporting_targets, units_acting_for
-from baosong.reports import checks
+from baosong.reports import checks, selectors
 from baosong.reports.models import (
     URGENCY_RANK,
     Category,
@@ -322,7 +322,8 @@ def report_withdraw(*, report: Report, by: User) -> Report:
     def change(r: Report, edge: Edge) -> str:
         if r.status == ReportStatus.SENT:
             subs = Submission.objects.select_for_update().filter(report=r, is_active=True)
-            if any(s.status != SubmissionStatus.RECEIVED or s.claimed_by_id for s in subs):
+            list(subs)  # lock them first: a claim racing this withdrawal waits for it
+            if selectors.targets_have_acted(r):  # the rule the item page uses to offer 撤回
                 raise ServiceError("已有接收单位开始处理，不能撤回。", "already_handled", status=409)
             subs.update(is_active=False)
         ReviewAction.objects.create(report=r, action=ReviewAction.Action.WITHDRAW, actor=by)
