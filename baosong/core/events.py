@@ -17,7 +17,14 @@ def event_emit(
     unit_id: int | None = None,
     payload: dict[str, Any] | None = None,
 ) -> DomainEvent:
-    """Call inside the transaction of the change it describes."""
+    """Call inside the transaction of the change it describes. The type and the payload's keys must be
+    declared in the action registry (``core.actions``); tests refuse anything else."""
+    from django.conf import settings
+
+    if settings.TESTING:
+        from baosong.core.actions import check_event
+
+        check_event(event_type, payload or {})
     from baosong.core.outbox import schedule_outbox_after_commit
 
     schedule_outbox_after_commit()

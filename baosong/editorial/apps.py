@@ -7,7 +7,10 @@ class EditorialConfig(AppConfig):
     verbose_name = "采编刊发"
 
     def ready(self) -> None:
-        from baosong.editorial import workbench
+        from baosong.editorial import (
+            workbench,
+            workflow,  # noqa: F401 — declares its actions in the registry
+        )
 
         workbench.register()
         from baosong.core.outbox import register_consumer

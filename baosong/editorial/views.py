@@ -23,7 +23,7 @@ from baosong.editorial import render_docx, render_pdf, selectors, services
 from baosong.editorial.document import IssueDocument
 from baosong.editorial.forms import PublicationForm, TemplateForm
 from baosong.editorial.models import Issue, IssueItem, IssueStatus, IssueTemplate, Publication, RecipientGroup
-from baosong.editorial.workflow import ACTION_LABELS, allowed_actions
+from baosong.editorial.workflow import ISSUE, allowed_actions
 from baosong.orgs.models import Role
 from baosong.orgs.permissions import AuthedRequest, business_required, role_required
 from baosong.orgs.selectors import admin_scope_units, roles_in_unit, units_acting_for
@@ -359,7 +359,7 @@ def _issue_page(
         {
             "issue": issue,
             "items": items,
-            "actions": [(a, ACTION_LABELS[a]) for a in actions],
+            "actions": [(a, ISSUE.actions[a].label) for a in actions],
             "portal_chain": "publish" in actions
             and services.portal_chain_configured(issue.publication.unit_id),
             "editing": editing,

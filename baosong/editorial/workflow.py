@@ -1,74 +1,142 @@
-"""The issue transition table and the one function that applies a transition.
+"""The issue workflow, declared in the action registry (see ``core.actions``).
 
-Nothing else assigns ``Issue.status``. Each apply locks the issue, refuses an illegal move or a wrong
-actor with a clear Chinese error, runs the service's change, writes the state, the audit event and the
-domain event in one transaction.
-"""
+Nothing else assigns ``Issue.status``: services take these actions through ``issue_transition``, which is
+``core.actions.apply`` with the issue's change; pages and the API ask ``allowed_actions``."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
-from django.db import transaction
 from django.utils import timezone
 
-from baosong.core.audit import audit_record
-from baosong.core.errors import Forbidden, ServiceError
-from baosong.core.events import event_emit
+from baosong.core.actions import Transition, Who, Workflow, apply, declare, detail_labels
 from baosong.editorial.models import Issue, IssueStatus
 from baosong.orgs.models import Role, User
 from baosong.orgs.selectors import roles_in_unit
 
 I = IssueStatus  # noqa: E741
 
-EDITOR = "editor"  # an editor of the publication's unit
-SIGNER = "signer"  # the publication's signer role (主编/签发领导) in its unit
+EDITOR = Who("刊物所属单位的采编人员", lambda user, i: Role.EDITOR in roles_in_unit(user, i.publication.unit))
+SIGNER = Who(
+    "刊物的签发人（主编或签发领导）",
+    lambda user, i: i.publication.signer_role in roles_in_unit(user, i.publication.unit),
+)
+
+IssuePayload = TypedDict(
+    "IssuePayload",
+    {
+        "from": str,
+        "to": str,
+        "by": int,
+        "at": str,
+        "publication_id": int,
+        "publication_kind": str,
+        "level": str,
+        "comment": str,
+        "reason": str,
+        # sign
+        "number": int,
+        "total_number": int,
+        "year": int,
+        "is_supplement": bool,
+        "submissions": list[int],
+        # distribute, remind
+        "recipients": list[int],
+        # publish
+        "public_items": list[int],
+        "portal_release_id": int,
+        # withdraw
+        "revoked": list[int],
+    },
+    total=False,
+)
 
 
-@dataclass(frozen=True)
-class Edge:
-    source: str
-    action: str
-    target: str
-    who: str
+class IssueWorkflow(Workflow[Issue]):
+    def lock(self, pk: int) -> Issue:
+        return Issue.objects.select_for_update().select_related("publication__unit").get(pk=pk)
+
+    def unit_of(self, obj: Issue) -> int | None:
+        return int(obj.publication.unit_id)
+
+    def before_change(self, obj: Issue, t: Transition) -> None:
+        obj.updated_at = timezone.now()
+
+    def event_payload(self, obj: Issue, t: Transition) -> dict[str, Any]:
+        return {
+            **super().event_payload(obj, t),
+            "publication_id": obj.publication_id,
+            "publication_kind": obj.publication.kind,
+            "level": obj.publication.unit.level,
+            **t.details,
+        }
 
 
-ISSUE_EDGES = [
-    Edge(I.EDITING, "submit", I.PENDING_SIGNATURE, EDITOR),
-    Edge(I.EDITING, "withdraw", I.WITHDRAWN, EDITOR),  # an abandoned draft issue (it has no number)
-    Edge(I.PENDING_SIGNATURE, "recall", I.EDITING, EDITOR),
-    Edge(I.PENDING_SIGNATURE, "return", I.EDITING, SIGNER),
-    Edge(I.PENDING_SIGNATURE, "sign", I.SIGNED, SIGNER),
-    Edge(I.SIGNED, "distribute", I.DISTRIBUTED, EDITOR),
-    Edge(I.DISTRIBUTED, "publish", I.PUBLISHED, EDITOR),
-    Edge(I.SIGNED, "withdraw", I.WITHDRAWN, SIGNER),
-    Edge(I.DISTRIBUTED, "withdraw", I.WITHDRAWN, SIGNER),
-    Edge(I.PUBLISHED, "withdraw", I.WITHDRAWN, SIGNER),
-]
+ISSUE = IssueWorkflow(
+    "issue",
+    "刊物",
+    Issue,
+    audit_type="issue.transition",
+    audit_label="刊物流转",
+    payload=IssuePayload,
+    subject="本期",
+)
+SUBMIT = ISSUE.action("submit", "送签", [(I.EDITING, I.PENDING_SIGNATURE, EDITOR)])
+WITHDRAW = ISSUE.action(
+    "withdraw",
+    "撤回",
+    [
+        (I.EDITING, I.WITHDRAWN, EDITOR),  # an abandoned draft issue (it has no number)
+        (I.SIGNED, I.WITHDRAWN, SIGNER),
+        (I.DISTRIBUTED, I.WITHDRAWN, SIGNER),
+        (I.PUBLISHED, I.WITHDRAWN, SIGNER),
+    ],
+)
+RECALL = ISSUE.action("recall", "撤回送签", [(I.PENDING_SIGNATURE, I.EDITING, EDITOR)])
+RETURN = ISSUE.action("return", "退回修改", [(I.PENDING_SIGNATURE, I.EDITING, SIGNER)])
+SIGN = ISSUE.action("sign", "签发", [(I.PENDING_SIGNATURE, I.SIGNED, SIGNER)])
+DISTRIBUTE = ISSUE.action("distribute", "分发", [(I.SIGNED, I.DISTRIBUTED, EDITOR)])
+PUBLISH = ISSUE.action("publish", "公开发布", [(I.DISTRIBUTED, I.PUBLISHED, EDITOR)])
 
-ACTION_LABELS = {
-    "submit": "送签", "withdraw": "撤回", "recall": "撤回送签", "return": "退回修改", "sign": "签发",
-    "distribute": "分发", "publish": "公开发布",
-}  # fmt: skip
+CREATE = ISSUE.declare("create", "新建一期", audit="issue.create")
+UPDATE = ISSUE.declare("update", "修改本期信息", audit="issue.update")
+ITEM_ADD = ISSUE.declare("item_add", "编入信息", audit="issue.item_add")
+ITEM_EDIT = ISSUE.declare("item_edit", "修改刊发稿", audit="issue.item_edit")
+REORDER = ISSUE.declare("reorder", "调整顺序", audit="issue.reorder")
+ITEM_REMOVE = ISSUE.declare("item_remove", "移出信息", audit="issue.item_remove")
+MERGE = ISSUE.declare("merge", "合并编发", audit="issue.merge")
+READ = ISSUE.declare("read", "阅读刊物", audit="issue.read")
+REMIND = ISSUE.declare("remind", "催阅", audit="issue.remind", event=True)
+DOWNLOAD = ISSUE.declare("download", "下载刊物", audit="issue.download")
+TEMPLATE_CREATE = declare("template.create", "新建刊物模板")
+TEMPLATE_UPDATE = declare("template.update", "修改刊物模板")
+PUBLICATION_CREATE = declare("publication.create", "新建刊物")
+PUBLICATION_UPDATE = declare("publication.update", "修改刊物")
 
-
-def edge_for(status: str, action: str) -> Edge | None:
-    return next((e for e in ISSUE_EDGES if e.source == status and e.action == action), None)
-
-
-def may_act(who: str, *, user: User, issue: Issue) -> bool:
-    roles = roles_in_unit(user, issue.publication.unit)
-    if who == EDITOR:
-        return Role.EDITOR in roles
-    return issue.publication.signer_role in roles
+detail_labels(
+    lines="阅读份数",
+    recipients="分发对象",
+    items="信息条目",
+    order="顺序",
+    item="条目",
+    sources="来源",
+    publication="刊物",
+    issue="期次",
+    portal_release_id="上网发布申请",
+    public_items="公开条目",
+    revoked="撤销采用",
+    submissions="相关采编记录",
+    total_number="总期号",
+    year="年度",
+    is_supplement="增刊",
+)
 
 
 def allowed_actions(issue: Issue, user: User) -> list[str]:
-    return [
-        e.action for e in ISSUE_EDGES if e.source == issue.status and may_act(e.who, user=user, issue=issue)
-    ]
+    from baosong.core.actions import allowed_actions as allowed
+
+    return allowed(issue, user)
 
 
 def issue_transition(
@@ -79,49 +147,11 @@ def issue_transition(
     details: dict[str, Any] | None = None,
     chain_approved: bool = False,
 ) -> Issue:
-    """``chain_approved``: the caller has checked that ``by`` is the last step of an approval chain
-    (上网发布审核) that stands in for the edge's actor; the edge itself is still checked."""
-    with transaction.atomic():
-        # Lock first, then check: of two people acting at once, the second sees the first's result.
-        obj = Issue.objects.select_for_update().select_related("publication__unit").get(pk=issue.pk)
-        edge = edge_for(obj.status, action)
-        label = ACTION_LABELS.get(action, action)
-        if edge is None:
-            raise ServiceError(
-                f"本期当前状态为“{IssueStatus(obj.status).label}”，不能执行“{label}”。",
-                "invalid_transition",
-                status=409,
-            )
-        if not chain_approved and not may_act(edge.who, user=by, issue=obj):
-            raise Forbidden(f"您不能对本期执行“{label}”。")
-        before = obj.status
-        extra = (change(obj) if change else None) or {}
-        setattr(obj, "status", edge.target)  # noqa: B010 — the one place an issue status is assigned
-        obj.updated_at = timezone.now()
-        obj.save()
-        payload = {**(details or {}), **extra}
-        audit_record(
-            "issue.transition",
-            user=by,
-            unit_id=obj.publication.unit_id,
-            object_type="issue",
-            object_id=obj.pk,
-            details={"action": action, "from": before, "to": edge.target, **payload},
-        )
-        event_emit(
-            f"issue.{action}",
-            object_type="issue",
-            object_id=obj.pk,
-            unit_id=obj.publication.unit_id,
-            payload={
-                "from": before,
-                "to": edge.target,
-                "by": by.pk,
-                "publication_id": obj.publication_id,
-                "publication_kind": obj.publication.kind,
-                "level": obj.publication.unit.level,
-                "at": timezone.now().isoformat(),
-                **payload,
-            },
-        )
-    return obj
+    """``change`` may return details for the audit record and the event (the number signed, the lines
+    distributed). ``chain_approved``: the caller has checked that ``by`` is the last step of an approval
+    chain (上网发布审核) that stands in for the edge's actor; the edge itself is still checked."""
+
+    def run(obj: Issue, t: Transition) -> None:
+        t.details.update((change(obj) if change else None) or {})
+
+    return apply(ISSUE.actions[action], issue, by, change=run, details=details, actor_checked=chain_approved)

@@ -7,7 +7,10 @@ class NoticesConfig(AppConfig):
     verbose_name = "通知与批示"
 
     def ready(self) -> None:
-        from baosong.notices import workbench
+        from baosong.notices import (
+            workbench,
+            workflow,  # noqa: F401 — declares its actions in the registry
+        )
 
         workbench.register()
         from baosong.core.outbox import register_consumer, register_periodic

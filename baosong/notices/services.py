@@ -9,11 +9,13 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from baosong.core.actions import Transition, apply, record
 from baosong.core.audit import audit_record
 from baosong.core.errors import Forbidden, ServiceError
 from baosong.core.events import event_emit
 from baosong.core.notify import email_after_commit, sms_after_commit
 from baosong.editorial.models import IssueItem, IssueItemSource, IssueStatus
+from baosong.notices import workflow as wf
 from baosong.notices.models import (
     Instruction,
     InstructionAssignment,
@@ -188,23 +190,16 @@ def instruction_create(
                 scan_type=kind_type,
             )
         assignments = _assign(instruction, list(dict.fromkeys(unit_ids or [])), due_on)
-        audit_record(
-            "instruction.create",
-            user=by,
+        record(
+            wf.CREATE,
+            by=by,
             unit_id=unit.pk,
-            object_type="instruction",
             object_id=instruction.pk,
             details={
                 "recorded": recorded,
                 "level": instruction.level,
                 "units": [a.unit_id for a in assignments],
             },
-        )
-        event_emit(
-            "instruction.create",
-            object_type="instruction",
-            object_id=instruction.pk,
-            unit_id=unit.pk,
             payload={
                 "level": instruction.level,
                 "issue_id": issue.pk,
@@ -227,19 +222,12 @@ def instruction_assign(
         if not unit_ids:
             raise ServiceError("请选择承办单位。", "units_required")
         assignments = _assign(instruction, list(dict.fromkeys(unit_ids)), due_on)
-        audit_record(
-            "instruction.assign",
-            user=by,
+        record(
+            wf.ASSIGN,
+            by=by,
             unit_id=instruction.unit_id,
-            object_type="instruction",
             object_id=instruction.pk,
             details={"units": [a.unit_id for a in assignments], "due_on": str(due_on)},
-        )
-        event_emit(
-            "instruction.assign",
-            object_type="instruction",
-            object_id=instruction.pk,
-            unit_id=instruction.unit_id,
             payload={"assigned": [a.unit_id for a in assignments], "by": by.pk},
         )
     return assignments
@@ -270,50 +258,24 @@ def instruction_feedback(
         assignment.last_feedback_at = now
         assignment.save()
         feedback = InstructionFeedback.objects.create(assignment=assignment, text=text, by=by, created_at=now)
-        audit_record(
-            "instruction.feedback",
-            user=by,
+        record(
+            wf.FEEDBACK,
+            by=by,
             unit_id=assignment.unit_id,
-            object_type="instruction",
             object_id=instruction.pk,
             details={"feedback": feedback.pk, "late": assignment.late},
-        )
-        event_emit(
-            "instruction.feedback",
-            object_type="instruction",
-            object_id=instruction.pk,
-            unit_id=assignment.unit_id,
             payload={"feedback_id": feedback.pk, "late": assignment.late, "by": by.pk},
         )
     return feedback
 
 
 def instruction_close(*, instruction: Instruction, by: User, comment: str = "") -> Instruction:
-    with transaction.atomic():
-        instruction = Instruction.objects.select_for_update().get(pk=instruction.pk)
-        _desk_editor(instruction, by)
-        if instruction.status == Instruction.Status.CLOSED:
-            raise ServiceError("该批示已办结。", "closed", status=409)
-        instruction.status = Instruction.Status.CLOSED
-        instruction.closed_at, instruction.closed_by = timezone.now(), by
-        instruction.close_comment = (comment or "").strip()
-        instruction.save()
-        audit_record(
-            "instruction.close",
-            user=by,
-            unit_id=instruction.unit_id,
-            object_type="instruction",
-            object_id=instruction.pk,
-            details={"comment": instruction.close_comment},
-        )
-        event_emit(
-            "instruction.close",
-            object_type="instruction",
-            object_id=instruction.pk,
-            unit_id=instruction.unit_id,
-            payload={"by": by.pk},
-        )
-    return instruction
+    def change(i: Instruction, t: Transition) -> None:
+        i.closed_at, i.closed_by = timezone.now(), by
+        i.close_comment = (comment or "").strip()
+        t.details["comment"] = i.close_comment
+
+    return apply(wf.CLOSE, instruction, by, change=change)
 
 
 def instructions_overdue_tick() -> int:
@@ -334,7 +296,7 @@ def instructions_overdue_tick() -> int:
             ).update(overdue_alarmed_at=timezone.now()):
                 continue
             event_emit(
-                "instruction.overdue",
+                wf.OVERDUE.code,
                 object_type="instruction",
                 object_id=assignment.instruction_id,
                 unit_id=assignment.unit_id,
@@ -401,19 +363,13 @@ def solicitation_create(
         SolicitationTarget.objects.bulk_create(
             [SolicitationTarget(solicitation=sol, unit_id=pk) for pk in sorted(targets)], batch_size=2000
         )
-        audit_record(
-            "solicitation.create",
-            user=by,
-            unit_id=unit.pk,
+        record(
+            wf.SOLICITATION_CREATE,
+            by=by,
             object_type="solicitation",
+            unit_id=unit.pk,
             object_id=sol.pk,
             details={"kind": kind, "targets": len(targets)},
-        )
-        event_emit(
-            "solicitation.create",
-            object_type="solicitation",
-            object_id=sol.pk,
-            unit_id=unit.pk,
             payload={"kind": kind, "targets": len(targets), "by": by.pk},
         )
     return sol
@@ -428,7 +384,7 @@ def solicitation_mark_read(*, solicitation: Solicitation, user: User) -> int:
         ).update(read_at=timezone.now(), read_by=user)
         if count:
             audit_record(
-                "solicitation.read",
+                wf.SOLICITATION_READ.code,
                 user=user,
                 unit_id=solicitation.unit_id,
                 object_type="solicitation",
@@ -470,8 +426,8 @@ def solicitations_tick(now: dt.datetime | None = None) -> dict[str, int]:
     )
     missed = open_targets.filter(missed_at__isnull=True, solicitation__deadline__lt=now)
     for qs, field, event_type in (
-        (due_soon, "reminded_at", "solicitation.due_soon"),
-        (missed, "missed_at", "solicitation.missed"),
+        (due_soon, "reminded_at", str(wf.SOLICITATION_DUE_SOON.event)),
+        (missed, "missed_at", str(wf.SOLICITATION_MISSED.event)),
     ):
         for target in qs.select_related("solicitation")[:5000]:
             with transaction.atomic():

@@ -7,6 +7,9 @@ class OrgsConfig(AppConfig):
     verbose_name = "单位与人员"
 
     def ready(self) -> None:
-        from baosong.orgs import workbench
+        from baosong.orgs import (
+            workbench,
+            workflow,  # noqa: F401 — declares its actions in the registry
+        )
 
         workbench.register()

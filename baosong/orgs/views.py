@@ -23,7 +23,8 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from baosong.core.audit import EVENT_LABELS, audit_record, audit_verify
+from baosong.core.actions import audit_choices, audit_label, registry
+from baosong.core.audit import audit_record, audit_verify
 from baosong.core.errors import ServiceError
 from baosong.core.middleware import client_ip
 from baosong.core.models import AuditEvent
@@ -882,13 +883,13 @@ def audit_list(request: AuthedRequest) -> HttpResponse:
         qs = qs.filter(user_id=user_id) if user_id else qs.filter(user_name__contains=term)
     if unit_id := parse_id(f.get("unit")):
         qs = qs.filter(unit_id=unit_id)
-    if f.get("type") in EVENT_LABELS:
+    if f.get("type") in registry.audit_types:
         qs = qs.filter(event_type=f["type"])
     if f.get("outcome") in AuditEvent.Outcome.values:
         qs = qs.filter(outcome=f["outcome"])
     page = Paginator(qs, 50).get_page(f.get("page"))
     for event in page.object_list:
-        event.label = EVENT_LABELS.get(event.event_type, event.event_type)
+        event.label = audit_label(event.event_type, event.details)
     query = f.copy()
     query.pop("page", None)
     return render(
@@ -896,7 +897,7 @@ def audit_list(request: AuthedRequest) -> HttpResponse:
         "orgs/audit_list.html",
         {
             "page": page,
-            "event_labels": sorted(EVENT_LABELS.items()),
+            "event_labels": audit_choices(),
             "outcomes": AuditEvent.Outcome.choices,
             "f": f,
             "errors": errors,

@@ -9,6 +9,7 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         from baosong.core.outbox import register_consumer
         from baosong.orgs.demo import DEMO_EXTENSIONS
+        from baosong.portal import workflow  # noqa: F401 — declares its actions in the registry
         from baosong.portal.consumers import on_event
         from baosong.portal.demo import seed_demo_portal
 

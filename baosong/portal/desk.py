@@ -26,7 +26,7 @@ from baosong.orgs.selectors import units_acting_for
 from baosong.portal import render as portal_render
 from baosong.portal import selectors, services
 from baosong.portal.models import PortalColumn, PortalRelease, PortalSite, ReleaseStatus
-from baosong.portal.workflow import ACTION_LABELS, allowed_actions
+from baosong.portal.workflow import RELEASE, allowed_actions
 from baosong.reports.models import PublicScope, Report, ReportStatus, Submission, SubmissionStatus
 
 # ---- columns and site (system administrator) ------------------------------------------------------
@@ -263,7 +263,7 @@ def release_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "portal/desk/release_detail.html",
         {
             "release": release,
-            "actions": [(a, ACTION_LABELS[a]) for a in actions],
+            "actions": [(a, RELEASE.actions[a].label) for a in actions],
             "may_edit": "submit" in actions,
             "chain": [
                 {
@@ -313,7 +313,9 @@ def release_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse
     if result.status == ReleaseStatus.PUBLISHED and action in {"submit", "approve"}:
         messages.success(request, "审核通过，已在门户网站发布。")
     else:
-        messages.success(request, "已保存。" if action == "update" else f"已{ACTION_LABELS[action]}。")
+        messages.success(
+            request, "已保存。" if action == "update" else f"已{RELEASE.actions[action].label}。"
+        )
     if action in {"approve", "return"}:
         return redirect("portal_release_queue")
     return redirect("portal_release_detail", release.pk)

@@ -1,60 +1,19 @@
-"""The transition table of portal releases (上网发布审核) and the one function that applies it.
+"""Portal releases (上网发布审核), declared in the action registry (see ``core.actions``).
 
-Nothing else assigns ``PortalRelease.status``. Each apply locks the release, refuses an illegal move or
-a wrong actor with a Chinese error, runs the service's change, writes the state, the review trail row,
-the audit event and the domain event in one transaction.
-"""
+Nothing else assigns ``PortalRelease.status``: services take these actions through ``release_transition``
+(``core.actions.apply`` with the review trail row); pages and the API ask ``allowed_actions``."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
-from django.db import transaction
-from django.utils import timezone
-
-from baosong.core.audit import audit_record
-from baosong.core.errors import Forbidden, ServiceError
-from baosong.core.events import event_emit
+from baosong.core.actions import Transition, Who, Workflow, apply, declare, detail_labels
 from baosong.orgs.models import Role, User
 from baosong.orgs.selectors import roles_in_unit
 from baosong.portal.models import PortalRelease, PortalReviewAction, ReleaseStatus
 
 R = ReleaseStatus
-
-REQUESTER = "requester"  # an editor of the release's unit (经办人)
-STEP = "step"  # whoever the current step of the frozen chain names
-DESK = "desk"  # an editor, chief or leader of the release's unit (taking content off the portal)
-
-
-@dataclass(frozen=True)
-class Edge:
-    source: str
-    action: str
-    target: str | None  # None: decided by the service (next step, or published after the last one)
-    who: str
-
-
-RELEASE_EDGES = [
-    Edge(R.DRAFT, "submit", None, REQUESTER),
-    Edge(R.RETURNED, "submit", None, REQUESTER),
-    Edge(R.IN_REVIEW, "approve", None, STEP),
-    Edge(R.IN_REVIEW, "return", R.RETURNED, STEP),
-    Edge(R.IN_REVIEW, "recall", R.DRAFT, REQUESTER),
-    Edge(R.DRAFT, "cancel", R.CANCELLED, REQUESTER),
-    Edge(R.RETURNED, "cancel", R.CANCELLED, REQUESTER),
-    Edge(R.PUBLISHED, "withdraw", R.WITHDRAWN, DESK),
-]
-
-ACTION_LABELS = {
-    "submit": "提交审核", "approve": "审核通过", "return": "退回", "recall": "撤回申请", "cancel": "作废",
-    "withdraw": "从门户撤下",
-}  # fmt: skip
-
-
-def edge_for(status: str, action: str) -> Edge | None:
-    return next((e for e in RELEASE_EDGES if e.source == status and e.action == action), None)
 
 
 def step_names(step: dict[str, Any] | None, *, user: User, release: PortalRelease) -> bool:
@@ -67,22 +26,102 @@ def step_names(step: dict[str, Any] | None, *, user: User, release: PortalReleas
     return step.get("role") in roles_in_unit(user, release.unit)
 
 
-def may_act(who: str, *, user: User, release: PortalRelease) -> bool:
-    if who == REQUESTER:
-        return Role.EDITOR in roles_in_unit(user, release.unit)
-    if who == STEP:
-        return step_names(release.current_step, user=user, release=release)
-    if who == DESK:
-        return bool({Role.EDITOR, Role.CHIEF, Role.LEADER} & roles_in_unit(user, release.unit))
-    return False
+REQUESTER = Who("发布单位的采编人员（经办人）", lambda user, r: Role.EDITOR in roles_in_unit(user, r.unit))
+STEP = Who("当前审核步骤指定的审核人", lambda user, r: step_names(r.current_step, user=user, release=r))
+DESK = Who(
+    "发布单位的采编人员、主编或领导",
+    lambda user, r: bool({Role.EDITOR, Role.CHIEF, Role.LEADER} & roles_in_unit(user, r.unit)),
+)
+
+ReleasePayload = TypedDict(
+    "ReleasePayload",
+    {
+        "from": str,
+        "to": str,
+        "by": int,
+        "at": str,
+        "action": str,
+        "kind": str,
+        "opinion": str,
+        "step": dict[str, Any] | None,  # the step now waiting: the notification names its people
+    },
+    total=False,
+)
+
+
+class ReleaseWorkflow(Workflow[PortalRelease]):
+    def lock(self, pk: int) -> PortalRelease:
+        return PortalRelease.objects.select_for_update().select_related("unit").get(pk=pk)
+
+    def before_change(self, obj: PortalRelease, t: Transition) -> None:
+        step = obj.current_step
+        t.details["_step"] = (obj.review_step if step is not None else None, step)
+
+    def after_save(self, obj: PortalRelease, t: Transition) -> None:
+        index, step = t.details.pop("_step")
+        opinion = t.details.pop("opinion", "")
+        PortalReviewAction.objects.create(
+            release=obj,
+            action=t.action.name,
+            step=index,
+            label=str(step.get("label", "")) if step else t.action.label,
+            by=t.by,
+            opinion=opinion,
+        )
+        t.details["kind"] = obj.kind
+        if opinion:
+            t.details["opinion"] = opinion[:200]
+
+    def event_payload(self, obj: PortalRelease, t: Transition) -> dict[str, Any]:
+        return {
+            **super().event_payload(obj, t),
+            "action": t.action.name,
+            "step": obj.current_step,
+        }
+
+
+RELEASE = ReleaseWorkflow(
+    "portal_release",
+    "上网发布",
+    PortalRelease,
+    audit_type="portal.release",
+    audit_label="上网发布审核",
+    event_prefix="portal",
+    payload=ReleasePayload,
+    subject="该发布申请",
+)
+SUBMIT = RELEASE.action("submit", "提交审核", [(R.DRAFT, None, REQUESTER), (R.RETURNED, None, REQUESTER)])
+APPROVE = RELEASE.action("approve", "审核通过", [(R.IN_REVIEW, None, STEP)])
+RETURN = RELEASE.action("return", "退回", [(R.IN_REVIEW, R.RETURNED, STEP)])
+RECALL = RELEASE.action("recall", "撤回申请", [(R.IN_REVIEW, R.DRAFT, REQUESTER)])
+CANCEL = RELEASE.action(
+    "cancel", "作废", [(R.DRAFT, R.CANCELLED, REQUESTER), (R.RETURNED, R.CANCELLED, REQUESTER)]
+)
+WITHDRAW = RELEASE.action("withdraw", "从门户撤下", [(R.PUBLISHED, R.WITHDRAWN, DESK)])
+CREATE = RELEASE.declare("create", "申请上网发布", audit="portal.release")
+UPDATE = RELEASE.declare("update", "修改发布申请", audit="portal.release")
+RECORD_DIRECT = RELEASE.declare("record_direct", "补记直接公开的刊物", audit="portal.release")
+SHEET = RELEASE.declare("sheet", "下载上网信息发布审核表", audit="portal.sheet")
+COLUMN = declare("portal.column", "门户栏目管理")
+SITE = declare("portal.site", "门户网站信息")
+
+detail_labels(
+    column_id="栏目",
+    issue_id="刊物期次",
+    before="修改前",
+    after="修改后",
+    site_code="网站标识码",
+    slug="英文标识",
+    order="排序",
+    description="说明",
+    is_active="启用",
+)
 
 
 def allowed_actions(release: PortalRelease, user: User) -> list[str]:
-    return [
-        e.action
-        for e in RELEASE_EDGES
-        if e.source == release.status and may_act(e.who, user=user, release=release)
-    ]
+    from baosong.core.actions import allowed_actions as allowed
+
+    return allowed(release, user)
 
 
 def release_transition(
@@ -95,50 +134,9 @@ def release_transition(
 ) -> PortalRelease:
     """Apply ``action``. ``change`` may set fields and return the target status when the edge leaves it
     to the service (submit: in review or, with no chain, published; approve: next step or published)."""
-    with transaction.atomic():
-        # Lock first, then check: of two reviewers acting at once, the second sees the first's result.
-        obj = PortalRelease.objects.select_for_update().select_related("unit").get(pk=release.pk)
-        edge = edge_for(obj.status, action)
-        label = ACTION_LABELS.get(action, action)
-        if edge is None:
-            raise ServiceError(
-                f"该发布申请当前状态为“{ReleaseStatus(obj.status).label}”，不能执行“{label}”。",
-                "invalid_transition",
-                status=409,
-            )
-        if not may_act(edge.who, user=by, release=obj):
-            raise Forbidden(f"您不能对该发布申请执行“{label}”。")
-        before, step_before = obj.status, obj.current_step
-        step_index = obj.review_step if step_before is not None else None
-        target = (change(obj) if change else None) or edge.target
-        assert target is not None
-        setattr(obj, "status", target)  # noqa: B010 — the one place a release status is assigned
-        obj.save()
-        PortalReviewAction.objects.create(
-            release=obj,
-            action=action,
-            step=step_index,
-            label=str(step_before.get("label", "")) if step_before else label,
-            by=by,
-            opinion=opinion,
-        )
-        details = {"action": action, "from": before, "to": target, "kind": obj.kind}
-        if opinion:
-            details["opinion"] = opinion[:200]
-        audit_record(
-            "portal.release",
-            user=by,
-            unit_id=obj.unit_id,
-            object_type="portal_release",
-            object_id=obj.pk,
-            details=details,
-        )
-        event_emit(
-            f"portal.{action}",
-            object_type="portal_release",
-            object_id=obj.pk,
-            unit_id=obj.unit_id,
-            # The step now waiting (if any), so the notification names its people even if delivered late.
-            payload={**details, "by": by.pk, "step": obj.current_step, "at": timezone.now().isoformat()},
-        )
-    return obj
+
+    def run(obj: PortalRelease, t: Transition) -> str | None:
+        return change(obj) if change else None
+
+    details = {"opinion": opinion} if opinion else None
+    return apply(RELEASE.actions[action], release, by, change=run, details=details)

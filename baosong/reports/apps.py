@@ -7,7 +7,10 @@ class ReportsConfig(AppConfig):
     verbose_name = "信息报送"
 
     def ready(self) -> None:
-        from baosong.reports import workbench
+        from baosong.reports import (
+            workbench,
+            workflow,  # noqa: F401 — declares its actions in the registry
+        )
 
         workbench.register()
         from baosong.core.outbox import register_periodic

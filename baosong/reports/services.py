@@ -9,12 +9,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from baosong.core.actions import Transition, apply, record
 from baosong.core.audit import audit_record
 from baosong.core.errors import Forbidden, NotFound, ServiceError
 from baosong.core.events import event_emit
 from baosong.orgs.models import ReviewStep, Role, Unit, User
 from baosong.orgs.selectors import roles_in_unit, unit_reporting_targets, units_acting_for
 from baosong.reports import checks, selectors
+from baosong.reports import workflow as wf
 from baosong.reports.models import (
     URGENCY_RANK,
     Category,
@@ -33,7 +35,6 @@ from baosong.reports.models import (
 )  # fmt: skip
 from baosong.reports.timeliness import due_at_for
 from baosong.reports.wordimport import clean_text
-from baosong.reports.workflow import Edge, report_transition, submission_transition
 
 EDITABLE = {"title", "body", "category", "urgency", "event_time", "place", "public_scope", "tags", "elements",
             "sensitive", "solicitation_id"}  # fmt: skip
@@ -136,10 +137,9 @@ def report_create(
         report.targets.set(targets)
         if co_unit_ids:
             report.co_units.set(Unit.objects.filter(pk__in=co_unit_ids, is_active=True).exclude(pk=unit.pk))
-        audit_record("report.create", user=by, unit_id=unit.pk, object_type="report", object_id=report.pk)
-        # Tells consumers a draft exists (the search index finds it within seconds); edits of a draft
-        # emit nothing (autosave runs every few seconds) and reach the index by its catch-up job.
-        event_emit("report.create", object_type="report", object_id=report.pk, unit_id=unit.pk)
+        # The event tells consumers a draft exists (the search index finds it within seconds); edits of a
+        # draft emit nothing (autosave runs every few seconds) and reach the index by its catch-up job.
+        record(wf.CREATE, by=by, obj=report, unit_id=unit.pk, payload={})
     return report
 
 
@@ -215,7 +215,7 @@ def report_submit(*, report: Report, by: User) -> Report:
     if not report.targets.exists():
         raise ServiceError("请选择报送对象。", "no_targets")
 
-    def change(r: Report, edge: Edge) -> str:
+    def change(r: Report, t: Transition) -> str:
         r.review_chain = review_chain_for(r)
         r.review_step = 0
         r.submitted_at = timezone.now()
@@ -226,7 +226,7 @@ def report_submit(*, report: Report, by: User) -> Report:
             return _send(r, by)
         return ReportStatus.IN_REVIEW
 
-    return report_transition(report, "submit", by, change)
+    return apply(wf.SUBMIT, report, by, change=change)
 
 
 def _send(report: Report, by: User) -> str:
@@ -263,7 +263,7 @@ def _send(report: Report, by: User) -> str:
                 f"该信息已报送至“{target.name}”。", "duplicate_submission", status=409
             ) from exc
     event_emit(
-        "report.sent",
+        wf.SENT.code,
         object_type="report",
         object_id=report.pk,
         unit_id=report.source_unit_id,
@@ -279,7 +279,7 @@ def _send(report: Report, by: User) -> str:
 
 
 def report_approve(*, report: Report, by: User, comment: str = "") -> Report:
-    def change(r: Report, edge: Edge) -> str:
+    def change(r: Report, t: Transition) -> str:
         step = r.review_chain[r.review_step]
         ReviewAction.objects.create(
             report=r,
@@ -295,14 +295,14 @@ def report_approve(*, report: Report, by: User, comment: str = "") -> Report:
             return _send(r, by)
         return ReportStatus.IN_REVIEW
 
-    return report_transition(report, "approve", by, change, {"comment": comment})
+    return apply(wf.APPROVE, report, by, change=change, details={"comment": comment})
 
 
 def report_return(*, report: Report, by: User, comment: str) -> Report:
     if not (comment or "").strip():
         raise ServiceError("退回时请填写修改意见。", "comment_required")
 
-    def change(r: Report, edge: Edge) -> str:
+    def change(r: Report, t: Transition) -> str:
         step = r.review_chain[r.review_step]
         ReviewAction.objects.create(
             report=r,
@@ -315,11 +315,11 @@ def report_return(*, report: Report, by: User, comment: str) -> Report:
         r.updated_at = timezone.now()
         return ReportStatus.RETURNED
 
-    return report_transition(report, "return", by, change, {"comment": comment})
+    return apply(wf.RETURN, report, by, change=change, details={"comment": comment})
 
 
 def report_withdraw(*, report: Report, by: User) -> Report:
-    def change(r: Report, edge: Edge) -> str:
+    def change(r: Report, t: Transition) -> str:
         if r.status == ReportStatus.SENT:
             subs = Submission.objects.select_for_update().filter(report=r, is_active=True)
             list(subs)  # lock them first: a claim racing this withdrawal waits for it
@@ -330,27 +330,27 @@ def report_withdraw(*, report: Report, by: User) -> Report:
         r.updated_at = timezone.now()
         return ReportStatus.WITHDRAWN
 
-    return report_transition(report, "withdraw", by, change)
+    return apply(wf.WITHDRAW, report, by, change=change)
 
 
 def report_reopen(*, report: Report, by: User) -> Report:
-    def change(r: Report, edge: Edge) -> str:
+    def change(r: Report, t: Transition) -> str:
         r.updated_at = timezone.now()
         r.sent_at = None
         return ReportStatus.DRAFT
 
-    return report_transition(report, "reopen", by, change)
+    return apply(wf.REOPEN, report, by, change=change)
 
 
 # ---- at the target units ------------------------------------------------------------------------
 
 
 def submission_claim(*, submission: Submission, by: User) -> Submission:
-    def change(s: Submission, edge: Edge) -> str:
+    def change(s: Submission, t: Transition) -> str:
         s.claimed_by, s.claimed_at = by, timezone.now()
         return SubmissionStatus.CLAIMED
 
-    return submission_transition(submission, "claim", by, change)
+    return apply(wf.CLAIM, submission, by, change=change)
 
 
 def _decide(s: Submission, by: User, comment: str) -> None:
@@ -371,42 +371,42 @@ def submission_adopt(
     if usage not in Usage.values:
         raise ServiceError("采用方式无效。", "invalid_usage")
 
-    def change(s: Submission, edge: Edge) -> str:
+    def change(s: Submission, t: Transition) -> str:
         _decide(s, by, comment)
         s.usage, s.issue_id = usage, issue_id
         return SubmissionStatus.ADOPTED
 
-    return submission_transition(submission, "adopt", by, change, {"usage": usage, "issue_id": issue_id})
+    return apply(wf.ADOPT, submission, by, change=change, details={"usage": usage, "issue_id": issue_id})
 
 
 def submission_adoption_revoke(*, submission: Submission, by: User, reason: str = "") -> Submission:
     """Reverse an adoption (the issue that printed it was withdrawn); the editor may decide again."""
 
-    def change(s: Submission, edge: Edge) -> str:
+    def change(s: Submission, t: Transition) -> str:
         s.usage, s.issue_id, s.decided_at, s.decided_by = "", None, None, None
         s.comment = reason
         return SubmissionStatus.CLAIMED
 
-    return submission_transition(submission, "revoke", by, change, {"comment": reason})
+    return apply(wf.REVOKE, submission, by, change=change, details={"comment": reason})
 
 
 def submission_decline(*, submission: Submission, by: User, comment: str = "") -> Submission:
-    def change(s: Submission, edge: Edge) -> str:
+    def change(s: Submission, t: Transition) -> str:
         _decide(s, by, comment)
         return SubmissionStatus.DECLINED
 
-    return submission_transition(submission, "decline", by, change, {"comment": comment})
+    return apply(wf.DECLINE, submission, by, change=change, details={"comment": comment})
 
 
 def submission_return(*, submission: Submission, by: User, comment: str) -> Submission:
     if not (comment or "").strip():
         raise ServiceError("退回时请填写修改意见。", "comment_required")
 
-    def change(s: Submission, edge: Edge) -> str:
+    def change(s: Submission, t: Transition) -> str:
         _decide(s, by, comment)
         return SubmissionStatus.RETURNED
 
-    return submission_transition(submission, "return", by, change, {"comment": comment})
+    return apply(wf.SUBMISSION_RETURN, submission, by, change=change, details={"comment": comment})
 
 
 def submission_forward(
@@ -414,7 +414,7 @@ def submission_forward(
 ) -> Submission:
     """转报: the edited copy goes to this unit's own targets; the original report and author stay."""
 
-    def change(s: Submission, edge: Edge) -> str:
+    def change(s: Submission, t: Transition) -> str:
         targets = _check_targets(s.target_unit, target_unit_ids)
         if not targets:
             raise ServiceError("本单位没有上级报送对象，不能转报。", "no_targets")
@@ -441,10 +441,14 @@ def submission_forward(
                 raise ServiceError(
                     f"该信息已在“{target.name}”，不能重复转报。", "duplicate_submission", status=409
                 ) from exc
-        return edge.target or s.status
+        return t.edge.target or s.status
 
-    return submission_transition(
-        submission, "forward", by, change, {"targets": target_unit_ids or [], "comment": comment}
+    return apply(
+        wf.FORWARD,
+        submission,
+        by,
+        change=change,
+        details={"targets": target_unit_ids or [], "comment": comment},
     )
 
 
@@ -466,16 +470,9 @@ def submission_edit(*, submission: Submission, by: User, title: str, body: str) 
         Revision.objects.create(
             report=s.report, submission=s, title=title, body=body, by=by, unit=s.target_unit
         )
-        audit_record(
-            "submission.edit", user=by, unit_id=s.target_unit_id, object_type="submission", object_id=s.pk
-        )
         # No status change, but the working copy's text changed: search re-indexes the item.
-        event_emit(
-            "submission.edit",
-            object_type="submission",
-            object_id=s.pk,
-            unit_id=s.target_unit_id,
-            payload={"report_id": s.report_id, "by": by.pk},
+        record(
+            wf.EDIT, by=by, obj=s, unit_id=s.target_unit_id, payload={"report_id": s.report_id, "by": by.pk}
         )
     return s
 
@@ -493,7 +490,7 @@ def submission_resubmit(*, submission: Submission, by: User, title: str, body: s
     if result["blocking"]:
         raise ChecksFailed(result)
 
-    def change(s: Submission, edge: Edge) -> str:
+    def change(s: Submission, t: Transition) -> str:
         s.title, s.body = title, body
         Report.objects.filter(pk=s.report_id).update(title=title, body=body, updated_at=timezone.now())
         Revision.objects.create(
@@ -503,7 +500,7 @@ def submission_resubmit(*, submission: Submission, by: User, title: str, body: s
         s.received_at = timezone.now()
         return SubmissionStatus.CLAIMED
 
-    return submission_transition(submission, "resubmit", by, change)
+    return apply(wf.RESUBMIT, submission, by, change=change)
 
 
 def external_adoption_record(
@@ -546,7 +543,7 @@ def external_adoption_record(
             evidence_name=evidence_name,
         )
         audit_record(
-            "external_adoption.create",
+            wf.EXTERNAL_ADOPTION.code,
             user=by,
             unit_id=unit.pk,
             object_type="external_adoption",
@@ -554,7 +551,7 @@ def external_adoption_record(
             details={"report_id": report.pk, "level": level},
         )
         event_emit(
-            "report.external_adoption",
+            str(wf.EXTERNAL_ADOPTION.event),
             object_type="report",
             object_id=report.pk,
             unit_id=unit.pk,

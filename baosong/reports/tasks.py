@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from baosong.core.events import event_emit
+from baosong.reports import workflow as wf
 from baosong.reports.models import Report, ReportStatus, Submission, SubmissionStatus
 
 OPEN = [SubmissionStatus.RECEIVED, SubmissionStatus.CLAIMED]
@@ -47,13 +48,13 @@ def clock_tick(now: dt.datetime | None = None) -> dict[str, int]:
             due_at__gt=now,
             due_at__lte=now + window,
         )
-        counts["reminders"] += _stamp_once(due_soon, "reminded_at", "submission.due_soon", now)
+        counts["reminders"] += _stamp_once(due_soon, "reminded_at", wf.DUE_SOON.code, now)
         overdue = Submission.objects.filter(
             is_active=True, status__in=OPEN, alarmed_at__isnull=True, due_at__lt=now, urgency_rank__lt=2
         )
-        counts["alarms"] += _stamp_once(overdue, "alarmed_at", "submission.overdue", now)
+        counts["alarms"] += _stamp_once(overdue, "alarmed_at", wf.SUBMISSION_OVERDUE.code, now)
         stuck = Report.objects.filter(
             status=ReportStatus.IN_REVIEW, alarmed_at__isnull=True, due_at__lt=now
         ).exclude(urgency="normal")
-        counts["alarms"] += _stamp_once(stuck, "alarmed_at", "report.overdue", now)
+        counts["alarms"] += _stamp_once(stuck, "alarmed_at", wf.REPORT_OVERDUE.code, now)
     return counts

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
+from baosong.core.actions import allowed_actions
 from baosong.core.audit import audit_record
 from baosong.core.errors import NotFound, ServiceError
 from baosong.core.models import DomainEvent
@@ -43,7 +44,7 @@ from baosong.reports.models import (
     SubmissionStatus,
     Urgency,
 )  # fmt: skip
-from baosong.reports.workflow import REPORT_EDGES, edge_for, may_act
+from baosong.reports.workflow import REPORT
 
 
 def _report(request: AuthedRequest, pk: int) -> Report:
@@ -315,12 +316,8 @@ def _detail(
             {"rev": cur, "title": diff_html(prev.title, cur.title), "body": diff_html(prev.body, cur.body)}
         )
     user = request.user
-    actions = {
-        a: bool((e := edge_for(REPORT_EDGES, report.status, a)) and may_act(e, user=user, report=report))
-        for a in ("submit", "approve", "return", "withdraw", "reopen")
-    }
-    if actions["withdraw"] and report.status == ReportStatus.SENT and selectors.targets_have_acted(report):
-        actions["withdraw"] = False
+    allowed = allowed_actions(report, user)
+    actions = {a: a in allowed for a in REPORT.actions}
     returned = list(
         Submission.objects.filter(
             report=report, is_active=True, status=SubmissionStatus.RETURNED

@@ -1,83 +1,19 @@
-"""The transition tables of the reporting workflow and the one function that applies a transition.
-
-Nothing else assigns ``status``. Each apply locks the row, refuses an illegal move or a wrong actor with
-a clear Chinese error, writes the new state, the audit event and the domain event in one transaction.
-"""
+"""The reporting workflow, declared in the action registry: the item (Report) at its own unit, and each
+copy (Submission) at a target unit. Nothing else assigns ``status``; services take these actions with
+``core.actions.apply``, pages and the API ask ``allowed_actions``."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypedDict
 
-from django.db import models, transaction
-from django.utils import timezone
-
-from baosong.core.audit import audit_record
-from baosong.core.errors import Forbidden, ServiceError
-from baosong.core.events import event_emit
-from baosong.orgs.models import Role, User
+from baosong.core.actions import Transition, Who, Workflow, declare, detail_labels
+from baosong.core.errors import ServiceError
+from baosong.orgs.models import Role
 from baosong.orgs.selectors import roles_in_unit
 from baosong.reports.models import Report, ReportStatus, Submission, SubmissionStatus
 
 S = ReportStatus
 T = SubmissionStatus
-
-AUTHOR = "author"  # the item's author (or a reporter of the source unit)
-REVIEWER = "reviewer"  # whoever the current review step names
-EDITOR = "editor"  # an editor of the submission's target unit
-DESK = "desk"  # an editor, chief or leader of the target unit (the signer withdrawing a signed issue)
-
-
-@dataclass(frozen=True)
-class Edge:
-    source: str
-    action: str
-    target: str | None  # None: decided by the service (e.g. next review step or sent)
-    who: str
-
-
-REPORT_EDGES = [
-    Edge(S.DRAFT, "submit", None, AUTHOR),
-    Edge(S.RETURNED, "submit", None, AUTHOR),
-    Edge(S.IN_REVIEW, "approve", None, REVIEWER),
-    Edge(S.IN_REVIEW, "return", S.RETURNED, REVIEWER),
-    Edge(S.IN_REVIEW, "withdraw", S.WITHDRAWN, AUTHOR),
-    Edge(S.SENT, "withdraw", S.WITHDRAWN, AUTHOR),
-    Edge(S.WITHDRAWN, "reopen", S.DRAFT, AUTHOR),
-]
-
-SUBMISSION_EDGES = [
-    Edge(T.RECEIVED, "claim", T.CLAIMED, EDITOR),
-    Edge(T.RECEIVED, "adopt", T.ADOPTED, EDITOR),
-    Edge(T.CLAIMED, "adopt", T.ADOPTED, EDITOR),
-    Edge(T.RECEIVED, "decline", T.DECLINED, EDITOR),
-    Edge(T.CLAIMED, "decline", T.DECLINED, EDITOR),
-    Edge(T.RECEIVED, "return", T.RETURNED, EDITOR),
-    Edge(T.CLAIMED, "return", T.RETURNED, EDITOR),
-    Edge(T.RECEIVED, "forward", T.FORWARDED, EDITOR),
-    Edge(T.CLAIMED, "forward", T.FORWARDED, EDITOR),
-    Edge(T.ADOPTED, "forward", T.ADOPTED, EDITOR),  # 县采用并转报: the adoption stands, a copy goes up
-    Edge(T.RETURNED, "resubmit", T.CLAIMED, AUTHOR),  # back to the same editor
-    # The issue that printed it was withdrawn: the adoption is reversed and the editor decides again.
-    Edge(T.ADOPTED, "revoke", T.CLAIMED, DESK),
-]
-
-ACTION_LABELS = {
-    "submit": "提交", "approve": "审核通过", "return": "退回", "withdraw": "撤回", "reopen": "重新编辑",
-    "resubmit": "修改后重报", "claim": "接收", "adopt": "采用", "decline": "不采用", "forward": "转报",
-    "revoke": "撤销采用",
-}  # fmt: skip
-
-M = TypeVar("M", bound=models.Model)
-
-
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def edge_for(edges: list[Edge], status: str, action: str) -> Edge | None:
-    return next((e for e in edges if e.source == status and e.action == action), None)
 
 
 def _current_step(report: Report) -> dict[str, Any] | None:
@@ -98,127 +34,180 @@ def waiting_step_for(report: Report, *, user_id: int, roles: set[str]) -> bool:
     return step is not None and step_is_for(step, user_id=user_id, roles=roles)
 
 
-def may_act(edge: Edge, *, user: User, report: Report, submission: Submission | None = None) -> bool:
-    if edge.who == AUTHOR:
-        if report.author_id == user.pk:
-            return True
-        return Role.REPORTER in roles_in_unit(user, report.source_unit)
-    if edge.who == REVIEWER:
-        step = _current_step(report)
-        if step is None:
-            return False
-        # A named person needs no membership lookup.
-        roles = set() if step.get("user_id") else roles_in_unit(user, report.source_unit)
-        return step_is_for(step, user_id=user.pk, roles=roles)
-    if edge.who == EDITOR and submission is not None:
-        return Role.EDITOR in roles_in_unit(user, submission.target_unit)
-    if edge.who == DESK and submission is not None:
-        return bool({Role.EDITOR, Role.CHIEF, Role.LEADER} & roles_in_unit(user, submission.target_unit))
-    return False
+def _report(obj: Report | Submission) -> Report:
+    return obj.report if isinstance(obj, Submission) else obj
 
 
-def _apply(
-    model: type[M],
-    pk: int,
-    edges: list[Edge],
-    action: str,
-    by: User,
-    *,
-    status_of: Callable[[M], str],
-    report_of: Callable[[M], Report],
-    submission_of: Callable[[M], Submission | None],
-    change: Callable[[M, Edge], str],
-    audit_type: str,
-    details: dict[str, Any] | None = None,
-) -> M:
-    with transaction.atomic():
-        # Lock first, then check: of two editors acting at once, the second sees the first's result.
-        obj = model._default_manager.select_for_update().get(pk=pk)
-        status = status_of(obj)
-        edge = edge_for(edges, status, action)
-        report = report_of(obj)
-        if edge is None:
-            label = dict(ReportStatus.choices + SubmissionStatus.choices).get(status, status)
-            raise ServiceError(
-                f"当前状态为“{label}”，不能执行“{ACTION_LABELS.get(action, action)}”。",
-                "invalid_transition",
-                status=409,
-            )
-        if not may_act(edge, user=by, report=report, submission=submission_of(obj)):
-            raise Forbidden(f"您不能对此信息执行“{ACTION_LABELS.get(action, action)}”。")
-        new_status = change(obj, edge)
-        setattr(obj, "status", new_status)  # noqa: B010 — the one place a status is assigned
-        obj.save()
-        object_type = model.__name__.lower()
-        audit_record(
-            audit_type,
-            user=by,
-            unit_id=report.source_unit_id,
-            object_type=object_type,
-            object_id=obj.pk,
-            details={"action": action, "from": status, "to": new_status, **(details or {})},
-        )
-        event_emit(
-            f"{object_type}.{action}",
-            object_type=object_type,
-            object_id=obj.pk,
-            unit_id=getattr(obj, "target_unit_id", None) or report.source_unit_id,
-            payload={
-                "from": status,
-                "to": new_status,
-                "by": by.pk,
-                "report_id": report.pk,
-                "at": timezone.now().isoformat(),
-                # The review step reached, so consumers notify the right reviewer even if delivered late.
-                "review_step": getattr(obj, "review_step", None),
-                # Receive time (接收时效) as it was at this step: a later resubmission moves received_at.
-                "received_at": _iso(getattr(obj, "received_at", None)),
-                "claimed_at": _iso(getattr(obj, "claimed_at", None)),
-                **(details or {}),
-            },
-        )
-    return obj
+def _is_author(user: Any, obj: Report | Submission) -> bool:
+    report = _report(obj)
+    if report.author_id == user.pk:
+        return True
+    return Role.REPORTER in roles_in_unit(user, report.source_unit)
 
 
-def report_transition(
-    report: Report,
-    action: str,
-    by: User,
-    change: Callable[[Report, Edge], str],
-    details: dict[str, Any] | None = None,
-) -> Report:
-    return _apply(
-        Report,
-        report.pk,
-        REPORT_EDGES,
-        action,
-        by,
-        status_of=lambda r: r.status,
-        report_of=lambda r: r,
-        submission_of=lambda r: None,
-        change=change,
-        audit_type="report.transition",
-        details=details,
-    )
+def _is_reviewer(user: Any, report: Report) -> bool:
+    step = _current_step(report)
+    if step is None:
+        return False
+    # A named person needs no membership lookup.
+    roles = set() if step.get("user_id") else roles_in_unit(user, report.source_unit)
+    return step_is_for(step, user_id=user.pk, roles=roles)
 
 
-def submission_transition(
-    submission: Submission,
-    action: str,
-    by: User,
-    change: Callable[[Submission, Edge], str],
-    details: dict[str, Any] | None = None,
-) -> Submission:
-    return _apply(
-        Submission,
-        submission.pk,
-        SUBMISSION_EDGES,
-        action,
-        by,
-        status_of=lambda s: s.status,
-        report_of=lambda s: s.report,
-        submission_of=lambda s: s,
-        change=change,
-        audit_type="submission.transition",
-        details=details,
-    )
+def _not_yet_handled(report: Report) -> ServiceError | None:
+    """A sent item is withdrawn while no target unit has started on it (the service re-checks under a
+    lock of the copies)."""
+    from baosong.reports.selectors import targets_have_acted
+
+    if targets_have_acted(report):
+        return ServiceError("已有接收单位开始处理，不能撤回。", "already_handled", status=409)
+    return None
+
+
+AUTHOR = Who("作者或本单位信息员", _is_author)
+REVIEWER = Who("当前审核步骤指定的审核人", _is_reviewer)
+EDITOR = Who(
+    "接收单位的采编人员", lambda user, s: Role.EDITOR in roles_in_unit(user, s.target_unit)
+)  # fmt: skip
+DESK = Who(
+    "接收单位的采编人员、主编或领导",
+    lambda user, s: bool({Role.EDITOR, Role.CHIEF, Role.LEADER} & roles_in_unit(user, s.target_unit)),
+)
+
+
+# What every report and submission event may carry; apply adds from/to/by/at.
+ItemPayload = TypedDict(
+    "ItemPayload",
+    {
+        "from": str,
+        "to": str,
+        "by": int,
+        "at": str,
+        "report_id": int,
+        "review_step": int | None,  # the step reached: the right reviewer is notified even if late
+        "received_at": str | None,  # 接收时效 as it was at this step (a resubmission moves it)
+        "claimed_at": str | None,
+        "comment": str,
+        "usage": str,
+        "issue_id": int | None,
+        "targets": list[int],
+        # report.sent
+        "urgent": bool,
+        "late": bool,
+        "category": str,
+        "follow_up_of": int | None,
+        # report.external_adoption
+        "level": str,
+        "publication_name": str,
+        "date": str,
+        "adoption_id": int,
+        # reminders and alarms
+        "due_at": str | None,
+    },
+    total=False,
+)
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+class ItemWorkflow(Workflow[Any]):
+    def lock(self, pk: int) -> Any:
+        return self.model._default_manager.select_for_update().get(pk=pk)
+
+    def unit_of(self, obj: Any) -> int | None:
+        return int(_report(obj).source_unit_id)
+
+    def event_unit_of(self, obj: Any) -> int | None:
+        return getattr(obj, "target_unit_id", None) or _report(obj).source_unit_id
+
+    def event_payload(self, obj: Any, t: Transition) -> dict[str, Any]:
+        return {
+            **super().event_payload(obj, t),
+            "report_id": _report(obj).pk,
+            "review_step": getattr(obj, "review_step", None),
+            "received_at": _iso(getattr(obj, "received_at", None)),
+            "claimed_at": _iso(getattr(obj, "claimed_at", None)),
+            **t.details,
+        }
+
+
+REPORT = ItemWorkflow(
+    "report",
+    "信息",
+    Report,
+    audit_type="report.transition",
+    audit_label="信息流转",
+    payload=ItemPayload,
+    subject="此信息",
+    state_subject="",
+)
+SUBMIT = REPORT.action("submit", "提交", [(S.DRAFT, None, AUTHOR), (S.RETURNED, None, AUTHOR)])
+APPROVE = REPORT.action("approve", "审核通过", [(S.IN_REVIEW, None, REVIEWER)])
+RETURN = REPORT.action("return", "退回", [(S.IN_REVIEW, S.RETURNED, REVIEWER)])
+WITHDRAW = REPORT.action(
+    "withdraw", "撤回", [(S.IN_REVIEW, S.WITHDRAWN, AUTHOR), (S.SENT, S.WITHDRAWN, AUTHOR, _not_yet_handled)]
+)
+REOPEN = REPORT.action("reopen", "重新编辑", [(S.WITHDRAWN, S.DRAFT, AUTHOR)])
+CREATE = REPORT.declare("create", "新建信息", audit="report.create", event=True)
+UPDATE = REPORT.declare("update", "修改信息", audit="report.update")
+SENT = REPORT.declare("sent", "信息报送至接收单位", event=True)
+REPORT_OVERDUE = REPORT.declare("overdue", "审核超时", event=True)
+
+SUBMISSION = ItemWorkflow(
+    "submission",
+    "采编",
+    Submission,
+    audit_type="submission.transition",
+    audit_label="采编处理",
+    payload=ItemPayload,
+    subject="此信息",
+    state_subject="",
+)
+OPEN = (T.RECEIVED, T.CLAIMED)
+CLAIM = SUBMISSION.action("claim", "接收", [(T.RECEIVED, T.CLAIMED, EDITOR)])
+ADOPT = SUBMISSION.action("adopt", "采用", [(s, T.ADOPTED, EDITOR) for s in OPEN])
+DECLINE = SUBMISSION.action("decline", "不采用", [(s, T.DECLINED, EDITOR) for s in OPEN])
+SUBMISSION_RETURN = SUBMISSION.action("return", "退回", [(s, T.RETURNED, EDITOR) for s in OPEN])
+FORWARD = SUBMISSION.action(
+    "forward",
+    "转报",
+    # 县采用并转报: the adoption stands, a copy goes up.
+    [(T.RECEIVED, T.FORWARDED, EDITOR), (T.CLAIMED, T.FORWARDED, EDITOR), (T.ADOPTED, T.ADOPTED, EDITOR)],
+)
+RESUBMIT = SUBMISSION.action("resubmit", "修改后重报", [(T.RETURNED, T.CLAIMED, AUTHOR)])  # same editor
+# The issue that printed it was withdrawn: the adoption is reversed and the editor decides again.
+REVOKE = SUBMISSION.action("revoke", "撤销采用", [(T.ADOPTED, T.CLAIMED, DESK)])
+EDIT = SUBMISSION.declare("edit", "编辑工作稿", audit="submission.edit", event=True)
+DUE_SOON = SUBMISSION.declare("due_soon", "处理时限将到", event=True)
+SUBMISSION_OVERDUE = SUBMISSION.declare("overdue", "处理超时", event=True)
+REVIEW_SHEET = SUBMISSION.declare("review_sheet", "下载信息审核表", audit="report.review_sheet")
+
+EXTERNAL_ADOPTION = declare(
+    "external_adoption.create",
+    "补录外部采用",
+    event="report.external_adoption",
+    event_label="外部采用",
+    payload=ItemPayload,
+)
+DEADLINE_RULE = declare("config.deadline_rule", "修改时限规则")
+SENSITIVE_WORD = declare("config.sensitive_word", "修改敏感词")
+ATTACHMENT_UPLOAD = declare("attachment.upload", "上传附件")
+ATTACHMENT_REMOVE = declare("attachment.remove", "删除附件")
+ATTACHMENT_DOWNLOAD = declare("attachment.download", "下载附件")
+EXPORT_LEDGER = declare("export.ledger", "导出信息台账")
+
+detail_labels(
+    usage="采用方式",
+    issue_id="刊物期号",
+    targets="报送对象",
+    attachment="附件",
+    size="大小",
+    report="信息",
+    submission="采编记录",
+    word="敏感词",
+    category="类别",
+    urgency="紧急程度",
+    hours="时限（小时）",
+)

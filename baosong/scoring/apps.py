@@ -7,7 +7,10 @@ class ScoringConfig(AppConfig):
     verbose_name = "积分统计"
 
     def ready(self) -> None:
-        from baosong.scoring import workbench
+        from baosong.scoring import (
+            workbench,
+            workflow,  # noqa: F401 — declares its actions in the registry
+        )
 
         workbench.register()
         from baosong.core.outbox import register_consumer, register_periodic

@@ -11,16 +11,16 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max, Sum
+from django.db.models import Sum
 from django.utils import timezone
 
-from baosong.core.audit import audit_record
+from baosong.core.actions import Transition, apply, record
 from baosong.core.errors import Forbidden, ServiceError
-from baosong.core.events import event_emit
 from baosong.orgs.models import Role, Unit, User
 from baosong.orgs.selectors import roles_in_unit
 from baosong.reports.models import Report
 from baosong.scoring import exports
+from baosong.scoring import workflow as wf
 from baosong.scoring.document import BulletinDocument, BulletinTable
 from baosong.scoring.models import Bulletin, RemunerationRate
 from baosong.scoring.selectors import ADOPTION_LEVELS, Period, dashboard, ledger_in, parse_period
@@ -274,9 +274,7 @@ def bulletin_for_period(*, by: User, unit: Unit, period: str) -> Bulletin:
     parse_period(period)
     bulletin, created = Bulletin.objects.get_or_create(unit=unit, period=period, defaults={"created_by": by})
     if created:
-        audit_record(
-            "bulletin.create", user=by, unit_id=unit.pk, object_type="bulletin", object_id=bulletin.pk
-        )
+        record(wf.CREATE, by=by, obj=bulletin, unit_id=unit.pk)
     return bulletin
 
 
@@ -288,13 +286,7 @@ def bulletin_update(*, bulletin: Bulletin, by: User, remarks: str, to_portal: bo
     with transaction.atomic():
         bulletin.remarks, bulletin.to_portal = (remarks or "").strip(), to_portal
         bulletin.save(update_fields=["remarks", "to_portal"])
-        audit_record(
-            "bulletin.update",
-            user=by,
-            unit_id=bulletin.unit_id,
-            object_type="bulletin",
-            object_id=bulletin.pk,
-        )
+        record(wf.UPDATE, by=by, obj=bulletin, unit_id=bulletin.unit_id)
     return bulletin
 
 
@@ -306,46 +298,19 @@ def bulletin_release(
     The page sends the 说明 and the portal choice on the screen with the release: they are saved in the
     same transaction, so the released document carries what the editor saw when pressing 发布 (never the
     last saved version)."""
-    if Role.EDITOR not in roles_in_unit(by, bulletin.unit):
-        raise Forbidden("只有本单位采编人员可以发布通报。")
-    with transaction.atomic():
-        locked = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
-        if locked.status == Bulletin.Status.RELEASED:
-            raise ServiceError("通报已发布。", "released", status=409)
+
+    def change(locked: Bulletin, t: Transition) -> None:
         if remarks is not None or to_portal is not None:
             if remarks is not None:
                 locked.remarks = remarks.strip()
             if to_portal is not None:
                 locked.to_portal = to_portal
             locked.save(update_fields=["remarks", "to_portal"])
-            audit_record(
-                "bulletin.update",
-                user=by,
-                unit_id=locked.unit_id,
-                object_type="bulletin",
-                object_id=locked.pk,
-            )
+            record(wf.UPDATE, by=by, obj=locked, unit_id=locked.unit_id)
         Unit.objects.select_for_update().filter(pk=locked.unit_id).first()  # numbers per unit: one at a time
-        now = timezone.now()
-        year = timezone.localdate(now).year
-        last = Bulletin.objects.filter(unit_id=locked.unit_id, year=year).aggregate(m=Max("number"))["m"] or 0
+        locked.year, locked.number = wf.number_next(locked)
         locked.snapshot = bulletin_data(locked.unit, parse_period(locked.period))
-        locked.status, locked.year, locked.number = Bulletin.Status.RELEASED, year, last + 1
-        locked.released_by, locked.released_at = by, now
-        locked.save()
-        audit_record(
-            "bulletin.release",
-            user=by,
-            unit_id=locked.unit_id,
-            object_type="bulletin",
-            object_id=locked.pk,
-            details={"period": locked.period, "number": locked.number},
-        )
-        event_emit(
-            "bulletin.release",
-            object_type="bulletin",
-            object_id=locked.pk,
-            unit_id=locked.unit_id,
-            payload={"period": locked.period, "to_portal": locked.to_portal, "by": by.pk},
-        )
-    return locked
+        locked.released_by, locked.released_at = by, timezone.now()
+        t.details.update({"period": locked.period, "number": locked.number})
+
+    return apply(wf.RELEASE, bulletin, by, change=change)

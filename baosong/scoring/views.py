@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
-from baosong.core.audit import audit_record
+from baosong.core.actions import record
 from baosong.core.errors import NotFound, ServiceError
 from baosong.core.params import parse_id
 from baosong.orgs.models import BUSINESS_ROLES, Level, Role, Unit
@@ -22,6 +22,7 @@ from baosong.orgs.permissions import AuthedRequest, business_required, role_requ
 from baosong.orgs.selectors import roles_in_unit, units_acting_for
 from baosong.reports.models import Category
 from baosong.scoring import bulletins, exports, selectors, services
+from baosong.scoring import workflow as wf
 from baosong.scoring.models import Bulletin, QuotaRule, RemunerationRate, RuleCode, RuleSet
 
 DESK = (Role.EDITOR, Role.CHIEF, Role.LEADER)
@@ -128,9 +129,9 @@ def stats_export(request: AuthedRequest) -> HttpResponse:
             ("类别构成", title, ["类别", "报送信息"], [list(c) for c in data["categories"]]),
         ]
     )
-    audit_record(
-        "stats.export",
-        user=request.user,
+    record(
+        wf.STATS_EXPORT,
+        by=request.user,
         unit_id=root.pk,
         object_type="stats",
         object_id=root.pk,
@@ -332,9 +333,9 @@ def _bulletin_file(
         ctype = "application/pdf"
     else:
         raise Http404
-    audit_record(
-        "bulletin.download",
-        user=request.user,
+    record(
+        wf.DOWNLOAD,
+        by=request.user,
         unit_id=unit.pk,
         object_type="bulletin",
         object_id=bulletin.pk if bulletin else "",

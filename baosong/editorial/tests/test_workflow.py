@@ -11,9 +11,11 @@ from baosong.core.errors import Forbidden, ServiceError
 from baosong.core.models import AuditEvent, DomainEvent
 from baosong.editorial import services
 from baosong.editorial.models import Issue, IssueStatus
-from baosong.editorial.workflow import ISSUE_EDGES
+from baosong.editorial.workflow import ISSUE
 
 from .conftest import adopted_at_county
+
+ISSUE_EDGES = ISSUE.table()
 
 I = IssueStatus  # noqa: E741
 ACTIONS = sorted({e.action for e in ISSUE_EDGES})

@@ -16,9 +16,11 @@ from baosong.editorial.models import IssueStatus
 from baosong.editorial.tests.conftest import adopted_at_county
 from baosong.portal import services
 from baosong.portal.models import PortalRelease, PortalReviewAction, ReleaseStatus
-from baosong.portal.workflow import RELEASE_EDGES
+from baosong.portal.workflow import RELEASE
 
 from .conftest import PUBLIC_TITLE, distributed_issue, published_issue
+
+RELEASE_EDGES = RELEASE.table()
 
 R = ReleaseStatus
 

@@ -23,9 +23,11 @@ from baosong.reports.models import (
     Submission,
     SubmissionStatus,
 )  # fmt: skip
-from baosong.reports.workflow import REPORT_EDGES, SUBMISSION_EDGES
+from baosong.reports.workflow import REPORT, SUBMISSION
 
 from .conftest import ITEM, post
+
+REPORT_EDGES, SUBMISSION_EDGES = REPORT.table(), SUBMISSION.table()
 
 S = ReportStatus
 T = SubmissionStatus

@@ -1,0 +1,105 @@
+"""Instructions (批示) and notices (约稿/报送要点), declared in the action registry (see ``core.actions``).
+
+An instruction is open (督办中) until the desk closes it (办结); assigning units and feedback do not move
+its status but are audited and announced."""
+
+from __future__ import annotations
+
+from typing import Any, TypedDict
+
+from baosong.core.actions import Who, Workflow, declare, detail_labels
+from baosong.notices.models import Instruction
+from baosong.orgs.models import Role
+from baosong.orgs.selectors import roles_in_unit
+
+St = Instruction.Status
+
+DESK_EDITOR = Who("刊物所属单位的采编人员", lambda user, i: Role.EDITOR in roles_in_unit(user, i.unit))
+
+InstructionPayload = TypedDict(
+    "InstructionPayload",
+    {
+        "from": str,
+        "to": str,
+        "by": int,
+        "at": str,
+        "comment": str,
+        "level": str,
+        "issue_id": int,
+        "submissions": list[int],
+        "assigned": list[int],
+        "feedback_id": int,
+        "late": bool,
+        "assignment_id": int,
+        "due_on": str,
+    },
+    total=False,
+)
+
+
+class InstructionWorkflow(Workflow[Instruction]):
+    def refuse_state(self, obj: Instruction, action: Any) -> Any:
+        from baosong.core.errors import ServiceError
+
+        return ServiceError("该批示已办结。", "closed", status=409)
+
+    def refuse_actor(self, obj: Instruction, action: Any) -> Any:
+        from baosong.core.errors import Forbidden
+
+        return Forbidden("只有刊物所属单位的采编人员可以督办批示。")
+
+
+INSTRUCTION = InstructionWorkflow(
+    "instruction",
+    "批示",
+    Instruction,
+    audit_type="instruction.close",
+    audit_label="批示督办",
+    payload=InstructionPayload,
+    subject="该批示",
+)
+CLOSE = INSTRUCTION.action("close", "办结", [(St.OPEN, St.CLOSED, DESK_EDITOR)], event_label="批示办结")
+CREATE = INSTRUCTION.declare("create", "批示", audit="instruction.create", event=True)
+ASSIGN = INSTRUCTION.declare("assign", "批示交办", audit="instruction.assign", event=True)
+FEEDBACK = INSTRUCTION.declare("feedback", "反馈落实情况", audit="instruction.feedback", event=True)
+OVERDUE = INSTRUCTION.declare("overdue", "批示反馈超期", event=True)
+SCAN_DOWNLOAD = INSTRUCTION.declare("scan_download", "下载批示原件", audit="instruction.scan_download")
+
+
+class SolicitationPayload(TypedDict, total=False):
+    by: int
+    kind: str
+    targets: int
+    target_id: int
+    deadline: str | None
+
+
+SOLICITATION_CREATE = declare(
+    "solicitation.create", "发布约稿", event="solicitation.create", payload=SolicitationPayload
+)
+SOLICITATION_READ = declare("solicitation.read", "阅读约稿")
+SOLICITATION_DUE_SOON = declare(
+    "solicitation.due_soon",
+    "约稿即将截止",
+    audit="",
+    event="solicitation.due_soon",
+    payload=SolicitationPayload,
+)
+SOLICITATION_MISSED = declare(
+    "solicitation.missed",
+    "约稿未按时报送",
+    audit="",
+    event="solicitation.missed",
+    payload=SolicitationPayload,
+)
+SOLICITATION_ATTACHMENT = declare("solicitation.attachment_download", "下载约稿附件")
+
+detail_labels(
+    recorded="补录纸质批示",
+    assigned="承办单位",
+    due_on="反馈时限",
+    feedback="反馈",
+    late="超期反馈",
+    lines="份数",
+    targets="约稿对象数",
+)
