@@ -8,6 +8,8 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from ninja import Schema
 from pydantic import BeforeValidator, model_validator
 
+ALLOWED = "此用户现在可以对该对象执行的操作（与页面提供的按钮相同）"
+
 
 class ErrorOut(Schema):
     detail: str

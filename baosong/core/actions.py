@@ -306,7 +306,8 @@ class Workflow(Generic[M]):
 
     def statuses(self) -> dict[str, str]:
         field_ = self.model._meta.get_field(self.status_field)
-        return {str(k): str(v) for k, v in (field_.choices or [])}  # type: ignore[misc]
+        choices = getattr(field_, "choices", None) or []
+        return {str(k): str(v) for k, v in choices}
 
     def status_label(self, status: str) -> str:
         return self.statuses().get(status, status)
@@ -462,7 +463,8 @@ def may(action: Action, obj: Any, user: Any) -> bool:
 
 
 def allowed_actions(obj: models.Model, user: Any) -> list[str]:
-    """The actions ``user`` may take on ``obj`` now, in declaration order — for pages and the API alike."""
+    """The actions ``user`` may take on ``obj`` now, in declaration order — for pages and the API alike.
+    Callers listing many objects wrap the loop in the owning app's memo of the user's roles."""
     workflow = registry.workflow_of(obj)
     if workflow is None:
         raise TypeError(f"{type(obj).__name__} has no workflow")

@@ -17,10 +17,12 @@ from baosong.orgs.selectors import roles_in_unit
 
 I = IssueStatus  # noqa: E741
 
-EDITOR = Who("刊物所属单位的采编人员", lambda user, i: Role.EDITOR in roles_in_unit(user, i.publication.unit))
+EDITOR = Who(
+    "刊物所属单位的采编人员", lambda user, i: Role.EDITOR in roles_in_unit(user, i.publication.unit_id)
+)
 SIGNER = Who(
     "刊物的签发人（主编或签发领导）",
-    lambda user, i: i.publication.signer_role in roles_in_unit(user, i.publication.unit),
+    lambda user, i: i.publication.signer_role in roles_in_unit(user, i.publication.unit_id),
 )
 
 IssuePayload = TypedDict(

@@ -14,7 +14,7 @@ from baosong.orgs.selectors import roles_in_unit
 
 St = Instruction.Status
 
-DESK_EDITOR = Who("刊物所属单位的采编人员", lambda user, i: Role.EDITOR in roles_in_unit(user, i.unit))
+DESK_EDITOR = Who("刊物所属单位的采编人员", lambda user, i: Role.EDITOR in roles_in_unit(user, i.unit_id))
 
 InstructionPayload = TypedDict(
     "InstructionPayload",

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -102,8 +105,48 @@ def unit_reporting_targets(unit: Unit) -> list[Unit]:
     return targets
 
 
-def roles_in_unit(user: User, unit: Unit) -> set[str]:
-    return set(Membership.objects.filter(user=user, unit=unit).values_list("role", flat=True))
+# Inside ``roles_memo()`` each user's memberships are read once, and whether a unit has a reporting target
+# once per unit (pages and API lists that ask ``allowed_actions`` of many objects); outside it every call
+# reads afresh (services checking an actor under a lock).
+_memo: ContextVar[dict[Any, Any] | None] = ContextVar("roles_memo", default=None)
+
+
+def unit_has_targets(unit_id: int) -> bool:
+    """Whether a unit has anywhere to forward to (a parent or a direct-reporting line)."""
+    memo = _memo.get()
+    key = ("targets", unit_id)
+    if memo is not None and key in memo:
+        return bool(memo[key])
+    found = (
+        Unit.objects.filter(pk=unit_id, parent__isnull=False).exists()
+        or Unit.objects.filter(direct_reporter_lines__unit_id=unit_id, is_active=True).exists()
+    )
+    if memo is not None:
+        memo[key] = found
+    return found
+
+
+@contextmanager
+def roles_memo() -> Iterator[None]:
+    token = _memo.set({})
+    try:
+        yield
+    finally:
+        _memo.reset(token)
+
+
+def roles_in_unit(user: User, unit: Unit | int) -> set[str]:
+    """The user's roles in one unit (given as the unit or its id)."""
+    unit_id = unit if isinstance(unit, int) else unit.pk
+    memo = _memo.get()
+    if memo is None:
+        return set(Membership.objects.filter(user=user, unit_id=unit_id).values_list("role", flat=True))
+    if user.pk not in memo:
+        by_unit: dict[int, set[str]] = {}
+        for unit_id, role in Membership.objects.filter(user=user).values_list("unit_id", "role"):
+            by_unit.setdefault(unit_id, set()).add(role)
+        memo[user.pk] = by_unit
+    return set(memo[user.pk].get(unit_id, ()))
 
 
 def units_listable_by(user: User) -> QuerySet[Unit]:

@@ -23,14 +23,14 @@ def step_names(step: dict[str, Any] | None, *, user: User, release: PortalReleas
         return False
     if step.get("user_id"):
         return bool(step["user_id"] == user.pk)
-    return step.get("role") in roles_in_unit(user, release.unit)
+    return step.get("role") in roles_in_unit(user, release.unit_id)
 
 
-REQUESTER = Who("发布单位的采编人员（经办人）", lambda user, r: Role.EDITOR in roles_in_unit(user, r.unit))
+REQUESTER = Who("发布单位的采编人员（经办人）", lambda user, r: Role.EDITOR in roles_in_unit(user, r.unit_id))
 STEP = Who("当前审核步骤指定的审核人", lambda user, r: step_names(r.current_step, user=user, release=r))
 DESK = Who(
     "发布单位的采编人员、主编或领导",
-    lambda user, r: bool({Role.EDITOR, Role.CHIEF, Role.LEADER} & roles_in_unit(user, r.unit)),
+    lambda user, r: bool({Role.EDITOR, Role.CHIEF, Role.LEADER} & roles_in_unit(user, r.unit_id)),
 )
 
 ReleasePayload = TypedDict(

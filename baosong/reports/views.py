@@ -590,12 +590,11 @@ def _submission_page(
     changed = original is not None and (original.title, original.body) != (sub.title, sub.body)
     posted = request.POST if action else {}
     targets = unit_reporting_targets(sub.target_unit)
-    open_now = sub.status in {SubmissionStatus.RECEIVED, SubmissionStatus.CLAIMED}
-    shown = {"adopt": open_now, "decline": open_now, "return": open_now}
-    shown["forward"] = bool(targets) and (open_now or sub.status == SubmissionStatus.ADOPTED)
+    allowed = allowed_actions(sub, request.user)
     # When the refusal came because someone else decided first, that form is gone from the page: what
     # this editor typed is shown to copy rather than dropped.
-    unsent = posted.get("comment", "").strip() if action in shown and not shown[action] else ""
+    decisions = ("adopt", "decline", "return", "forward")
+    unsent = posted.get("comment", "").strip() if action in decisions and action not in allowed else ""
     flagged = (
         DomainEvent.objects.filter(
             event_type="score.nonconforming", object_type="submission", object_id=sub.pk
@@ -608,6 +607,7 @@ def _submission_page(
         "reports/submission_detail.html",
         {
             "sub": sub,
+            "allowed": allowed,
             "report": sub.report,
             "form": form or WorkingCopyForm(initial={"title": sub.title, "body": sub.body}),
             "adopt_form": AdoptForm(posted if action == "adopt" else None),

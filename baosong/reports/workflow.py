@@ -9,7 +9,7 @@ from typing import Any, TypedDict
 from baosong.core.actions import Transition, Who, Workflow, declare, detail_labels
 from baosong.core.errors import ServiceError
 from baosong.orgs.models import Role
-from baosong.orgs.selectors import roles_in_unit
+from baosong.orgs.selectors import roles_in_unit, unit_has_targets
 from baosong.reports.models import Report, ReportStatus, Submission, SubmissionStatus
 
 S = ReportStatus
@@ -42,7 +42,7 @@ def _is_author(user: Any, obj: Report | Submission) -> bool:
     report = _report(obj)
     if report.author_id == user.pk:
         return True
-    return Role.REPORTER in roles_in_unit(user, report.source_unit)
+    return Role.REPORTER in roles_in_unit(user, report.source_unit_id)
 
 
 def _is_reviewer(user: Any, report: Report) -> bool:
@@ -50,7 +50,7 @@ def _is_reviewer(user: Any, report: Report) -> bool:
     if step is None:
         return False
     # A named person needs no membership lookup.
-    roles = set() if step.get("user_id") else roles_in_unit(user, report.source_unit)
+    roles = set() if step.get("user_id") else roles_in_unit(user, report.source_unit_id)
     return step_is_for(step, user_id=user.pk, roles=roles)
 
 
@@ -67,11 +67,11 @@ def _not_yet_handled(report: Report) -> ServiceError | None:
 AUTHOR = Who("作者或本单位信息员", _is_author)
 REVIEWER = Who("当前审核步骤指定的审核人", _is_reviewer)
 EDITOR = Who(
-    "接收单位的采编人员", lambda user, s: Role.EDITOR in roles_in_unit(user, s.target_unit)
+    "接收单位的采编人员", lambda user, s: Role.EDITOR in roles_in_unit(user, s.target_unit_id)
 )  # fmt: skip
 DESK = Who(
     "接收单位的采编人员、主编或领导",
-    lambda user, s: bool({Role.EDITOR, Role.CHIEF, Role.LEADER} & roles_in_unit(user, s.target_unit)),
+    lambda user, s: bool({Role.EDITOR, Role.CHIEF, Role.LEADER} & roles_in_unit(user, s.target_unit_id)),
 )
 
 
@@ -170,11 +170,22 @@ CLAIM = SUBMISSION.action("claim", "接收", [(T.RECEIVED, T.CLAIMED, EDITOR)])
 ADOPT = SUBMISSION.action("adopt", "采用", [(s, T.ADOPTED, EDITOR) for s in OPEN])
 DECLINE = SUBMISSION.action("decline", "不采用", [(s, T.DECLINED, EDITOR) for s in OPEN])
 SUBMISSION_RETURN = SUBMISSION.action("return", "退回", [(s, T.RETURNED, EDITOR) for s in OPEN])
+
+
+def _has_targets(s: Submission) -> ServiceError | None:
+    if unit_has_targets(s.target_unit_id):
+        return None
+    return ServiceError("本单位没有上级报送对象，不能转报。", "no_targets")
+
+
 FORWARD = SUBMISSION.action(
     "forward",
     "转报",
     # 县采用并转报: the adoption stands, a copy goes up.
-    [(T.RECEIVED, T.FORWARDED, EDITOR), (T.CLAIMED, T.FORWARDED, EDITOR), (T.ADOPTED, T.ADOPTED, EDITOR)],
+    [
+        (s, t, EDITOR, _has_targets)
+        for s, t in ((T.RECEIVED, T.FORWARDED), (T.CLAIMED, T.FORWARDED), (T.ADOPTED, T.ADOPTED))
+    ],
 )
 RESUBMIT = SUBMISSION.action("resubmit", "修改后重报", [(T.RETURNED, T.CLAIMED, AUTHOR)])  # same editor
 # The issue that printed it was withdrawn: the adoption is reversed and the editor decides again.

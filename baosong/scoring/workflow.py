@@ -16,7 +16,7 @@ from baosong.scoring.models import Bulletin
 
 B = Bulletin.Status
 
-EDITOR = Who("本单位采编人员", lambda user, b: Role.EDITOR in roles_in_unit(user, b.unit))
+EDITOR = Who("本单位采编人员", lambda user, b: Role.EDITOR in roles_in_unit(user, b.unit_id))
 
 BulletinPayload = TypedDict(
     "BulletinPayload",

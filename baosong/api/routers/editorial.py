@@ -12,7 +12,8 @@ from django.utils.http import content_disposition_header
 from ninja import Field, Query, Router, Schema, Status
 
 from baosong.api.pagination import PageQuery, paginate
-from baosong.api.schemas import BodySchema, ErrorOut, IsoDate
+from baosong.api.schemas import ALLOWED, BodySchema, ErrorOut, IsoDate
+from baosong.core.actions import allowed_actions
 from baosong.core.audit import audit_record
 from baosong.core.errors import NotFound, ServiceError
 from baosong.editorial import render_docx, render_pdf, selectors, services
@@ -28,7 +29,7 @@ from baosong.notices import selectors as notice_selectors
 from baosong.notices import services as notice_services
 from baosong.notices.models import Instruction, InstructionLevel
 from baosong.orgs.models import Role, User
-from baosong.orgs.selectors import admin_scope_units
+from baosong.orgs.selectors import admin_scope_units, roles_memo
 
 router = Router(tags=["刊物与批示"])
 ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -181,6 +182,7 @@ class IssueOut(Schema):
     withdrawn_at: dt.datetime | None
     withdraw_reason: str
     items: list[IssueItemOut]
+    allowed_actions: list[str] = Field(default_factory=list, description=ALLOWED)
 
 
 class IssueListItem(Schema):
@@ -193,6 +195,7 @@ class IssueListItem(Schema):
     number_text: str
     headline: str
     created_at: dt.datetime
+    allowed_actions: list[str] = Field(default_factory=list, description=ALLOWED)
 
 
 class IssuePage(Schema):
@@ -200,7 +203,7 @@ class IssuePage(Schema):
     count: int
 
 
-def _issue_out(issue: Issue) -> IssueOut:
+def _issue_out(issue: Issue, *, user: User) -> IssueOut:
     items = selectors.issue_items(issue)
     return IssueOut(
         id=issue.pk,
@@ -220,6 +223,7 @@ def _issue_out(issue: Issue) -> IssueOut:
         published_at=issue.published_at,
         withdrawn_at=issue.withdrawn_at,
         withdraw_reason=issue.withdraw_reason,
+        allowed_actions=allowed_actions(issue, user),
         items=[
             IssueItemOut(
                 id=i.pk,
@@ -245,7 +249,7 @@ def _issue_out(issue: Issue) -> IssueOut:
 
 
 def _reload(request: HttpRequest, issue_id: int) -> IssueOut:
-    return _issue_out(selectors.issue_for(_user(request), issue_id))
+    return _issue_out(selectors.issue_for(_user(request), issue_id), user=_user(request))
 
 
 def _desk(request: HttpRequest, issue_id: int) -> Issue:
@@ -264,8 +268,9 @@ class IssueFilter(PageQuery):
 def issue_list(request: HttpRequest, filters: Query[IssueFilter]) -> IssuePage:
     qs = selectors.desk_issues(_user(request), status=filters.status, publication=filters.publication_id)
     items, count = paginate(qs, filters)
-    return IssuePage(
-        items=[
+    user = _user(request)
+    with roles_memo():
+        rows = [
             IssueListItem(
                 id=i.pk,
                 publication_id=i.publication_id,
@@ -276,11 +281,11 @@ def issue_list(request: HttpRequest, filters: Query[IssueFilter]) -> IssuePage:
                 number_text=i.number_text,
                 headline=i.headline,
                 created_at=i.created_at,
+                allowed_actions=allowed_actions(i, user),
             )
             for i in items
-        ],
-        count=count,
-    )
+        ]
+    return IssuePage(items=rows, count=count)
 
 
 @router.post("/issues", response={201: IssueOut, **ERRORS})
@@ -304,7 +309,7 @@ def issue_read(request: HttpRequest, issue_id: int) -> IssueOut:
         raise NotFound()
     if not selectors.is_desk(_user(request), issue):
         services.issue_mark_read(issue=issue, user=_user(request))
-    return _issue_out(issue)
+    return _issue_out(issue, user=_user(request))
 
 
 class ItemAddIn(BodySchema):
@@ -527,9 +532,10 @@ class InstructionOut(Schema):
     text: str
     status: str
     assignments: list[AssignmentOut]
+    allowed_actions: list[str] = Field(default_factory=list, description=ALLOWED)
 
 
-def _instruction_out(ins: Instruction) -> InstructionOut:
+def _instruction_out(ins: Instruction, *, user: User) -> InstructionOut:
     today = timezone.localdate()
     return InstructionOut(
         id=ins.pk,
@@ -540,6 +546,7 @@ def _instruction_out(ins: Instruction) -> InstructionOut:
         date=ins.instructed_on,
         text=ins.text,
         status=ins.status,
+        allowed_actions=allowed_actions(ins, user),
         assignments=[
             AssignmentOut(
                 unit_id=a.unit_id,
@@ -571,7 +578,9 @@ class InstructionFilter(PageQuery):
 def instruction_list(request: HttpRequest, filters: Query[InstructionFilter]) -> InstructionPage:
     qs = notice_selectors.instruction_list(_user(request), status=filters.status, overdue=filters.overdue)
     items, count = paginate(qs.prefetch_related("assignments__feedback__by"), filters)
-    return InstructionPage(items=[_instruction_out(i) for i in items], count=count)
+    with roles_memo():
+        rows = [_instruction_out(i, user=_user(request)) for i in items]
+    return InstructionPage(items=rows, count=count)
 
 
 @router.post("/instructions", response={201: InstructionOut, **ERRORS})
@@ -597,12 +606,14 @@ def instruction_create(request: HttpRequest, body: InstructionIn) -> Status[Inst
         unit_ids=body.unit_ids,
         due_on=body.due_on,
     )
-    return Status(201, _instruction_out(notice_selectors.instruction_for(user, ins.pk)))
+    return Status(201, _instruction_out(notice_selectors.instruction_for(user, ins.pk), user=_user(request)))
 
 
 @router.get("/instructions/{instruction_id}", response={200: InstructionOut, 404: ErrorOut})
 def instruction_read(request: HttpRequest, instruction_id: int) -> InstructionOut:
-    return _instruction_out(notice_selectors.instruction_for(_user(request), instruction_id))
+    return _instruction_out(
+        notice_selectors.instruction_for(_user(request), instruction_id), user=_user(request)
+    )
 
 
 class AssignIn(BodySchema):
@@ -615,7 +626,7 @@ def instruction_assign(request: HttpRequest, instruction_id: int, body: AssignIn
     user = _user(request)
     ins = notice_selectors.instruction_for(user, instruction_id)
     notice_services.instruction_assign(instruction=ins, by=user, unit_ids=body.unit_ids, due_on=body.due_on)
-    return _instruction_out(notice_selectors.instruction_for(user, instruction_id))
+    return _instruction_out(notice_selectors.instruction_for(user, instruction_id), user=_user(request))
 
 
 class FeedbackIn(BodySchema):
@@ -630,7 +641,9 @@ def instruction_feedback(
     user = _user(request)
     ins = notice_selectors.instruction_for(user, instruction_id)
     notice_services.instruction_feedback(instruction=ins, by=user, text=body.text, unit_id=body.unit_id)
-    return Status(201, _instruction_out(notice_selectors.instruction_for(user, instruction_id)))
+    return Status(
+        201, _instruction_out(notice_selectors.instruction_for(user, instruction_id), user=_user(request))
+    )
 
 
 @router.post("/instructions/{instruction_id}/close", response={200: InstructionOut, **ERRORS})
@@ -640,4 +653,4 @@ def instruction_close(
     user = _user(request)
     ins = notice_selectors.instruction_for(user, instruction_id)
     notice_services.instruction_close(instruction=ins, by=user, comment=(body or CommentIn()).comment)
-    return _instruction_out(notice_selectors.instruction_for(user, instruction_id))
+    return _instruction_out(notice_selectors.instruction_for(user, instruction_id), user=_user(request))

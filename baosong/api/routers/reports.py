@@ -9,11 +9,13 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from baosong.api.pagination import PageQuery, paginate
-from baosong.api.schemas import BodySchema, ErrorOut, IsoDate, IsoDateTime
+from baosong.api.schemas import ALLOWED, BodySchema, ErrorOut, IsoDate, IsoDateTime
+from baosong.core.actions import allowed_actions
 from baosong.core.errors import NotFound
 from baosong.editorial import selectors as editorial_selectors
 from baosong.editorial import services as editorial_services
 from baosong.orgs.models import Level, User
+from baosong.orgs.selectors import roles_memo
 from baosong.reports import selectors, services
 from baosong.reports.models import (
     Category,
@@ -120,6 +122,7 @@ class ReportOut(Schema):
     due_at: dt.datetime | None
     late: bool
     decisions: list[DecisionOut] = Field(default_factory=list)
+    allowed_actions: list[str] = Field(default_factory=list, description=ALLOWED)
 
 
 class ReportListItem(Schema):
@@ -134,6 +137,7 @@ class ReportListItem(Schema):
     sent_at: dt.datetime | None
     due_at: dt.datetime | None
     late: bool
+    allowed_actions: list[str] = Field(default_factory=list, description=ALLOWED)
 
 
 class ReportPage(Schema):
@@ -141,7 +145,7 @@ class ReportPage(Schema):
     count: int
 
 
-def _out(report: Report, *, with_trail: bool = True) -> ReportOut:
+def _out(report: Report, *, user: User, with_trail: bool = True) -> ReportOut:
     return ReportOut(
         id=report.pk,
         status=ReportStatus(report.status),
@@ -174,6 +178,7 @@ def _out(report: Report, *, with_trail: bool = True) -> ReportOut:
         due_at=report.due_at,
         late=report.late,
         decisions=[DecisionOut(**d) for d in selectors.report_trail(report)] if with_trail else [],
+        allowed_actions=allowed_actions(report, user),
     )
 
 
@@ -196,32 +201,35 @@ class ChecksOut(Schema):
 def report_create(request: HttpRequest, body: ReportIn) -> Status[ReportOut]:
     data = body.dict()
     report = services.report_create(by=_user(request), **data)
-    return Status(201, _out(selectors.report_for(_user(request), report.pk)))
+    return Status(201, _out(selectors.report_for(_user(request), report.pk), user=_user(request)))
 
 
 @router.get("/reports", response=ReportPage)
 def report_list(request: HttpRequest, filters: Query[ReportFilter]) -> ReportPage:
     qs = selectors.my_reports(_user(request), mine=filters.mine, status=filters.status, q=filters.q)
     items, count = paginate(qs, filters)
-    return ReportPage(
-        items=[
-            ReportListItem(
-                id=r.pk,
-                status=r.status,
-                title=r.title,
-                category=r.category,
-                urgency=r.urgency,
-                source_unit_id=r.source_unit_id,
-                author_name=r.author.full_name,
-                updated_at=r.updated_at,
-                sent_at=r.sent_at,
-                due_at=r.due_at,
-                late=r.late,
-            )
-            for r in items
-        ],
-        count=count,
-    )
+    user = _user(request)
+    with roles_memo():
+        return ReportPage(
+            items=[
+                ReportListItem(
+                    id=r.pk,
+                    status=r.status,
+                    title=r.title,
+                    category=r.category,
+                    urgency=r.urgency,
+                    source_unit_id=r.source_unit_id,
+                    author_name=r.author.full_name,
+                    updated_at=r.updated_at,
+                    sent_at=r.sent_at,
+                    due_at=r.due_at,
+                    late=r.late,
+                    allowed_actions=allowed_actions(r, user),
+                )
+                for r in items
+            ],
+            count=count,
+        )
 
 
 class LedgerQuery(Schema):
@@ -273,14 +281,14 @@ def ledger_export(request: HttpRequest, fmt: str, filters: Query[LedgerQuery]) -
 
 @router.get("/reports/{report_id}", response={200: ReportOut, 404: ErrorOut})
 def report_read(request: HttpRequest, report_id: int) -> ReportOut:
-    return _out(selectors.report_for(_user(request), report_id))
+    return _out(selectors.report_for(_user(request), report_id), user=_user(request))
 
 
 @router.patch("/reports/{report_id}", response={200: ReportOut, **ERRORS})
 def report_patch(request: HttpRequest, report_id: int, body: ReportPatch) -> ReportOut:
     report = selectors.report_for(_user(request), report_id)
     services.report_update(report=report, by=_user(request), **body.dict(exclude_unset=True))
-    return _out(selectors.report_for(_user(request), report_id))
+    return _out(selectors.report_for(_user(request), report_id), user=_user(request))
 
 
 @router.post("/reports/{report_id}/checks", response={200: ChecksOut, 404: ErrorOut})
@@ -292,7 +300,8 @@ def report_checks(request: HttpRequest, report_id: int) -> dict[str, Any]:
 def report_submit(request: HttpRequest, report_id: int) -> ReportOut:
     report = selectors.report_for(_user(request), report_id)
     return _out(
-        selectors.report_for(_user(request), services.report_submit(report=report, by=_user(request)).pk)
+        selectors.report_for(_user(request), services.report_submit(report=report, by=_user(request)).pk),
+        user=_user(request),
     )
 
 
@@ -301,7 +310,7 @@ def report_approve(request: HttpRequest, report_id: int, body: CommentIn | None 
     body = body or CommentIn()
     report = selectors.report_for(_user(request), report_id)
     services.report_approve(report=report, by=_user(request), comment=body.comment)
-    return _out(selectors.report_for(_user(request), report_id))
+    return _out(selectors.report_for(_user(request), report_id), user=_user(request))
 
 
 @router.post("/reports/{report_id}/return", response={200: ReportOut, **ERRORS})
@@ -309,21 +318,21 @@ def report_return(request: HttpRequest, report_id: int, body: CommentIn | None =
     body = body or CommentIn()
     report = selectors.report_for(_user(request), report_id)
     services.report_return(report=report, by=_user(request), comment=body.comment)
-    return _out(selectors.report_for(_user(request), report_id))
+    return _out(selectors.report_for(_user(request), report_id), user=_user(request))
 
 
 @router.post("/reports/{report_id}/reopen", response={200: ReportOut, **ERRORS})
 def report_reopen(request: HttpRequest, report_id: int) -> ReportOut:
     report = selectors.report_for(_user(request), report_id)
     services.report_reopen(report=report, by=_user(request))
-    return _out(selectors.report_for(_user(request), report_id))
+    return _out(selectors.report_for(_user(request), report_id), user=_user(request))
 
 
 @router.post("/reports/{report_id}/withdraw", response={200: ReportOut, **ERRORS})
 def report_withdraw(request: HttpRequest, report_id: int) -> ReportOut:
     report = selectors.report_for(_user(request), report_id)
     services.report_withdraw(report=report, by=_user(request))
-    return _out(selectors.report_for(_user(request), report_id))
+    return _out(selectors.report_for(_user(request), report_id), user=_user(request))
 
 
 class ExternalAdoptionIn(BodySchema):
@@ -406,6 +415,7 @@ class InboxItem(Schema):
     due_at: dt.datetime | None
     late: bool
     follow_up_label: str
+    allowed_actions: list[str] = Field(default_factory=list, description=ALLOWED)
 
 
 class InboxPage(Schema):
@@ -416,7 +426,7 @@ class InboxPage(Schema):
 RANK_TO_URGENCY = {0: "very_urgent", 1: "urgent", 2: "normal"}
 
 
-def _inbox_item(s: Submission) -> InboxItem:
+def _inbox_item(s: Submission, *, user: User) -> InboxItem:
     open_ = s.status in {SubmissionStatus.RECEIVED, SubmissionStatus.CLAIMED}
     from django.utils import timezone
 
@@ -435,6 +445,7 @@ def _inbox_item(s: Submission) -> InboxItem:
         due_at=s.due_at,
         late=bool(s.report.late or (open_ and s.due_at and s.due_at < timezone.now())),
         follow_up_label=s.report.follow_up_label,
+        allowed_actions=allowed_actions(s, user),
     )
 
 
@@ -442,7 +453,8 @@ def _inbox_item(s: Submission) -> InboxItem:
 def inbox(request: HttpRequest, filters: Query[InboxFilter]) -> InboxPage:
     f = selectors.InboxFilters(**filters.dict(exclude={"page", "page_size"}))
     items, count = paginate(selectors.inbox(_user(request), f), filters)
-    return InboxPage(items=[_inbox_item(s) for s in items], count=count)
+    with roles_memo():
+        return InboxPage(items=[_inbox_item(s, user=_user(request)) for s in items], count=count)
 
 
 class SubmissionOut(InboxItem):
@@ -455,8 +467,8 @@ class SubmissionOut(InboxItem):
     forwarded_from: int | None
 
 
-def _submission_out(s: Submission) -> SubmissionOut:
-    item = _inbox_item(s)
+def _submission_out(s: Submission, *, user: User) -> SubmissionOut:
+    item = _inbox_item(s, user=user)
     return SubmissionOut(
         **item.dict(),
         body=s.body,
@@ -486,7 +498,7 @@ class EditIn(BodySchema):
 
 
 def _reload(request: HttpRequest, pk: int) -> SubmissionOut:
-    return _submission_out(selectors.submission_for_editor(_user(request), pk))
+    return _submission_out(selectors.submission_for_editor(_user(request), pk), user=_user(request))
 
 
 @router.get("/submissions/{submission_id}", response={200: SubmissionOut, 404: ErrorOut})
@@ -560,4 +572,4 @@ def submission_forward(
 def submission_resubmit(request: HttpRequest, submission_id: int, body: EditIn) -> ReportOut:
     sub = selectors.submission_for_author(_user(request), submission_id)
     services.submission_resubmit(submission=sub, by=_user(request), title=body.title, body=body.body)
-    return _out(selectors.report_for(_user(request), sub.report_id))
+    return _out(selectors.report_for(_user(request), sub.report_id), user=_user(request))

@@ -1,0 +1,299 @@
+"""The action registry is the only source of audit and event types.
+
+One scenario takes every transition of every declared workflow and the audited downloads and exports,
+then checks that each audit record and each domain event written has a declared type with a Chinese
+label, and each payload only declared keys. (While testing, ``audit_record`` and ``event_emit`` refuse
+anything undeclared as it is written, so every other test checks the same thing on its own path.)"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from baosong.core.actions import audit_label, check_event, registry
+from baosong.core.models import AuditEvent, DomainEvent
+from baosong.editorial import services as editorial
+from baosong.editorial.models import Issue, Publication
+from baosong.editorial.tests.conftest import adopted_at_county, sent_to_county
+from baosong.notices import services as notices
+from baosong.orgs.models import ReviewStep, Role
+from baosong.portal import services as portal
+from baosong.portal.models import PortalColumn
+from baosong.reports import files, services
+from baosong.reports.models import Report
+from baosong.reports.tasks import clock_tick
+from baosong.scoring import bulletins
+from baosong.scoring.tasks import quota_tick
+from conftest import login
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def _reports(cast: Any) -> None:
+    reporter, reviewer = cast.township_reporter.user, cast.township_reviewer.user
+    editor = cast.county_editor.user
+    body = "城关镇开展防汛演练。镇村干部和群众300余人参加。"
+    # submit → return → submit → withdraw → reopen → submit → approve (sent) → withdraw (not yet handled)
+    r = services.report_create(by=reporter, title="城关镇防汛演练", body=body)
+    files.attachment_add(report=r, by=reporter, name="现场.png", size=len(PNG), data=PNG)
+    services.report_update(report=r, by=reporter, title="城关镇开展防汛演练")
+    r = services.report_submit(report=r, by=reporter)
+    r = services.report_return(report=r, by=reviewer, comment="请补充人数")
+    r = services.report_submit(report=r, by=reporter)
+    r = services.report_withdraw(report=r, by=reporter)
+    r = services.report_reopen(report=r, by=reporter)
+    r = services.report_submit(report=r, by=reporter)
+    while r.status == "in_review":
+        r = services.report_approve(report=r, by=reviewer)
+    services.report_withdraw(report=r, by=reporter)
+    # at the county: claim → return → resubmit → decline; another forwarded; another adopted and forwarded
+    sub = sent_to_county(cast, "城关镇完成河道清淤")
+    sub = services.submission_claim(submission=sub, by=editor)
+    sub = services.submission_return(submission=sub, by=editor, comment="请补充数据")
+    sub = services.submission_resubmit(
+        submission=sub, by=reporter, title=sub.title, body=sub.body + "共清淤3公里。"
+    )
+    services.submission_edit(submission=sub, by=editor, title=sub.title + "（编辑稿）", body=sub.body)
+    services.submission_decline(submission=sub, by=editor, comment="一般")
+    services.submission_forward(submission=sent_to_county(cast, "城关镇新建便民服务站"), by=editor)
+    services.submission_forward(submission=adopted_at_county(cast, "城关镇推进垃圾分类"), by=editor)
+
+
+def _issues(cast: Any) -> Issue:
+    editor, chief = cast.county_editor.user, cast.county_chief.user
+    pub = Publication.objects.get(unit=cast.county_editor.unit, name="东湖政务信息")
+    abandoned = editorial.issue_create(by=editor, publication=pub)
+    editorial.issue_withdraw(issue=abandoned, by=editor, reason="不再编发")
+    subs = [adopted_at_county(cast, "城关镇完成汛前水库安全检查", public_scope="public")]
+    issue = editorial.issue_create(by=editor, publication=pub)
+    editorial.issue_item_add(issue=issue, by=editor, submission_ids=[s.pk for s in subs])
+    issue = editorial.issue_submit(issue=issue, by=editor)
+    issue = editorial.issue_recall(issue=issue, by=editor)
+    issue = editorial.issue_submit(issue=issue, by=editor)
+    issue = editorial.issue_return(issue=issue, by=chief, comment="请压缩篇幅")
+    issue = editorial.issue_submit(issue=issue, by=editor)
+    issue = editorial.issue_sign(issue=issue, by=chief)
+    issue = editorial.issue_distribute(issue=issue, by=editor)
+    editorial.issue_remind(issue=issue, by=editor)
+    editorial.issue_mark_read(issue=issue, user=cast.county_leader.user)
+    return Issue.objects.get(pk=issue.pk)
+
+
+def _portal(cast: Any, issue: Issue) -> None:
+    editor, chief = cast.county_editor.user, cast.county_chief.user
+    unit = cast.county_editor.unit
+    ReviewStep.objects.create(unit=unit, chain="portal", order=1, role=Role.CHIEF, label="单位负责人")
+    column = PortalColumn.objects.order_by("order").first()
+    item = adopted_at_county(cast, "城关镇开放防汛物资仓库", public_scope="public")
+    cancelled = portal.release_create(by=editor, submission=item, column=column)
+    portal.release_cancel(release=cancelled, by=editor)
+    release = portal.release_create(by=editor, issue=issue)
+    release = portal.release_update(release=release, by=editor, column=None, contact="办公室 张三")
+    release = portal.release_submit(release=release, by=editor)
+    release = portal.release_recall(release=release, by=editor)
+    release = portal.release_submit(release=release, by=editor)
+    release = portal.release_return(release=release, by=chief, opinion="请核对标题")
+    release = portal.release_submit(release=release, by=editor)
+    release = portal.release_approve(release=release, by=chief)  # the last step: the issue is published
+    portal.release_withdraw(release=release, by=chief, reason="内容需更新")
+    editorial.issue_withdraw(issue=issue, by=chief, reason="内容有误")  # reverses the adoptions (revoke)
+
+
+def _instructions_and_notices(cast: Any) -> None:
+    editor, leader = cast.county_editor.user, cast.county_leader.user
+    subs = [adopted_at_county(cast, "城关镇建成应急避难场所")]
+    issue = editorial.issue_create(
+        by=editor, publication=Publication.objects.get(unit=cast.county_editor.unit, name="东湖政务信息")
+    )
+    editorial.issue_item_add(issue=issue, by=editor, submission_ids=[s.pk for s in subs])
+    issue = editorial.issue_submit(issue=issue, by=editor)
+    issue = editorial.issue_sign(issue=issue, by=cast.county_chief.user)
+    issue = editorial.issue_distribute(issue=issue, by=editor)
+    item = issue.items.first()
+    assert item is not None
+    today = timezone.localdate()
+    ins = notices.instruction_create(by=leader, item=item, text="请总结推广。")
+    notices.instruction_assign(
+        instruction=ins, by=editor, unit_ids=[cast.township_reporter.unit.pk], due_on=today
+    )
+    notices.instruction_feedback(instruction=ins, by=cast.township_reporter.user, text="已组织学习。")
+    notices.instruction_close(instruction=ins, by=editor, comment="已落实")
+    late = notices.instruction_create(by=leader, item=item, text="请跟踪。")
+    notices.instruction_assign(
+        instruction=late, by=editor, unit_ids=[cast.township_reporter.unit.pk], due_on=today
+    )
+    sol = notices.solicitation_create(
+        by=editor,
+        unit=cast.county_editor.unit,
+        title="防汛工作约稿",
+        deadline=timezone.now() + dt.timedelta(hours=2),
+        unit_ids=[cast.township_reporter.unit.pk],
+        attachment_name="要求.png",
+        attachment=PNG,
+    )
+    notices.solicitation_mark_read(solicitation=sol, user=cast.township_reporter.user)
+
+
+def _clocks(cast: Any) -> None:
+    """The periodic jobs, run with the clock moved past every deadline."""
+    later = timezone.now() + dt.timedelta(days=40)
+    sent_to_county(cast, "城关镇开展安全生产检查", urgency="urgent")
+    clock_tick(timezone.now() + dt.timedelta(minutes=1))  # reminders
+    clock_tick(later)  # alarms
+    notices.solicitations_tick(timezone.now() + dt.timedelta(hours=1))
+    notices.solicitations_tick(later)
+    notices.instructions_overdue_tick()
+    quota_tick(timezone.localdate() + dt.timedelta(days=400))
+
+
+def _downloads_and_exports(cast: Any, issue: Issue) -> None:
+    editor = login(Client(), cast.county_editor)
+    report = Report.objects.filter(attachments__isnull=False).first()
+    assert report is not None
+    attachment = report.attachments.first()
+    assert attachment is not None
+    reporter = login(Client(), cast.township_reporter)
+    assert reporter.get(f"/attachments/{attachment.pk}").status_code == 200
+    for url in (
+        f"/issues/{issue.pk}/document.pdf",
+        f"/reports/{issue.items.first().sources.first().submission.report_id}/review-sheet.pdf",  # type: ignore[union-attr]
+        "/reports/ledger/export.xlsx",
+    ):
+        assert editor.get(url).status_code == 200, url
+    month = timezone.localdate().strftime("%Y-%m")
+    bulletin = bulletins.bulletin_for_period(
+        by=cast.county_editor.user, unit=cast.county_editor.unit, period=month
+    )
+    bulletins.bulletin_update(bulletin=bulletin, by=cast.county_editor.user, remarks="说明", to_portal=False)
+    bulletins.bulletin_release(bulletin=bulletin, by=cast.county_editor.user, remarks="本月通报")
+    assert editor.get(f"/bulletins/{bulletin.pk}/document.xlsx").status_code == 200
+    assert editor.get(f"/stats/export.xlsx?period={month}").status_code == 200
+    sysadmin = login(Client(), cast.sysadmin)
+    assert sysadmin.get("/manage/users/export").status_code == 200
+    sysadmin.post("/accounts/logout")
+    Client().post("/accounts/login", {"username": cast.county_editor.user.username, "password": "错误口令"})
+
+
+def test_every_audit_and_event_type_written_is_declared(cast: Any) -> None:
+    _reports(cast)
+    issue = _issues(cast)
+    _portal(cast, issue)
+    _instructions_and_notices(cast)
+    _clocks(cast)
+    _downloads_and_exports(
+        cast, Issue.objects.exclude(status="withdrawn").filter(number__isnull=False).first()
+    )
+
+    audits = list(AuditEvent.objects.values_list("event_type", "details"))
+    for event_type, _details in audits:
+        assert event_type in registry.audit_types, event_type
+        assert registry.audit_types[event_type].label and audit_label(event_type) != event_type
+    for event_type, payload in DomainEvent.objects.values_list("event_type", "payload"):
+        check_event(event_type, payload)
+
+    # Every transition of every workflow was taken (so the check above saw its audit and its event).
+    taken = {(t, d.get("action")) for t, d in audits if isinstance(d, dict)}
+    for workflow in registry.workflows.values():
+        for action in workflow.actions.values():
+            assert (workflow.audit.code, action.name) in taken, f"{workflow.name}.{action.name} not exercised"
+    emitted = set(DomainEvent.objects.values_list("event_type", flat=True))
+    for workflow in registry.workflows.values():
+        for action in workflow.actions.values():
+            assert action.event is None or action.event.code in emitted, action.event
+
+
+def test_labels_are_chinese_and_unique_per_code() -> None:
+    for code, audit in registry.audit_types.items():
+        assert audit.label and not audit.label.isascii(), code
+    for code, event in registry.event_types.items():
+        assert event.label and not event.label.isascii(), code
+    for workflow in registry.workflows.values():
+        assert set(workflow.statuses()), workflow.name
+        for action in workflow.actions.values():
+            assert action.edges, action.code
+            for edge in action.edges:
+                assert edge.source in workflow.statuses(), (action.code, edge.source)
+                assert edge.target is None or edge.target in workflow.statuses(), (action.code, edge.target)
+                assert edge.who.label and not edge.who.label.isascii()
+
+
+def test_an_undeclared_type_is_refused_while_testing(db: None) -> None:
+    from baosong.core.audit import audit_record
+    from baosong.core.events import event_emit
+
+    with pytest.raises(LookupError):
+        audit_record("made.up")
+    with pytest.raises(LookupError):
+        event_emit("made.up", object_type="x", object_id=1)
+    with pytest.raises(TypeError):
+        event_emit("issue.sign", object_type="issue", object_id=1, payload={"not_declared": 1})
+
+
+def _instruction(cast: Any) -> Any:
+    editor = cast.county_editor.user
+    sub = adopted_at_county(cast, "城关镇建成应急避难场所")
+    pub = Publication.objects.get(unit=cast.county_editor.unit, name="东湖政务信息")
+    issue = editorial.issue_create(by=editor, publication=pub)
+    editorial.issue_item_add(issue=issue, by=editor, submission_ids=[sub.pk])
+    issue = editorial.issue_submit(issue=issue, by=editor)
+    issue = editorial.issue_sign(issue=issue, by=cast.county_chief.user)
+    issue = editorial.issue_distribute(issue=issue, by=editor)
+    return notices.instruction_create(by=cast.county_leader.user, item=issue.items.first(), text="请总结。")
+
+
+def _bulletin(cast: Any) -> Any:
+    month = timezone.localdate().strftime("%Y-%m")
+    return bulletins.bulletin_for_period(
+        by=cast.county_editor.user, unit=cast.county_editor.unit, period=month
+    )
+
+
+# workflow → (make a fresh object, {action: take it}, the permitted actor, a refused actor)
+TABLE_WALKS: dict[str, tuple[Any, dict[str, Any], str, str]] = {
+    "instruction": (
+        _instruction,
+        {"close": lambda o, u: notices.instruction_close(instruction=o, by=u, comment="已办结")},
+        "county_editor",
+        "township_reporter",
+    ),
+    "bulletin": (
+        _bulletin,
+        {"release": lambda o, u: bulletins.bulletin_release(bulletin=o, by=u)},
+        "county_editor",
+        "county_leader",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TABLE_WALKS))
+def test_every_edge_of_the_table_and_no_other(cast: Any, name: str) -> None:
+    """Instruction and bulletin: each status × action, from the registry's own table."""
+    from baosong.core.errors import ServiceError
+
+    workflow = registry.workflows[name]
+    make, moves, actor, outsider = TABLE_WALKS[name]
+    assert set(moves) == set(workflow.actions)
+    table = {(row.source, row.action): row.target for row in workflow.table()}
+    for status in workflow.statuses():
+        for action, move in moves.items():
+            obj = make(cast)
+            type(obj).objects.filter(pk=obj.pk).update(status=status)
+            obj.refresh_from_db()
+            events = DomainEvent.objects.count()
+            if (status, action) not in table:
+                with pytest.raises(ServiceError) as refused:
+                    move(obj, cast[actor].user)
+                assert refused.value.status == 409
+                assert DomainEvent.objects.count() == events
+                continue
+            with pytest.raises(ServiceError) as refused:
+                move(obj, cast[outsider].user)
+            assert refused.value.status == 403
+            move(obj, cast[actor].user)
+            obj.refresh_from_db()
+            assert obj.status == table[(status, action)]
+            assert DomainEvent.objects.filter(event_type=workflow.actions[action].event.code).count() == 1
