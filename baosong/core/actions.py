@@ -526,6 +526,34 @@ def _emit(event_type: str, **kwargs: Any) -> None:
     event_emit(event_type, **kwargs)
 
 
+# ---- subscribing ---------------------------------------------------------------------------------------
+
+Subscribable = EventType | Action | Workflow[Any]
+
+
+def event_codes(items: Iterable[Subscribable]) -> frozenset[str]:
+    """The event types named by registry objects: an event type, an action's event, or every event of a
+    workflow (its transitions and its other actions)."""
+    codes: set[str] = set()
+    for item in items:
+        if isinstance(item, EventType):
+            codes.add(item.code)
+        elif isinstance(item, Action):
+            if item.event is None:
+                raise ValueError(f"{item.code} emits no event")
+            codes.add(item.event.code)
+        elif isinstance(item, Workflow):
+            for action in [*item.actions.values(), *item.others.values()]:
+                if action.event is not None:
+                    codes.add(action.event.code)
+        else:
+            raise TypeError(f"subscribe to registry objects, not {item!r}")
+    for code in codes:
+        if code not in registry.event_types:
+            raise LookupError(f"event type {code!r} is not declared")
+    return frozenset(codes)
+
+
 # ---- reading the registry ------------------------------------------------------------------------------
 
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
@@ -18,9 +19,13 @@ from django_tasks import task
 
 from baosong.core.models import DomainEvent, EventCursor, EventDelivery
 
+if TYPE_CHECKING:
+    from baosong.core.actions import Subscribable
+
 log = logging.getLogger(__name__)
 Consumer = Callable[[DomainEvent], None]
 _consumers: dict[str, Consumer] = {}
+_subscriptions: dict[str, frozenset[str]] = {}
 
 
 @dataclass(frozen=True)
@@ -36,8 +41,17 @@ _periodic: dict[str, Periodic] = {}
 SAFETY_WINDOW = dt.timedelta(minutes=10)
 
 
-def register_consumer(name: str, fn: Consumer) -> None:
+def register_consumer(name: str, fn: Consumer, events: Iterable[Subscribable]) -> None:
+    """``events``: what the consumer hears — event types, actions or whole workflows from the action
+    registry (``core.actions``), never strings, so a renamed or undeclared type fails at start-up."""
+    from baosong.core.actions import event_codes
+
     _consumers[name] = fn
+    _subscriptions[name] = event_codes(events)
+
+
+def subscriptions(name: str) -> frozenset[str]:
+    return _subscriptions[name]
 
 
 def register_periodic(name: str, fn: Callable[[], object], seconds: int) -> None:
@@ -58,10 +72,11 @@ def schedule_outbox_after_commit() -> None:
 def deliver(consumer: str, *, limit: int = 1000) -> int:
     """Hand pending events to one consumer; returns how many were delivered."""
     fn = _consumers[consumer]
+    heard = _subscriptions[consumer]
     cursor, _ = EventCursor.objects.get_or_create(consumer=consumer)
     delivered = EventDelivery.objects.filter(consumer=consumer, event_id=OuterRef("pk"))
     pending = list(
-        DomainEvent.objects.filter(pk__gt=cursor.last_event_id)
+        DomainEvent.objects.filter(pk__gt=cursor.last_event_id, event_type__in=heard)
         .exclude(Exists(delivered))
         .order_by("pk")[:limit]
     )
@@ -76,7 +91,7 @@ def deliver(consumer: str, *, limit: int = 1000) -> int:
             count += 1
     horizon = timezone.now() - SAFETY_WINDOW
     settled = (
-        DomainEvent.objects.filter(pk__gt=cursor.last_event_id, created_at__lt=horizon)
+        DomainEvent.objects.filter(pk__gt=cursor.last_event_id, created_at__lt=horizon, event_type__in=heard)
         .exclude(Exists(delivered))
         .order_by("pk")
         .values_list("pk", flat=True)

@@ -27,10 +27,14 @@ from django.db.models import F, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from baosong.core.actions import event_codes
 from baosong.core.models import DomainEvent
+from baosong.editorial import workflow as issue_wf
 from baosong.editorial.models import Issue, IssueItemSource
+from baosong.notices import workflow as notices_wf
 from baosong.notices.models import Instruction, SolicitationTarget
 from baosong.orgs.models import Unit
+from baosong.reports import workflow as reports_wf
 from baosong.reports.models import ExternalAdoption, Report, Submission
 from baosong.scoring.models import (
     ADOPTION_FIELDS,
@@ -45,18 +49,19 @@ from baosong.scoring.models import (
 
 Key = tuple[int, dt.date]  # (unit, day)
 Deltas = dict[Key, dict[str, int]]
-TAKE_UP = {
-    "submission.claim",
-    "submission.adopt",
-    "submission.decline",
-    "submission.return",
-    "submission.forward",
-}
-ROLLUP_EVENTS = {
-    *TAKE_UP,
-    "report.sent", "issue.sign", "issue.withdraw", "submission.adopt", "report.external_adoption",
-    "instruction.create", "solicitation.missed",
-}  # fmt: skip
+TAKE_UP = event_codes(
+    [reports_wf.CLAIM, reports_wf.ADOPT, reports_wf.DECLINE, reports_wf.SUBMISSION_RETURN, reports_wf.FORWARD]
+)
+ROLLUP_EVENTS = TAKE_UP | event_codes(
+    [
+        reports_wf.SENT,
+        issue_wf.SIGN,
+        issue_wf.WITHDRAW,
+        reports_wf.EXTERNAL_ADOPTION,
+        notices_wf.CREATE,
+        notices_wf.SOLICITATION_MISSED,
+    ]
+)
 COUNTED_USAGES = {
     "special_report",
     "merged",

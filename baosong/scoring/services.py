@@ -13,30 +13,37 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from baosong.core.actions import event_codes
 from baosong.core.audit import audit_record
 from baosong.core.errors import Forbidden, ServiceError
 from baosong.core.models import DomainEvent
+from baosong.editorial import workflow as issue_wf
+from baosong.notices import workflow as notices_wf
 from baosong.notices.models import Solicitation
 from baosong.orgs.models import Role, Unit, User
+from baosong.reports import workflow as reports_wf
 from baosong.reports.models import Category, Report, Submission
+from baosong.scoring import workflow as wf
 from baosong.scoring.models import LedgerEntry, QuotaRule, RemunerationRate, Rule, RuleCode, RuleSet
 from baosong.scoring.rollups import ledger_rollup_apply, points_rebuild
 from baosong.scoring.selectors import may_adjust_scores
 
 C = RuleCode
 CENT = Decimal("0.01")
-SCORED_EVENTS = {
-    "report.sent",
-    "submission.adopt",
-    "issue.sign",
-    "issue.withdraw",
-    "report.external_adoption",
-    "instruction.create",
-    "instruction.overdue",
-    "solicitation.missed",
-    "quota.shortfall",
-    "score.nonconforming",
-}
+SCORED_EVENTS = event_codes(
+    [
+        reports_wf.SENT,
+        reports_wf.ADOPT,
+        issue_wf.SIGN,
+        issue_wf.WITHDRAW,
+        reports_wf.EXTERNAL_ADOPTION,
+        notices_wf.CREATE,
+        notices_wf.OVERDUE,
+        notices_wf.SOLICITATION_MISSED,
+        wf.QUOTA_SHORTFALL,
+        wf.NONCONFORMING,
+    ]
+)
 
 
 @dataclass(frozen=True)
