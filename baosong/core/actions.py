@@ -197,6 +197,13 @@ DETAIL_LABELS: dict[str, str] = {
     "errors": "错误数",
     "created": "新建数",
     "updated": "更新数",
+    "via": "途径",
+}
+
+# Values an auditor reads better in words (key → value → label).
+VALUE_LABELS: dict[str, dict[str, str]] = {
+    "via": {"api": "接口", "web": "页面"},
+    "format": {"xlsx": "Excel", "csv": "CSV", "pdf": "PDF", "docx": "Word", "ofd": "OFD"},
 }
 
 registry = Registry()
@@ -597,6 +604,8 @@ def format_value(key: str, value: Any, workflow: Workflow[Any] | None = None) ->
     if workflow is not None and key == "action" and isinstance(value, str):
         action = workflow.action_named(value)
         return action.label if action else value
+    if isinstance(value, str) and value in VALUE_LABELS.get(key, {}):
+        return VALUE_LABELS[key][value]
     if isinstance(value, bool):
         return "是" if value else "否"
     if value is None or value == "":

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -13,10 +12,10 @@ from ninja import Field, Query, Router, Schema, Status
 
 from baosong.api.pagination import PageQuery, paginate
 from baosong.api.schemas import ALLOWED, BodySchema, ErrorOut, IsoDate
-from baosong.core.actions import allowed_actions
-from baosong.core.audit import audit_record
+from baosong.core.actions import allowed_actions, record
 from baosong.core.errors import NotFound, ServiceError
 from baosong.editorial import render_docx, render_pdf, selectors, services
+from baosong.editorial import workflow as issue_wf
 from baosong.editorial.models import (
     Issue,
     IssueItem,
@@ -471,15 +470,13 @@ def issue_document(request: HttpRequest, issue_id: int, fmt: str) -> HttpRespons
         raise NotFound("只提供 docx 和 pdf 两种格式。")
     issue = selectors.issue_for(_user(request), issue_id)
     doc = selectors.issue_document(issue)
-    with transaction.atomic():
-        audit_record(
-            "issue.download",
-            user=_user(request),
-            unit_id=issue.publication.unit_id,
-            object_type="issue",
-            object_id=issue.pk,
-            details={"format": fmt, "via": "api"},
-        )
+    record(
+        issue_wf.DOWNLOAD,
+        by=_user(request),
+        obj=issue,
+        unit_id=issue.publication.unit_id,
+        details={"format": fmt, "via": "api"},
+    )
     name = f"{issue.publication.name}{issue.number_text}.{fmt}"
     if fmt == "docx":
         data = render_docx.render_issue_docx(doc)

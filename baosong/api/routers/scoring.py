@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db import transaction
 from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.utils.http import content_disposition_header
@@ -13,10 +12,11 @@ from ninja import Field, Query, Router, Schema, Status
 
 from baosong.api.pagination import PageQuery, paginate
 from baosong.api.schemas import ErrorOut
-from baosong.core.audit import audit_record
+from baosong.core.actions import record
 from baosong.core.errors import NotFound, ServiceError
 from baosong.orgs.models import User
 from baosong.scoring import bulletins, selectors, services
+from baosong.scoring import workflow as scoring_wf
 from baosong.scoring.models import Bulletin, LedgerEntry, RuleCode
 
 router = Router(tags=["积分统计"])
@@ -228,15 +228,14 @@ def bulletin_file(request: HttpRequest, period: str, fmt: str, unit: int | None 
     else:
         content = render.render_bulletin_pdf(bulletins.bulletin_document(data, bulletin=released))
         ctype = "application/pdf"
-    with transaction.atomic():
-        audit_record(
-            "bulletin.download",
-            user=_user(request),
-            unit_id=root.pk,
-            object_type="bulletin",
-            object_id=released.pk if released else "",
-            details={"period": parsed.text, "format": fmt, "via": "api"},
-        )
+    record(
+        scoring_wf.DOWNLOAD,
+        by=_user(request),
+        unit_id=root.pk,
+        object_type="bulletin",
+        object_id=released.pk if released else "",
+        details={"period": parsed.text, "format": fmt, "via": "api"},
+    )
     response = HttpResponse(content, content_type=ctype)
     response["Content-Disposition"] = content_disposition_header(True, name) or ""
     return response
