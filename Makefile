@@ -47,6 +47,7 @@ lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	BAOSONG_DEBUG=1 $(BIN)/mypy baosong config
+	$(BIN)/djlint baosong --lint
 
 bench: setup
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
