@@ -305,8 +305,8 @@ class Workflow(Generic[M]):
         return self.actions.get(name) or self.others.get(name)
 
     def statuses(self) -> dict[str, str]:
-        field_ = self.model._meta.get_field(self.status_field)
-        return {str(k): str(v) for k, v in (field_.choices or [])}  # type: ignore[misc]
+        choices = getattr(self.model._meta.get_field(self.status_field), "choices", None) or []
+        return {str(k): str(v) for k, v in choices}
 
     def status_label(self, status: str) -> str:
         return self.statuses().get(status, status)
