@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -298,7 +299,7 @@ def user_list(request: AuthedRequest) -> HttpResponse:
 
 
 @role_required(Role.SYSADMIN)
-def user_export(request: AuthedRequest) -> HttpResponse:
+def user_export(request: AuthedRequest) -> HttpResponseBase:
     qs, f = _filtered_users(request)
     fmt = request.GET.get("format", "xlsx")
     with transaction.atomic():
@@ -472,7 +473,7 @@ def import_template(request: AuthedRequest, kind: str) -> HttpResponse:
 
 
 @business_required
-def staff_list(request: AuthedRequest) -> HttpResponse:
+def staff_list(request: AuthedRequest) -> HttpResponseBase:
     units = units_acting_for(request.user)
     paths = list(units.values_list("path", flat=True))
     from baosong.orgs.selectors import subtree_q
