@@ -11,7 +11,7 @@ from baosong.orgs.views.account import (
     token_create_view,
     token_revoke_view,
 )
-from baosong.orgs.views.audit import audit_list, audit_verify_view
+from baosong.orgs.views.audit import audit_export, audit_list, audit_verify_view
 from baosong.orgs.views.home import home
 from baosong.orgs.views.security import (
     security_accounts,
@@ -47,6 +47,7 @@ from baosong.orgs.views.units_users import (
 )
 
 __all__ = [
+    "audit_export",
     "audit_list",
     "audit_verify_view",
     "home",
