@@ -16,7 +16,7 @@ refuse an unregistered type while testing, so nothing can write a type the audit
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, NamedTuple, TypeVar
 
@@ -118,6 +118,20 @@ class AuditType:
     workflow: Workflow[Any] | None = None  # transitions: details carry the action and the two states
 
 
+@dataclass(frozen=True)
+class ObjectKind:
+    """What an audit record's ``object_type`` names: its Chinese label, and how to name its objects in bulk
+    (``names``: ids → names, one query for all of them; "《标题》" for what has a title, a person's name)."""
+
+    code: str
+    label: str
+    names: Callable[[Collection[int]], Mapping[int, str]] | None = None
+
+    def display(self, name: str) -> str:
+        """The object as the auditor reads it: 信息《标题》, 用户 张三（zhangsan）."""
+        return f"{self.label}{name}" if name.startswith(("《", "（")) else f"{self.label} {name}"
+
+
 @dataclass
 class Transition:
     """What a service's ``change`` sees and may adjust: set ``target`` where the edge leaves it open, add
@@ -138,6 +152,13 @@ class Registry:
         self.audit_types: dict[str, AuditType] = {}
         self.event_types: dict[str, EventType] = {}
         self.detail_labels: dict[str, str] = dict(DETAIL_LABELS)
+        self.type_detail_labels: dict[tuple[str, str], str] = {}  # where a key means something else
+        self.detail_values: dict[str, dict[str, str]] = {k: dict(v) for k, v in DETAIL_VALUES.items()}
+        # detail key → the object kind its ids name; (audit type, key) → kind where a key means ids only there
+        self.detail_refs: dict[str, str] = {}
+        self.type_detail_refs: dict[tuple[str, str], str] = {}
+        self.object_kinds: dict[str, ObjectKind] = {}
+        self.audit_groups: dict[str, str] = {}  # first segment of an audit type → the group's label
 
     def add_audit_type(self, audit: AuditType) -> None:
         known = self.audit_types.get(audit.code)
@@ -158,6 +179,14 @@ class Registry:
         if action.event is not None:
             self.add_event_type(action.event)
         return action
+
+    def label_of(self, event_type: str, key: str) -> str:
+        """The Chinese label of a detail key in a record of ``event_type``."""
+        return self.type_detail_labels.get((event_type, key)) or self.detail_labels.get(key, key)
+
+    def ref_kind(self, event_type: str, key: str) -> str | None:
+        """The object kind whose ids the detail ``key`` of a record of ``event_type`` holds, if any."""
+        return self.type_detail_refs.get((event_type, key)) or self.detail_refs.get(key)
 
     def workflow_of(self, obj: models.Model | type[models.Model]) -> Workflow[Any] | None:
         model = obj if isinstance(obj, type) else type(obj)
@@ -200,18 +229,86 @@ DETAIL_LABELS: dict[str, str] = {
     "via": "途径",
 }
 
-# Values an auditor reads better in words (key → value → label).
-VALUE_LABELS: dict[str, dict[str, str]] = {
+# Coded values the audit page shows by name (apps add theirs with ``detail_values``).
+DETAIL_VALUES: dict[str, dict[str, str]] = {
+    "format": {"xlsx": "Excel（XLSX）", "csv": "CSV", "docx": "Word（DOCX）", "pdf": "PDF", "ofd": "OFD"},
+    "method": {"GET": "打开（GET）", "POST": "提交（POST）"},
     "via": {"api": "接口", "web": "页面"},
-    "format": {"xlsx": "Excel", "csv": "CSV", "pdf": "PDF", "docx": "Word", "ofd": "OFD"},
 }
 
 registry = Registry()
 
 
-def detail_labels(**labels: str) -> None:
-    """An app names its own detail keys for the audit page."""
-    registry.detail_labels.update(labels)
+def detail_labels(*, types: Iterable[str] = (), **labels: str) -> None:
+    """An app names its own detail keys for the audit page. ``types``: only in records of these audit types
+    (``targets`` counts the units asked in one record and lists them in another)."""
+    types = tuple(types)
+    for key, label in labels.items():
+        if types:
+            registry.type_detail_labels.update({(t, key): label for t in types})
+        else:
+            registry.detail_labels[key] = label
+
+
+def detail_values(**values: Mapping[str, str]) -> None:
+    """An app names the coded values of its detail keys: ``reason={"idle": "空闲超时"}``. Other values (free
+    text) are shown as they are."""
+    for key, labels in values.items():
+        registry.detail_values.setdefault(key, {}).update(labels)
+
+
+def field_labels(*model_classes: type[models.Model]) -> dict[str, str]:
+    """The Chinese names the models give their fields, for ``detail_values(fields=…)``: a record that lists
+    the fields it changed names them as the forms do."""
+    labels: dict[str, str] = {}
+    for model in model_classes:
+        for f in model._meta.get_fields():
+            verbose = str(getattr(f, "verbose_name", "") or "")
+            if verbose and not verbose.isascii():
+                labels.setdefault(f.name, verbose)
+    return labels
+
+
+def detail_refs(*, types: Iterable[str] = (), **refs: str) -> None:
+    """Detail keys whose values are ids of objects of a kind: ``parent_id="unit"``. The audit page shows
+    their names. ``types``: only in records of these audit types (a key that holds unit ids in one record
+    holds a count in another)."""
+    types = tuple(types)
+    for key, kind in refs.items():
+        if types:
+            registry.type_detail_refs.update({(t, key): kind for t in types})
+        else:
+            registry.detail_refs[key] = kind
+
+
+def object_kind(
+    code: str, label: str, names: Callable[[Collection[int]], Mapping[int, str]] | None = None
+) -> ObjectKind:
+    """Declare an ``object_type`` of audit records: its label and how to name its objects in bulk."""
+    kind = ObjectKind(code, label, names)
+    known = registry.object_kinds.get(code)
+    if known is not None and known != kind:
+        raise ValueError(f"object kind {code} declared twice")
+    registry.object_kinds[code] = kind
+    return kind
+
+
+def names_of(
+    model: type[models.Model], field_name: str, template: str = "{}"
+) -> Callable[[Collection[int]], dict[int, str]]:
+    """The common namer: one field of the model, in ``template`` ("《{}》" for a title)."""
+
+    def names(ids: Collection[int]) -> dict[int, str]:
+        rows = model._default_manager.filter(pk__in=ids).values_list("pk", field_name)
+        return {pk: template.format(value) for pk, value in rows}
+
+    return names
+
+
+def audit_group(label: str, *prefixes: str) -> None:
+    """Group audit types by the first segment of their code (``login``, ``session``…) on the audit page."""
+    for prefix in prefixes:
+        registry.audit_groups[prefix] = label
 
 
 # ---- workflows -----------------------------------------------------------------------------------------
@@ -312,8 +409,7 @@ class Workflow(Generic[M]):
         return self.actions.get(name) or self.others.get(name)
 
     def statuses(self) -> dict[str, str]:
-        field_ = self.model._meta.get_field(self.status_field)
-        choices = getattr(field_, "choices", None) or []
+        choices = getattr(self.model._meta.get_field(self.status_field), "choices", None) or []
         return {str(k): str(v) for k, v in choices}
 
     def status_label(self, status: str) -> str:
@@ -572,13 +668,27 @@ def audit_label(event_type: str, details: Mapping[str, Any] | None = None) -> st
     if audit.workflow is not None and details and details.get("action"):
         action = audit.workflow.action_named(str(details["action"]))
         if action is not None:
-            return f"{audit.label}：{action.label}"
+            # "发布通报", not "发布通报：发布".
+            return audit.label if action.label in audit.label else f"{audit.label}：{action.label}"
     return audit.label
 
 
 def audit_choices() -> list[tuple[str, str]]:
     """Every audit type for the audit page's filter, grouped by its Chinese label order."""
     return sorted(((a.code, a.label) for a in registry.audit_types.values()), key=lambda c: c[0])
+
+
+OTHER_GROUP = "其他"
+
+
+def audit_choice_groups() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Every audit type in its group (:func:`audit_group`), groups in the order they were declared, types by
+    code within a group (so 信息流转, 新建信息, 修改信息… stay together)."""
+    order = list(dict.fromkeys([*registry.audit_groups.values(), OTHER_GROUP]))
+    groups: dict[str, list[tuple[str, str]]] = {label: [] for label in order}
+    for code, label in audit_choices():
+        groups[registry.audit_groups.get(code.split(".")[0], OTHER_GROUP)].append((code, label))
+    return [(label, choices) for label, choices in groups.items() if choices]
 
 
 def check_audit_type(event_type: str) -> None:
@@ -597,36 +707,133 @@ def check_event(event_type: str, payload: Mapping[str, Any]) -> None:
             raise TypeError(f"event {event_type} carries undeclared payload keys {sorted(unknown)}")
 
 
-def format_value(key: str, value: Any, workflow: Workflow[Any] | None = None) -> str:
-    """A detail value as an auditor reads it: states and actions by their labels, lists joined."""
+def object_id_int(value: Any) -> int | None:
+    """An audit record's object id (stored as text) as the key its kind's names are looked up by."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value > 0 else None
+    text = str(value or "").strip()
+    return int(text) if text.isascii() and text.isdigit() and 0 < int(text) < 2**63 else None
+
+
+class Names:
+    """Names of the objects one page refers to, read in bulk: :meth:`want` every reference (records' objects,
+    their units, ids in their details), then read them — the first read runs one query per object kind."""
+
+    def __init__(self) -> None:
+        self._pending: dict[str, set[int]] = {}
+        self._asked: dict[str, set[int]] = {}
+        self._names: dict[str, dict[int, str]] = {}
+
+    def want(self, kind: str, value: Any) -> None:
+        values = value if isinstance(value, list | tuple) else [value]
+        ids = {i for v in values if (i := object_id_int(v)) is not None} - self._asked.get(kind, set())
+        if ids:
+            self._pending.setdefault(kind, set()).update(ids)
+
+    def want_details(self, event_type: str, details: Mapping[str, Any] | None) -> None:
+        for key, value in (details or {}).items():
+            if isinstance(value, dict):
+                self.want_details(event_type, value)
+            elif (kind := registry.ref_kind(event_type, key)) is not None:
+                self.want(kind, value)
+
+    def _resolve(self) -> None:
+        pending, self._pending = self._pending, {}
+        for code, ids in pending.items():
+            self._asked.setdefault(code, set()).update(ids)
+            kind = registry.object_kinds.get(code)
+            if kind is not None and kind.names is not None:
+                self._names.setdefault(code, {}).update(kind.names(sorted(ids)))
+
+    def name(self, kind: str, value: Any) -> str:
+        """The object's name ("《标题》", "张三（zhangsan）"), or "（编号 N）" when it is gone."""
+        number = object_id_int(value)
+        if number is None:
+            return str(value) if value not in (None, "") else "—"
+        self.want(kind, number)  # a reference nobody announced costs its own query, never a wrong name
+        if self._pending:
+            self._resolve()
+        return self._names.get(kind, {}).get(number) or f"（编号 {number}）"
+
+    def object(self, kind: str, object_id: Any) -> str:
+        """An audit record's object as the auditor reads it: "信息《标题》", "用户 张三（zhangsan）"."""
+        known = registry.object_kinds.get(kind)
+        if known is None:
+            return f"对象 {object_id}" if object_id not in (None, "") else "—"
+        if object_id in (None, ""):
+            return known.label
+        if known.names is None:
+            return known.display(str(object_id))
+        return known.display(self.name(kind, object_id))
+
+
+def _datetime_text(value: str) -> str | None:
+    """An ISO timestamp written into details (``expires_at``), in local time to the second."""
+    if len(value) < 19 or value[10] != "T":
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if moment.tzinfo is not None:
+        moment = timezone.localtime(moment)
+    return moment.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def format_value(
+    key: str,
+    value: Any,
+    workflow: Workflow[Any] | None = None,
+    names: Names | None = None,
+    event_type: str = "",
+) -> str:
+    """A detail value as an auditor reads it: states and actions by their labels, coded values by theirs,
+    ids by the names of their objects, lists joined."""
     if workflow is not None and key in {"from", "to"} and isinstance(value, str):
         return workflow.status_label(value)
     if workflow is not None and key == "action" and isinstance(value, str):
         action = workflow.action_named(value)
         return action.label if action else value
-    if isinstance(value, str) and value in VALUE_LABELS.get(key, {}):
-        return VALUE_LABELS[key][value]
     if isinstance(value, bool):
         return "是" if value else "否"
-    if value is None or value == "":
+    if value is None or value == "" or value == [] or value == {}:
         return "—"
     if isinstance(value, list | tuple):
-        return "、".join(format_value(key, v) for v in value) or "—"
+        return "、".join(format_value(key, v, workflow, names, event_type) for v in value)
     if isinstance(value, dict):
         return "；".join(
-            f"{registry.detail_labels.get(k, k)}：{format_value(k, v)}" for k, v in value.items()
+            f"{registry.label_of(event_type, k)}：{format_value(k, v, workflow, names, event_type)}"
+            for k, v in value.items()
         )
+    kind = registry.ref_kind(event_type, key) if names is not None else None
+    if names is not None and kind is not None and object_id_int(value) is not None:
+        return names.name(kind, value)
+    if key == "event_type" and isinstance(value, str) and value in registry.audit_types:
+        return registry.audit_types[value].label
+    if key == "object_type" and isinstance(value, str) and value in registry.object_kinds:
+        return registry.object_kinds[value].label
+    if isinstance(value, str):
+        coded = registry.detail_values.get(key, {}).get(value)
+        if coded is not None:
+            return coded
+        return _datetime_text(value) or value
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     return str(value)
 
 
-def describe_details(event_type: str, details: Mapping[str, Any] | None) -> list[tuple[str, str]]:
-    """An audit record's details as labelled fields."""
+def describe_details(
+    event_type: str, details: Mapping[str, Any] | None, names: Names | None = None
+) -> list[tuple[str, str]]:
+    """An audit record's details as labelled fields; with ``names`` (that has seen these details through
+    :meth:`Names.want_details`), ids named."""
     audit = registry.audit_types.get(event_type)
     workflow = audit.workflow if audit else None
     return [
-        (registry.detail_labels.get(k, k), format_value(k, v, workflow)) for k, v in (details or {}).items()
+        (registry.label_of(event_type, k), format_value(k, v, workflow, names, event_type))
+        for k, v in (details or {}).items()
     ]
 
 
@@ -636,19 +843,28 @@ __all__ = [
     "AuditType",
     "Edge",
     "EventType",
+    "Names",
+    "ObjectKind",
     "Registry",
     "Transition",
     "Who",
     "Workflow",
     "allowed_actions",
     "apply",
+    "audit_choice_groups",
     "audit_choices",
+    "audit_group",
     "audit_label",
     "declare",
     "describe_details",
     "detail_labels",
+    "detail_refs",
+    "detail_values",
+    "field_labels",
     "format_value",
     "may",
+    "names_of",
+    "object_kind",
     "record",
     "registry",
 ]

@@ -5,13 +5,34 @@ Nothing else assigns ``Issue.status``: services take these actions through ``iss
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any, TypedDict
 
 from django.utils import timezone
 
-from baosong.core.actions import Transition, Who, Workflow, apply, declare, detail_labels
-from baosong.editorial.models import Issue, IssueStatus
+from baosong.core.actions import (
+    Transition,
+    Who,
+    Workflow,
+    apply,
+    audit_group,
+    declare,
+    detail_labels,
+    detail_refs,
+    detail_values,
+    field_labels,
+    names_of,
+    object_kind,
+)
+from baosong.editorial.models import (
+    Issue,
+    IssueItem,
+    IssueRecipient,
+    IssueStatus,
+    IssueTemplate,
+    Publication,
+    PublicationKind,
+)
 from baosong.orgs.models import Role, User
 from baosong.orgs.selectors import roles_in_unit
 
@@ -132,7 +153,34 @@ detail_labels(
     total_number="总期号",
     year="年度",
     is_supplement="增刊",
+    merged="并入的条目",
+    text_changed="修改了标题或正文",
 )
+detail_refs(
+    submissions="submission",
+    revoked="submission",
+    items="issue_item",
+    merged="issue_item",
+    recipients="issue_recipient",
+    portal_release_id="portal_release",
+)
+detail_refs(types=("issue.reorder",), order="issue_item")
+detail_values(
+    kind={str(v): str(label) for v, label in PublicationKind.choices},
+    fields={**field_labels(Issue, IssueTemplate, Publication), "recipients": "分发对象"},
+)
+audit_group("刊物编发", "issue", "template", "publication")
+
+
+def _issue_names(ids: Collection[int]) -> dict[int, str]:
+    return {i.pk: i.label for i in Issue.objects.filter(pk__in=ids).select_related("publication")}
+
+
+object_kind("issue", "刊物", _issue_names)
+object_kind("issue_item", "刊发稿", names_of(IssueItem, "title", "《{}》"))
+object_kind("issue_recipient", "分发对象", names_of(IssueRecipient, "name"))
+object_kind("issue_template", "刊物模板", names_of(IssueTemplate, "name", "“{}”"))
+object_kind("publication", "刊物", names_of(Publication, "name", "《{}》"))
 
 
 def allowed_actions(issue: Issue, user: User) -> list[str]:

@@ -5,10 +5,21 @@ its status but are audited and announced."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any, TypedDict
 
-from baosong.core.actions import Who, Workflow, declare, detail_labels
-from baosong.notices.models import Instruction
+from baosong.core.actions import (
+    Who,
+    Workflow,
+    audit_group,
+    declare,
+    detail_labels,
+    detail_refs,
+    detail_values,
+    names_of,
+    object_kind,
+)
+from baosong.notices.models import Instruction, InstructionFeedback, Solicitation
 from baosong.orgs.models import Role
 from baosong.orgs.selectors import roles_in_unit
 
@@ -101,5 +112,25 @@ detail_labels(
     feedback="反馈",
     late="超期反馈",
     lines="份数",
-    targets="约稿对象数",
 )
+detail_labels(types=("solicitation.create",), targets="约稿对象数")
+detail_labels(types=("instruction.create", "instruction.assign"), units="承办单位")
+detail_refs(types=("instruction.create", "instruction.assign"), units="unit")
+detail_refs(types=("instruction.feedback",), feedback="instruction_feedback")
+detail_values(kind={str(v): str(label) for v, label in Solicitation.Kind.choices})
+audit_group("批示与约稿", "instruction", "solicitation")
+
+
+def _instruction_names(ids: Collection[int]) -> dict[int, str]:
+    rows = Instruction.objects.filter(pk__in=ids).select_related("issue__publication")
+    return {i.pk: f"（{i.leader_name}，{i.issue.label}）" for i in rows}
+
+
+def _feedback_names(ids: Collection[int]) -> dict[int, str]:
+    rows = InstructionFeedback.objects.filter(pk__in=ids).values_list("pk", "text")
+    return {pk: f"“{text[:30]}{'…' if len(text) > 30 else ''}”" for pk, text in rows}
+
+
+object_kind("instruction", "批示", _instruction_names)
+object_kind("instruction_feedback", "落实情况", _feedback_names)
+object_kind("solicitation", "约稿", names_of(Solicitation, "title", "《{}》"))

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.db.models import QuerySet
-from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 
+from baosong.core.exports import table_response
 from baosong.orgs.models import Membership, Role, User
 
 HEADERS = [
@@ -51,37 +49,12 @@ def _rows(users: QuerySet[User]) -> list[list[object]]:
     ]
 
 
-def users_xlsx(users: QuerySet[User], *, fmt: str = "xlsx") -> HttpResponse:
+def users_xlsx(users: QuerySet[User], *, fmt: str = "xlsx") -> HttpResponseBase:
     stamp = timezone.localtime().strftime("%Y%m%d")
-    rows = _rows(users)
-    if fmt == "csv":
-        buf = io.StringIO()
-        buf.write("\ufeff")  # Excel opens UTF-8 CSV correctly only with a BOM
-        writer = csv.writer(buf)
-        writer.writerow(HEADERS)
-        writer.writerows(rows)
-        response = HttpResponse(buf.getvalue(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="staff-{stamp}.csv"'
-        return response
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
-    wb = Workbook(write_only=False)
-    ws = wb.active
-    assert ws is not None
-    ws.title = "信息员登记表"
-    ws.append(HEADERS)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(horizontal="center")
-    for row in rows:
-        ws.append(row)
-    for col, width in zip("ABCDEFGHIJK", [6, 10, 16, 28, 14, 14, 16, 14, 24, 20, 6], strict=True):
-        ws.column_dimensions[col].width = width
-    out = io.BytesIO()
-    wb.save(out)
-    response = HttpResponse(
-        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return table_response(
+        [HEADERS, *_rows(users)],
+        fmt="csv" if fmt == "csv" else "xlsx",
+        filename=f"staff-{stamp}",
+        sheet="信息员登记表",
+        widths=[6, 10, 16, 28, 14, 14, 16, 14, 24, 20, 6],
     )
-    response["Content-Disposition"] = f'attachment; filename="staff-{stamp}.xlsx"'
-    return response

@@ -5,6 +5,7 @@ from baosong.orgs import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("audit/", views.audit_list, name="audit_list"),
+    path("audit/export.<str:fmt>", views.audit_export, name="audit_export"),
     path("audit/verify", views.audit_verify_view, name="audit_verify"),
     path("accounts/login", views.login_view, name="login"),
     path("accounts/otp", views.otp_view, name="otp"),

@@ -5,13 +5,32 @@ Nothing else assigns ``PortalRelease.status``: services take these actions throu
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any, TypedDict
 
-from baosong.core.actions import Transition, Who, Workflow, apply, declare, detail_labels
+from baosong.core.actions import (
+    Transition,
+    Who,
+    Workflow,
+    apply,
+    audit_group,
+    declare,
+    detail_labels,
+    detail_refs,
+    detail_values,
+    names_of,
+    object_kind,
+)
 from baosong.orgs.models import Role, User
 from baosong.orgs.selectors import roles_in_unit
-from baosong.portal.models import PortalRelease, PortalReviewAction, ReleaseStatus
+from baosong.portal.models import (
+    PortalColumn,
+    PortalRelease,
+    PortalReviewAction,
+    PortalSite,
+    ReleaseKind,
+    ReleaseStatus,
+)
 
 R = ReleaseStatus
 
@@ -116,6 +135,26 @@ detail_labels(
     description="说明",
     is_active="启用",
 )
+detail_refs(column_id="portal_column")
+detail_values(kind={str(v): str(label) for v, label in ReleaseKind.choices})
+audit_group("门户发布", "portal")
+
+
+def _release_names(ids: Collection[int]) -> dict[int, str]:
+    rows = PortalRelease.objects.filter(pk__in=ids).values_list("pk", "kind", "title")
+    return {pk: f"（{ReleaseKind(kind).label}）《{title}》" for pk, kind, title in rows}
+
+
+object_kind("portal_release", "上网发布", _release_names)
+object_kind("portal_column", "门户栏目", names_of(PortalColumn, "name", "“{}”"))
+
+
+def _site_names(ids: Collection[int]) -> dict[int, str]:
+    rows = PortalSite.objects.filter(pk__in=ids).values_list("pk", "name")
+    return {pk: f"“{name}”" if name else "（本站）" for pk, name in rows}
+
+
+object_kind("portal_site", "门户网站", _site_names)
 
 
 def allowed_actions(release: PortalRelease, user: User) -> list[str]:

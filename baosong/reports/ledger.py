@@ -6,10 +6,8 @@ adoptions per batch), so 50,000 rows cost a few dozen queries, never one per row
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -20,6 +18,7 @@ from django.utils import timezone
 
 from baosong.core.audit import audit_record
 from baosong.core.errors import ServiceError
+from baosong.core.exports import csv_stream, xlsx_file
 from baosong.core.params import local_day_bounds, parse_id
 from baosong.orgs.models import LEVEL_RANK, Level, Unit, User
 from baosong.orgs.selectors import subtree_q
@@ -277,58 +276,21 @@ def row_values(row: LedgerRow, index: int, levels: list[str]) -> list[Any]:
     return values
 
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula (a title starting with "=") is kept as text."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
 def ledger_table(qs: QuerySet[Report]) -> Iterator[list[Any]]:
     levels = trail_levels()
     yield headers(levels)
     for i, row in enumerate(ledger_rows(qs), start=1):
-        yield [_cell(v) for v in row_values(row, i, levels)]
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
+        yield row_values(row, i, levels)
 
 
 def ledger_csv_stream(qs: QuerySet[Report]) -> Iterator[str]:
     """CSV as UTF-8 with a BOM (so that Excel opens it), streamed line by line."""
-    writer = csv.writer(_Echo())
-    yield "\ufeff"
-    for values in ledger_table(qs):
-        yield writer.writerow(values)
+    return csv_stream(ledger_table(qs))
 
 
 def ledger_xlsx_file(qs: QuerySet[Report]) -> io.BufferedRandom:
     """XLSX through openpyxl's write-only mode (rows are not kept in memory); a temporary file."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("信息台账")
-    ws.freeze_panes = "D2"
-    table = ledger_table(qs)
-    head = []
-    for name in next(table):
-        cell = WriteOnlyCell(ws, value=name)
-        cell.font = Font(bold=True)
-        head.append(cell)
-    ws.append(head)
-    for values in table:
-        ws.append(values)
-    out = tempfile.TemporaryFile()  # noqa: SIM115 (handed to FileResponse, which closes it)
-    wb.save(out)
-    out.seek(0)
-    return out
+    return xlsx_file(ledger_table(qs), sheet="信息台账", freeze="D2")
 
 
 def ledger_export_audit(*, user: User, filters: LedgerFilters, rows: int, fmt: str, via: str) -> None:

@@ -4,13 +4,38 @@ copy (Submission) at a target unit. Nothing else assigns ``status``; services ta
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any, TypedDict
 
-from baosong.core.actions import Transition, Who, Workflow, declare, detail_labels
+from baosong.core.actions import (
+    Transition,
+    Who,
+    Workflow,
+    audit_group,
+    declare,
+    detail_labels,
+    detail_refs,
+    detail_values,
+    field_labels,
+    names_of,
+    object_kind,
+)
 from baosong.core.errors import ServiceError
 from baosong.orgs.models import Role
 from baosong.orgs.selectors import roles_in_unit, unit_has_targets
-from baosong.reports.models import Report, ReportStatus, Submission, SubmissionStatus
+from baosong.reports.models import (
+    Attachment,
+    Category,
+    DeadlineRule,
+    ExternalAdoption,
+    Report,
+    ReportStatus,
+    SensitiveWord,
+    Submission,
+    SubmissionStatus,
+    Urgency,
+    Usage,
+)
 
 S = ReportStatus
 T = SubmissionStatus
@@ -221,4 +246,58 @@ detail_labels(
     category="类别",
     urgency="紧急程度",
     hours="时限（小时）",
+    report_id="信息",
+    amount="时限数值",
+    blocking="禁止提交",
+    source="来源单位",
+    adopted_level="采用级别",
+    q="关键词",
+    fields="修改项",
 )
+detail_refs(report_id="report", issue_id="issue")
+detail_refs(types=("report.transition",), targets="unit")
+detail_refs(types=("export.ledger",), source="unit")
+detail_values(
+    usage={str(v): str(label) for v, label in Usage.choices},
+    category={str(v): str(label) for v, label in Category.choices},
+    urgency={str(v): str(label) for v, label in Urgency.choices},
+    status={str(v): str(label) for v, label in ReportStatus.choices},
+    kind={str(v): str(label) for v, label in DeadlineRule.Kind.choices},
+    level={str(v): str(label) for v, label in ExternalAdoption.Level.choices},
+    adopted_level={str(v): str(label) for v, label in ExternalAdoption.Level.choices},
+    fields=field_labels(Report),
+)
+audit_group("信息报送与采编", "report", "submission", "attachment", "external_adoption")
+audit_group("系统配置", "config")
+
+
+def _submission_names(ids: Collection[int]) -> dict[int, str]:
+    rows = Submission.objects.filter(pk__in=ids).values_list("pk", "report__title", "target_unit__name")
+    return {pk: f"《{title}》（报{unit}）" for pk, title, unit in rows}
+
+
+def _attachment_names(ids: Collection[int]) -> dict[int, str]:
+    rows = Attachment.objects.filter(pk__in=ids).values_list("pk", "original_name", "report__title")
+    return {pk: f"“{name}”（信息《{title}》）" for pk, name, title in rows}
+
+
+def _adoption_names(ids: Collection[int]) -> dict[int, str]:
+    rows = ExternalAdoption.objects.filter(pk__in=ids).values_list("pk", "publication_name", "report__title")
+    return {pk: f"《{title}》（{publication}）" for pk, publication, title in rows}
+
+
+def _deadline_rule_names(ids: Collection[int]) -> dict[int, str]:
+    rows = DeadlineRule.objects.filter(pk__in=ids).values_list("pk", "category", "urgency")
+    return {
+        pk: f"（{Category(c).label if c else '任何类别'}、{Urgency(u).label if u else '任何紧急程度'}）"
+        for pk, c, u in rows
+    }
+
+
+object_kind("report", "信息", names_of(Report, "title", "《{}》"))
+object_kind("submission", "采编", _submission_names)
+object_kind("attachment", "附件", _attachment_names)
+object_kind("external_adoption", "外部采用", _adoption_names)
+object_kind("deadline_rule", "时限规则", _deadline_rule_names)
+object_kind("sensitive_word", "敏感词", names_of(SensitiveWord, "word", "“{}”"))
+object_kind("ledger", "信息台账")

@@ -3,16 +3,27 @@ released once; rules, quotas, adjustments and exports are audited acts without a
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any, TypedDict
 
 from django.db.models import Max
 from django.utils import timezone
 
-from baosong.core.actions import Transition, Who, Workflow, declare, detail_labels
+from baosong.core.actions import (
+    Transition,
+    Who,
+    Workflow,
+    audit_group,
+    declare,
+    detail_labels,
+    detail_refs,
+    names_of,
+    object_kind,
+)
 from baosong.core.errors import Forbidden, ServiceError
-from baosong.orgs.models import Role
+from baosong.orgs.models import Role, Unit
 from baosong.orgs.selectors import roles_in_unit
-from baosong.scoring.models import Bulletin
+from baosong.scoring.models import Bulletin, LedgerEntry, QuotaRule, RuleSet
 
 B = Bulletin.Status
 
@@ -96,8 +107,8 @@ detail_labels(
     points="分值",
     effective_from="生效日期",
     copy_from="复制自",
-    removed="删除数",
     written="写入数",
+    rules="规则条数",
     national="国家级",
     province="省级",
     city="市级",
@@ -105,3 +116,35 @@ detail_labels(
     to_portal="在门户公开",
     scope="范围",
 )
+detail_labels(types=("score.recompute",), removed="删除数", **{"from": "起始时间", "to": "截止时间"})
+detail_refs(copy_from="rule_set")
+audit_group("积分、统计与通报", "bulletin", "stats", "score", "rule_set", "quota_rule", "remuneration")
+
+
+def _bulletin_names(ids: Collection[int]) -> dict[int, str]:
+    from baosong.scoring.selectors import parse_period
+
+    def name(b: Bulletin) -> str:
+        number = f"第{b.number}期" if b.number else "（未发布）"
+        return f"（{b.unit.name}{parse_period(b.period).label}{number}）"
+
+    return {b.pk: name(b) for b in Bulletin.objects.filter(pk__in=ids).select_related("unit")}
+
+
+def _quota_rule_names(ids: Collection[int]) -> dict[int, str]:
+    return {
+        r.pk: f"（{r.unit_class or '所有单位'}{r.get_period_kind_display()}至少 {r.minimum} 条）"
+        for r in QuotaRule.objects.filter(pk__in=ids)
+    }
+
+
+def _ledger_entry_names(ids: Collection[int]) -> dict[int, str]:
+    rows = LedgerEntry.objects.filter(pk__in=ids).values_list("pk", "unit__name", "points")
+    return {pk: f"（{unit} {points} 分）" for pk, unit, points in rows}
+
+
+object_kind("bulletin", "通报", _bulletin_names)
+object_kind("rule_set", "积分规则", names_of(RuleSet, "name", "“{}”"))
+object_kind("quota_rule", "报送任务", _quota_rule_names)
+object_kind("ledger_entry", "积分记录", _ledger_entry_names)
+object_kind("stats", "统计", names_of(Unit, "name", "（{}）"))

@@ -50,6 +50,12 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", function () { cardify(document); tick(); setInterval(tick, 1000); });
+  // On a phone a filter panel starts folded unless some filters are in use, so the list is on the first screen.
+  function foldFilters() {
+    if (!window.matchMedia("(max-width: 640px)").matches) { return; }
+    document.querySelectorAll("details[data-narrow-closed='1']").forEach(function (panel) { panel.open = false; });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { cardify(document); foldFilters(); tick(); setInterval(tick, 1000); });
   document.addEventListener("htmx:afterSwap", function (ev) { cardify(ev.target); tick(); });
 })();

@@ -1,49 +1,29 @@
+"""The system administrator's units, review chains, reporting targets, users, memberships, imports
+and exports; and the business users' list of their units' staff."""
+
 from __future__ import annotations
 
-import base64
 import csv
-import datetime as dt
 import io
 
 from django import forms as django_forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
-from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from baosong.core.actions import audit_choices, audit_label, registry
-from baosong.core.audit import audit_record, audit_verify
+from baosong.core.audit import audit_record
 from baosong.core.errors import ServiceError
-from baosong.core.middleware import client_ip
-from baosong.core.models import AuditEvent
-from baosong.core.params import local_day_bounds, parse_id
-from baosong.core.workbench import Viewer, build_workbench
-from baosong.orgs import auth, forms, services
+from baosong.core.params import parse_id
+from baosong.orgs import forms, services
 from baosong.orgs.exports import users_xlsx
 from baosong.orgs.imports import ImportRefused, import_units, import_users, read_upload
-from baosong.orgs.middleware import LOGIN_AT, SEEN_AT
-from baosong.orgs.models import (
-    BUSINESS_ROLES,
-    LoginState,
-    Membership,
-    ReviewStep,
-    Role,
-    Unit,
-    User,
-    UserSession,
-)
+from baosong.orgs.models import BUSINESS_ROLES, Membership, ReviewStep, Role, Unit, User
 from baosong.orgs.permissions import AuthedRequest, business_required, role_required
 from baosong.orgs.selectors import (
     admin_scope_units,
@@ -53,7 +33,6 @@ from baosong.orgs.selectors import (
     users_visible_to,
 )  # fmt: skip
 
-PENDING_OTP = "_bs_pending_otp_user"
 # Labels for review-step conditions; the codes are those of the reporting workflow (DESIGN.md).
 CATEGORY_CHOICES = [
     ("work_update", "工作动态"),
@@ -71,220 +50,6 @@ def _choice_field(form: django_forms.Form, name: str) -> django_forms.ModelChoic
     field = form.fields[name]
     assert isinstance(field, django_forms.ModelChoiceField)
     return field
-
-
-def _safe_next(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return "/"
-
-
-def _finish_login(request: HttpRequest, user: User, device: TOTPDevice | None = None) -> HttpResponse:
-    login(request, user, backend="baosong.orgs.backends.UnitUserBackend")
-    if device is not None:
-        otp_login(request, device)
-    now = timezone.now().timestamp()
-    request.session[LOGIN_AT] = now
-    request.session[SEEN_AT] = now
-    request.session.save()
-    auth.login_succeeded(
-        user=user,
-        session_key=request.session.session_key,
-        ip=client_ip(request),
-        user_agent=request.headers.get("User-Agent", ""),
-    )
-    return redirect(_safe_next(request))
-
-
-def login_view(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
-        return redirect("home")
-    form = forms.LoginForm(request.POST or None)
-    error = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = auth.login_check_password(
-                username=form.cleaned_data["username"],
-                password=form.cleaned_data["password"],
-                ip=client_ip(request),
-            )
-        except auth.AuthError as exc:
-            error = exc.message
-        else:
-            if result.otp_required:
-                request.session.cycle_key()
-                request.session[PENDING_OTP] = result.user.pk
-                return redirect(f"/accounts/otp?next={_safe_next(request)}")
-            return _finish_login(request, result.user)
-    elif request.method == "POST":
-        error = "请输入用户名和密码。"
-    return render(
-        request,
-        "orgs/login.html",
-        {"form": form, "error": error, "next": _safe_next(request), "lockout": settings.LOCKOUT_THRESHOLD},
-        status=401 if error else 200,
-    )
-
-
-def otp_view(request: HttpRequest) -> HttpResponse:
-    pending_id = request.session.get(PENDING_OTP)
-    user = User.objects.filter(pk=pending_id, is_active=True).first() if pending_id else None
-    if user is None:
-        return redirect("login")
-    device = auth.otp_device(user)
-    form = forms.OtpForm(request.POST or None)
-    error = None
-    enrol = device is None
-    if request.method == "POST" and form.is_valid():
-        try:
-            if enrol:
-                device = auth.otp_enroll_confirm(user=user, token=form.cleaned_data["token"])
-            else:
-                device = auth.otp_verify(user=user, token=form.cleaned_data["token"], ip=client_ip(request))
-        except auth.AuthError as exc:
-            error = exc.message
-            if (
-                exc.code == "invalid_otp"
-                and LoginState.objects.filter(username=user.username, locked_at__isnull=False).exists()
-            ):
-                request.session.pop(PENDING_OTP, None)
-                messages.error(request, auth.LOCKED_MESSAGE)
-                return redirect("login")
-        else:
-            del request.session[PENDING_OTP]
-            return _finish_login(request, user, device)
-    context: dict[str, object] = {"form": form, "error": error, "enrol": enrol, "next": _safe_next(request)}
-    if enrol:
-        pending = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
-        if pending is None or request.method == "GET":
-            pending = auth.otp_enroll_start(user=user)
-        import segno
-
-        secret = base64.b32encode(pending.bin_key).decode()
-        buf = io.BytesIO()
-        segno.make(pending.config_url).save(buf, kind="svg", scale=4, border=2)
-        context.update({"secret": secret, "qr_svg": buf.getvalue().decode()})
-    return render(request, "orgs/otp.html", context)
-
-
-@require_POST
-def logout_view(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
-        with transaction.atomic():
-            audit_record("logout", user=request.user)
-            auth.session_forget(request.session.session_key)
-    logout(request)
-    messages.info(request, "您已安全退出。")
-    return redirect("login")
-
-
-@login_required
-def password_change_view(request: AuthedRequest) -> HttpResponse:
-    form = forms.PasswordChangeForm(request.POST or None)
-    user: User = request.user
-    if request.method == "POST" and form.is_valid():
-        try:
-            auth.password_change(
-                user=user,
-                old_password=form.cleaned_data["old_password"],
-                new_password=form.cleaned_data["new_password"],
-            )
-        except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error("new_password" if "原密码" not in message else "old_password", message)
-        else:
-            from django.contrib.auth import update_session_auth_hash
-
-            update_session_auth_hash(request, user)
-            auth.sessions_end_for_user(
-                user=user, reason="password_change", except_key=request.session.session_key
-            )
-            messages.success(request, "密码已修改。")
-            return redirect("home")
-    reason = None
-    if auth.password_change_required(user):
-        reason = (
-            "首次登录或密码已过期，请先修改密码。"
-            if user.password_changed_at
-            else "首次登录，请先修改初始密码。"
-        )
-    return render(
-        request,
-        "orgs/password_change.html",
-        {"form": form, "reason": reason, "min_length": settings.PASSWORD_MIN_LENGTH},
-    )
-
-
-@login_required
-def profile_view(request: AuthedRequest) -> HttpResponse:
-    user: User = request.user
-    initial = {f: getattr(user, f) for f in services.PROFILE_FIELDS}
-    form = forms.ProfileForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        services.user_update(by=user, user=user, **form.cleaned_data)
-        messages.success(request, "个人信息已保存。")
-        return redirect("profile")
-    return _profile_page(request, form=form)
-
-
-def _profile_page(
-    request: AuthedRequest,
-    *,
-    form: django_forms.Form | None = None,
-    token_form: django_forms.Form | None = None,
-    new_token: str | None = None,
-    status: int = 200,
-) -> HttpResponse:
-    user: User = request.user
-    if form is None:
-        form = forms.ProfileForm(initial={f: getattr(user, f) for f in services.PROFILE_FIELDS})
-    memberships = Membership.objects.filter(user=user).select_related("unit").order_by("unit__path")
-    context = {
-        "form": form,
-        "memberships": memberships,
-        "token_form": token_form or forms.TokenForm(max_days=settings.API_TOKEN_MAX_DAYS),
-        "tokens": auth.tokens_of(user),
-        "new_token": new_token,
-        "now": timezone.now(),
-    }
-    return render(request, "orgs/profile.html", context, status=status)
-
-
-@login_required
-@require_POST
-def token_create_view(request: AuthedRequest) -> HttpResponse:
-    """Create a long-lived API token; its value is shown on this response only, never again."""
-    form = forms.TokenForm(request.POST, max_days=settings.API_TOKEN_MAX_DAYS)
-    if not form.is_valid():
-        return _profile_page(request, token_form=form, status=422)
-    try:
-        _token, raw = auth.token_create(
-            user=request.user,
-            name=form.cleaned_data["name"],
-            days=form.cleaned_data["days"],
-            ip=client_ip(request),
-            via="page",
-        )
-    except auth.RateLimited as exc:
-        form.add_error(None, exc.message)
-        response = _profile_page(request, token_form=form, status=429)
-        response["Retry-After"] = str(exc.retry_after)
-        return response
-    response = _profile_page(request, new_token=raw)
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-@login_required
-@require_POST
-def token_revoke_view(request: AuthedRequest, pk: int) -> HttpResponse:
-    try:
-        token = auth.token_revoke(token_id=pk, by=request.user)
-    except ServiceError as exc:
-        raise Http404 from exc
-    messages.success(request, f"令牌“{token.name or token.prefix}”已吊销。")
-    return redirect("profile")
 
 
 # ---- system administrator: units -------------------------------------------------------------
@@ -534,7 +299,7 @@ def user_list(request: AuthedRequest) -> HttpResponse:
 
 
 @role_required(Role.SYSADMIN)
-def user_export(request: AuthedRequest) -> HttpResponse:
+def user_export(request: AuthedRequest) -> HttpResponseBase:
     qs, f = _filtered_users(request)
     fmt = request.GET.get("format", "xlsx")
     with transaction.atomic():
@@ -704,114 +469,11 @@ def import_template(request: AuthedRequest, kind: str) -> HttpResponse:
     return response
 
 
-# ---- security administrator ------------------------------------------------------------------
-
-
-@role_required(Role.SECADMIN)
-def security_accounts(request: AuthedRequest) -> HttpResponse:
-    """Find an account and act on its security: unlock, reset password, end sessions, reset TOTP."""
-    q = request.GET.get("q", "").strip()
-    scope = users_visible_to(request.user, Role.SECADMIN).select_related("primary_unit")
-    found = list(scope.filter(Q(username=q) | Q(full_name=q))[:20]) if q else []
-    states = {s.username: s for s in LoginState.objects.filter(username__in=[u.username for u in found])}
-    sessions = dict(
-        UserSession.objects.filter(user__in=found).values_list("user_id").annotate(n=Count("id")).order_by()
-    )
-    devices = set(TOTPDevice.objects.filter(user__in=found, confirmed=True).values_list("user_id", flat=True))
-    rows = [
-        {
-            "user": u,
-            "state": states.get(u.username),
-            "sessions": sessions.get(u.pk, 0),
-            "totp": u.pk in devices,
-        }
-        for u in found
-    ]
-    return render(
-        request,
-        "orgs/security_accounts.html",
-        {"q": q, "rows": rows, "reset_form": forms.ResetPasswordForm()},
-    )
-
-
-@require_POST
-@role_required(Role.SECADMIN)
-def security_reset_otp(request: AuthedRequest, pk: int) -> HttpResponse:
-    target = get_object_or_404(users_visible_to(request.user, Role.SECADMIN), pk=pk)
-    auth.otp_reset(user=target, by=request.user)
-    messages.success(request, f"已重置“{target.full_name}”的动态口令，下次登录时须重新绑定。")
-    return redirect(f"{reverse('security_accounts')}?q={target.username}")
-
-
-@role_required(Role.SECADMIN)
-def security_locked(request: AuthedRequest) -> HttpResponse:
-    return render(request, "orgs/security_locked.html", {"locked": auth.locked_usernames()})
-
-
-@require_POST
-@role_required(Role.SECADMIN)
-def security_unlock(request: AuthedRequest) -> HttpResponse:
-    username = request.POST.get("username", "")
-    auth.account_unlock(username=username, by=request.user)
-    messages.success(request, f"已解除“{username}”的锁定。")
-    return redirect("security_locked")
-
-
-@role_required(Role.SECADMIN)
-def security_sessions(request: AuthedRequest) -> HttpResponse:
-    sessions = UserSession.objects.select_related("user").order_by("-created_at")[:500]
-    return render(request, "orgs/security_sessions.html", {"sessions": sessions})
-
-
-@require_POST
-@role_required(Role.SECADMIN)
-def security_end_sessions(request: AuthedRequest, pk: int) -> HttpResponse:
-    target = get_object_or_404(users_visible_to(request.user, Role.SECADMIN), pk=pk)
-    count = auth.sessions_end_for_user(user=target, reason="secadmin", by=request.user)
-    messages.success(request, f"已结束“{target.full_name}”的 {count} 个会话。")
-    back = request.POST.get("back", "")
-    return redirect(back if back.startswith("/security/") else reverse("security_sessions"))
-
-
-@require_POST
-@role_required(Role.SECADMIN)
-def security_reset_password(request: AuthedRequest, pk: int) -> HttpResponse:
-    target = get_object_or_404(users_visible_to(request.user, Role.SECADMIN), pk=pk)
-    form = forms.ResetPasswordForm(request.POST)
-    if form.is_valid():
-        try:
-            auth.password_change(user=target, new_password=form.cleaned_data["password"], by=request.user)
-            auth.sessions_end_for_user(user=target, reason="password_reset", by=request.user)
-            messages.success(request, f"已重置“{target.full_name}”的密码，用户下次登录时须修改。")
-        except ValidationError as exc:
-            messages.error(request, "临时密码不符合密码策略：" + "；".join(exc.messages))
-    return redirect(f"{reverse('security_accounts')}?q={target.username}")
-
-
-@role_required(Role.SECADMIN)
-def security_policy(request: AuthedRequest) -> HttpResponse:
-    rows = [
-        ("连续登录失败锁定次数", settings.LOCKOUT_THRESHOLD, "BAOSONG_LOCKOUT_THRESHOLD"),
-        ("自动解锁时间（分钟，0 为须人工解锁）", settings.LOCKOUT_MINUTES, "BAOSONG_LOCKOUT_MINUTES"),
-        ("密码最小长度", settings.PASSWORD_MIN_LENGTH, "BAOSONG_PASSWORD_MIN_LENGTH"),
-        ("密码字符类别（四类中至少）", 3, "—"),
-        ("不得重复使用最近密码次数", settings.PASSWORD_HISTORY, "BAOSONG_PASSWORD_HISTORY"),
-        ("密码最长使用期（天）", settings.PASSWORD_MAX_AGE_DAYS, "BAOSONG_PASSWORD_MAX_AGE_DAYS"),
-        ("会话空闲超时（分钟）", settings.SESSION_IDLE_MINUTES, "BAOSONG_SESSION_IDLE_MINUTES"),
-        ("会话最长时限（小时）", settings.SESSION_MAX_HOURS, "BAOSONG_SESSION_MAX_HOURS"),
-        ("口令散列算法", "PBKDF2-HMAC-SM3", "—"),
-        ("散列迭代次数", settings.PASSWORD_ITERATIONS, "BAOSONG_PASSWORD_ITERATIONS"),
-        ("接口令牌有效期（小时）", settings.API_TOKEN_HOURS, "BAOSONG_API_TOKEN_HOURS"),
-        ("Cookie 仅限 HTTPS", "是" if settings.SESSION_COOKIE_SECURE else "否", "BAOSONG_SECURE_COOKIES"),
-    ]
-    return render(request, "orgs/security_policy.html", {"rows": rows})
-
-
 # ---- business users: their unit's staff (信息员登记表) -------------------------------------------
 
 
 @business_required
-def staff_list(request: AuthedRequest) -> HttpResponse:
+def staff_list(request: AuthedRequest) -> HttpResponseBase:
     units = units_acting_for(request.user)
     paths = list(units.values_list("path", flat=True))
     from baosong.orgs.selectors import subtree_q
@@ -827,94 +489,3 @@ def staff_list(request: AuthedRequest) -> HttpResponse:
         return users_xlsx(qs, fmt=request.GET["format"])
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "orgs/staff_list.html", {"page": page})
-
-
-# ---- 工作台 (home) per role ---------------------------------------------------------------------
-
-
-@login_required
-def home(request: AuthedRequest) -> HttpResponse:
-    """Each role's waiting work: the panels the apps registered (core.workbench), one Viewer for all."""
-    user = request.user
-    memberships = list(
-        Membership.objects.filter(user=user, unit__is_active=True)
-        .select_related("unit")
-        .order_by("unit__path")
-    )
-    units_by_role: dict[str, list[int]] = {}
-    roles_by_unit: dict[int, tuple[Unit, list[str]]] = {}
-    for m in memberships:
-        units_by_role.setdefault(m.role, []).append(m.unit_id)
-        roles_by_unit.setdefault(m.unit_id, (m.unit, []))[1].append(Role(m.role).label)
-    viewer = Viewer(user=user, now=timezone.now(), today=timezone.localdate(), units_by_role=units_by_role)
-    return render(
-        request,
-        "orgs/home.html",
-        {"panels": build_workbench(viewer), "my_units": list(roles_by_unit.values()), "now": viewer.now},
-    )
-
-
-# ---- audit administrator ----------------------------------------------------------------------
-
-
-def _parse_date(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
-@role_required(Role.AUDITADMIN)
-def audit_list(request: AuthedRequest) -> HttpResponse:
-    qs = AuditEvent.objects.order_by("-seq")
-    f = request.GET
-    errors = []
-    date_from, date_to = _parse_date(f.get("from")), _parse_date(f.get("to"))
-    if (f.get("from") and not date_from) or (f.get("to") and not date_to):
-        errors.append("日期格式应为 年-月-日，例如 2026-01-31。")
-    start, end = local_day_bounds(date_from, date_to)
-    if start:
-        qs = qs.filter(created_at__gte=start)
-    if end:
-        qs = qs.filter(created_at__lt=end)
-    if f.get("user"):
-        term = f["user"].strip()
-        user_id = parse_id(term)
-        qs = qs.filter(user_id=user_id) if user_id else qs.filter(user_name__contains=term)
-    if unit_id := parse_id(f.get("unit")):
-        qs = qs.filter(unit_id=unit_id)
-    if f.get("type") in registry.audit_types:
-        qs = qs.filter(event_type=f["type"])
-    if f.get("outcome") in AuditEvent.Outcome.values:
-        qs = qs.filter(outcome=f["outcome"])
-    page = Paginator(qs, 50).get_page(f.get("page"))
-    for event in page.object_list:
-        event.label = audit_label(event.event_type, event.details)
-    query = f.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "orgs/audit_list.html",
-        {
-            "page": page,
-            "event_labels": audit_choices(),
-            "outcomes": AuditEvent.Outcome.choices,
-            "f": f,
-            "errors": errors,
-            "query": query.urlencode(),
-        },
-    )
-
-
-@require_POST
-@role_required(Role.AUDITADMIN)
-def audit_verify_view(request: AuthedRequest) -> HttpResponse:
-    result = audit_verify()
-    with transaction.atomic():
-        audit_record(
-            "audit.verify",
-            user=request.user,
-            outcome="success" if result.ok else "failure",
-            details={"checked": result.checked, "first_bad_seq": result.first_bad_seq},
-        )
-    return render(request, "orgs/partials/verify_result.html", {"result": result})
