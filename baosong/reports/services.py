@@ -47,6 +47,11 @@ class ChecksFailed(ServiceError):
         self.result = result
 
 
+# An event an office reports happened after the founding of the state; older dates are typing errors (and
+# dates centuries back carry the zone's local mean time, which no client expects).
+EARLIEST_EVENT = dt.datetime(1949, 10, 1, tzinfo=dt.UTC)
+
+
 def _validate_fields(fields: dict[str, Any]) -> dict[str, Any]:
     clean = {k: v for k, v in fields.items() if k in EDITABLE}
     if "title" in clean:
@@ -61,6 +66,10 @@ def _validate_fields(fields: dict[str, Any]) -> dict[str, Any]:
         raise ServiceError("公开属性无效。", "invalid_public_scope")
     if "body" in clean:
         clean["body"] = clean_text(clean["body"] or "")
+    if clean.get("event_time") is not None:
+        when = clean["event_time"]
+        if not EARLIEST_EVENT <= when.astimezone(dt.UTC) <= timezone.now() + dt.timedelta(days=366):
+            raise ServiceError("事件时间不合理，请填写 1949 年以后、一年以内的时间。", "invalid_event_time")
     if "solicitation_id" in clean and clean["solicitation_id"] is not None:
         try:
             clean["solicitation_id"] = int(clean["solicitation_id"])

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 import time_machine
 from django.utils import timezone
 
@@ -105,3 +106,14 @@ def test_administrator_adds_a_blocking_sensitive_word(cast, client_as):
 
 def test_business_users_cannot_change_the_rules(client_as):
     assert client_as("county_editor").get("/manage/rules/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    "when", ["0159-10-10T03:21:16Z", "1900-01-01T00:00:00+08:00", "2999-01-01T00:00:00Z"]
+)
+def test_an_event_time_centuries_away_is_refused_with_a_chinese_error(cast, api, when):
+    body = {"title": "城关镇开展防汛演练", "body": "演练。", "event_time": when}
+    response = api("township_reporter").post("/api/v1/reports", body, content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert response.json()["code"] == "invalid_event_time"
+    assert "事件时间" in response.json()["detail"]
