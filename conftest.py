@@ -43,8 +43,8 @@ def otp_now(user: User) -> str:
 
 @pytest.fixture
 def cast(db: None) -> Cast:
-    """The demo province and its cast (see baosong/orgs/demo.py), with first-login changes done."""
-    from baosong.orgs.demo import seed_demo
+    """The demo province and its cast (see baosong/demo/province.py), with first-login changes done."""
+    from baosong.demo.province import seed_demo
 
     result = Cast()
     for entry in seed_demo():

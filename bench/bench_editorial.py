@@ -41,10 +41,10 @@ def main() -> None:
     from django.db import connection
     from django.test import Client
 
+    from baosong.demo.province import DEMO_PASSWORD, seed_demo
+    from baosong.demo.sample_issue import sample_document
     from baosong.editorial import render_docx, render_pdf, services
     from baosong.editorial.models import Publication
-    from baosong.editorial.samples import sample_document
-    from baosong.orgs.demo import DEMO_PASSWORD, seed_demo
     from baosong.orgs.models import User
     from baosong.reports import services as report_services
 

@@ -155,7 +155,7 @@ def main() -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from baosong.orgs.demo import seed_demo
+    from baosong.demo.province import seed_demo
     from baosong.orgs.models import Unit, User
     from baosong.reports.models import URGENCY_RANK, Report, ReportStatus, Submission
     from baosong.search import grouping, neardup

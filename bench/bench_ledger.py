@@ -38,7 +38,7 @@ def main() -> None:
     from django.utils import timezone
 
     call_command("migrate", verbosity=0)
-    from baosong.orgs.demo import seed_demo
+    from baosong.demo.province import seed_demo
     from baosong.orgs.models import Unit, User
     from baosong.reports import ledger
     from baosong.reports.models import ExternalAdoption, Report, ReportStatus, Submission, SubmissionStatus

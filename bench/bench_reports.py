@@ -6,7 +6,7 @@
 Runs on SQLite and, when DATABASE_URL is set, on PostgreSQL too.
 
 Generates the province of ``seed_scale`` (30,000 units, 50,000 users) and ``--items`` items over ``--days``
-days with ``baosong.reports.scale.seed_items``, then times, for the editor of the busiest county office
+days with ``baosong.demo.scale_items.seed_items``, then times, for the editor of the busiest county office
 and a reporter of the busiest township: ``selectors.inbox`` and ``selectors.my_reports`` (first page of
 30 rows fetched, and the count), the pages /inbox/ and /reports/ and the API /api/v1/inbox and
 /api/v1/reports through Django's test client with a logged-in session.
@@ -36,7 +36,7 @@ from run import Bench, _git_commit, _pg_command, _pg_env, _with_database, markdo
 
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT_DIR = BENCH_DIR.parent
-SCALE_PASSWORD = "Scale#2026pw"  # the one password of every seed_scale account (baosong/orgs/scale.py)
+SCALE_PASSWORD = "Scale#2026pw"  # the one password of every seed_scale account (baosong/demo/scale.py)
 PAGE = 30  # rows per page on /inbox/ and /reports/
 
 
@@ -130,11 +130,11 @@ def main_child(vendor: str, args: argparse.Namespace) -> int:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from baosong.demo.scale import seed_scale
+    from baosong.demo.scale_items import seed_items
     from baosong.orgs.models import Membership, Role, Unit, User
-    from baosong.orgs.scale import seed_scale
     from baosong.reports import selectors
     from baosong.reports.models import Report, ReviewAction, Revision, Submission
-    from baosong.reports.scale import seed_items
 
     b = Bench(vendor)
     with connection.cursor() as cur:

@@ -53,10 +53,10 @@ def main() -> None:
     from django.db import connection
     from django.test import Client
 
+    from baosong.demo.scale import seed_scale
+    from baosong.demo.scale_items import seed_items
     from baosong.orgs.models import Membership, Role, Unit
-    from baosong.orgs.scale import seed_scale
     from baosong.reports.models import Report
-    from baosong.reports.scale import seed_items
     from baosong.search import indexer
     from baosong.search.models import SearchDocument
     from baosong.search.selectors import SearchParams, search

@@ -61,10 +61,10 @@ def main() -> None:
     from django.utils import timezone
 
     from baosong.core.models import DomainEvent
+    from baosong.demo.scale import seed_scale
+    from baosong.demo.scale_items import seed_items
     from baosong.orgs.models import Membership, Role
-    from baosong.orgs.scale import seed_scale
     from baosong.reports.models import Report, Submission
-    from baosong.reports.scale import seed_items
     from baosong.scoring import bulletins
     from baosong.scoring.rollups import rebuild
     from baosong.scoring.selectors import parse_period

@@ -1,6 +1,6 @@
 """Import files of a province's size for the benchmarks: units (with parent codes) and users.
 
-Pure functions over rows; no database. The tree has the shape `baosong.orgs.scale.seed_scale` builds:
+Pure functions over rows; no database. The tree has the shape `baosong.demo.scale.seed_scale` builds:
 cities (14) → city departments (8 each) and counties (8 each) → county departments (6 each) and
 townships (12 each) → villages, rows in top-down order so every parent precedes its children.
 """
@@ -15,8 +15,8 @@ UNIT_HEADER = ["单位代码", "单位名称", "简称", "层级", "类型", "�
 USER_HEADER = ["用户名", "姓名", "单位代码", "职务", "手机", "角色"]
 
 # The same vocabularies as the scale generator, so imported and generated trees look alike.
-from baosong.orgs.scale import DEPTS as ALL_DEPTS  # noqa: E402
-from baosong.orgs.scale import GIVEN, PLACE_A, PLACE_B, SURNAMES  # noqa: E402
+from baosong.demo.scale import DEPTS as ALL_DEPTS  # noqa: E402
+from baosong.demo.scale import GIVEN, PLACE_A, PLACE_B, SURNAMES  # noqa: E402
 
 DEPTS = ALL_DEPTS[:8]
 

@@ -265,9 +265,9 @@ def main_child(vendor: str, args: argparse.Namespace) -> int:
     from django.db import connection, transaction
     from generators import UNIT_HEADER, USER_HEADER, spoil_unit_rows, to_csv, to_xlsx, unit_rows, user_rows
 
+    from baosong.demo.scale import seed_scale
     from baosong.orgs.imports import ImportRefused, import_units, import_users
     from baosong.orgs.models import Membership, Role, Unit, User
-    from baosong.orgs.scale import seed_scale
     from baosong.orgs.selectors import units_visible_to
     from baosong.orgs.services import membership_add, unit_create, user_create
 

@@ -1,4 +1,4 @@
-"""Render the sample issue of 《临江政务信息》 (baosong/editorial/samples.py) to PDF and PNG.
+"""Render the sample issue of 《临江政务信息》 (baosong/demo/sample_issue.py) to PDF and PNG.
 
     .venv/bin/python bench/sample_issue.py OUT_DIR [--items 6] [--dpi 90]
 
@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from baosong.editorial.samples import sample_document, sample_review_sheet
+from baosong.demo.sample_issue import sample_document, sample_review_sheet
 
 
 def _setup_django() -> None:

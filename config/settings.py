@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "baosong.portal",
     "baosong.help",
     "baosong.api",
+    "baosong.demo",  # generators: the demo province and cast, sample content, province-scale data
 ]
 
 MIDDLEWARE = [

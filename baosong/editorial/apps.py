@@ -15,10 +15,6 @@ class EditorialConfig(AppConfig):
         workbench.register()
         from baosong.core.outbox import register_consumer
         from baosong.editorial.consumers import on_event
-        from baosong.editorial.demo import seed_demo_publications
-        from baosong.orgs.demo import DEMO_EXTENSIONS
         from baosong.reports import workflow as reports_wf
 
         register_consumer("editorial", on_event, [reports_wf.ADOPT])
-        if seed_demo_publications not in DEMO_EXTENSIONS:
-            DEMO_EXTENSIONS.append(seed_demo_publications)

@@ -103,7 +103,7 @@ def template_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 def _sample_document(template: IssueTemplate) -> IssueDocument:
     from dataclasses import replace
 
-    from baosong.editorial.samples import sample_document
+    from baosong.demo.sample_issue import sample_document
 
     doc = sample_document(items=4)
     return replace(doc, style=selectors.template_style(template))

@@ -15,9 +15,7 @@ class ScoringConfig(AppConfig):
         workbench.register()
         from baosong.core.actions import registry
         from baosong.core.outbox import register_consumer, register_periodic
-        from baosong.orgs.demo import DEMO_EXTENSIONS
         from baosong.scoring.consumers import on_event
-        from baosong.scoring.demo import seed_demo_quotas
         from baosong.scoring.rollups import ROLLUP_EVENTS
         from baosong.scoring.services import SCORED_EVENTS
         from baosong.scoring.tasks import quota_tick
@@ -28,5 +26,3 @@ class ScoringConfig(AppConfig):
             [registry.event_types[code] for code in sorted(SCORED_EVENTS | ROLLUP_EVENTS)],
         )
         register_periodic("scoring.quota", quota_tick, 3600)
-        if seed_demo_quotas not in DEMO_EXTENSIONS:
-            DEMO_EXTENSIONS.append(seed_demo_quotas)

@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from baosong.demo.samples import seed_samples
 from baosong.editorial import services as editorial
 from baosong.editorial.models import Issue, IssueStatus, Publication
 from baosong.notices.models import Instruction
 from baosong.notices.selectors import solicitations_visible_to
-from baosong.portal.sample_content import seed_samples
 from baosong.reports import services as report_services
 from baosong.reports.models import Report, ReportStatus, Submission, SubmissionStatus
 from baosong.scoring import bulletins

@@ -11,9 +11,9 @@ import pytest
 import time_machine
 from django.db import connection, connections
 
+from baosong.demo.province import seed_demo
 from baosong.editorial import services
 from baosong.editorial.models import Issue, IssueStatus, Publication
-from baosong.orgs.demo import seed_demo
 from baosong.orgs.models import User
 
 from .conftest import adopted_at_county

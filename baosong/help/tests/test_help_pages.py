@@ -15,7 +15,7 @@ from baosong.help.chapters import PAGE_HELP, chapters
 SLUGS = list(chapters())
 HELP_LINK = re.compile(r'<a href="([^"]*)" class="help-link"')
 
-# One cast member per role (see baosong/orgs/demo.py).
+# One cast member per role (see baosong/demo/province.py).
 ROLE_ACTORS = {
     "reporter": "township_reporter",
     "reviewer": "township_reviewer",

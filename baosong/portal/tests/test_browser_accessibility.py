@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from baosong.demo.samples import seed_samples
 from baosong.editorial.models import Issue, IssueItem, IssueStatus
 from baosong.portal import selectors
 from baosong.portal.models import PortalRelease, ReleaseKind, ReleaseStatus
-from baosong.portal.sample_content import seed_samples
 from baosong.scoring import bulletins
 from conftest import ARTIFACTS, CHROMIUM, axe_violations
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from baosong.core.errors import ServiceError
 from baosong.core.models import DomainEvent
-from baosong.orgs.demo import seed_demo
+from baosong.demo.province import seed_demo
 from baosong.orgs.models import Role, Unit, User
 from baosong.orgs.services import membership_add, user_create
 from baosong.reports import services

@@ -1,10 +1,4 @@
-"""``manage.py seed_samples``: the opt-in sample content (``make run SAMPLES=1``).
-
-The command sits in ``portal`` because the content spans every domain app — items and decisions
-(reports), an issue and its publication (editorial), a 约稿 and a 批示 (notices), portal releases — and
-portal is the interface app allowed to call all their services (STYLE.md, "Which app may import which");
-scoring and search only consume the events those services write, which the command delivers at the end.
-"""
+"""``manage.py seed_samples``: the opt-in sample content (``make run SAMPLES=1``), on top of ``seed_demo``."""
 
 from __future__ import annotations
 
@@ -12,7 +6,7 @@ from typing import Any
 
 from django.core.management import BaseCommand, CommandError
 
-from baosong.portal.sample_content import DemoCastMissing, seed_samples
+from baosong.demo.samples import DemoCastMissing, seed_samples
 
 
 class Command(BaseCommand):

@@ -1,11 +1,15 @@
 """Opt-in sample content for the demo province (``manage.py seed_samples``, ``make run SAMPLES=1``).
 
-It lives in ``portal`` because portal is an interface app: it may call the services of every domain app
-(reports, editorial, notices) and its own, which the content needs — items through their review chains
-and the editors' decisions, a county issue signed, distributed and published, portal releases, a 约稿, a
-批示 — while scoring and search only consume the events these services write. Nothing here writes a row
-itself: every change goes through a service, as the demo cast member who would make it, so the audit
-chain, the outbox, the ledger and the rollups are exactly what real use would have produced.
+The content spans every domain app — items through their review chains and the editors' decisions
+(reports), a county issue signed, distributed and published (editorial), a 约稿 and a 批示 (notices), portal
+releases — so, like an interface, this module calls the services of all of them, while scoring and search
+only consume the events these services write. Nothing here writes a row itself: every change goes through a
+service, as the demo cast member who would make it, so the audit chain, the outbox, the ledger and the
+rollups are exactly what real use would have produced.
+
+The texts — information items written the way township and county offices of the demo province write them,
+the 约稿 and 报送要点, the 批示 and its feedback, the desk's comments — are in ``data/samples.json``; this
+module decides who writes each one and what happens to it.
 
 The services stamp ``timezone.now()``, so everything is dated today (only the dates a person types —
 the external adoption's date — lie in the past). The plain demo (``seed_demo``) stays empty of content:
@@ -23,33 +27,70 @@ from django.utils import timezone
 
 from baosong.core.models import DomainEvent
 from baosong.core.outbox import process_outbox
+from baosong.demo.province import CAST
+from baosong.demo.texts import load
 from baosong.editorial import services as editorial
 from baosong.editorial.models import Issue, IssueItem, Publication
 from baosong.notices import services as notices
 from baosong.notices.models import Solicitation
-from baosong.orgs.demo import CAST
 from baosong.orgs.models import Unit, User
 from baosong.portal import services as portal
 from baosong.portal.models import PortalColumn, PortalRelease
-from baosong.portal.sample_texts import (
-    CITY,
-    COUNTY,
-    EDITOR_NOTE,
-    EMERGENCY,
-    EMERGENCY_FOLLOW_UP,
-    FEEDBACK,
-    INSTRUCTION,
-    JOINT,
-    MARKER_TITLE,
-    PRIORITY,
-    SIBLING_COUNTY,
-    SIBLING_TOWNSHIP,
-    SOLICITATION,
-    TOWNSHIP,
-    ItemText,
-)
 from baosong.reports import services as reports
 from baosong.reports.models import Report, ReportStatus, Submission, Usage
+
+TEXT = load("samples.json")
+
+
+@dataclass(frozen=True)
+class ItemText:
+    key: str
+    title: str
+    paragraphs: tuple[str, ...]
+    category: str = "work_update"
+    public_scope: str = "public"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def body(self) -> str:
+        return "\n".join(self.paragraphs)
+
+
+@dataclass(frozen=True)
+class NoticeText:
+    title: str
+    topic: str
+    requirements: str
+
+
+def _item(entry: dict[str, Any]) -> ItemText:
+    return ItemText(**{**entry, "paragraphs": tuple(entry["paragraphs"])})
+
+
+# 东湖区城关镇 (township reporter 胡静) → 东湖区人民政府办公室.
+TOWNSHIP = [_item(e) for e in TEXT["township"]]
+# The co-submitted item (合报): 城关镇 with 东湖区新桥镇.
+JOINT = _item(TEXT["joint"])
+# 突发事件: the first report (初报) and its 续报, with the required elements.
+EMERGENCY = _item(TEXT["emergency"])
+EMERGENCY_FOLLOW_UP = _item(TEXT["emergency_follow_up"])
+# 东湖区人民政府办公室 (county reporter 马小红) → 临江市人民政府办公室.
+COUNTY = [_item(e) for e in TEXT["county"]]
+# 临江市西林县人民政府办公室 (林峰) answers the city's 约稿; 西林县城关镇 (罗晨) reports to 西林县.
+SIBLING_COUNTY = _item(TEXT["sibling_county"])
+SIBLING_TOWNSHIP = _item(TEXT["sibling_township"])
+# 临江市人民政府办公室 (city reporter 孙丽) → 清源省人民政府办公厅.
+CITY = _item(TEXT["city"])
+SOLICITATION = NoticeText(**TEXT["solicitation"])
+PRIORITY = NoticeText(**TEXT["priority"])
+INSTRUCTION: str = TEXT["instruction"]
+FEEDBACK: str = TEXT["feedback"]
+EDITOR_NOTE: str = TEXT["editor_note"]
+# What the people at the desks write: review opinions, decisions' comments, where things go.
+DESK: dict[str, Any] = TEXT["desk"]
+
+# The first item's title marks a database that already holds the samples (idempotence).
+MARKER_TITLE = TOWNSHIP[0].title
 
 TOWNSHIP_CODE, NEIGHBOUR_CODE = "DEMO-C1-1-1", "DEMO-C1-1-2"
 COUNTY_CODE, SIBLING_CODE, CITY_CODE, PROVINCE_CODE = "DEMO-C1-1", "DEMO-C1-2", "DEMO-C1", "DEMO-P"
@@ -99,7 +140,7 @@ class _Seeder:
         report = reports.report_submit(report=report, by=report.author)
         while report.status == ReportStatus.IN_REVIEW:
             assert reviewer is not None, report.title
-            report = reports.report_approve(report=report, by=self.users[reviewer], comment="同意报送。")
+            report = reports.report_approve(report=report, by=self.users[reviewer], comment=DESK["approve"])
         return report
 
     def at(self, key: str, unit_code: str) -> Submission:
@@ -129,6 +170,7 @@ def _create(s: _Seeder) -> list[str]:
     u = s.users
     today = timezone.localdate()
     county, city = s.units[COUNTY_CODE], s.units[CITY_CODE]
+    news, experience = DESK["columns"]
 
     # 约稿 from the city to its counties and 报送要点 from the county to its townships, before the answers.
     solicitation = notices.solicitation_create(
@@ -194,44 +236,37 @@ def _create(s: _Seeder) -> list[str]:
     # The county editor decides.
     editor = u["county_editor"]
     reports.submission_claim(submission=s.at("fire", COUNTY_CODE), by=editor)
-    reports.submission_decline(
-        submission=s.at("meeting", COUNTY_CODE),
-        by=editor,
-        comment="属一般性会议信息，未反映工作成效，不予采用。",
-    )
-    reports.submission_return(
-        submission=s.at("elderly", COUNTY_CODE),
-        by=editor,
-        comment="请补充新增养老服务设施和托育机构的数量、服务人数等具体数据，突出工作成效后重报。",
-    )
+    reports.submission_decline(submission=s.at("meeting", COUNTY_CODE), by=editor, comment=DESK["decline"])
+    reports.submission_return(submission=s.at("elderly", COUNTY_CODE), by=editor, comment=DESK["return"])
     village = reports.submission_adopt(
         submission=s.at("village", COUNTY_CODE), by=editor, usage=Usage.WEBSITE
     )
     urgent = reports.submission_adopt(
         submission=s.at("emergency", COUNTY_CODE), by=editor, usage=Usage.SPECIAL_REPORT
     )
-    reports.submission_forward(submission=urgent, by=editor, comment="突发事件，请市政府办公室掌握。")
+    reports.submission_forward(submission=urgent, by=editor, comment=DESK["forward_emergency"])
 
-    # 《东湖政务信息》: composed, signed by the chief, distributed, published on the portal.
-    pub = Publication.objects.get(unit=county, name="东湖政务信息")
+    # The county's publication: composed, signed by the chief, distributed, published on the portal.
+    pub = Publication.objects.get(unit=county, name=DESK["county_publication"])
     issue = editorial.issue_create(by=editor, publication=pub)
     editorial.issue_item_add(
         issue=issue,
         by=editor,
         submission_ids=[s.at(k, COUNTY_CODE).pk for k in ("flood", "business", "safety")],
-        column="工作动态",
+        column=news,
     )
     editorial.issue_item_add(
         issue=issue,
         by=editor,
         submission_ids=[s.at(k, COUNTY_CODE).pk for k in ("petition", "points", "joint")],
-        column="经验做法",
+        column=experience,
     )
     items = {i.sources.get().submission.report_id: i for i in IssueItem.objects.filter(issue=issue)}
     petition_item = items[s.items["petition"].pk]
     editorial.issue_item_edit(item=petition_item, by=editor, editor_note=EDITOR_NOTE)
     flood_item = items[s.items["flood"].pk]
-    editorial.issue_item_edit(item=flood_item, by=editor, title="东湖区" + flood_item.title)  # 修改痕迹
+    # 修改痕迹: the editor names the county in the title.
+    editorial.issue_item_edit(item=flood_item, by=editor, title=county.short_name + flood_item.title)
     editorial.issue_submit(issue=issue, by=editor)
     issue = editorial.issue_sign(issue=issue, by=u["county_chief"])
     editorial.issue_distribute(issue=issue, by=editor)
@@ -244,7 +279,7 @@ def _create(s: _Seeder) -> list[str]:
         report=s.items["petition"],
         by=editor,
         unit=county,
-        publication_name="省委办公厅《清源信息》",
+        publication_name=DESK["external_publication"],
         level="province",
         date=today - dt.timedelta(days=3),
     )
@@ -262,10 +297,12 @@ def _create(s: _Seeder) -> list[str]:
 
     # Portal: the county's 网站采用 item goes up at once (the county has no 上网发布审核 chain).
     columns = {c.slug: c for c in PortalColumn.objects.filter(is_active=True)}
-    release = portal.release_create(by=editor, submission=village, column=columns["gzdt"], contact="黄海燕")
+    release = portal.release_create(
+        by=editor, submission=village, column=columns["gzdt"], contact=editor.full_name
+    )
     portal.release_submit(release=release, by=editor)
 
-    # The city: adopts and forwards, composes an issue of 《临江政务信息》 and sends it for signature.
+    # The city: adopts and forwards, composes an issue of its publication and sends it for signature.
     city_editor = u["city_editor"]
     reports.submission_adopt(
         submission=s.at("emergency", CITY_CODE), by=city_editor, usage=Usage.SPECIAL_REPORT
@@ -275,19 +312,19 @@ def _create(s: _Seeder) -> list[str]:
     )
     reports.submission_forward(submission=network, by=city_editor)
     city_issue = editorial.issue_create(
-        by=city_editor, publication=Publication.objects.get(unit=city, name="临江政务信息")
+        by=city_editor, publication=Publication.objects.get(unit=city, name=DESK["city_publication"])
     )
     editorial.issue_item_add(
         issue=city_issue,
         by=city_editor,
         submission_ids=[s.at(k, CITY_CODE).pk for k in ("flood", "business")],
-        column="工作动态",
+        column=news,
     )
     editorial.issue_item_add(
         issue=city_issue,
         by=city_editor,
         submission_ids=[s.at(k, CITY_CODE).pk for k in ("solicited_business", "solicited_tea")],
-        column="经验做法",
+        column=experience,
     )
     editorial.issue_submit(issue=city_issue, by=city_editor)
     reports.submission_forward(submission=s.at("flood", CITY_CODE), by=city_editor)
@@ -301,11 +338,11 @@ def _create(s: _Seeder) -> list[str]:
         submission=s.at("one_network", PROVINCE_CODE), by=province_editor, usage=Usage.WEBSITE
     )
     release = portal.release_create(
-        by=province_editor, submission=network, column=columns["jyjl"], contact="王晓燕"
+        by=province_editor, submission=network, column=columns["jyjl"], contact=province_editor.full_name
     )
     release = portal.release_submit(release=release, by=province_editor)
-    release = portal.release_approve(release=release, by=u["province_chief"], opinion="同意发布。")
-    portal.release_approve(release=release, by=u["province_leader"], opinion="同意。")
+    release = portal.release_approve(release=release, by=u["province_chief"], opinion=DESK["chief_opinion"])
+    portal.release_approve(release=release, by=u["province_leader"], opinion=DESK["leader_opinion"])
 
     # The sibling county adopts its township's item for its website.
     reports.submission_adopt(

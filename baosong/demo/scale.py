@@ -1,4 +1,5 @@
-"""A province-sized unit tree and user base for benchmarks, built with bulk inserts and explicit ids."""
+"""A province-sized unit tree and user base for benchmarks, built with bulk inserts and explicit ids.
+Place names, departments, surnames and given names are in ``data/scale_units.json``."""
 
 from __future__ import annotations
 
@@ -11,34 +12,16 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from baosong.demo.texts import load
 from baosong.orgs.models import Membership, Role, Unit, UnitKind, User
 
-PLACE_A = "东南西北中上下新老大小长高平安永丰兴和泰康宁华阳江河山湖林石桥"
-PLACE_B = "城州阳江山河湖岭溪川原林桥坪港口湾岗塘庄集店沟坝"
-DEPTS = [
-    "发展和改革局",
-    "教育局",
-    "公安局",
-    "民政局",
-    "财政局",
-    "人力资源和社会保障局",
-    "自然资源局",
-    "生态环境局",
-    "住房和城乡建设局",
-    "交通运输局",
-    "水利局",
-    "农业农村局",
-    "商务局",
-    "文化和旅游局",
-    "卫生健康委员会",
-    "应急管理局",
-    "市场监督管理局",
-    "信访局",
-]
-SURNAMES = (
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
-)
-GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建国志海燕文斌晨宇欣怡"
+NAMES = load("scale_units.json")
+PLACE_A: str = NAMES["place_a"]
+PLACE_B: str = NAMES["place_b"]
+DEPTS: list[str] = NAMES["departments"]
+SURNAMES: str = NAMES["surnames"]
+GIVEN: str = NAMES["given"]
+CLASSES: dict[str, str] = NAMES["unit_classes"]
 
 
 @dataclass
@@ -51,6 +34,12 @@ class ScaleResult:
 
 def _name(rng: random.Random, suffix: str) -> str:
     return rng.choice(PLACE_A) + rng.choice(PLACE_B) + suffix
+
+
+def _province_department(name: str) -> str:
+    for county_word, province_word in NAMES["province_bureau"].items():
+        name = name.replace(county_word, province_word)
+    return str(NAMES["province_department"]).format(department=name)
 
 
 def seed_scale(*, units: int = 30_000, users: int = 50_000, seed: int = 7, prefix: str = "SC") -> ScaleResult:
@@ -85,26 +74,29 @@ def seed_scale(*, units: int = 30_000, users: int = 50_000, seed: int = 7, prefi
             rows.append(u)
             return u
 
-        province = add("规模测试省人民政府办公厅", "province", None)
+        department = CLASSES["department"]
+        province = add(NAMES["province"], "province", None)
         for d in DEPTS:
-            add(f"省{d.replace('局', '厅')}", "province", province, UnitKind.DEPARTMENT, "三类")
-        cities = [add(_name(rng, "市人民政府办公室"), "city", province, cls="一类") for _ in range(14)]
+            add(_province_department(d), "province", province, UnitKind.DEPARTMENT, department)
+        cities = [add(_name(rng, NAMES["city"]), "city", province, cls=CLASSES["city"]) for _ in range(14)]
         counties = []
         for city in cities:
             for d in DEPTS[:8]:
-                add(f"{city.name[:3]}{d}", "city", city, UnitKind.DEPARTMENT, "三类")
-            counties += [add(_name(rng, "县人民政府办公室"), "county", city, cls="一类") for _ in range(8)]
+                add(f"{city.name[:3]}{d}", "city", city, UnitKind.DEPARTMENT, department)
+            counties += [
+                add(_name(rng, NAMES["county"]), "county", city, cls=CLASSES["county"]) for _ in range(8)
+            ]
         townships = []
         for county in counties:
             for d in DEPTS[:6]:
-                add(f"{county.name[:3]}{d}", "county", county, UnitKind.DEPARTMENT, "三类")
+                add(f"{county.name[:3]}{d}", "county", county, UnitKind.DEPARTMENT, department)
             townships += [
-                add(_name(rng, rng.choice(["镇", "乡", "街道"])), "township", county, cls="二类")
+                add(_name(rng, rng.choice(NAMES["townships"])), "township", county, cls=CLASSES["township"])
                 for _ in range(12)
             ]
         while len(rows) < units:
             town = townships[len(rows) % len(townships)]
-            add(_name(rng, rng.choice(["村", "社区"])), "village", town, cls="三类")
+            add(_name(rng, rng.choice(NAMES["villages"])), "village", town, cls=CLASSES["village"])
         rows = rows[:units]
         Unit.objects.bulk_create(rows, batch_size=5000)
 
@@ -126,7 +118,7 @@ def seed_scale(*, units: int = 30_000, users: int = 50_000, seed: int = 7, prefi
                     must_change_password=False,
                     password_changed_at=now,
                     created_at=now,
-                    job_title="信息员",
+                    job_title=NAMES["job_title"],
                 )
             )
             role = Role.REPORTER

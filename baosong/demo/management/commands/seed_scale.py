@@ -5,8 +5,8 @@ from typing import Any
 
 from django.core.management import BaseCommand
 
-from baosong.orgs.scale import seed_scale
-from baosong.reports.scale import seed_items
+from baosong.demo.scale import seed_scale
+from baosong.demo.scale_items import seed_items
 
 
 class Command(BaseCommand):

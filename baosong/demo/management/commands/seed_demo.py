@@ -6,7 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management import BaseCommand
 
-from baosong.orgs.demo import seed_demo
+from baosong.demo.province import seed_demo
 from baosong.orgs.models import Role
 
 

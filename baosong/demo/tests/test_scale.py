@@ -11,11 +11,11 @@ from django.core.management import call_command
 from django.db.models import F
 from django.utils import timezone
 
+from baosong.demo.scale import seed_scale
+from baosong.demo.scale_items import seed_items
 from baosong.orgs.models import Membership, Role, Unit
-from baosong.orgs.scale import seed_scale
 from baosong.reports import checks
 from baosong.reports.models import Report, ReportStatus, ReviewAction, Revision, Submission, SubmissionStatus
-from baosong.reports.scale import seed_items
 
 ITEMS = 2_000
 DECIDED = {

@@ -12,10 +12,10 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from baosong.core.models import DomainEvent
+from baosong.demo.samples import EMERGENCY_FOLLOW_UP, MARKER_TITLE, TOWNSHIP
 from baosong.editorial.models import Issue, IssueItem, IssueStatus
 from baosong.notices.models import Instruction, Notification, Solicitation
 from baosong.portal.models import PortalColumn, PortalRelease
-from baosong.portal.sample_texts import EMERGENCY_FOLLOW_UP, MARKER_TITLE, TOWNSHIP
 from baosong.reports.models import ExternalAdoption, Report, Submission
 from baosong.scoring.models import LedgerEntry, StatsDaily
 
