@@ -144,6 +144,17 @@ def candidates(
     return base.filter(status__in=statuses).exclude(Exists(printed))
 
 
+def in_received_order(submission_ids: list[int]) -> list[int]:
+    """The order submissions join an issue, whatever order they were ticked or listed in: as they were
+    received (oldest first), so the items read in the order events were reported. Duplicates are dropped;
+    ids of no submission stay at the end, for the service to refuse."""
+    ids = list(dict.fromkeys(submission_ids))
+    known = list(
+        Submission.objects.filter(pk__in=ids).order_by("received_at", "id").values_list("pk", flat=True)
+    )
+    return known + [pk for pk in ids if pk not in set(known)]
+
+
 def in_closing_order(recipients: QuerySet[Any]) -> QuerySet[Any]:
     """Recipients in the closing block's order, 报 then 送 then 发, not the codes' alphabetical one."""
     return recipients.annotate(

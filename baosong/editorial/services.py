@@ -14,6 +14,7 @@ from baosong.core.audit import audit_record
 from baosong.core.errors import Forbidden, ServiceError
 from baosong.core.events import event_emit
 from baosong.core.params import MAX_COUNT
+from baosong.editorial import selectors
 from baosong.editorial.models import (
     Issue,
     IssueItem,
@@ -316,7 +317,9 @@ def issue_item_add(
     column: str = "",
     kind: str = IssueItem.Kind.ARTICLE,
 ) -> list[IssueItem]:
-    """One item per submission, appended in order. Received or claimed submissions are adopted here."""
+    """One item per submission, appended in the order they were received (``selectors.in_received_order``:
+    the page and the API compose the same issue from the same choice). Received or claimed submissions are
+    adopted here."""
     if not submission_ids:
         raise ServiceError("请选择要编入的信息。", "nothing_selected")
     if kind not in IssueItem.Kind.values:
@@ -325,7 +328,8 @@ def issue_item_add(
         issue = _locked_editing(issue, by)
         position = _next_position(issue)
         items = []
-        for offset, sid in enumerate(dict.fromkeys(submission_ids)):
+        ordered = selectors.in_received_order(submission_ids)
+        for offset, sid in enumerate(ordered):
             sub = _candidate(issue, sid, by)
             item = IssueItem.objects.create(
                 issue=issue,
@@ -349,7 +353,7 @@ def issue_item_add(
             unit_id=issue.publication.unit_id,
             object_type="issue",
             object_id=issue.pk,
-            details={"submissions": list(dict.fromkeys(submission_ids)), "items": [i.pk for i in items]},
+            details={"submissions": ordered, "items": [i.pk for i in items]},
         )
     return items
 

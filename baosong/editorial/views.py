@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
@@ -27,7 +28,7 @@ from baosong.editorial.workflow import ISSUE, allowed_actions
 from baosong.orgs.models import Role
 from baosong.orgs.permissions import AuthedRequest, business_required, role_required
 from baosong.orgs.selectors import admin_scope_units, roles_in_unit, units_acting_for
-from baosong.reports.models import Category, Submission, SubmissionStatus, Urgency
+from baosong.reports.models import Category, SubmissionStatus, Urgency
 from baosong.reports.selectors import InboxFilters, report_for
 
 DESK = (Role.EDITOR, Role.CHIEF, Role.LEADER)
@@ -45,10 +46,6 @@ def _desk_issue(request: AuthedRequest, pk: int) -> Issue:
     if not selectors.is_desk(request.user, issue):
         raise Http404
     return issue
-
-
-def _fail(request: AuthedRequest, exc: ServiceError) -> None:
-    messages.error(request, exc.message)
 
 
 def _download(data: bytes, filename: str, content_type: str, *, inline: bool = False) -> HttpResponse:
@@ -276,16 +273,13 @@ def issue_new(request: AuthedRequest) -> HttpResponse:
     )
     if pub is None:
         raise Http404
-    try:
-        issue = services.issue_create(
-            by=request.user,
-            publication=pub,
-            is_supplement=request.POST.get("supplement") == "1",
-            headline=request.POST.get("headline", ""),
-        )
-    except ServiceError as exc:
-        _fail(request, exc)
-        return redirect("issue_list")
+    request.refusal_back = reverse("issue_list")  # type: ignore[attr-defined]
+    issue = services.issue_create(
+        by=request.user,
+        publication=pub,
+        is_supplement=request.POST.get("supplement") == "1",
+        headline=request.POST.get("headline", ""),
+    )
     messages.success(request, f"已新建《{pub.name}》一期，请从右侧选取已采用的信息。")
     return redirect("issue_detail", issue.pk)
 
@@ -485,11 +479,7 @@ def issue_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
         "add": lambda: services.issue_item_add(
             issue=issue,
             by=by,
-            submission_ids=list(
-                Submission.objects.filter(pk__in=parse_ids(p.getlist("submissions")))
-                .order_by("received_at", "id")
-                .values_list("pk", flat=True)
-            ),
+            submission_ids=parse_ids(p.getlist("submissions")),
             column=p.get("column", ""),
             kind=p.get("kind", IssueItem.Kind.ARTICLE),
         ),
@@ -524,16 +514,15 @@ def issue_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
         "withdraw": "本期已撤回。",
         "remind": "已催阅。",
     }
+    request.refusal_back = reverse("issue_detail", args=[issue.pk])  # type: ignore[attr-defined]
     try:
         result = done[action]()
     except ServiceError as exc:
-        if request.headers.get("HX-Request"):
-            return HttpResponse(exc.message, status=exc.status)
-        _fail(request, exc)
-        if action in {"update", "merge"}:
-            # Re-render rather than redirect: the settings or the 综合 title typed stay in the form.
-            return _issue_page(request, _issue(request, issue.pk), posted=action, status=exc.status)
-        return redirect("issue_detail", issue.pk)
+        if action not in {"update", "merge"} or request.headers.get("HX-Request"):
+            raise
+        # Re-render rather than redirect: the settings or the 综合 title typed stay in the form.
+        messages.error(request, exc.message)
+        return _issue_page(request, _issue(request, issue.pk), posted=action, status=exc.status)
     if request.headers.get("HX-Request"):
         return HttpResponse(status=204)
     message = labels[action]
@@ -551,8 +540,9 @@ def item_action(request: AuthedRequest, pk: int, item_pk: int, action: str) -> H
     issue = _desk_issue(request, pk)
     item = _item(issue, item_pk)
     p = request.POST
-    try:
-        if action == "edit":
+    request.refusal_back = f"/issues/{issue.pk}/#item-{item_pk}"  # type: ignore[attr-defined]
+    if action == "edit":
+        try:
             services.issue_item_edit(
                 item=item,
                 by=request.user,
@@ -562,23 +552,22 @@ def item_action(request: AuthedRequest, pk: int, item_pk: int, action: str) -> H
                 column=p.get("column", ""),
                 kind=p.get("kind") or None,
             )
-            messages.success(request, "条目已保存，修改已记入修改痕迹。")
-            return redirect(f"/issues/{issue.pk}/#item-{item_pk}")
-        elif action in {"up", "down"}:
-            services.issue_item_move(item=item, by=request.user, offset=-1 if action == "up" else 1)
-        elif action == "remove":
-            services.issue_item_remove(item=item, by=request.user)
-            messages.success(request, "已移出本期，该信息仍为已采用，可重新编入。")
-        else:
-            raise Http404
-    except ServiceError as exc:
-        _fail(request, exc)
-        if action == "edit":
+        except ServiceError as exc:
             # The title and body the editor typed are shown again in the open form, not thrown away.
+            messages.error(request, exc.message)
             return _issue_page(
                 request, _issue(request, issue.pk), posted="edit", item_pk=item.pk, status=exc.status
             )
-    return redirect(f"/issues/{issue.pk}/#item-{item_pk}" if action != "remove" else f"/issues/{issue.pk}/")
+        messages.success(request, "条目已保存，修改已记入修改痕迹。")
+    elif action in {"up", "down"}:
+        services.issue_item_move(item=item, by=request.user, offset=-1 if action == "up" else 1)
+    elif action == "remove":
+        services.issue_item_remove(item=item, by=request.user)
+        messages.success(request, "已移出本期，该信息仍为已采用，可重新编入。")
+        return redirect(f"/issues/{issue.pk}/")
+    else:
+        raise Http404
+    return redirect(f"/issues/{issue.pk}/#item-{item_pk}")
 
 
 @role_required(*DESK)
@@ -641,10 +630,7 @@ def reading_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @business_required
 def review_sheet_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
-    try:
-        report = report_for(request.user, pk)
-    except NotFound as exc:
-        raise Http404 from exc
+    report = report_for(request.user, pk)
     with transaction.atomic():
         audit_record(
             "report.review_sheet",

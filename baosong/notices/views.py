@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
@@ -146,31 +147,29 @@ def _date(value: str) -> dt.date | None:
 @require_POST
 def instruction_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
     instruction = _instruction(request, pk)
+    request.refusal_back = reverse("instruction_detail", args=[instruction.pk])  # type: ignore[attr-defined]
     p = request.POST
-    try:
-        if action == "assign":
-            services.instruction_assign(
-                instruction=instruction,
-                by=request.user,
-                unit_ids=parse_ids(p.getlist("units")),
-                due_on=_date(p.get("due_on", "")),
-            )
-            messages.success(request, "已交办，承办单位将收到通知。")
-        elif action == "feedback":
-            services.instruction_feedback(
-                instruction=instruction,
-                by=request.user,
-                text=p.get("text", ""),
-                unit_id=parse_id(p.get("unit")),
-            )
-            messages.success(request, "落实情况已反馈。")
-        elif action == "close":
-            services.instruction_close(instruction=instruction, by=request.user, comment=p.get("comment", ""))
-            messages.success(request, "批示已办结。")
-        else:
-            raise Http404
-    except ServiceError as exc:
-        messages.error(request, exc.message)
+    if action == "assign":
+        services.instruction_assign(
+            instruction=instruction,
+            by=request.user,
+            unit_ids=parse_ids(p.getlist("units")),
+            due_on=_date(p.get("due_on", "")),
+        )
+        messages.success(request, "已交办，承办单位将收到通知。")
+    elif action == "feedback":
+        services.instruction_feedback(
+            instruction=instruction,
+            by=request.user,
+            text=p.get("text", ""),
+            unit_id=parse_id(p.get("unit")),
+        )
+        messages.success(request, "落实情况已反馈。")
+    elif action == "close":
+        services.instruction_close(instruction=instruction, by=request.user, comment=p.get("comment", ""))
+        messages.success(request, "批示已办结。")
+    else:
+        raise Http404
     return redirect("instruction_detail", instruction.pk)
 
 
@@ -271,10 +270,7 @@ def instruction_scan(request: AuthedRequest, pk: int) -> HttpResponse:
 @business_required
 def report_editorial_trail(request: AuthedRequest, report_pk: int) -> HttpResponse:
     """For an item's page: the issues that printed it and the instructions on it."""
-    try:
-        report = report_for(request.user, report_pk)
-    except NotFound as exc:
-        raise Http404 from exc
+    report = report_for(request.user, report_pk)
     return render(
         request,
         "notices/partials/report_trail.html",
@@ -288,13 +284,6 @@ def report_editorial_trail(request: AuthedRequest, report_pk: int) -> HttpRespon
 
 
 # ---- solicitations (约稿) and 报送要点 -------------------------------------------------------------------
-
-
-def _solicitation(request: AuthedRequest, pk: int) -> Solicitation:
-    try:
-        return selectors.solicitation_for(request.user, pk)
-    except NotFound as exc:
-        raise Http404 from exc
 
 
 @business_required
@@ -379,7 +368,7 @@ def solicitation_new(request: AuthedRequest) -> HttpResponse:
 
 @business_required
 def solicitation_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    sol = _solicitation(request, pk)
+    sol = selectors.solicitation_for(request.user, pk)
     services.solicitation_mark_read(solicitation=sol, user=request.user)
     issuer = bool({Role.EDITOR, Role.CHIEF, Role.LEADER} & roles_in_unit(request.user, sol.unit))
     mine = selectors.my_targets(request.user, [sol.pk]).get(sol.pk)
@@ -400,7 +389,7 @@ def solicitation_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @business_required
 def solicitation_attachment(request: AuthedRequest, pk: int) -> HttpResponse:
-    sol = _solicitation(request, pk)
+    sol = selectors.solicitation_for(request.user, pk)
     if not sol.attachment_stored:
         raise Http404
     with transaction.atomic():

@@ -13,13 +13,14 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from baosong.core.audit import audit_record
-from baosong.core.errors import Forbidden, ServiceError
+from baosong.core.errors import ServiceError
 from baosong.core.params import parse_count, parse_id
-from baosong.editorial.models import Issue, IssueStatus
+from baosong.editorial.models import Issue
 from baosong.orgs.models import Role
 from baosong.orgs.permissions import AuthedRequest, business_required, role_required
 from baosong.orgs.selectors import units_acting_for
@@ -27,7 +28,7 @@ from baosong.portal import render as portal_render
 from baosong.portal import selectors, services
 from baosong.portal.models import PortalColumn, PortalRelease, PortalSite, ReleaseStatus
 from baosong.portal.workflow import RELEASE, allowed_actions
-from baosong.reports.models import PublicScope, Report, ReportStatus, Submission, SubmissionStatus
+from baosong.reports.models import Report, Submission
 
 # ---- columns and site (system administrator) ------------------------------------------------------
 
@@ -43,23 +44,21 @@ def _order(value: str | None) -> int:
 @role_required(Role.SYSADMIN)
 def manage_portal(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST":
+        request.refusal_back = reverse("portal_manage")  # type: ignore[attr-defined]
         p = request.POST
-        try:
-            if p.get("op") == "site":
-                services.site_update(by=request.user, **{k: p.get(k, "") for k in services.SITE_FIELDS})
-                messages.success(request, "网站信息已保存。")
-            else:
-                services.column_create(
-                    by=request.user,
-                    name=p.get("name", ""),
-                    slug=p.get("slug", ""),
-                    order=_order(p.get("order")),
-                    description=p.get("description", ""),
-                    is_active=p.get("is_active") == "1",
-                )
-                messages.success(request, "栏目已添加。")
-        except ServiceError as exc:
-            messages.error(request, exc.message)
+        if p.get("op") == "site":
+            services.site_update(by=request.user, **{k: p.get(k, "") for k in services.SITE_FIELDS})
+            messages.success(request, "网站信息已保存。")
+        else:
+            services.column_create(
+                by=request.user,
+                name=p.get("name", ""),
+                slug=p.get("slug", ""),
+                order=_order(p.get("order")),
+                description=p.get("description", ""),
+                is_active=p.get("is_active") == "1",
+            )
+            messages.success(request, "栏目已添加。")
         return redirect("portal_manage")
     return render(
         request,
@@ -76,20 +75,18 @@ def manage_portal(request: AuthedRequest) -> HttpResponse:
 @role_required(Role.SYSADMIN)
 def manage_column(request: AuthedRequest, pk: int) -> HttpResponse:
     column = get_object_or_404(PortalColumn, pk=pk)
+    request.refusal_back = reverse("portal_manage")  # type: ignore[attr-defined]
     p = request.POST
-    try:
-        services.column_update(
-            by=request.user,
-            column=column,
-            name=p.get("name", ""),
-            slug=p.get("slug", ""),
-            order=_order(p.get("order")),
-            description=p.get("description", ""),
-            is_active=p.get("is_active") == "1",
-        )
-        messages.success(request, f"栏目“{p.get('name', '').strip()}”已保存。")
-    except ServiceError as exc:
-        messages.error(request, exc.message)
+    services.column_update(
+        by=request.user,
+        column=column,
+        name=p.get("name", ""),
+        slug=p.get("slug", ""),
+        order=_order(p.get("order")),
+        description=p.get("description", ""),
+        is_active=p.get("is_active") == "1",
+    )
+    messages.success(request, f"栏目“{p.get('name', '').strip()}”已保存。")
     return redirect("portal_manage")
 
 
@@ -129,13 +126,8 @@ def release_list(request: AuthedRequest) -> HttpResponse:
 def issue_take_down(request: AuthedRequest, pk: int) -> HttpResponse:
     """从门户撤下 an issue published directly (one with a release is taken down on the release's page)."""
     issue = get_object_or_404(selectors.directly_published_issues(request.user), pk=pk)
-    try:
-        release = services.issue_take_down(
-            issue=issue, by=request.user, reason=request.POST.get("reason", "")
-        )
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-        return redirect("portal_releases")
+    request.refusal_back = reverse("portal_releases")  # type: ignore[attr-defined]
+    release = services.issue_take_down(issue=issue, by=request.user, reason=request.POST.get("reason", ""))
     messages.success(request, f"{issue.label}已从门户撤下。")
     return redirect("portal_release_detail", release.pk)
 
@@ -145,43 +137,6 @@ def release_queue(request: AuthedRequest) -> HttpResponse:
     return render(
         request, "portal/desk/release_queue.html", {"releases": selectors.release_review_queue(request.user)}
     )
-
-
-def _candidates(request: AuthedRequest) -> dict[str, Any]:
-    """What the editor may put on the portal: distributed (or taken-down) issues, adopted and own sent
-    主动公开 items."""
-    units = list(units_acting_for(request.user, Role.EDITOR).values_list("pk", flat=True))
-    live = selectors.live_release_targets()
-    # Distributed issues, and published ones taken off the portal (they may go up again).
-    issues = (
-        Issue.objects.filter(
-            publication__unit_id__in=units, status__in=[IssueStatus.DISTRIBUTED, IssueStatus.PUBLISHED]
-        )
-        .exclude(pk__in=live["issue"])
-        .exclude(pk__in=selectors.public_issues().values("pk"))
-        .select_related("publication")
-        .order_by("-distributed_at")[:30]
-    )
-    subs = (
-        Submission.objects.filter(
-            target_unit_id__in=units,
-            status=SubmissionStatus.ADOPTED,
-            report__public_scope=PublicScope.PUBLIC,
-            report__status=ReportStatus.SENT,
-        )
-        .exclude(report_id__in=live["report"])
-        .select_related("report__source_unit")
-        .order_by("-decided_at")[:50]
-    )
-    own = (
-        Report.objects.filter(
-            source_unit_id__in=units, status=ReportStatus.SENT, public_scope=PublicScope.PUBLIC
-        )
-        .exclude(pk__in=live["report"])
-        .select_related("source_unit")
-        .order_by("-submitted_at")[:30]
-    )
-    return {"issues": issues, "submissions": subs, "own": own}
 
 
 @business_required
@@ -220,9 +175,9 @@ def release_new(request: AuthedRequest) -> HttpResponse:
             else:
                 messages.success(request, "发布申请已保存，可稍后提交审核。")
             return redirect("portal_release_detail", release.pk)
-        except Forbidden as exc:
-            raise PermissionDenied(exc.message) from exc
         except ServiceError as exc:
+            # The form again with the item, column and telephone as chosen (a permission refusal too: it
+            # is audited all the same).
             messages.error(request, exc.message)
     p = request.POST
     chosen_kind, _, chosen_raw = (p.get("target") or f"issue:{request.GET.get('issue', '')}").partition(":")
@@ -231,7 +186,7 @@ def release_new(request: AuthedRequest) -> HttpResponse:
         request,
         "portal/desk/release_new.html",
         {
-            **_candidates(request),
+            **selectors.portal_candidates(request.user),
             "columns": columns,
             # A refused request comes back with the item, column and telephone as chosen.
             "selected_kind": chosen_kind,
@@ -303,13 +258,8 @@ def release_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse
     }
     if action not in done:
         raise Http404
-    try:
-        result = done[action]()
-    except Forbidden as exc:
-        raise PermissionDenied(exc.message) from exc
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-        return redirect("portal_release_detail", release.pk)
+    request.refusal_back = reverse("portal_release_detail", args=[release.pk])  # type: ignore[attr-defined]
+    result = done[action]()
     if result.status == ReleaseStatus.PUBLISHED and action in {"submit", "approve"}:
         messages.success(request, "审核通过，已在门户网站发布。")
     else:

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from baosong.editorial.models import Issue, IssueItem, Publication
+from baosong.editorial.models import Issue, IssueItem, IssueStatus, Publication
 from baosong.editorial.selectors import public_items, published_issues
 from baosong.orgs.models import Role, Unit, User
 from baosong.orgs.selectors import units_acting_for
@@ -20,7 +20,7 @@ from baosong.portal.models import (
     ReleaseKind,
     ReleaseStatus,
 )
-from baosong.reports.models import PublicScope, ReportStatus
+from baosong.reports.models import PublicScope, Report, ReportStatus, Submission, SubmissionStatus
 from baosong.scoring.models import Bulletin
 
 
@@ -148,6 +148,52 @@ def live_release_targets() -> dict[str, QuerySet[PortalRelease, Any]]:
     return {
         "issue": live.filter(issue__isnull=False).values("issue_id"),
         "report": live.filter(report__isnull=False).values("report_id"),
+    }
+
+
+def issues_open_for_portal() -> QuerySet[Issue]:
+    """Issues that may be proposed for the portal: distributed ones, and published ones taken off it (they
+    may go up again) — none already on the portal or with a request in progress."""
+    return (
+        Issue.objects.filter(status__in=[IssueStatus.DISTRIBUTED, IssueStatus.PUBLISHED])
+        .exclude(pk__in=live_release_targets()["issue"])
+        .exclude(pk__in=public_issues().values("pk"))
+    )
+
+
+def submissions_open_for_portal() -> QuerySet[Submission]:
+    """Items adopted at a unit that may be proposed there: 主动公开, still 报出 (not withdrawn), and with no
+    request in progress or on the portal."""
+    return Submission.objects.filter(
+        status=SubmissionStatus.ADOPTED,
+        report__public_scope=PublicScope.PUBLIC,
+        report__status=ReportStatus.SENT,
+    ).exclude(report_id__in=live_release_targets()["report"])
+
+
+def reports_open_for_portal() -> QuerySet[Report]:
+    """A unit's own sent 主动公开 items with no request in progress or on the portal."""
+    return Report.objects.filter(status=ReportStatus.SENT, public_scope=PublicScope.PUBLIC).exclude(
+        pk__in=live_release_targets()["report"]
+    )
+
+
+def portal_candidates(user: User) -> dict[str, QuerySet[Any]]:
+    """What the editor may propose on the 上网发布 form, for the units where they edit (newest first)."""
+    units = list(units_acting_for(user, Role.EDITOR).values_list("pk", flat=True))
+    return {
+        "issues": issues_open_for_portal()
+        .filter(publication__unit_id__in=units)
+        .select_related("publication")
+        .order_by("-distributed_at")[:30],
+        "submissions": submissions_open_for_portal()
+        .filter(target_unit_id__in=units)
+        .select_related("report__source_unit")
+        .order_by("-decided_at")[:50],
+        "own": reports_open_for_portal()
+        .filter(source_unit_id__in=units)
+        .select_related("source_unit")
+        .order_by("-submitted_at")[:30],
     }
 
 

@@ -18,7 +18,9 @@ from baosong.editorial import services as editorial_services
 from baosong.editorial.models import Issue, IssueStatus
 from baosong.orgs.models import ReviewStep, Role, Unit, User
 from baosong.orgs.selectors import roles_in_unit, user_has_role
+from baosong.portal import selectors
 from baosong.portal.models import (
+    LIVE_STATUSES,
     PortalColumn,
     PortalRelease,
     PortalSite,
@@ -160,6 +162,33 @@ def _column(column: PortalColumn | None, *, required: bool) -> PortalColumn | No
     return column
 
 
+_ALREADY = "该内容已有进行中的上网发布申请或已在门户发布。"
+
+
+def _issue_not_open(issue: Issue) -> ServiceError:
+    """Why an issue is not among ``selectors.issues_open_for_portal`` (the 上网发布 form's list)."""
+    if PortalRelease.objects.filter(issue=issue, status__in=LIVE_STATUSES).exists():
+        return ServiceError(_ALREADY, "release_exists")
+    return ServiceError("只有已分发、尚未公开的刊物可以申请上网发布。", "issue_not_distributed")
+
+
+def _item_not_open(report: Report, submission: Submission | None = None) -> ServiceError:
+    """Why an item is not among ``selectors.submissions_open_for_portal`` / ``reports_open_for_portal``
+    (read afresh: the caller's copy may predate a withdrawal)."""
+    report = Report.objects.get(pk=report.pk)
+    if submission is not None:
+        submission = Submission.objects.get(pk=submission.pk)
+    if submission is not None and submission.status != SubmissionStatus.ADOPTED:
+        return ServiceError("只有已采用的信息可以申请上网发布。", "not_adopted")
+    if report.public_scope != PublicScope.PUBLIC:
+        return ServiceError("该信息的公开属性不是“主动公开”，不能在门户发布。", "not_public")
+    if report.status != ReportStatus.SENT:
+        if submission is not None:
+            return ServiceError("该信息已撤回，不能在门户发布。", "not_sent")
+        return ServiceError("只有已报出的本单位信息可以申请上网发布。", "not_sent")
+    return ServiceError(_ALREADY, "release_exists")
+
+
 def release_create(
     *,
     by: User,
@@ -170,19 +199,16 @@ def release_create(
     contact: str = "",
 ) -> PortalRelease:
     """A draft request (上网信息发布审核表) for an issue of the editor's unit (distributed, not yet on the
-    portal), an item adopted at the unit, or the unit's own sent item — only 主动公开 items."""
+    portal), an item adopted at the unit, or the unit's own sent item — only 主动公开 items: what the
+    form offers (``selectors.portal_candidates``), by the same rules."""
     if sum(x is not None for x in (issue, submission, report)) != 1:
         raise ServiceError("请选择要发布的一期刊物或一条信息。", "target_required")
     fields: dict[str, Any] = {"requested_by": by, "contact": (contact or "").strip()[:40]}
     if issue is not None:
         unit = issue.publication.unit
         _editor_unit(by, unit)
-        taken_down = (
-            issue.status == IssueStatus.PUBLISHED
-            and PortalRelease.objects.filter(issue=issue, status=ReleaseStatus.WITHDRAWN).exists()
-        )
-        if issue.status != IssueStatus.DISTRIBUTED and not taken_down:
-            raise ServiceError("只有已分发、尚未公开的刊物可以申请上网发布。", "issue_not_distributed")
+        if not selectors.issues_open_for_portal().filter(pk=issue.pk).exists():
+            raise _issue_not_open(issue)
         fields |= {
             "kind": ReleaseKind.ISSUE,
             "issue": issue,
@@ -194,19 +220,17 @@ def release_create(
         if submission is not None:
             unit = submission.target_unit
             _editor_unit(by, unit)
-            if submission.status != SubmissionStatus.ADOPTED:
-                raise ServiceError("只有已采用的信息可以申请上网发布。", "not_adopted")
             report = submission.report
+            if not selectors.submissions_open_for_portal().filter(pk=submission.pk).exists():
+                raise _item_not_open(report, submission)
             title, body = submission.title or report.title, submission.body or report.body
         else:
             assert report is not None
             unit = report.source_unit
             _editor_unit(by, unit)
-            if report.status != ReportStatus.SENT:
-                raise ServiceError("只有已报出的本单位信息可以申请上网发布。", "not_sent")
+            if not selectors.reports_open_for_portal().filter(pk=report.pk).exists():
+                raise _item_not_open(report)
             title, body = report.title, report.body
-        if report.public_scope != PublicScope.PUBLIC:
-            raise ServiceError("该信息的公开属性不是“主动公开”，不能在门户发布。", "not_public")
         fields |= {
             "kind": ReleaseKind.ITEM,
             "report": report,
@@ -227,8 +251,8 @@ def release_create(
                 object_id=release.pk,
                 details={"action": "create", "kind": release.kind, "title": release.title[:100]},
             )
-    except IntegrityError as exc:
-        raise ServiceError("该内容已有进行中的上网发布申请或已在门户发布。", "release_exists") from exc
+    except IntegrityError as exc:  # a request made at the same moment
+        raise ServiceError(_ALREADY, "release_exists") from exc
     return release
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from baosong.core.errors import NotFound
 from baosong.core.params import local_day_bounds
-from baosong.orgs.models import BUSINESS_ROLES, Role, User
+from baosong.orgs.models import BUSINESS_ROLES, Role, Unit, User
 from baosong.orgs.selectors import subtree_q, units_acting_for
 from baosong.reports.models import Report, ReportStatus, Submission, SubmissionStatus
 
@@ -32,6 +32,18 @@ def reports_visible_to(user: User) -> QuerySet[Report]:
         report=OuterRef("pk"), target_plus__in=handling
     )
     return Report.objects.filter(Q(source_unit_id__in=own) | Exists(reached))
+
+
+def co_unit_candidates(unit: Unit) -> QuerySet[Unit]:
+    """合报: the units an item of ``unit`` may name as joint authors — its active peers (same parent). A
+    unit without a parent (the province) has none."""
+    if unit.parent_id is None:
+        return Unit.objects.none()
+    return (
+        Unit.objects.filter(parent_id=unit.parent_id, is_active=True)
+        .exclude(pk=unit.pk)
+        .order_by("sort_order")
+    )
 
 
 def report_for(user: User, pk: int) -> Report:

@@ -101,6 +101,14 @@ def _check_targets(unit: Unit, target_ids: list[int] | None) -> list[Unit]:
     return [by_id[t] for t in dict.fromkeys(target_ids)]
 
 
+def _check_co_units(unit: Unit, co_unit_ids: list[int]) -> list[Unit]:
+    """合报 only with peers (see ``selectors.co_unit_candidates``); anything else is refused, not dropped."""
+    peers = {u.pk: u for u in selectors.co_unit_candidates(unit)}
+    if any(pk not in peers for pk in co_unit_ids):
+        raise ServiceError("合报单位只能是与本单位同属一个上级的其他单位。", "invalid_co_unit")
+    return [peers[pk] for pk in dict.fromkeys(co_unit_ids)]
+
+
 def report_create(
     *,
     by: User,
@@ -145,7 +153,7 @@ def report_create(
             report.save()
         report.targets.set(targets)
         if co_unit_ids:
-            report.co_units.set(Unit.objects.filter(pk__in=co_unit_ids, is_active=True).exclude(pk=unit.pk))
+            report.co_units.set(_check_co_units(unit, co_unit_ids))
         # The event tells consumers a draft exists (the search index finds it within seconds); edits of a
         # draft emit nothing (autosave runs every few seconds) and reach the index by its catch-up job.
         record(wf.CREATE, by=by, obj=report, unit_id=unit.pk, payload={})
@@ -178,9 +186,7 @@ def report_update(
         if target_unit_ids is not None and report.follow_up_of_id is None:
             report.targets.set(_check_targets(report.source_unit, target_unit_ids))
         if co_unit_ids is not None:
-            report.co_units.set(
-                Unit.objects.filter(pk__in=co_unit_ids, is_active=True).exclude(pk=report.source_unit_id)
-            )
+            report.co_units.set(_check_co_units(report.source_unit, co_unit_ids))
         audit_record(
             "report.update",
             user=by,

@@ -55,16 +55,8 @@ def _report(request: AuthedRequest, pk: int) -> Report:
 
 
 def _co_units(report_or_unit: Any) -> list[tuple[int, str]]:
-    """合报: units of the same parent (peers) may submit an item jointly."""
     unit = report_or_unit.source_unit if isinstance(report_or_unit, Report) else report_or_unit
-    if unit.parent_id is None:
-        return []
-    peers = (
-        Unit.objects.filter(parent_id=unit.parent_id, is_active=True)
-        .exclude(pk=unit.pk)
-        .order_by("sort_order")
-    )
-    return [(u.pk, u.name) for u in peers]
+    return [(u.pk, u.name) for u in selectors.co_unit_candidates(unit)]
 
 
 def _targets(report_or_unit: Any) -> list[tuple[int, str]]:
@@ -280,10 +272,7 @@ def report_live_checks(request: AuthedRequest, pk: int) -> HttpResponse:
 @role_required(Role.REPORTER)
 def report_new_checks(request: AuthedRequest) -> HttpResponse:
     """htmx: the same checks while the first draft is still being written (nothing saved yet)."""
-    try:
-        unit = services.reporting_unit_for(request.user)
-    except ServiceError as exc:
-        return HttpResponse(exc.message, status=exc.status)
+    unit = services.reporting_unit_for(request.user)
     return _live_checks(request, unit=unit, author=request.user, created_at=timezone.now())
 
 
@@ -367,6 +356,7 @@ def report_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @business_required
 def report_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
     report = _report(request, pk)
+    request.refusal_back = reverse("report_detail", args=[report.pk])  # type: ignore[attr-defined]
     comment = request.POST.get("comment", "")
     try:
         if action == "submit":
@@ -392,10 +382,9 @@ def report_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
             }[action],
         )
     except services.ChecksFailed as exc:
+        # Where the findings are shown next to the text to fix, not back to the page of the button.
         messages.error(request, exc.message)
         return redirect("report_edit", pk=report.pk)
-    except ServiceError as exc:
-        messages.error(request, exc.message)
     back = request.POST.get("back", "")
     return redirect(back if back.startswith("/reports/") else f"/reports/{report.pk}/")
 
@@ -414,24 +403,21 @@ def report_follow_up(request: AuthedRequest, pk: int) -> HttpResponse:
     if pending is not None:
         messages.info(request, f"已有未报出的{pending.follow_up_label}草稿，请在此继续编辑。")
         return redirect("report_edit", pk=pending.pk)
-    try:
-        report = services.report_create(
-            by=request.user,
-            unit_id=root.source_unit_id,
-            follow_up_of=root.pk,
-            title=root.title,
-            body="",
-            category=root.category,
-            urgency=root.urgency,
-            event_time=root.event_time,
-            place=root.place,
-            # A 续报 starts from what the item before it said about the event (要素), to be updated.
-            elements=dict(root.elements or {}),
-            is_final=final,
-        )
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-        return redirect("report_detail", pk=root.pk)
+    request.refusal_back = reverse("report_detail", args=[root.pk])  # type: ignore[attr-defined]
+    report = services.report_create(
+        by=request.user,
+        unit_id=root.source_unit_id,
+        follow_up_of=root.pk,
+        title=root.title,
+        body="",
+        category=root.category,
+        urgency=root.urgency,
+        event_time=root.event_time,
+        place=root.place,
+        # A 续报 starts from what the item before it said about the event (要素), to be updated.
+        elements=dict(root.elements or {}),
+        is_final=final,
+    )
     return redirect("report_edit", pk=report.pk)
 
 
@@ -701,25 +687,23 @@ def submission_action(request: AuthedRequest, pk: int, action: str) -> HttpRespo
 @role_required(Role.REPORTER)
 def attachment_upload(request: AuthedRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
+    request.refusal_back = reverse("report_edit", args=[report.pk])  # type: ignore[attr-defined]
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, "请选择要上传的文件。")
         return redirect("report_edit", pk=report.pk)
-    try:
-        if upload.size and upload.size > files.max_bytes():  # refuse before reading the body
-            raise ServiceError(
-                f"附件不能超过 {files.settings.ATTACHMENT_MAX_MB} MB。", "file_too_large", status=413
-            )
-        files.attachment_add(
-            report=report,
-            by=request.user,
-            name=upload.name or "",
-            size=upload.size or 0,
-            data=upload.read(files.max_bytes() + 1),
+    if upload.size and upload.size > files.max_bytes():  # refuse before reading the body
+        raise ServiceError(
+            f"附件不能超过 {files.settings.ATTACHMENT_MAX_MB} MB。", "file_too_large", status=413
         )
-        messages.success(request, f"已上传附件“{upload.name}”。")
-    except ServiceError as exc:
-        messages.error(request, exc.message)
+    files.attachment_add(
+        report=report,
+        by=request.user,
+        name=upload.name or "",
+        size=upload.size or 0,
+        data=upload.read(files.max_bytes() + 1),
+    )
+    messages.success(request, f"已上传附件“{upload.name}”。")
     return redirect("report_edit", pk=report.pk)
 
 
@@ -730,11 +714,9 @@ def attachment_remove(request: AuthedRequest, pk: int, attachment_pk: int) -> Ht
     attachment = Attachment.objects.filter(report=report, pk=attachment_pk, removed_at__isnull=True).first()
     if attachment is None:
         raise Http404
-    try:
-        files.attachment_remove(attachment=attachment, by=request.user)
-        messages.success(request, "已删除附件。")
-    except ServiceError as exc:
-        messages.error(request, exc.message)
+    request.refusal_back = reverse("report_edit", args=[report.pk])  # type: ignore[attr-defined]
+    files.attachment_remove(attachment=attachment, by=request.user)
+    messages.success(request, "已删除附件。")
     return redirect("report_edit", pk=report.pk)
 
 
@@ -763,16 +745,12 @@ def _file_response(data: bytes, content_type: str, filename: str) -> HttpRespons
 @require_POST
 @role_required(Role.REPORTER)
 def report_import_docx(request: AuthedRequest) -> HttpResponse:
+    request.refusal_back = reverse("report_new")  # type: ignore[attr-defined]
     upload = request.FILES.get("file")
-    try:
-        if upload is None:
-            raise ServiceError("请选择 Word 文件（.docx）。", "file_required")
-        data = upload.read(files.max_bytes() + 1)
-        title, body = wordimport.docx_to_text(data)
-        report = services.report_create(by=request.user, title=title, body=body)
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-        return redirect("report_new")
+    if upload is None:
+        raise ServiceError("请选择 Word 文件（.docx）。", "file_required")
+    title, body = wordimport.docx_to_text(upload.read(files.max_bytes() + 1))
+    report = services.report_create(by=request.user, title=title, body=body)
     messages.success(request, "已从 Word 文件生成草稿，请核对标题和正文。")
     return redirect("report_edit", pk=report.pk)
 
@@ -799,35 +777,33 @@ def rules_page(request: AuthedRequest) -> HttpResponse:
 @role_required(Role.SYSADMIN)
 def rules_action(request: AuthedRequest, action: str) -> HttpResponse:
     p = request.POST
-    try:
-        if action == "deadline":
-            amount = p.get("amount", "0").strip()
-            services.deadline_rule_set(
-                by=request.user,
-                category=p.get("category", ""),
-                urgency=p.get("urgency", ""),
-                kind=p.get("kind", ""),
-                amount=-1 if (count := parse_count(amount)) is None else count,
-            )
-        elif action == "deadline-remove":
-            rule = DeadlineRule.objects.filter(pk=parse_id(p.get("id")) or 0).first()
-            if rule is None:
-                raise Http404
-            services.deadline_rule_remove(by=request.user, rule=rule)
-        elif action == "word":
-            services.sensitive_word_add(
-                by=request.user, word=p.get("word", ""), blocking=p.get("blocking") == "1"
-            )
-        elif action == "word-remove":
-            word = SensitiveWord.objects.filter(pk=parse_id(p.get("id")) or 0).first()
-            if word is None:
-                raise Http404
-            services.sensitive_word_remove(by=request.user, item=word)
-        else:
+    request.refusal_back = reverse("rules_page")  # type: ignore[attr-defined]
+    if action == "deadline":
+        amount = p.get("amount", "0").strip()
+        services.deadline_rule_set(
+            by=request.user,
+            category=p.get("category", ""),
+            urgency=p.get("urgency", ""),
+            kind=p.get("kind", ""),
+            amount=-1 if (count := parse_count(amount)) is None else count,
+        )
+    elif action == "deadline-remove":
+        rule = DeadlineRule.objects.filter(pk=parse_id(p.get("id")) or 0).first()
+        if rule is None:
             raise Http404
-        messages.success(request, "已保存。")
-    except ServiceError as exc:
-        messages.error(request, exc.message)
+        services.deadline_rule_remove(by=request.user, rule=rule)
+    elif action == "word":
+        services.sensitive_word_add(
+            by=request.user, word=p.get("word", ""), blocking=p.get("blocking") == "1"
+        )
+    elif action == "word-remove":
+        word = SensitiveWord.objects.filter(pk=parse_id(p.get("id")) or 0).first()
+        if word is None:
+            raise Http404
+        services.sensitive_word_remove(by=request.user, item=word)
+    else:
+        raise Http404
+    messages.success(request, "已保存。")
     return redirect("rules_page")
 
 
@@ -906,10 +882,7 @@ def ledger_export(request: AuthedRequest, fmt: str) -> HttpResponse:
 
     if fmt not in ("xlsx", "csv"):
         raise Http404
-    try:
-        filters = ledger.LedgerFilters.from_params(request.GET)
-    except ledger.LedgerError as exc:
-        return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
+    filters = ledger.LedgerFilters.from_params(request.GET)
     qs = ledger.ledger_queryset(request.user, filters)
     ledger.ledger_export_audit(user=request.user, filters=filters, rows=qs.count(), fmt=fmt, via="page")
     name = ledger.export_filename(fmt)

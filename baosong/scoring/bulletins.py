@@ -7,6 +7,7 @@ adoptions, then by items submitted, then in the unit tree's order.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -15,7 +16,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from baosong.core.actions import Transition, apply, record
-from baosong.core.errors import Forbidden, ServiceError
+from baosong.core.errors import Forbidden, NotFound, ServiceError
 from baosong.orgs.models import Role, Unit, User
 from baosong.orgs.selectors import roles_in_unit
 from baosong.reports.models import Report
@@ -262,6 +263,65 @@ def bulletin_xlsx(data: dict[str, Any]) -> bytes:
             ),
         ]
     )
+
+
+# ---- reading and downloading -------------------------------------------------------------------------------
+
+FORMATS = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
+
+
+def bulletin_figures(unit: Unit, period: Period, bulletin: Bulletin | None = None) -> dict[str, Any]:
+    """What the bulletin says: a released one exactly what it said then (its snapshot); a draft, or a period
+    not compiled, the figures computed now."""
+    if bulletin is not None and bulletin.status == Bulletin.Status.RELEASED and bulletin.snapshot:
+        return bulletin.snapshot
+    return bulletin_data(unit, period)
+
+
+@dataclass(frozen=True)
+class BulletinFile:
+    content: bytes
+    content_type: str
+    filename: str
+
+
+def bulletin_download(
+    *,
+    by: User,
+    unit: Unit,
+    data: dict[str, Any],
+    fmt: str,
+    bulletin: Bulletin | None = None,
+    via: str = "page",
+) -> BulletinFile:
+    """The bulletin as a file (xlsx, docx or pdf), audited as a download — for the page and the API alike.
+    The caller has checked the user may read it (``selectors.bulletin_for`` / ``bulletin_of_period``)."""
+    from baosong.scoring import render
+
+    if fmt not in FORMATS:
+        raise NotFound("只提供 xlsx、docx 和 pdf 三种格式。")
+    if fmt == "xlsx":
+        content = bulletin_xlsx(data)
+    elif fmt == "docx":
+        content = render.render_bulletin_docx(bulletin_document(data, bulletin=bulletin))
+    else:
+        content = render.render_bulletin_pdf(bulletin_document(data, bulletin=bulletin))
+    details: dict[str, Any] = {"period": data["period"], "format": fmt}
+    if via != "page":
+        details["via"] = via
+    record(
+        wf.DOWNLOAD,
+        by=by,
+        unit_id=unit.pk,
+        object_type="bulletin",
+        object_id=bulletin.pk if bulletin else "",
+        details=details,
+    )
+    return BulletinFile(content, FORMATS[fmt], f"{unit.name}{data['period_label']}政务信息工作通报.{fmt}")
 
 
 # ---- the editor's actions ----------------------------------------------------------------------------------

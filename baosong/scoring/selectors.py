@@ -13,13 +13,14 @@ from django.db.models.functions import StrIndex, Substr
 from django.utils import timezone
 
 from baosong.core.errors import NotFound, ServiceError
-from baosong.orgs.models import Role, Unit, User
+from baosong.orgs.models import BUSINESS_ROLES, Role, Unit, User
 from baosong.orgs.selectors import units_acting_for
 from baosong.reports.models import Category
 from baosong.scoring.models import (
     CATEGORY_FIELDS,
     AuthorMonthly,
     AuthorYearly,
+    Bulletin,
     LedgerEntry,
     StatsDaily,
     StatsMonthly,
@@ -87,6 +88,47 @@ def scoring_root(user: User, unit_id: int | None) -> Unit:
     if unit is None or not any(unit.path.startswith(d.path) for d in desks):
         raise NotFound()
     return unit
+
+
+def may_read_bulletin(user: User, unit: Unit, *, released: bool) -> bool:
+    """通报 of ``unit``: its desk and the desks above it read it at any stage (a draft, or the figures of a
+    period not compiled yet); people of the units it covers (any business role in its subtree) read it
+    once released."""
+    desks = units_acting_for(user, Role.EDITOR, Role.CHIEF, Role.LEADER)
+    if any(unit.path.startswith(d.path) for d in desks):
+        return True
+    return released and any(m.path.startswith(unit.path) for m in units_acting_for(user, *BUSINESS_ROLES))
+
+
+def bulletin_for(user: User, pk: int) -> Bulletin:
+    """One bulletin by its id, if the user may read it (:func:`may_read_bulletin`), else NotFound."""
+    found = Bulletin.objects.select_related("unit", "released_by").filter(pk=pk).first()
+    if found is None or not may_read_bulletin(
+        user, found.unit, released=found.status == Bulletin.Status.RELEASED
+    ):
+        raise NotFound()
+    return found
+
+
+def bulletin_of_period(user: User, unit_id: int | None, period: Period) -> tuple[Unit, Bulletin | None]:
+    """A unit's 通报 for a period, by the rule of :func:`may_read_bulletin`: the unit (by default the user's
+    top desk unit) and its released bulletin — None when not released yet, which only the desk may read
+    (as figures computed now). NotFound otherwise."""
+    if unit_id is None:
+        unit = scoring_root(user, None)
+    else:
+        found = Unit.objects.filter(pk=unit_id).first()
+        if found is None:
+            raise NotFound()
+        unit = found
+    released = (
+        Bulletin.objects.select_related("unit", "released_by")
+        .filter(unit=unit, period=period.text, status=Bulletin.Status.RELEASED)
+        .first()
+    )
+    if not may_read_bulletin(user, unit, released=released is not None):
+        raise NotFound()
+    return unit, released
 
 
 def may_adjust_scores(user: User, unit: Unit) -> bool:

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
@@ -26,8 +27,6 @@ from baosong.scoring import workflow as wf
 from baosong.scoring.models import Bulletin, QuotaRule, RemunerationRate, RuleCode, RuleSet
 
 DESK = (Role.EDITOR, Role.CHIEF, Role.LEADER)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 PERIOD_KINDS = [("month", "月度"), ("quarter", "季度"), ("year", "年度")]
@@ -84,10 +83,7 @@ def _breadcrumbs(request: AuthedRequest, root: Unit) -> list[Unit]:
 
 @role_required(*DESK)
 def stats_dashboard(request: AuthedRequest) -> HttpResponse:
-    try:
-        root, period = _scope(request)
-    except ServiceError as exc:
-        return render(request, "scoring/dashboard.html", {"error": exc.message}, status=400)
+    root, period = _scope(request)
     data = selectors.dashboard(root, period)
     charts = {
         "trend": data["trend"],
@@ -113,10 +109,7 @@ def stats_dashboard(request: AuthedRequest) -> HttpResponse:
 
 @role_required(*DESK)
 def stats_export(request: AuthedRequest) -> HttpResponse:
-    try:
-        root, period = _scope(request)
-    except ServiceError as exc:
-        return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
+    root, period = _scope(request)
     data = selectors.dashboard(root, period)
     rows = [exports.stats_row(r) for r in [*data["rows"], data["own"], data["total"]]]
     rows[-1][0] = f"{root.name}（合计）"
@@ -147,10 +140,7 @@ def stats_export(request: AuthedRequest) -> HttpResponse:
 @role_required(*DESK)
 def stats_ledger(request: AuthedRequest) -> HttpResponse:
     """积分明细: the ledger rows behind the ranking, and 人工调整 for editors (a reason is required)."""
-    try:
-        root, period = _scope(request)
-    except ServiceError as exc:
-        return render(request, "scoring/ledger.html", {"error": exc.message}, status=400)
+    root, period = _scope(request)
     status = 200
     form = {"unit": "", "points": "", "reason": "", "date": ""}
     may_adjust = selectors.may_adjust_scores(request.user, root)
@@ -209,24 +199,8 @@ def stats_ledger(request: AuthedRequest) -> HttpResponse:
 # ---- bulletins (通报) --------------------------------------------------------------------------------------
 
 
-def _bulletin(request: AuthedRequest, pk: int) -> Bulletin:
-    """The desk of the bulletin's unit sees drafts; members of the subtree see released ones."""
-    found = Bulletin.objects.select_related("unit", "released_by").filter(pk=pk).first()
-    if found is None:
-        raise Http404
-    desks = units_acting_for(request.user, *DESK)
-    if desks.filter(pk=found.unit_id).exists() or any(found.unit.path.startswith(d.path) for d in desks):
-        return found
-    members = units_acting_for(request.user, *BUSINESS_ROLES)
-    if found.status == Bulletin.Status.RELEASED and any(m.path.startswith(found.unit.path) for m in members):
-        return found
-    raise Http404
-
-
 def _data(bulletin: Bulletin) -> dict[str, Any]:
-    if bulletin.status == Bulletin.Status.RELEASED and bulletin.snapshot:
-        return bulletin.snapshot
-    return bulletins.bulletin_data(bulletin.unit, selectors.parse_period(bulletin.period))
+    return bulletins.bulletin_figures(bulletin.unit, selectors.parse_period(bulletin.period), bulletin)
 
 
 @business_required
@@ -236,13 +210,10 @@ def bulletin_list(request: AuthedRequest) -> HttpResponse:
         unit = next((u for u in units if str(u.pk) == request.POST.get("unit")), None)
         if unit is None:
             raise Http404
-        try:
-            bulletin = bulletins.bulletin_for_period(
-                by=request.user, unit=unit, period=_period_text(request.POST, "")
-            )
-        except ServiceError as exc:
-            messages.error(request, exc.message)
-            return redirect("bulletin_list")
+        request.refusal_back = reverse("bulletin_list")  # type: ignore[attr-defined]
+        bulletin = bulletins.bulletin_for_period(
+            by=request.user, unit=unit, period=_period_text(request.POST, "")
+        )
         label = selectors.parse_period(bulletin.period).label
         if bulletin.status == Bulletin.Status.RELEASED:
             messages.info(request, f"{label}的通报已发布，内容已固定，以下为发布时的内容。")
@@ -272,7 +243,7 @@ def bulletin_list(request: AuthedRequest) -> HttpResponse:
 
 @business_required
 def bulletin_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    bulletin = _bulletin(request, pk)
+    bulletin = selectors.bulletin_for(request.user, pk)
     is_editor = Role.EDITOR in roles_in_unit(request.user, bulletin.unit)
     status = 200
     typed: dict[str, Any] = {"remarks": bulletin.remarks, "to_portal": bulletin.to_portal}
@@ -313,36 +284,12 @@ def bulletin_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @business_required
 def bulletin_document(request: AuthedRequest, pk: int, fmt: str) -> HttpResponse:
-    bulletin = _bulletin(request, pk)
-    return _bulletin_file(request, bulletin.unit, _data(bulletin), fmt, bulletin)
-
-
-def _bulletin_file(
-    request: AuthedRequest, unit: Unit, data: dict[str, Any], fmt: str, bulletin: Bulletin | None
-) -> HttpResponse:
-    from baosong.scoring import render as bulletin_render
-
-    name = f"{unit.name}{data['period_label']}政务信息工作通报.{fmt}"
-    if fmt == "xlsx":
-        content, ctype = bulletins.bulletin_xlsx(data), XLSX
-    elif fmt == "docx":
-        content = bulletin_render.render_bulletin_docx(bulletins.bulletin_document(data, bulletin=bulletin))
-        ctype = DOCX
-    elif fmt == "pdf":
-        content = bulletin_render.render_bulletin_pdf(bulletins.bulletin_document(data, bulletin=bulletin))
-        ctype = "application/pdf"
-    else:
-        raise Http404
-    record(
-        wf.DOWNLOAD,
-        by=request.user,
-        unit_id=unit.pk,
-        object_type="bulletin",
-        object_id=bulletin.pk if bulletin else "",
-        details={"period": data["period"], "format": fmt},
+    bulletin = selectors.bulletin_for(request.user, pk)
+    file = bulletins.bulletin_download(
+        by=request.user, unit=bulletin.unit, data=_data(bulletin), fmt=fmt, bulletin=bulletin
     )
-    response = HttpResponse(content, content_type=ctype)
-    response["Content-Disposition"] = content_disposition_header(fmt != "pdf", name) or ""
+    response = HttpResponse(file.content, content_type=file.content_type)
+    response["Content-Disposition"] = content_disposition_header(fmt != "pdf", file.filename) or ""
     return response
 
 
@@ -353,6 +300,7 @@ def _bulletin_file(
 def rules_admin(request: AuthedRequest) -> HttpResponse:
     p = request.POST
     if request.method == "POST":
+        request.refusal_back = reverse("rules_admin")  # type: ignore[attr-defined]
         try:
             action = p.get("action")
             if action == "new_set":
@@ -391,8 +339,6 @@ def rules_admin(request: AuthedRequest) -> HttpResponse:
                     },
                 )
                 messages.success(request, "稿酬标准已保存。")
-        except ServiceError as exc:
-            messages.error(request, exc.message)
         except (ValueError, ArithmeticError):
             messages.error(request, "请填写有效的数字。")
         return redirect("rules_admin")
@@ -440,11 +386,9 @@ def rule_set_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         ]
         removed = set(p.getlist("remove"))
         rows = [r for i, r in enumerate(rows) if str(i) not in removed]
-        try:
-            services.rule_set_save(by=request.user, rule_set=rule_set, rows=rows)
-            messages.success(request, "规则已保存。已生效期间的积分可用“重算积分”按新规则重算。")
-        except ServiceError as exc:
-            messages.error(request, exc.message)
+        request.refusal_back = reverse("rule_set_edit", args=[rule_set.pk])  # type: ignore[attr-defined]
+        services.rule_set_save(by=request.user, rule_set=rule_set, rows=rows)
+        messages.success(request, "规则已保存。已生效期间的积分可用“重算积分”按新规则重算。")
         return redirect("rule_set_edit", rule_set.pk)
     return render(
         request,
@@ -483,11 +427,9 @@ def flag_nonconforming(request: AuthedRequest, submission_pk: int) -> HttpRespon
     except NotFound as exc:
         raise Http404 from exc
     if request.method == "POST":
-        try:
-            services.submission_flag_nonconforming(
-                submission=sub, by=request.user, reason=request.POST.get("reason", "")
-            )
-            messages.success(request, "已标记为不合规信息，将按积分规则扣分。")
-        except ServiceError as exc:
-            messages.error(request, exc.message)
+        request.refusal_back = reverse("submission_detail", args=[sub.pk])  # type: ignore[attr-defined]
+        services.submission_flag_nonconforming(
+            submission=sub, by=request.user, reason=request.POST.get("reason", "")
+        )
+        messages.success(request, "已标记为不合规信息，将按积分规则扣分。")
     return redirect("submission_detail", sub.pk)

@@ -81,8 +81,6 @@ def group_compose(request: AuthedRequest, pk: int) -> HttpResponse:
             publication=publication,
             title=request.POST.get("title", ""),
         )
-    except NotFound as exc:
-        raise Http404 from exc
     except ServiceError as exc:
         messages.error(request, exc.message)
         return _group_page(request, group, status=exc.status)

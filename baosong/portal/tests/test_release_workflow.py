@@ -206,8 +206,16 @@ def test_the_pages_request_review_and_queue(cast, county_chain, client_as, colum
     chief = client_as("county_chief")
     assert release.title in chief.get("/publish/review/").content.decode()
     assert release.title not in client_as("county_leader").get("/publish/review/").content.decode()
-    # The wrong person is refused (403); another unit's people do not see the request at all (404).
-    assert client_as("county_leader").post(f"/publish/{release.pk}/approve").status_code == 403
+    # The wrong person is refused as on every page (the message, back on the request's page, audited as a
+    # denial); another unit's people do not see the request at all (404).
+    refused = client_as("county_leader").post(f"/publish/{release.pk}/approve", follow=True)
+    assert refused.redirect_chain == [(f"/publish/{release.pk}/", 302)]
+    assert "您不能对该发布申请执行" in refused.content.decode()
+    assert AuditEvent.objects.filter(
+        event_type="permission.denied",
+        user_id=cast.county_leader.user.pk,
+        object_id=f"/publish/{release.pk}/approve",
+    ).exists()
     outsider = client_as("outsider_editor")
     assert outsider.get(f"/publish/{release.pk}/").status_code == 404
     assert outsider.post(f"/publish/{release.pk}/approve").status_code == 404

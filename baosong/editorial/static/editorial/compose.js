@@ -14,7 +14,8 @@
       headers: { "X-CSRFToken": csrf, "HX-Request": "true" },
       body: body,
     }).then((r) => {
-      if (!r.ok) return r.text().then((t) => alert(t || "保存顺序失败，请刷新页面。"));
+      // A refusal comes as a small HTML fragment (core.refusals): show its text.
+      if (!r.ok) return r.text().then((t) => alert(new DOMParser().parseFromString(t, "text/html").body.textContent.trim() || "保存顺序失败，请刷新页面。"));
       const preview = document.getElementById("issue-preview");
       if (preview) preview.contentWindow.location.reload();
     });
