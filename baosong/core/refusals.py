@@ -1,9 +1,11 @@
 """A refused action raised from a page answers the same way everywhere (the API has its own handler).
 
+- an object the user may not see (``NotFound``): the 404 page, whatever the method — another unit's item
+  answers 404 on every route;
 - a form post: the refusal as a message, back to the page the form was on (``back`` field, else the
-  referring page of this site, else the view's ``refusal_back`` if it set one, else the 工作台);
-- a fragment (htmx) or a download: the message with the refusal's 4xx status;
-- any other page: the error page with that status.
+  referring page of this site, else where the view said with :func:`return_to`, else the 工作台);
+- a fragment (htmx): the message as a small HTML fragment with the refusal's 4xx status;
+- any other request (a page, a download): the error page with that status.
 
 The service's transaction has rolled back by then; what the user typed is still in the browser's form
 (pages that re-render a form with its errors keep catching the refusal themselves)."""
@@ -18,7 +20,7 @@ from django.shortcuts import redirect, render
 from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from baosong.core.errors import ServiceError
+from baosong.core.errors import NotFound, ServiceError
 
 TITLES = {403: "无权操作", 404: "对象不存在", 409: "无法执行此操作", 413: "文件过大"}
 
@@ -39,7 +41,19 @@ def back_url(request: HttpRequest) -> str:
     return fallback if _same_site(request, fallback) else "/"
 
 
+def return_to(request: HttpRequest, url: str) -> None:
+    """Where a refused form post of this view returns when the form sent no ``back`` and no referrer."""
+    request.refusal_back = url  # type: ignore[attr-defined]
+
+
 def refusal_response(request: HttpRequest, exc: ServiceError) -> HttpResponse:
+    if isinstance(exc, NotFound):
+        return render(
+            request,
+            "core/error.html",
+            {"title": "页面不存在", "message": exc.message or "您访问的页面不存在或无权查看。"},
+            status=404,
+        )
     if request.headers.get("HX-Request"):
         return HttpResponse(
             f'<p class="error" role="alert">{escape(exc.message)}</p>',

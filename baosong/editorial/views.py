@@ -17,10 +17,12 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
-from baosong.core.audit import audit_record
+from baosong.core.actions import record
 from baosong.core.errors import NotFound, ServiceError
 from baosong.core.params import parse_count, parse_id, parse_ids
+from baosong.core.refusals import return_to as refusals_return_to
 from baosong.editorial import render_docx, render_pdf, selectors, services
+from baosong.editorial import workflow as issue_wf
 from baosong.editorial.document import IssueDocument
 from baosong.editorial.forms import PublicationForm, TemplateForm
 from baosong.editorial.models import Issue, IssueItem, IssueStatus, IssueTemplate, Publication, RecipientGroup
@@ -28,6 +30,7 @@ from baosong.editorial.workflow import ISSUE, allowed_actions
 from baosong.orgs.models import Role
 from baosong.orgs.permissions import AuthedRequest, business_required, role_required
 from baosong.orgs.selectors import admin_scope_units, roles_in_unit, units_acting_for
+from baosong.reports import workflow as reports_wf
 from baosong.reports.models import Category, SubmissionStatus, Urgency
 from baosong.reports.selectors import InboxFilters, report_for
 
@@ -273,7 +276,7 @@ def issue_new(request: AuthedRequest) -> HttpResponse:
     )
     if pub is None:
         raise Http404
-    request.refusal_back = reverse("issue_list")  # type: ignore[attr-defined]
+    refusals_return_to(request, reverse("issue_list"))
     issue = services.issue_create(
         by=request.user,
         publication=pub,
@@ -426,9 +429,9 @@ def issue_document(request: AuthedRequest, pk: int, fmt: str) -> HttpResponse:
     issue = _issue(request, pk)
     doc = selectors.issue_document(issue)
     with transaction.atomic():
-        audit_record(
-            "issue.download",
-            user=request.user,
+        record(
+            issue_wf.DOWNLOAD,
+            by=request.user,
             unit_id=issue.publication.unit_id,
             object_type="issue",
             object_id=issue.pk,
@@ -514,7 +517,7 @@ def issue_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
         "withdraw": "本期已撤回。",
         "remind": "已催阅。",
     }
-    request.refusal_back = reverse("issue_detail", args=[issue.pk])  # type: ignore[attr-defined]
+    refusals_return_to(request, reverse("issue_detail", args=[issue.pk]))
     try:
         result = done[action]()
     except ServiceError as exc:
@@ -540,7 +543,7 @@ def item_action(request: AuthedRequest, pk: int, item_pk: int, action: str) -> H
     issue = _desk_issue(request, pk)
     item = _item(issue, item_pk)
     p = request.POST
-    request.refusal_back = f"/issues/{issue.pk}/#item-{item_pk}"  # type: ignore[attr-defined]
+    refusals_return_to(request, f"/issues/{issue.pk}/#item-{item_pk}")
     if action == "edit":
         try:
             services.issue_item_edit(
@@ -632,9 +635,9 @@ def reading_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 def review_sheet_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
     report = report_for(request.user, pk)
     with transaction.atomic():
-        audit_record(
-            "report.review_sheet",
-            user=request.user,
+        record(
+            reports_wf.REVIEW_SHEET,
+            by=request.user,
             unit_id=report.source_unit_id,
             object_type="report",
             object_id=report.pk,

@@ -12,12 +12,14 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from baosong.core.audit import audit_record
+from baosong.core.actions import record
 from baosong.core.errors import NotFound, ServiceError
 from baosong.core.params import parse_id, parse_ids
+from baosong.core.refusals import return_to as refusals_return_to
 from baosong.editorial.models import IssueItemSource, IssueStatus
 from baosong.editorial.selectors import issue_for, issue_items, issues_of_report
 from baosong.notices import selectors, services
+from baosong.notices import workflow as notices_wf
 from baosong.notices.models import (
     SOLICITATION_STATES,
     Instruction,
@@ -147,7 +149,7 @@ def _date(value: str) -> dt.date | None:
 @require_POST
 def instruction_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
     instruction = _instruction(request, pk)
-    request.refusal_back = reverse("instruction_detail", args=[instruction.pk])  # type: ignore[attr-defined]
+    refusals_return_to(request, reverse("instruction_detail", args=[instruction.pk]))
     p = request.POST
     if action == "assign":
         services.instruction_assign(
@@ -253,9 +255,9 @@ def instruction_scan(request: AuthedRequest, pk: int) -> HttpResponse:
     if not instruction.scan_stored:
         raise Http404
     with transaction.atomic():
-        audit_record(
-            "instruction.scan_download",
-            user=request.user,
+        record(
+            notices_wf.SCAN_DOWNLOAD,
+            by=request.user,
             unit_id=instruction.unit_id,
             object_type="instruction",
             object_id=instruction.pk,
@@ -393,9 +395,9 @@ def solicitation_attachment(request: AuthedRequest, pk: int) -> HttpResponse:
     if not sol.attachment_stored:
         raise Http404
     with transaction.atomic():
-        audit_record(
-            "solicitation.attachment_download",
-            user=request.user,
+        record(
+            notices_wf.SOLICITATION_ATTACHMENT,
+            by=request.user,
             unit_id=sol.unit_id,
             object_type="solicitation",
             object_id=sol.pk,

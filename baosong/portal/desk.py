@@ -17,15 +17,17 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from baosong.core.audit import audit_record
+from baosong.core.actions import record
 from baosong.core.errors import ServiceError
 from baosong.core.params import parse_count, parse_id
+from baosong.core.refusals import return_to as refusals_return_to
 from baosong.editorial.models import Issue
 from baosong.orgs.models import Role
 from baosong.orgs.permissions import AuthedRequest, business_required, role_required
 from baosong.orgs.selectors import units_acting_for
 from baosong.portal import render as portal_render
 from baosong.portal import selectors, services
+from baosong.portal import workflow as portal_wf
 from baosong.portal.models import PortalColumn, PortalRelease, PortalSite, ReleaseStatus
 from baosong.portal.workflow import RELEASE, allowed_actions
 from baosong.reports.models import Report, Submission
@@ -44,7 +46,7 @@ def _order(value: str | None) -> int:
 @role_required(Role.SYSADMIN)
 def manage_portal(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST":
-        request.refusal_back = reverse("portal_manage")  # type: ignore[attr-defined]
+        refusals_return_to(request, reverse("portal_manage"))
         p = request.POST
         if p.get("op") == "site":
             services.site_update(by=request.user, **{k: p.get(k, "") for k in services.SITE_FIELDS})
@@ -75,7 +77,7 @@ def manage_portal(request: AuthedRequest) -> HttpResponse:
 @role_required(Role.SYSADMIN)
 def manage_column(request: AuthedRequest, pk: int) -> HttpResponse:
     column = get_object_or_404(PortalColumn, pk=pk)
-    request.refusal_back = reverse("portal_manage")  # type: ignore[attr-defined]
+    refusals_return_to(request, reverse("portal_manage"))
     p = request.POST
     services.column_update(
         by=request.user,
@@ -126,7 +128,7 @@ def release_list(request: AuthedRequest) -> HttpResponse:
 def issue_take_down(request: AuthedRequest, pk: int) -> HttpResponse:
     """从门户撤下 an issue published directly (one with a release is taken down on the release's page)."""
     issue = get_object_or_404(selectors.directly_published_issues(request.user), pk=pk)
-    request.refusal_back = reverse("portal_releases")  # type: ignore[attr-defined]
+    refusals_return_to(request, reverse("portal_releases"))
     release = services.issue_take_down(issue=issue, by=request.user, reason=request.POST.get("reason", ""))
     messages.success(request, f"{issue.label}已从门户撤下。")
     return redirect("portal_release_detail", release.pk)
@@ -258,7 +260,7 @@ def release_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse
     }
     if action not in done:
         raise Http404
-    request.refusal_back = reverse("portal_release_detail", args=[release.pk])  # type: ignore[attr-defined]
+    refusals_return_to(request, reverse("portal_release_detail", args=[release.pk]))
     result = done[action]()
     if result.status == ReleaseStatus.PUBLISHED and action in {"submit", "approve"}:
         messages.success(request, "审核通过，已在门户网站发布。")
@@ -275,9 +277,9 @@ def release_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse
 def release_sheet(request: AuthedRequest, pk: int) -> HttpResponse:
     release = _release(request, pk)
     with transaction.atomic():
-        audit_record(
-            "portal.sheet",
-            user=request.user,
+        record(
+            portal_wf.SHEET,
+            by=request.user,
             unit_id=release.unit_id,
             object_type="portal_release",
             object_id=release.pk,

@@ -12,11 +12,13 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from baosong.core.actions import record
 from baosong.core.audit import audit_record
 from baosong.core.crypto import sm3_hex, sm4_gcm_decrypt, sm4_gcm_encrypt
 from baosong.core.errors import Forbidden, ServiceError
 from baosong.orgs.models import Role, User
 from baosong.orgs.selectors import roles_in_unit
+from baosong.reports import workflow as reports_wf
 from baosong.reports.models import Attachment, Report, ReportStatus
 
 
@@ -178,9 +180,9 @@ def attachment_read(*, attachment: Attachment, by: User) -> bytes:
     if sm3_hex(data) != attachment.digest:
         raise ServiceError("附件校验失败，文件可能已损坏。", "file_corrupt", status=500)
     with transaction.atomic():
-        audit_record(
-            "attachment.download",
-            user=by,
+        record(
+            reports_wf.ATTACHMENT_DOWNLOAD,
+            by=by,
             unit_id=attachment.report.source_unit_id,
             object_type="attachment",
             object_id=attachment.pk,

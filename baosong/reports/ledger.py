@@ -16,12 +16,13 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from baosong.core.audit import audit_record
+from baosong.core.actions import record
 from baosong.core.errors import ServiceError
 from baosong.core.exports import csv_stream, xlsx_file
 from baosong.core.params import local_day_bounds, parse_id
 from baosong.orgs.models import LEVEL_RANK, Level, Unit, User
 from baosong.orgs.selectors import subtree_q
+from baosong.reports import workflow as reports_wf
 from baosong.reports.models import (
     Category,
     ExternalAdoption,
@@ -295,9 +296,9 @@ def ledger_xlsx_file(qs: QuerySet[Report]) -> io.BufferedRandom:
 
 def ledger_export_audit(*, user: User, filters: LedgerFilters, rows: int, fmt: str, via: str) -> None:
     with transaction.atomic():
-        audit_record(
-            "export.ledger",
-            user=user,
+        record(
+            reports_wf.EXPORT_LEDGER,
+            by=user,
             unit_id=user.primary_unit_id,
             object_type="ledger",
             details={"filters": filters.as_details(), "rows": rows, "format": fmt, "via": via},

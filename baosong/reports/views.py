@@ -16,15 +16,16 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from baosong.core.actions import allowed_actions
-from baosong.core.audit import audit_record
+from baosong.core.actions import allowed_actions, record
 from baosong.core.errors import NotFound, ServiceError
 from baosong.core.models import DomainEvent
 from baosong.core.params import parse_count, parse_id, parse_ids
+from baosong.core.refusals import return_to as refusals_return_to
 from baosong.orgs.models import BUSINESS_ROLES, Role, Unit
 from baosong.orgs.permissions import AuthedRequest, business_required, role_required
 from baosong.orgs.selectors import unit_reporting_targets, units_acting_for
 from baosong.reports import files, selectors, services, wordimport
+from baosong.reports import workflow as reports_wf
 from baosong.reports.checks import element_value
 from baosong.reports.diff import diff_html
 from baosong.reports.forms import AdoptForm, CommentForm, ExternalAdoptionForm, ReportForm, WorkingCopyForm
@@ -356,7 +357,7 @@ def report_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @business_required
 def report_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
     report = _report(request, pk)
-    request.refusal_back = reverse("report_detail", args=[report.pk])  # type: ignore[attr-defined]
+    refusals_return_to(request, reverse("report_detail", args=[report.pk]))
     comment = request.POST.get("comment", "")
     try:
         if action == "submit":
@@ -403,7 +404,7 @@ def report_follow_up(request: AuthedRequest, pk: int) -> HttpResponse:
     if pending is not None:
         messages.info(request, f"已有未报出的{pending.follow_up_label}草稿，请在此继续编辑。")
         return redirect("report_edit", pk=pending.pk)
-    request.refusal_back = reverse("report_detail", args=[root.pk])  # type: ignore[attr-defined]
+    refusals_return_to(request, reverse("report_detail", args=[root.pk]))
     report = services.report_create(
         by=request.user,
         unit_id=root.source_unit_id,
@@ -687,7 +688,7 @@ def submission_action(request: AuthedRequest, pk: int, action: str) -> HttpRespo
 @role_required(Role.REPORTER)
 def attachment_upload(request: AuthedRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
-    request.refusal_back = reverse("report_edit", args=[report.pk])  # type: ignore[attr-defined]
+    refusals_return_to(request, reverse("report_edit", args=[report.pk]))
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, "请选择要上传的文件。")
@@ -714,7 +715,7 @@ def attachment_remove(request: AuthedRequest, pk: int, attachment_pk: int) -> Ht
     attachment = Attachment.objects.filter(report=report, pk=attachment_pk, removed_at__isnull=True).first()
     if attachment is None:
         raise Http404
-    request.refusal_back = reverse("report_edit", args=[report.pk])  # type: ignore[attr-defined]
+    refusals_return_to(request, reverse("report_edit", args=[report.pk]))
     files.attachment_remove(attachment=attachment, by=request.user)
     messages.success(request, "已删除附件。")
     return redirect("report_edit", pk=report.pk)
@@ -745,7 +746,7 @@ def _file_response(data: bytes, content_type: str, filename: str) -> HttpRespons
 @require_POST
 @role_required(Role.REPORTER)
 def report_import_docx(request: AuthedRequest) -> HttpResponse:
-    request.refusal_back = reverse("report_new")  # type: ignore[attr-defined]
+    refusals_return_to(request, reverse("report_new"))
     upload = request.FILES.get("file")
     if upload is None:
         raise ServiceError("请选择 Word 文件（.docx）。", "file_required")
@@ -777,7 +778,7 @@ def rules_page(request: AuthedRequest) -> HttpResponse:
 @role_required(Role.SYSADMIN)
 def rules_action(request: AuthedRequest, action: str) -> HttpResponse:
     p = request.POST
-    request.refusal_back = reverse("rules_page")  # type: ignore[attr-defined]
+    refusals_return_to(request, reverse("rules_page"))
     if action == "deadline":
         amount = p.get("amount", "0").strip()
         services.deadline_rule_set(
@@ -815,9 +816,9 @@ def external_evidence_download(request: AuthedRequest, adoption_pk: int) -> Http
     _report(request, adoption.report_id)  # 404 unless the user may see the item
     data = files.read_encrypted(adoption.evidence_stored)
     with transaction.atomic():
-        audit_record(
-            "attachment.download",
-            user=request.user,
+        record(
+            reports_wf.ATTACHMENT_DOWNLOAD,
+            by=request.user,
             unit_id=adoption.unit_id,
             object_type="external_adoption",
             object_id=adoption.pk,

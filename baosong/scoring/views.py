@@ -18,6 +18,7 @@ from django.utils.http import content_disposition_header
 from baosong.core.actions import record
 from baosong.core.errors import NotFound, ServiceError
 from baosong.core.params import parse_id
+from baosong.core.refusals import return_to as refusals_return_to
 from baosong.orgs.models import BUSINESS_ROLES, Level, Role, Unit
 from baosong.orgs.permissions import AuthedRequest, business_required, role_required
 from baosong.orgs.selectors import roles_in_unit, units_acting_for
@@ -210,7 +211,7 @@ def bulletin_list(request: AuthedRequest) -> HttpResponse:
         unit = next((u for u in units if str(u.pk) == request.POST.get("unit")), None)
         if unit is None:
             raise Http404
-        request.refusal_back = reverse("bulletin_list")  # type: ignore[attr-defined]
+        refusals_return_to(request, reverse("bulletin_list"))
         bulletin = bulletins.bulletin_for_period(
             by=request.user, unit=unit, period=_period_text(request.POST, "")
         )
@@ -300,7 +301,7 @@ def bulletin_document(request: AuthedRequest, pk: int, fmt: str) -> HttpResponse
 def rules_admin(request: AuthedRequest) -> HttpResponse:
     p = request.POST
     if request.method == "POST":
-        request.refusal_back = reverse("rules_admin")  # type: ignore[attr-defined]
+        refusals_return_to(request, reverse("rules_admin"))
         try:
             action = p.get("action")
             if action == "new_set":
@@ -386,7 +387,7 @@ def rule_set_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         ]
         removed = set(p.getlist("remove"))
         rows = [r for i, r in enumerate(rows) if str(i) not in removed]
-        request.refusal_back = reverse("rule_set_edit", args=[rule_set.pk])  # type: ignore[attr-defined]
+        refusals_return_to(request, reverse("rule_set_edit", args=[rule_set.pk]))
         services.rule_set_save(by=request.user, rule_set=rule_set, rows=rows)
         messages.success(request, "规则已保存。已生效期间的积分可用“重算积分”按新规则重算。")
         return redirect("rule_set_edit", rule_set.pk)
@@ -427,7 +428,7 @@ def flag_nonconforming(request: AuthedRequest, submission_pk: int) -> HttpRespon
     except NotFound as exc:
         raise Http404 from exc
     if request.method == "POST":
-        request.refusal_back = reverse("submission_detail", args=[sub.pk])  # type: ignore[attr-defined]
+        refusals_return_to(request, reverse("submission_detail", args=[sub.pk]))
         services.submission_flag_nonconforming(
             submission=sub, by=request.user, reason=request.POST.get("reason", "")
         )

@@ -12,12 +12,10 @@ from ninja import Field, Query, Router, Schema, Status
 
 from baosong.api.pagination import PageQuery, paginate
 from baosong.api.schemas import ErrorOut
-from baosong.core.actions import record
 from baosong.core.errors import NotFound, ServiceError
 from baosong.orgs.models import User
 from baosong.scoring import bulletins, selectors, services
-from baosong.scoring import workflow as scoring_wf
-from baosong.scoring.models import Bulletin, LedgerEntry, RuleCode
+from baosong.scoring.models import LedgerEntry, RuleCode
 
 router = Router(tags=["积分统计"])
 
@@ -210,32 +208,13 @@ def stats(request: HttpRequest, q: Query[ScoreQuery]) -> StatsOut:
 @router.get("/bulletins/{period}.{fmt}", response={200: None, 400: ErrorOut, 404: ErrorOut})
 def bulletin_file(request: HttpRequest, period: str, fmt: str, unit: int | None = None) -> HttpResponse:
     """通报 of the unit's subtree: the released one when it exists (its frozen ranking), else computed now."""
-    if fmt not in {"xlsx", "docx", "pdf"}:
+    if fmt not in bulletins.FORMATS:
         raise NotFound("只提供 xlsx、docx 和 pdf 三种格式。")
+    user = _user(request)
     parsed = selectors.parse_period(period)
-    root = selectors.scoring_root(_user(request), unit)
-    released = Bulletin.objects.filter(unit=root, period=parsed.text, status=Bulletin.Status.RELEASED).first()
-    data = released.snapshot if released else bulletins.bulletin_data(root, parsed)
-    from baosong.scoring import render
-
-    name = f"{root.name}{data['period_label']}政务信息工作通报.{fmt}"
-    if fmt == "xlsx":
-        content = bulletins.bulletin_xlsx(data)
-        ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    elif fmt == "docx":
-        content = render.render_bulletin_docx(bulletins.bulletin_document(data, bulletin=released))
-        ctype = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    else:
-        content = render.render_bulletin_pdf(bulletins.bulletin_document(data, bulletin=released))
-        ctype = "application/pdf"
-    record(
-        scoring_wf.DOWNLOAD,
-        by=_user(request),
-        unit_id=root.pk,
-        object_type="bulletin",
-        object_id=released.pk if released else "",
-        details={"period": parsed.text, "format": fmt, "via": "api"},
-    )
-    response = HttpResponse(content, content_type=ctype)
-    response["Content-Disposition"] = content_disposition_header(True, name) or ""
+    root, released = selectors.bulletin_of_period(user, unit, parsed)
+    data = bulletins.bulletin_figures(root, parsed, released)
+    file = bulletins.bulletin_download(by=user, unit=root, data=data, fmt=fmt, bulletin=released, via="api")
+    response = HttpResponse(file.content, content_type=file.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, file.filename) or ""
     return response

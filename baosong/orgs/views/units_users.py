@@ -17,10 +17,11 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from baosong.core.audit import audit_record
+from baosong.core.actions import record
 from baosong.core.errors import ServiceError
 from baosong.core.params import parse_id
 from baosong.orgs import forms, services
+from baosong.orgs import workflow as orgs_wf
 from baosong.orgs.exports import users_xlsx
 from baosong.orgs.imports import ImportRefused, import_units, import_users, read_upload
 from baosong.orgs.models import BUSINESS_ROLES, Membership, ReviewStep, Role, Unit, User
@@ -303,7 +304,7 @@ def user_export(request: AuthedRequest) -> HttpResponseBase:
     qs, f = _filtered_users(request)
     fmt = request.GET.get("format", "xlsx")
     with transaction.atomic():
-        audit_record("export.users", user=request.user, details={"filters": f, "format": fmt})
+        record(orgs_wf.EXPORT_USERS, by=request.user, details={"filters": f, "format": fmt})
     return users_xlsx(qs, fmt=fmt)
 
 
@@ -485,7 +486,7 @@ def staff_list(request: AuthedRequest) -> HttpResponseBase:
     )
     if request.GET.get("format") in {"xlsx", "csv"}:
         with transaction.atomic():
-            audit_record("export.users", user=request.user, details={"scope": "staff"})
+            record(orgs_wf.EXPORT_USERS, by=request.user, details={"scope": "staff"})
         return users_xlsx(qs, fmt=request.GET["format"])
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "orgs/staff_list.html", {"page": page})
