@@ -38,7 +38,7 @@ QUALITY_SETS = [  # (name, events, days, seeds): tuning used seeds 1–5; these 
 
 
 def docs_of(items: list[Any]) -> list[Any]:
-    from baosong.search import neardup
+    from baosong.grouping import neardup
 
     return [
         neardup.Doc(
@@ -53,7 +53,7 @@ def docs_of(items: list[Any]) -> list[Any]:
 
 
 def pooled(groups_and_labels: list[tuple[list[list[int]], dict[int, int]]]) -> dict[str, float]:
-    from baosong.search import neardup
+    from baosong.grouping import neardup
 
     tp = fp = fn = 0
     purity = []
@@ -84,7 +84,7 @@ def simhash(features: frozenset[str]) -> int:
 
 def simhash_groups(docs: list[Any], max_distance: int) -> list[list[int]]:
     """All pairs (the labelled sets are small), confirmed by Hamming distance instead of similarity."""
-    from baosong.search import neardup
+    from baosong.grouping import neardup
 
     hashes = [simhash(d.features) for d in docs]
     parent = list(range(len(docs)))
@@ -113,8 +113,8 @@ def simhash_groups(docs: list[Any], max_distance: int) -> list[list[int]]:
 
 
 def quality(compare: bool) -> dict[str, Any]:
-    from baosong.search import neardup
-    from baosong.search.eventset import labelled_set
+    from baosong.grouping import neardup
+    from baosong.grouping.eventset import labelled_set
 
     out: dict[str, Any] = {"threshold": neardup.THRESHOLD, "sets": []}
     for name, events, days, seeds in QUALITY_SETS:
@@ -156,10 +156,11 @@ def main() -> None:
     from django.utils import timezone
 
     from baosong.demo.province import seed_demo
+    from baosong.grouping import neardup
+    from baosong.grouping import services as grouping
+    from baosong.grouping.eventset import labelled_set
     from baosong.orgs.models import Unit, User
     from baosong.reports.models import URGENCY_RANK, Report, ReportStatus, Submission
-    from baosong.search import grouping, neardup
-    from baosong.search.eventset import labelled_set
 
     # A day's inbox: the labelled generator's events squeezed into one day (dense on purpose: the
     # same kinds of event in the same eight townships); the --items consecutive sendings that span the

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "baosong.notices",
     "baosong.scoring",
     "baosong.search",
+    "baosong.grouping",
     "baosong.portal",
     "baosong.help",
     "baosong.api",

@@ -12,7 +12,7 @@ urlpatterns = [
     path("", include("baosong.scoring.urls")),
     path("", include("baosong.portal.urls")),
     path("", include("baosong.search.urls")),
-    path("", include("baosong.search.grouping_urls")),  # /inbox/groups/…: same-event grouping
+    path("", include("baosong.grouping.urls")),  # /inbox/groups/…: same-event grouping
     path("", include("baosong.help.urls")),
     path("api/v1/", api.urls),
 ]

@@ -7,15 +7,11 @@ class SearchConfig(AppConfig):
     verbose_name = "检索"
 
     def ready(self) -> None:
-        from baosong.search import workbench
-
-        workbench.register()
         from baosong.core.outbox import register_consumer, register_periodic
         from baosong.editorial import workflow as issue_wf
         from baosong.reports import workflow as reports_wf
         from baosong.scoring import workflow as scoring_wf
         from baosong.search.consumers import catch_up, on_event
-        from baosong.search.grouping import on_event as grouping_on_event
 
         register_consumer(
             "search",
@@ -28,5 +24,4 @@ class SearchConfig(AppConfig):
                 scoring_wf.BULLETIN,
             ],
         )
-        register_consumer("grouping", grouping_on_event, [reports_wf.SENT, reports_wf.RESUBMIT])
         register_periodic("search.catch_up", catch_up, 60)

@@ -10,9 +10,9 @@ from django.views.decorators.http import require_POST
 
 from baosong.core.errors import NotFound, ServiceError
 from baosong.core.params import parse_ids
+from baosong.grouping import services as grouping
 from baosong.orgs.models import Role
 from baosong.orgs.permissions import AuthedRequest, role_required
-from baosong.search import grouping
 
 
 def _group(request: AuthedRequest, pk: int) -> grouping.EventGroup:
@@ -26,7 +26,7 @@ def _group(request: AuthedRequest, pk: int) -> grouping.EventGroup:
 def groups_page(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
-        "search/groups.html",
+        "grouping/groups.html",
         {"groups": grouping.inbox_groups(request.user), "open_days": grouping.OPEN_DAYS},
     )
 
@@ -37,7 +37,7 @@ def groups_fragment(request: AuthedRequest) -> HttpResponse:
     ids = set(parse_ids(request.GET.get("ids", "").split(",")))
     groups = grouping.inbox_groups(request.user)
     badges = [(m.pk, g) for g in groups for m in g.members if m.pk in ids]
-    return render(request, "search/partials/inbox_groups.html", {"groups": groups, "badges": badges})
+    return render(request, "grouping/partials/inbox_groups.html", {"groups": groups, "badges": badges})
 
 
 @role_required(Role.EDITOR)
@@ -50,7 +50,7 @@ def _group_page(request: AuthedRequest, group: grouping.EventGroup, status: int 
     issues, publications = grouping.compose_targets(request.user, group)
     return render(
         request,
-        "search/group_detail.html",
+        "grouping/group_detail.html",
         {
             "group": group,
             "issues": issues,

@@ -5,9 +5,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from baosong.editorial.models import IssueItem, IssueItemSource, Publication
+from baosong.grouping.models import EventSignature
+from baosong.grouping.services import inbox_groups, signatures_rebuild
 from baosong.reports.models import Submission
-from baosong.search.grouping import inbox_groups, signatures_rebuild
-from baosong.search.models import EventSignature
 from baosong.search.tests.conftest import FIRE, same_fire_from_five
 
 
@@ -130,8 +130,8 @@ def test_grouping_pages_query_count_does_not_grow_with_the_inbox(cast, fire, cli
 
 def _more_fire_items() -> None:
     """Five more copies of the fire from the same townships: a larger inbox, one larger group."""
+    from baosong.grouping.services import signature_store
     from baosong.orgs.models import User
-    from baosong.search.grouping import signature_store
     from baosong.search.tests.conftest import send
 
     for i in range(5):

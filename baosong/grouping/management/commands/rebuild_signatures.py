@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from baosong.search.grouping import signatures_rebuild
+from baosong.grouping.services import signatures_rebuild
 
 
 class Command(BaseCommand):

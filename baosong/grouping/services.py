@@ -17,11 +17,11 @@ from baosong.core.models import DomainEvent
 from baosong.editorial import services as editorial_services
 from baosong.editorial.models import Issue, IssueItemSource, IssueStatus, Publication
 from baosong.editorial.selectors import desk_issues, publications_for_desk
+from baosong.grouping import neardup
+from baosong.grouping.models import EventSignature
 from baosong.orgs.models import Role, Unit, User
 from baosong.reports.models import Report, Submission, SubmissionStatus
 from baosong.reports.selectors import inbox
-from baosong.search import neardup
-from baosong.search.models import EventSignature
 
 # The open inbox that is grouped: what is still to be decided or adopted and not yet printed, received
 # within these days (a same-event group spans at most neardup.WINDOW, 48 hours, anyway).

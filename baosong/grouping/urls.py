@@ -1,6 +1,6 @@
 from django.urls import path
 
-from baosong.search import grouping_views as views
+from baosong.grouping import views
 
 urlpatterns = [
     path("inbox/groups/", views.groups_page, name="inbox_groups"),

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from baosong.core.workbench import Viewer, register_panel
+from baosong.grouping import services as grouping
 from baosong.orgs.models import Role
-from baosong.search import grouping
 
 LIST_SIZE = 3
 
@@ -21,4 +21,6 @@ def groups_panel(viewer: Viewer) -> dict[str, Any] | None:
 
 
 def register() -> None:
-    register_panel("search.groups", order=20, template="search/partials/wb_groups.html", build=groups_panel)
+    register_panel(
+        "grouping.groups", order=20, template="grouping/partials/wb_groups.html", build=groups_panel
+    )

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from baosong.search import neardup
-from baosong.search.eventset import cn_number, labelled_set
+from baosong.grouping import neardup
+from baosong.grouping.eventset import cn_number, labelled_set
 
 # The bar (docs/performance.md): pairwise precision and recall on the labelled set, pooled over five
 # fixed seeds that were not used for tuning. Measured: precision 0.994, recall 0.966.
