@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import threading
 from collections.abc import Iterable, Iterator
@@ -11,7 +12,7 @@ from typing import Any
 
 import pytest
 from django.core.servers.basehttp import ThreadedWSGIServer
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.testcases import LiveServerThread
 from django_otp.oath import totp
@@ -41,21 +42,95 @@ def otp_now(user: User) -> str:
     return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):0{device.digits}d}"
 
 
-@pytest.fixture
-def cast(db: None) -> Cast:
-    """The demo province and its cast (see baosong/demo/province.py), with first-login changes done."""
-    from baosong.demo.province import seed_demo
+class _SessionSeed:
+    """The demo cast, seeded once for all the `db` tests that use it. Its transaction stays open: each test's
+    own transaction is a savepoint inside it, so every test starts from the same seeded state, and rolling
+    it back leaves the database exactly as the migrations made it, for the tests that expect no cast
+    (`db` tests without it, transactional tests). pytest_collection_modifyitems below orders the tests so
+    that this happens once per session. On PostgreSQL, SQL's now() in those tests is the time of the seed
+    (the transaction's start): the code uses timezone.now() only."""
 
-    result = Cast()
-    for entry in seed_demo():
-        user = User.objects.get(username=entry["username"])
-        result[entry["key"]] = Actor(
-            entry["key"], user, Unit.objects.get(pk=entry["unit_id"]), entry["password"]
+    def __init__(self, blocker: Any) -> None:
+        self.blocker = blocker
+        self.atomic: Any = None
+        self.entries: list[dict[str, Any]] = []
+
+    def _intact(self) -> bool:
+        # A test that broke the connection's transaction (closed it, left it unusable) lost the seed too.
+        blocks = connection.atomic_blocks
+        return (
+            len(blocks) == 1
+            and blocks[0] is self.atomic
+            and not connection.needs_rollback
+            and not connection.closed_in_transaction
         )
-    User.objects.filter(is_demo=True).update(must_change_password=False)
-    for actor in result.values():
-        actor.user.refresh_from_db()
-    return result
+
+    def ensure(self) -> None:
+        if self.atomic is not None and self._intact():
+            return
+        self.drop()
+        from baosong.demo.province import seed_demo
+
+        with self.blocker.unblock():
+            atomic = transaction.atomic()
+            # As for Django's TestCase atomics: a durable atomic block inside a test stays allowed.
+            atomic._from_testcase = True
+            atomic.__enter__()
+            self.atomic = atomic
+            self.entries = seed_demo()
+            User.objects.filter(is_demo=True).update(must_change_password=False)
+
+    def drop(self) -> None:
+        if self.atomic is None:
+            return
+        atomic, self.atomic, self.entries = self.atomic, None, []
+        with self.blocker.unblock():
+            if connection.atomic_blocks[-1:] == [atomic]:
+                transaction.set_rollback(True)
+                atomic.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="session")
+def _session_seed(django_db_setup: None, django_db_blocker: Any) -> Iterator[_SessionSeed]:
+    seed = _SessionSeed(django_db_blocker)
+    yield seed
+    seed.drop()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """pytest-django has put the `db` tests first, then the transactional ones, then those without the
+    database. Among the `db` tests, those without the cast go first: the cast is seeded once, before the
+    first test that uses it, and rolled back once, before the transactional tests."""
+
+    def order(item: pytest.Item) -> int:
+        names = set(getattr(item, "fixturenames", ()))
+        if "db" not in names or names & {"transactional_db", "live_server"}:
+            return 2
+        return 1 if "cast" in names else 0
+
+    items.sort(key=order)
+
+
+@pytest.fixture
+def cast(db: None, _session_seed: _SessionSeed) -> Cast:
+    """The demo province and its cast (see baosong/demo/province.py), with first-login changes done."""
+    entries = _session_seed.entries
+    if _session_seed.atomic is None:
+        # A transactional test (or a cast asked for only from inside the test) seeds its own, as before.
+        from baosong.demo.province import seed_demo
+
+        entries = seed_demo()
+        User.objects.filter(is_demo=True).update(must_change_password=False)
+    users = User.objects.in_bulk([e["username"] for e in entries], field_name="username")
+    units = Unit.objects.in_bulk([e["unit_id"] for e in entries])
+    # Each actor gets its own Unit instance, as when each was fetched on its own.
+    return Cast(
+        {
+            e["key"]: Actor(e["key"], users[e["username"]], copy.copy(units[e["unit_id"]]), e["password"])
+            for e in entries
+        }
+    )
 
 
 def login(client: Client, actor: Actor) -> Client:
@@ -97,15 +172,22 @@ def api(cast):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
-def _audit_maintenance(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
-    """Transactional tests empty every table afterwards; the audit table allows that only while the
-    maintenance table has a row. Other tests always see it closed. (Tests name `db`/`transactional_db`
-    or a fixture built on them, rather than the django_db marker.)"""
+def _test_database(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """Before the test's transaction: the session's seeded cast for a `db` test that uses it, none for any
+    other (see _SessionSeed). Then the audit-table maintenance window: transactional tests empty every table
+    afterwards, which the audit table allows only while the maintenance table has a row; other tests always
+    see it closed. (Tests name `db`/`transactional_db` or a fixture built on them, rather than the django_db
+    marker.)"""
     names = set(request.fixturenames)
     transactional = bool(names & {"transactional_db", "live_server"})
-    if not transactional and not names & {"db", "cast", "client_as"}:
+    if not transactional and "db" not in names:
         yield
         return
+    seed: _SessionSeed = request.getfixturevalue("_session_seed")
+    if "cast" in names and not transactional:
+        seed.ensure()
+    else:
+        seed.drop()
     request.getfixturevalue("transactional_db" if transactional else "db")
     with connection.cursor() as cur:
         cur.execute("DELETE FROM baosong_audit_maintenance")
