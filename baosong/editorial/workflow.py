@@ -67,7 +67,7 @@ IssuePayload = TypedDict(
         # distribute, remind
         "recipients": list[int],
         # publish
-        "public_items": list[int],
+        "public_items": int,  # how many items are 主动公开
         "portal_release_id": int,
         # withdraw
         "revoked": list[int],
@@ -147,7 +147,7 @@ detail_labels(
     publication="刊物",
     issue="期次",
     portal_release_id="上网发布申请",
-    public_items="公开条目",
+    public_items="公开条目数",
     revoked="撤销采用",
     submissions="相关采编记录",
     total_number="总期号",
