@@ -18,59 +18,14 @@ from baosong.core.params import parse_id, parse_ids
 from baosong.core.refusals import return_to as refusals_return_to
 from baosong.editorial.models import IssueItemSource, IssueStatus
 from baosong.editorial.selectors import issue_for, issue_items, issues_of_report
-from baosong.notices import selectors, services
-from baosong.notices import workflow as notices_wf
-from baosong.notices.models import (
-    SOLICITATION_STATES,
-    Instruction,
-    InstructionLevel,
-    Notification,
-    Solicitation,
-)
-from baosong.notices.services import notifications_mark_read
+from baosong.instructions import selectors, services
+from baosong.instructions import workflow as instructions_wf
+from baosong.instructions.models import Instruction, InstructionLevel
 from baosong.orgs.models import BUSINESS_ROLES, Role, Unit
-from baosong.orgs.permissions import AuthedRequest, business_required, role_required
+from baosong.orgs.permissions import AuthedRequest, business_required
 from baosong.orgs.selectors import roles_in_unit, units_acting_for
 from baosong.reports import files
 from baosong.reports.selectors import report_for
-
-
-@business_required
-def notification_list(request: AuthedRequest) -> HttpResponse:
-    qs = Notification.objects.filter(user=request.user).order_by("-created_at", "-id")
-    if request.GET.get("unread") == "1":
-        qs = qs.filter(read_at__isnull=True)
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    return render(
-        request, "notices/list.html", {"page": page, "unread_only": request.GET.get("unread") == "1"}
-    )
-
-
-@business_required
-def unread_count(request: AuthedRequest) -> HttpResponse:
-    count = Notification.objects.filter(user=request.user, read_at__isnull=True).count()
-    return render(request, "notices/unread_badge.html", {"count": count})
-
-
-@require_POST
-@business_required
-def mark_read(request: AuthedRequest) -> HttpResponse:
-    ids = parse_ids(request.POST.getlist("ids"))
-    count = notifications_mark_read(user=request.user, ids=ids or None)
-    messages.success(request, f"已将 {count} 条通知标为已读。" if count else "没有未读通知。")
-    return redirect("notification_list")
-
-
-@business_required
-def open_notification(request: AuthedRequest, pk: int) -> HttpResponse:
-    note = Notification.objects.filter(user=request.user, pk=pk).first()
-    if note is None:
-        raise Http404
-    notifications_mark_read(user=request.user, ids=[note.pk])
-    return redirect(note.url or "notification_list")
-
-
-# ---- instructions (批示) and follow-up (督办反馈) ---------------------------------------------------------
 
 
 def _instruction(request: AuthedRequest, pk: int) -> Instruction:
@@ -103,7 +58,7 @@ def instruction_list(request: AuthedRequest) -> HttpResponse:
     today = timezone.localdate()
     return render(
         request,
-        "notices/instruction_list.html",
+        "instructions/instruction_list.html",
         {
             "page": page,
             "status": status or "",
@@ -125,7 +80,7 @@ def instruction_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     assigned = {a.unit_id: a.due_on for a in instruction.assignments.all()}
     return render(
         request,
-        "notices/instruction_detail.html",
+        "instructions/instruction_detail.html",
         {
             "ins": instruction,
             "is_editor": is_editor,
@@ -235,7 +190,7 @@ def issue_instructions(request: AuthedRequest, issue_pk: int) -> HttpResponse:
     )
     return render(
         request,
-        "notices/partials/issue_instructions.html",
+        "instructions/partials/issue_instructions.html",
         {
             "issue": issue,
             "items": items,
@@ -256,7 +211,7 @@ def instruction_scan(request: AuthedRequest, pk: int) -> HttpResponse:
         raise Http404
     with transaction.atomic():
         record(
-            notices_wf.SCAN_DOWNLOAD,
+            instructions_wf.SCAN_DOWNLOAD,
             by=request.user,
             unit_id=instruction.unit_id,
             object_type="instruction",
@@ -275,144 +230,11 @@ def report_editorial_trail(request: AuthedRequest, report_pk: int) -> HttpRespon
     report = report_for(request.user, report_pk)
     return render(
         request,
-        "notices/partials/report_trail.html",
+        "instructions/partials/report_trail.html",
         {
             "issues": issues_of_report(report),
             "instructions": selectors.instructions_for_report(request.user, report).prefetch_related(
                 "assignments__unit", "assignments__feedback"
             ),
         },
-    )
-
-
-# ---- solicitations (约稿) and 报送要点 -------------------------------------------------------------------
-
-
-@business_required
-def solicitation_list(request: AuthedRequest) -> HttpResponse:
-    kind = request.GET.get("kind") or None
-    page = Paginator(selectors.solicitation_list(request.user, kind=kind), 30).get_page(
-        request.GET.get("page")
-    )
-    mine = selectors.my_targets(request.user, [s.pk for s in page.object_list])
-    rows = [(s, mine.get(s.pk)) for s in page.object_list]
-    return render(
-        request,
-        "notices/solicitation_list.html",
-        {
-            "page": page,
-            "rows": rows,
-            "kind": kind or "",
-            "kinds": Solicitation.Kind.choices,
-            "can_issue": units_acting_for(request.user, Role.EDITOR).exists(),
-            "now": timezone.now(),
-        },
-    )
-
-
-def _parse_deadline(value: str) -> dt.datetime | None:
-    if not value:
-        return None
-    try:
-        naive = dt.datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise ServiceError("截止时间格式不正确。", "invalid_date") from exc
-    return timezone.make_aware(naive) if timezone.is_naive(naive) else naive
-
-
-@role_required(Role.EDITOR)
-def solicitation_new(request: AuthedRequest) -> HttpResponse:
-    units = list(units_acting_for(request.user, Role.EDITOR).order_by("path"))
-    unit = next(
-        (u for u in units if str(u.pk) == request.POST.get("unit", request.GET.get("unit", ""))), units[0]
-    )
-    children = list(Unit.objects.filter(parent=unit, is_active=True).order_by("sort_order", "name")[:500])
-    if request.method == "POST":
-        p = request.POST
-        attachment = request.FILES.get("attachment")
-        try:
-            sol = services.solicitation_create(
-                by=request.user,
-                unit=unit,
-                kind=p.get("kind", Solicitation.Kind.SOLICITATION),
-                title=p.get("title", ""),
-                topic=p.get("topic", ""),
-                requirements=p.get("requirements", ""),
-                deadline=_parse_deadline(p.get("deadline", "")),
-                period_start=_date(p.get("period_start", "")),
-                period_end=_date(p.get("period_end", "")),
-                unit_ids=parse_ids(p.getlist("units")),
-                subtree_of=parse_ids(p.getlist("subtree")),
-                attachment_name=(attachment.name or "") if attachment else "",
-                attachment=attachment.read(files.max_bytes() + 1) if attachment else None,
-            )
-        except ServiceError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, f"已发布，{sol.targets.count()} 个单位将收到通知。")
-            return redirect("solicitation_detail", sol.pk)
-    return render(
-        request,
-        "notices/solicitation_form.html",
-        {
-            "units": units,
-            "unit": unit,
-            "children": children,
-            "kinds": Solicitation.Kind.choices,
-            "post": request.POST,
-            # A refused form comes back with the units ticked as they were.
-            "chosen_units": set(parse_ids(request.POST.getlist("units"))),
-            "chosen_subtree": set(parse_ids(request.POST.getlist("subtree"))),
-        },
-        status=400 if request.method == "POST" else 200,
-    )
-
-
-@business_required
-def solicitation_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    sol = selectors.solicitation_for(request.user, pk)
-    services.solicitation_mark_read(solicitation=sol, user=request.user)
-    issuer = bool({Role.EDITOR, Role.CHIEF, Role.LEADER} & roles_in_unit(request.user, sol.unit))
-    mine = selectors.my_targets(request.user, [sol.pk]).get(sol.pk)
-    return render(
-        request,
-        "notices/solicitation_detail.html",
-        {
-            "sol": sol,
-            "issuer": issuer,
-            "mine": mine,
-            "status": selectors.solicitation_status(sol) if issuer else None,
-            "labels": SOLICITATION_STATES,
-            "can_answer": mine is not None
-            and units_acting_for(request.user, Role.REPORTER).filter(pk=mine.unit_id).exists(),
-        },
-    )
-
-
-@business_required
-def solicitation_attachment(request: AuthedRequest, pk: int) -> HttpResponse:
-    sol = selectors.solicitation_for(request.user, pk)
-    if not sol.attachment_stored:
-        raise Http404
-    with transaction.atomic():
-        record(
-            notices_wf.SOLICITATION_ATTACHMENT,
-            by=request.user,
-            unit_id=sol.unit_id,
-            object_type="solicitation",
-            object_id=sol.pk,
-        )
-    response = HttpResponse(files.read_encrypted(sol.attachment_stored), content_type=sol.attachment_type)
-    response["Content-Disposition"] = content_disposition_header(True, sol.attachment_name or "附件") or ""
-    return response
-
-
-@business_required
-def solicitation_options(request: AuthedRequest) -> HttpResponse:
-    """<option>s for the writing page: the notices the reporter's unit may answer."""
-    selected = request.GET.get("selected", "")
-    return render(
-        request,
-        "notices/partials/solicitation_options.html",
-        {"items": selectors.open_solicitations_for_reporter(request.user), "selected": selected},
     )

@@ -1,4 +1,4 @@
-"""工作台 panels of notices: 约稿 and 报送要点 to answer, 约稿 answers due, 批示 follow-up."""
+"""工作台 panel of instructions: feedback owed, feedback overdue, the leader's own 批示."""
 
 from __future__ import annotations
 
@@ -6,58 +6,11 @@ from typing import Any
 
 from django.db.models import Count, Q
 
-from baosong.core.workbench import Viewer, register_panel, remaining
-from baosong.notices.models import Instruction, InstructionAssignment, Solicitation, SolicitationTarget
+from baosong.core.workbench import Viewer, register_panel
+from baosong.instructions.models import Instruction, InstructionAssignment
 from baosong.orgs.models import BUSINESS_ROLES, Role
 
 LIST_SIZE = 5
-
-
-def asked_panel(viewer: Viewer) -> dict[str, Any] | None:
-    """信息员: 约稿 my unit has not answered yet, nearest deadline first, and the 报送要点 in force."""
-    units = viewer.units(Role.REPORTER)
-    if not units:
-        return None
-    open_targets = SolicitationTarget.objects.filter(
-        unit_id__in=units,
-        first_answer_at__isnull=True,
-        solicitation__kind=Solicitation.Kind.SOLICITATION,
-        solicitation__deadline__gte=viewer.now,
-    )
-    count = open_targets.values("solicitation_id").distinct().count()
-    targets = list(
-        open_targets.select_related("solicitation__unit").order_by("solicitation__deadline", "id")[:LIST_SIZE]
-    )
-    for t in targets:
-        t.remaining = remaining(t.solicitation.deadline, viewer.now)  # type: ignore[attr-defined]
-    priorities = list(
-        Solicitation.objects.filter(kind=Solicitation.Kind.PRIORITY, targets__unit_id__in=units)
-        .filter(Q(period_end__isnull=True) | Q(period_end__gte=viewer.today))
-        .select_related("unit")
-        .distinct()
-        .order_by("-created_at")[:3]
-    )
-    return {"count": count, "targets": targets, "priorities": priorities}
-
-
-def solicitations_due_panel(viewer: Viewer) -> dict[str, Any] | None:
-    """采编人员: my unit's open 约稿, with how many asked units have answered."""
-    units = viewer.units(Role.EDITOR)
-    if not units:
-        return None
-    open_ = Solicitation.objects.filter(
-        unit_id__in=units, kind=Solicitation.Kind.SOLICITATION, deadline__gte=viewer.now
-    )
-    count = open_.count()
-    rows = list(
-        open_.annotate(
-            asked=Count("targets", distinct=True),
-            answered=Count("targets", filter=Q(targets__first_answer_at__isnull=False), distinct=True),
-        ).order_by("deadline", "id")[:LIST_SIZE]
-    )
-    for s in rows:
-        s.remaining = remaining(s.deadline, viewer.now)  # type: ignore[attr-defined]
-    return {"count": count, "rows": rows}
 
 
 def instructions_panel(viewer: Viewer) -> dict[str, Any] | None:
@@ -124,12 +77,7 @@ def instructions_panel(viewer: Viewer) -> dict[str, Any] | None:
 
 
 def register() -> None:
-    register_panel("notices.asked", order=21, template="notices/partials/wb_asked.html", build=asked_panel)
     register_panel(
-        "notices.solicitations", order=32, template="notices/partials/wb_solicitations.html",
-        build=solicitations_due_panel,
-    )  # fmt: skip
-    register_panel(
-        "notices.instructions", order=30, template="notices/partials/wb_instructions.html",
+        "instructions.instructions", order=30, template="instructions/partials/wb_instructions.html",
         build=instructions_panel,
     )  # fmt: skip

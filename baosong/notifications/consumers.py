@@ -6,10 +6,13 @@ from django.utils import timezone
 
 from baosong.core.models import DomainEvent
 from baosong.editorial.models import Issue, IssueRecipient
-from baosong.notices.models import Instruction, Notification, Solicitation
-from baosong.notices.services import notify, solicitation_record_answer
+from baosong.instructions.models import Instruction
+from baosong.notifications.models import Notification
+from baosong.notifications.services import notify
 from baosong.orgs.models import Membership, Role, Unit, User
 from baosong.reports.models import Report, Submission
+from baosong.solicitations.models import Solicitation
+from baosong.solicitations.services import solicitation_record_answer
 
 K = Notification.Kind
 
@@ -219,6 +222,8 @@ def on_event(event: DomainEvent) -> None:
         return
     if kind == "report.sent":
         # An item answering a 约稿 counts for its unit's row (answered / late), whatever else happens.
+        # It stays in this consumer: a new "solicitations" consumer would start from the first event and
+        # count every answer of an existing database a second time.
         solicitation_record_answer(report_id=event.object_id, sent_at=event.created_at)
     if kind.startswith("report."):
         report = Report.objects.select_related("author", "source_unit").filter(pk=event.object_id).first()

@@ -1,79 +1,27 @@
-"""Notifications: the in-app centre, plus email (per the user's preference) and SMS for urgent items."""
+"""Instructions (批示) and their follow-up (督办反馈): the only writers."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 
-from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from baosong.core.actions import Transition, apply, record
-from baosong.core.audit import audit_record
 from baosong.core.errors import Forbidden, ServiceError
 from baosong.core.events import event_emit
-from baosong.core.notify import email_after_commit, sms_after_commit
 from baosong.editorial.models import IssueItem, IssueItemSource, IssueStatus
-from baosong.notices import workflow as wf
-from baosong.notices.models import (
+from baosong.instructions import workflow as wf
+from baosong.instructions.models import (
     Instruction,
     InstructionAssignment,
     InstructionFeedback,
     InstructionLevel,
-    Notification,
-    Solicitation,
-    SolicitationTarget,
 )
 from baosong.orgs.models import BUSINESS_ROLES, Role, Unit, User
 from baosong.orgs.selectors import roles_in_unit, units_acting_for
 from baosong.reports import files
-from baosong.reports.models import Report
 from baosong.reports.wordimport import clean_text
-
-
-def notify(
-    *,
-    users: Iterable[User],
-    kind: str,
-    title: str,
-    body: str = "",
-    url: str = "",
-    urgent: bool = False,
-    event_id: int | None = None,
-) -> list[Notification]:
-    created = []
-    for user in {u.pk: u for u in users if u.is_active}.values():
-        try:
-            with transaction.atomic():
-                note = Notification.objects.create(
-                    user=user,
-                    kind=kind,
-                    title=title[:200],
-                    body=body,
-                    url=url,
-                    urgent=urgent,
-                    source_event_id=event_id,
-                )
-        except IntegrityError:
-            continue  # already told about this event
-        created.append(note)
-        if user.email and user.email_notifications:
-            link = f"{settings.SITE_URL}{url}" if url else settings.SITE_URL
-            email_after_commit(to=[user.email], subject=f"【政务信息报送】{title}", body=f"{body}\n\n{link}")
-        if urgent and user.mobile:
-            sms_after_commit(mobile=user.mobile, text=f"{title}。请及时登录报送平台处理。")
-    return created
-
-
-def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:
-    qs = Notification.objects.filter(user=user, read_at__isnull=True)
-    if ids is not None:
-        qs = qs.filter(pk__in=ids)
-    return qs.update(read_at=timezone.now())
-
-
-# ---- instructions (批示) and their follow-up (督办反馈) -------------------------------------------------
 
 LEADER_LEVEL = {"national": "national", "province": "province", "city": "city"}  # lower levels: 县
 
@@ -304,148 +252,3 @@ def instructions_overdue_tick() -> int:
             )
             count += 1
     return count
-
-
-# ---- solicitations (约稿) and reporting priorities (报送要点) ---------------------------------------------
-
-
-def solicitation_create(
-    *,
-    by: User,
-    unit: Unit,
-    title: str,
-    kind: str = Solicitation.Kind.SOLICITATION,
-    topic: str = "",
-    requirements: str = "",
-    deadline: dt.datetime | None = None,
-    period_start: dt.date | None = None,
-    period_end: dt.date | None = None,
-    unit_ids: list[int] | None = None,
-    subtree_of: list[int] | None = None,
-    attachment_name: str = "",
-    attachment: bytes | None = None,
-) -> Solicitation:
-    """An editor asks chosen units (or whole subtrees of their own unit) for items on a topic."""
-    if Role.EDITOR not in roles_in_unit(by, unit):
-        raise Forbidden("只有采编人员可以发布约稿和报送要点。")
-    title = (title or "").strip()
-    if not title:
-        raise ServiceError("请填写标题。", "title_required")
-    if kind not in Solicitation.Kind.values:
-        raise ServiceError("类型无效。", "invalid_kind")
-    if kind == Solicitation.Kind.SOLICITATION:
-        if deadline is None:
-            raise ServiceError("约稿须设定截止时间。", "deadline_required")
-        if deadline <= timezone.now():
-            raise ServiceError("截止时间须晚于现在。", "deadline_in_past")
-    if period_start and period_end and period_end < period_start:
-        raise ServiceError("报送要点的结束日期不能早于开始日期。", "invalid_period")
-    # Targets: units below the issuing unit only (an office asks its own subtree).
-    below = Unit.objects.filter(path__startswith=unit.path, is_active=True).exclude(pk=unit.pk)
-    targets = set(below.filter(pk__in=unit_ids or []).values_list("pk", flat=True))
-    if len(targets) != len(set(unit_ids or [])):
-        raise ServiceError("约稿对象只能是本单位的下级单位。", "invalid_target")
-    for root in below.filter(pk__in=subtree_of or []):
-        targets |= set(below.filter(path__startswith=root.path).values_list("pk", flat=True))
-    if not targets:
-        raise ServiceError("请选择约稿对象单位。", "targets_required")
-    stored, ctype = "", ""
-    if attachment:
-        kind_info = files.check_upload(size=len(attachment), data=attachment)
-        stored, ctype = files.store_encrypted(attachment), kind_info.content_type
-    with transaction.atomic():
-        sol = Solicitation.objects.create(
-            unit=unit, kind=kind, title=title[:200], topic=(topic or "").strip()[:100],
-            requirements=clean_text(requirements or ""), deadline=deadline, period_start=period_start,
-            period_end=period_end, attachment_name=attachment_name[:255] if attachment else "",
-            attachment_stored=stored, attachment_type=ctype, created_by=by,
-        )  # fmt: skip
-        SolicitationTarget.objects.bulk_create(
-            [SolicitationTarget(solicitation=sol, unit_id=pk) for pk in sorted(targets)], batch_size=2000
-        )
-        record(
-            wf.SOLICITATION_CREATE,
-            by=by,
-            object_type="solicitation",
-            unit_id=unit.pk,
-            object_id=sol.pk,
-            details={"kind": kind, "targets": len(targets)},
-            payload={"kind": kind, "targets": len(targets), "by": by.pk},
-        )
-    return sol
-
-
-def solicitation_mark_read(*, solicitation: Solicitation, user: User) -> int:
-    """The target unit confirms reading (first opening by any of its members)."""
-    member = units_acting_for(user, *BUSINESS_ROLES).values("pk")
-    with transaction.atomic():
-        count = SolicitationTarget.objects.filter(
-            solicitation=solicitation, unit_id__in=member, read_at__isnull=True
-        ).update(read_at=timezone.now(), read_by=user)
-        if count:
-            audit_record(
-                wf.SOLICITATION_READ.code,
-                user=user,
-                unit_id=solicitation.unit_id,
-                object_type="solicitation",
-                object_id=solicitation.pk,
-            )
-    return count
-
-
-def solicitation_record_answer(*, report_id: int, sent_at: dt.datetime) -> SolicitationTarget | None:
-    """An item answering a notice was sent: the source unit's target row counts it (from report.sent)."""
-    report = Report.objects.filter(pk=report_id, solicitation_id__isnull=False).first()
-    if report is None or report.solicitation_id is None:
-        return None
-    target = (
-        SolicitationTarget.objects.select_for_update()
-        .filter(solicitation_id=report.solicitation_id, unit_id=report.source_unit_id)
-        .first()
-    )
-    if target is None:
-        return None
-    target.answer_count += 1
-    if target.first_answer_at is None:
-        target.first_answer_at = report.sent_at or sent_at
-    target.save(update_fields=["answer_count", "first_answer_at"])
-    return target
-
-
-def solicitations_tick(now: dt.datetime | None = None) -> dict[str, int]:
-    """Reminders a day before the deadline; one `solicitation.missed` per unit that did not answer."""
-    now = now or timezone.now()
-    counts = {"reminders": 0, "missed": 0}
-    open_targets = SolicitationTarget.objects.filter(
-        solicitation__kind=Solicitation.Kind.SOLICITATION, first_answer_at__isnull=True
-    )
-    due_soon = open_targets.filter(
-        reminded_at__isnull=True,
-        solicitation__deadline__gt=now,
-        solicitation__deadline__lte=now + dt.timedelta(hours=24),
-    )
-    missed = open_targets.filter(missed_at__isnull=True, solicitation__deadline__lt=now)
-    for qs, field, event_type in (
-        (due_soon, "reminded_at", str(wf.SOLICITATION_DUE_SOON.event)),
-        (missed, "missed_at", str(wf.SOLICITATION_MISSED.event)),
-    ):
-        for target in qs.select_related("solicitation")[:5000]:
-            with transaction.atomic():
-                if not SolicitationTarget.objects.filter(pk=target.pk, **{f"{field}__isnull": True}).update(
-                    **{field: now}
-                ):
-                    continue
-                event_emit(
-                    event_type,
-                    object_type="solicitation",
-                    object_id=target.solicitation_id,
-                    unit_id=target.unit_id,
-                    payload={
-                        "target_id": target.pk,
-                        "deadline": target.solicitation.deadline.isoformat()
-                        if target.solicitation.deadline
-                        else None,
-                    },
-                )
-                counts["reminders" if field == "reminded_at" else "missed"] += 1
-    return counts

@@ -1,4 +1,4 @@
-"""Instructions (批示) and notices (约稿/报送要点), declared in the action registry (see ``core.actions``).
+"""Instructions (批示), declared in the action registry (see ``core.actions``).
 
 An instruction is open (督办中) until the desk closes it (办结); assigning units and feedback do not move
 its status but are audited and announced."""
@@ -12,14 +12,11 @@ from baosong.core.actions import (
     Who,
     Workflow,
     audit_group,
-    declare,
     detail_labels,
     detail_refs,
-    detail_values,
-    names_of,
     object_kind,
 )
-from baosong.notices.models import Instruction, InstructionFeedback, Solicitation
+from baosong.instructions.models import Instruction, InstructionFeedback
 from baosong.orgs.models import Role
 from baosong.orgs.selectors import roles_in_unit
 
@@ -77,34 +74,6 @@ OVERDUE = INSTRUCTION.declare("overdue", "批示反馈超期", event=True)
 SCAN_DOWNLOAD = INSTRUCTION.declare("scan_download", "下载批示原件", audit="instruction.scan_download")
 
 
-class SolicitationPayload(TypedDict, total=False):
-    by: int
-    kind: str
-    targets: int
-    target_id: int
-    deadline: str | None
-
-
-SOLICITATION_CREATE = declare(
-    "solicitation.create", "发布约稿", event="solicitation.create", payload=SolicitationPayload
-)
-SOLICITATION_READ = declare("solicitation.read", "阅读约稿")
-SOLICITATION_DUE_SOON = declare(
-    "solicitation.due_soon",
-    "约稿即将截止",
-    audit="",
-    event="solicitation.due_soon",
-    payload=SolicitationPayload,
-)
-SOLICITATION_MISSED = declare(
-    "solicitation.missed",
-    "约稿未按时报送",
-    audit="",
-    event="solicitation.missed",
-    payload=SolicitationPayload,
-)
-SOLICITATION_ATTACHMENT = declare("solicitation.attachment_download", "下载约稿附件")
-
 detail_labels(
     recorded="补录纸质批示",
     assigned="承办单位",
@@ -113,12 +82,10 @@ detail_labels(
     late="超期反馈",
     lines="份数",
 )
-detail_labels(types=("solicitation.create",), targets="约稿对象数")
 detail_labels(types=("instruction.create", "instruction.assign"), units="承办单位")
 detail_refs(types=("instruction.create", "instruction.assign"), units="unit")
 detail_refs(types=("instruction.feedback",), feedback="instruction_feedback")
-detail_values(kind={str(v): str(label) for v, label in Solicitation.Kind.choices})
-audit_group("批示与约稿", "instruction", "solicitation")
+audit_group("批示与约稿", "instruction")  # solicitations add theirs to the same group
 
 
 def _instruction_names(ids: Collection[int]) -> dict[int, str]:
@@ -133,4 +100,3 @@ def _feedback_names(ids: Collection[int]) -> dict[int, str]:
 
 object_kind("instruction", "批示", _instruction_names)
 object_kind("instruction_feedback", "落实情况", _feedback_names)
-object_kind("solicitation", "约稿", names_of(Solicitation, "title", "《{}》"))
