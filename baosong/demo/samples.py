@@ -1,11 +1,11 @@
 """Opt-in sample content for the demo province (``manage.py seed_samples``, ``make run SAMPLES=1``).
 
 The content spans every domain app — items through their review chains and the editors' decisions
-(reports), a county issue signed, distributed and published (editorial), a 约稿 and a 批示 (notices), portal
-releases — so, like an interface, this module calls the services of all of them, while scoring and search
-only consume the events these services write. Nothing here writes a row itself: every change goes through a
-service, as the demo cast member who would make it, so the audit chain, the outbox, the ledger and the
-rollups are exactly what real use would have produced.
+(reports), a county issue signed, distributed and published (editorial), a 约稿 (solicitations), a 批示
+(instructions), portal releases — so, like an interface, this module calls the services of all of them,
+while scoring and search only consume the events these services write. Nothing here writes a row itself:
+every change goes through a service, as the demo cast member who would make it, so the audit chain, the
+outbox, the ledger and the rollups are exactly what real use would have produced.
 
 The texts — information items written the way township and county offices of the demo province write them,
 the 约稿 and 报送要点, the 批示 and its feedback, the desk's comments — are in ``data/samples.json``; this
