@@ -53,7 +53,9 @@ INSTALLED_APPS = [
     "baosong.orgs",
     "baosong.reports",
     "baosong.editorial",
-    "baosong.notices",
+    "baosong.instructions",
+    "baosong.solicitations",
+    "baosong.notifications",  # app label "notices": its tables and migrations kept that name
     "baosong.scoring",
     "baosong.search",
     "baosong.grouping",

@@ -8,7 +8,9 @@ urlpatterns = [
     path("", include("baosong.orgs.urls")),
     path("", include("baosong.editorial.urls")),  # before reports: /reports/<id>/review-sheet.pdf
     path("", include("baosong.reports.urls")),
-    path("", include("baosong.notices.urls")),
+    path("", include("baosong.notifications.urls")),
+    path("", include("baosong.solicitations.urls")),
+    path("", include("baosong.instructions.urls")),
     path("", include("baosong.scoring.urls")),
     path("", include("baosong.portal.urls")),
     path("", include("baosong.search.urls")),

@@ -1,11 +1,11 @@
 """Opt-in sample content for the demo province (``manage.py seed_samples``, ``make run SAMPLES=1``).
 
 The content spans every domain app — items through their review chains and the editors' decisions
-(reports), a county issue signed, distributed and published (editorial), a 约稿 and a 批示 (notices), portal
-releases — so, like an interface, this module calls the services of all of them, while scoring and search
-only consume the events these services write. Nothing here writes a row itself: every change goes through a
-service, as the demo cast member who would make it, so the audit chain, the outbox, the ledger and the
-rollups are exactly what real use would have produced.
+(reports), a county issue signed, distributed and published (editorial), a 约稿 (solicitations), a 批示
+(instructions), portal releases — so, like an interface, this module calls the services of all of them,
+while scoring and search only consume the events these services write. Nothing here writes a row itself:
+every change goes through a service, as the demo cast member who would make it, so the audit chain, the
+outbox, the ledger and the rollups are exactly what real use would have produced.
 
 The texts — information items written the way township and county offices of the demo province write them,
 the 约稿 and 报送要点, the 批示 and its feedback, the desk's comments — are in ``data/samples.json``; this
@@ -31,13 +31,14 @@ from baosong.demo.province import CAST
 from baosong.demo.texts import load
 from baosong.editorial import services as editorial
 from baosong.editorial.models import Issue, IssueItem, Publication
-from baosong.notices import services as notices
-from baosong.notices.models import Solicitation
+from baosong.instructions import services as instructions
 from baosong.orgs.models import Unit, User
 from baosong.portal import services as portal
 from baosong.portal.models import PortalColumn, PortalRelease
 from baosong.reports import services as reports
 from baosong.reports.models import Report, ReportStatus, Submission, Usage
+from baosong.solicitations import services as solicitations
+from baosong.solicitations.models import Solicitation
 
 TEXT = load("samples.json")
 
@@ -173,7 +174,7 @@ def _create(s: _Seeder) -> list[str]:
     news, experience = DESK["columns"]
 
     # 约稿 from the city to its counties and 报送要点 from the county to its townships, before the answers.
-    solicitation = notices.solicitation_create(
+    solicitation = solicitations.solicitation_create(
         by=u["city_editor"],
         unit=city,
         deadline=timezone.now() + dt.timedelta(days=10),
@@ -182,7 +183,7 @@ def _create(s: _Seeder) -> list[str]:
         topic=SOLICITATION.topic,
         requirements=SOLICITATION.requirements,
     )
-    notices.solicitation_create(
+    solicitations.solicitation_create(
         by=u["county_editor"],
         unit=county,
         kind=Solicitation.Kind.PRIORITY,
@@ -194,7 +195,7 @@ def _create(s: _Seeder) -> list[str]:
         requirements=PRIORITY.requirements,
     )
     for reader in ("county_reporter", "outsider_reporter"):
-        notices.solicitation_mark_read(solicitation=solicitation, user=u[reader])
+        solicitations.solicitation_mark_read(solicitation=solicitation, user=u[reader])
 
     # The township: everything through its one-step review (审核签发) to the county office.
     for text in TOWNSHIP:
@@ -286,14 +287,14 @@ def _create(s: _Seeder) -> list[str]:
 
     # 批示: the county leader on the 信访 item; the desk assigns the township, which reports back.
     petition_item = IssueItem.objects.select_related("issue__publication").get(pk=petition_item.pk)
-    instruction = notices.instruction_create(by=u["county_leader"], item=petition_item, text=INSTRUCTION)
-    notices.instruction_assign(
+    instruction = instructions.instruction_create(by=u["county_leader"], item=petition_item, text=INSTRUCTION)
+    instructions.instruction_assign(
         instruction=instruction,
         by=editor,
         unit_ids=[s.units[TOWNSHIP_CODE].pk],
         due_on=today + dt.timedelta(days=15),
     )
-    notices.instruction_feedback(instruction=instruction, by=u["township_reporter"], text=FEEDBACK)
+    instructions.instruction_feedback(instruction=instruction, by=u["township_reporter"], text=FEEDBACK)
 
     # Portal: the county's 网站采用 item goes up at once (the county has no 上网发布审核 chain).
     columns = {c.slug: c for c in PortalColumn.objects.filter(is_active=True)}

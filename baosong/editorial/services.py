@@ -665,7 +665,7 @@ def issue_mark_read(*, issue: Issue, user: User) -> int:
 
 
 def issue_remind(*, issue: Issue, by: User) -> int:
-    """Remind everyone who has not read a distributed issue yet (notices turns the event into messages)."""
+    """Remind everyone who has not read a distributed issue yet (notifications tell them)."""
     _require_editor(issue, by)
     if issue.status not in {IssueStatus.DISTRIBUTED, IssueStatus.PUBLISHED}:
         raise ServiceError("本期尚未分发，不能催阅。", "not_distributed", status=409)

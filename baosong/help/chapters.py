@@ -42,7 +42,7 @@ PAGE_HELP: dict[str, list[tuple[str, str]]] = {
     "issue_readers": [("editor", "distribute")],
     "reading_list": [("leader", "reading"), ("editor", "distribute")],
     "reading_detail": [("leader", "instruct"), ("editor", "distribute")],
-    # notices
+    # notifications, solicitations, instructions
     "notification_list": [(FAQ, "notifications")],
     "solicitation_list": [("editor", "solicit"), ("reporter", "solicitation")],
     "solicitation_new": [("editor", "solicit")],

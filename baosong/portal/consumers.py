@@ -7,8 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from baosong.core.models import DomainEvent
-from baosong.notices.models import Notification
-from baosong.notices.services import notify
+from baosong.notifications.models import Notification
+from baosong.notifications.services import notify
 from baosong.orgs.models import Membership, User
 from baosong.portal.models import PortalRelease, ReleaseStatus
 

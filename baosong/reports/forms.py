@@ -8,7 +8,7 @@ from baosong.reports.models import ELEMENT_TEXTS, Category, ExternalAdoption, Pu
 
 
 class ReportForm(forms.Form):
-    # 约稿 / 报送要点 this item answers; the options come from notices (an htmx fragment), checked there.
+    # 约稿 / 报送要点 this item answers; the options (an htmx fragment) come from solicitations.
     solicitation = forms.IntegerField(label="响应约稿或报送要点", required=False, min_value=1)
     title = forms.CharField(
         label="标题",

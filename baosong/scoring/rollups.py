@@ -31,8 +31,8 @@ from baosong.core.actions import event_codes
 from baosong.core.models import DomainEvent
 from baosong.editorial import workflow as issue_wf
 from baosong.editorial.models import Issue, IssueItemSource
-from baosong.notices import workflow as notices_wf
-from baosong.notices.models import Instruction, SolicitationTarget
+from baosong.instructions import workflow as instructions_wf
+from baosong.instructions.models import Instruction
 from baosong.orgs.models import Unit
 from baosong.reports import workflow as reports_wf
 from baosong.reports.models import ExternalAdoption, Report, Submission
@@ -46,6 +46,8 @@ from baosong.scoring.models import (
     StatsDaily,
     StatsMonthly,
 )
+from baosong.solicitations import workflow as solicitations_wf
+from baosong.solicitations.models import SolicitationTarget
 
 Key = tuple[int, dt.date]  # (unit, day)
 Deltas = dict[Key, dict[str, int]]
@@ -58,8 +60,8 @@ ROLLUP_EVENTS = TAKE_UP | event_codes(
         issue_wf.SIGN,
         issue_wf.WITHDRAW,
         reports_wf.EXTERNAL_ADOPTION,
-        notices_wf.CREATE,
-        notices_wf.SOLICITATION_MISSED,
+        instructions_wf.CREATE,
+        solicitations_wf.SOLICITATION_MISSED,
     ]
 )
 COUNTED_USAGES = {

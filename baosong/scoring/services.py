@@ -18,8 +18,7 @@ from baosong.core.audit import audit_record
 from baosong.core.errors import Forbidden, ServiceError
 from baosong.core.models import DomainEvent
 from baosong.editorial import workflow as issue_wf
-from baosong.notices import workflow as notices_wf
-from baosong.notices.models import Solicitation
+from baosong.instructions import workflow as instructions_wf
 from baosong.orgs.models import Role, Unit, User
 from baosong.reports import workflow as reports_wf
 from baosong.reports.models import Category, Report, Submission
@@ -27,6 +26,8 @@ from baosong.scoring import workflow as wf
 from baosong.scoring.models import LedgerEntry, QuotaRule, RemunerationRate, Rule, RuleCode, RuleSet
 from baosong.scoring.rollups import ledger_rollup_apply, points_rebuild
 from baosong.scoring.selectors import may_adjust_scores
+from baosong.solicitations import workflow as solicitations_wf
+from baosong.solicitations.models import Solicitation
 
 C = RuleCode
 CENT = Decimal("0.01")
@@ -37,9 +38,9 @@ SCORED_EVENTS = event_codes(
         issue_wf.SIGN,
         issue_wf.WITHDRAW,
         reports_wf.EXTERNAL_ADOPTION,
-        notices_wf.CREATE,
-        notices_wf.OVERDUE,
-        notices_wf.SOLICITATION_MISSED,
+        instructions_wf.CREATE,
+        instructions_wf.OVERDUE,
+        solicitations_wf.SOLICITATION_MISSED,
         wf.QUOTA_SHORTFALL,
         wf.NONCONFORMING,
     ]

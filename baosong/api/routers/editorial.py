@@ -24,9 +24,9 @@ from baosong.editorial.models import (
     PublicationKind,
     RecipientGroup,
 )
-from baosong.notices import selectors as notice_selectors
-from baosong.notices import services as notice_services
-from baosong.notices.models import Instruction, InstructionLevel
+from baosong.instructions import selectors as instruction_selectors
+from baosong.instructions import services as instruction_services
+from baosong.instructions.models import Instruction, InstructionLevel
 from baosong.orgs.models import Role, User
 from baosong.orgs.selectors import admin_scope_units, roles_memo
 
@@ -573,7 +573,9 @@ class InstructionFilter(PageQuery):
 
 @router.get("/instructions", response={200: InstructionPage})
 def instruction_list(request: HttpRequest, filters: Query[InstructionFilter]) -> InstructionPage:
-    qs = notice_selectors.instruction_list(_user(request), status=filters.status, overdue=filters.overdue)
+    qs = instruction_selectors.instruction_list(
+        _user(request), status=filters.status, overdue=filters.overdue
+    )
     items, count = paginate(qs.prefetch_related("assignments__feedback__by"), filters)
     with roles_memo():
         rows = [_instruction_out(i, user=_user(request)) for i in items]
@@ -593,7 +595,7 @@ def instruction_create(request: HttpRequest, body: InstructionIn) -> Status[Inst
         item = items.order_by("position", "id").first() if items.count() == 1 else None
     if item is None:
         raise ServiceError("请指明批示针对本期的哪一条信息（item_id）。", "item_required", status=422)
-    ins = notice_services.instruction_create(
+    ins = instruction_services.instruction_create(
         by=user,
         item=item,
         text=body.text,
@@ -603,13 +605,15 @@ def instruction_create(request: HttpRequest, body: InstructionIn) -> Status[Inst
         unit_ids=body.unit_ids,
         due_on=body.due_on,
     )
-    return Status(201, _instruction_out(notice_selectors.instruction_for(user, ins.pk), user=_user(request)))
+    return Status(
+        201, _instruction_out(instruction_selectors.instruction_for(user, ins.pk), user=_user(request))
+    )
 
 
 @router.get("/instructions/{instruction_id}", response={200: InstructionOut, 404: ErrorOut})
 def instruction_read(request: HttpRequest, instruction_id: int) -> InstructionOut:
     return _instruction_out(
-        notice_selectors.instruction_for(_user(request), instruction_id), user=_user(request)
+        instruction_selectors.instruction_for(_user(request), instruction_id), user=_user(request)
     )
 
 
@@ -621,9 +625,11 @@ class AssignIn(BodySchema):
 @router.post("/instructions/{instruction_id}/assign", response={200: InstructionOut, **ERRORS})
 def instruction_assign(request: HttpRequest, instruction_id: int, body: AssignIn) -> InstructionOut:
     user = _user(request)
-    ins = notice_selectors.instruction_for(user, instruction_id)
-    notice_services.instruction_assign(instruction=ins, by=user, unit_ids=body.unit_ids, due_on=body.due_on)
-    return _instruction_out(notice_selectors.instruction_for(user, instruction_id), user=_user(request))
+    ins = instruction_selectors.instruction_for(user, instruction_id)
+    instruction_services.instruction_assign(
+        instruction=ins, by=user, unit_ids=body.unit_ids, due_on=body.due_on
+    )
+    return _instruction_out(instruction_selectors.instruction_for(user, instruction_id), user=_user(request))
 
 
 class FeedbackIn(BodySchema):
@@ -636,10 +642,11 @@ def instruction_feedback(
     request: HttpRequest, instruction_id: int, body: FeedbackIn
 ) -> Status[InstructionOut]:
     user = _user(request)
-    ins = notice_selectors.instruction_for(user, instruction_id)
-    notice_services.instruction_feedback(instruction=ins, by=user, text=body.text, unit_id=body.unit_id)
+    ins = instruction_selectors.instruction_for(user, instruction_id)
+    instruction_services.instruction_feedback(instruction=ins, by=user, text=body.text, unit_id=body.unit_id)
     return Status(
-        201, _instruction_out(notice_selectors.instruction_for(user, instruction_id), user=_user(request))
+        201,
+        _instruction_out(instruction_selectors.instruction_for(user, instruction_id), user=_user(request)),
     )
 
 
@@ -648,6 +655,6 @@ def instruction_close(
     request: HttpRequest, instruction_id: int, body: CommentIn | None = None
 ) -> InstructionOut:
     user = _user(request)
-    ins = notice_selectors.instruction_for(user, instruction_id)
-    notice_services.instruction_close(instruction=ins, by=user, comment=(body or CommentIn()).comment)
-    return _instruction_out(notice_selectors.instruction_for(user, instruction_id), user=_user(request))
+    ins = instruction_selectors.instruction_for(user, instruction_id)
+    instruction_services.instruction_close(instruction=ins, by=user, comment=(body or CommentIn()).comment)
+    return _instruction_out(instruction_selectors.instruction_for(user, instruction_id), user=_user(request))

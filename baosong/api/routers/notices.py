@@ -12,10 +12,10 @@ from ninja import Field, Query, Router, Schema, Status
 from baosong.api.pagination import PageQuery, paginate
 from baosong.api.schemas import BodySchema, ErrorOut, IsoDate, IsoDateTime
 from baosong.core.errors import NotFound
-from baosong.notices import selectors, services
-from baosong.notices.models import Solicitation
 from baosong.orgs.models import Role, User
 from baosong.orgs.selectors import units_acting_for
+from baosong.solicitations import selectors, services
+from baosong.solicitations.models import Solicitation
 
 router = Router(tags=["约稿"])
 ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}

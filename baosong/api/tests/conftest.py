@@ -11,10 +11,11 @@ from django.utils import timezone
 
 from baosong.editorial.models import Issue
 from baosong.editorial.tests.conftest import distributed_county_issue
-from baosong.notices import services as notice_services
+from baosong.instructions import services as instruction_services
 from baosong.orgs import auth
 from baosong.reports import services as report_services
 from baosong.reports.models import Report, Submission
+from baosong.solicitations import services as solicitation_services
 
 
 @dataclass
@@ -46,10 +47,10 @@ def world(cast: Any) -> World:
     issue = distributed_county_issue(cast, [first])
     item = issue.items.order_by("position").first()
     assert item is not None
-    instruction = notice_services.instruction_create(
+    instruction = instruction_services.instruction_create(
         by=cast.county_leader.user, item=item, text="请总结经验，在全区推广。"
     )
-    solicitation = notice_services.solicitation_create(
+    solicitation = solicitation_services.solicitation_create(
         by=editor,
         unit=cast.county_editor.unit,
         title="防汛工作约稿",

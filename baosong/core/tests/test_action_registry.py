@@ -19,7 +19,7 @@ from baosong.core.models import AuditEvent, DomainEvent
 from baosong.editorial import services as editorial
 from baosong.editorial.models import Issue, Publication
 from baosong.editorial.tests.conftest import adopted_at_county, sent_to_county
-from baosong.notices import services as notices
+from baosong.instructions import services as instructions
 from baosong.orgs.models import ReviewStep, Role
 from baosong.portal import services as portal
 from baosong.portal.models import PortalColumn
@@ -28,6 +28,7 @@ from baosong.reports.models import Report
 from baosong.reports.tasks import clock_tick
 from baosong.scoring import bulletins
 from baosong.scoring.tasks import quota_tick
+from baosong.solicitations import services as solicitations
 from conftest import login
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -116,17 +117,17 @@ def _instructions_and_notices(cast: Any) -> None:
     item = issue.items.first()
     assert item is not None
     today = timezone.localdate()
-    ins = notices.instruction_create(by=leader, item=item, text="请总结推广。")
-    notices.instruction_assign(
+    ins = instructions.instruction_create(by=leader, item=item, text="请总结推广。")
+    instructions.instruction_assign(
         instruction=ins, by=editor, unit_ids=[cast.township_reporter.unit.pk], due_on=today
     )
-    notices.instruction_feedback(instruction=ins, by=cast.township_reporter.user, text="已组织学习。")
-    notices.instruction_close(instruction=ins, by=editor, comment="已落实")
-    late = notices.instruction_create(by=leader, item=item, text="请跟踪。")
-    notices.instruction_assign(
+    instructions.instruction_feedback(instruction=ins, by=cast.township_reporter.user, text="已组织学习。")
+    instructions.instruction_close(instruction=ins, by=editor, comment="已落实")
+    late = instructions.instruction_create(by=leader, item=item, text="请跟踪。")
+    instructions.instruction_assign(
         instruction=late, by=editor, unit_ids=[cast.township_reporter.unit.pk], due_on=today
     )
-    sol = notices.solicitation_create(
+    sol = solicitations.solicitation_create(
         by=editor,
         unit=cast.county_editor.unit,
         title="防汛工作约稿",
@@ -135,7 +136,7 @@ def _instructions_and_notices(cast: Any) -> None:
         attachment_name="要求.png",
         attachment=PNG,
     )
-    notices.solicitation_mark_read(solicitation=sol, user=cast.township_reporter.user)
+    solicitations.solicitation_mark_read(solicitation=sol, user=cast.township_reporter.user)
 
 
 def _clocks(cast: Any) -> None:
@@ -144,9 +145,9 @@ def _clocks(cast: Any) -> None:
     sent_to_county(cast, "城关镇开展安全生产检查", urgency="urgent")
     clock_tick(timezone.now() + dt.timedelta(minutes=1))  # reminders
     clock_tick(later)  # alarms
-    notices.solicitations_tick(timezone.now() + dt.timedelta(hours=1))
-    notices.solicitations_tick(later)
-    notices.instructions_overdue_tick()
+    solicitations.solicitations_tick(timezone.now() + dt.timedelta(hours=1))
+    solicitations.solicitations_tick(later)
+    instructions.instructions_overdue_tick()
     quota_tick(timezone.localdate() + dt.timedelta(days=400))
 
 
@@ -242,7 +243,9 @@ def _instruction(cast: Any) -> Any:
     issue = editorial.issue_submit(issue=issue, by=editor)
     issue = editorial.issue_sign(issue=issue, by=cast.county_chief.user)
     issue = editorial.issue_distribute(issue=issue, by=editor)
-    return notices.instruction_create(by=cast.county_leader.user, item=issue.items.first(), text="请总结。")
+    return instructions.instruction_create(
+        by=cast.county_leader.user, item=issue.items.first(), text="请总结。"
+    )
 
 
 def _bulletin(cast: Any) -> Any:
@@ -256,7 +259,7 @@ def _bulletin(cast: Any) -> Any:
 TABLE_WALKS: dict[str, tuple[Any, dict[str, Any], str, str]] = {
     "instruction": (
         _instruction,
-        {"close": lambda o, u: notices.instruction_close(instruction=o, by=u, comment="已办结")},
+        {"close": lambda o, u: instructions.instruction_close(instruction=o, by=u, comment="已办结")},
         "county_editor",
         "township_reporter",
     ),

@@ -16,11 +16,11 @@ from django.utils import timezone
 from baosong.demo.samples import seed_samples
 from baosong.editorial import services as editorial
 from baosong.editorial.models import Issue, IssueStatus, Publication
-from baosong.notices.models import Instruction
-from baosong.notices.selectors import solicitations_visible_to
+from baosong.instructions.models import Instruction
 from baosong.reports import services as report_services
 from baosong.reports.models import Report, ReportStatus, Submission, SubmissionStatus
 from baosong.scoring import bulletins
+from baosong.solicitations.selectors import solicitations_visible_to
 from conftest import ARTIFACTS, CHROMIUM, DESKTOP, PHONE, axe_violations
 from conftest import browser_login as _login
 

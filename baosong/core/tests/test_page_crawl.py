@@ -23,9 +23,10 @@ from django.utils import timezone
 from baosong.core.outbox import process_outbox
 from baosong.editorial import services as issue_services
 from baosong.editorial.tests.conftest import adopted_at_county, distributed_county_issue, sent_to_county
-from baosong.notices import services as notice_services
+from baosong.instructions import services as instruction_services
 from baosong.reports import services as report_services
 from baosong.scoring.models import RuleSet
+from baosong.solicitations import services as solicitation_services
 
 CRAWLERS = [
     "township_reporter",
@@ -234,14 +235,14 @@ def build_world(cast: Any) -> dict[str, int]:
     item = issue.items.order_by("position").first()
     assert item is not None
     leader = cast.county_leader.user
-    instruction = notice_services.instruction_create(by=leader, item=item, text="请总结经验。")
-    notice_services.instruction_assign(
+    instruction = instruction_services.instruction_create(by=leader, item=item, text="请总结经验。")
+    instruction_services.instruction_assign(
         instruction=instruction,
         by=editor,
         unit_ids=[cast.township_reporter.unit.pk],
         due_on=timezone.localdate() + dt.timedelta(days=7),
     )
-    solicitation = notice_services.solicitation_create(
+    solicitation = solicitation_services.solicitation_create(
         by=editor,
         unit=cast.county_editor.unit,
         title="防汛工作约稿",

@@ -70,7 +70,7 @@ def test_a_refused_page_answers_the_error_page_with_its_status(cast, client_as):
 
     from django.utils import timezone
 
-    from baosong.notices.services import solicitation_create
+    from baosong.solicitations.services import solicitation_create
 
     notice = solicitation_create(
         by=cast.county_editor.user,

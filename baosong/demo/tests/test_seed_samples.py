@@ -14,10 +14,12 @@ from django.test import Client
 from baosong.core.models import DomainEvent
 from baosong.demo.samples import EMERGENCY_FOLLOW_UP, MARKER_TITLE, TOWNSHIP
 from baosong.editorial.models import Issue, IssueItem, IssueStatus
-from baosong.notices.models import Instruction, Notification, Solicitation
+from baosong.instructions.models import Instruction
+from baosong.notifications.models import Notification
 from baosong.portal.models import PortalColumn, PortalRelease
 from baosong.reports.models import ExternalAdoption, Report, Submission
 from baosong.scoring.models import LedgerEntry, StatsDaily
+from baosong.solicitations.models import Solicitation
 
 TEXTS = {t.key: t for t in TOWNSHIP}
 

@@ -16,10 +16,11 @@ import pytest
 from django.core.management import call_command
 
 from baosong.editorial.models import Issue, IssueStatus
-from baosong.notices.models import Instruction, Solicitation
+from baosong.instructions.models import Instruction
 from baosong.reports import services as reports
 from baosong.reports.models import ReportStatus, Submission, SubmissionStatus
 from baosong.scoring.models import Bulletin
+from baosong.solicitations.models import Solicitation
 from conftest import ARTIFACTS, CHROMIUM, PHONE, no_sideways_scroll
 from conftest import browser_login as open_as
 

@@ -10,7 +10,7 @@ import shutil
 import pytest
 
 from baosong.editorial.models import Issue, IssueStatus
-from baosong.notices.models import Instruction
+from baosong.instructions.models import Instruction
 from conftest import ARTIFACTS, CHROMIUM
 
 from .conftest import adopted_at_county

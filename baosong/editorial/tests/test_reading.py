@@ -8,7 +8,7 @@ from typing import Any
 from baosong.core.models import AuditEvent
 from baosong.editorial import services
 from baosong.editorial.models import Issue, IssueRecipient
-from baosong.notices.models import Notification
+from baosong.notifications.models import Notification
 
 from .conftest import adopted_at_county
 

@@ -16,9 +16,10 @@ from django.core.management import call_command
 from django.db.models import Count
 
 from baosong.editorial.models import Issue, IssueStatus
-from baosong.notices.models import Instruction, Solicitation
+from baosong.instructions.models import Instruction
 from baosong.reports import services as report_services
 from baosong.reports.models import Report, Submission
+from baosong.solicitations.models import Solicitation
 from conftest import CHROMIUM, browser_login
 
 from .shots import MAX_BYTES, SHOTS, referenced_shots

@@ -13,11 +13,12 @@ from django.utils import timezone
 
 from baosong.editorial import services as editorial
 from baosong.editorial.models import Issue, IssueStatus, Publication
-from baosong.notices import services as notices
-from baosong.notices.models import InstructionAssignment
+from baosong.instructions import services as instructions
+from baosong.instructions.models import InstructionAssignment
 from baosong.orgs.models import LoginState
 from baosong.reports import services as reports
 from baosong.reports.models import Report, ReportStatus, Submission, SubmissionStatus
+from baosong.solicitations import services as solicitations
 
 
 def sent(cast, title="城关镇开展防汛应急演练", **fields):  # type: ignore[no-untyped-def]
@@ -134,10 +135,10 @@ def test_a_leader_sees_issues_to_read_and_the_feedback_on_their_instructions(cas
     html = home(client_as, "county_leader")
     assert count(html, "期未阅") == 1 and issue.label in html
     item = issue.items.get()
-    instruction = notices.instruction_create(
+    instruction = instructions.instruction_create(
         by=cast.county_leader.user, item=item, text="请认真总结经验做法", level="county"
     )
-    notices.instruction_assign(
+    instructions.instruction_assign(
         instruction=instruction,
         by=editor,
         unit_ids=[cast.township_reporter.unit.pk],
@@ -154,7 +155,7 @@ def test_a_reporter_sees_the_solicitations_to_answer_nearest_deadline_first(cast
     editor = cast.county_editor.user
     town = cast.township_reporter.unit.pk
     for title, days in (("秋粮收购情况约稿", 5), ("防汛工作约稿", 1)):
-        notices.solicitation_create(
+        solicitations.solicitation_create(
             by=editor,
             unit=cast.county_editor.unit,
             title=title,

@@ -319,7 +319,7 @@ def test_the_events_of_a_release_are_delivered_to_every_consumer(
     cast, county_chain, django_capture_on_commit_callbacks
 ):
     from baosong.core.models import DomainEvent, EventDelivery
-    from baosong.notices.models import Notification
+    from baosong.notifications.models import Notification
 
     with django_capture_on_commit_callbacks(execute=True):
         release = services.release_submit(release=_issue_release(cast), by=cast.county_editor.user)

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from baosong.notices import services as notices
 from baosong.reports import services as reports
 from baosong.reports.models import Report, ReportStatus, Submission, SubmissionStatus
+from baosong.solicitations import services as solicitations
 from conftest import ARTIFACTS, CHROMIUM
 
 pytestmark = [
@@ -56,7 +56,7 @@ def top(page: Any, selector: str) -> float:
 def test_township_reporter_and_reviewer_work_on_a_phone(live_server, cast, browser_context):
     url = live_server.url
     county = cast.county_editor
-    solicitation = notices.solicitation_create(
+    solicitation = solicitations.solicitation_create(
         by=county.user,
         unit=county.unit,
         title="关于报送秋冬季森林防火工作信息的约稿",
@@ -214,7 +214,7 @@ def test_every_reporter_and_reviewer_page_fits_a_phone_and_a_desktop(live_server
         by=reporter.user, title="城关镇开展防范电信网络诈骗宣传", body="举办宣讲会23场。"
     )
     reports.report_submit(report=waiting, by=reporter.user)
-    solicitation = notices.solicitation_create(
+    solicitation = solicitations.solicitation_create(
         by=county.user,
         unit=county.unit,
         title="关于报送优化营商环境工作成效信息的约稿",

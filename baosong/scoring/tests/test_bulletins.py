@@ -110,7 +110,7 @@ def test_release_freezes_numbers_and_notifies(cast, ranked, client_as, django_ca
     assert "东湖区杨柳乡" in town.get(f"/bulletins/{bulletin.pk}/").content.decode()
     assert town.get("/bulletins/").status_code == 200
     assert client_as("outsider_editor").get(f"/bulletins/{bulletin.pk}/").status_code == 404
-    from baosong.notices.models import Notification
+    from baosong.notifications.models import Notification
 
     assert Notification.objects.filter(url=f"/bulletins/{bulletin.pk}/").exists()
     # Released with 在门户公开: the public portal lists and shows it, without logging in.

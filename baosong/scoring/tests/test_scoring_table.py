@@ -17,12 +17,13 @@ from baosong.core.outbox import deliver
 from baosong.editorial import services as editorial
 from baosong.editorial.models import Publication
 from baosong.editorial.tests.conftest import adopted_at_county, sent_to_county
-from baosong.notices import services as notices
+from baosong.instructions import services as instructions
 from baosong.reports import services as reports
 from baosong.reports.models import Submission
 from baosong.scoring.models import LedgerEntry, Rule, RuleSet
 from baosong.scoring.selectors import parse_period, scores
 from baosong.scoring.services import recompute_scores
+from baosong.solicitations import services as solicitations
 
 
 def print_in_issue(cast: Any, unit_key: str, chief_key: str, subs: list[Submission]) -> Any:
@@ -69,7 +70,7 @@ def scenario(cast: Any) -> dict[str, Any]:
     )  # fmt: skip
     editorial.issue_distribute(issue=county_issue, by=cast.county_editor.user)
     item = county_issue.items.get(sources__submission=a)
-    notices.instruction_create(by=cast.county_leader.user, item=item, text="很好，请总结推广。")
+    instructions.instruction_create(by=cast.county_leader.user, item=item, text="很好，请总结推广。")
     # C: an urgent item sent late (its event was six days ago).
     sent_to_county(
         cast, "城关镇突发山体滑坡续报", urgency="urgent", event_time=timezone.now() - dt.timedelta(days=6)
@@ -79,12 +80,12 @@ def scenario(cast: Any) -> dict[str, Any]:
     withdrawn = print_in_issue(cast, "county_editor", "county_chief", [d])
     editorial.issue_withdraw(issue=withdrawn, by=cast.county_chief.user, reason="数据有误")
     # A solicitation to 新桥镇 that it never answers.
-    notice = notices.solicitation_create(
+    notice = solicitations.solicitation_create(
         by=cast.county_editor.user, unit=cast.county_editor.unit, title="防汛约稿",
         deadline=timezone.now() + dt.timedelta(hours=1), unit_ids=[peer.pk],
     )  # fmt: skip
     with time_machine.travel(timezone.now() + dt.timedelta(hours=2)):
-        notices.solicitations_tick()
+        solicitations.solicitations_tick()
     deliver("scoring")
     return {"town": town, "peer": peer, "notice": notice, "city_issue": city_issue}
 

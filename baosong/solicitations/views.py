@@ -1,0 +1,159 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+
+from baosong.core.actions import record
+from baosong.core.errors import ServiceError
+from baosong.core.params import parse_ids
+from baosong.orgs.models import Role, Unit
+from baosong.orgs.permissions import AuthedRequest, business_required, role_required
+from baosong.orgs.selectors import roles_in_unit, units_acting_for
+from baosong.reports import files
+from baosong.solicitations import selectors, services
+from baosong.solicitations import workflow as solicitations_wf
+from baosong.solicitations.models import SOLICITATION_STATES, Solicitation
+
+
+def _date(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError as exc:
+        raise ServiceError("日期格式不正确。", "invalid_date") from exc
+
+
+@business_required
+def solicitation_list(request: AuthedRequest) -> HttpResponse:
+    kind = request.GET.get("kind") or None
+    page = Paginator(selectors.solicitation_list(request.user, kind=kind), 30).get_page(
+        request.GET.get("page")
+    )
+    mine = selectors.my_targets(request.user, [s.pk for s in page.object_list])
+    rows = [(s, mine.get(s.pk)) for s in page.object_list]
+    return render(
+        request,
+        "solicitations/solicitation_list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "kind": kind or "",
+            "kinds": Solicitation.Kind.choices,
+            "can_issue": units_acting_for(request.user, Role.EDITOR).exists(),
+            "now": timezone.now(),
+        },
+    )
+
+
+def _parse_deadline(value: str) -> dt.datetime | None:
+    if not value:
+        return None
+    try:
+        naive = dt.datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise ServiceError("截止时间格式不正确。", "invalid_date") from exc
+    return timezone.make_aware(naive) if timezone.is_naive(naive) else naive
+
+
+@role_required(Role.EDITOR)
+def solicitation_new(request: AuthedRequest) -> HttpResponse:
+    units = list(units_acting_for(request.user, Role.EDITOR).order_by("path"))
+    unit = next(
+        (u for u in units if str(u.pk) == request.POST.get("unit", request.GET.get("unit", ""))), units[0]
+    )
+    children = list(Unit.objects.filter(parent=unit, is_active=True).order_by("sort_order", "name")[:500])
+    if request.method == "POST":
+        p = request.POST
+        attachment = request.FILES.get("attachment")
+        try:
+            sol = services.solicitation_create(
+                by=request.user,
+                unit=unit,
+                kind=p.get("kind", Solicitation.Kind.SOLICITATION),
+                title=p.get("title", ""),
+                topic=p.get("topic", ""),
+                requirements=p.get("requirements", ""),
+                deadline=_parse_deadline(p.get("deadline", "")),
+                period_start=_date(p.get("period_start", "")),
+                period_end=_date(p.get("period_end", "")),
+                unit_ids=parse_ids(p.getlist("units")),
+                subtree_of=parse_ids(p.getlist("subtree")),
+                attachment_name=(attachment.name or "") if attachment else "",
+                attachment=attachment.read(files.max_bytes() + 1) if attachment else None,
+            )
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"已发布，{sol.targets.count()} 个单位将收到通知。")
+            return redirect("solicitation_detail", sol.pk)
+    return render(
+        request,
+        "solicitations/solicitation_form.html",
+        {
+            "units": units,
+            "unit": unit,
+            "children": children,
+            "kinds": Solicitation.Kind.choices,
+            "post": request.POST,
+            # A refused form comes back with the units ticked as they were.
+            "chosen_units": set(parse_ids(request.POST.getlist("units"))),
+            "chosen_subtree": set(parse_ids(request.POST.getlist("subtree"))),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@business_required
+def solicitation_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    sol = selectors.solicitation_for(request.user, pk)
+    services.solicitation_mark_read(solicitation=sol, user=request.user)
+    issuer = bool({Role.EDITOR, Role.CHIEF, Role.LEADER} & roles_in_unit(request.user, sol.unit))
+    mine = selectors.my_targets(request.user, [sol.pk]).get(sol.pk)
+    return render(
+        request,
+        "solicitations/solicitation_detail.html",
+        {
+            "sol": sol,
+            "issuer": issuer,
+            "mine": mine,
+            "status": selectors.solicitation_status(sol) if issuer else None,
+            "labels": SOLICITATION_STATES,
+            "can_answer": mine is not None
+            and units_acting_for(request.user, Role.REPORTER).filter(pk=mine.unit_id).exists(),
+        },
+    )
+
+
+@business_required
+def solicitation_attachment(request: AuthedRequest, pk: int) -> HttpResponse:
+    sol = selectors.solicitation_for(request.user, pk)
+    if not sol.attachment_stored:
+        raise Http404
+    with transaction.atomic():
+        record(
+            solicitations_wf.SOLICITATION_ATTACHMENT,
+            by=request.user,
+            unit_id=sol.unit_id,
+            object_type="solicitation",
+            object_id=sol.pk,
+        )
+    response = HttpResponse(files.read_encrypted(sol.attachment_stored), content_type=sol.attachment_type)
+    response["Content-Disposition"] = content_disposition_header(True, sol.attachment_name or "附件") or ""
+    return response
+
+
+@business_required
+def solicitation_options(request: AuthedRequest) -> HttpResponse:
+    """<option>s for the writing page: the notices the reporter's unit may answer."""
+    selected = request.GET.get("selected", "")
+    return render(
+        request,
+        "solicitations/partials/solicitation_options.html",
+        {"items": selectors.open_solicitations_for_reporter(request.user), "selected": selected},
+    )
