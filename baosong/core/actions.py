@@ -831,9 +831,13 @@ def describe_details(
     :meth:`Names.want_details`), ids named."""
     audit = registry.audit_types.get(event_type)
     workflow = audit.workflow if audit else None
+    # One order on every database (PostgreSQL's jsonb does not keep the written order): the order the keys'
+    # labels were declared in, then any other key by name.
+    rank = {key: i for i, key in enumerate(registry.detail_labels)}
+    ordered = sorted((details or {}).items(), key=lambda kv: (rank.get(kv[0], len(rank)), kv[0]))
     return [
         (registry.label_of(event_type, k), format_value(k, v, workflow, names, event_type))
-        for k, v in (details or {}).items()
+        for k, v in ordered
     ]
 
 
