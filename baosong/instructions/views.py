@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from baosong.core.actions import record
+from baosong.core.actions import allowed_actions, record
 from baosong.core.errors import NotFound, ServiceError
 from baosong.core.params import parse_id, parse_ids
 from baosong.core.refusals import return_to as refusals_return_to
@@ -83,6 +83,7 @@ def instruction_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "instructions/instruction_detail.html",
         {
             "ins": instruction,
+            "allowed": allowed_actions(instruction, request.user),
             "is_editor": is_editor,
             "mine": mine,
             # Each unit with its current deadline when already assigned (ticking it again moves the deadline).

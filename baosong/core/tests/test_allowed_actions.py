@@ -141,3 +141,27 @@ def test_issue_page_offers_what_the_api_allows(cast: Any, api: Any, seed: int) -
             assert page == viewers.api_actions(key, f"/api/v1/issues/{issue.pk}"), (key, issue.status)
 
     _walk(rng, viewers, issue, ISSUE_MOVES, check_issue, steps=8)
+
+
+def test_instruction_page_offers_what_the_api_allows(cast: Any, api: Any) -> None:
+    from baosong.instructions import services as instructions
+
+    viewers = Viewers(cast, api)
+    editor = cast.county_editor.user
+    pub = Publication.objects.get(unit=cast.county_editor.unit, name="东湖政务信息")
+    issue = editorial.issue_create(by=editor, publication=pub)
+    editorial.issue_item_add(issue=issue, by=editor, submission_ids=[adopted_at_county(cast).pk])
+    issue = editorial.issue_submit(issue=issue, by=editor)
+    issue = editorial.issue_sign(issue=issue, by=cast.county_chief.user)
+    editorial.issue_distribute(issue=issue, by=editor)
+    ins = instructions.instruction_create(
+        by=cast.county_leader.user, item=issue.items.first(), text="请总结。"
+    )
+    for _ in range(2):  # open, then closed
+        ins.refresh_from_db()
+        for key in VIEWERS:
+            page = viewers.page_actions(key, f"/instructions/{ins.pk}/", lambda c: set(c["allowed"]))
+            assert page == viewers.api_actions(key, f"/api/v1/instructions/{ins.pk}"), (key, ins.status)
+        if ins.status == "open":
+            assert "close" in allowed_actions(ins, editor)
+            instructions.instruction_close(instruction=ins, by=editor)
