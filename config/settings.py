@@ -278,6 +278,9 @@ ATTACHMENT_ROOT = Path(
     env_str("BAOSONG_ATTACHMENT_DIR", str(DATA_DIR / "attachments")) or DATA_DIR / "attachments"
 )
 ATTACHMENT_MAX_MB = env_int("BAOSONG_ATTACHMENT_MAX_MB", 20)
+# A ZIP container (docx, xlsx, pptx, ofd) is read only when its members, unpacked, stay within these.
+ARCHIVE_MAX_UNPACKED_MB = env_int("BAOSONG_ARCHIVE_MAX_UNPACKED_MB", 200)
+ARCHIVE_MAX_MEMBERS = env_int("BAOSONG_ARCHIVE_MAX_MEMBERS", 2000)
 FILE_ENCRYPTION_KEY = env_str("BAOSONG_FILE_KEY") or _data_dir_secret("file_key") or ""
 if not FILE_ENCRYPTION_KEY:
     if DEBUG or TESTING or DEMO_MODE:

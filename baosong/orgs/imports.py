@@ -21,6 +21,7 @@ from django.db.models import CharField, OuterRef, Subquery, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
+from baosong.core.archives import zip_checked
 from baosong.core.audit import audit_record
 from baosong.core.errors import ServiceError
 from baosong.orgs.models import (
@@ -111,6 +112,7 @@ def _read_rows(data: bytes, filename: str) -> Iterator[tuple[int, list[str]]]:
     if filename.lower().endswith(".xlsx") or data[:2] == b"PK":
         from openpyxl import load_workbook
 
+        zip_checked(data)  # an archive bomb is refused before openpyxl inflates it
         try:
             wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception as exc:

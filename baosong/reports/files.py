@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import io
 import uuid
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from baosong.core.actions import record
+from baosong.core.archives import zip_checked
 from baosong.core.audit import audit_record
 from baosong.core.crypto import sm3_hex, sm4_gcm_decrypt, sm4_gcm_encrypt
 from baosong.core.errors import Forbidden, ServiceError
@@ -69,10 +68,10 @@ def detect_kind(head: bytes, data: bytes) -> FileKind | None:
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return KINDS["ole"]
     if head.startswith(b"PK\x03\x04"):
-        try:
-            names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
-        except zipfile.BadZipFile:
+        archive = zip_checked(data)
+        if archive is None:
             return None
+        names = set(archive.namelist())
         if "OFD.xml" in names:
             return KINDS["ofd"]
         if "[Content_Types].xml" in names:

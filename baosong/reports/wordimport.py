@@ -7,6 +7,7 @@ import io
 import re
 import unicodedata
 
+from baosong.core.archives import zip_checked
 from baosong.core.errors import ServiceError
 
 _SPACES = re.compile(r"[ \t\u3000\u00a0]+")
@@ -30,6 +31,7 @@ def docx_to_text(data: bytes) -> tuple[str, str]:
         raise ServiceError(
             "请上传 Word 2007 及以上格式（.docx）的文件；.doc 请先另存为 .docx。", "not_docx", status=415
         )
+    zip_checked(data)  # an archive bomb is refused before python-docx inflates it
     try:
         document = Document(io.BytesIO(data))
     except Exception as exc:
