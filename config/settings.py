@@ -153,6 +153,7 @@ AUTH_PASSWORD_VALIDATORS = [
         "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
         "OPTIONS": {"user_attributes": ("username", "full_name", "email", "mobile")},
     },
+    {"NAME": "baosong.orgs.validators.PersonalInfoValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "baosong.orgs.validators.PasswordHistoryValidator"},
 ]

@@ -19,7 +19,7 @@ from baosong.core.audit import audit_record
 from baosong.core.crypto import sm3_hex
 from baosong.core.errors import NotFound, ServiceError
 from baosong.core.models import AuditEvent, AuditHead
-from baosong.orgs.models import ApiToken, LoginState, PasswordHistory, User, UserSession
+from baosong.orgs.models import ApiToken, LoginState, PasswordHistory, User, UserSession, login_name
 from baosong.orgs.selectors import user_admin_role
 
 GENERIC_FAILURE = "用户名或密码错误。"
@@ -41,7 +41,7 @@ class LoginResult:
 
 
 def _normalise(username: str) -> str:
-    return (username or "").strip()[:64]
+    return login_name(username)
 
 
 def _lock_expired(state: LoginState, now: dt.datetime) -> bool:

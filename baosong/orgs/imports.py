@@ -34,6 +34,7 @@ from baosong.orgs.models import (
     Unit,
     UnitKind,
     User,
+    login_name,
 )  # fmt: skip
 
 UNIT_COLUMNS = {
@@ -357,6 +358,7 @@ def import_users(
             ) from exc
     seen: dict[str, int] = {}
     for number, r in rows:
+        r["username"] = login_name(r["username"])
         if not r["username"]:
             err(number, "用户名为空")
         elif r["username"] in seen:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager
 from django.db import models
 from django.db.models import Q
@@ -79,11 +81,17 @@ class ReportingLine(models.Model):
         ]
 
 
+def login_name(raw: str) -> str:
+    """One spelling per login name: NFKC (full-width Ｚ is Z), case-folded, spaces at the ends dropped —
+    ``zhang``, ``zhang `` and ``Ｚhang`` are the same account."""
+    return unicodedata.normalize("NFKC", raw or "").strip().casefold()[:64]
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def create_user(self, username: str, password: str | None = None, **extra: object) -> User:
-        user = self.model(username=username, **extra)
+        user = self.model(username=login_name(username), **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user

@@ -24,6 +24,7 @@ from baosong.orgs.models import (
     Unit,
     UnitKind,
     User,
+    login_name,
 )  # fmt: skip
 
 ROLE_KIND = {r.value: (r.value if r in ADMIN_ROLES else "business") for r in Role}
@@ -208,7 +209,7 @@ def user_create(
     is_demo: bool = False,
     validate: bool = True,
 ) -> User:
-    username, full_name = (username or "").strip(), (full_name or "").strip()
+    username, full_name = login_name(username), (full_name or "").strip()
     if not username:
         raise ServiceError("用户名不能为空。", "username_required")
     if not full_name:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import string
+import unicodedata
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password
@@ -48,3 +49,30 @@ class PasswordHistoryValidator:
 
     def get_help_text(self) -> str:
         return f"不能与最近 {settings.PASSWORD_HISTORY} 次使用过的密码相同。"
+
+
+class PersonalInfoValidator:
+    """Not built around the person: the password must not contain the user's full name, login name, mobile
+    number or the name part of their e-mail address (compared after NFKC and case folding, so full-width
+    letters and case change nothing). Django's similarity check compares whole strings and lets
+    ``马小红Aa1!马小红`` through for 马小红."""
+
+    MIN_LENGTH = {"full_name": 2, "username": 3, "mobile": 6, "email": 3}
+    LABELS = {"full_name": "姓名", "username": "用户名", "mobile": "手机号", "email": "电子邮箱名"}
+
+    def validate(self, password: str, user: object = None) -> None:
+        if user is None:
+            return
+        folded = unicodedata.normalize("NFKC", password).casefold()
+        for attribute, minimum in self.MIN_LENGTH.items():
+            value = str(getattr(user, attribute, "") or "")
+            if attribute == "email":
+                value = value.split("@", 1)[0]
+            value = unicodedata.normalize("NFKC", value).strip().casefold()
+            if len(value) >= minimum and value in folded:
+                raise ValidationError(
+                    f"密码不能包含本人的{self.LABELS[attribute]}。", code="password_personal_info"
+                )
+
+    def get_help_text(self) -> str:
+        return "密码不能包含本人的姓名、用户名、手机号或电子邮箱名。"

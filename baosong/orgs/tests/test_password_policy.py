@@ -108,3 +108,60 @@ def test_password_change_page_explains_policy_errors(cast):
     )
     assert response.status_code == 200
     assert "密码" in response.content.decode() and "errorlist" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("full_name", "password", "what"),
+    [
+        ("马小红", "马小红Aa1!马小红", "姓名"),
+        ("马小红", "Qz9#马小红2026", "姓名"),
+        ("马小红", "Ｍa小红", None),  # not the whole name: allowed by this rule (too short anyway)
+    ],
+)
+def test_a_password_containing_the_full_name_is_refused(cast, full_name, password, what):
+    user = cast.county_reporter.user
+    user.full_name = full_name
+    user.save(update_fields=["full_name"])
+    if what is None:
+        from baosong.orgs.validators import PersonalInfoValidator
+
+        PersonalInfoValidator().validate(password, user)
+        return
+    with pytest.raises(ValidationError) as refused:
+        password_change(user=user, new_password=password)
+    assert f"本人的{what}" in " ".join(refused.value.messages)
+
+
+def test_the_login_name_in_any_case_or_width_is_in_the_password_refused(cast):
+    user = cast.county_reporter.user  # xian_xinxiyuan
+    with pytest.raises(ValidationError):
+        password_change(user=user, new_password="Ok#9ＸＩＡＮ_xinxiyuan")
+
+
+@pytest.mark.parametrize("typed", ["xian_bianji", "xian_bianji ", " XIAN_BIANJI", "ｘｉａｎ＿ｂｉａｎｊｉ"])
+def test_login_names_are_one_name_whatever_the_case_width_or_spaces(cast, typed):
+    response = Client().post("/accounts/login", {"username": typed, "password": cast.county_editor.password})
+    assert response.status_code == 302, response.content.decode()[:300]
+
+
+def test_a_new_account_cannot_take_a_name_that_differs_only_in_case_or_width(cast):
+    from baosong.core.errors import ServiceError
+    from baosong.orgs.services import user_create
+
+    with pytest.raises(ServiceError) as refused:
+        user_create(
+            by=cast.sysadmin.user,
+            username="ＸＩＡＮ_BIANJI ",
+            full_name="重名测试",
+            primary_unit=cast.county_editor.unit,
+            password="Qz9#kT2mW8pL",
+        )
+    assert refused.value.code == "duplicate_username"
+    created = user_create(
+        by=cast.sysadmin.user,
+        username=" Zhang_Wei ",
+        full_name="张伟",
+        primary_unit=cast.county_editor.unit,
+        password="Qz9#kT2mW8pL",
+    )
+    assert created.username == "zhang_wei"
