@@ -165,3 +165,18 @@ def test_a_new_account_cannot_take_a_name_that_differs_only_in_case_or_width(cas
         password="Qz9#kT2mW8pL",
     )
     assert created.username == "zhang_wei"
+
+
+def test_the_migration_gives_existing_names_one_spelling(cast):
+    import importlib
+
+    from django.apps import apps as global_apps
+
+    migration = importlib.import_module("baosong.orgs.migrations.0005_login_names_one_spelling")
+    unit = cast.county_editor.unit
+    for raw, name in (("Wang_Fang ", "王芳"), ("ＬＩ_Na", "李娜"), ("zhao", "赵一"), ("ZHAO", "赵二")):
+        # Written as an older version stored them (the model's own create now normalises).
+        User.objects.bulk_create([User(username=raw, full_name=name, primary_unit=unit)])
+    migration.forwards(global_apps, None)
+    names = set(User.objects.values_list("username", flat=True))
+    assert {"wang_fang", "li_na", "zhao", "ZHAO"} <= names
