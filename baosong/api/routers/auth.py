@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
-from baosong.api.schemas import BodySchema, ErrorOut
+from baosong.api.schemas import BodySchema, ErrorOut, Id
 from baosong.core.errors import ServiceError
 from baosong.core.middleware import client_ip
 from baosong.orgs import auth
@@ -110,7 +110,7 @@ def token_list(request: HttpRequest) -> list[TokenInfoOut]:
 
 
 @router.delete("/tokens/{token_id}", response={200: TokenInfoOut, 404: ErrorOut}, summary="吊销我的令牌")
-def token_revoke(request: HttpRequest, token_id: int) -> TokenInfoOut:
+def token_revoke(request: HttpRequest, token_id: Id) -> TokenInfoOut:
     return _token_info(auth.token_revoke(token_id=token_id, by=request.auth))  # type: ignore[attr-defined]
 
 

@@ -11,7 +11,7 @@ from django.utils.http import content_disposition_header
 from ninja import Field, Query, Router, Schema, Status
 
 from baosong.api.pagination import PageQuery, paginate
-from baosong.api.schemas import ALLOWED, BodySchema, ErrorOut, IsoDate
+from baosong.api.schemas import ALLOWED, BodySchema, ErrorOut, Id, IsoDate
 from baosong.core.actions import allowed_actions, record
 from baosong.core.errors import NotFound, ServiceError
 from baosong.editorial import render_docx, render_pdf, selectors, services
@@ -45,7 +45,7 @@ class RecipientIn(BodySchema):
 
 
 class PublicationIn(BodySchema):
-    unit_id: int
+    unit_id: Id
     name: str = Field(..., min_length=1, max_length=50)
     kind: PublicationKind = PublicationKind.REGULAR
     columns: list[str] = Field(default_factory=list, max_length=20)
@@ -139,7 +139,7 @@ def publication_create(request: HttpRequest, body: PublicationIn) -> Status[Publ
 
 
 class IssueIn(BodySchema):
-    publication_id: int
+    publication_id: Id
     is_supplement: bool = False
     headline: str = Field("", max_length=100)
 
@@ -247,11 +247,11 @@ def _issue_out(issue: Issue, *, user: User) -> IssueOut:
     )
 
 
-def _reload(request: HttpRequest, issue_id: int) -> IssueOut:
+def _reload(request: HttpRequest, issue_id: Id) -> IssueOut:
     return _issue_out(selectors.issue_for(_user(request), issue_id), user=_user(request))
 
 
-def _desk(request: HttpRequest, issue_id: int) -> Issue:
+def _desk(request: HttpRequest, issue_id: Id) -> Issue:
     issue = selectors.issue_for(_user(request), issue_id)
     if not selectors.is_desk(_user(request), issue):
         raise NotFound()
@@ -260,7 +260,7 @@ def _desk(request: HttpRequest, issue_id: int) -> Issue:
 
 class IssueFilter(PageQuery):
     status: IssueStatus | None = None
-    publication_id: int | None = None
+    publication_id: Id | None = None
 
 
 @router.get("/issues", response={200: IssuePage})
@@ -300,7 +300,7 @@ def issue_create(request: HttpRequest, body: IssueIn) -> Status[IssueOut]:
 
 
 @router.get("/issues/{issue_id}", response={200: IssueOut, 404: ErrorOut})
-def issue_read(request: HttpRequest, issue_id: int) -> IssueOut:
+def issue_read(request: HttpRequest, issue_id: Id) -> IssueOut:
     issue = selectors.issue_for(_user(request), issue_id)
     if issue.status in {IssueStatus.EDITING, IssueStatus.PENDING_SIGNATURE} and not selectors.is_desk(
         _user(request), issue
@@ -312,14 +312,14 @@ def issue_read(request: HttpRequest, issue_id: int) -> IssueOut:
 
 
 class ItemAddIn(BodySchema):
-    submission_id: int | None = None
-    submission_ids: list[int] | None = Field(None, max_length=200)
+    submission_id: Id | None = None
+    submission_ids: list[Id] | None = Field(None, max_length=200)
     column: str = Field("", max_length=30)
     kind: IssueItem.Kind = IssueItem.Kind.ARTICLE
 
 
 @router.post("/issues/{issue_id}/items", response={201: IssueOut, **ERRORS})
-def issue_item_add(request: HttpRequest, issue_id: int, body: ItemAddIn) -> Status[IssueOut]:
+def issue_item_add(request: HttpRequest, issue_id: Id, body: ItemAddIn) -> Status[IssueOut]:
     ids = list(body.submission_ids or []) + ([body.submission_id] if body.submission_id else [])
     services.issue_item_add(
         issue=_desk(request, issue_id),
@@ -340,7 +340,7 @@ class ItemPatch(BodySchema):
 
 
 @router.patch("/issues/{issue_id}/items/{item_id}", response={200: IssueOut, **ERRORS})
-def issue_item_edit(request: HttpRequest, issue_id: int, item_id: int, body: ItemPatch) -> IssueOut:
+def issue_item_edit(request: HttpRequest, issue_id: Id, item_id: Id, body: ItemPatch) -> IssueOut:
     issue = _desk(request, issue_id)
     item = issue.items.filter(pk=item_id).first()
     if item is None:
@@ -350,7 +350,7 @@ def issue_item_edit(request: HttpRequest, issue_id: int, item_id: int, body: Ite
 
 
 @router.delete("/issues/{issue_id}/items/{item_id}", response={200: IssueOut, **ERRORS})
-def issue_item_remove(request: HttpRequest, issue_id: int, item_id: int) -> IssueOut:
+def issue_item_remove(request: HttpRequest, issue_id: Id, item_id: Id) -> IssueOut:
     issue = _desk(request, issue_id)
     item = issue.items.filter(pk=item_id).first()
     if item is None:
@@ -360,22 +360,22 @@ def issue_item_remove(request: HttpRequest, issue_id: int, item_id: int) -> Issu
 
 
 class OrderIn(BodySchema):
-    item_ids: list[int] = Field(..., max_length=500)
+    item_ids: list[Id] = Field(..., max_length=500)
 
 
 @router.post("/issues/{issue_id}/order", response={200: IssueOut, **ERRORS})
-def issue_reorder(request: HttpRequest, issue_id: int, body: OrderIn) -> IssueOut:
+def issue_reorder(request: HttpRequest, issue_id: Id, body: OrderIn) -> IssueOut:
     services.issue_items_reorder(issue=_desk(request, issue_id), by=_user(request), item_ids=body.item_ids)
     return _reload(request, issue_id)
 
 
 class MergeIn(BodySchema):
-    item_ids: list[int] = Field(..., max_length=50)
+    item_ids: list[Id] = Field(..., max_length=50)
     title: str = Field("", max_length=200)
 
 
 @router.post("/issues/{issue_id}/merge", response={200: IssueOut, **ERRORS})
-def issue_merge(request: HttpRequest, issue_id: int, body: MergeIn) -> IssueOut:
+def issue_merge(request: HttpRequest, issue_id: Id, body: MergeIn) -> IssueOut:
     services.issue_items_merge(
         issue=_desk(request, issue_id), by=_user(request), item_ids=body.item_ids, title=body.title
     )
@@ -391,19 +391,19 @@ class ReasonIn(BodySchema):
 
 
 @router.post("/issues/{issue_id}/submit", response={200: IssueOut, **ERRORS})
-def issue_submit(request: HttpRequest, issue_id: int) -> IssueOut:
+def issue_submit(request: HttpRequest, issue_id: Id) -> IssueOut:
     services.issue_submit(issue=_desk(request, issue_id), by=_user(request))
     return _reload(request, issue_id)
 
 
 @router.post("/issues/{issue_id}/recall", response={200: IssueOut, **ERRORS})
-def issue_recall(request: HttpRequest, issue_id: int) -> IssueOut:
+def issue_recall(request: HttpRequest, issue_id: Id) -> IssueOut:
     services.issue_recall(issue=_desk(request, issue_id), by=_user(request))
     return _reload(request, issue_id)
 
 
 @router.post("/issues/{issue_id}/return", response={200: IssueOut, **ERRORS})
-def issue_return(request: HttpRequest, issue_id: int, body: CommentIn | None = None) -> IssueOut:
+def issue_return(request: HttpRequest, issue_id: Id, body: CommentIn | None = None) -> IssueOut:
     services.issue_return(
         issue=_desk(request, issue_id), by=_user(request), comment=(body or CommentIn()).comment
     )
@@ -411,25 +411,25 @@ def issue_return(request: HttpRequest, issue_id: int, body: CommentIn | None = N
 
 
 @router.post("/issues/{issue_id}/sign", response={200: IssueOut, **ERRORS})
-def issue_sign(request: HttpRequest, issue_id: int) -> IssueOut:
+def issue_sign(request: HttpRequest, issue_id: Id) -> IssueOut:
     services.issue_sign(issue=_desk(request, issue_id), by=_user(request))
     return _reload(request, issue_id)
 
 
 @router.post("/issues/{issue_id}/distribute", response={200: IssueOut, **ERRORS})
-def issue_distribute(request: HttpRequest, issue_id: int) -> IssueOut:
+def issue_distribute(request: HttpRequest, issue_id: Id) -> IssueOut:
     services.issue_distribute(issue=_desk(request, issue_id), by=_user(request))
     return _reload(request, issue_id)
 
 
 @router.post("/issues/{issue_id}/publish", response={200: IssueOut, **ERRORS})
-def issue_publish(request: HttpRequest, issue_id: int) -> IssueOut:
+def issue_publish(request: HttpRequest, issue_id: Id) -> IssueOut:
     services.issue_publish(issue=_desk(request, issue_id), by=_user(request))
     return _reload(request, issue_id)
 
 
 @router.post("/issues/{issue_id}/withdraw", response={200: IssueOut, **ERRORS})
-def issue_withdraw(request: HttpRequest, issue_id: int, body: ReasonIn | None = None) -> IssueOut:
+def issue_withdraw(request: HttpRequest, issue_id: Id, body: ReasonIn | None = None) -> IssueOut:
     services.issue_withdraw(
         issue=_desk(request, issue_id), by=_user(request), reason=(body or ReasonIn()).reason
     )
@@ -447,7 +447,7 @@ class ReaderOut(Schema):
 
 
 @router.get("/issues/{issue_id}/readers", response={200: list[ReaderOut], 404: ErrorOut})
-def issue_readers(request: HttpRequest, issue_id: int) -> list[ReaderOut]:
+def issue_readers(request: HttpRequest, issue_id: Id) -> list[ReaderOut]:
     return [
         ReaderOut(
             group=r.group,
@@ -465,7 +465,7 @@ def issue_readers(request: HttpRequest, issue_id: int) -> list[ReaderOut]:
 @router.get(
     "/issues/{issue_id}/document.{fmt}", response={200: None, 404: ErrorOut}, url_name="issue_document_api"
 )
-def issue_document(request: HttpRequest, issue_id: int, fmt: str) -> HttpResponse:
+def issue_document(request: HttpRequest, issue_id: Id, fmt: str) -> HttpResponse:
     if fmt not in {"docx", "pdf"}:
         raise NotFound("只提供 docx 和 pdf 两种格式。")
     issue = selectors.issue_for(_user(request), issue_id)
@@ -492,14 +492,14 @@ def issue_document(request: HttpRequest, issue_id: int, fmt: str) -> HttpRespons
 
 
 class InstructionIn(BodySchema):
-    issue_id: int
-    item_id: int | None = None
-    submission_id: int | None = Field(None, description="代替 item_id：所批信息的报送记录")
+    issue_id: Id
+    item_id: Id | None = None
+    submission_id: Id | None = Field(None, description="代替 item_id：所批信息的报送记录")
     text: str = Field(..., min_length=1, max_length=5000)
     leader_name: str = Field("", max_length=50, description="登记系统外或纸质批示时填写")
     level: InstructionLevel | None = None
     date: IsoDate | None = None
-    unit_ids: list[int] | None = None
+    unit_ids: list[Id] | None = None
     due_on: IsoDate | None = None
 
 
@@ -611,19 +611,19 @@ def instruction_create(request: HttpRequest, body: InstructionIn) -> Status[Inst
 
 
 @router.get("/instructions/{instruction_id}", response={200: InstructionOut, 404: ErrorOut})
-def instruction_read(request: HttpRequest, instruction_id: int) -> InstructionOut:
+def instruction_read(request: HttpRequest, instruction_id: Id) -> InstructionOut:
     return _instruction_out(
         instruction_selectors.instruction_for(_user(request), instruction_id), user=_user(request)
     )
 
 
 class AssignIn(BodySchema):
-    unit_ids: list[int] = Field(..., min_length=1, max_length=200)
+    unit_ids: list[Id] = Field(..., min_length=1, max_length=200)
     due_on: IsoDate
 
 
 @router.post("/instructions/{instruction_id}/assign", response={200: InstructionOut, **ERRORS})
-def instruction_assign(request: HttpRequest, instruction_id: int, body: AssignIn) -> InstructionOut:
+def instruction_assign(request: HttpRequest, instruction_id: Id, body: AssignIn) -> InstructionOut:
     user = _user(request)
     ins = instruction_selectors.instruction_for(user, instruction_id)
     instruction_services.instruction_assign(
@@ -634,12 +634,12 @@ def instruction_assign(request: HttpRequest, instruction_id: int, body: AssignIn
 
 class FeedbackIn(BodySchema):
     text: str = Field(..., min_length=1, max_length=10_000)
-    unit_id: int | None = None
+    unit_id: Id | None = None
 
 
 @router.post("/instructions/{instruction_id}/feedback", response={201: InstructionOut, **ERRORS})
 def instruction_feedback(
-    request: HttpRequest, instruction_id: int, body: FeedbackIn
+    request: HttpRequest, instruction_id: Id, body: FeedbackIn
 ) -> Status[InstructionOut]:
     user = _user(request)
     ins = instruction_selectors.instruction_for(user, instruction_id)
@@ -652,7 +652,7 @@ def instruction_feedback(
 
 @router.post("/instructions/{instruction_id}/close", response={200: InstructionOut, **ERRORS})
 def instruction_close(
-    request: HttpRequest, instruction_id: int, body: CommentIn | None = None
+    request: HttpRequest, instruction_id: Id, body: CommentIn | None = None
 ) -> InstructionOut:
     user = _user(request)
     ins = instruction_selectors.instruction_for(user, instruction_id)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from baosong.api.pagination import PageQuery, paginate
-from baosong.api.schemas import BodySchema, ErrorOut, IsoDate, IsoDateTime
+from baosong.api.schemas import BodySchema, ErrorOut, Id, IsoDate, IsoDateTime
 from baosong.core.errors import NotFound
 from baosong.orgs.models import Role, User
 from baosong.orgs.selectors import units_acting_for
@@ -33,9 +33,9 @@ class SolicitationIn(BodySchema):
     deadline: IsoDateTime | None = None
     period_start: IsoDate | None = None
     period_end: IsoDate | None = None
-    unit_ids: list[int] = Field(default_factory=list, max_length=5000)
+    unit_ids: list[Id] = Field(default_factory=list, max_length=5000)
     subtree_of: list[int] = Field(default_factory=list, max_length=100)
-    unit_id: int | None = Field(None, description="发布单位（默认为本人任采编人员的第一个单位）")
+    unit_id: Id | None = Field(None, description="发布单位（默认为本人任采编人员的第一个单位）")
 
 
 class TargetOut(Schema):
@@ -132,13 +132,13 @@ def solicitation_create(request: HttpRequest, body: SolicitationIn) -> Status[So
 
 
 @router.get("/solicitations/{solicitation_id}", response={200: SolicitationOut, 404: ErrorOut})
-def solicitation_read(request: HttpRequest, solicitation_id: int) -> SolicitationOut:
+def solicitation_read(request: HttpRequest, solicitation_id: Id) -> SolicitationOut:
     sol = selectors.solicitation_for(_user(request), solicitation_id)
     return _out(sol, with_targets=True)
 
 
 @router.post("/solicitations/{solicitation_id}/read", response={200: SolicitationOut, **ERRORS})
-def solicitation_mark_read(request: HttpRequest, solicitation_id: int) -> SolicitationOut:
+def solicitation_mark_read(request: HttpRequest, solicitation_id: Id) -> SolicitationOut:
     sol = selectors.solicitation_for(_user(request), solicitation_id)
     services.solicitation_mark_read(solicitation=sol, user=_user(request))
     return _out(sol, with_targets=True)

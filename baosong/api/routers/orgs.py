@@ -5,6 +5,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from baosong.api.pagination import PageQuery, paginate
+from baosong.api.schemas import Id
 from baosong.orgs.models import Level, Membership, User
 from baosong.orgs.selectors import units_listable_by, user_admin_role
 
@@ -46,7 +47,7 @@ class UnitPage(Schema):
 
 
 class UnitFilter(PageQuery):
-    parent: int | None = None
+    parent: Id | None = None
     q: str | None = None
     level: Level | None = None
 

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from baosong.api.pagination import PageQuery, paginate
-from baosong.api.schemas import ALLOWED, BodySchema, ErrorOut, IsoDate, IsoDateTime
+from baosong.api.schemas import ALLOWED, BodySchema, ErrorOut, Id, IsoDate, IsoDateTime
 from baosong.core.actions import allowed_actions
 from baosong.core.errors import NotFound
 from baosong.editorial import selectors as editorial_selectors
@@ -45,15 +45,15 @@ class ReportIn(BodySchema):
     event_time: IsoDateTime | None = None
     place: str = Field("", max_length=200)
     public_scope: PublicScope = PublicScope.INTERNAL
-    target_unit_ids: list[int] | None = None
-    co_unit_ids: list[int] | None = None
+    target_unit_ids: list[Id] | None = None
+    co_unit_ids: list[Id] | None = None
     follow_up_of: int | None = None
     is_final: bool = False
-    solicitation_id: int | None = None
+    solicitation_id: Id | None = None
     tags: list[str] = Field(default_factory=list, max_length=10)
     elements: dict[str, str] = Field(default_factory=dict)
     sensitive: bool = False
-    unit_id: int | None = None
+    unit_id: Id | None = None
 
 
 class ReportPatch(BodySchema):
@@ -64,8 +64,8 @@ class ReportPatch(BodySchema):
     event_time: IsoDateTime | None = None
     place: str | None = Field(None, max_length=200)
     public_scope: PublicScope | None = None
-    target_unit_ids: list[int] | None = None
-    co_unit_ids: list[int] | None = None
+    target_unit_ids: list[Id] | None = None
+    co_unit_ids: list[Id] | None = None
     tags: list[str] | None = Field(None, max_length=10)
     elements: dict[str, str] | None = None
     sensitive: bool | None = None
@@ -238,7 +238,7 @@ class LedgerQuery(Schema):
     category: Category | None = None
     urgency: Urgency | None = None
     status: ReportStatus | None = None
-    source: int | None = Field(None, ge=1, le=2**62, description="报送单位编号，含其下级单位")
+    source: Id | None = Field(None, ge=1, le=2**62, description="报送单位编号，含其下级单位")
     adopted_level: Level | None = Field(None, description="在该层级被采用（含补录的外部采用）")
     q: str | None = Field(None, max_length=100, description="标题包含")
 
@@ -280,24 +280,24 @@ def ledger_export(request: HttpRequest, fmt: str, filters: Query[LedgerQuery]) -
 
 
 @router.get("/reports/{report_id}", response={200: ReportOut, 404: ErrorOut})
-def report_read(request: HttpRequest, report_id: int) -> ReportOut:
+def report_read(request: HttpRequest, report_id: Id) -> ReportOut:
     return _out(selectors.report_for(_user(request), report_id), user=_user(request))
 
 
 @router.patch("/reports/{report_id}", response={200: ReportOut, **ERRORS})
-def report_patch(request: HttpRequest, report_id: int, body: ReportPatch) -> ReportOut:
+def report_patch(request: HttpRequest, report_id: Id, body: ReportPatch) -> ReportOut:
     report = selectors.report_for(_user(request), report_id)
     services.report_update(report=report, by=_user(request), **body.dict(exclude_unset=True))
     return _out(selectors.report_for(_user(request), report_id), user=_user(request))
 
 
 @router.post("/reports/{report_id}/checks", response={200: ChecksOut, 404: ErrorOut})
-def report_checks(request: HttpRequest, report_id: int) -> dict[str, Any]:
+def report_checks(request: HttpRequest, report_id: Id) -> dict[str, Any]:
     return services.report_checks(report=selectors.report_for(_user(request), report_id))
 
 
 @router.post("/reports/{report_id}/submit", response={200: ReportOut, **ERRORS})
-def report_submit(request: HttpRequest, report_id: int) -> ReportOut:
+def report_submit(request: HttpRequest, report_id: Id) -> ReportOut:
     report = selectors.report_for(_user(request), report_id)
     return _out(
         selectors.report_for(_user(request), services.report_submit(report=report, by=_user(request)).pk),
@@ -306,7 +306,7 @@ def report_submit(request: HttpRequest, report_id: int) -> ReportOut:
 
 
 @router.post("/reports/{report_id}/approve", response={200: ReportOut, **ERRORS})
-def report_approve(request: HttpRequest, report_id: int, body: CommentIn | None = None) -> ReportOut:
+def report_approve(request: HttpRequest, report_id: Id, body: CommentIn | None = None) -> ReportOut:
     body = body or CommentIn()
     report = selectors.report_for(_user(request), report_id)
     services.report_approve(report=report, by=_user(request), comment=body.comment)
@@ -314,7 +314,7 @@ def report_approve(request: HttpRequest, report_id: int, body: CommentIn | None 
 
 
 @router.post("/reports/{report_id}/return", response={200: ReportOut, **ERRORS})
-def report_return(request: HttpRequest, report_id: int, body: CommentIn | None = None) -> ReportOut:
+def report_return(request: HttpRequest, report_id: Id, body: CommentIn | None = None) -> ReportOut:
     body = body or CommentIn()
     report = selectors.report_for(_user(request), report_id)
     services.report_return(report=report, by=_user(request), comment=body.comment)
@@ -322,14 +322,14 @@ def report_return(request: HttpRequest, report_id: int, body: CommentIn | None =
 
 
 @router.post("/reports/{report_id}/reopen", response={200: ReportOut, **ERRORS})
-def report_reopen(request: HttpRequest, report_id: int) -> ReportOut:
+def report_reopen(request: HttpRequest, report_id: Id) -> ReportOut:
     report = selectors.report_for(_user(request), report_id)
     services.report_reopen(report=report, by=_user(request))
     return _out(selectors.report_for(_user(request), report_id), user=_user(request))
 
 
 @router.post("/reports/{report_id}/withdraw", response={200: ReportOut, **ERRORS})
-def report_withdraw(request: HttpRequest, report_id: int) -> ReportOut:
+def report_withdraw(request: HttpRequest, report_id: Id) -> ReportOut:
     report = selectors.report_for(_user(request), report_id)
     services.report_withdraw(report=report, by=_user(request))
     return _out(selectors.report_for(_user(request), report_id), user=_user(request))
@@ -339,7 +339,7 @@ class ExternalAdoptionIn(BodySchema):
     publication_name: str = Field(..., min_length=1, max_length=100)
     level: ExternalAdoption.Level
     date: IsoDate
-    unit_id: int | None = None
+    unit_id: Id | None = None
 
 
 class ExternalAdoptionOut(Schema):
@@ -352,7 +352,7 @@ class ExternalAdoptionOut(Schema):
 
 @router.post("/reports/{report_id}/external-adoptions", response={201: ExternalAdoptionOut, **ERRORS})
 def external_adoption(
-    request: HttpRequest, report_id: int, body: ExternalAdoptionIn
+    request: HttpRequest, report_id: Id, body: ExternalAdoptionIn
 ) -> Status[ExternalAdoptionOut]:
     user = _user(request)
     report = selectors.report_for(user, report_id)
@@ -483,12 +483,12 @@ def _submission_out(s: Submission, *, user: User) -> SubmissionOut:
 
 class AdoptIn(BodySchema):
     usage: Usage = Usage.ISSUE
-    issue_id: int | None = None
+    issue_id: Id | None = None
     comment: str = Field(default="", max_length=2000)
 
 
 class ForwardIn(BodySchema):
-    target_unit_ids: list[int] | None = None
+    target_unit_ids: list[Id] | None = None
     comment: str = Field(default="", max_length=2000)
 
 
@@ -497,31 +497,31 @@ class EditIn(BodySchema):
     body: str = Field("", max_length=50_000)
 
 
-def _reload(request: HttpRequest, pk: int) -> SubmissionOut:
+def _reload(request: HttpRequest, pk: Id) -> SubmissionOut:
     return _submission_out(selectors.submission_for_editor(_user(request), pk), user=_user(request))
 
 
 @router.get("/submissions/{submission_id}", response={200: SubmissionOut, 404: ErrorOut})
-def submission_read(request: HttpRequest, submission_id: int) -> SubmissionOut:
+def submission_read(request: HttpRequest, submission_id: Id) -> SubmissionOut:
     return _reload(request, submission_id)
 
 
 @router.patch("/submissions/{submission_id}", response={200: SubmissionOut, **ERRORS})
-def submission_edit(request: HttpRequest, submission_id: int, body: EditIn) -> SubmissionOut:
+def submission_edit(request: HttpRequest, submission_id: Id, body: EditIn) -> SubmissionOut:
     sub = selectors.submission_for_editor(_user(request), submission_id)
     services.submission_edit(submission=sub, by=_user(request), title=body.title, body=body.body)
     return _reload(request, submission_id)
 
 
 @router.post("/submissions/{submission_id}/claim", response={200: SubmissionOut, **ERRORS})
-def submission_claim(request: HttpRequest, submission_id: int) -> SubmissionOut:
+def submission_claim(request: HttpRequest, submission_id: Id) -> SubmissionOut:
     sub = selectors.submission_for_editor(_user(request), submission_id)
     services.submission_claim(submission=sub, by=_user(request))
     return _reload(request, submission_id)
 
 
 @router.post("/submissions/{submission_id}/adopt", response={200: SubmissionOut, **ERRORS})
-def submission_adopt(request: HttpRequest, submission_id: int, body: AdoptIn | None = None) -> SubmissionOut:
+def submission_adopt(request: HttpRequest, submission_id: Id, body: AdoptIn | None = None) -> SubmissionOut:
     body = body or AdoptIn()
     user = _user(request)
     sub = selectors.submission_for_editor(user, submission_id)
@@ -538,7 +538,7 @@ def submission_adopt(request: HttpRequest, submission_id: int, body: AdoptIn | N
 
 @router.post("/submissions/{submission_id}/decline", response={200: SubmissionOut, **ERRORS})
 def submission_decline(
-    request: HttpRequest, submission_id: int, body: CommentIn | None = None
+    request: HttpRequest, submission_id: Id, body: CommentIn | None = None
 ) -> SubmissionOut:
     body = body or CommentIn()
     sub = selectors.submission_for_editor(_user(request), submission_id)
@@ -548,7 +548,7 @@ def submission_decline(
 
 @router.post("/submissions/{submission_id}/return", response={200: SubmissionOut, **ERRORS})
 def submission_return(
-    request: HttpRequest, submission_id: int, body: CommentIn | None = None
+    request: HttpRequest, submission_id: Id, body: CommentIn | None = None
 ) -> SubmissionOut:
     body = body or CommentIn()
     sub = selectors.submission_for_editor(_user(request), submission_id)
@@ -558,7 +558,7 @@ def submission_return(
 
 @router.post("/submissions/{submission_id}/forward", response={200: SubmissionOut, **ERRORS})
 def submission_forward(
-    request: HttpRequest, submission_id: int, body: ForwardIn | None = None
+    request: HttpRequest, submission_id: Id, body: ForwardIn | None = None
 ) -> SubmissionOut:
     body = body or ForwardIn()
     sub = selectors.submission_for_editor(_user(request), submission_id)
@@ -569,7 +569,7 @@ def submission_forward(
 
 
 @router.post("/submissions/{submission_id}/resubmit", response={200: ReportOut, **ERRORS})
-def submission_resubmit(request: HttpRequest, submission_id: int, body: EditIn) -> ReportOut:
+def submission_resubmit(request: HttpRequest, submission_id: Id, body: EditIn) -> ReportOut:
     sub = selectors.submission_for_author(_user(request), submission_id)
     services.submission_resubmit(submission=sub, by=_user(request), title=body.title, body=body.body)
     return _out(selectors.report_for(_user(request), sub.report_id), user=_user(request))

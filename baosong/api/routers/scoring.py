@@ -11,7 +11,7 @@ from django.utils.http import content_disposition_header
 from ninja import Field, Query, Router, Schema, Status
 
 from baosong.api.pagination import PageQuery, paginate
-from baosong.api.schemas import ErrorOut
+from baosong.api.schemas import ErrorOut, Id
 from baosong.core.errors import NotFound, ServiceError
 from baosong.orgs.models import User
 from baosong.scoring import bulletins, selectors, services
@@ -26,7 +26,7 @@ def _user(request: HttpRequest) -> User:
 
 class ScoreQuery(Schema):
     period: str = Field(..., description="YYYY-MM、YYYY-Qn 或 YYYY")
-    unit: int | None = Field(None, description="默认为本人任采编人员、主编或领导的单位")
+    unit: Id | None = Field(None, description="默认为本人任采编人员、主编或领导的单位")
 
 
 class ScoreItem(Schema):
@@ -118,7 +118,7 @@ def scores_ledger(request: HttpRequest, q: Query[LedgerQuery]) -> LedgerOut:
 
 
 class AdjustmentIn(Schema):
-    unit_id: int
+    unit_id: Id
     points: Decimal = Field(..., gt=-10000, lt=10000, max_digits=9, decimal_places=2)
     reason: str = Field(..., min_length=1, max_length=300)
     date: dt.date | None = Field(None, description="计入日期，默认今天")
@@ -206,7 +206,7 @@ def stats(request: HttpRequest, q: Query[ScoreQuery]) -> StatsOut:
 
 
 @router.get("/bulletins/{period}.{fmt}", response={200: None, 400: ErrorOut, 404: ErrorOut})
-def bulletin_file(request: HttpRequest, period: str, fmt: str, unit: int | None = None) -> HttpResponse:
+def bulletin_file(request: HttpRequest, period: str, fmt: str, unit: Id | None = None) -> HttpResponse:
     """通报 of the unit's subtree: the released one when it exists (its frozen ranking), else computed now."""
     if fmt not in bulletins.FORMATS:
         raise NotFound("只提供 xlsx、docx 和 pdf 三种格式。")

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from baosong.api.schemas import ErrorOut
+from baosong.api.schemas import ErrorOut, Id
 from baosong.orgs.models import Level, User
 from baosong.reports.models import Category, Urgency
 from baosong.search import selectors
@@ -19,14 +19,14 @@ router = Router(tags=["检索"])
 class SearchQuery(Schema):
     q: str = Field(..., min_length=1, max_length=100, description="检索词；英文双引号内为完整短语")
     type: Literal["item", "issue", "bulletin"] | None = None
-    unit: int | None = Field(None, ge=1, le=2**62, description="单位编号（含下级）")
+    unit: Id | None = Field(None, description="单位编号（含下级）")
     category: Category | None = None
     urgency: Urgency | None = None
     status: str | None = Field(None, max_length=20, pattern=r"^[a-z_]+$")
     level: Level | None = Field(None, description="采用层级（采用该信息的最高层级）")
     date_from: dt.date | None = None
     date_to: dt.date | None = None
-    publication_id: int | None = Field(None, ge=1, le=2**62)
+    publication_id: Id | None = None
     sort: Literal["relevance", "date"] = "relevance"
     page: int = Field(1, ge=1, le=10_000)
     page_size: int = Field(20, ge=1, le=selectors.PAGE_SIZE_MAX)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pytest
 from django.test import Client
 
 
@@ -54,3 +55,37 @@ def test_openapi_schema_is_served(db):
     assert response.status_code == 200
     paths = response.json()["paths"]
     assert {"/api/v1/auth/token", "/api/v1/me", "/api/v1/units"} <= set(paths)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/units?parent=9223372036854775808",
+        "/api/v1/units?parent=0",
+        "/api/v1/reports/9223372036854775808",
+        "/api/v1/issues/-1",
+        "/api/v1/inbox?page=100001",
+    ],
+)
+def test_out_of_range_ids_are_refused_with_422_not_a_500(api, url):
+    response = api("county_editor").get(url)
+    assert response.status_code == 422, (url, response.status_code, response.content[:200])
+    assert "detail" in response.json()
+
+
+def test_the_schema_states_the_bounds_of_every_id_parameter(client_as):
+    from baosong.api.api import api as ninja_api
+
+    schema = ninja_api.get_openapi_schema()
+    unbounded = []
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            for parameter in operation.get("parameters", []):
+                name, spec = parameter["name"], parameter.get("schema", {})
+                specs = spec.get("anyOf", [spec])
+                if (name.endswith("_id") or name in {"pk", "parent", "unit"}) and not any(
+                    s.get("type") == "integer" and s.get("maximum") == 2**63 - 1 and s.get("minimum") == 1
+                    for s in specs
+                ):
+                    unbounded.append(f"{method.upper()} {path} {name}")
+    assert not unbounded, unbounded
