@@ -10,7 +10,7 @@ from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from baosong.api.auth import BearerAuth, SessionAuth
+from baosong.api.auth import BearerAuth, SessionAuth, business
 from baosong.api.parser import LenientJSONParser, UTF8JSONRenderer
 from baosong.api.routers import auth as auth_router
 from baosong.api.routers import editorial as editorial_router
@@ -100,8 +100,8 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 api.add_router("/auth", auth_router.router)
 api.add_router("", orgs_router.router)
-api.add_router("", reports_router.router)
-api.add_router("", editorial_router.router)
-api.add_router("", notices_router.router)
-api.add_router("", scoring_router.router)
-api.add_router("", search_router.router)
+api.add_router("", reports_router.router, auth=business())
+api.add_router("", editorial_router.router, auth=business())
+api.add_router("", notices_router.router, auth=business())
+api.add_router("", scoring_router.router, auth=business())
+api.add_router("", search_router.router, auth=business())
