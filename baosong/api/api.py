@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
@@ -89,6 +90,12 @@ def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 
     audit_denied(request, str(exc))
     return _error(request, 403, "没有执行此操作的权限。", "forbidden")
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_body_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    limit_mb = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024)
+    return _error(request, 413, f"请求体过大（上限 {limit_mb:g} MB）。", "body_too_large")
 
 
 @api.exception_handler(HttpError)

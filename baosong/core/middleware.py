@@ -5,7 +5,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
@@ -87,7 +87,21 @@ class RejectNulMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if _has_nul(request):
+        try:
+            nul = _has_nul(request)
+        except RequestDataTooBig:
+            # Reading the body here is the first read: an over-size body answers 413 in the API's own shape
+            # (a page gets the same message), not Django's bare 400 page.
+            limit_mb = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024)
+            message = f"请求体过大（上限 {limit_mb:g} MB）。"
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {"detail": message, "code": "body_too_large"},
+                    status=413,
+                    json_dumps_params={"ensure_ascii": False},
+                )
+            return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+        if nul:
             if request.path.startswith("/api/"):
                 return JsonResponse(
                     {"detail": NUL_MESSAGE, "code": "invalid_characters"},

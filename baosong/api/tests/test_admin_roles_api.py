@@ -43,3 +43,12 @@ def test_admins_keep_their_own_routes(client_as: Any, admin: str) -> None:
 
 def test_a_business_user_is_not_affected(api: Any) -> None:
     assert api("county_editor").get("/api/v1/inbox").status_code == 200
+
+
+def test_an_over_size_json_body_answers_the_apis_own_413(api: Any, settings: Any) -> None:
+    """Django's limit on a request body (DATA_UPLOAD_MAX_MEMORY_SIZE) answers in the API's shape."""
+    body = '{"title": "大", "body": "' + "字" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 3 + 10) + '"}'
+    response = api("township_reporter").post("/api/v1/reports", body, content_type="application/json")
+    assert response.status_code == 413
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["code"] == "body_too_large"
