@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from baosong.core.params import MAX_ID, local_day_bounds, parse_count, parse_id, parse_ids
 
 
@@ -30,3 +32,18 @@ def test_days_at_the_edge_of_the_calendar_are_no_bound() -> None:
         dt.date(2026, 6, 1),
         dt.timedelta(days=31),
     )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/reports/9223372036854775808/",
+        "/issues/9223372036854775808/",
+        "/inbox/99999999999999999999999/",
+        "/instructions/9223372036854775808/",
+        "/manage/units/9223372036854775808/",
+    ],
+)
+def test_pages_answer_an_id_no_key_can_hold_with_404(client_as, url):
+    response = client_as("county_editor").get(url)
+    assert response.status_code in (403, 404), (url, response.status_code)
