@@ -210,12 +210,15 @@ def _filters(p: SearchParams) -> tuple[list[str], list[Any]]:
             where.append(f"d.{column} = %s")
             params.append(value)
     start, end = local_day_bounds(p.date_from, p.date_to)
+    # Raw SQL: the bound goes to the database as the ORM writes the column (SQLite: UTC text), else a local
+    # midnight compared as text misses the first eight hours of a Shanghai day.
+    adapt = connection.ops.adapt_datetimefield_value
     if start:
         where.append("d.date >= %s")
-        params.append(start)
+        params.append(adapt(start))
     if end:
         where.append("d.date < %s")
-        params.append(end)
+        params.append(adapt(end))
     if p.publication_id is not None:
         where.append("d.publication_id = %s")
         params.append(p.publication_id)
