@@ -39,6 +39,16 @@ def parse_ids(values: Iterable[str]) -> list[int]:
     return [number for v in values if (number := parse_id(v)) is not None]
 
 
+def form_date(value: str | None) -> dt.date | None:
+    """A date typed into a form (YYYY-MM-DD), None when empty; anything else is refused in Chinese."""
+    from baosong.core.errors import ServiceError
+
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError as exc:
+        raise ServiceError("日期格式不正确。", "invalid_date") from exc
+
+
 def local_day_bounds(
     date_from: dt.date | None, date_to: dt.date | None
 ) -> tuple[dt.datetime | None, dt.datetime | None]:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from baosong.core.actions import allowed_actions, record
 from baosong.core.errors import NotFound, ServiceError
-from baosong.core.params import parse_id, parse_ids
+from baosong.core.params import form_date, parse_id, parse_ids
 from baosong.core.refusals import return_to as refusals_return_to
 from baosong.editorial.models import IssueItemSource, IssueStatus
 from baosong.editorial.selectors import issue_for, issue_items, issues_of_report
@@ -94,13 +94,6 @@ def instruction_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-def _date(value: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError as exc:
-        raise ServiceError("日期格式不正确。", "invalid_date") from exc
-
-
 @business_required
 @require_POST
 def instruction_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
@@ -112,7 +105,7 @@ def instruction_action(request: AuthedRequest, pk: int, action: str) -> HttpResp
             instruction=instruction,
             by=request.user,
             unit_ids=parse_ids(p.getlist("units")),
-            due_on=_date(p.get("due_on", "")),
+            due_on=form_date(p.get("due_on", "")),
         )
         messages.success(request, "已交办，承办单位将收到通知。")
     elif action == "feedback":
@@ -158,7 +151,7 @@ def issue_instructions(request: AuthedRequest, issue_pk: int) -> HttpResponse:
                 text=p.get("text", ""),
                 leader_name=p.get("leader_name", "") if is_editor else "",
                 level=p.get("level", ""),
-                instructed_on=_date(p.get("instructed_on", "")),
+                instructed_on=form_date(p.get("instructed_on", "")),
                 scan_name=(scan.name or "") if scan else "",
                 scan=scan.read(files.max_bytes() + 1) if scan else None,
             )

@@ -12,7 +12,7 @@ from django.utils.http import content_disposition_header
 
 from baosong.core.actions import record
 from baosong.core.errors import ServiceError
-from baosong.core.params import parse_ids
+from baosong.core.params import form_date, parse_ids
 from baosong.orgs.models import Role, Unit
 from baosong.orgs.permissions import AuthedRequest, business_required, role_required
 from baosong.orgs.selectors import roles_in_unit, units_acting_for
@@ -20,13 +20,6 @@ from baosong.reports import files
 from baosong.solicitations import selectors, services
 from baosong.solicitations import workflow as solicitations_wf
 from baosong.solicitations.models import SOLICITATION_STATES, Solicitation
-
-
-def _date(value: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError as exc:
-        raise ServiceError("日期格式不正确。", "invalid_date") from exc
 
 
 @business_required
@@ -80,8 +73,8 @@ def solicitation_new(request: AuthedRequest) -> HttpResponse:
                 topic=p.get("topic", ""),
                 requirements=p.get("requirements", ""),
                 deadline=_parse_deadline(p.get("deadline", "")),
-                period_start=_date(p.get("period_start", "")),
-                period_end=_date(p.get("period_end", "")),
+                period_start=form_date(p.get("period_start", "")),
+                period_end=form_date(p.get("period_end", "")),
                 unit_ids=parse_ids(p.getlist("units")),
                 subtree_of=parse_ids(p.getlist("subtree")),
                 attachment_name=(attachment.name or "") if attachment else "",
