@@ -68,7 +68,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "baosong.core.middleware.SecurityHeadersMiddleware",
     "baosong.core.middleware.RequestContextMiddleware",
+    "baosong.core.middleware.BodySizeMiddleware",
     "baosong.core.middleware.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -97,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "baosong.orgs.context_processors.navigation",
                 "baosong.help.context_processors.help_link",
+                "baosong.core.context_processors.security",
             ],
         },
     },
@@ -279,6 +282,11 @@ ATTACHMENT_ROOT = Path(
     env_str("BAOSONG_ATTACHMENT_DIR", str(DATA_DIR / "attachments")) or DATA_DIR / "attachments"
 )
 ATTACHMENT_MAX_MB = env_int("BAOSONG_ATTACHMENT_MAX_MB", 20)
+# The largest request body any form accepts: the larger of the import and attachment limits plus 1 MB for the
+# form around the file. Longer declared bodies answer 413 unread; nginx's client_max_body_size matches it.
+REQUEST_MAX_BYTES = env_int(
+    "BAOSONG_REQUEST_MAX_MB", max(IMPORT_MAX_BYTES // (1024 * 1024), ATTACHMENT_MAX_MB) + 1
+) * (1024 * 1024)
 # A ZIP container (docx, xlsx, pptx, ofd) is read only when its members, unpacked, stay within these.
 ARCHIVE_MAX_UNPACKED_MB = env_int("BAOSONG_ARCHIVE_MAX_UNPACKED_MB", 200)
 ARCHIVE_MAX_MEMBERS = env_int("BAOSONG_ARCHIVE_MAX_MEMBERS", 2000)

@@ -94,7 +94,7 @@ def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 
 @api.exception_handler(RequestDataTooBig)
 def on_body_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
-    limit_mb = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024)
+    limit_mb = getattr(exc, "limit", settings.DATA_UPLOAD_MAX_MEMORY_SIZE) / (1024 * 1024)
     return _error(request, 413, f"请求体过大（上限 {limit_mb:g} MB）。", "body_too_large")
 
 

@@ -42,5 +42,5 @@ class UTF8JSONRenderer(JSONRenderer):
 
     encoder_class = LocalTimeEncoder
 
-    media_type = "application/json; charset=utf-8"
+    media_type = "application/json"  # ninja adds "; charset=utf-8" itself
     json_dumps_params = {"ensure_ascii": False}

@@ -7,13 +7,18 @@ from typing import Annotated, Any, Union, get_args, get_origin
 
 from annotated_types import Interval
 from ninja import Schema
-from pydantic import BeforeValidator, model_validator
+from pydantic import BeforeValidator, StringConstraints, model_validator
 
 from baosong.core.params import MAX_ID
 
 # An object id as a key column holds it on both databases: the schema states the bounds, so a client (and
 # schemathesis) sees that 9223372036854775808 is out of range, and it is refused with 422, never a 500.
 Id = Annotated[int, Interval(ge=1, le=MAX_ID)]
+# Free-form text inside lists and maps is bounded too, so no JSON body grows without limit below the request
+# size: a tag, a 突发事件 要素, a column name, a 版记 recipient.
+Tag = Annotated[str, StringConstraints(max_length=20)]
+ElementText = Annotated[str, StringConstraints(max_length=2000)]
+ShortName = Annotated[str, StringConstraints(max_length=100)]
 
 ALLOWED = "此用户现在可以对该对象执行的操作（与页面提供的按钮相同）"
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 from collections.abc import Callable
 from typing import Any
 
@@ -78,6 +79,35 @@ def _has_nul(request: HttpRequest) -> bool:
     return False
 
 
+def too_large(request: HttpRequest, limit_bytes: int, code: str = "body_too_large") -> HttpResponse:
+    """413 in the API's own ``{"detail","code"}`` shape on /api/, a plain Chinese sentence elsewhere."""
+    message = f"请求体过大（上限 {limit_bytes / (1024 * 1024):g} MB）。"
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"detail": message, "code": code}, status=413, json_dumps_params={"ensure_ascii": False}
+        )
+    return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+
+
+class BodySizeMiddleware:
+    """A request whose declared length exceeds the largest upload any form accepts (``REQUEST_MAX_BYTES``:
+    the import or attachment limit plus room for the form) is answered 413 before a byte of its body is read.
+    (Django never reads past the declared length, so a body cannot be longer than it says.) nginx's
+    ``client_max_body_size`` is set to the same figure (docs/deployment.md)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        if declared > settings.REQUEST_MAX_BYTES:
+            return too_large(request, settings.REQUEST_MAX_BYTES)
+        return self.get_response(request)
+
+
 class RejectNulMiddleware:
     """Text with a NUL character (U+0000) in the path, the query, a form field or a JSON string is refused
     with a 400 before any view: PostgreSQL text columns cannot hold it (saving it would fail with a 500), and
@@ -89,18 +119,10 @@ class RejectNulMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         try:
             nul = _has_nul(request)
-        except RequestDataTooBig:
+        except RequestDataTooBig as exc:
             # Reading the body here is the first read: an over-size body answers 413 in the API's own shape
             # (a page gets the same message), not Django's bare 400 page.
-            limit_mb = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024)
-            message = f"请求体过大（上限 {limit_mb:g} MB）。"
-            if request.path.startswith("/api/"):
-                return JsonResponse(
-                    {"detail": message, "code": "body_too_large"},
-                    status=413,
-                    json_dumps_params={"ensure_ascii": False},
-                )
-            return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+            return too_large(request, getattr(exc, "limit", settings.DATA_UPLOAD_MAX_MEMORY_SIZE))
         if nul:
             if request.path.startswith("/api/"):
                 return JsonResponse(
@@ -130,3 +152,53 @@ def audit_denied(request: HttpRequest, reason: str = "") -> None:
             object_id=request.path[:64],
             details={"method": request.method, "path": request.path, "reason": reason[:200]},
         )
+
+
+# Every response forbids inline script and inline style attributes. A page that needs a <style> block (the
+# issue's print preview, whose measurements come from the publication's template) marks it with the request's
+# nonce; nothing else is allowed inline. Frames: only same-origin previews (views marked
+# ``xframe_options_sameorigin``) may be framed, and only by the site itself.
+_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'nonce-{nonce}'; img-src 'self' data: blob:; "
+    "font-src 'self'; connect-src 'self'; frame-src 'self'; form-action 'self'; object-src 'none'; "
+    "base-uri 'none'; frame-ancestors {ancestors}"
+)
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), midi=(), payment=(), usb=(), interest-cohort=()"
+)
+NO_STORE = "private, no-store"
+
+
+def csp_nonce(request: HttpRequest) -> str:
+    nonce = getattr(request, "_csp_nonce", None)
+    if nonce is None:
+        nonce = request._csp_nonce = secrets.token_urlsafe(16)  # type: ignore[attr-defined]
+    return str(nonce)
+
+
+def _authenticated(request: HttpRequest) -> bool:
+    if request.path.startswith("/api/"):
+        return True  # tokens and sessions alike; no API answer may be stored
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated)
+
+
+class SecurityHeadersMiddleware:
+    """Content-Security-Policy and Permissions-Policy on every response; ``Cache-Control: no-store`` on
+    every answer to a signed-in user (pages, fragments, downloads) and on every API answer."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if "Content-Security-Policy" not in response:
+            framed = response.get("X-Frame-Options", "").upper() == "SAMEORIGIN"
+            response["Content-Security-Policy"] = _CSP.format(
+                nonce=csp_nonce(request), ancestors="'self'" if framed else "'none'"
+            )
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        if _authenticated(request) and "no-store" not in response.get("Cache-Control", ""):
+            response["Cache-Control"] = NO_STORE
+        return response

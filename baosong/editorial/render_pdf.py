@@ -205,10 +205,13 @@ def issue_context(doc: IssueDocument, *, screen: bool = False) -> dict[str, Any]
     }
 
 
-def issue_html(doc: IssueDocument, *, screen: bool = False) -> str:
+def issue_html(doc: IssueDocument, *, screen: bool = False, nonce: str = "") -> str:
     """The issue as one self-contained HTML document: for WeasyPrint, or (``screen``) for a browser preview
-    that shows the same measurements on a white A4-wide sheet."""
-    return render_to_string("editorial/print/issue.html", issue_context(doc, screen=screen))
+    that shows the same measurements on a white A4-wide sheet; its ``<style>`` blocks carry the request's
+    Content-Security-Policy ``nonce``."""
+    return render_to_string(
+        "editorial/print/issue.html", {**issue_context(doc, screen=screen), "csp_nonce": nonce}
+    )
 
 
 def _local_time(value: dt.datetime | None) -> str:

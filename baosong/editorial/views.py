@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from baosong.core.actions import record
 from baosong.core.errors import NotFound, ServiceError
+from baosong.core.middleware import csp_nonce
 from baosong.core.params import parse_count, parse_id, parse_ids
 from baosong.core.refusals import return_to as refusals_return_to
 from baosong.editorial import render_docx, render_pdf, selectors, services
@@ -120,7 +121,7 @@ def template_preview(request: AuthedRequest, pk: int, fmt: str = "html") -> Http
         return _download(
             render_pdf.render_issue_pdf(doc), f"模板预览-{template.name}.pdf", "application/pdf", inline=True
         )
-    return HttpResponse(render_pdf.issue_html(doc, screen=True))
+    return HttpResponse(render_pdf.issue_html(doc, screen=True, nonce=csp_nonce(request)))
 
 
 # ---- publications ------------------------------------------------------------------------------------
@@ -416,7 +417,9 @@ def open_issue_options(request: AuthedRequest) -> HttpResponse:
 @business_required
 def issue_preview(request: AuthedRequest, pk: int) -> HttpResponse:
     issue = _issue(request, pk)
-    return HttpResponse(render_pdf.issue_html(selectors.issue_document(issue), screen=True))
+    return HttpResponse(
+        render_pdf.issue_html(selectors.issue_document(issue), screen=True, nonce=csp_nonce(request))
+    )
 
 
 def _document_name(issue: Issue, ext: str) -> str:

@@ -18,6 +18,7 @@ from baosong.orgs.selectors import roles_in_unit, unit_reporting_targets, units_
 from baosong.reports import checks, selectors
 from baosong.reports import workflow as wf
 from baosong.reports.models import (
+    EMERGENCY_ELEMENTS,
     URGENCY_RANK,
     Category,
     DeadlineRule,
@@ -76,10 +77,45 @@ def _validate_fields(fields: dict[str, Any]) -> dict[str, Any]:
         except (TypeError, ValueError) as exc:
             raise ServiceError("约稿编号无效。", "invalid_solicitation") from exc
     if "tags" in clean:
-        clean["tags"] = [str(t).strip()[:20] for t in (clean["tags"] or []) if str(t).strip()][:10]
+        clean["tags"] = _clean_tags(clean["tags"])
     if "elements" in clean:
-        clean["elements"] = {str(k)[:20]: str(v)[:2000] for k, v in (clean["elements"] or {}).items()}
+        clean["elements"] = _clean_elements(clean["elements"])
     return clean
+
+
+TAGS_MAX, TAG_MAX_CHARS, ELEMENT_MAX_CHARS = 10, 20, 2000
+ELEMENT_LABELS = dict(EMERGENCY_ELEMENTS)
+
+
+def _clean_tags(tags: Any) -> list[str]:
+    """Refused, never cut: a tag cut to 20 characters or the eleventh tag dropped would be input lost."""
+    if not isinstance(tags, list | tuple):
+        raise ServiceError("标签须为文字列表。", "invalid_tags")
+    out = [str(t).strip() for t in tags if str(t).strip()]
+    if len(out) > TAGS_MAX:
+        raise ServiceError(f"标签最多 {TAGS_MAX} 个，现有 {len(out)} 个。", "too_many_tags")
+    for tag in out:
+        if len(tag) > TAG_MAX_CHARS:
+            raise ServiceError(f"标签“{tag[:10]}…”超过 {TAG_MAX_CHARS} 个字。", "tag_too_long")
+    return out
+
+
+def _clean_elements(elements: Any) -> dict[str, str]:
+    """The 突发事件 要素: only the known ones (时间、地点、事件性质…), each at most 2,000 characters."""
+    if not isinstance(elements, dict):
+        raise ServiceError("突发事件要素格式无效。", "invalid_elements")
+    out: dict[str, str] = {}
+    for key, value in elements.items():
+        if key not in ELEMENT_LABELS:
+            known = "、".join(f"{k}（{label}）" for k, label in EMERGENCY_ELEMENTS)
+            raise ServiceError(f"突发事件要素“{str(key)[:20]}”无效，可填：{known}。", "invalid_elements")
+        text = clean_text(str(value or ""))
+        if len(text) > ELEMENT_MAX_CHARS:
+            label = ELEMENT_LABELS[key]
+            raise ServiceError(f"突发事件要素“{label}”不能超过 {ELEMENT_MAX_CHARS} 字。", "element_too_long")
+        if text:
+            out[key] = text
+    return out
 
 
 def reporting_unit_for(user: User, unit_id: int | None = None) -> Unit:

@@ -11,7 +11,7 @@ from django.utils.http import content_disposition_header
 from ninja import Field, Query, Router, Schema, Status
 
 from baosong.api.pagination import PageQuery, paginate
-from baosong.api.schemas import ALLOWED, BodySchema, ErrorOut, Id, IsoDate
+from baosong.api.schemas import ALLOWED, BodySchema, ErrorOut, Id, IsoDate, ShortName
 from baosong.core.actions import allowed_actions, record
 from baosong.core.errors import NotFound, ServiceError
 from baosong.editorial import render_docx, render_pdf, selectors, services
@@ -39,16 +39,18 @@ def _user(request: HttpRequest) -> User:
 
 
 class RecipientIn(BodySchema):
-    up: list[str] = Field(default_factory=list, description="报：单位名称/代码或领导姓名")
-    peer: list[str] = Field(default_factory=list, description="送")
-    down: list[str] = Field(default_factory=list, description="发")
+    up: list[ShortName] = Field(
+        default_factory=list, max_length=200, description="报：单位名称/代码或领导姓名"
+    )
+    peer: list[ShortName] = Field(default_factory=list, max_length=200, description="送")
+    down: list[ShortName] = Field(default_factory=list, max_length=200, description="发")
 
 
 class PublicationIn(BodySchema):
     unit_id: Id
     name: str = Field(..., min_length=1, max_length=50)
     kind: PublicationKind = PublicationKind.REGULAR
-    columns: list[str] = Field(default_factory=list, max_length=20)
+    columns: list[ShortName] = Field(default_factory=list, max_length=20)
     print_count: int = Field(0, ge=0, le=100_000)
     signer_role: str = Role.CHIEF
     marking: str = Field("内部资料", max_length=20)

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from baosong.api.pagination import PageQuery, paginate
-from baosong.api.schemas import ALLOWED, BodySchema, ErrorOut, Id, IsoDate, IsoDateTime
+from baosong.api.schemas import ALLOWED, BodySchema, ElementText, ErrorOut, Id, IsoDate, IsoDateTime, Tag
 from baosong.core.actions import allowed_actions
 from baosong.core.errors import NotFound
 from baosong.editorial import selectors as editorial_selectors
@@ -18,6 +18,7 @@ from baosong.orgs.models import Level, User
 from baosong.orgs.selectors import roles_memo
 from baosong.reports import selectors, services
 from baosong.reports.models import (
+    EMERGENCY_ELEMENTS,
     Category,
     ExternalAdoption,
     PublicScope,
@@ -50,8 +51,8 @@ class ReportIn(BodySchema):
     follow_up_of: int | None = None
     is_final: bool = False
     solicitation_id: Id | None = None
-    tags: list[str] = Field(default_factory=list, max_length=10)
-    elements: dict[str, str] = Field(default_factory=dict)
+    tags: list[Tag] = Field(default_factory=list, max_length=10)
+    elements: dict[str, ElementText] = Field(default_factory=dict, max_length=len(EMERGENCY_ELEMENTS))
     sensitive: bool = False
     unit_id: Id | None = None
 
@@ -66,8 +67,8 @@ class ReportPatch(BodySchema):
     public_scope: PublicScope | None = None
     target_unit_ids: list[Id] | None = None
     co_unit_ids: list[Id] | None = None
-    tags: list[str] | None = Field(None, max_length=10)
-    elements: dict[str, str] | None = None
+    tags: list[Tag] | None = Field(None, max_length=10)
+    elements: dict[str, ElementText] | None = Field(None, max_length=len(EMERGENCY_ELEMENTS))
     sensitive: bool | None = None
 
 

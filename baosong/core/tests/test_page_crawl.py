@@ -182,14 +182,25 @@ class Page:
 class _Links(HTMLParser):
     """hrefs and hx-get targets, plus the field names of GET forms (the filters a page reads)."""
 
-    def __init__(self) -> None:
+    def __init__(self, nonce: str = "") -> None:
         super().__init__()
         self.links: list[str] = []
         self.get_fields: set[str] = set()
         self._in_get_form = False
+        self.nonce = nonce
+        self.inline: list[str] = []  # what the Content-Security-Policy would refuse to apply or run
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
+        for name, value in a.items():
+            if name == "style" or name.startswith("on"):
+                self.inline.append(f"<{tag} {name}={value[:40]!r}>")
+        if any(a.get(n, "").lower().startswith("javascript:") for n in ("href", "src", "action")):
+            self.inline.append(f"<{tag}> javascript: URL")
+        if tag == "script" and not a.get("src") and a.get("type") != "application/json":  # json_script: data
+            self.inline.append("<script> without src")
+        if tag == "style" and (not self.nonce or a.get("nonce") != self.nonce):
+            self.inline.append("<style> without the response's nonce")
         for name in ("href", "hx-get"):
             if a.get(name):
                 self.links.append(a[name])
@@ -270,8 +281,11 @@ def build_world(cast: Any) -> dict[str, int]:
     }
 
 
-def crawl(client: Client, user: str, heavy_seen: set[str], findings: list[Finding]) -> dict[str, Page]:
-    """Pages by pattern, each with one URL to it and the query names it was seen with."""
+def crawl(
+    client: Client, user: str, heavy_seen: set[str], findings: list[Finding], policies: list[str]
+) -> dict[str, Page]:
+    """Pages by pattern, each with one URL to it and the query names it was seen with. Every HTML page is also
+    read for what its Content-Security-Policy would refuse (``policies``)."""
     pages: dict[str, Page] = {}
     queue: deque[str] = deque(["/"])
     while queue and len(pages) < MAX_PAGES_PER_USER:
@@ -292,8 +306,15 @@ def crawl(client: Client, user: str, heavy_seen: set[str], findings: list[Findin
             continue
         if not response.get("Content-Type", "").startswith("text/html"):
             continue
-        parser = _Links()
+        policy = response.get("Content-Security-Policy", "")
+        nonce = re.search(r"'nonce-([^']+)'", policy)
+        parser = _Links(nonce.group(1) if nonce else "")
         parser.feed(response.content.decode("utf-8", "replace"))
+        for problem in parser.inline:
+            policies.append(f"{user} GET {url}: {problem}")
+        cache = response.get("Cache-Control", "")
+        if "unsafe-inline" in policy or "script-src 'self'" not in policy or "no-store" not in cache:
+            policies.append(f"{user} GET {url}: CSP {policy!r}, Cache-Control {cache!r}")
         pages[key].params |= parser.get_fields
         for link in parser.links:
             target = urlsplit(urljoin(url, link))
@@ -309,12 +330,13 @@ def crawl(client: Client, user: str, heavy_seen: set[str], findings: list[Findin
 def crawled(cast: Any, client_as: Any) -> dict[str, Any]:
     build_world(cast)
     findings: list[Finding] = []
+    policies: list[str] = []
     heavy_seen: set[str] = set()
     by_user = {}
     for user in CRAWLERS:
         client = client_as(user)
-        by_user[user] = (client, crawl(client, user, heavy_seen, findings))
-    return {"by_user": by_user, "findings": findings}
+        by_user[user] = (client, crawl(client, user, heavy_seen, findings, policies))
+    return {"by_user": by_user, "findings": findings, "policies": policies}
 
 
 def test_every_page_reached_by_links_answers_without_server_error(crawled: dict[str, Any]) -> None:
@@ -324,6 +346,15 @@ def test_every_page_reached_by_links_answers_without_server_error(crawled: dict[
         assert must in reached, sorted(reached)
     findings = crawled["findings"]
     assert not findings, "\n".join(map(str, findings))
+
+
+def test_every_page_runs_under_the_content_security_policy(crawled: dict[str, Any]) -> None:
+    """No page reached by any role needs 'unsafe-inline': no style attribute, no event-handler attribute, no
+    inline script, a <style> block only with the response's nonce; and none may be stored by a cache."""
+    pages = sum(len(p) for _, p in crawled["by_user"].values())
+    assert pages > 100, pages
+    problems = crawled["policies"]
+    assert not problems, "\n".join(problems[:40])
 
 
 def test_hostile_query_strings_never_cause_a_server_error(crawled: dict[str, Any]) -> None:

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from baosong.orgs.auth import password_change
 from baosong.orgs.models import User
+from baosong.orgs.services import user_create
 from conftest import login
 
 
@@ -79,6 +80,30 @@ def test_demo_accounts_must_change_password_unless_demo_mode(cast):
     assert client.get("/")["Location"] == "/accounts/password"
     with override_settings(DEMO_SKIP_PASSWORD_CHANGE=True):
         assert client.get("/").status_code == 200
+
+
+@override_settings(DEMO_MODE=True, DEMO_SKIP_PASSWORD_CHANGE=True)
+def test_in_demo_mode_a_real_account_still_changes_its_password_first(cast):
+    """Demo mode spares only the demo cast: an account an administrator creates (not is_demo) is sent to the
+    password page by every page and refused an API token until it changes the password."""
+    user = user_create(
+        by=cast.sysadmin.user,
+        username="real_reporter",
+        full_name="实名信息员",
+        primary_unit=cast.township_reporter.unit,
+        password="Initial#2026x",
+    )
+    assert not user.is_demo and user.must_change_password
+    client = Client()
+    client.post("/accounts/login", {"username": "real_reporter", "password": "Initial#2026x"})
+    for path in ("/", "/reports/", "/inbox/"):
+        assert client.get(path)["Location"] == "/accounts/password", path
+    token = Client().post(
+        "/api/v1/auth/token",
+        {"username": "real_reporter", "password": "Initial#2026x", "name": "脚本"},
+        content_type="application/json",
+    )
+    assert token.status_code == 403 and token.json()["code"] == "password_change_required"
 
 
 @override_settings(PASSWORD_MAX_AGE_DAYS=90)

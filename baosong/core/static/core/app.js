@@ -19,13 +19,31 @@
     });
   }
 
-  // A file input that sends its form as soon as a file is chosen (从 Word 导入 on the 工作台).
+  // An input that sends its form as soon as it changes: a file once chosen (从 Word 导入 on the 工作台), a
+  // radio button once picked (the sort order of 检索).
   document.addEventListener("change", function (ev) {
     var el = ev.target;
-    if (el instanceof HTMLInputElement && el.type === "file" && el.hasAttribute("data-autosubmit") && el.files.length) {
-      el.form.requestSubmit ? el.form.requestSubmit() : el.form.submit();
-    }
+    if (!(el instanceof HTMLInputElement) || !el.hasAttribute("data-autosubmit") || !el.form) { return; }
+    if (el.type === "file" && !el.files.length) { return; }
+    el.form.requestSubmit ? el.form.requestSubmit() : el.form.submit();
   });
+
+  // A read-only field whose whole value is selected on focus, ready to copy (a new API token).
+  document.addEventListener("focusin", function (ev) {
+    var el = ev.target;
+    if (el instanceof HTMLInputElement && el.hasAttribute("data-select-on-focus")) { el.select(); }
+  });
+
+  // Colours that come from data (a publication's masthead colour): set through the CSSOM, which the
+  // Content-Security-Policy allows, instead of a style attribute, which it does not.
+  var PAINT = { paintColor: "color", paintBackground: "backgroundColor", paintBorder: "borderColor" };
+  function paint(root) {
+    root.querySelectorAll("[data-paint-color], [data-paint-background], [data-paint-border]").forEach(function (el) {
+      Object.keys(PAINT).forEach(function (key) {
+        if (el.dataset[key]) { el.style[PAINT[key]] = el.dataset[key]; }
+      });
+    });
+  }
 
   // Lists become cards on narrow screens: each cell is labelled with its column's header (the CSS shows the
   // labels only below 640 px). Tables opt out with class "no-cards" (wide figures read better scrolled).
@@ -56,6 +74,6 @@
     document.querySelectorAll("details[data-narrow-closed='1']").forEach(function (panel) { panel.open = false; });
   }
 
-  document.addEventListener("DOMContentLoaded", function () { cardify(document); foldFilters(); tick(); setInterval(tick, 1000); });
-  document.addEventListener("htmx:afterSwap", function (ev) { cardify(ev.target); tick(); });
+  document.addEventListener("DOMContentLoaded", function () { cardify(document); paint(document); foldFilters(); tick(); setInterval(tick, 1000); });
+  document.addEventListener("htmx:afterSwap", function (ev) { cardify(ev.target); paint(ev.target); tick(); });
 })();

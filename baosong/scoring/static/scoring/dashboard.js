@@ -8,7 +8,10 @@
   function chart(id, option) {
     const node = document.getElementById(id);
     if (!node) return;
-    const c = echarts.init(node, null, { renderer: "svg" });
+    // Canvas, and a tooltip drawn on it (richText): the SVG renderer and the HTML tooltip write style
+    // attributes, which the Content-Security-Policy refuses.
+    const c = echarts.init(node, null, { renderer: "canvas" });
+    if (option.tooltip) option.tooltip = Object.assign({ renderMode: "richText" }, option.tooltip);
     c.setOption(Object.assign({ textStyle: font, animation: false }, option));
     window.addEventListener("resize", () => c.resize());
   }
