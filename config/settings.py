@@ -282,6 +282,11 @@ ATTACHMENT_ROOT = Path(
     env_str("BAOSONG_ATTACHMENT_DIR", str(DATA_DIR / "attachments")) or DATA_DIR / "attachments"
 )
 ATTACHMENT_MAX_MB = env_int("BAOSONG_ATTACHMENT_MAX_MB", 20)
+# Rendered issue PDFs and DOCX, keyed by their content (editorial/documents.py); safe to delete at any time.
+DOCUMENT_CACHE_DIR = Path(env_str("BAOSONG_DOCUMENT_CACHE_DIR", str(DATA_DIR / "cache" / "documents")) or "")
+# How long the statistics of one unit and period are shared between viewers (new adoptions show at once;
+# unit tree and rule changes within this many seconds). 0: read on every view (the tests' default).
+STATS_CACHE_SECONDS = env_int("BAOSONG_STATS_CACHE_SECONDS", 0 if TESTING else 60)
 # The largest request body any form accepts: the larger of the import and attachment limits plus 1 MB for the
 # form around the file. Longer declared bodies answer 413 unread; nginx's client_max_body_size matches it.
 REQUEST_MAX_BYTES = env_int(

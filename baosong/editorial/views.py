@@ -22,7 +22,7 @@ from baosong.core.errors import NotFound, ServiceError
 from baosong.core.middleware import csp_nonce
 from baosong.core.params import parse_count, parse_id, parse_ids
 from baosong.core.refusals import return_to as refusals_return_to
-from baosong.editorial import render_docx, render_pdf, selectors, services
+from baosong.editorial import documents, render_pdf, selectors, services
 from baosong.editorial import workflow as issue_wf
 from baosong.editorial.document import IssueDocument
 from baosong.editorial.forms import PublicationForm, TemplateForm
@@ -442,12 +442,12 @@ def issue_document(request: AuthedRequest, pk: int, fmt: str) -> HttpResponse:
         )
     if fmt == "docx":
         return _download(
-            render_docx.render_issue_docx(doc),
+            documents.issue_file(doc, "docx"),
             _document_name(issue, "docx"),
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         )
     return _download(
-        render_pdf.render_issue_pdf(doc), _document_name(issue, "pdf"), "application/pdf", inline=True
+        documents.issue_file(doc, "pdf"), _document_name(issue, "pdf"), "application/pdf", inline=True
     )
 
 

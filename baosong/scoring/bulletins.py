@@ -56,7 +56,7 @@ def _pct(value: float | None) -> str:
 
 
 def bulletin_data(root: Unit, period: Period) -> dict[str, Any]:
-    data = dashboard(root, period)
+    data = dashboard(root, period, fresh=True)
     rows = sorted(
         enumerate(data["rows"]),
         key=lambda p: (-p[1].points, -p[1].adopted, -p[1].counters["submitted"], p[0]),

@@ -8,11 +8,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Sum, Value
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, F, Max, Q, QuerySet, Sum, Value
 from django.db.models.functions import StrIndex, Substr
 from django.utils import timezone
 
 from baosong.core.errors import NotFound, ServiceError
+from baosong.core.models import EventDelivery
 from baosong.orgs.models import BUSINESS_ROLES, Role, Unit, User
 from baosong.orgs.selectors import units_acting_for
 from baosong.reports.models import Category
@@ -276,7 +279,30 @@ def _per_child(qs: QuerySet[Any], path_field: str, root: Unit, aggregate: Any) -
     return out
 
 
-def dashboard(root: Unit, period: Period) -> dict[str, Any]:
+def stats_version() -> int:
+    """Changes whenever the scoring consumer applies a new event to the rollups: the newest event it has
+    taken (one index probe on core_delivery_once)."""
+    found = EventDelivery.objects.filter(consumer="scoring").aggregate(v=Max("event_id"))["v"]
+    return int(found or 0)
+
+
+def dashboard(root: Unit, period: Period, *, fresh: bool = False) -> dict[str, Any]:
+    """``dashboard_uncached`` shared by everyone who opens the same unit and period: it depends on neither
+    the person nor the request, only on the rollups (keyed by ``stats_version``, so an adoption shows at
+    once) and on the unit tree and rules (held at most ``STATS_CACHE_SECONDS``). ``fresh``: read now (a
+    通报 being released)."""
+    seconds = int(settings.STATS_CACHE_SECONDS)
+    if fresh or seconds <= 0:
+        return dashboard_uncached(root, period)
+    key = f"stats:dashboard:{root.pk}:{root.path}:{period.text}:{stats_version()}"
+    data = cache.get(key)
+    if data is None:
+        data = dashboard_uncached(root, period)
+        cache.set(key, data, seconds)
+    return data
+
+
+def dashboard_uncached(root: Unit, period: Period) -> dict[str, Any]:
     """The numbers of a subtree for a period, read from the rollups: totals, one row per child unit (the
     drill-down), the root's own row, trend, category mix and top authors. A fixed number of queries
     whatever the number of items."""

@@ -14,7 +14,7 @@ from baosong.api.pagination import PageQuery, paginate
 from baosong.api.schemas import ALLOWED, BodySchema, ErrorOut, Id, IsoDate, ShortName
 from baosong.core.actions import allowed_actions, record
 from baosong.core.errors import NotFound, ServiceError
-from baosong.editorial import render_docx, render_pdf, selectors, services
+from baosong.editorial import documents, selectors, services
 from baosong.editorial import workflow as issue_wf
 from baosong.editorial.models import (
     Issue,
@@ -480,12 +480,12 @@ def issue_document(request: HttpRequest, issue_id: Id, fmt: str) -> HttpResponse
         details={"format": fmt, "via": "api"},
     )
     name = f"{issue.publication.name}{issue.number_text}.{fmt}"
-    if fmt == "docx":
-        data = render_docx.render_issue_docx(doc)
-        ctype = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    else:
-        data, ctype = render_pdf.render_issue_pdf(doc), "application/pdf"
-    response = HttpResponse(data, content_type=ctype)
+    ctype = (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        if fmt == "docx"
+        else "application/pdf"
+    )
+    response = HttpResponse(documents.issue_file(doc, fmt), content_type=ctype)
     response["Content-Disposition"] = content_disposition_header(True, name) or ""
     return response
 

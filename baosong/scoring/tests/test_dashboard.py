@@ -185,3 +185,31 @@ def test_a_bulletin_is_made_for_the_picked_quarter(cast, client_as):
     )
     assert response.status_code == 302
     assert Bulletin.objects.get().period == "2025-Q3"
+
+
+def test_viewers_of_one_unit_and_period_share_the_figures_and_new_adoptions_show_at_once(
+    cast: Any, client_as: Any, settings: Any
+) -> None:
+    """Nothing on /stats/ depends on who opens it: the second viewer reads the figures the first computed
+    (one query for the rollups' version instead of the aggregates), and an event the scoring consumer applies
+    changes the version, so the next view is exact."""
+    from django.core.cache import cache
+
+    settings.STATS_CACHE_SECONDS = 60
+    cache.clear()
+    activity(cast, 1)
+    editor, chief = client_as("county_editor"), client_as("county_chief")
+    editor.get(f"/stats/?period={PERIOD}")
+
+    def queries(client: Any) -> list[str]:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(f"/stats/?period={PERIOD}").status_code == 200
+        return [q["sql"] for q in ctx.captured_queries if "stats_" in q["sql"] or "scoring_" in q["sql"]]
+
+    shared = queries(chief)
+    assert not any("SUM(" in q.upper() for q in shared), shared  # no aggregate over the rollups
+    county = cast.county_editor.unit
+    before = dashboard(county, parse_period(PERIOD))["total"].counters["submitted"]
+    activity(cast, 2)
+    assert any("SUM(" in q.upper() for q in queries(chief))  # a new version: computed again
+    assert dashboard(county, parse_period(PERIOD))["total"].counters["submitted"] == before + 2

@@ -1,0 +1,86 @@
+"""An issue's PDF and DOCX, rendered once per content and kept on disk.
+
+A distributed issue is downloaded by every reader unit, often within minutes; rendering it (WeasyPrint: about
+a second per page) on each download held a server thread per request. The file is kept under a key of what it
+shows — the whole ``IssueDocument`` (text, style, number, distribution, withdrawn mark) and the renderer's own
+code and print templates — so any change to either renders afresh and nothing stale is ever served. Files are
+SM4-encrypted with the attachment key (an issue is as confidential as its items), written 0600, and one
+renderer per key at a time: concurrent first downloads wait for it instead of rendering the same file again.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import functools
+import hashlib
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from django.conf import settings
+
+from baosong.core.crypto import sm4_gcm_decrypt, sm4_gcm_encrypt
+from baosong.editorial import render_docx, render_pdf
+from baosong.editorial.document import IssueDocument
+
+RENDERERS: dict[str, Callable[[IssueDocument], bytes]] = {
+    "pdf": render_pdf.render_issue_pdf,
+    "docx": render_docx.render_issue_docx,
+}
+
+
+@functools.cache
+def renderer_digest() -> str:
+    """The renderers' code and print templates: a new release that draws issues differently renders anew."""
+    here = Path(__file__).resolve().parent
+    sources = [here / "render_pdf.py", here / "render_docx.py", here / "document.py"]
+    sources += sorted((here / "templates" / "editorial" / "print").glob("*"))
+    digest = hashlib.sha256()
+    for path in sources:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def cache_dir() -> Path:
+    path = Path(settings.DOCUMENT_CACHE_DIR)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path
+
+
+def issue_file(doc: IssueDocument, fmt: str) -> bytes:
+    """The rendered file of ``doc`` in ``fmt`` ("pdf" or "docx"), from the cache when it holds this
+    content."""
+    render = RENDERERS[fmt]
+    key = hashlib.sha256(f"{fmt}|{renderer_digest()}|{doc!r}".encode()).hexdigest()
+    path = cache_dir() / f"{key}.{fmt}.sm4"
+    associated = key.encode()
+    cached = _read(path, associated)
+    if cached is not None:
+        return cached
+    fd = os.open(cache_dir() / f"{key}.lock", os.O_CREAT | os.O_RDWR, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # whoever renders first; the others then find the file
+        cached = _read(path, associated)
+        if cached is not None:
+            return cached
+        data = render(doc)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        with open(os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600), "wb") as out:
+            out.write(sm4_gcm_encrypt(data, associated=associated))
+        os.replace(tmp, path)
+        return data
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+def _read(path: Path, associated: bytes) -> bytes | None:
+    try:
+        blob = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    try:
+        return sm4_gcm_decrypt(blob, associated=associated)
+    except Exception:  # a file from another key or a torn write: render again
+        path.unlink(missing_ok=True)
+        return None
