@@ -200,8 +200,10 @@ class ReleaseIn(BodySchema):
 
 
 class ReleasePatch(BodySchema):
-    column_id: Id | None = None
-    contact: str = Field("", max_length=40)
+    """Only the fields given change."""
+
+    column_id: Id | None = Field(None, description="门户栏目（null：不选栏目，仅刊物可以）")
+    contact: str = Field("", max_length=40, description="联系电话")
 
 
 class OpinionIn(BodySchema):
@@ -258,10 +260,14 @@ def release_read(request: HttpRequest, release_id: Id) -> ReleaseOut:
     response={200: ReleaseOut, **ERRORS},
     summary="修改发布申请（栏目、联系电话）",
 )
-def release_update(request: HttpRequest, release_id: Id, body: ReleasePatch) -> ReleaseOut:
+def release_update(request: HttpRequest, release_id: Id, body: ReleasePatch | None = None) -> ReleaseOut:
     release = _release(request, release_id)
+    given = body.model_fields_set if body is not None else set()
     services.release_update(
-        release=release, by=_user(request), column=_column(body.column_id), contact=body.contact
+        release=release,
+        by=_user(request),
+        column=_column(body.column_id) if body is not None and "column_id" in given else release.column,
+        contact=body.contact if body is not None and "contact" in given else release.contact,
     )
     return _out(request, release_id)
 

@@ -180,3 +180,20 @@ def test_the_list_filters_by_status_and_costs_the_same_for_one_or_many(cast, api
     assert client.get("/api/v1/portal/releases?status=cancelled").json()["count"] == 1
     bad = client.get("/api/v1/portal/releases?status=gone")
     assert bad.status_code == 422 and "status" in bad.json()["detail"]
+
+
+def test_patch_changes_only_the_fields_given(cast, api):
+    sub = adopted_at_county(cast, "城关镇开展秸秆禁烧宣传", public_scope="public")
+    editor = api("county_editor")
+    column = editor.get("/api/v1/portal/columns").json()[0]
+    body = {"submission_id": sub.pk, "column_id": column["id"], "contact": "0591-1234567"}
+    release = _post(editor, "/api/v1/portal/releases", body).json()
+    url = f"/api/v1/portal/releases/{release['id']}"
+    patched = editor.patch(url, {"contact": "0591-7654321"}, content_type=JSON).json()
+    assert (patched["contact"], patched["column_id"]) == ("0591-7654321", column["id"])
+    cleared = editor.patch(url, {"column_id": None}, content_type=JSON)
+    assert cleared.status_code == 400 and cleared.json()["code"] == "column_required"
+    assert AuditEvent.objects.filter(
+        event_type="portal.release", object_id=str(release["id"]), details__action="update"
+    ).exists()
+    assert api("county_chief").patch(url, {"contact": "1"}, content_type=JSON).status_code == 403
