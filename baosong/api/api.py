@@ -16,7 +16,9 @@ from baosong.api.parser import LenientJSONParser, UTF8JSONRenderer
 from baosong.api.routers import auth as auth_router
 from baosong.api.routers import editorial as editorial_router
 from baosong.api.routers import notices as notices_router
+from baosong.api.routers import notifications as notifications_router
 from baosong.api.routers import orgs as orgs_router
+from baosong.api.routers import portal as portal_router
 from baosong.api.routers import reports as reports_router
 from baosong.api.routers import scoring as scoring_router
 from baosong.api.routers import search as search_router
@@ -110,5 +112,7 @@ api.add_router("", orgs_router.router)
 api.add_router("", reports_router.router, auth=business())
 api.add_router("", editorial_router.router, auth=business())
 api.add_router("", notices_router.router, auth=business())
+api.add_router("", notifications_router.router, auth=business())
+api.add_router("", portal_router.router, auth=business())
 api.add_router("", scoring_router.router, auth=business())
 api.add_router("", search_router.router, auth=business())

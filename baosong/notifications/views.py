@@ -6,17 +6,16 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from baosong.core.errors import NotFound
 from baosong.core.params import parse_ids
-from baosong.notifications.models import Notification
+from baosong.notifications import selectors
 from baosong.notifications.services import notifications_mark_read
 from baosong.orgs.permissions import AuthedRequest, business_required
 
 
 @business_required
 def notification_list(request: AuthedRequest) -> HttpResponse:
-    qs = Notification.objects.filter(user=request.user).order_by("-created_at", "-id")
-    if request.GET.get("unread") == "1":
-        qs = qs.filter(read_at__isnull=True)
+    qs = selectors.notifications_for(request.user, unread=request.GET.get("unread") == "1")
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     return render(
         request, "notifications/list.html", {"page": page, "unread_only": request.GET.get("unread") == "1"}
@@ -25,7 +24,7 @@ def notification_list(request: AuthedRequest) -> HttpResponse:
 
 @business_required
 def unread_count(request: AuthedRequest) -> HttpResponse:
-    count = Notification.objects.filter(user=request.user, read_at__isnull=True).count()
+    count = selectors.unread_count(request.user)
     return render(request, "notifications/unread_badge.html", {"count": count})
 
 
@@ -40,8 +39,9 @@ def mark_read(request: AuthedRequest) -> HttpResponse:
 
 @business_required
 def open_notification(request: AuthedRequest, pk: int) -> HttpResponse:
-    note = Notification.objects.filter(user=request.user, pk=pk).first()
-    if note is None:
-        raise Http404
+    try:
+        note = selectors.notification_for(request.user, pk)
+    except NotFound as exc:
+        raise Http404 from exc
     notifications_mark_read(user=request.user, ids=[note.pk])
     return redirect(note.url or "notification_list")

@@ -7,8 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 
 from baosong.core.actions import record
 from baosong.core.archives import zip_checked
@@ -19,6 +22,7 @@ from baosong.orgs.models import Role, User
 from baosong.orgs.selectors import roles_in_unit
 from baosong.reports import workflow as reports_wf
 from baosong.reports.models import Attachment, Report, ReportStatus
+from baosong.reports.wordimport import clean_text
 
 
 @dataclass(frozen=True)
@@ -93,9 +97,34 @@ def max_bytes() -> int:
     return int(settings.ATTACHMENT_MAX_MB) * 1024 * 1024
 
 
+def _too_large() -> ServiceError:
+    return ServiceError(f"文件不能超过 {settings.ATTACHMENT_MAX_MB} MB。", "file_too_large", status=413)
+
+
+def upload_bytes(upload: UploadedFile) -> bytes:
+    """The bytes of an uploaded file (an attachment, a Word file to import), for pages and API alike: an
+    over-size file is refused (413) from its declared size before it is read, and from what was read."""
+    if upload.size and upload.size > max_bytes():
+        raise _too_large()
+    data = upload.read(max_bytes() + 1)
+    if len(data) > max_bytes():
+        raise _too_large()
+    return data
+
+
+def download_response(data: bytes, content_type: str, filename: str) -> HttpResponse:
+    """A download, never rendered inline: the browser must not sniff an uploaded file into a page."""
+    response = HttpResponse(data, content_type=content_type or "application/octet-stream")
+    disposition = content_disposition_header(as_attachment=True, filename=filename)
+    response["Content-Disposition"] = disposition or "attachment"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 def check_upload(*, size: int, data: bytes) -> FileKind:
     if size > max_bytes() or len(data) > max_bytes():
-        raise ServiceError(f"文件不能超过 {settings.ATTACHMENT_MAX_MB} MB。", "file_too_large", status=413)
+        raise _too_large()
     if not data:
         raise ServiceError("文件是空的。", "empty_file")
     kind = detect_kind(data[:16], data)
@@ -134,7 +163,8 @@ def attachment_add(*, report: Report, by: User, name: str, size: int, data: byte
         with transaction.atomic():
             attachment = Attachment.objects.create(
                 report=report,
-                original_name=(name or "附件")[:255],
+                # A file name is text like any other: no control characters (a NUL cannot be stored).
+                original_name=(clean_text(name).replace("\n", " ") or "附件")[:255],
                 kind=kind.code,
                 content_type=kind.content_type,
                 size=len(data),

@@ -13,7 +13,7 @@ from baosong.core.errors import NotFound
 from baosong.core.params import local_day_bounds
 from baosong.orgs.models import BUSINESS_ROLES, Role, Unit, User
 from baosong.orgs.selectors import subtree_q, units_acting_for
-from baosong.reports.models import Report, ReportStatus, Submission, SubmissionStatus
+from baosong.reports.models import Attachment, Report, ReportStatus, Submission, SubmissionStatus
 
 
 def _unit_ids(user: User, *roles: str) -> list[int]:
@@ -53,6 +53,21 @@ def report_for(user: User, pk: int) -> Report:
     if report is None:
         raise NotFound()
     return report
+
+
+def attachment_for(user: User, pk: int, *, report: Report | None = None) -> Attachment:
+    """An attachment (not removed) of an item the user may see — of ``report`` when given; else NotFound,
+    whether it does not exist or belongs to an item out of sight."""
+    qs = Attachment.objects.filter(pk=pk, removed_at__isnull=True)
+    attachment = (qs.filter(report=report) if report is not None else qs).first()
+    if attachment is None:
+        raise NotFound()
+    attachment.report = report if report is not None else report_for(user, attachment.report_id)
+    return attachment
+
+
+def report_attachments(report: Report) -> QuerySet[Attachment]:
+    return report.attachments.filter(removed_at__isnull=True).select_related("uploaded_by").order_by("id")
 
 
 def my_reports(

@@ -35,7 +35,7 @@ from baosong.reports.models import (
     Usage,
 )  # fmt: skip
 from baosong.reports.timeliness import due_at_for
-from baosong.reports.wordimport import clean_text
+from baosong.reports.wordimport import clean_text, docx_to_text
 
 EDITABLE = {"title", "body", "category", "urgency", "event_time", "place", "public_scope", "tags", "elements",
             "sensitive", "solicitation_id"}  # fmt: skip
@@ -194,6 +194,13 @@ def report_create(
         # draft emit nothing (autosave runs every few seconds) and reach the index by its catch-up job.
         record(wf.CREATE, by=by, obj=report, unit_id=unit.pk, payload={})
     return report
+
+
+def report_import_docx(*, by: User, data: bytes, unit_id: int | None = None) -> Report:
+    """A draft from a Word file (see ``wordimport``); only a reporter's file is read at all."""
+    reporting_unit_for(by, unit_id)
+    title, body = docx_to_text(data)
+    return report_create(by=by, title=title, body=body, unit_id=unit_id)
 
 
 def _editable_by(report: Report, user: User) -> None:

@@ -24,7 +24,7 @@ from baosong.core.refusals import return_to as refusals_return_to
 from baosong.orgs.models import BUSINESS_ROLES, Role, Unit
 from baosong.orgs.permissions import AuthedRequest, business_required, role_required
 from baosong.orgs.selectors import unit_reporting_targets, units_acting_for
-from baosong.reports import files, selectors, services, wordimport
+from baosong.reports import files, selectors, services
 from baosong.reports import workflow as reports_wf
 from baosong.reports.checks import element_value
 from baosong.reports.diff import diff_html
@@ -214,7 +214,7 @@ def report_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             "unit": report.source_unit,
             "findings": findings,
             "review_return": _review_return(report),
-            "attachments": report.attachments.filter(removed_at__isnull=True),
+            "attachments": selectors.report_attachments(report),
             "max_bytes": files.max_bytes(),
             "max_mb": files.settings.ATTACHMENT_MAX_MB,
         },
@@ -332,7 +332,7 @@ def _detail(
             "is_author_side": report.source_unit_id
             in set(units_acting_for(user).values_list("pk", flat=True)),
             "external": report.external_adoptions.select_related("unit"),
-            "attachments": report.attachments.filter(removed_at__isnull=True),
+            "attachments": selectors.report_attachments(report),
             "co_units": report.co_units.all(),
             "elements": [(label, element_value(report, key)) for key, label in EMERGENCY_ELEMENTS],
             "review_return": _review_return(report),
@@ -693,16 +693,12 @@ def attachment_upload(request: AuthedRequest, pk: int) -> HttpResponse:
     if upload is None:
         messages.error(request, "请选择要上传的文件。")
         return redirect("report_edit", pk=report.pk)
-    if upload.size and upload.size > files.max_bytes():  # refuse before reading the body
-        raise ServiceError(
-            f"附件不能超过 {files.settings.ATTACHMENT_MAX_MB} MB。", "file_too_large", status=413
-        )
     files.attachment_add(
         report=report,
         by=request.user,
         name=upload.name or "",
         size=upload.size or 0,
-        data=upload.read(files.max_bytes() + 1),
+        data=files.upload_bytes(upload),
     )
     messages.success(request, f"已上传附件“{upload.name}”。")
     return redirect("report_edit", pk=report.pk)
@@ -712,9 +708,7 @@ def attachment_upload(request: AuthedRequest, pk: int) -> HttpResponse:
 @role_required(Role.REPORTER)
 def attachment_remove(request: AuthedRequest, pk: int, attachment_pk: int) -> HttpResponse:
     report = _report(request, pk)
-    attachment = Attachment.objects.filter(report=report, pk=attachment_pk, removed_at__isnull=True).first()
-    if attachment is None:
-        raise Http404
+    attachment = _attachment(request, attachment_pk, report=report)
     refusals_return_to(request, reverse("report_edit", args=[report.pk]))
     files.attachment_remove(attachment=attachment, by=request.user)
     messages.success(request, "已删除附件。")
@@ -723,24 +717,16 @@ def attachment_remove(request: AuthedRequest, pk: int, attachment_pk: int) -> Ht
 
 @business_required
 def attachment_download(request: AuthedRequest, attachment_pk: int) -> HttpResponse:
-    attachment = (
-        Attachment.objects.select_related("report").filter(pk=attachment_pk, removed_at__isnull=True).first()
-    )
-    if attachment is None:
-        raise Http404
-    _report(request, attachment.report_id)  # 404 unless the user may see the item
+    attachment = _attachment(request, attachment_pk)
     data = files.attachment_read(attachment=attachment, by=request.user)
-    return _file_response(data, attachment.content_type, attachment.original_name)
+    return files.download_response(data, attachment.content_type, attachment.original_name)
 
 
-def _file_response(data: bytes, content_type: str, filename: str) -> HttpResponse:
-    """A download, never rendered inline: the browser must not sniff an uploaded file into a page."""
-    response = HttpResponse(data, content_type=content_type or "application/octet-stream")
-    disposition = content_disposition_header(as_attachment=True, filename=filename)
-    response["Content-Disposition"] = disposition or "attachment"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+def _attachment(request: AuthedRequest, pk: int, *, report: Report | None = None) -> Attachment:
+    try:
+        return selectors.attachment_for(request.user, pk, report=report)
+    except NotFound as exc:
+        raise Http404 from exc
 
 
 @require_POST
@@ -750,8 +736,7 @@ def report_import_docx(request: AuthedRequest) -> HttpResponse:
     upload = request.FILES.get("file")
     if upload is None:
         raise ServiceError("请选择 Word 文件（.docx）。", "file_required")
-    title, body = wordimport.docx_to_text(upload.read(files.max_bytes() + 1))
-    report = services.report_create(by=request.user, title=title, body=body)
+    report = services.report_import_docx(by=request.user, data=files.upload_bytes(upload))
     messages.success(request, "已从 Word 文件生成草稿，请核对标题和正文。")
     return redirect("report_edit", pk=report.pk)
 
@@ -823,7 +808,7 @@ def external_evidence_download(request: AuthedRequest, adoption_pk: int) -> Http
             object_type="external_adoption",
             object_id=adoption.pk,
         )
-    return _file_response(data, adoption.evidence_type, adoption.evidence_name or "证明材料")
+    return files.download_response(data, adoption.evidence_type, adoption.evidence_name or "证明材料")
 
 
 # ---- 信息台账 (ledger) -----------------------------------------------------------------------

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 
 from baosong.api.pagination import PageQuery, paginate
 from baosong.api.schemas import ALLOWED, BodySchema, ElementText, ErrorOut, Id, IsoDate, IsoDateTime, Tag
@@ -16,9 +16,10 @@ from baosong.editorial import selectors as editorial_selectors
 from baosong.editorial import services as editorial_services
 from baosong.orgs.models import Level, User
 from baosong.orgs.selectors import roles_memo
-from baosong.reports import selectors, services
+from baosong.reports import files, selectors, services
 from baosong.reports.models import (
     EMERGENCY_ELEMENTS,
+    Attachment,
     Category,
     ExternalAdoption,
     PublicScope,
@@ -32,6 +33,8 @@ from baosong.reports.models import (
 
 router = Router(tags=["信息报送"])
 ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+UPLOAD_ERRORS: dict[int, Any] = {**ERRORS, 413: ErrorOut, 415: ErrorOut}
+FILE_LIMIT = "文件大小上限由 `BAOSONG_ATTACHMENT_MAX_MB` 设定（默认 20 MB），超出答复 413 `file_too_large`"
 
 
 def _user(request: HttpRequest) -> User:
@@ -280,6 +283,24 @@ def ledger_export(request: HttpRequest, fmt: str, filters: Query[LedgerQuery]) -
     )
 
 
+# Before /reports/{report_id}: the route is tried in order.
+@router.post(
+    "/reports/import-docx",
+    response={201: ReportOut, **UPLOAD_ERRORS},
+    summary="从 Word 文件生成草稿",
+    description=(
+        "multipart/form-data，字段 `file`（.docx）。与网页“从 Word 导入”相同："
+        "第一个标题段（没有则第一段）为标题，"
+        "其余段落为正文，只保留文字；生成本人的信息草稿，请核对后再提交。非 .docx 答复 415 `not_docx`，"
+        f"无法读取答复 400 `bad_docx`；{FILE_LIMIT}。"
+    ),
+)
+def report_import_docx(request: HttpRequest, file: File[UploadedFile]) -> Status[ReportOut]:
+    user = _user(request)
+    report = services.report_import_docx(by=user, data=files.upload_bytes(file))
+    return Status(201, _out(selectors.report_for(user, report.pk), user=user))
+
+
 @router.get("/reports/{report_id}", response={200: ReportOut, 404: ErrorOut})
 def report_read(request: HttpRequest, report_id: Id) -> ReportOut:
     return _out(selectors.report_for(_user(request), report_id), user=_user(request))
@@ -322,7 +343,12 @@ def report_return(request: HttpRequest, report_id: Id, body: CommentIn | None = 
     return _out(selectors.report_for(_user(request), report_id), user=_user(request))
 
 
-@router.post("/reports/{report_id}/reopen", response={200: ReportOut, **ERRORS})
+@router.post(
+    "/reports/{report_id}/reopen",
+    response={200: ReportOut, **ERRORS},
+    summary="撤回的信息恢复为草稿",
+    description="已撤回（`withdrawn`）的信息恢复为草稿（`draft`），可修改后重新提交；被审核退回的信息无须恢复，直接修改后提交。",
+)
 def report_reopen(request: HttpRequest, report_id: Id) -> ReportOut:
     report = selectors.report_for(_user(request), report_id)
     services.report_reopen(report=report, by=_user(request))
@@ -334,6 +360,108 @@ def report_withdraw(request: HttpRequest, report_id: Id) -> ReportOut:
     report = selectors.report_for(_user(request), report_id)
     services.report_withdraw(report=report, by=_user(request))
     return _out(selectors.report_for(_user(request), report_id), user=_user(request))
+
+
+# ---- attachments and Word import --------------------------------------------------------------------
+
+
+class AttachmentOut(Schema):
+    id: int
+    report_id: int
+    name: str
+    kind: str = Field(description="按文件内容识别的类型：pdf、docx、xlsx、pptx、ofd、ole、png、jpg、gif")
+    content_type: str
+    size: int
+    digest: str = Field(description="文件内容的 SM3 摘要（十六进制）")
+    uploaded_by: str
+    created_at: dt.datetime
+
+
+class AttachmentPage(Schema):
+    items: list[AttachmentOut]
+    count: int
+
+
+def _attachment_out(a: Attachment) -> AttachmentOut:
+    return AttachmentOut(
+        id=a.pk,
+        report_id=a.report_id,
+        name=a.original_name,
+        kind=a.kind,
+        content_type=a.content_type,
+        size=a.size,
+        digest=a.digest,
+        uploaded_by=a.uploaded_by.full_name,
+        created_at=a.created_at,
+    )
+
+
+@router.get(
+    "/reports/{report_id}/attachments",
+    response={200: AttachmentPage, 404: ErrorOut},
+    summary="信息的附件",
+)
+def attachment_list(request: HttpRequest, report_id: Id, page: Query[PageQuery]) -> AttachmentPage:
+    report = selectors.report_for(_user(request), report_id)
+    items, count = paginate(selectors.report_attachments(report), page)
+    return AttachmentPage(items=[_attachment_out(a) for a in items], count=count)
+
+
+@router.post(
+    "/reports/{report_id}/attachments",
+    response={201: AttachmentOut, **UPLOAD_ERRORS},
+    summary="上传附件",
+    description=(
+        "multipart/form-data，字段 `file`。草稿或被退回的信息，由作者或本单位信息员上传。文件类型按内容识别"
+        f"（允许 {files.ALLOWED_LABELS}），不符答复 415 `file_type_refused`；{FILE_LIMIT}。"
+        "文件加密保存，上传记入审计日志（“上传附件”）。"
+    ),
+)
+def attachment_upload(request: HttpRequest, report_id: Id, file: File[UploadedFile]) -> Status[AttachmentOut]:
+    user = _user(request)
+    report = selectors.report_for(user, report_id)
+    attachment = files.attachment_add(
+        report=report, by=user, name=file.name or "", size=file.size or 0, data=files.upload_bytes(file)
+    )
+    return Status(201, _attachment_out(selectors.report_attachments(report).get(pk=attachment.pk)))
+
+
+FILE_TYPES = sorted({k.content_type for k in files.KINDS.values()})
+
+
+@router.get(
+    "/reports/{report_id}/attachments/{attachment_id}",
+    response={200: None, 404: ErrorOut},
+    summary="下载附件",
+    description="返回附件文件本身（作为下载，不在浏览器中打开）。每次下载记入审计日志（“下载附件”）。",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "附件文件",
+                "content": {t: {"schema": {"type": "string", "format": "binary"}} for t in FILE_TYPES},
+            }
+        }
+    },
+)
+def attachment_download(request: HttpRequest, report_id: Id, attachment_id: Id) -> HttpResponse:
+    user = _user(request)
+    report = selectors.report_for(user, report_id)
+    attachment = selectors.attachment_for(user, attachment_id, report=report)
+    data = files.attachment_read(attachment=attachment, by=user)
+    return files.download_response(data, attachment.content_type, attachment.original_name)
+
+
+@router.delete(
+    "/reports/{report_id}/attachments/{attachment_id}",
+    response={204: None, **ERRORS},
+    summary="删除附件",
+    description="草稿或被退回的信息，由作者或本单位信息员删除；记入审计日志（“删除附件”）。",
+)
+def attachment_remove(request: HttpRequest, report_id: Id, attachment_id: Id) -> Status[None]:
+    user = _user(request)
+    report = selectors.report_for(user, report_id)
+    files.attachment_remove(attachment=selectors.attachment_for(user, attachment_id, report=report), by=user)
+    return Status(204, None)
 
 
 class ExternalAdoptionIn(BodySchema):

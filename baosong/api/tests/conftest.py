@@ -12,7 +12,10 @@ from django.utils import timezone
 from baosong.editorial.models import Issue
 from baosong.editorial.tests.conftest import distributed_county_issue
 from baosong.instructions import services as instruction_services
+from baosong.notifications.services import notify
 from baosong.orgs import auth
+from baosong.portal import services as portal_services
+from baosong.reports import files
 from baosong.reports import services as report_services
 from baosong.reports.models import Report, Submission
 from baosong.solicitations import services as solicitation_services
@@ -28,11 +31,19 @@ class World:
     solicitation_id: int
     token_id: int
     county_id: int
+    attachment_id: int  # of ``report``
+    notification_id: int  # the county editor's
+    release_id: int  # 上网发布 of ``issue`` by the county office, a draft
 
 
-def _adopted(cast: Any, title: str) -> Submission:
+PDF = "%PDF-1.7\n1 0 obj <<>> endobj\n% 城关镇防汛应急演练方案\n%%EOF\n".encode()
+
+
+def _adopted(cast: Any, title: str, *, attachment: str = "") -> Submission:
     reporter, reviewer = cast.township_reporter.user, cast.township_reviewer.user
     report = report_services.report_create(by=reporter, title=title, body=f"{title}。群众300余人参加。")
+    if attachment:
+        files.attachment_add(report=report, by=reporter, name=attachment, size=len(PDF), data=PDF)
     report = report_services.report_submit(report=report, by=reporter)
     while report.status == "in_review":
         report = report_services.report_approve(report=report, by=reviewer)
@@ -41,7 +52,8 @@ def _adopted(cast: Any, title: str) -> Submission:
 
 
 @pytest.fixture
-def world(cast: Any) -> World:
+def world(cast: Any, settings: Any, tmp_path: Any) -> World:
+    settings.ATTACHMENT_ROOT = tmp_path / "attachments"
     editor = cast.county_editor.user
     first = _adopted(cast, "城关镇开展防汛应急演练")
     issue = distributed_county_issue(cast, [first])
@@ -58,7 +70,10 @@ def world(cast: Any) -> World:
         unit_ids=[cast.township_reporter.unit.pk],
     )
     token, _raw = auth.token_create(user=editor, name="OA")
-    second = _adopted(cast, "城关镇推进农村人居环境整治")  # adopted, not yet in an issue
+    # adopted, not yet in an issue; with an attachment
+    second = _adopted(cast, "城关镇推进农村人居环境整治", attachment="整治方案.pdf")
+    (note,) = notify(users=[editor], kind="received", title="收到信息：城关镇推进农村人居环境整治")
+    release = portal_services.release_create(by=editor, issue=issue)
     return World(
         report=second.report,
         submission=second,
@@ -68,4 +83,7 @@ def world(cast: Any) -> World:
         solicitation_id=solicitation.pk,
         token_id=token.pk,
         county_id=cast.county_editor.unit.pk,
+        attachment_id=second.report.attachments.get().pk,
+        notification_id=note.pk,
+        release_id=release.pk,
     )

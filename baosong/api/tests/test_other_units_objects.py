@@ -9,7 +9,13 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+
+from .conftest import PDF
+
+# A multipart body with a valid file (the routes that take an upload).
+UPLOAD = {"file": "UPLOAD"}
 
 # (method, path) → a valid body (None: no body). Path ids are filled from the world fixture.
 COVERED: dict[tuple[str, str], dict[str, Any] | None] = {
@@ -27,6 +33,10 @@ COVERED: dict[tuple[str, str], dict[str, Any] | None] = {
         "level": "province",
         "date": "2026-03-01",
     },
+    ("get", "/api/v1/reports/{report_id}/attachments"): None,
+    ("post", "/api/v1/reports/{report_id}/attachments"): UPLOAD,
+    ("get", "/api/v1/reports/{report_id}/attachments/{attachment_id}"): None,
+    ("delete", "/api/v1/reports/{report_id}/attachments/{attachment_id}"): None,
     ("get", "/api/v1/submissions/{submission_id}"): None,
     ("patch", "/api/v1/submissions/{submission_id}"): {"title": "越权修改", "body": "正文"},
     ("post", "/api/v1/submissions/{submission_id}/claim"): None,
@@ -59,6 +69,15 @@ COVERED: dict[tuple[str, str], dict[str, Any] | None] = {
     ("post", "/api/v1/instructions/{instruction_id}/close"): {"comment": "办结"},
     ("get", "/api/v1/solicitations/{solicitation_id}"): None,
     ("post", "/api/v1/solicitations/{solicitation_id}/read"): None,
+    ("post", "/api/v1/notifications/{notification_id}/read"): None,
+    ("get", "/api/v1/portal/releases/{release_id}"): None,
+    ("patch", "/api/v1/portal/releases/{release_id}"): {"contact": "0591-12345678"},
+    ("post", "/api/v1/portal/releases/{release_id}/submit"): None,
+    ("post", "/api/v1/portal/releases/{release_id}/approve"): {"opinion": "同意"},
+    ("post", "/api/v1/portal/releases/{release_id}/return"): {"opinion": "退回"},
+    ("post", "/api/v1/portal/releases/{release_id}/recall"): None,
+    ("post", "/api/v1/portal/releases/{release_id}/cancel"): None,
+    ("post", "/api/v1/portal/releases/{release_id}/withdraw"): {"reason": "越权撤下"},
     # not an object id in the path, but the unit is named: another county's subtree
     ("get", "/api/v1/bulletins/{period}.{fmt}"): None,
 }
@@ -102,6 +121,9 @@ def test_another_countys_user_gets_404_on_every_object_of_east_lake_district(cas
         "instruction_id": world.instruction_id,
         "solicitation_id": world.solicitation_id,
         "county_id": world.county_id,
+        "attachment_id": world.attachment_id,
+        "notification_id": world.notification_id,
+        "release_id": world.release_id,
         "period": str(dt.date.today().year),
         "fmt": "pdf",
     }
@@ -112,7 +134,9 @@ def test_another_countys_user_gets_404_on_every_object_of_east_lake_district(cas
         if "/bulletins/" in path:
             url += f"?unit={world.county_id}"
         kwargs: dict[str, Any] = {}
-        if body is not None:
+        if body is UPLOAD:
+            kwargs = {"data": {"file": SimpleUploadedFile("越权上传.pdf", PDF)}}
+        elif body is not None:
             kwargs = {"data": _fill(body, ids), "content_type": "application/json"}
         response = getattr(client, method)(url, **kwargs)
         if response.status_code != 404 or response.json() != {
@@ -132,5 +156,8 @@ def test_the_county_editor_reaches_the_same_objects(cast, api, world):
         f"/api/v1/issues/{world.issue.pk}",
         f"/api/v1/instructions/{world.instruction_id}",
         f"/api/v1/solicitations/{world.solicitation_id}",
+        f"/api/v1/reports/{world.report.pk}/attachments/{world.attachment_id}",
+        f"/api/v1/portal/releases/{world.release_id}",
     ):
         assert client.get(url).status_code == 200, url
+    assert client.post(f"/api/v1/notifications/{world.notification_id}/read").status_code == 200

@@ -141,3 +141,15 @@ def test_external_adoption_with_evidence_file(cast, client_as, tmp_path):
         assert (
             client_as("outsider_editor").get(f"/external-adoptions/{adoption.pk}/evidence").status_code == 404
         )
+
+
+@override_settings(ATTACHMENT_MAX_MB=1)
+def test_an_over_size_word_file_is_refused_with_the_limit_not_read_as_damaged(cast, client_as):
+    response = client_as("township_reporter").post(
+        "/reports/import-docx",
+        {"file": SimpleUploadedFile("信息.docx", b"PK\x03\x04" + b"0" * (1024 * 1024 + 10))},
+        HTTP_REFERER="/reports/new",
+        follow=True,
+    )
+    assert "不能超过 1 MB" in response.content.decode()
+    assert not Report.objects.filter(author=cast.township_reporter.user).exists()

@@ -92,7 +92,7 @@ SUBMISSION_MOVES: dict[str, tuple[str, Move]] = {
         lambda s, u: services.submission_adoption_revoke(submission=s, by=u, reason="刊物撤回"),
     ),
 }
-REPORT_API = {"submit", "approve", "return", "withdraw"}  # reopen and resubmit have no endpoint
+REPORT_API = {"submit", "approve", "return", "withdraw", "reopen"}
 SUBMISSION_API = set(SUBMISSION_ACTIONS) - {"revoke"}  # revoke follows an issue's withdrawal only
 API_BODY = {"comment": "请补充", "title": ITEM["title"], "body": "改后正文", "usage": "issue"}
 
