@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.validators import MaxValueValidator
 
 from baosong.orgs.models import Level, Role, Unit, UnitKind
@@ -117,7 +118,15 @@ class MembershipForm(forms.Form):
 
 class ImportForm(forms.Form):
     kind = forms.ChoiceField(label="导入内容", choices=[("units", "单位"), ("users", "用户")])
-    file = forms.FileField(label="文件（XLSX 或 CSV）")
+    file = forms.FileField(
+        label="文件（XLSX 或 CSV）",
+        widget=forms.ClearableFileInput(
+            attrs={
+                "data-max": settings.IMPORT_MAX_BYTES,
+                "data-max-mb": settings.IMPORT_MAX_BYTES // (1024 * 1024),
+            }
+        ),
+    )
 
 
 class ResetPasswordForm(forms.Form):

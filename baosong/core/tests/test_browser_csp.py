@@ -100,3 +100,22 @@ def test_pages_work_under_the_content_security_policy(
 
     problems = {page: v for page, v in found.items() if v}
     assert not problems, problems
+
+
+def test_a_file_over_the_limit_is_refused_when_chosen(
+    live_server: Any, cast: Any, browser_context: Any, tmp_path: Any, settings: Any
+) -> None:
+    """From Word on the 工作台 sends its form as soon as a file is chosen; a file over the limit is refused
+    there, with the limit in the message, before any upload (the server would answer 413 unread)."""
+    settings.ATTACHMENT_MAX_MB = 1
+    big = tmp_path / "汛情报告.docx"
+    big.write_bytes(b"PK\x03\x04" + b"\0" * (1024 * 1024 + 10))
+    page = browser_login(browser_context, live_server.url, cast.township_reporter, DESKTOP)
+    messages: list[str] = []
+    page.on("dialog", lambda d: messages.append(d.message))
+    page.goto(f"{live_server.url}/")
+    page.locator("#wb-docx").set_input_files(str(big))
+    page.wait_for_timeout(500)
+    assert messages and "1 MB" in messages[0] and "汛情报告.docx" in messages[0], messages
+    assert page.url.rstrip("/") == live_server.url.rstrip("/")  # nothing was sent
+    assert page.locator("#wb-docx").evaluate("e => e.files.length") == 0

@@ -28,6 +28,18 @@
     el.form.requestSubmit ? el.form.requestSubmit() : el.form.submit();
   });
 
+  // A file over the size limit (data-max bytes, data-max-mb for the message) is refused when chosen, not after
+  // a long upload that the server would answer with 413.
+  document.addEventListener("change", function (ev) {
+    var el = ev.target;
+    if (!(el instanceof HTMLInputElement) || el.type !== "file" || !el.dataset.max) { return; }
+    var big = Array.prototype.filter.call(el.files, function (f) { return f.size > Number(el.dataset.max); });
+    if (big.length) {
+      window.alert("文件“" + big[0].name + "”超过 " + el.dataset.maxMb + " MB 上限，请压缩或拆分后再上传。");
+      el.value = "";
+    }
+  }, true);
+
   // A read-only field whose whole value is selected on focus, ready to copy (a new API token).
   document.addEventListener("focusin", function (ev) {
     var el = ev.target;

@@ -1,5 +1,5 @@
 // The item editor: 突发事件 shows its 要素 at once; the action bar says what the live checks found (on a
-// phone the checks panel is below the fold); an attachment over the limit is refused before upload.
+// phone the checks panel is below the fold).
 (function () {
   "use strict";
   const category = document.getElementById("id_category");
@@ -39,14 +39,4 @@
     if (ev.target === checks) { summarise(); }
   });
   summarise();
-  const fileInput = document.getElementById("attachment-file");
-  if (fileInput) {
-    fileInput.addEventListener("change", function () {
-      // Tell the author at once instead of after a long upload.
-      if (this.files[0] && this.files[0].size > Number(this.dataset.max)) {
-        window.alert("附件不能超过 " + this.dataset.maxMb + " MB，请压缩后再上传。");
-        this.value = "";
-      }
-    });
-  }
 })();
