@@ -18,13 +18,14 @@ from baosong.reports.models import ExternalAdoption, Report, Submission
 from baosong.scoring.models import Bulletin
 from baosong.search import tokenize
 from baosong.search.models import DocKind, SearchDocument, SearchScope, SearchState
+from baosong.search.scopes import document_tokens
 
 BATCH = 2000
 # As created by migration 0001 (re-created by reindex after the bulk delete).
 SQLITE_DELETE_TRIGGER = (
     "CREATE TRIGGER search_fts_ad AFTER DELETE ON search_searchdocument BEGIN "
-    "INSERT INTO search_fts(search_fts, rowid, seg_title, seg_body) "
-    "VALUES ('delete', old.id, old.seg_title, old.seg_body); END"
+    "INSERT INTO search_fts(search_fts, rowid, seg_title, seg_body, seg_scope) "
+    "VALUES ('delete', old.id, old.seg_title, old.seg_body, old.seg_scope); END"
 )
 Row = tuple[SearchDocument, list[tuple[str, int]]]
 
@@ -244,6 +245,8 @@ BUILDERS: dict[str, Callable[[list[int]], list[Row]]] = {
 
 
 def _write(rows: list[Row]) -> None:
+    for doc, keys in rows:
+        doc.seg_scope = document_tokens(doc.kind, doc.unit_id, doc.unit_path, keys)
     docs = SearchDocument.objects.bulk_create([doc for doc, _ in rows], batch_size=500)
     scopes = [
         SearchScope(document_id=doc.pk, key=key, value=value)

@@ -39,6 +39,7 @@ class SearchDocument(models.Model):
     content = models.TextField(blank=True)  # raw text: snippets and exact-phrase checks
     seg_title = models.TextField(blank=True)  # jieba tokens, space-joined
     seg_body = models.TextField(blank=True)
+    seg_scope = models.TextField(blank=True, default="")  # who may find it: search.scopes tokens
     # Scope and filter keys (denormalised from the source tables at indexing time).
     unit_id = models.BigIntegerField(null=True)  # source unit (item), publication unit (issue), bulletin unit
     unit_path = models.CharField(max_length=255, blank=True)

@@ -27,10 +27,9 @@ from django.utils.safestring import SafeString, mark_safe
 from baosong.core.errors import ServiceError
 from baosong.core.params import local_day_bounds
 from baosong.editorial.models import IssueStatus
-from baosong.orgs.models import BUSINESS_ROLES, Level, Role, Unit, User
-from baosong.orgs.selectors import units_acting_for
+from baosong.orgs.models import Level, Role, Unit, User
 from baosong.reports.models import Category, ReportStatus, Urgency
-from baosong.search import tokenize
+from baosong.search import scopes, tokenize
 from baosong.search.backends import backend
 from baosong.search.models import DocKind
 
@@ -151,13 +150,11 @@ def _ints(values: list[int]) -> str:
     return ",".join(str(int(v)) for v in values) or "NULL"
 
 
-def scope_sql(user: User) -> str:
-    """The WHERE fragment that keeps only documents the user may open (ids inlined: they are integers)."""
-    own = list(units_acting_for(user, *BUSINESS_ROLES).values_list("pk", "path"))
-    desk = list(units_acting_for(user, *DESK).values_list("pk", "path"))
-    own_ids = [pk for pk, _ in own]
-    desk_ids = [pk for pk, _ in desk]
-    ancestors = sorted({int(x) for _, path in own for x in path.strip("/").split("/") if x})
+def scope_sql(r: scopes.Reach) -> str:
+    """The WHERE fragment that keeps only documents the user may open (ids inlined: they are integers).
+    The full-text index has already narrowed the rows to the user's scope tokens (``search.scopes``); this
+    is the same rule over the document's own columns, so a stale token can never show too much."""
+    own_ids, desk_ids, ancestors = r.own_ids, r.desk_ids, r.ancestors
     reached = (
         "EXISTS (SELECT 1 FROM search_searchscope s WHERE s.document_id = d.id AND s.key = 'reached' "
         f"AND s.value IN ({_ints(desk_ids)}))"
@@ -166,13 +163,12 @@ def scope_sql(user: User) -> str:
     readers = (
         "EXISTS (SELECT 1 FROM search_searchscope s WHERE s.document_id = d.id AND ("
         f"(s.key = 'reader_unit' AND s.value IN ({_ints(own_ids)})) OR "
-        f"(s.key = 'reader_user' AND s.value = {int(user.pk)})))"
+        f"(s.key = 'reader_user' AND s.value = {int(r.user_id)})))"
     )
     issues = f"(d.kind = 'issue' AND (d.unit_id IN ({_ints(desk_ids)}) OR {readers}))"
-    under_desk = " OR ".join(f"d.unit_path LIKE '{_like_prefix(path)}%%' ESCAPE '!'" for _, path in desk)
-    bulletins = (
-        f"(d.kind = 'bulletin' AND (d.unit_id IN ({_ints(ancestors)}){' OR ' + under_desk if desk else ''}))"
-    )
+    under_desk = " OR ".join(f"d.unit_path LIKE '{_like_prefix(path)}%%' ESCAPE '!'" for _, path in r.desk)
+    desks = f" OR {under_desk}" if r.desk else ""
+    bulletins = f"(d.kind = 'bulletin' AND (d.unit_id IN ({_ints(ancestors)}){desks}))"
     return f"({items} OR {issues} OR {bulletins})"
 
 
@@ -246,10 +242,17 @@ def validate(p: SearchParams) -> None:
 
 
 def _run(
-    parsed: ParsedQuery, scope: str, where: list[str], params: list[Any], sort: str, page: int, page_size: int
+    parsed: ParsedQuery,
+    scope: str,
+    where: list[str],
+    params: list[Any],
+    sort: str,
+    page: int,
+    page_size: int,
+    scope_tokens: list[str] | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
     b = backend()
-    m = b.match(parsed.terms)
+    m = b.match(parsed.terms, scope_tokens)
     conditions = [m.where, scope, *where]
     cond_params: list[Any] = [*m.params_where, *params]
     for phrase in parsed.phrases:
@@ -329,7 +332,10 @@ def search(user: User, p: SearchParams) -> SearchResult:
     validate(p)
     parsed = parse_query(p.q)
     where, params = _filters(p)
-    rows, count = _run(parsed, scope_sql(user), where, params, p.sort, p.page, p.page_size)
+    r = scopes.reach(user)
+    rows, count = _run(
+        parsed, scope_sql(r), where, params, p.sort, p.page, p.page_size, scope_tokens=scopes.user_tokens(r)
+    )
     return SearchResult(_hits(rows, parsed), count, p.page, p.page_size, parsed)
 
 

@@ -31,8 +31,10 @@ class SearchBackend(ABC):
     window_count = False  # the page query may carry COUNT(*) OVER () next to the rank
 
     @abstractmethod
-    def match(self, terms: list[str]) -> MatchSQL:
-        """SQL that keeps the documents containing every term (tokens from ``query_terms``)."""
+    def match(self, terms: list[str], scope_tokens: list[str] | None = None) -> MatchSQL:
+        """SQL that keeps the documents containing every term (tokens from ``query_terms``) and, given
+        ``scope_tokens``, at least one of them in the document's scope column (``search.scopes``): the
+        index itself leaves out what the user may not open. An empty list keeps nothing."""
 
     def optimize(self) -> None:  # noqa: B027 - optional hook, a no-op unless a backend needs it
         """Compact the index after a full rebuild (optional)."""
