@@ -21,7 +21,7 @@ from baosong.core.actions import record
 from baosong.core.errors import ServiceError
 from baosong.core.params import parse_count, parse_id
 from baosong.core.refusals import return_to as refusals_return_to
-from baosong.editorial.models import Issue
+from baosong.editorial import selectors as editorial_selectors
 from baosong.orgs.models import Role
 from baosong.orgs.permissions import AuthedRequest, business_required, role_required
 from baosong.orgs.selectors import units_acting_for
@@ -30,7 +30,7 @@ from baosong.portal import selectors, services
 from baosong.portal import workflow as portal_wf
 from baosong.portal.models import PortalColumn, PortalRelease, PortalSite, ReleaseStatus
 from baosong.portal.workflow import RELEASE, allowed_actions
-from baosong.reports.models import Report, Submission
+from baosong.reports import selectors as report_selectors
 
 # ---- columns and site (system administrator) ------------------------------------------------------
 
@@ -151,20 +151,15 @@ def release_new(request: AuthedRequest) -> HttpResponse:
         kind, _, raw = p.get("target", "").partition(":")
         target_id = parse_id(raw) or 0
         column = columns.filter(pk=parse_id(p.get("column")) or 0).first() if p.get("column") else None
+        # Looked up among what the user may see, as the API does: another unit's object answers 404.
+        target: dict[str, Any] = {}
+        if kind == "issue":
+            target["issue"] = editorial_selectors.issue_for(request.user, target_id)
+        elif kind == "sub":
+            target["submission"] = report_selectors.submission_for_editor(request.user, target_id)
+        elif kind == "report":
+            target["report"] = report_selectors.report_for(request.user, target_id)
         try:
-            target: dict[str, Any] = {}
-            if kind == "issue":
-                target["issue"] = get_object_or_404(
-                    Issue.objects.select_related("publication__unit"), pk=target_id
-                )
-            elif kind == "sub":
-                target["submission"] = get_object_or_404(
-                    Submission.objects.select_related("report__source_unit", "target_unit"), pk=target_id
-                )
-            elif kind == "report":
-                target["report"] = get_object_or_404(
-                    Report.objects.select_related("source_unit"), pk=target_id
-                )
             release = services.release_create(
                 by=request.user, column=column, contact=p.get("contact", ""), **target
             )

@@ -28,3 +28,19 @@ def test_a_refused_request_keeps_the_column_and_telephone(cast, columns, client_
     page = r.content.decode()
     assert "主动公开" in page and 'value="0571-88001234"' in page
     assert f'<option value="{column.pk}" selected>' in page
+
+
+def test_another_units_object_answers_404_not_a_refusal(cast, columns, client_as):
+    """The form looks the chosen item up among what the editor may see (as the API does): another county's
+    item or submission is not found, rather than refused, which would say that it exists."""
+    from baosong.reports import services as report_services
+
+    theirs = report_services.report_create(by=cast.outsider_reporter.user, title="西林县信息", body="正文。")
+    ours = adopted_at_county(cast, "城关镇开展防汛应急演练", public_scope="public")
+    editor = client_as("outsider_editor")
+    for target in (f"report:{ours.report_id}", f"sub:{ours.pk}", "issue:999999"):
+        r = editor.post("/publish/new", {"target": target, "column": columns["gzdt"].pk})
+        assert r.status_code == 404, target
+    r = client_as("county_editor").post("/publish/new", {"target": f"report:{theirs.pk}"})
+    assert r.status_code == 404
+    assert PortalRelease.objects.count() == 0
