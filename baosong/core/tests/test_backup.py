@@ -219,6 +219,10 @@ def test_key_files_of_the_data_directory_come_back_with_0600(
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_dump and pg_restore: PostgreSQL only")
+@pytest.mark.skipif(
+    not (shutil.which("pg_dump") and shutil.which("pg_restore")),
+    reason="PostgreSQL client tools not installed",
+)
 def test_postgresql_backup_restored_by_pg_restore_has_equal_digests(
     transactional_db: None, tmp_path: Path, settings: Any
 ) -> None:
