@@ -13,4 +13,4 @@ audit_group("访问控制", "permission")
 audit_group("备份与恢复", "backup")
 object_kind("path", "访问路径")  # the object id is the path itself
 object_kind("backup", "备份")  # the object id is the backup directory's name
-detail_labels(types=("backup.create", "backup.restore"), count="文件数")
+detail_labels(types=("backup.create", "backup.restore"), path="备份目录", count="文件数")
