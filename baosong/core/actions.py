@@ -584,16 +584,20 @@ def record(
     object_id: Any = None,
     details: Mapping[str, Any] | None = None,
     payload: Mapping[str, Any] | None = None,
+    using: str = "default",
     **audit_kwargs: Any,
 ) -> None:
     """Write a non-transition action's audit record and its event, in one transaction (the caller's, if
-    any). ``payload`` defaults to ``details`` plus who did it."""
+    any). ``payload`` defaults to ``details`` plus who did it. ``using``: another database's audit chain (a
+    restored backup's), for actions that emit no event."""
+    if using != "default" and action.event is not None:
+        raise ValueError(f"{action.code} emits an event: it is recorded in the default database only")
     if object_type is None:
         workflow = action.workflow or (registry.workflow_of(obj) if obj is not None else None)
         object_type = workflow.object_type if workflow else (type(obj).__name__.lower() if obj else "")
     if object_id is None and obj is not None:
         object_id = obj.pk
-    with transaction.atomic():
+    with transaction.atomic(using=using):
         if action.audit is not None:
             _audit(
                 action.audit,
@@ -602,6 +606,7 @@ def record(
                 object_type=object_type,
                 object_id=object_id if object_id is not None else "",
                 details=dict(details or {}),
+                using=using,
                 **audit_kwargs,
             )
         if action.event is not None:

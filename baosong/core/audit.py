@@ -71,11 +71,14 @@ def audit_record(
     details: dict[str, Any] | None = None,
     ip: str | None = None,
     request_id: str | None = None,
+    using: str = "default",
+    key: bytes | None = None,
 ) -> AuditEvent:
     """Append one event to the chain. Must run inside the caller's transaction.
 
     ``event_type`` must be declared in the action registry (``core.actions``): tests refuse any other, so
-    every record the auditor reads has its Chinese label."""
+    every record the auditor reads has its Chinese label. ``using`` and ``key``: another database's chain and
+    its key (a restored backup's, whose key file this process did not read at start-up)."""
     if settings.TESTING:
         from baosong.core.actions import check_audit_type
 
@@ -87,9 +90,9 @@ def audit_record(
         if user is not None and getattr(user, "pk", None):
             user_name = f"{getattr(user, 'full_name', '') or ''}({user.get_username()})"
     clean_details = json.loads(json.dumps(details or {}, ensure_ascii=False, default=str))
-    with transaction.atomic():
+    with transaction.atomic(using=using):
         # The head row lock serialises appends across processes, so the chain never forks.
-        head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
+        head, _ = AuditHead.objects.using(using).select_for_update().get_or_create(pk=1)
         seq = head.seq + 1
         created_at = timezone.now()
         fields: dict[str, Any] = {
@@ -106,9 +109,10 @@ def audit_record(
             "request_id": (request_id if request_id is not None else (info.request_id if info else "")) or "",
             "details": clean_details,
         }
-        mac = hmac_sm3_hex(_key(), _canonical(**fields, prev_mac=head.mac))
-        event = AuditEvent.objects.create(**fields, mac=mac)
-        AuditHead.objects.filter(pk=1).update(seq=seq, mac=mac)
+        mac = hmac_sm3_hex(_key() if key is None else key, _canonical(**fields, prev_mac=head.mac))
+        event = AuditEvent(**fields, mac=mac)
+        event.save(using=using, force_insert=True)
+        AuditHead.objects.using(using).filter(pk=1).update(seq=seq, mac=mac)
     return event
 
 
@@ -132,8 +136,12 @@ _ROW_FIELDS = (
 )  # fmt: skip
 
 
-def verify_rows(rows: Iterable[dict[str, Any]], *, head: tuple[int, str] | None = None) -> VerifyResult:
-    """Walk rows in seq order and recompute the chain; name the first changed or missing row."""
+def verify_rows(
+    rows: Iterable[dict[str, Any]], *, head: tuple[int, str] | None = None, key: bytes | None = None
+) -> VerifyResult:
+    """Walk rows in seq order and recompute the chain; name the first changed or missing row. ``key``: the
+    chain's key when it is not this deployment's (a backup restored before its key file is read)."""
+    key = _key() if key is None else key
     prev_mac = ""
     expected_seq = 1
     checked = 0
@@ -144,7 +152,7 @@ def verify_rows(rows: Iterable[dict[str, Any]], *, head: tuple[int, str] | None 
         content = {k: row[k] for k in _ROW_FIELDS if k != "mac"}
         if isinstance(content["details"], str):
             content["details"] = json.loads(content["details"])
-        computed = hmac_sm3_hex(_key(), _canonical(**content, prev_mac=prev_mac))
+        computed = hmac_sm3_hex(key, _canonical(**content, prev_mac=prev_mac))
         if computed != row["mac"]:
             return VerifyResult(False, checked, seq, "内容被修改（校验码不符）")
         prev_mac = row["mac"]
@@ -163,9 +171,9 @@ def _iter_db_rows(using: str) -> Iterator[dict[str, Any]]:
     yield from qs.iterator(chunk_size=5000)
 
 
-def audit_verify(*, using: str = "default") -> VerifyResult:
+def audit_verify(*, using: str = "default", key: bytes | None = None) -> VerifyResult:
     head = AuditHead.objects.using(using).filter(pk=1).values_list("seq", "mac").first()
-    return verify_rows(_iter_db_rows(using), head=head or (0, ""))
+    return verify_rows(_iter_db_rows(using), head=head or (0, ""), key=key)
 
 
 def audit_verify_sqlite_file(path: str) -> VerifyResult:

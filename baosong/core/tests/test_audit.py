@@ -108,7 +108,7 @@ def test_verify_audit_checks_a_copy_of_an_sqlite_database(transactional_db, tmp_
 def test_a_failed_audit_write_rolls_back_the_business_change(cast):
     before = Unit.objects.count()
     with (
-        mock.patch("baosong.core.audit.AuditEvent.objects.create", side_effect=DatabaseError("disk full")),
+        mock.patch("baosong.core.audit.AuditEvent.save", side_effect=DatabaseError("disk full")),
         pytest.raises(DatabaseError),
     ):
         services.unit_create(
