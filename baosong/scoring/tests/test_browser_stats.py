@@ -26,7 +26,7 @@ def test_the_dashboard_drills_down_two_levels_and_exports(live_server, cast, bro
     page.get_by_role("link", name="统计", exact=True).click()
     page.wait_for_url(f"{url}/stats/")
     page.get_by_role("heading", name="清源省人民政府办公厅", exact=False).wait_for()
-    page.locator("#chart-trend svg").wait_for()  # ECharts drew, from the locally served bundle
+    page.locator("#chart-trend canvas").wait_for()  # ECharts drew, from the locally served bundle
     page.screenshot(path=str(ARTIFACTS / "stats-province.png"), full_page=True)
     page.get_by_role("link", name="临江市人民政府办公室").click()
     page.get_by_role("heading", name="临江市人民政府办公室", exact=False).wait_for()
