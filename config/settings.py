@@ -15,6 +15,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 TESTING = env_bool("BAOSONG_TESTING", default=Path(sys.argv[0]).name in {"pytest", "py.test"})
 DEBUG = env_bool("BAOSONG_DEBUG", default=False)
 DEMO_MODE = env_bool("BAOSONG_DEMO_MODE", default=False)
+# The HTTP load test's floor page /bench/floor/ (bench/load); never on in a deployment.
+BENCH_FLOOR = env_bool("BAOSONG_BENCH_FLOOR", default=False)
 
 DATA_DIR = Path(env_str("BAOSONG_DATA_DIR", str(BASE_DIR / "var")) or BASE_DIR / "var")
 
