@@ -139,8 +139,17 @@ def run_day(host: str, spec: dict[str, Any]) -> dict[str, Any]:
     runner = env.create_local_runner()
     users, rate = int(spec["users"]), float(spec["spawn_rate"])
     load_start = os.getloadavg()
+    ramp_started = time.time()
     runner.start(users, spawn_rate=rate)
-    gevent.sleep(users / rate + 10)  # spawned and logged in (each login is one password hash)
+    # Counting starts once every person has logged in (each login is one password hash).
+    deadline = time.time() + users / rate + 300
+    while time.time() < deadline:
+        spawned = dict(runner.user_classes_count)
+        visitors = spawned.get("PortalVisitor", 0)
+        if sum(spawned.values()) >= users and locustfile.LOGGED_IN["n"] >= users - visitors:
+            break
+        gevent.sleep(1)
+    ramp_s = round(time.time() - ramp_started, 1)
     ramp_errors = rec.errors_any_time
     counts = dict(runner.user_classes_count)
     rec.on = True
@@ -158,6 +167,7 @@ def run_day(host: str, spec: dict[str, Any]) -> dict[str, Any]:
     return {
         "users": users,
         "spawn_rate": rate,
+        "ramp_s": ramp_s,
         "user_classes": counts,
         "seconds": round(seconds, 1),
         "requests": total,

@@ -16,6 +16,7 @@ import itertools
 import random
 import re
 from typing import Any
+from urllib.parse import urlencode
 
 from locust import between, task
 from locust.contrib.fasthttp import FastHttpUser
@@ -35,15 +36,15 @@ def ok(response: Any) -> bool:
     if status >= 400 or status == 0:
         response.failure(f"HTTP {status}")
         return False
-    if status in (301, 302) and "/accounts/login" in (response.headers.get("Location") or ""):
+    if status in (301, 302) and "/accounts/login" in ((response.headers or {}).get("Location") or ""):
         response.failure("redirected to the login page")
         return False
     response.success()
     return True
 
 
-def log_in(client: Any, username: str) -> None:
-    page = client.get("/accounts/login", name="登录", catch_response=True)
+def log_in(client: Any, username: str) -> bool:
+    page = client.get("/accounts/login", name="登录页", catch_response=True)
     with page as r:
         ok(r)
     token = CSRF.search(page.text or "")
@@ -58,10 +59,12 @@ def log_in(client: Any, username: str) -> None:
         allow_redirects=False,
         catch_response=True,
     ) as r:
-        if r.status_code != 302 or "/accounts/" in (r.headers.get("Location") or ""):
-            r.failure(f"login of {username} failed: HTTP {r.status_code} {r.headers.get('Location')}")
-        else:
-            r.success()
+        where = (r.headers or {}).get("Location") or ""
+        if r.status_code != 302 or "/accounts/" in where:
+            r.failure(f"login of {username} failed: HTTP {r.status_code} {where}")
+            return False
+        r.success()
+        return True
 
 
 class Base(FastHttpUser):
@@ -73,7 +76,12 @@ class Base(FastHttpUser):
             return r
 
     def post(self, path: str, data: dict[str, Any], name: str) -> Any:
-        with self.client.post(path, data=data, name=name, allow_redirects=False, catch_response=True) as r:
+        # Encoded here: the client would send a list (several 报送对象) as its repr, not as repeated fields.
+        body = urlencode(data, doseq=True)
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        with self.client.post(
+            path, data=body, headers=headers, name=name, allow_redirects=False, catch_response=True
+        ) as r:
             ok(r)
             return r
 
@@ -135,6 +143,9 @@ def _next(kind: str) -> Any:
     return next(_accounts[kind])
 
 
+LOGGED_IN = {"n": 0}  # drive.py starts counting once every simulated person has logged in
+
+
 class DayUser(Base):
     abstract = True
     wait_time = between(3, 12)
@@ -142,7 +153,10 @@ class DayUser(Base):
 
     def on_start(self) -> None:
         self.username, self.desk = _next(self.kind)
-        log_in(self.client, self.username)
+        for _ in range(3):  # a failed login is an error already counted; the person tries again
+            if log_in(self.client, self.username):
+                break
+        LOGGED_IN["n"] += 1
 
 
 class Reporter(DayUser):

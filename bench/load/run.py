@@ -118,7 +118,7 @@ def plan(args: argparse.Namespace) -> dict[str, Any]:
         # being served when a run stops would weigh on the next.
         rounds = ["floor", *names, "floor", *slow]
         pages += [{"page": p, "users": users, "warmup": warmup, "duration": args.duration} for p in rounds]
-    out: dict[str, Any] = {"pages": pages}
+    out: dict[str, Any] = {"pages": [] if args.day_only else pages}
     if args.day_minutes > 0:
         out["day"] = {
             "users": args.day_users,
@@ -301,6 +301,7 @@ def main() -> int:
     parser.add_argument("--duration", type=float, default=20, help="seconds measured per page and c")
     parser.add_argument("--warmup", type=float, default=3, help="seconds before counting (doubled at c=16)")
     parser.add_argument("--pages", help="only these pages (comma-separated names)")
+    parser.add_argument("--day-only", action="store_true", help="only the working day")
     parser.add_argument("--day-minutes", type=float, default=10)
     parser.add_argument("--day-users", type=int, default=200)
     parser.add_argument("--spawn-rate", type=float, default=2, help="users started per second")
@@ -349,7 +350,8 @@ def main() -> int:
                 shutil.rmtree(data, ignore_errors=True)
             if vendor == "postgresql" and not args.keep:
                 _pg(url, "dropdb", "--if-exists", args.pg_db)
-        out = LOAD_DIR / f"results-{vendor}-{result['scale']['items']}.json"
+        suffix = "-day" if args.day_only else ""
+        out = LOAD_DIR / f"results-{vendor}-{result['scale']['items']}{suffix}.json"
         out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
         results.append(result)
         print(markdown(result), flush=True)
