@@ -23,6 +23,7 @@ from typing import Any
 
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR.parent))
+from bench.item_events import write_item_events  # noqa: E402
 from bench.timing import once, timed  # noqa: E402
 
 
@@ -60,11 +61,9 @@ def main() -> None:
     from django.test import Client
     from django.utils import timezone
 
-    from baosong.core.models import DomainEvent
     from baosong.demo.scale import seed_scale
     from baosong.demo.scale_items import seed_items
     from baosong.orgs.models import Membership, Role
-    from baosong.reports.models import Report, Submission
     from baosong.scoring import bulletins
     from baosong.scoring.rollups import rebuild
     from baosong.scoring.selectors import parse_period
@@ -113,49 +112,7 @@ def main() -> None:
     scale, t_units = once(lambda: seed_scale(units=args.units, users=args.users))
     _, t_items = once(lambda: seed_items(root=scale.root, items=args.items, days=365))
 
-    def write_events() -> int:
-        rows = []
-        for pk, unit_id, sent_at, late, category, urgency in (
-            Report.objects.filter(sent_at__isnull=False)
-            .values_list("pk", "source_unit_id", "sent_at", "late", "category", "urgency")
-            .iterator(chunk_size=5000)
-        ):
-            targets = []
-            rows.append(
-                DomainEvent(
-                    event_type="report.sent",
-                    object_type="report",
-                    object_id=pk,
-                    unit_id=unit_id,
-                    created_at=sent_at,
-                    payload={
-                        "targets": targets,
-                        "urgent": urgency != "normal",
-                        "late": late,
-                        "category": category,
-                    },
-                )
-            )
-        for pk, unit_id, decided_at, usage in (
-            Submission.objects.filter(status="adopted")
-            .values_list("pk", "target_unit_id", "decided_at", "usage")
-            .iterator(chunk_size=5000)
-        ):
-            rows.append(
-                DomainEvent(
-                    event_type="submission.adopt",
-                    object_type="submission",
-                    object_id=pk,
-                    unit_id=unit_id,
-                    created_at=decided_at,
-                    payload={"usage": usage or "special_report"},
-                )
-            )
-        rows.sort(key=lambda e: e.created_at)
-        DomainEvent.objects.bulk_create(rows, batch_size=5000)
-        return len(rows)
-
-    events, t_events = once(write_events)
+    events, t_events = once(write_item_events)
     start, end = today - dt.timedelta(days=366), today + dt.timedelta(days=1)
     rows, t_rebuild = once(lambda: rebuild(start, end))
     tz = timezone.get_current_timezone()

@@ -15,6 +15,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 TESTING = env_bool("BAOSONG_TESTING", default=Path(sys.argv[0]).name in {"pytest", "py.test"})
 DEBUG = env_bool("BAOSONG_DEBUG", default=False)
 DEMO_MODE = env_bool("BAOSONG_DEMO_MODE", default=False)
+# The HTTP load test's floor page /bench/floor/ (bench/load); never on in a deployment.
+BENCH_FLOOR = env_bool("BAOSONG_BENCH_FLOOR", default=False)
 
 DATA_DIR = Path(env_str("BAOSONG_DATA_DIR", str(BASE_DIR / "var")) or BASE_DIR / "var")
 
@@ -127,6 +129,10 @@ else:
                 "timeout": 20,
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
             },
+            # Kept open between requests, as on PostgreSQL: opening one per request (and running the
+            # PRAGMAs above on it, which happens once per connection) cost more than a simple page.
+            "CONN_MAX_AGE": 0 if TESTING else env_int("BAOSONG_DB_CONN_MAX_AGE", 60),
+            "CONN_HEALTH_CHECKS": True,
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

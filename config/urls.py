@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import include, path
 
 from baosong.api.api import api
@@ -18,6 +19,9 @@ urlpatterns = [
     path("", include("baosong.help.urls")),
     path("api/v1/", api.urls),
 ]
+
+if settings.BENCH_FLOOR:
+    urlpatterns.append(path("bench/floor/", core_views.bench_floor, name="bench_floor"))
 
 handler403 = "baosong.core.views.permission_denied"
 handler404 = "baosong.core.views.page_not_found"

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -25,6 +27,15 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "worker": worker,
     }
     return JsonResponse(body, status=200 if ok else 503)
+
+
+@login_required
+def bench_floor(request: HttpRequest) -> HttpResponse:
+    """The load test's floor (bench/load): what any logged-in page costs before its own work — the
+    middleware, the session and one indexed query. Routed only with BAOSONG_BENCH_FLOOR=1."""
+    username = request.user.get_username()
+    found = get_user_model().objects.filter(username=username).values_list("username", flat=True).first()
+    return HttpResponse(f"ok {found}", content_type="text/plain; charset=utf-8")
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

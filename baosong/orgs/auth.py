@@ -54,6 +54,16 @@ def login_check_password(*, username: str, password: str, ip: str | None = None)
     name = _normalise(username)
     now = timezone.now()
     failure: AuthError | None = None
+    # The password hash (PBKDF2, a third of a second of CPU) is checked before the transaction, not
+    # inside it: on SQLite a write transaction holds the database's one write lock, so every login and
+    # every other write of the site queued behind each hash, and a burst of logins ran past the lock
+    # timeout. The lock state is read again under the row lock below, so a password checked while the
+    # account was being locked still fails, and every failure is still counted.
+    state = LoginState.objects.filter(username=name).first()
+    locked = bool(state and state.locked_at and not _lock_expired(state, now))
+    user = None
+    if not locked and name and password:
+        user = authenticate(username=name, password=password)
     # The failure counter must be committed even though the login fails, so the error is raised
     # only after the transaction has closed.
     with transaction.atomic():
@@ -62,8 +72,8 @@ def login_check_password(*, username: str, password: str, ip: str | None = None)
             state.locked_at = None
             state.failures = 0
             state.save(update_fields=["locked_at", "failures"])
-        user = None
         if state.locked_at:
+            user = None
             audit_record(
                 "login.failure",
                 user_name=name,
@@ -73,7 +83,9 @@ def login_check_password(*, username: str, password: str, ip: str | None = None)
             )
             failure = AuthError(LOCKED_MESSAGE, "account_locked")
         else:
-            user = authenticate(username=name, password=password) if name and password else None
+            if locked and name and password:
+                # Unlocked (by an administrator) since the read above: check the password now.
+                user = authenticate(username=name, password=password)
             if user is None:
                 state.failures += 1
                 state.last_failure_at = now

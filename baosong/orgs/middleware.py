@@ -20,6 +20,11 @@ from baosong.orgs.selectors import user_admin_role
 LOGIN_AT = "_bs_login_at"
 SEEN_AT = "_bs_seen_at"
 
+# Recording every request's time would rewrite the session row on every page view: a write per GET, and
+# on SQLite a turn at the database's one write lock. The idle clock is kept to this resolution instead: the
+# time is recorded once it is this old, so an idle session may end up to this much early, never late.
+SEEN_RESOLUTION_SECONDS = 60
+
 OPEN_PREFIXES = ("/static/", "/healthz", "/accounts/login", "/accounts/logout", "/api/")
 
 
@@ -49,8 +54,10 @@ class SessionPolicyMiddleware:
                     "长时间未操作，会话已超时，请重新登录。" if idle else "会话已达到最长时限，请重新登录。",
                 )
                 return redirect(f"{reverse('login')}?next={request.path}")
-            request.session[LOGIN_AT] = login_at
-            request.session[SEEN_AT] = now
+            if LOGIN_AT not in request.session:
+                request.session[LOGIN_AT] = login_at
+            if SEEN_AT not in request.session or now - seen_at >= SEEN_RESOLUTION_SECONDS:
+                request.session[SEEN_AT] = now
             if not request.path.startswith(OPEN_PREFIXES):
                 guard = self._guard(request)
                 if guard is not None:

@@ -47,3 +47,15 @@ def test_production_settings_pass_check_deploy(tmp_path):
     }
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_sqlite_connections_are_kept_between_requests(tmp_path):
+    code = (
+        "from django.conf import settings; d = settings.DATABASES['default'];"
+        " print(d['CONN_MAX_AGE'], d['OPTIONS']['init_command'])"
+    )
+    result = _manage(
+        "shell", "-v0", "-c", code, env={"BAOSONG_DATA_DIR": str(tmp_path), "BAOSONG_DEBUG": "1"}
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[0] == "60" and "PRAGMA journal_mode=WAL" in result.stdout

@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 
 from django.test import Client, override_settings
+from django.utils import timezone
 
 from baosong.core.models import AuditEvent
 from baosong.orgs.auth import GENERIC_FAILURE, LOCKED_MESSAGE
@@ -116,3 +117,44 @@ def test_a_wrong_totp_code_is_refused_and_audited(cast):
     assert response.status_code == 200 and "动态口令错误" in response.content.decode()
     assert client.get("/").status_code == 302
     assert AuditEvent.objects.filter(event_type="login.otp_failure").exists()
+
+
+def test_the_password_is_checked_outside_the_write_transaction(cast, monkeypatch):
+    """On SQLite a write transaction holds the database's only write lock: a password hash inside it made
+    every login, and every other write, wait for each hash (and a burst of logins fail as locked)."""
+    from django.db import connection
+
+    from baosong.orgs import auth
+
+    depth_outside = len(connection.atomic_blocks)
+    seen: list[int] = []
+    real = auth.authenticate
+
+    def checking(**credentials):  # type: ignore[no-untyped-def]
+        seen.append(len(connection.atomic_blocks))
+        return real(**credentials)
+
+    monkeypatch.setattr(auth, "authenticate", checking)
+    actor = cast.county_reporter
+    assert _post_login(Client(), actor.user.username, actor.password).status_code == 302
+    assert _post_login(Client(), actor.user.username, "Wrong#Pass123").status_code == 401
+    assert seen == [depth_outside, depth_outside]
+    assert LoginState.objects.get(username=actor.user.username).failures == 1
+
+
+def test_an_account_locked_while_its_password_was_checked_stays_locked(cast, monkeypatch):
+    from baosong.orgs import auth
+
+    actor = cast.county_reporter
+    real = auth.authenticate
+
+    def locked_meanwhile(**credentials):  # type: ignore[no-untyped-def]
+        user = real(**credentials)
+        LoginState.objects.update_or_create(
+            username=actor.user.username, defaults={"failures": 5, "locked_at": timezone.now()}
+        )
+        return user
+
+    monkeypatch.setattr(auth, "authenticate", locked_meanwhile)
+    response = _post_login(Client(), actor.user.username, actor.password)
+    assert response.status_code == 401 and LOCKED_MESSAGE in response.content.decode()

@@ -82,3 +82,36 @@ def test_session_cookie_is_http_only(cast):
         {"username": cast.county_editor.user.username, "password": cast.county_editor.password},
     )
     assert response.cookies["baosong_session"]["httponly"]
+
+
+def _session_writes(client: Client, path: str) -> list[str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(path).status_code == 200
+    return [
+        q["sql"] for q in ctx.captured_queries if "django_session" in q["sql"] and "SELECT" not in q["sql"]
+    ]
+
+
+@override_settings(SESSION_IDLE_MINUTES=30)
+def test_a_page_view_does_not_rewrite_the_session_row_within_a_minute(cast):
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        client = login(Client(), cast.county_editor)
+        client.get("/")
+        clock.shift(dt.timedelta(seconds=30))
+        assert _session_writes(client, "/") == []
+        clock.shift(dt.timedelta(seconds=31))
+        assert len(_session_writes(client, "/")) == 1  # the idle clock moves on, once a minute
+
+
+@override_settings(SESSION_IDLE_MINUTES=30)
+def test_idle_timeout_counts_from_activity_recorded_a_minute_apart(cast):
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        client = login(Client(), cast.county_editor)
+        for _ in range(4):  # 2 hours of a page every 29 minutes: never idle
+            clock.shift(dt.timedelta(minutes=29))
+            assert client.get("/").status_code == 200
+        clock.shift(dt.timedelta(minutes=30, seconds=1))
+        assert client.get("/").status_code == 302
