@@ -193,7 +193,7 @@ def _require_editor(issue_or_pub: Issue | Publication, by: User) -> None:
 
 
 def _locked_editing(issue: Issue, by: User) -> Issue:
-    issue = Issue.objects.select_for_update().select_related("publication__unit").get(pk=issue.pk)
+    issue = Issue.objects.select_for_update(of=("self",)).select_related("publication__unit").get(pk=issue.pk)
     _require_editor(issue, by)
     if issue.status != IssueStatus.EDITING:
         raise ServiceError("本期已送签或签发，不能再修改；如需修改请先撤回送签。", "not_editable", status=409)
@@ -292,7 +292,7 @@ def _next_position(issue: Issue) -> int:
 
 def _candidate(issue: Issue, submission_id: int, by: User) -> Submission:
     sub = (
-        Submission.objects.select_for_update()
+        Submission.objects.select_for_update(of=("self",))
         .select_related("report__source_unit")
         .filter(pk=submission_id, target_unit_id=issue.publication.unit_id, is_active=True)
         .first()

@@ -78,7 +78,7 @@ IssuePayload = TypedDict(
 
 class IssueWorkflow(Workflow[Issue]):
     def lock(self, pk: int) -> Issue:
-        return Issue.objects.select_for_update().select_related("publication__unit").get(pk=pk)
+        return Issue.objects.select_for_update(of=("self",)).select_related("publication__unit").get(pk=pk)
 
     def unit_of(self, obj: Issue) -> int | None:
         return int(obj.publication.unit_id)

@@ -261,7 +261,7 @@ def release_update(
 ) -> PortalRelease:
     """Change the column or contact while the request is a draft or was returned."""
     with transaction.atomic():
-        obj = PortalRelease.objects.select_for_update().select_related("unit").get(pk=release.pk)
+        obj = PortalRelease.objects.select_for_update(of=("self",)).select_related("unit").get(pk=release.pk)
         _editor_unit(by, obj.unit)
         if obj.status not in (ReleaseStatus.DRAFT, ReleaseStatus.RETURNED):
             raise ServiceError("提交审核后不能修改，请先撤回申请。", "not_editable", status=409)
@@ -361,7 +361,9 @@ def issue_take_down(*, issue: Issue, by: User, reason: str) -> PortalRelease:
     if not reason:
         raise ServiceError("从门户撤下时请填写原因。", "reason_required")
     with transaction.atomic():
-        obj = Issue.objects.select_for_update().select_related("publication__unit").get(pk=issue.pk)
+        obj = (
+            Issue.objects.select_for_update(of=("self",)).select_related("publication__unit").get(pk=issue.pk)
+        )
         unit = obj.publication.unit
         if not {Role.EDITOR, Role.CHIEF, Role.LEADER} & roles_in_unit(by, unit):
             raise Forbidden("只有刊物所属单位的采编人员、主编或领导可以从门户撤下。")

@@ -70,7 +70,7 @@ ReleasePayload = TypedDict(
 
 class ReleaseWorkflow(Workflow[PortalRelease]):
     def lock(self, pk: int) -> PortalRelease:
-        return PortalRelease.objects.select_for_update().select_related("unit").get(pk=pk)
+        return PortalRelease.objects.select_for_update(of=("self",)).select_related("unit").get(pk=pk)
 
     def before_change(self, obj: PortalRelease, t: Transition) -> None:
         step = obj.current_step
