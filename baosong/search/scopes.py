@@ -20,9 +20,9 @@ from dataclasses import dataclass
 
 from baosong.orgs.models import BUSINESS_ROLES, Role, User
 from baosong.orgs.selectors import units_acting_for
+from baosong.search.models import SearchScope
 
 DESK = (Role.EDITOR, Role.CHIEF, Role.LEADER)
-REACHED, READER_UNIT, READER_USER = "reached", "reader_unit", "reader_user"
 
 
 def path_ids(path: str) -> list[int]:
@@ -32,7 +32,11 @@ def path_ids(path: str) -> list[int]:
 def document_tokens(kind: str, unit_id: int | None, unit_path: str, scopes: Iterable[tuple[str, int]]) -> str:
     """The ``seg_scope`` text of one document (space-separated tokens)."""
     tokens: list[str] = []
-    extra = {REACHED: "kr", READER_UNIT: "ir", READER_USER: "ip"}
+    extra: dict[str, str] = {
+        SearchScope.Key.REACHED: "kr",
+        SearchScope.Key.READER_UNIT: "ir",
+        SearchScope.Key.READER_USER: "ip",
+    }
     if kind == "item":
         tokens.append(f"ki{unit_id}")
     elif kind == "issue":
@@ -40,7 +44,7 @@ def document_tokens(kind: str, unit_id: int | None, unit_path: str, scopes: Iter
     elif kind == "bulletin":
         tokens.append(f"bu{unit_id}")
         tokens += [f"ba{a}" for a in path_ids(unit_path)]
-    tokens += [f"{extra[key]}{int(value)}" for key, value in scopes if key in extra]
+    tokens += [f"{extra[k]}{int(value)}" for k, value in scopes if k in extra]
     return " ".join(dict.fromkeys(tokens))
 
 

@@ -27,13 +27,12 @@ from django.utils.safestring import SafeString, mark_safe
 from baosong.core.errors import ServiceError
 from baosong.core.params import local_day_bounds
 from baosong.editorial.models import IssueStatus
-from baosong.orgs.models import Level, Role, Unit, User
+from baosong.orgs.models import Level, Unit, User
 from baosong.reports.models import Category, ReportStatus, Urgency
 from baosong.search import scopes, tokenize
 from baosong.search.backends import backend
 from baosong.search.models import DocKind
 
-DESK = (Role.EDITOR, Role.CHIEF, Role.LEADER)
 QUERY_MAX = 100
 PAGE_SIZE_MAX = 100
 TYPES = {"item": "信息", "issue": "刊物", "bulletin": "通报"}

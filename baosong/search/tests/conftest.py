@@ -99,3 +99,30 @@ def same_fire_from_five(cast: Any, django_capture_on_commit_callbacks: Any) -> l
         reports.append(send(reports[0].author, *UNRELATED, hours_ago=20))
     deliver("grouping")
     return reports
+
+
+def scope_world(cast: Any) -> None:
+    """Items of the township (one forwarded on to the city), drafts of two counties, a distributed county
+    issue, all indexed: a world where every cast member's scope differs."""
+    from django.core.management import call_command
+
+    from baosong.editorial.models import Publication
+    from baosong.editorial.services import (
+        issue_create,
+        issue_distribute,
+        issue_item_add,
+        issue_sign,
+        issue_submit,
+    )
+
+    subs = [sent_to_county(cast, f"城关镇工作动态第{i}条", "本周重点工作进展。") for i in range(3)]
+    report_services.submission_forward(submission=subs[0], by=cast.county_editor.user)
+    draft(cast.outsider_reporter, "西林县工作草稿", "本周重点工作进展。")
+    draft(cast.county_reporter, "东湖区工作草稿", "本周重点工作进展。")
+    pub = Publication.objects.get(unit=cast.county_editor.unit, name="东湖政务信息")
+    issue = issue_create(by=cast.county_editor.user, publication=pub)
+    issue_item_add(issue=issue, by=cast.county_editor.user, submission_ids=[subs[1].pk])
+    issue = issue_submit(issue=issue, by=cast.county_editor.user)
+    issue = issue_sign(issue=issue, by=cast.county_chief.user)
+    issue_distribute(issue=issue, by=cast.county_editor.user)
+    call_command("reindex", verbosity=0)

@@ -6,35 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management import call_command
-
-from baosong.editorial.models import Publication
-from baosong.editorial.services import (
-    issue_create,
-    issue_distribute,
-    issue_item_add,
-    issue_sign,
-    issue_submit,
-)
-from baosong.reports import services as report_services
 from baosong.search import indexer, scopes
 from baosong.search.models import DocKind, SearchDocument
 from baosong.search.selectors import SearchParams, _filters, _run, parse_query, scope_sql, search
-from baosong.search.tests.conftest import draft, sent_to_county
-
-
-def world(cast: Any) -> None:
-    subs = [sent_to_county(cast, f"城关镇工作动态第{i}条", "本周重点工作进展。") for i in range(3)]
-    report_services.submission_forward(submission=subs[0], by=cast.county_editor.user)
-    draft(cast.outsider_reporter, "西林县工作草稿", "本周重点工作进展。")
-    draft(cast.county_reporter, "东湖区工作草稿", "本周重点工作进展。")
-    pub = Publication.objects.get(unit=cast.county_editor.unit, name="东湖政务信息")
-    issue = issue_create(by=cast.county_editor.user, publication=pub)
-    issue_item_add(issue=issue, by=cast.county_editor.user, submission_ids=[subs[1].pk])
-    issue = issue_submit(issue=issue, by=cast.county_editor.user)
-    issue = issue_sign(issue=issue, by=cast.county_chief.user)
-    issue_distribute(issue=issue, by=cast.county_editor.user)
-    call_command("reindex", verbosity=0)
+from baosong.search.tests.conftest import draft, scope_world
 
 
 def found(user: Any, *, tokens: bool, sql: bool) -> set[tuple[str, int]]:
@@ -54,7 +29,7 @@ def found(user: Any, *, tokens: bool, sql: bool) -> set[tuple[str, int]]:
 
 
 def test_the_tokens_alone_give_exactly_the_sql_scope_for_every_cast_member(cast: Any) -> None:
-    world(cast)
+    scope_world(cast)
     everything = found(cast.county_editor.user, tokens=False, sql=False)
     assert len(everything) >= 6
     for key, actor in cast.items():
@@ -66,7 +41,7 @@ def test_the_tokens_alone_give_exactly_the_sql_scope_for_every_cast_member(cast:
 
 
 def test_each_kind_carries_the_tokens_of_who_may_find_it(cast: Any) -> None:
-    world(cast)
+    scope_world(cast)
     county, town = cast.county_editor.unit, cast.township_reporter.unit
     item = SearchDocument.objects.filter(kind=DocKind.ITEM, title="城关镇工作动态第0条").get()
     assert f"ki{town.pk}" in item.seg_scope.split()

@@ -21,7 +21,7 @@ from baosong.search import indexer, tokenize
 from baosong.search.consumers import catch_up
 from baosong.search.models import DocKind, SearchDocument, SearchScope
 from baosong.search.selectors import SearchParams, search
-from baosong.search.tests.conftest import draft, sent_to_county, settle
+from baosong.search.tests.conftest import draft, scope_world, sent_to_county, settle
 
 FUPIN = "城关镇召开精准扶贫工作推进会"
 FANGXUN = "城关镇开展防汛应急演练"
@@ -139,26 +139,7 @@ def test_a_new_draft_is_found_by_its_unit_after_commit_and_by_nobody_else(cast, 
 
 def test_search_scope_equals_the_page_selectors_for_every_cast_member(cast, client_as):
     """The scope keys in the document rows give exactly what reports_visible_to / issues_visible_to give."""
-    from baosong.editorial.models import Publication
-    from baosong.editorial.services import (
-        issue_create,
-        issue_distribute,
-        issue_item_add,
-        issue_sign,
-        issue_submit,
-    )
-
-    subs = [sent_to_county(cast, f"城关镇工作动态第{i}条", "本周重点工作进展。") for i in range(3)]
-    report_services.submission_forward(submission=subs[0], by=cast.county_editor.user)
-    draft(cast.outsider_reporter, "西林县工作草稿", "本周重点工作进展。")
-    draft(cast.county_reporter, "东湖区工作草稿", "本周重点工作进展。")
-    pub = Publication.objects.get(unit=cast.county_editor.unit, name="东湖政务信息")
-    issue = issue_create(by=cast.county_editor.user, publication=pub)
-    issue_item_add(issue=issue, by=cast.county_editor.user, submission_ids=[subs[1].pk])
-    issue = issue_submit(issue=issue, by=cast.county_editor.user)
-    issue = issue_sign(issue=issue, by=cast.county_chief.user)
-    issue_distribute(issue=issue, by=cast.county_editor.user)
-    call_command("reindex", verbosity=0)
+    scope_world(cast)
     for key, actor in cast.items():
         if actor.user.is_admin_account if hasattr(actor.user, "is_admin_account") else key.endswith("admin"):
             continue
