@@ -211,7 +211,7 @@ def report_create(request: HttpRequest, body: ReportIn) -> Status[ReportOut]:
 @router.get("/reports", response=ReportPage)
 def report_list(request: HttpRequest, filters: Query[ReportFilter]) -> ReportPage:
     qs = selectors.my_reports(_user(request), mine=filters.mine, status=filters.status, q=filters.q)
-    items, count = paginate(qs, filters)
+    items, count = paginate(selectors.with_targets_acted(qs), filters)
     user = _user(request)
     with roles_memo():
         return ReportPage(
