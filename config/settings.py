@@ -293,6 +293,9 @@ DOCUMENT_CACHE_DIR = Path(env_str("BAOSONG_DOCUMENT_CACHE_DIR", str(DATA_DIR / "
 # How long the statistics of one unit and period are shared between viewers (new adoptions show at once;
 # unit tree and rule changes within this many seconds). 0: read on every view (the tests' default).
 STATS_CACHE_SECONDS = env_int("BAOSONG_STATS_CACHE_SECONDS", 0 if TESTING else 60)
+# How long a public portal page (home, columns, issues, articles, bulletins, feeds) is served from the
+# cache. Keyed by the newest audit event, so publishing or withdrawing anything shows at once. 0: never.
+PORTAL_CACHE_SECONDS = env_int("BAOSONG_PORTAL_CACHE_SECONDS", 0 if TESTING else 300)
 # The largest request body any form accepts: the larger of the import and attachment limits plus 1 MB for the
 # form around the file. Longer declared bodies answer 413 unread; nginx's client_max_body_size matches it.
 REQUEST_MAX_BYTES = env_int(

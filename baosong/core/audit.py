@@ -198,3 +198,9 @@ def audit_verify_sqlite_file(path: str) -> VerifyResult:
 
 
 __all__ = ["VerifyResult", "audit_record", "audit_verify", "audit_verify_sqlite_file"]
+
+
+def audit_seq() -> int:
+    """The newest audit record's number (one primary-key read): it changes with every audited change, so
+    a page shared between viewers can be keyed by it."""
+    return int(AuditHead.objects.filter(pk=1).values_list("seq", flat=True).first() or 0)

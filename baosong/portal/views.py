@@ -5,8 +5,14 @@ bulletins, feeds and search. Nothing unpublished or non-public is ever shown: ev
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import wraps
 from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q
@@ -17,6 +23,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.safestring import SafeString
 
+from baosong.core.audit import audit_seq
 from baosong.core.errors import ServiceError
 from baosong.editorial.models import Issue
 from baosong.portal import selectors
@@ -94,9 +101,34 @@ def _render(
     return render(request, template, {**base, **context}, status=status)
 
 
+def shared(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A public page is the same for every visitor: its answer is kept ``PORTAL_CACHE_SECONDS`` under its
+    path and the newest audit record, so anything published, withdrawn or edited shows at once. The static
+    copy (portal.export) and answers other than 200 are never kept."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        seconds = int(settings.PORTAL_CACHE_SECONDS)
+        if seconds <= 0 or request.method != "GET" or getattr(request, "portal_export", False):
+            return view(request, *args, **kwargs)
+        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        key = f"portal:page:{audit_seq()}:{path}"
+        found = cache.get(key)
+        if found is not None:
+            content_type, body = found
+            return HttpResponse(body, content_type=content_type)
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and not response.streaming and not response.cookies:
+            cache.set(key, (response["Content-Type"], response.content), seconds)
+        return response
+
+    return wrapped
+
+
 # ---- pages -----------------------------------------------------------------------------------------
 
 
+@shared
 def portal_home(request: HttpRequest) -> HttpResponse:
     columns = list(selectors.public_columns())
     releases = list(selectors.public_releases()[:200])
@@ -120,6 +152,7 @@ def portal_home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@shared
 def portal_column(request: HttpRequest, slug: str, page: int = 1) -> HttpResponse:
     column = selectors.public_columns().filter(slug=slug).first()
     if column is None:
@@ -141,6 +174,7 @@ def portal_column(request: HttpRequest, slug: str, page: int = 1) -> HttpRespons
     )
 
 
+@shared
 def portal_archive(request: HttpRequest) -> HttpResponse:
     return _render(
         request,
@@ -150,6 +184,7 @@ def portal_archive(request: HttpRequest) -> HttpResponse:
     )
 
 
+@shared
 def portal_publication_year(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     publication = selectors.public_publication(pk)
     if publication is None:
@@ -168,6 +203,7 @@ def portal_publication_year(request: HttpRequest, pk: int, year: int) -> HttpRes
     )
 
 
+@shared
 def portal_issue(request: HttpRequest, pk: int) -> HttpResponse:
     issue = selectors.public_issue(pk)
     if issue is None:
@@ -180,6 +216,7 @@ def portal_issue(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@shared
 def portal_issue_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     issue = selectors.public_issue(pk)
     if issue is None:
@@ -197,6 +234,7 @@ def portal_issue_item(request: HttpRequest, pk: int, item_pk: int) -> HttpRespon
     )
 
 
+@shared
 def portal_article(request: HttpRequest, pk: int) -> HttpResponse:
     release = selectors.public_article(pk)
     if release is None:
@@ -209,6 +247,7 @@ def portal_article(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@shared
 def portal_bulletins(request: HttpRequest, page: int = 1) -> HttpResponse:
     paged = _paginate(selectors.public_bulletins(), page)
     if page > max(paged.paginator.num_pages, 1):
@@ -221,6 +260,7 @@ def portal_bulletins(request: HttpRequest, page: int = 1) -> HttpResponse:
     )
 
 
+@shared
 def portal_bulletin(request: HttpRequest, pk: int) -> HttpResponse:
     bulletin = selectors.public_bulletins().filter(pk=pk).first()
     if bulletin is None:
@@ -245,6 +285,7 @@ XXGK_SECTIONS = [
 _XXGK_TITLES = {key: title for key, title, _ in XXGK_SECTIONS}
 
 
+@shared
 def portal_sitemap(request: HttpRequest) -> HttpResponse:
     columns = list(selectors.public_columns())
     return _render(
@@ -287,6 +328,7 @@ def _public_contents() -> dict[str, Any]:
     }
 
 
+@shared
 def portal_xxgk(request: HttpRequest, section: str = "") -> HttpResponse:
     if section and section not in _XXGK_TITLES:
         raise Http404
@@ -422,6 +464,7 @@ def _feed(
     return response
 
 
+@shared
 def portal_feed(request: HttpRequest) -> HttpResponse:
     entries = [_release_entry(r) for r in selectors.public_releases()[:30]]
     entries += [_issue_entry(i) for i in selectors.public_issues()[:20]]
@@ -436,6 +479,7 @@ def portal_feed(request: HttpRequest) -> HttpResponse:
     )
 
 
+@shared
 def portal_column_feed(request: HttpRequest, slug: str) -> HttpResponse:
     column: PortalColumn | None = selectors.public_columns().filter(slug=slug).first()
     if column is None:

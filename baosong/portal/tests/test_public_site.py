@@ -213,3 +213,26 @@ def test_the_portal_has_landmarks_a_skip_link_and_alt_text(cast):
     assert 'alt=""' in page or 'alt="' in page
     assert "主办单位：清源省人民政府办公厅" in page
     assert "http://" not in page and "https://" not in page  # no external assets
+
+
+def test_public_pages_come_from_the_cache_until_anything_is_published_or_withdrawn(cast, columns, settings):
+    from django.core.cache import cache
+
+    settings.PORTAL_CACHE_SECONDS = 300
+    cache.clear()
+    release = _item_release(cast, "东湖区开展秋季森林防火巡查", columns["gzdt"])
+    public = Client()
+    first = public.get("/portal/").content.decode()
+    assert "东湖区开展秋季森林防火巡查" in first
+    with CaptureQueriesContext(connection) as again:
+        second = public.get("/portal/")
+    assert second.content.decode() == first and second["Content-Type"].startswith("text/html")
+    assert len(again) == 1, [q["sql"] for q in again.captured_queries]  # the audit chain's head
+    article = public.get(f"/portal/articles/{release.pk}/")
+    assert article.status_code == 200
+    services.release_withdraw(release=release, by=cast.county_editor.user, reason="内容需要更正")
+    # The withdrawal wrote an audit record: the next visitor gets the page without the article, at once.
+    assert "东湖区开展秋季森林防火巡查" not in public.get("/portal/").content.decode()
+    assert public.get(f"/portal/articles/{release.pk}/").status_code == 404
+    assert public.get("/portal/articles/999999/").status_code == 404  # a 404 is never kept
+    cache.clear()
