@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, F, Max, Q, QuerySet, Sum, Value
 from django.db.models.functions import StrIndex, Substr
+from django.db.models.lookups import Exact
 from django.utils import timezone
 
 from baosong.core.errors import NotFound, ServiceError
@@ -140,9 +141,13 @@ def may_adjust_scores(user: User, unit: Unit) -> bool:
 
 
 def ledger_in(root: Unit, period: Period) -> QuerySet[LedgerEntry]:
-    return LedgerEntry.objects.filter(
-        Q(unit__path__startswith=root.path), year=period.year, month__in=period.months
-    )
+    qs = LedgerEntry.objects.filter(year=period.year, month__in=period.months)
+    if root.parent_id is None:
+        # A whole province: read the period's rows and check each one's unit. With an indexable LIKE on
+        # the path SQLite walks every unit of the tree and probes the ledger once per unit (30,000 probes:
+        # 59 ms for a year's count, 1 ms this way).
+        return qs.filter(Exact(Substr("unit__path", 1, len(root.path)), root.path))
+    return qs.filter(unit__path__startswith=root.path)
 
 
 def ledger_entries(root: Unit, period: Period, *, code: str = "") -> QuerySet[LedgerEntry]:
