@@ -114,7 +114,12 @@ def open_inbox(user: User) -> list[Submission]:
         inbox(user)
         .filter(status__in=OPEN_STATUSES, received_at__gte=timezone.now() - dt.timedelta(days=OPEN_DAYS))
         .exclude(Exists(printed))
-        .defer("body", "report__body", "report__review_chain", "report__elements")  # lists need no text
+        # The lists show titles, units and times: a group's page reads its members' text itself (group_for).
+        .only(
+            *("id", "title", "status", "received_at", "report_id", "target_unit_id", "target_unit__name"),
+            *("sender_unit_id", "sender_unit__name", "sender_unit__short_name", "report__source_unit_id"),
+            *("report__source_unit__name", "report__event_time", "report__place", "claimed_by__full_name"),
+        )
         .order_by("received_at", "pk")
     )
 

@@ -123,9 +123,13 @@ def inbox_panel(viewer: Viewer) -> dict[str, Any] | None:
         nearest_urgent=Min("due_at", filter=urgent & Q(due_at__gte=viewer.now)),
     )
     items = list(
-        selectors.in_inbox_order(open_.select_related("sender_unit", "report__source_unit", "claimed_by"))[
-            :LIST_SIZE
-        ]
+        selectors.in_inbox_order(
+            open_.select_related("report__source_unit", "claimed_by").only(
+                *("id", "title", "status", "urgency_rank", "received_at", "due_at", "report_id"),
+                *("report__source_unit_id", "report__source_unit__name", "report__source_unit__short_name"),
+                *("claimed_by_id", "claimed_by__full_name"),
+            )
+        )[:LIST_SIZE]
     )
     for sub in items:
         sub.remaining = remaining(sub.due_at, viewer.now)  # type: ignore[attr-defined]

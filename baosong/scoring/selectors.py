@@ -10,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, F, Max, Q, QuerySet, Sum, Value
+from django.db.models import Count, F, Max, QuerySet, Sum, Value
 from django.db.models.functions import StrIndex, Substr
 from django.db.models.lookups import Exact
 from django.utils import timezone
