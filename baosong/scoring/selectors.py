@@ -304,7 +304,8 @@ def dashboard(root: Unit, period: Period, *, fresh: bool = False) -> dict[str, A
     if data is None:
         data = dashboard_uncached(root, period)
         cache.set(key, data, seconds)
-    return data
+    # What is built from these numbers alone (the page's rendered tables) may be kept under the same key.
+    return {**data, "cache_key": key}
 
 
 def expected_units(root: Unit, end_at: dt.datetime, *, fresh: bool = False) -> dict[str, Any]:

@@ -213,3 +213,25 @@ def test_viewers_of_one_unit_and_period_share_the_figures_and_new_adoptions_show
     activity(cast, 2)
     assert any("SUM(" in q.upper() for q in queries(chief))  # a new version: computed again
     assert dashboard(county, parse_period(PERIOD))["total"].counters["submitted"] == before + 2
+    # The rendered tables are kept under the same version: the page shows the new figure too.
+    page = editor.get(f"/stats/?period={PERIOD}").content.decode()
+    assert f'<div class="num">{before + 2}</div><div class="label">报送信息</div>' in page
+
+
+def test_the_rendered_tables_are_shared_and_the_viewers_own_parts_are_not(
+    cast: Any, client_as: Any, settings: Any
+) -> None:
+    """The figures and tables are rendered once per rollup version; the breadcrumbs (what this viewer may
+    open) and the page around them are each viewer's."""
+    from django.core.cache import cache
+
+    settings.STATS_CACHE_SECONDS = 60
+    cache.clear()
+    activity(cast, 1)
+    first = client_as("county_editor").get(f"/stats/?period={PERIOD}").content.decode()
+    keys = [k for k in cache._cache if ":body" in k]  # type: ignore[attr-defined]
+    assert len(keys) == 1
+    second = client_as("county_chief").get(f"/stats/?period={PERIOD}").content.decode()
+    table = first[first.index('<div class="grid">') : first.index("charts-data")]
+    assert table and table in second
+    assert cast.county_chief.user.full_name in second and cast.county_chief.user.full_name not in first
