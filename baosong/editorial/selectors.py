@@ -29,7 +29,7 @@ from baosong.editorial.models import (
     RecipientGroup,
 )  # fmt: skip
 from baosong.orgs.models import BUSINESS_ROLES, Role, User
-from baosong.orgs.selectors import admin_scope_units, units_acting_for
+from baosong.orgs.selectors import acting_unit_ids, admin_scope_units
 from baosong.reports.models import Report, Submission, SubmissionStatus
 from baosong.reports.selectors import InboxFilters, inbox
 
@@ -38,7 +38,7 @@ RELEASED = [IssueStatus.DISTRIBUTED, IssueStatus.PUBLISHED, IssueStatus.WITHDRAW
 
 
 def _unit_ids(user: User, *roles: str) -> list[int]:
-    return list(units_acting_for(user, *roles).values_list("pk", flat=True))
+    return acting_unit_ids(user, *roles)
 
 
 def publications_admin(user: User) -> QuerySet[Publication]:

@@ -30,7 +30,7 @@ from baosong.editorial.models import Issue, IssueItem, IssueStatus, IssueTemplat
 from baosong.editorial.workflow import ISSUE, allowed_actions
 from baosong.orgs.models import Role
 from baosong.orgs.permissions import AuthedRequest, business_required, role_required
-from baosong.orgs.selectors import admin_scope_units, roles_in_unit, units_acting_for
+from baosong.orgs.selectors import acting_unit_ids, admin_scope_units, roles_in_unit
 from baosong.reports import workflow as reports_wf
 from baosong.reports.models import Category, SubmissionStatus, Urgency
 from baosong.reports.selectors import InboxFilters, report_for
@@ -251,7 +251,7 @@ def issue_list(request: AuthedRequest) -> HttpResponse:
     issues = selectors.desk_issues(request.user, status=status, publication=parse_id(pub))
     page = Paginator(issues, 30).get_page(request.GET.get("page"))
     publications = selectors.publications_for_desk(request.user)
-    editor_units = set(units_acting_for(request.user, Role.EDITOR).values_list("pk", flat=True))
+    editor_units = set(acting_unit_ids(request.user, Role.EDITOR))
     return render(
         request,
         "editorial/issue_list.html",

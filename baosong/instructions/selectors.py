@@ -9,12 +9,12 @@ from baosong.core.errors import NotFound
 from baosong.editorial.models import IssueItemSource
 from baosong.instructions.models import Instruction, InstructionAssignment, InstructionFeedback
 from baosong.orgs.models import BUSINESS_ROLES, Role, User
-from baosong.orgs.selectors import units_acting_for
+from baosong.orgs.selectors import acting_unit_ids
 from baosong.reports.models import Report
 
 
 def _unit_ids(user: User, *roles: str) -> list[int]:
-    return list(units_acting_for(user, *roles).values_list("pk", flat=True))
+    return acting_unit_ids(user, *roles)
 
 
 def instructions_visible_to(user: User) -> QuerySet[Instruction]:

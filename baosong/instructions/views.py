@@ -23,7 +23,7 @@ from baosong.instructions import workflow as instructions_wf
 from baosong.instructions.models import Instruction, InstructionLevel
 from baosong.orgs.models import BUSINESS_ROLES, Role, Unit
 from baosong.orgs.permissions import AuthedRequest, business_required
-from baosong.orgs.selectors import roles_in_unit, units_acting_for
+from baosong.orgs.selectors import acting_unit_ids, roles_in_unit, units_acting_for
 from baosong.reports import files
 from baosong.reports.selectors import report_for
 
@@ -74,7 +74,7 @@ def instruction_list(request: AuthedRequest) -> HttpResponse:
 def instruction_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     instruction = _instruction(request, pk)
     roles = roles_in_unit(request.user, instruction.unit)
-    member_units = set(units_acting_for(request.user, *BUSINESS_ROLES).values_list("pk", flat=True))
+    member_units = set(acting_unit_ids(request.user, *BUSINESS_ROLES))
     mine = [a for a in instruction.assignments.all() if a.unit_id in member_units]
     is_editor = Role.EDITOR in roles
     assigned = {a.unit_id: a.due_on for a in instruction.assignments.all()}

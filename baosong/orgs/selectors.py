@@ -36,12 +36,28 @@ def user_is_business(user: User) -> bool:
     return bool(user_roles(user) & set(BUSINESS_ROLES))
 
 
+def acting_unit_ids(user: User, *roles: str) -> list[int]:
+    """Ids of the active units in which the user holds one of ``roles`` (any role when none given), in
+    the unit tree's order. The user's memberships are read once and kept on the user object for the
+    request, as ``user_roles`` does: a page asks this three to five times (menu, lists, permissions)."""
+    cached: list[tuple[int, str]] | None = getattr(user, "_baosong_acting", None)
+    if cached is None:
+        cached = (
+            list(
+                Membership.objects.filter(user=user, unit__is_active=True)
+                .order_by("unit__path", "role")
+                .values_list("unit_id", "role")
+            )
+            if user.pk
+            else []
+        )
+        user._baosong_acting = cached  # type: ignore[attr-defined]
+    return list(dict.fromkeys(unit_id for unit_id, role in cached if not roles or role in roles))
+
+
 def units_acting_for(user: User, *roles: str) -> QuerySet[Unit]:
     """Units in which the user holds one of ``roles`` (any role when none given)."""
-    memberships = Membership.objects.filter(user=user, unit__is_active=True)
-    if roles:
-        memberships = memberships.filter(role__in=roles)
-    return Unit.objects.filter(pk__in=memberships.values("unit_id"))
+    return Unit.objects.filter(pk__in=acting_unit_ids(user, *roles))
 
 
 def subtree_q(paths: Iterable[str], prefix: str = "") -> Q:

@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from baosong.editorial.models import Issue, IssueItem, IssueStatus, Publication
 from baosong.editorial.selectors import public_items, published_issues
 from baosong.orgs.models import Role, Unit, User
-from baosong.orgs.selectors import units_acting_for
+from baosong.orgs.selectors import acting_unit_ids, units_acting_for
 from baosong.portal.models import (
     LIVE_STATUSES,
     PortalColumn,
@@ -180,7 +180,7 @@ def reports_open_for_portal() -> QuerySet[Report]:
 
 def portal_candidates(user: User) -> dict[str, QuerySet[Any]]:
     """What the editor may propose on the 上网发布 form, for the units where they edit (newest first)."""
-    units = list(units_acting_for(user, Role.EDITOR).values_list("pk", flat=True))
+    units = acting_unit_ids(user, Role.EDITOR)
     return {
         "issues": issues_open_for_portal()
         .filter(publication__unit_id__in=units)

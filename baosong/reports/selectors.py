@@ -12,12 +12,12 @@ from django.utils import timezone
 from baosong.core.errors import NotFound
 from baosong.core.params import local_day_bounds
 from baosong.orgs.models import BUSINESS_ROLES, Role, Unit, User
-from baosong.orgs.selectors import subtree_q, units_acting_for
+from baosong.orgs.selectors import acting_unit_ids, subtree_q
 from baosong.reports.models import Attachment, Report, ReportStatus, Submission, SubmissionStatus
 
 
 def _unit_ids(user: User, *roles: str) -> list[int]:
-    return list(units_acting_for(user, *roles).values_list("pk", flat=True))
+    return acting_unit_ids(user, *roles)
 
 
 def reports_visible_to(user: User) -> QuerySet[Report]:

@@ -23,7 +23,7 @@ from baosong.core.params import parse_count, parse_id, parse_ids
 from baosong.core.refusals import return_to as refusals_return_to
 from baosong.orgs.models import BUSINESS_ROLES, Role, Unit
 from baosong.orgs.permissions import AuthedRequest, business_required, role_required
-from baosong.orgs.selectors import unit_reporting_targets, units_acting_for
+from baosong.orgs.selectors import acting_unit_ids, unit_reporting_targets, units_acting_for
 from baosong.reports import files, selectors, services
 from baosong.reports import workflow as reports_wf
 from baosong.reports.checks import element_value
@@ -344,8 +344,7 @@ def _detail(
             "chain": selectors.follow_up_chain(report).select_related("author"),
             "returned": returned,
             "comment_form": CommentForm(),
-            "is_author_side": report.source_unit_id
-            in set(units_acting_for(user).values_list("pk", flat=True)),
+            "is_author_side": report.source_unit_id in set(acting_unit_ids(user)),
             "external": report.external_adoptions.select_related("unit"),
             "attachments": selectors.report_attachments(report),
             "co_units": report.co_units.all(),
@@ -846,7 +845,7 @@ def _ledger_sources(request: AuthedRequest) -> list[Unit]:
     """The user's units and the units directly below them (a township, a department) for the filter."""
     from django.db.models import Q
 
-    own = list(units_acting_for(request.user, *BUSINESS_ROLES).values_list("pk", flat=True))
+    own = acting_unit_ids(request.user, *BUSINESS_ROLES)
     return list(
         Unit.objects.filter(Q(pk__in=own) | Q(parent_id__in=own, is_active=True)).order_by("path")[:300]
     )

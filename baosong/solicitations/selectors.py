@@ -10,13 +10,13 @@ from django.utils import timezone
 
 from baosong.core.errors import NotFound
 from baosong.orgs.models import BUSINESS_ROLES, Role, User
-from baosong.orgs.selectors import units_acting_for
+from baosong.orgs.selectors import acting_unit_ids
 from baosong.reports.models import Report, Submission
 from baosong.solicitations.models import SOLICITATION_STATES, Solicitation, SolicitationTarget
 
 
 def _unit_ids(user: User, *roles: str) -> list[int]:
-    return list(units_acting_for(user, *roles).values_list("pk", flat=True))
+    return acting_unit_ids(user, *roles)
 
 
 def solicitations_visible_to(user: User) -> QuerySet[Solicitation]:
