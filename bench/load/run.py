@@ -305,6 +305,7 @@ def main() -> int:
     parser.add_argument("--day-minutes", type=float, default=10)
     parser.add_argument("--day-users", type=int, default=200)
     parser.add_argument("--spawn-rate", type=float, default=2, help="users started per second")
+    parser.add_argument("--label", default="", help="results-<vendor>-<items>-<label>.json")
     args = parser.parse_args()
     # A stopped run still stops its gunicorn and worker (the finally blocks below).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -350,8 +351,8 @@ def main() -> int:
                 shutil.rmtree(data, ignore_errors=True)
             if vendor == "postgresql" and not args.keep:
                 _pg(url, "dropdb", "--if-exists", args.pg_db)
-        suffix = "-day" if args.day_only else ""
-        out = LOAD_DIR / f"results-{vendor}-{result['scale']['items']}{suffix}.json"
+        suffix = ("-day" if args.day_only else "") + (f"-{args.label}" if args.label else "")
+        out = LOAD_DIR / f"results-{vendor}-{args.items}{suffix}.json"
         out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
         results.append(result)
         print(markdown(result), flush=True)
