@@ -25,8 +25,15 @@ def instructions_panel(viewer: Viewer) -> dict[str, Any] | None:
         unit_id__in=members, instruction__status=Instruction.Status.OPEN, first_feedback_at__isnull=True
     )
     owed_count = owed_qs.count()
-    owed = list(
-        owed_qs.select_related("instruction__issue__publication", "unit").order_by("due_on", "id")[:LIST_SIZE]
+    # An empty count needs no list query (most people owe nothing on most days).
+    owed = (
+        list(
+            owed_qs.select_related("instruction__issue__publication", "unit").order_by("due_on", "id")[
+                :LIST_SIZE
+            ]
+        )
+        if owed_count
+        else []
     )
     overdue_count = 0
     overdue: list[InstructionAssignment] = []
@@ -38,7 +45,10 @@ def instructions_panel(viewer: Viewer) -> dict[str, Any] | None:
             due_on__lt=viewer.today,
         )
         overdue_count = overdue_qs.count()
-        overdue = list(overdue_qs.select_related("instruction", "unit").order_by("due_on", "id")[:LIST_SIZE])
+        if overdue_count:
+            overdue = list(
+                overdue_qs.select_related("instruction", "unit").order_by("due_on", "id")[:LIST_SIZE]
+            )
     mine: list[Instruction] = []
     mine_open = 0
     if is_leader:

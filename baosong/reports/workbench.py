@@ -122,14 +122,22 @@ def inbox_panel(viewer: Viewer) -> dict[str, Any] | None:
         overdue=Count("id", filter=Q(due_at__lt=viewer.now)),
         nearest_urgent=Min("due_at", filter=urgent & Q(due_at__gte=viewer.now)),
     )
-    items = list(
-        selectors.in_inbox_order(
-            open_.select_related("report__source_unit", "claimed_by").only(
-                *("id", "title", "status", "urgency_rank", "received_at", "due_at", "report_id"),
-                *("report__source_unit_id", "report__source_unit__name", "report__source_unit__short_name"),
-                *("claimed_by_id", "claimed_by__full_name"),
-            )
-        )[:LIST_SIZE]
+    items = (
+        []
+        if not (counts["received"] or counts["claimed"])
+        else list(
+            selectors.in_inbox_order(
+                open_.select_related("report__source_unit", "claimed_by").only(
+                    *("id", "title", "status", "urgency_rank", "received_at", "due_at", "report_id"),
+                    *(
+                        "report__source_unit_id",
+                        "report__source_unit__name",
+                        "report__source_unit__short_name",
+                    ),
+                    *("claimed_by_id", "claimed_by__full_name"),
+                )
+            )[:LIST_SIZE]
+        )
     )
     for sub in items:
         sub.remaining = remaining(sub.due_at, viewer.now)  # type: ignore[attr-defined]
