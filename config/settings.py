@@ -117,7 +117,7 @@ if _database_url:
     if TESTING:
         DATABASES["default"]["CONN_MAX_AGE"] = 0
 else:
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    DATA_DIR.mkdir(parents=True, exist_ok=True, mode=0o700)  # the database, keys and files: owner only
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",

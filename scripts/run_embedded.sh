@@ -7,7 +7,9 @@ HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
 DATA="${BAOSONG_DATA_DIR:-$PWD/var}"
 export BAOSONG_DATA_DIR="$DATA"
+# The data directory holds the database, the keys and the attachments: its owner only.
 mkdir -p "$DATA"
+chmod 700 "$DATA"
 umask 077
 [ -s "$DATA/secret_key" ] || .venv/bin/python -c "import secrets; print(secrets.token_urlsafe(50))" > "$DATA/secret_key"
 [ -s "$DATA/audit_key" ] || .venv/bin/python -c "import secrets; print(secrets.token_urlsafe(50))" > "$DATA/audit_key"
