@@ -5,14 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from baosong.reports import services as reports
 from baosong.reports.models import Report, Submission
-
-pytestmark = pytest.mark.django_db
 
 
 def _sent(cast: Any, first: int, n: int) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import pytest
 from django.test import Client
 
 from baosong.editorial.tests.conftest import adopted_at_county, distributed_county_issue
@@ -33,8 +32,7 @@ def assert_strict(response: Any) -> dict[str, str]:
     return d
 
 
-@pytest.mark.django_db
-def test_anonymous_pages_carry_the_policy_and_public_pages_may_be_cached() -> None:
+def test_anonymous_pages_carry_the_policy_and_public_pages_may_be_cached(db: None) -> None:
     client = Client()
     for path in ("/accounts/login", "/portal/", "/no-such-page/"):
         response = client.get(path)
