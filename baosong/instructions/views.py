@@ -23,7 +23,7 @@ from baosong.instructions import workflow as instructions_wf
 from baosong.instructions.models import Instruction, InstructionLevel
 from baosong.orgs.models import BUSINESS_ROLES, Role, Unit
 from baosong.orgs.permissions import AuthedRequest, business_required
-from baosong.orgs.selectors import acting_unit_ids, roles_in_unit, units_acting_for
+from baosong.orgs.selectors import acting_unit_ids, roles_in_unit
 from baosong.reports import files
 from baosong.reports.selectors import report_for
 
@@ -136,7 +136,7 @@ def issue_instructions(request: AuthedRequest, issue_pk: int) -> HttpResponse:
         raise Http404 from exc
     items = issue_items(issue)
     released = issue.status in {IssueStatus.SIGNED, IssueStatus.DISTRIBUTED, IssueStatus.PUBLISHED}
-    is_leader = units_acting_for(request.user, Role.LEADER).exists()
+    is_leader = bool(acting_unit_ids(request.user, Role.LEADER))
     is_editor = Role.EDITOR in roles_in_unit(request.user, issue.publication.unit)
     if request.method == "POST":
         p = request.POST

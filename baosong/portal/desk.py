@@ -24,7 +24,7 @@ from baosong.core.refusals import return_to as refusals_return_to
 from baosong.editorial import selectors as editorial_selectors
 from baosong.orgs.models import Role
 from baosong.orgs.permissions import AuthedRequest, business_required, role_required
-from baosong.orgs.selectors import units_acting_for
+from baosong.orgs.selectors import acting_unit_ids, units_acting_for
 from baosong.portal import render as portal_render
 from baosong.portal import selectors, services
 from baosong.portal import workflow as portal_wf
@@ -117,7 +117,7 @@ def release_list(request: AuthedRequest) -> HttpResponse:
             "status": status,
             "statuses": ReleaseStatus.choices,
             "queue_count": len(selectors.release_review_queue(request.user)),
-            "may_request": units_acting_for(request.user, Role.EDITOR).exists(),
+            "may_request": bool(acting_unit_ids(request.user, Role.EDITOR)),
             "direct_issues": selectors.directly_published_issues(request.user)[:20],
         },
     )
@@ -143,7 +143,7 @@ def release_queue(request: AuthedRequest) -> HttpResponse:
 
 @business_required
 def release_new(request: AuthedRequest) -> HttpResponse:
-    if not units_acting_for(request.user, Role.EDITOR).exists():
+    if not bool(acting_unit_ids(request.user, Role.EDITOR)):
         raise PermissionDenied("editor")
     columns = selectors.public_columns()
     if request.method == "POST":

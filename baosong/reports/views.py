@@ -94,7 +94,7 @@ def report_list(request: AuthedRequest) -> HttpResponse:
     page = Paginator(qs.only(*REPORT_LIST_FIELDS), 30).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    can_write = units_acting_for(request.user, Role.REPORTER).exists()
+    can_write = bool(acting_unit_ids(request.user, Role.REPORTER))
     return render(
         request,
         "reports/report_list.html",

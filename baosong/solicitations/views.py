@@ -15,7 +15,7 @@ from baosong.core.errors import ServiceError
 from baosong.core.params import form_date, parse_ids
 from baosong.orgs.models import Role, Unit
 from baosong.orgs.permissions import AuthedRequest, business_required, role_required
-from baosong.orgs.selectors import roles_in_unit, units_acting_for
+from baosong.orgs.selectors import acting_unit_ids, roles_in_unit, units_acting_for
 from baosong.reports import files
 from baosong.solicitations import selectors, services
 from baosong.solicitations import workflow as solicitations_wf
@@ -38,7 +38,7 @@ def solicitation_list(request: AuthedRequest) -> HttpResponse:
             "rows": rows,
             "kind": kind or "",
             "kinds": Solicitation.Kind.choices,
-            "can_issue": units_acting_for(request.user, Role.EDITOR).exists(),
+            "can_issue": bool(acting_unit_ids(request.user, Role.EDITOR)),
             "now": timezone.now(),
         },
     )
