@@ -103,6 +103,7 @@ ADOPTION_FIELDS = {
 COUNTERS = [
     "submitted", "on_time", *CATEGORY_FIELDS.values(), *ADOPTION_FIELDS.values(), "instructions",
     "solicitation_answered", "solicitation_missed", "received", "receive_seconds", "points_x100",
+    "ledger_rows",
 ]  # fmt: skip
 
 
@@ -140,6 +141,8 @@ class StatsCounters(models.Model):
     # The ledger's points of the day in hundredths (an integer, like every other counter), so rankings
     # per child unit read the tree rows instead of summing ledger rows.
     points_x100 = models.BigIntegerField(default=0)
+    # How many ledger rows those points are (积分明细 shows a period's count without counting rows).
+    ledger_rows = models.IntegerField(default=0)
 
     class Meta:
         abstract = True

@@ -7,7 +7,8 @@ that ``check_rollups`` compares them with. Each counter is defined once, by the 
   the decision day), or adopted outside the system (补录, on the day it was recorded);
 - instructions: instructions on the unit's items (one per instruction and unit), on the day written;
 - solicitation_answered / solicitation_missed: the unit's first answer / its miss of a 约稿;
-- points_x100: the unit's ledger points of the day, in hundredths (written with the ledger rows).
+- points_x100: the unit's ledger points of the day, in hundredths (written with the ledger rows);
+- ledger_rows: the number of those ledger rows (积分明细 counts a period's rows from the tree rows).
 
 ``StatsMonthly`` holds the same counters per calendar month, bumped together with the day rows and
 refreshed from them after a rebuild. ``AuthorMonthly`` sums the ledger per reporter, unit and month,
@@ -241,6 +242,7 @@ def ledger_rollup_apply(rows: Iterable[LedgerEntry], deltas: Deltas | None = Non
     authors: dict[tuple[int, int, int, int], Decimal] = defaultdict(Decimal)
     for row in rows:
         _add(deltas, row.unit_id, _day(row.occurred_at), "points_x100", _cents(row.points))
+        _add(deltas, row.unit_id, _day(row.occurred_at), "ledger_rows")
         if row.author_id:
             authors[(row.author_id, row.unit_id, row.year, row.month)] += Decimal(row.points)
     apply_deltas(deltas)
@@ -269,6 +271,7 @@ def _ledger_points(lo: dt.datetime, hi: dt.datetime, out: Deltas) -> None:
         .iterator(chunk_size=5000)
     ):
         _add(out, unit_id, _day(at), "points_x100", _cents(points))
+        _add(out, unit_id, _day(at), "ledger_rows")
 
 
 def _months(start: dt.date, end: dt.date) -> list[tuple[int, int]]:
@@ -361,16 +364,22 @@ def points_rebuild(start: dt.date, end: dt.date) -> None:
     )
     rows = _with_trees(own)
     days = StatsDaily.objects.filter(day__gte=start, day__lt=end)
-    days.exclude(points_x100=0).update(points_x100=0)
+    days.exclude(points_x100=0, ledger_rows=0).update(points_x100=0, ledger_rows=0)
     existing = {(u, sc, d): pk for pk, u, sc, d in days.values_list("pk", "unit_id", "scope", "day")}
     StatsDaily.objects.bulk_update(
-        [StatsDaily(pk=existing[k], points_x100=c["points_x100"]) for k, c in rows.items() if k in existing],
-        ["points_x100"],
+        [
+            StatsDaily(pk=existing[k], points_x100=c.get("points_x100", 0), ledger_rows=c["ledger_rows"])
+            for k, c in rows.items()
+            if k in existing
+        ],
+        ["points_x100", "ledger_rows"],
         batch_size=1000,
     )
     StatsDaily.objects.bulk_create(
         [
-            StatsDaily(unit_id=u, scope=sc, day=d, points_x100=c["points_x100"])
+            StatsDaily(
+                unit_id=u, scope=sc, day=d, points_x100=c.get("points_x100", 0), ledger_rows=c["ledger_rows"]
+            )
             for (u, sc, d), c in rows.items()
             if (u, sc, d) not in existing
         ],

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -191,7 +191,10 @@ def stats_ledger(request: AuthedRequest) -> HttpResponse:
     code = request.GET.get("code", "")
     if code not in RuleCode.values:
         code = ""
-    page = Paginator(selectors.ledger_entries(root, period, code=code), 50).get_page(request.GET.get("page"))
+    count, total = selectors.ledger_totals(root, period, code=code)
+    paginator = Paginator(selectors.ledger_entries(root, period, code=code), 50)
+    paginator.count = count  # known from the rollups: no COUNT over the period
+    page = paginator.get_page(request.GET.get("page"))
     levels = dict(Level.choices)
     for entry in page:
         entry.level_label = levels.get(entry.level, "")  # type: ignore[attr-defined]
@@ -208,7 +211,7 @@ def stats_ledger(request: AuthedRequest) -> HttpResponse:
             "page": page,
             "code": code,
             "codes": RuleCode.choices,
-            "total": selectors.ledger_in(root, period).aggregate(s=Sum("points"))["s"] or 0,
+            "total": total,
             "may_adjust": may_adjust,
             "units": units,
             "form": form,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.utils.http import content_disposition_header
 from ninja import Field, Query, Router, Schema, Status
@@ -112,8 +111,8 @@ def scores_ledger(request: HttpRequest, q: Query[LedgerQuery]) -> LedgerOut:
     root = selectors.scoring_root(_user(request), q.unit)
     if q.code and q.code not in RuleCode.values:
         raise ServiceError("积分类型不存在。", "invalid_code")
-    rows, count = paginate(selectors.ledger_entries(root, period, code=q.code), q)
-    total = selectors.ledger_in(root, period).aggregate(s=Sum("points"))["s"] or 0
+    count, total = selectors.ledger_totals(root, period, code=q.code)
+    rows, count = paginate(selectors.ledger_entries(root, period, code=q.code), q, count=count)
     return LedgerOut(items=[_entry(e) for e in rows], count=count, total_points=float(total))
 
 

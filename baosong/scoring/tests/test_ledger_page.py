@@ -3,6 +3,7 @@ page (a reason is required, audited, refused outside the editor's subtree)."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from django.utils import timezone
@@ -154,3 +155,91 @@ def test_the_api_refuses_bad_adjustments_and_other_units(cast, api):
     )
     assert editor.get(f"/api/v1/scores/ledger?period={month()}&code=nonsense").status_code == 400
     assert not LedgerEntry.objects.filter(manual=True).exists()
+
+
+def test_the_ledger_count_and_total_come_from_the_rollups_and_match_the_rows(
+    cast, client_as, api, django_assert_max_num_queries
+):
+    """积分明细 for the whole period: the row count and the points are the subtree's month rollups, equal
+    to the ledger rows themselves; no COUNT or SUM runs over the ledger (a province's year is a million
+    rows). With a rule code the rollups do not split, so that count comes from the rows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for i in range(3):
+        adopted_at_county(cast, f"城关镇信息{i}")
+    deliver("scoring")
+    api("county_editor").post(
+        "/api/v1/scores/adjustments",
+        {"unit_id": cast.township_reporter.unit.pk, "points": "-1.5", "reason": "信息失实"},
+        content_type="application/json",
+    )
+    county = cast.county_editor.unit
+    rows = LedgerEntry.objects.filter(unit__path__startswith=county.path)
+    n, total = rows.count(), sum(e.points for e in rows)
+    assert n > 3
+    client = client_as("county_editor")
+    with CaptureQueriesContext(connection) as ctx:
+        text = client.get(f"/stats/ledger/?period={month()}").content.decode()
+    assert f"共 {n} 条明细" in text
+    shown = re.search(r"本期合计 <strong>([-0-9.]+)</strong>", text)
+    assert shown and Decimal(shown[1]) == total
+    ledger_aggregates = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if "scoring_ledgerentry" in q["sql"] and ("COUNT(" in q["sql"] or "SUM(" in q["sql"])
+    ]
+    assert ledger_aggregates == []
+    listed = api("county_editor").get(f"/api/v1/scores/ledger?period={month()}").json()
+    assert listed["count"] == n and listed["total_points"] == float(total)
+    manual = client.get(f"/stats/ledger/?period={month()}&code=manual").content.decode()
+    assert "共 1 条明细" in manual and "本期该类型合计 <strong>-1.50</strong>" in manual
+    api_manual = api("county_editor").get(f"/api/v1/scores/ledger?period={month()}&code=manual").json()
+    assert api_manual["count"] == 1 and api_manual["total_points"] == -1.5
+
+
+def test_the_ledger_lists_the_period_newest_first_and_nothing_outside_it(cast, client_as):
+    """The list reads the period as a time range: a row on the last evening of the previous month (local
+    time) is not in this month's list, one on the first morning is."""
+    import datetime as dt
+
+    from baosong.scoring import services
+
+    town = cast.township_reporter.unit
+    today = timezone.localdate()
+    first = today.replace(day=1)
+    before = first - dt.timedelta(days=1)
+    editor = cast.county_editor.user
+    services.ledger_adjust(by=editor, unit=town, points=Decimal("2"), reason="上月末加分", day=before)
+    services.ledger_adjust(by=editor, unit=town, points=Decimal("3"), reason="本月初加分", day=first)
+    services.ledger_adjust(by=editor, unit=town, points=Decimal("4"), reason="本月加分", day=today)
+    text = client_as("county_editor").get(f"/stats/ledger/?period={month()}").content.decode()
+    assert "上月末加分" not in text and "本月初加分" in text
+    if today != first:
+        assert text.index("本月加分") < text.index("本月初加分")
+    previous = client_as("county_editor").get(f"/stats/ledger/?period={before:%Y-%m}").content.decode()
+    assert "上月末加分" in previous and "共 1 条明细" in previous
+
+
+def test_the_migration_counts_the_rows_of_an_existing_ledger(cast):
+    """0012 fills ledger_rows for ledgers written before it; check_rollups then finds nothing to fix."""
+    import datetime as dt
+    import importlib
+
+    from django.apps import apps
+
+    from baosong.scoring import rollups
+    from baosong.scoring.models import StatsDaily, StatsMonthly
+
+    for i in range(2):
+        adopted_at_county(cast, f"城关镇信息{i}")
+    deliver("scoring")
+    today = timezone.localdate()
+    span = (today.replace(day=1), today + dt.timedelta(days=1))
+    assert rollups.compare(*span) == []
+    StatsDaily.objects.update(ledger_rows=0)
+    StatsMonthly.objects.update(ledger_rows=0)
+    assert rollups.compare(*span) != []
+    migration = importlib.import_module("baosong.scoring.migrations.0012_ledger_rows")
+    migration.count_ledger_rows(apps, None)
+    assert rollups.compare(*span) == []
