@@ -150,6 +150,12 @@ def ledger_in(root: Unit, period: Period) -> QuerySet[LedgerEntry]:
     return qs.filter(unit__path__startswith=root.path)
 
 
+LEDGER_COLUMNS = [
+    *("occurred_at", "code", "level", "points", "reason", "report_id", "manual"),
+    *("unit__name", "unit__short_name", "author__full_name", "created_by__full_name"),
+]
+
+
 def ledger_entries(root: Unit, period: Period, *, code: str = "") -> QuerySet[LedgerEntry]:
     """积分明细: every ledger row of the subtree in the period, newest first (one query per page).
 
@@ -169,7 +175,11 @@ def ledger_entries(root: Unit, period: Period, *, code: str = "") -> QuerySet[Le
         qs = qs.filter(unit__path__startswith=root.path)
     if code:
         qs = qs.filter(code=code)
-    return qs.select_related("unit", "author", "created_by").order_by("-occurred_at", "-pk")
+    return (
+        qs.select_related("unit", "author", "created_by")
+        .only(*LEDGER_COLUMNS)
+        .order_by("-occurred_at", "-pk")
+    )
 
 
 def ledger_totals(root: Unit, period: Period, *, code: str = "") -> tuple[int, Decimal]:

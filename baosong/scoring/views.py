@@ -158,6 +158,36 @@ def stats_export(request: AuthedRequest) -> HttpResponse:
     return response
 
 
+def _points_text(points: Decimal) -> str:
+    """As the template filter floatformat:"-2" shows it: 5, -2.50."""
+    return f"{points:.2f}" if points != points.to_integral_value() else f"{points:.0f}"
+
+
+def _ledger_lines(entries: Any) -> list[dict[str, Any]]:
+    """The 50 rows of a 积分明细 page as the strings the table shows, built in Python: the same rows
+    through template lookups, filters and {% url %} cost about three times as much (the page's largest
+    cost under load)."""
+    levels = dict(Level.choices)
+    codes = dict(RuleCode.choices)
+    report_url = reverse("report_detail", args=[0])[:-2]  # "/reports/"; the id and "/" are appended
+    return [
+        {
+            "time": timezone.localtime(e.occurred_at).strftime("%Y-%m-%d %H:%M"),
+            "unit": e.unit.short_name or e.unit.name,
+            "author": e.author.full_name if e.author_id else "—",
+            "code": codes.get(e.code, e.code),
+            "manual": e.manual,
+            "level": levels.get(e.level, "") or "—",
+            "points": _points_text(e.points),
+            "negative": e.points < 0,
+            "link": f"{report_url}{e.report_id}/" if e.report_id else "",
+            "reason": e.reason or ("信息" if e.report_id else ""),
+            "by": e.created_by.full_name if e.manual and e.created_by_id else "",
+        }
+        for e in entries
+    ]
+
+
 @role_required(*DESK)
 def stats_ledger(request: AuthedRequest) -> HttpResponse:
     """积分明细: the ledger rows behind the ranking, and 人工调整 for editors (a reason is required)."""
@@ -195,9 +225,7 @@ def stats_ledger(request: AuthedRequest) -> HttpResponse:
     paginator = Paginator(selectors.ledger_entries(root, period, code=code), 50)
     paginator.count = count  # known from the rollups: no COUNT over the period
     page = paginator.get_page(request.GET.get("page"))
-    levels = dict(Level.choices)
-    for entry in page:
-        entry.level_label = levels.get(entry.level, "")  # type: ignore[attr-defined]
+    page.object_list = _ledger_lines(page.object_list)  # type: ignore[assignment]
     units = [root, *Unit.objects.filter(parent=root, is_active=True).order_by("path")]
     return render(
         request,
