@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.timesince import timeuntil
 from django.views.decorators.http import require_POST
 
 from baosong.core.actions import allowed_actions, record
@@ -80,6 +81,32 @@ INBOX_LIST_FIELDS = (
 )
 
 
+def _report_lines(reports: Any) -> list[dict[str, Any]]:
+    """本单位信息's rows as the strings the table shows, built in Python (as the inbox's)."""
+    categories, urgencies, statuses = (
+        dict(Category.choices),
+        dict(Urgency.choices),
+        dict(ReportStatus.choices),
+    )
+    detail_url = reverse("report_detail", args=[0])[:-2]
+    return [
+        {
+            "url": f"{detail_url}{r.pk}/",
+            "title": r.title or "（无标题草稿）",
+            "follow_up": r.follow_up_label if r.follow_up_no or r.is_final else "",
+            "category": categories.get(r.category, r.category),
+            "urgency": urgencies.get(r.urgency, r.urgency) if r.urgency != Urgency.NORMAL else "",
+            "author": r.author.full_name,
+            "status": r.status,
+            "status_label": statuses.get(r.status, r.status),
+            "sent": _short_time(r.sent_at) if r.sent_at else "—",
+            "late": r.late,
+            "due": _short_time(r.due_at) if r.due_at else "—",
+        }
+        for r in reports
+    ]
+
+
 @business_required
 def report_list(request: AuthedRequest) -> HttpResponse:
     status = request.GET.get("status") or None
@@ -92,6 +119,7 @@ def report_list(request: AuthedRequest) -> HttpResponse:
         q=request.GET.get("q", "").strip() or None,
     )
     page = Paginator(qs.only(*REPORT_LIST_FIELDS), 30).get_page(request.GET.get("page"))
+    page.object_list = _report_lines(page.object_list)  # type: ignore[assignment]
     query = request.GET.copy()
     query.pop("page", None)
     can_write = bool(acting_unit_ids(request.user, Role.REPORTER))
@@ -495,10 +523,60 @@ def _inbox_filters(request: AuthedRequest) -> selectors.InboxFilters:
     )
 
 
+URGENCY_BADGES = {0: "特急", 1: "紧急"}
+OPEN_STATUSES = {SubmissionStatus.RECEIVED, SubmissionStatus.CLAIMED}
+
+
+def _inbox_lines(subs: Any, now: dt.datetime) -> list[dict[str, Any]]:
+    """An inbox page's rows as the strings the table shows, built in Python: through template lookups,
+    date/timeuntil filters and {% url %} the 30 rows were three quarters of the page's time."""
+    categories, statuses = dict(Category.choices), dict(SubmissionStatus.choices)
+    detail_url = reverse("submission_detail", args=[0])[:-2]  # "/inbox/"; the id and "/" are appended
+    lines = []
+    for s in subs:
+        report, open_ = s.report, s.status in OPEN_STATUSES
+        due, due_text = "", ""
+        if s.due_at:
+            due = (
+                "overdue"
+                if open_ and s.due_at < now
+                else "countdown"
+                if open_ and s.urgency_rank < 2
+                else "date"
+            )
+            due_text = timeuntil(s.due_at, now) if due == "countdown" else _short_time(s.due_at)
+        lines.append(
+            {
+                "pk": s.pk,
+                "title": s.title,
+                "url": f"{detail_url}{s.pk}/",
+                "urgency": URGENCY_BADGES.get(s.urgency_rank, ""),
+                "follow_up": report.follow_up_label if report.follow_up_no or report.is_final else "",
+                "source": report.source_unit.name,
+                "forwarded_by": s.sender_unit.name if s.sender_unit_id != report.source_unit_id else "",
+                "category": categories.get(s.category, s.category),
+                "received": _short_time(s.received_at),
+                "due": due,
+                "due_at": timezone.localtime(s.due_at).isoformat() if s.due_at else "",
+                "due_text": due_text,
+                "late": report.late,
+                "status": s.status,
+                "status_label": statuses.get(s.status, s.status),
+                "claimed_by": s.claimed_by.full_name if s.claimed_by_id else "",
+            }
+        )
+    return lines
+
+
+def _short_time(value: dt.datetime) -> str:
+    return timezone.localtime(value).strftime("%m-%d %H:%M")
+
+
 @role_required(Role.EDITOR)
 def inbox(request: AuthedRequest) -> HttpResponse:
     qs = selectors.inbox(request.user, _inbox_filters(request))
     page = Paginator(qs.only(*INBOX_LIST_FIELDS), 30).get_page(request.GET.get("page"))
+    page.object_list = _inbox_lines(page.object_list, timezone.now())  # type: ignore[assignment]
     query = request.GET.copy()
     query.pop("page", None)
     return render(
