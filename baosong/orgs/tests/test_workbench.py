@@ -248,3 +248,14 @@ def test_the_workbench_costs_the_same_with_5_and_500_waiting_items(cast, client_
     assert len(few) <= 30
     if key == "county_editor":
         assert count(html, "待接收") == 2 + 247  # the odd rows of each fill
+
+
+def test_the_workbench_reads_the_users_memberships_once_for_every_panel(cast, client_as):
+    """The roles for the menu, then the memberships with their units; every panel's acting units come
+    from those rows (orgs.selectors.acting_memberships), not from a query of its own."""
+    client = client_as("county_editor")
+    client.get("/")
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/").status_code == 200
+    reads = [q["sql"] for q in ctx.captured_queries if 'FROM "orgs_membership"' in q["sql"]]
+    assert len(reads) == 2, reads

@@ -8,19 +8,16 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from baosong.core.workbench import Viewer, build_workbench
-from baosong.orgs.models import Membership, Role, Unit
+from baosong.orgs.models import Role, Unit
 from baosong.orgs.permissions import AuthedRequest
+from baosong.orgs.selectors import acting_memberships
 
 
 @login_required
 def home(request: AuthedRequest) -> HttpResponse:
     """Each role's waiting work: the panels the apps registered (core.workbench), one Viewer for all."""
     user = request.user
-    memberships = list(
-        Membership.objects.filter(user=user, unit__is_active=True)
-        .select_related("unit")
-        .order_by("unit__path")
-    )
+    memberships = acting_memberships(user)
     units_by_role: dict[str, list[int]] = {}
     roles_by_unit: dict[int, tuple[Unit, list[str]]] = {}
     for m in memberships:
