@@ -12,15 +12,28 @@ from django.db.models import Q, QuerySet
 from baosong.orgs.models import ADMIN_ROLES, BUSINESS_ROLES, Membership, Role, Unit, User
 
 
-def user_roles(user: User) -> set[str]:
-    """All role codes the user holds (any unit). Cached on the user object for the request."""
-    cached: set[str] | None = getattr(user, "_baosong_roles", None)
+def memberships_of(user: User) -> list[tuple[int, str, bool]]:
+    """(unit id, role, unit active) of every membership of the user, in the unit tree's order: read once
+    per request and kept on the user object, so the menu's roles, the acting units and the roles in one
+    unit (three to six questions a page) cost one query between them."""
+    cached: list[tuple[int, str, bool]] | None = getattr(user, "_baosong_memberships", None)
     if cached is None:
         cached = (
-            set(Membership.objects.filter(user=user).values_list("role", flat=True)) if user.pk else set()
+            list(
+                Membership.objects.filter(user=user)
+                .order_by("unit__path", "role")
+                .values_list("unit_id", "role", "unit__is_active")
+            )
+            if user.pk
+            else []
         )
-        user._baosong_roles = cached  # type: ignore[attr-defined]
+        user._baosong_memberships = cached  # type: ignore[attr-defined]
     return cached
+
+
+def user_roles(user: User) -> set[str]:
+    """All role codes the user holds (any unit). Cached on the user object for the request."""
+    return {role for _, role, _ in memberships_of(user)}
 
 
 def user_has_role(user: User, *roles: str) -> bool:
@@ -38,34 +51,19 @@ def user_is_business(user: User) -> bool:
 
 def acting_unit_ids(user: User, *roles: str) -> list[int]:
     """Ids of the active units in which the user holds one of ``roles`` (any role when none given), in
-    the unit tree's order. The user's memberships are read once and kept on the user object for the
-    request, as ``user_roles`` does: a page asks this three to five times (menu, lists, permissions)."""
-    cached: list[tuple[int, str]] | None = getattr(user, "_baosong_acting", None)
-    if cached is None:
-        cached = (
-            list(
-                Membership.objects.filter(user=user, unit__is_active=True)
-                .order_by("unit__path", "role")
-                .values_list("unit_id", "role")
-            )
-            if user.pk
-            else []
-        )
-        user._baosong_acting = cached  # type: ignore[attr-defined]
-    return list(dict.fromkeys(unit_id for unit_id, role in cached if not roles or role in roles))
+    the unit tree's order (from ``memberships_of``: no query of its own)."""
+    found = (u for u, role, active in memberships_of(user) if active and (not roles or role in roles))
+    return list(dict.fromkeys(found))
 
 
 def acting_memberships(user: User) -> list[Membership]:
     """The user's memberships of active units with their units, in the unit tree's order (the 工作台's
-    "my units"); what ``acting_unit_ids`` reads is kept from the same rows, so the panels that ask it
-    next cost no query."""
-    memberships = list(
+    "my units")."""
+    return list(
         Membership.objects.filter(user=user, unit__is_active=True)
         .select_related("unit")
         .order_by("unit__path", "role")
     )
-    user._baosong_acting = [(m.unit_id, m.role) for m in memberships]  # type: ignore[attr-defined]
-    return memberships
 
 
 def units_acting_for(user: User, *roles: str) -> QuerySet[Unit]:
@@ -169,7 +167,7 @@ def roles_in_unit(user: User, unit: Unit | int) -> set[str]:
     unit_id = unit if isinstance(unit, int) else unit.pk
     memo = _memo.get()
     if memo is None:
-        return set(Membership.objects.filter(user=user, unit_id=unit_id).values_list("role", flat=True))
+        return {role for u, role, _ in memberships_of(user) if u == unit_id}
     if user.pk not in memo:
         by_unit: dict[int, set[str]] = {}
         for unit_id, role in Membership.objects.filter(user=user).values_list("unit_id", "role"):
