@@ -208,9 +208,8 @@ def publication_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             messages.success(request, "刊物设置已保存。")
             return redirect("publication_edit", pub.pk)
     else:
-        recipients = {
-            g: "\n".join(r.name for r in pub.recipients.all() if r.group == g) for g in RecipientGroup.values
-        }
+        every = list(pub.recipients.all())
+        recipients = {g: "\n".join(r.name for r in every if r.group == g) for g in RecipientGroup.values}
         form = _publication_form(
             request,
             initial={
@@ -318,6 +317,7 @@ def _issue_page(
     """The compose page. After a refused 本期设置 or 编辑此条 save (``posted`` = "update" / "edit") it is
     rendered again with what the person typed, that form open, and a 4xx status: nothing typed is lost."""
     items = selectors.issue_items(issue)
+    recipients = list(issue.recipients.all())  # read once: the three groups' text and the unread count
     actions = allowed_actions(issue, request.user)
     editing = issue.status == IssueStatus.EDITING and Role.EDITOR in roles_in_unit(
         request.user, issue.publication.unit
@@ -338,10 +338,7 @@ def _issue_page(
             "print_count": str(issue.print_count),
             # A template tag cannot span lines: the textarea's one-column-per-line text is built here.
             "columns_text": "\n".join(issue.columns or []),
-            **{
-                g: "\n".join(r.name for r in issue.recipients.all() if r.group == g)
-                for g in RecipientGroup.values
-            },
+            **{g: "\n".join(r.name for r in recipients if r.group == g) for g in RecipientGroup.values},
         }
     if posted == "edit" and item_pk is not None:
         for item in items:
@@ -375,7 +372,7 @@ def _issue_page(
                 (SubmissionStatus.CLAIMED.value, "处理中"),
             ],
             "item_kinds": IssueItem.Kind.choices,
-            "unread": sum(1 for r in issue.recipients.all() if r.delivered_at and not r.read_at),
+            "unread": sum(1 for r in recipients if r.delivered_at and not r.read_at),
         },
         status=status,
     )

@@ -206,6 +206,8 @@ def test_the_compose_page_and_picker_cost_the_same_queries_for_more_rows(cast, n
         issue=new_issue, by=cast.county_editor.user, submission_ids=[s.pk for s in more[:5]]
     )
     assert len(_business_queries(c, page)) == len(few_page) <= 25
+    recipient_reads = [q for q in few_page if q.startswith('SELECT "editorial_issuerecipient"."id"')]
+    assert len(recipient_reads) == 1  # the three groups' text and the 未读 count from one read
     assert len(_business_queries(c, picker)) == len(few_picker) <= 12
 
 
