@@ -67,6 +67,13 @@ class ParsedQuery:
         return [*self.phrases, *self.terms]
 
 
+# The hit labels, built once (a results page asks for them 80–100 times).
+CATEGORY_LABELS = dict(Category.choices)
+URGENCY_LABELS = dict(Urgency.choices)
+STATUS_LABELS = {**dict(ReportStatus.choices), **dict(IssueStatus.choices), "released": "已发布"}
+LEVEL_LABELS = dict(Level.choices)
+
+
 @dataclass
 class Hit:
     type: str
@@ -90,20 +97,19 @@ class Hit:
 
     @property
     def category_label(self) -> str:
-        return dict(Category.choices).get(self.category, "")
+        return CATEGORY_LABELS.get(self.category, "")
 
     @property
     def urgency_label(self) -> str:
-        return dict(Urgency.choices).get(self.urgency, "") if self.urgency != Urgency.NORMAL else ""
+        return URGENCY_LABELS.get(self.urgency, "") if self.urgency != Urgency.NORMAL else ""
 
     @property
     def status_label(self) -> str:
-        labels = {**dict(ReportStatus.choices), **dict(IssueStatus.choices), "released": "已发布"}
-        return labels.get(self.status, "")
+        return STATUS_LABELS.get(self.status, "")
 
     @property
     def level_label(self) -> str:
-        return dict(Level.choices).get(self.adopted_level, "")
+        return LEVEL_LABELS.get(self.adopted_level, "")
 
 
 @dataclass
