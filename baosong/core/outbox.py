@@ -62,11 +62,22 @@ def periodic_jobs() -> list[Periodic]:
     return list(_periodic.values())
 
 
+def _enqueue_outbox() -> None:
+    process_outbox.enqueue()
+
+
 def schedule_outbox_after_commit() -> None:
     """Called by event_emit: the outbox runs after the change commits (never for a rolled-back one).
-    Several events of one transaction may queue several runs; each finds only what is still pending."""
-    if _consumers:
-        transaction.on_commit(process_outbox.enqueue)
+    One run per transaction, however many events it emits: the reporting clock's first tick on a year of
+    imported items stamps thousands of overdue rows in one transaction, and one run each kept the worker
+    busy for minutes delivering nothing. (A callback of a savepoint that rolls back is dropped by Django,
+    and the next event registers it again.)"""
+    if not _consumers:
+        return
+    connection = transaction.get_connection()
+    if any(callback is _enqueue_outbox for _, callback, _ in connection.run_on_commit):
+        return
+    transaction.on_commit(_enqueue_outbox)
 
 
 def deliver(consumer: str, *, limit: int = 1000) -> int:
