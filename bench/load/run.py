@@ -295,7 +295,9 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="3,000 units, 20,000 items, short runs")
     parser.add_argument("--data-dir", help="SQLite: keep the data here (reused with --reuse)")
     parser.add_argument("--pg-db", default="baosong_bench_load")
-    parser.add_argument("--reuse", action="store_true", help="measure the database a --keep run left")
+    parser.add_argument(
+        "--reuse", action="store_true", help="measure the database a --keep run left (and keep it again)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database for --reuse")
     parser.add_argument("--port", type=int, default=8900)
     parser.add_argument("--duration", type=float, default=20, help="seconds measured per page and c")
@@ -347,9 +349,11 @@ def main() -> int:
         try:
             result = run_vendor(vendor, args, env, data)
         finally:
-            if not args.keep and not args.data_dir:
+            # A reused database took an hour or more to build: a --reuse run never removes it.
+            keep = args.keep or args.reuse
+            if not keep and not args.data_dir:
                 shutil.rmtree(data, ignore_errors=True)
-            if vendor == "postgresql" and not args.keep:
+            if vendor == "postgresql" and not keep:
                 _pg(url, "dropdb", "--if-exists", args.pg_db)
         suffix = ("-day" if args.day_only else "") + (f"-{args.label}" if args.label else "")
         out = LOAD_DIR / f"results-{vendor}-{args.items}{suffix}.json"
