@@ -62,8 +62,16 @@ def periodic_jobs() -> list[Periodic]:
     return list(_periodic.values())
 
 
-def _enqueue_outbox() -> None:
-    process_outbox.enqueue()
+class _OutboxRun:
+    """The after-commit callback that queues one outbox run; remembers whether it has run, so a later
+    event of the same still-open transaction (as in tests, where nothing ever commits) queues another."""
+
+    def __init__(self) -> None:
+        self.ran = False
+
+    def __call__(self) -> None:
+        self.ran = True
+        process_outbox.enqueue()
 
 
 def schedule_outbox_after_commit() -> None:
@@ -74,10 +82,10 @@ def schedule_outbox_after_commit() -> None:
     and the next event registers it again.)"""
     if not _consumers:
         return
-    connection = transaction.get_connection()
-    if any(callback is _enqueue_outbox for _, callback, _ in connection.run_on_commit):
+    pending = transaction.get_connection().run_on_commit
+    if any(isinstance(callback, _OutboxRun) and not callback.ran for _, callback, _ in pending):
         return
-    transaction.on_commit(_enqueue_outbox)
+    transaction.on_commit(_OutboxRun())
 
 
 def deliver(consumer: str, *, limit: int = 1000) -> int:
