@@ -62,30 +62,11 @@ def periodic_jobs() -> list[Periodic]:
     return list(_periodic.values())
 
 
-class _OutboxRun:
-    """The after-commit callback that queues one outbox run; remembers whether it has run, so a later
-    event of the same still-open transaction (as in tests, where nothing ever commits) queues another."""
-
-    def __init__(self) -> None:
-        self.ran = False
-
-    def __call__(self) -> None:
-        self.ran = True
-        process_outbox.enqueue()
-
-
 def schedule_outbox_after_commit() -> None:
     """Called by event_emit: the outbox runs after the change commits (never for a rolled-back one).
-    One run per transaction, however many events it emits: the reporting clock's first tick on a year of
-    imported items stamps thousands of overdue rows in one transaction, and one run each kept the worker
-    busy for minutes delivering nothing. (A callback of a savepoint that rolls back is dropped by Django,
-    and the next event registers it again.)"""
-    if not _consumers:
-        return
-    pending = transaction.get_connection().run_on_commit
-    if any(isinstance(callback, _OutboxRun) and not callback.ran for _, callback, _ in pending):
-        return
-    transaction.on_commit(_OutboxRun())
+    Several events of one transaction may queue several runs; each finds only what is still pending."""
+    if _consumers:
+        transaction.on_commit(process_outbox.enqueue)
 
 
 def deliver(consumer: str, *, limit: int = 1000) -> int:
