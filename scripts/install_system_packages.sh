@@ -7,6 +7,8 @@
 #   libpangoft2-1.0-0 Pango's FreeType/fontconfig backend, used by WeasyPrint
 #   libharfbuzz-subset0  font subsetting for WeasyPrint >= 61 (fonts embedded as subsets)
 #   poppler-utils     pdftotext/pdftoppm for checking rendered documents
+#   libreoffice-writer-nogui  the document tests open every generated DOCX in LibreOffice (soffice) and
+#                     check the pages it sets; not needed to run the product
 #   nodejs npm        front-end assets from the npm registry (served locally)
 set -u
 need=()
@@ -18,6 +20,7 @@ have_lib "libpango-1.0.so.0" || need+=(libpango-1.0-0)
 have_lib "libpangoft2-1.0.so.0" || need+=(libpangoft2-1.0-0)
 have_lib "libharfbuzz-subset.so.0" || need+=(libharfbuzz-subset0)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
 command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
 command -v fc-list >/dev/null 2>&1 || need+=(fontconfig)
 [ ${#need[@]} -eq 0 ] && exit 0

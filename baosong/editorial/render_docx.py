@@ -20,15 +20,17 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
+from docx.shared import Length, Mm, Pt, RGBColor
 
 from baosong.editorial.document import DistributionLine, DocItem, IssueDocument, TemplateStyle
+from baosong.editorial.render_pdf import masthead_metrics, title_lines
 
 # Chinese type sizes (字号) in points.
 SIZE_2 = 22.0  # 二号: headline
 SIZE_3 = 16.0  # 三号: body, headings, marking
 SIZE_4 = 14.0  # 四号: page numbers, 版记
 
+PT_PER_MM = 72 / 25.4
 PAGE_WIDTH_MM = 210
 PAGE_HEIGHT_MM = 297
 MARGIN_TOP_MM = 37
@@ -48,7 +50,34 @@ HALF_LINE = Pt(LINE_PITCH_PT / 2)
 GRID_LINE_PITCH_TWIPS = 579
 # Word's character grid: pitch = Normal's size + charSpace / 4096 pt. 156 mm / 28 = 15.795 pt, so
 # 16 pt − 0.205 pt → −842, the value 公文 templates carry; it fits 28 3号 characters on a line.
-GRID_CHAR_SPACE = -842
+BODY_CHAR_SPACING_TWIPS = -5
+
+# Vertical spacing in millimetres, the figures of the PDF's print.css (editorial/print/print.css), so
+# that the DOCX breaks its pages where the product's PDF does. Keep the two in step.
+MARKING_LINE_MM = 8
+MASTHEAD_PADDING_MM = 4
+MASTHEAD_LINE_RATIO = 1.25
+NUMBER_LINE_MM = 9
+NUMBER_GAP_MM = 3
+ISSUER_LINE_MM = 9
+ISSUER_GAP_MM = 2
+RULE_GAP_MM = 1.5
+AFTER_RULE_MM = 6
+HEADLINE_LINE_MM = 12
+HEADLINE_BEFORE_MM = 2
+HEADLINE_AFTER_MM = 5
+COLUMN_GAP_MM = 6
+ITEM_GAP_MM = 5
+TITLE_LINE_MM = 9
+BRIEFS_GAP_MM = 6
+BRIEFS_HEADING_SIZE = 18.0
+BRIEFS_HEADING_AFTER_MM = 2
+BRIEF_GAP_MM = 2
+CLOSING_LINE_MM = 7
+TABLE_WIDTH_DECLARED = 8500
+CLOSING_PAD_MM = 1
+WITHDRAWN_LINE_MM = 10
+WITHDRAWN_AFTER_MM = 6
 
 PAGE_NUMBER_FONT = "宋体"
 DEFAULT_RED = "C00000"
@@ -72,21 +101,27 @@ def render_issue_docx(doc: IssueDocument) -> bytes:
     if doc.headline:
         _add_headline(document, doc.headline, style)
 
+    first_column = True
     for column in doc.columns:
         if not column.items:
             continue
+        gap = Mm(0) if first_column else Mm(COLUMN_GAP_MM)
         if column.name:
-            _add_column_heading(document, column.name, style)
-        for item in column.items:
+            _add_column_heading(document, column.name, style, gap)
+            gap = Mm(0)
+        for index, item in enumerate(column.items):
+            if index:
+                gap = Mm(BRIEF_GAP_MM if item.is_brief else ITEM_GAP_MM)
             if item.is_brief:
-                _add_brief(document, item, style)
+                _add_brief(document, item, style, gap)
             else:
-                _add_item(document, item, style)
+                _add_item(document, item, style, gap)
+        first_column = False
 
     if doc.briefs:
         _add_section_heading(document, f"简{IDEOGRAPHIC_SPACE}讯", style)
-        for brief in doc.briefs:
-            _add_brief(document, brief, style)
+        for index, brief in enumerate(doc.briefs):
+            _add_brief(document, brief, style, Mm(BRIEF_GAP_MM if index else 0))
 
     if style.show_closing_block:
         _add_closing_block(document, doc)
@@ -154,6 +189,10 @@ def _set_up_defaults(document: Any, style: TemplateStyle) -> None:
     pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     pf.line_spacing = LINE_PITCH
     pf.widow_control = True
+    # 28 characters a line without a character grid: each 3号 character condensed by a quarter point
+    # (28 × 15.75 pt = 441 pt in the 442.2 pt text block), which every suite applies the same way.
+    size = rpr.find(qn("w:sz"))
+    size.addprevious(_el("w:spacing", val=str(BODY_CHAR_SPACING_TWIPS)))  # CT_RPr order: spacing, then sz
 
     settings = document.settings.element
     theme_lang = settings.find(qn("w:themeFontLang"))
@@ -183,9 +222,9 @@ def _set_up_page(document: Any) -> None:
     if grid is None:
         grid = OxmlElement("w:docGrid")
         sect_pr.append(grid)
-    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:type"), "lines")
     grid.set(qn("w:linePitch"), str(GRID_LINE_PITCH_TWIPS))
-    grid.set(qn("w:charSpace"), str(GRID_CHAR_SPACE))
+    grid.attrib.pop(qn("w:charSpace"), None)
 
 
 def _add_page_numbers(document: Any) -> None:
@@ -262,112 +301,113 @@ def _add_masthead(document: Any, doc: IssueDocument) -> None:
 
     if doc.marking:
         marking = document.add_paragraph()
-        _plain(marking, WD_ALIGN_PARAGRAPH.LEFT)
-        _style_run(marking.add_run(doc.marking), style.heading_font, SIZE_3)
+        _plain(marking, WD_ALIGN_PARAGRAPH.LEFT, line=Mm(MARKING_LINE_MM))
+        _no_grid(marking)
+        _style_run(marking.add_run(doc.marking), style.heading_font, SIZE_3, bold=True)
 
-    # The red name: as large as the template asks, but never wider than the text block (a long name
-    # shrinks instead of wrapping).
+    # The red name in 小标宋 weight, as large and as spaced out as the PDF draws it (one computation serves
+    # both) and never wider than the text block: a long name shrinks instead of wrapping. The spacing
+    # after the last character is balanced by as much indent before the first, so the name stays centred.
     name = _masthead_text(doc)
-    size = style.masthead_size_pt
-    text_width_pt = TEXT_WIDTH_MM / 25.4 * 72
-    if name:
-        size = min(size, max(SIZE_2, int(text_width_pt / len(name))))
+    size, spacing_em = masthead_metrics(name, style.masthead_size_pt)
     masthead = document.add_paragraph()
-    _plain(masthead, WD_ALIGN_PARAGRAPH.CENTER)
-    masthead.paragraph_format.line_spacing = Pt(round(size * 1.3, 1))
-    masthead.paragraph_format.space_before = Pt(6)
-    masthead.paragraph_format.space_after = Pt(6)
+    _plain(masthead, WD_ALIGN_PARAGRAPH.CENTER, line=Pt(round(size * MASTHEAD_LINE_RATIO, 1)))
+    masthead.paragraph_format.space_before = Mm(MASTHEAD_PADDING_MM)
     masthead.paragraph_format.keep_with_next = True
+    masthead.paragraph_format.left_indent = Pt(spacing_em * size)
     _no_grid(masthead)
-    _style_run(masthead.add_run(name), style.masthead_font, size, color=red)
+    run = masthead.add_run(name)
+    _style_run(run, style.masthead_font, size, color=red, bold=True)
+    _character_spacing(run, spacing_em * size)
 
     if style.variant == "supplement" and "增刊" not in doc.number_text:
         supplement = document.add_paragraph()
-        _plain(supplement, WD_ALIGN_PARAGRAPH.CENTER)
+        _plain(supplement, WD_ALIGN_PARAGRAPH.CENTER, line=Mm(NUMBER_LINE_MM))
         supplement.paragraph_format.keep_with_next = True
         _no_grid(supplement)
-        _style_run(supplement.add_run("（增刊）"), style.masthead_font, SIZE_2, color=red)
+        _style_run(supplement.add_run("（增刊）"), style.masthead_font, SIZE_3, color=red, bold=True)
 
     number = document.add_paragraph()
-    _plain(number, WD_ALIGN_PARAGRAPH.CENTER)
+    _plain(number, WD_ALIGN_PARAGRAPH.CENTER, line=Mm(NUMBER_LINE_MM))
+    number.paragraph_format.space_before = Mm(NUMBER_GAP_MM)
     number.paragraph_format.keep_with_next = True
     _no_grid(number)
-    _style_run(number.add_run(doc.number_text), style.kai_font, SIZE_3)
+    _style_run(number.add_run(doc.number_text), style.body_font, SIZE_3)
 
-    # Issuing unit at the left, date at the right: a right tab stop at the text block's right edge; the
-    # paragraph's bottom border is the red rule, as wide as the text block.
+    # Issuing unit at the left, date at the right (each one character in from the edge): a right tab stop
+    # at the text block's right edge. The paragraph's bottom border is the red rule, as wide as the block.
     line = document.add_paragraph()
-    _plain(line, WD_ALIGN_PARAGRAPH.LEFT)
-    line.paragraph_format.space_before = Pt(SIZE_3 / 2)
-    line.paragraph_format.tab_stops.add_tab_stop(Mm(TEXT_WIDTH_MM), WD_TAB_ALIGNMENT.RIGHT)
+    _plain(line, WD_ALIGN_PARAGRAPH.LEFT, line=Mm(ISSUER_LINE_MM))
+    pf = line.paragraph_format
+    pf.space_before = Mm(ISSUER_GAP_MM)
+    pf.space_after = Mm(AFTER_RULE_MM)
+    pf.tab_stops.add_tab_stop(Mm(TEXT_WIDTH_MM) - Pt(SIZE_3), WD_TAB_ALIGNMENT.RIGHT)
     _no_grid(line)
-    _style_run(line.add_run(doc.issuing_unit), style.body_font, SIZE_3)
+    _style_run(line.add_run(IDEOGRAPHIC_SPACE + doc.issuing_unit), style.body_font, SIZE_3)
     if doc.date_text:
         _style_run(line.add_run("\t" + doc.date_text), style.body_font, SIZE_3)
-    _set_paragraph_border(line, "bottom", RULE_RED_EIGHTHS, str(red), space=4)
+    _set_paragraph_border(line, "bottom", RULE_RED_EIGHTHS, str(red), space=round(RULE_GAP_MM * PT_PER_MM))
 
     if doc.withdrawn:
         withdrawn = document.add_paragraph()
-        _plain(withdrawn, WD_ALIGN_PARAGRAPH.CENTER)
-        withdrawn.paragraph_format.space_before = Pt(SIZE_3 / 2)
+        _plain(withdrawn, WD_ALIGN_PARAGRAPH.CENTER, line=Mm(WITHDRAWN_LINE_MM))
+        withdrawn.paragraph_format.space_after = Mm(WITHDRAWN_AFTER_MM)
+        _no_grid(withdrawn)
         _style_run(withdrawn.add_run("（本期已撤回）"), style.heading_font, SIZE_3, color=red, bold=True)
-
-    # Half a line of air between the rule and the first text.
-    spacer = document.add_paragraph()
-    _plain(spacer, WD_ALIGN_PARAGRAPH.LEFT)
-    spacer.paragraph_format.line_spacing = Pt(SIZE_3 / 2)
 
 
 def _add_headline(document: Any, headline: str, style: TemplateStyle) -> None:
     paragraph = document.add_paragraph()
-    _plain(paragraph, WD_ALIGN_PARAGRAPH.CENTER)
-    paragraph.paragraph_format.line_spacing = Pt(36)
-    paragraph.paragraph_format.space_after = LINE_PITCH
+    _plain(paragraph, WD_ALIGN_PARAGRAPH.CENTER, line=Mm(HEADLINE_LINE_MM))
+    paragraph.paragraph_format.space_before = Mm(HEADLINE_BEFORE_MM)
+    paragraph.paragraph_format.space_after = Mm(HEADLINE_AFTER_MM)
     paragraph.paragraph_format.keep_with_next = True
     _no_grid(paragraph)
-    _style_run(paragraph.add_run(headline), style.title_font, SIZE_2)
+    _add_lines(paragraph, title_lines(headline, max_chars=18), style.title_font, SIZE_2)
 
 
 # ---------------------------------------------------------------------------------------------------------
 # Content
 
 
-def _add_column_heading(document: Any, name: str, style: TemplateStyle) -> None:
+def _add_column_heading(document: Any, name: str, style: TemplateStyle, gap: Length) -> None:
     text = name.strip()
     if not text.startswith("【"):
         text = f"【{text}】"
     paragraph = document.add_paragraph()
     _plain(paragraph, WD_ALIGN_PARAGRAPH.LEFT)
-    paragraph.paragraph_format.space_before = HALF_LINE
+    paragraph.paragraph_format.space_before = gap
     paragraph.paragraph_format.keep_with_next = True
-    _style_run(paragraph.add_run(text), style.heading_font, SIZE_3)
+    _style_run(paragraph.add_run(text), style.heading_font, SIZE_3, bold=True)
 
 
 def _add_section_heading(document: Any, text: str, style: TemplateStyle) -> None:
     paragraph = document.add_paragraph()
     _plain(paragraph, WD_ALIGN_PARAGRAPH.CENTER)
-    paragraph.paragraph_format.space_before = HALF_LINE
+    paragraph.paragraph_format.space_before = Mm(BRIEFS_GAP_MM)
+    paragraph.paragraph_format.space_after = Mm(BRIEFS_HEADING_AFTER_MM)
     paragraph.paragraph_format.keep_with_next = True
-    _style_run(paragraph.add_run(text), style.heading_font, SIZE_3)
+    _no_grid(paragraph)
+    _style_run(paragraph.add_run(text), style.heading_font, BRIEFS_HEADING_SIZE, bold=True)
 
 
-def _add_item(document: Any, item: DocItem, style: TemplateStyle) -> None:
+def _add_item(document: Any, item: DocItem, style: TemplateStyle, gap: Length) -> None:
     title = document.add_paragraph()
-    _plain(title, WD_ALIGN_PARAGRAPH.CENTER)
-    title.paragraph_format.space_before = HALF_LINE
+    _plain(title, WD_ALIGN_PARAGRAPH.CENTER, line=Mm(TITLE_LINE_MM))
+    title.paragraph_format.space_before = gap
     title.paragraph_format.keep_with_next = True
-    _style_run(title.add_run(item.title), style.heading_font, SIZE_3)
+    _no_grid(title)
+    _add_lines(title, title_lines(item.title), style.heading_font, SIZE_3)
 
     if item.editor_note:
         note = document.add_paragraph()
         _body_format(note)
-        _style_run(note.add_run("编者按："), style.kai_font, SIZE_3, bold=True)
+        note.paragraph_format.keep_with_next = True
+        _style_run(note.add_run("编者按："), style.heading_font, SIZE_3, bold=True)
         _style_run(note.add_run(item.editor_note.strip()), style.kai_font, SIZE_3)
 
-    for text in item.paragraphs:
-        text = text.strip()
-        if not text:
-            continue
+    paragraphs = [text.strip() for text in item.paragraphs if text.strip()]
+    for text in paragraphs:
         paragraph = document.add_paragraph()
         _body_format(paragraph)
         _style_run(paragraph.add_run(text), style.body_font, SIZE_3)
@@ -379,19 +419,20 @@ def _add_item(document: Any, item: DocItem, style: TemplateStyle) -> None:
         _style_run(credit.add_run(f"（{IDEOGRAPHIC_SPACE.join(sources)}）"), style.kai_font, SIZE_3)
 
 
-def _add_brief(document: Any, item: DocItem, style: TemplateStyle) -> None:
+def _add_brief(document: Any, item: DocItem, style: TemplateStyle, gap: Length) -> None:
     """One 简讯: the title inline in 黑体, then the text, as a single body paragraph."""
     paragraph = document.add_paragraph()
     _body_format(paragraph)
+    paragraph.paragraph_format.space_before = gap
     title = item.title.strip()
     text = "".join(p.strip() for p in item.paragraphs if p.strip())
     if item.sources:
         credit = IDEOGRAPHIC_SPACE.join(s.strip() for s in item.sources if s.strip())
         text = f"{text}（{credit}）" if credit else text
-    _style_run(paragraph.add_run(title), style.heading_font, SIZE_3)
+    _style_run(paragraph.add_run(title), style.heading_font, SIZE_3, bold=True)
     if text:
-        gap = "" if title and title[-1] in ENDING_PUNCTUATION else IDEOGRAPHIC_SPACE
-        _style_run(paragraph.add_run(gap + text), style.body_font, SIZE_3)
+        gap_text = "" if title and title[-1] in ENDING_PUNCTUATION else IDEOGRAPHIC_SPACE
+        _style_run(paragraph.add_run(gap_text + text), style.body_font, SIZE_3)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -407,14 +448,14 @@ def _distribution_text(line: DistributionLine) -> str:
 def _add_closing_block(document: Any, doc: IssueDocument) -> None:
     """报/送/发 lines and 共印×份 between black rules, at the foot of the last page.
 
-    Choice: a one-column *floating* table (``w:tblpPr`` anchored to the bottom of the margin, i.e. the
-    foot of the text block) after the last body paragraph. Its top border is the thick first rule, the
-    inside horizontal borders the thin rules between lines, its bottom border the thick last rule — so the
-    last rule lies on the text block's bottom edge as GB/T 9704 asks. Body text wraps around a floating
-    table, so on a full last page Word/WPS push the text (and with it the table) to a new page instead of
-    overlapping; rows cannot split, so the block is never broken. Floating tables are plain OOXML that
-    Word, WPS and LibreOffice (as a frame) all read; a reader that ignores the positioning still gets the
-    block as the last lines of the issue, which is the accepted fallback layout.
+    A one-column *floating* table after the last body paragraph, placed at an absolute distance from the
+    top of the page so that its last rule lies on the text block's bottom edge (262 mm), as GB/T 9704 asks.
+    The distance is computed here from the rows' exact heights (7 mm a line plus 1 mm above and below, the
+    PDF's figures) rather than left to "align to the bottom", and both coordinates are relative to the page:
+    LibreOffice (before 7.6) keeps a full-width floating table inline unless it is positioned against the
+    page edge. Body text flows
+    around a floating table, so on a full last page Word, WPS and LibreOffice push the text (and with it the
+    table's anchor) to a new page instead of overlapping; rows cannot split, so the block is never broken.
     """
     lines = [_distribution_text(line) for line in doc.distribution if any(n.strip() for n in line.names)]
     if not lines and doc.print_count <= 0:
@@ -422,7 +463,8 @@ def _add_closing_block(document: Any, doc: IssueDocument) -> None:
 
     rows = len(lines) + (1 if doc.print_count > 0 else 0)
     table = document.add_table(rows=rows, cols=1)
-    _format_closing_table(table)
+    heights = [_closing_row_lines(text) for text in lines] + ([1] if doc.print_count > 0 else [])
+    _format_closing_table(table, [n * CLOSING_LINE_MM + 2 * CLOSING_PAD_MM for n in heights])
 
     font = doc.style.body_font
     for row, text in zip(table.rows, lines, strict=False):
@@ -441,15 +483,26 @@ def _add_closing_block(document: Any, doc: IssueDocument) -> None:
     # Word needs a paragraph after a table at the end of the body; this one is the floating table's
     # anchor and is kept one point high so it never makes a page of its own.
     anchor = document.add_paragraph()
-    _plain(anchor, WD_ALIGN_PARAGRAPH.LEFT)
-    anchor.paragraph_format.line_spacing = Pt(1)
+    _plain(anchor, WD_ALIGN_PARAGRAPH.LEFT, line=Pt(1))
     _no_grid(anchor)
 
 
+def _closing_row_lines(text: str) -> int:
+    """How many 4号 lines a 报/送/发 line takes: the first line runs from one character in (the label hangs)
+    to one character before the right edge, the following ones start under the first name."""
+    label = text.index("：") + 1
+    width = TEXT_WIDTH_MM * PT_PER_MM
+    first = int((width - 2 * SIZE_4) // SIZE_4)
+    rest = int((width - (2 + label) * SIZE_4) // SIZE_4)
+    chars = sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in text)
+    if chars <= first:
+        return 1
+    return 1 + -(-int(chars - first + 0.99) // rest)
+
+
 def _closing_paragraph(paragraph: Any, alignment: Any) -> None:
-    _plain(paragraph, alignment)
+    _plain(paragraph, alignment, line=Mm(CLOSING_LINE_MM))
     pf = paragraph.paragraph_format
-    pf.line_spacing = LINE_PITCH
     pf.left_indent = Pt(SIZE_4)  # 左右各空一字
     pf.right_indent = Pt(SIZE_4)
     pf.keep_with_next = True
@@ -457,8 +510,9 @@ def _closing_paragraph(paragraph: Any, alignment: Any) -> None:
     _no_grid(paragraph)
 
 
-def _format_closing_table(table: Any) -> None:
+def _format_closing_table(table: Any, heights_mm: list[float]) -> None:
     width_twips = round(TEXT_WIDTH_MM / 25.4 * 1440)
+    top_mm = PAGE_HEIGHT_MM - MARGIN_BOTTOM_MM - sum(heights_mm)
     tbl = table._tbl
     tbl_pr = tbl.tblPr
     for child in list(tbl_pr):
@@ -479,7 +533,7 @@ def _format_closing_table(table: Any) -> None:
     )
     tbl_pr.append(tblp)
     tbl_pr.append(_el("w:tblOverlap", val="never"))
-    tbl_pr.append(_el("w:tblW", w=str(width_twips), type="dxa"))
+    tbl_pr.append(_el("w:tblW", w=str(TABLE_WIDTH_DECLARED), type="dxa"))
     tbl_pr.append(_el("w:jc", val="center"))
     tbl_pr.append(_el("w:tblInd", w="0", type="dxa"))
     borders = OxmlElement("w:tblBorders")
@@ -508,10 +562,17 @@ def _format_closing_table(table: Any) -> None:
     grid_col = tbl.tblGrid.find(qn("w:gridCol"))
     if grid_col is not None:
         grid_col.set(qn("w:w"), str(width_twips))
-    for row in table.rows:
+    for row, height in zip(table.rows, heights_mm, strict=True):
         tr_pr = row._tr.get_or_add_trPr()
         tr_pr.append(_el("w:cantSplit"))
+        tr_pr.append(_el("w:trHeight", val=str(_twips_mm(height)), hRule="exact"))
         row.cells[0].width = Mm(TEXT_WIDTH_MM)
+        cell_pr = row.cells[0]._tc.get_or_add_tcPr()
+        cell_pr.append(_el("w:vAlign", val="center"))
+
+
+def _twips_mm(mm: float) -> int:
+    return round(mm * PT_PER_MM * 20)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -545,15 +606,52 @@ def _style_run(
         run.font.color.rgb = color
 
 
-def _plain(paragraph: Any, alignment: Any) -> None:
-    """No indent, no spacing, the grid's line pitch: the base every paragraph here starts from."""
+def _plain(paragraph: Any, alignment: Any, *, line: Length = LINE_PITCH) -> None:
+    """No indent, no spacing, exact lines (the grid's pitch unless told): the base of every paragraph."""
     paragraph.alignment = alignment
     pf = paragraph.paragraph_format
     pf.first_line_indent = Pt(0)
     pf.space_before = Pt(0)
     pf.space_after = Pt(0)
     pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    pf.line_spacing = LINE_PITCH
+    pf.line_spacing = line
+    _east_asian_rules(paragraph)
+
+
+def _east_asian_rules(paragraph: Any) -> None:
+    """禁则 stated on every paragraph: line-start/-end rules on, and no automatic space between Chinese and
+    digits/Latin, which the printed 公文 does not have.
+
+    ``w:overflowPunct`` is written as 1, Word's own default. LibreOffice (7.4 and later) reads it inverted —
+    0 or absent turns its hanging punctuation on — and then draws no glyph for a comma that would start a
+    line; with 1 it carries the last character down with the comma instead, as the PDF does."""
+    p_pr = paragraph._p.get_or_add_pPr()
+    for tag, value in (("kinsoku", "1"), ("overflowPunct", "1"), ("autoSpaceDE", "0"), ("autoSpaceDN", "0")):
+        if p_pr.find(qn(f"w:{tag}")) is None:
+            _insert_ppr_child(p_pr, _el(f"w:{tag}", val=value))
+
+
+def _add_lines(paragraph: Any, lines: list[str], font: str, size: float) -> None:
+    """A title's balanced lines (the PDF's own split), bold, with line breaks between them."""
+    for index, text in enumerate(lines):
+        run = paragraph.add_run(text)
+        _style_run(run, font, size, bold=True)
+        if index < len(lines) - 1:
+            run.add_break()
+
+
+def _character_spacing(run: Any, points: float) -> None:
+    """Expand (or, negative, condense) the run's characters by ``points`` each (w:spacing, in twips)."""
+    rpr = run._r.get_or_add_rPr()
+    for old in rpr.findall(qn("w:spacing")):
+        rpr.remove(old)
+    spacing = _el("w:spacing", val=str(round(points * 20)))
+    # CT_RPr order: … w:color, w:spacing, w:w, w:kern, w:position, w:sz …
+    size = rpr.find(qn("w:sz"))
+    if size is not None:
+        size.addprevious(spacing)
+    else:
+        rpr.append(spacing)
 
 
 def _body_format(paragraph: Any) -> None:

@@ -81,8 +81,9 @@ def _color(value: str) -> str:
     return value if _HEX_COLOR.match(value or "") else _DEFAULT_RED
 
 
-def _masthead_metrics(text: str, size_pt: float) -> tuple[float, float]:
-    """(font size pt, letter-spacing em): large, spaced out, and never wider than the text block."""
+def masthead_metrics(text: str, size_pt: float) -> tuple[float, float]:
+    """(font size pt, letter-spacing em): large, spaced out, and never wider than the text block. The DOCX
+    draws the masthead with the same figures."""
     count = max(len(text), 1)
     size = min(max(size_pt, 12.0), TEXT_BLOCK_WIDTH_PT / (count * 1.02))
     # Aim to fill about 80 % of the block width; short names get up to 0.5 em between characters.
@@ -168,7 +169,7 @@ def _brief_context(item: DocItem) -> dict[str, Any]:
 def issue_context(doc: IssueDocument, *, screen: bool = False) -> dict[str, Any]:
     style = doc.style
     masthead = style.masthead_text.strip() or doc.publication_name
-    size, spacing = _masthead_metrics(masthead, style.masthead_size_pt)
+    size, spacing = masthead_metrics(masthead, style.masthead_size_pt)
     closing_lines = _distribution_lines(doc)
     show_closing = style.show_closing_block and bool(closing_lines or doc.print_count)
     columns = [

@@ -146,10 +146,15 @@ def test_page_is_a4_with_gbt9704_margins_and_text_block(rendered):
     assert round(Length(section.page_height - section.top_margin - section.bottom_margin).mm) == 225
 
 
-def test_page_carries_a_22_line_28_character_grid(rendered):
-    grid = open_docx(rendered).sections[0]._sectPr.find(qn("w:docGrid"))
-    assert grid.get(qn("w:type")) == "linesAndChars"
+def test_page_carries_a_22_line_grid_and_28_characters_by_spacing(rendered):
+    document = open_docx(rendered)
+    grid = document.sections[0]._sectPr.find(qn("w:docGrid"))
+    # A line grid only: LibreOffice gives a 16 pt character two cells of a 15.8 pt character grid.
+    assert grid.get(qn("w:type")) == "lines"
     assert grid.get(qn("w:linePitch")) == "579"
+    assert grid.get(qn("w:charSpace")) is None
+    spacing = document.styles["Normal"].element.rPr.find(qn("w:spacing"))
+    assert spacing.get(qn("w:val")) == "-5"  # 28 × (16 − 0.25) pt = 441 pt ≤ 442.2 pt, 29 do not fit
 
 
 def test_text_holds_masthead_number_date_unit_and_every_item(rendered):
@@ -226,7 +231,7 @@ def test_default_masthead_is_the_publication_name_in_red(rendered):
 def test_unit_and_date_share_a_line_over_a_red_rule(rendered):
     document = open_docx(rendered)
     line = paragraph_with(document, "2025年3月12日")
-    assert line.text == "临江市人民政府办公室\t2025年3月12日"
+    assert line.text == "　临江市人民政府办公室\t2025年3月12日"  # 居左空一字
     bottom = line._p.pPr.find(qn("w:pBdr")).find(qn("w:bottom"))
     assert bottom.get(qn("w:color")) == "C00000"
     assert int(bottom.get(qn("w:sz"))) >= 12
@@ -258,7 +263,8 @@ def test_item_titles_and_editor_note_use_their_fonts(rendered):
     assert east_asian_font(title.runs[0]) == "黑体"
     note = paragraph_with(document, "编者按：")
     assert note.text.startswith("编者按：")
-    assert all(east_asian_font(run) == "楷体_GB2312" for run in note.runs)
+    assert east_asian_font(note.runs[0]) == "黑体" and note.runs[0].bold  # as in the PDF
+    assert all(east_asian_font(run) == "楷体_GB2312" for run in note.runs[1:])
     brief = paragraph_with(document, "西林县举办政务信息业务培训班")
     assert east_asian_font(brief.runs[0]) == "黑体"
     assert east_asian_font(brief.runs[1]) == "仿宋_GB2312"
@@ -321,7 +327,7 @@ def test_supplement_without_the_word_in_its_number_gets_a_supplement_line():
 def test_unsigned_issue_renders_without_a_date():
     document = open_docx(render_issue_docx(sample_issue(date=None, number_text="（待签发）")))
     assert "（待签发）" in all_text(document)
-    assert paragraph_with(document, "临江市人民政府办公室").text == "临江市人民政府办公室"
+    assert paragraph_with(document, "临江市人民政府办公室").text == "　临江市人民政府办公室"
 
 
 @pytest.mark.skipif(shutil.which("libreoffice") is None, reason="LibreOffice is not installed")
