@@ -64,6 +64,7 @@ ISSUER_GAP_MM = 2
 RULE_GAP_MM = 1.5
 AFTER_RULE_MM = 6
 HEADLINE_LINE_MM = 12
+HEADLINE_LINE_CHARS = 18  # as the PDF breaks a 2号 headline
 HEADLINE_BEFORE_MM = 2
 HEADLINE_AFTER_MM = 5
 COLUMN_GAP_MM = 6
@@ -99,7 +100,7 @@ def render_issue_docx(doc: IssueDocument) -> bytes:
 
     _add_masthead(document, doc)
     if doc.headline:
-        _add_headline(document, doc.headline, style)
+        _add_headline(document, title_lines(doc.headline, max_chars=HEADLINE_LINE_CHARS), style)
 
     first_column = True
     for column in doc.columns:
@@ -356,14 +357,16 @@ def _add_masthead(document: Any, doc: IssueDocument) -> None:
         _style_run(withdrawn.add_run("（本期已撤回）"), style.heading_font, SIZE_3, color=red, bold=True)
 
 
-def _add_headline(document: Any, headline: str, style: TemplateStyle) -> None:
+def _add_headline(
+    document: Any, lines: list[str], style: TemplateStyle, *, after_mm: float = HEADLINE_AFTER_MM
+) -> None:
     paragraph = document.add_paragraph()
     _plain(paragraph, WD_ALIGN_PARAGRAPH.CENTER, line=Mm(HEADLINE_LINE_MM))
     paragraph.paragraph_format.space_before = Mm(HEADLINE_BEFORE_MM)
-    paragraph.paragraph_format.space_after = Mm(HEADLINE_AFTER_MM)
+    paragraph.paragraph_format.space_after = Mm(after_mm)
     paragraph.paragraph_format.keep_with_next = True
     _no_grid(paragraph)
-    _add_lines(paragraph, title_lines(headline, max_chars=18), style.title_font, SIZE_2)
+    _add_lines(paragraph, lines, style.title_font, SIZE_2)
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Length, Mm, Pt
 
 from baosong.editorial import render_docx as issue_docx
 from baosong.editorial import render_pdf as issue_pdf
@@ -47,6 +47,12 @@ TITLE_LINE_CHARS = 18  # a 2号 title line holds 20 characters; keep one free on
 # (关于2026年5月全市政务信息 / 工作情况的通报), rather than in the middle of a word.
 _TITLE_BREAK_WORDS = ("工作情况", "情况的通报", "的通报")
 KEEP_TOGETHER_ROWS = 12  # a table this short is not split across pages
+
+# Vertical spacing, the figures of bulletin.css (keep the two in step).
+HEADLINE_AFTER_MM = 4
+TABLE_GAP_MM = 4
+TABLE_HEADING_AFTER_MM = 1.5
+SECTION_GAP_MM = 3
 
 DRAFT_MARK = "未发布稿"
 HIGHLIGHTS_HEADING = "工作亮点与问题"
@@ -263,19 +269,20 @@ def render_bulletin_docx(doc: BulletinDocument) -> bytes:
         _add_draft_marks(document)
     issue_docx._add_masthead(document, issue)
     if doc.title:
-        title = "\n".join(bulletin_title_lines(doc.title))
-        issue_docx._add_headline(document, title, BULLETIN_STYLE)
+        issue_docx._add_headline(
+            document, bulletin_title_lines(doc.title), BULLETIN_STYLE, after_mm=HEADLINE_AFTER_MM
+        )
 
     for text in _paragraphs(doc.intro):
         _add_body_paragraph(document, text, FONT_BODY)
     for table in doc.tables:
         _add_table(document, table)
     if _paragraphs(doc.highlights):
-        _add_heading(document, HIGHLIGHTS_HEADING)
+        _add_heading(document, HIGHLIGHTS_HEADING, before=Mm(SECTION_GAP_MM))
         for text in _paragraphs(doc.highlights):
             _add_body_paragraph(document, text, FONT_BODY)
     if _paragraphs(doc.remarks):
-        _add_heading(document, REMARKS_HEADING)
+        _add_heading(document, REMARKS_HEADING, before=Mm(SECTION_GAP_MM))
         for text in _paragraphs(doc.remarks):
             _add_body_paragraph(document, text, FONT_KAI)
 
@@ -326,29 +333,35 @@ def _add_body_paragraph(document: Any, text: str, font: str) -> None:
     issue_docx._style_run(paragraph.add_run(text), font, issue_docx.SIZE_3)
 
 
-def _add_heading(document: Any, text: str) -> None:
+def _add_heading(document: Any, text: str, *, before: Length, after: Length | None = None) -> None:
     """A first-level heading of the 公文 kind: 黑体 3号, indented two characters like the body."""
     paragraph = document.add_paragraph()
     issue_docx._plain(paragraph, WD_ALIGN_PARAGRAPH.LEFT)
     paragraph.paragraph_format.first_line_indent = Pt(2 * issue_docx.SIZE_3)
-    paragraph.paragraph_format.space_before = issue_docx.HALF_LINE
+    paragraph.paragraph_format.space_before = before
+    if after is not None:
+        paragraph.paragraph_format.space_after = after
     paragraph.paragraph_format.keep_with_next = True
-    issue_docx._style_run(paragraph.add_run(text), FONT_HEADING, issue_docx.SIZE_3)
+    issue_docx._style_run(paragraph.add_run(text), FONT_HEADING, issue_docx.SIZE_3, bold=True)
 
 
 def _add_table(document: Any, table: BulletinTable) -> None:
     layout = table_layout(table)
     size = layout.size_pt
 
+    # The block's 4 mm of air above it: on its title, or on an empty paragraph when it has none (Word
+    # also needs a paragraph between two tables, or it joins them).
     text = table.title.strip()
     if _NUMBERED_HEADING.match(text):
-        _add_heading(document, text)
-    elif text:
+        _add_heading(document, text, before=Mm(TABLE_GAP_MM), after=Mm(TABLE_HEADING_AFTER_MM))
+    else:
         title = document.add_paragraph()
-        issue_docx._plain(title, WD_ALIGN_PARAGRAPH.CENTER)
-        title.paragraph_format.space_before = issue_docx.HALF_LINE
+        issue_docx._plain(title, WD_ALIGN_PARAGRAPH.CENTER, line=issue_docx.LINE_PITCH if text else Pt(1))
+        title.paragraph_format.space_before = Mm(TABLE_GAP_MM)
         title.paragraph_format.keep_with_next = True
-        issue_docx._style_run(title.add_run(text), FONT_HEADING, issue_docx.SIZE_3)
+        issue_docx._no_grid(title)
+        if text:
+            issue_docx._style_run(title.add_run(text), FONT_HEADING, issue_docx.SIZE_3, bold=True)
 
     keep = len(layout.rows) <= KEEP_TOGETHER_ROWS
     grid = document.add_table(rows=1 + len(layout.rows), cols=len(layout.widths_pt))
@@ -375,14 +388,10 @@ def _add_table(document: Any, table: BulletinTable) -> None:
 
     note = _note_text(table.note)
     after = document.add_paragraph()
-    issue_docx._plain(after, WD_ALIGN_PARAGRAPH.JUSTIFY)
+    issue_docx._plain(after, WD_ALIGN_PARAGRAPH.JUSTIFY, line=Pt(NOTE_SIZE_PT * 1.5 if note else 1))
     issue_docx._no_grid(after)
     if note:
-        after.paragraph_format.space_before = Pt(3)
-        after.paragraph_format.line_spacing = Pt(NOTE_SIZE_PT * 1.5)
         issue_docx._style_run(after.add_run(note), FONT_KAI, NOTE_SIZE_PT)
-    else:
-        after.paragraph_format.line_spacing = Pt(NOTE_SIZE_PT)  # only keeps tables apart
 
 
 def _column_twips(widths_pt: list[float]) -> list[int]:

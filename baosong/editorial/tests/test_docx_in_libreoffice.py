@@ -99,6 +99,7 @@ def test_product_pdf_keeps_the_gb9704_layout(rendered):
     product, _ = rendered
     pdf_layout.assert_gb9704_layout(product, expected_pages=len(product), masthead="临江政务信息")
     assert len(product) >= 10
+    assert pdf_layout.lines_per_full_page(product)  # the long item fills whole pages
 
 
 @pdf_layout.needs_poppler
