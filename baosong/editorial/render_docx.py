@@ -515,7 +515,6 @@ def _closing_paragraph(paragraph: Any, alignment: Any) -> None:
 
 def _format_closing_table(table: Any, heights_mm: list[float]) -> None:
     width_twips = round(TEXT_WIDTH_MM / 25.4 * 1440)
-    top_mm = PAGE_HEIGHT_MM - MARGIN_BOTTOM_MM - sum(heights_mm)
     tbl = table._tbl
     tbl_pr = tbl.tblPr
     for child in list(tbl_pr):
@@ -568,7 +567,7 @@ def _format_closing_table(table: Any, heights_mm: list[float]) -> None:
     for row, height in zip(table.rows, heights_mm, strict=True):
         tr_pr = row._tr.get_or_add_trPr()
         tr_pr.append(_el("w:cantSplit"))
-        tr_pr.append(_el("w:trHeight", val=str(_twips_mm(height)), hRule="exact"))
+        tr_pr.append(_el("w:trHeight", val=str(_twips_mm(height)), hRule="atLeast"))
         row.cells[0].width = Mm(TEXT_WIDTH_MM)
         cell_pr = row.cells[0]._tc.get_or_add_tcPr()
         cell_pr.append(_el("w:vAlign", val="center"))

@@ -215,7 +215,7 @@ def issue_html(doc: IssueDocument, *, screen: bool = False, nonce: str = "") -> 
     )
 
 
-def _local_time(value: dt.datetime | None) -> str:
+def local_time(value: dt.datetime | None) -> str:
     if value is None:
         return ""
     if timezone.is_aware(value):
@@ -229,15 +229,15 @@ def review_sheet_html(sheet: ReviewSheet) -> str:
             "label": step.label,
             "person": step.person,
             "unit": step.unit,
-            "time": _local_time(step.time),
+            "time": local_time(step.time),
             "opinion": step.opinion,
         }
         for step in sheet.steps
     ]
     context = {
         "sheet": sheet,
-        "created": _local_time(sheet.created),
-        "sent": _local_time(sheet.sent),
+        "created": local_time(sheet.created),
+        "sent": local_time(sheet.sent),
         "paragraphs": [p for p in sheet.paragraphs if p.strip()],
         "steps": steps,
         "fonts": _css_fonts(TemplateStyle()),

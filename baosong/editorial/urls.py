@@ -28,4 +28,5 @@ urlpatterns = [
     path("reading/", views.reading_list, name="reading_list"),
     path("reading/<int:pk>/", views.reading_detail, name="reading_detail"),
     path("reports/<int:pk>/review-sheet.pdf", views.review_sheet_pdf, name="review_sheet_pdf"),
+    path("reports/<int:pk>/review-sheet.docx", views.review_sheet_docx, name="review_sheet_docx"),
 ]

@@ -27,6 +27,7 @@ from baosong.editorial import workflow as issue_wf
 from baosong.editorial.document import IssueDocument
 from baosong.editorial.forms import PublicationForm, TemplateForm
 from baosong.editorial.models import Issue, IssueItem, IssueStatus, IssueTemplate, Publication, RecipientGroup
+from baosong.editorial.render_sheet_docx import render_review_sheet_docx
 from baosong.editorial.workflow import ISSUE, allowed_actions
 from baosong.orgs.models import Role
 from baosong.orgs.permissions import AuthedRequest, business_required, role_required
@@ -36,6 +37,8 @@ from baosong.reports.models import Category, SubmissionStatus, Urgency
 from baosong.reports.selectors import InboxFilters, report_for
 
 DESK = (Role.EDITOR, Role.CHIEF, Role.LEADER)
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _issue(request: AuthedRequest, pk: int) -> Issue:
@@ -441,7 +444,7 @@ def issue_document(request: AuthedRequest, pk: int, fmt: str) -> HttpResponse:
         return _download(
             documents.issue_file(doc, "docx"),
             _document_name(issue, "docx"),
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            DOCX_TYPE,
         )
     return _download(
         documents.issue_file(doc, "pdf"), _document_name(issue, "pdf"), "application/pdf", inline=True
@@ -633,6 +636,15 @@ def reading_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @business_required
 def review_sheet_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _review_sheet(request, pk, "pdf")
+
+
+@business_required
+def review_sheet_docx(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _review_sheet(request, pk, "docx")
+
+
+def _review_sheet(request: AuthedRequest, pk: int, fmt: str) -> HttpResponse:
     report = report_for(request.user, pk)
     with transaction.atomic():
         record(
@@ -641,7 +653,10 @@ def review_sheet_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
             unit_id=report.source_unit_id,
             object_type="report",
             object_id=report.pk,
+            details={"format": fmt},
         )
-    data = render_pdf.render_review_sheet_pdf(selectors.review_sheet(report))
-    stamp = dt.date.today().strftime("%Y%m%d")
-    return _download(data, f"政务信息报送审核表-{report.pk}-{stamp}.pdf", "application/pdf", inline=True)
+    sheet = selectors.review_sheet(report)
+    name = f"政务信息报送审核表-{report.pk}-{dt.date.today():%Y%m%d}.{fmt}"
+    if fmt == "docx":
+        return _download(render_review_sheet_docx(sheet), name, DOCX_TYPE)
+    return _download(render_pdf.render_review_sheet_pdf(sheet), name, "application/pdf", inline=True)

@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from baosong.editorial.document import TemplateStyle
-from baosong.editorial.render_pdf import _css_fonts, _local_time, html_to_pdf
+from baosong.editorial.render_pdf import _css_fonts, html_to_pdf, local_time
 from baosong.portal.models import PortalRelease, ReleaseKind
 
 
@@ -27,7 +27,7 @@ def release_sheet_context(release: PortalRelease) -> dict[str, Any]:
                 "label": label if label.endswith("意见") else f"{label}意见",
                 "opinion": last.opinion if last else "",
                 "person": last.by.full_name if last else "",
-                "time": _local_time(last.at) if last else "",
+                "time": local_time(last.at) if last else "",
                 "result": ("同意发布" if last.action == "approve" else "退回修改") if last else "",
             }
         )
@@ -39,8 +39,8 @@ def release_sheet_context(release: PortalRelease) -> dict[str, Any]:
         "release": release,
         "kind": ReleaseKind(release.kind).label,
         "requester": release.requested_by.full_name,
-        "submitted": _local_time(submitted.at if submitted else release.submitted_at),
-        "published": _local_time(release.published_at),
+        "submitted": local_time(submitted.at if submitted else release.submitted_at),
+        "published": local_time(release.published_at),
         "column": release.column.name if release.column else "（刊物栏）",
         "paragraphs": [p for p in body.splitlines() if p.strip()][:40],
         "steps": steps,
@@ -48,13 +48,13 @@ def release_sheet_context(release: PortalRelease) -> dict[str, Any]:
             {
                 "label": a.label,
                 "person": a.by.full_name,
-                "time": _local_time(a.at),
+                "time": local_time(a.at),
                 "opinion": a.opinion,
                 "action": a.action,
             }
             for a in actions
         ],
-        "printed": _local_time(timezone.now()),
+        "printed": local_time(timezone.now()),
         "fonts": _css_fonts(TemplateStyle()),
     }
 

@@ -71,7 +71,7 @@ class Page:
         return [
             line
             for line in self.lines
-            if TEXT_TOP - 4 <= line.top and line.bottom <= TEXT_TOP + TEXT_HEIGHT + 4 and line.size < 20
+            if line.top >= TEXT_TOP - 4 and line.bottom <= TEXT_TOP + TEXT_HEIGHT + 4 and line.size < 20
         ]
 
 
@@ -212,8 +212,8 @@ def assert_gb9704_layout(
     pages: list[Page], *, expected_pages: int, masthead: str | None, closing: str = "共印"
 ) -> None:
     """The figures the issue asks of every 刊物 and 通报 rendering: 27–28 characters per full body line, 22
-    lines on every page of running text (when there is such a page), the page count, the 版记 in the lowest quarter of the last page,
-    the masthead bold."""
+    lines on every page of running text (when there is such a page), the page count, the 版记 in the lowest
+    quarter of the last page, the masthead bold."""
     assert len(pages) == expected_pages, (len(pages), expected_pages)
     assert 27 <= chars_per_full_line(pages) <= 28, [line.text for line in full_body_lines(pages)][:5]
     full = lines_per_full_page(pages)

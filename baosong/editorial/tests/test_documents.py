@@ -129,6 +129,23 @@ def test_the_review_sheet_lists_each_step_with_person_time_and_opinion(cast, cli
     assert client_as("outsider_reporter").get(f"/reports/{sub.report_id}/review-sheet.pdf").status_code == 404
 
 
+def test_the_review_sheet_downloads_as_docx_for_whoever_may_see_the_item(cast, client_as):
+    sub = adopted_at_county(cast, "审核表测试信息")
+    response = client_as("township_reporter").get(f"/reports/{sub.report_id}/review-sheet.docx")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert ".docx" in response["Content-Disposition"]
+    document = docx.Document(io.BytesIO(response.content))
+    text = "".join(cell.text for table in document.tables for row in table.rows for cell in row.cells)
+    for expected in ["审核表测试信息", "东湖区城关镇", "胡静", "郭强", "黄海燕"]:
+        assert expected in text, expected
+    event = AuditEvent.objects.filter(event_type="report.review_sheet").latest("seq")
+    assert event.details == {"format": "docx"}
+    assert (
+        client_as("outsider_reporter").get(f"/reports/{sub.report_id}/review-sheet.docx").status_code == 404
+    )
+
+
 def test_a_withdrawn_issue_shows_as_withdrawn_in_its_documents(cast, new_issue, client_as):
     issue = signed_issue(cast, new_issue, count=1)
     services.issue_withdraw(issue=issue, by=cast.county_chief.user, reason="数据有误")

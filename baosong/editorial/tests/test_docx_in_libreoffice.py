@@ -52,7 +52,9 @@ def twenty_item_issue() -> IssueDocument:
                         else [prose(150 + 37 * (n % 5), n % 4), prose(90 + 23 * (n % 3), (n + 1) % 4)]
                     ),
                     sources=(
-                        ["东湖区人民政府办公室", "西林县人民政府办公室"] if n == 4 else ["东湖区人民政府办公室"]
+                        ["东湖区人民政府办公室", "西林县人民政府办公室"]
+                        if n == 4
+                        else ["东湖区人民政府办公室"]
                     ),
                     editor_note=(
                         "东湖区、西林县坚持规划引领、龙头带动，特色产业发展成效明显，现予刊发，供各地学习借鉴。"
@@ -132,3 +134,39 @@ def test_titles_are_bold_and_centred_in_libreoffice(rendered):
     for line in titles:
         assert line.bold
         assert abs((line.left + line.right) / 2 - centre) < 6, line
+
+
+# ------------------------------------------------------------------------------------- the 审核表
+
+
+@pdf_layout.needs_poppler
+def test_review_sheet_docx_in_libreoffice_matches_the_pdf(tmp_path: Path):
+    from baosong.editorial.render_pdf import render_review_sheet_pdf
+    from baosong.editorial.render_sheet_docx import render_review_sheet_docx
+    from baosong.editorial.tests.test_render_pdf import review_sheet
+
+    sheet = review_sheet()
+    product = tmp_path / "sheet.pdf"
+    product.write_bytes(render_review_sheet_pdf(sheet))
+    converted = pdf_layout.read_pdf(
+        pdf_layout.docx_to_pdf(render_review_sheet_docx(sheet), tmp_path, "sheet")
+    )
+    assert len(converted) == len(pdf_layout.read_pdf(product))
+    title = [line for line in converted[0].lines if line.text.replace(" ", "") == "政务信息报送审核表"]
+    assert title and title[0].bold
+    text = "".join(page.text() for page in converted).replace(" ", "")
+    for expected in [
+        sheet.title,
+        sheet.unit,
+        sheet.author_phone,
+        "依申请公开",
+        "2025-06-0909:12",
+        "审核流转记录",
+    ]:
+        assert expected in text
+    for step in sheet.steps:
+        assert step.label.replace(" ", "") in text and step.opinion in text
+    assert sheet.paragraphs[0][:40] in text
+    assert "第1页共1页" in text.replace("　", "")
+    lines = [line.text.replace(" ", "") for page in converted for line in page.lines]
+    assert any(line.endswith("2025-06-0909:30请审核。") or "2025-06-0909:30" in line for line in lines), lines
