@@ -35,7 +35,7 @@ from baosong.reports.models import (
     Usage,
 )  # fmt: skip
 from baosong.reports.timeliness import due_at_for
-from baosong.reports.wordimport import clean_text, docx_to_text
+from baosong.reports.wordimport import clean_text, docx_import
 
 EDITABLE = {"title", "body", "category", "urgency", "event_time", "place", "public_scope", "tags", "elements",
             "sensitive", "solicitation_id"}  # fmt: skip
@@ -196,11 +196,21 @@ def report_create(
     return report
 
 
-def report_import_docx(*, by: User, data: bytes, unit_id: int | None = None) -> Report:
-    """A draft from a Word file (see ``wordimport``); only a reporter's file is read at all."""
+def report_import_docx(*, by: User, data: bytes, unit_id: int | None = None) -> tuple[Report, list[str]]:
+    """A draft from a Word file (see ``wordimport``): the text, the pictures as attachments, and the notes
+    that say what was converted or left out. Only a reporter's file is read at all."""
+    from baosong.reports import files
+
     reporting_unit_for(by, unit_id)
-    title, body = docx_to_text(data)
-    return report_create(by=by, title=title, body=body, unit_id=unit_id)
+    result = docx_import(data)
+    report = report_create(by=by, title=result.title, body=result.body, unit_id=unit_id)
+    notes = list(result.notes)
+    for name, picture in result.pictures:
+        try:
+            files.attachment_add(report=report, by=by, name=name, size=len(picture), data=picture)
+        except ServiceError as exc:
+            notes.append(f"{name}未能作为附件上传：{exc.message}")
+    return report, notes
 
 
 def _editable_by(report: Report, user: User) -> None:

@@ -828,8 +828,10 @@ def report_import_docx(request: AuthedRequest) -> HttpResponse:
     upload = request.FILES.get("file")
     if upload is None:
         raise ServiceError("请选择 Word 文件（.docx）。", "file_required")
-    report = services.report_import_docx(by=request.user, data=files.upload_bytes(upload))
+    report, notes = services.report_import_docx(by=request.user, data=files.upload_bytes(upload))
     messages.success(request, "已从 Word 文件生成草稿，请核对标题和正文。")
+    for note in notes:
+        messages.info(request, note)
     return redirect("report_edit", pk=report.pk)
 
 

@@ -127,6 +127,9 @@ class ReportOut(Schema):
     late: bool
     decisions: list[DecisionOut] = Field(default_factory=list)
     allowed_actions: list[str] = Field(default_factory=list, description=ALLOWED)
+    import_notes: list[str] = Field(
+        default_factory=list, description="仅“从 Word 导入”答复：表格、图片、脚注等如何导入、哪些未能导入"
+    )
 
 
 class ReportListItem(Schema):
@@ -291,14 +294,18 @@ def ledger_export(request: HttpRequest, fmt: str, filters: Query[LedgerQuery]) -
     description=(
         "multipart/form-data，字段 `file`（.docx）。与网页“从 Word 导入”相同："
         "第一个标题段（没有则第一段）为标题，"
-        "其余段落为正文，只保留文字；生成本人的信息草稿，请核对后再提交。非 .docx 答复 415 `not_docx`，"
+        "其余段落为正文（表格按行转为文字，脚注附在末尾，PNG/JPEG 图片作为附件）；"
+        "`import_notes` 逐条说明转换与未能导入的内容。生成本人的信息草稿，请核对后再提交。"
+        "非 .docx 答复 415 `not_docx`，"
         f"无法读取答复 400 `bad_docx`；{FILE_LIMIT}。"
     ),
 )
 def report_import_docx(request: HttpRequest, file: File[UploadedFile]) -> Status[ReportOut]:
     user = _user(request)
-    report = services.report_import_docx(by=user, data=files.upload_bytes(file))
-    return Status(201, _out(selectors.report_for(user, report.pk), user=user))
+    report, notes = services.report_import_docx(by=user, data=files.upload_bytes(file))
+    out = _out(selectors.report_for(user, report.pk), user=user)
+    out.import_notes = notes
+    return Status(201, out)
 
 
 @router.get("/reports/{report_id}", response={200: ReportOut, 404: ErrorOut})
