@@ -338,7 +338,7 @@ class _Numbering:
         for k in range(level + 1):
             fmt = self.levels.get((num_id, str(k)), spec)[0]
             value = counters.get(k, 1)
-            text = text.replace(f"%{k + 1}", self.FORMATS.get(fmt, str)(value))  # type: ignore[operator]
+            text = text.replace(f"%{k + 1}", self.FORMATS.get(fmt, str)(value))
         return text if text.endswith(("、", "．", ".", "）", ")", " ")) else text + " "
 
 
