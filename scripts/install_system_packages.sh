@@ -3,6 +3,8 @@
 #   chromium          browser tests (Playwright drives Debian's Chromium; never `playwright install`)
 #   fonts-noto-cjk    CJK fonts for pages, PDF documents and screenshots (stand-ins for 小标宋/仿宋/黑体)
 #   fonts-arphic-ukai 楷体 stand-in (AR PL UKai) for 编者按 and source lines in PDF issues
+#   fonts-liberation2 metric twins of Times New Roman and Arial, the faces the DOCX names for figures:
+#                     LibreOffice sets them in place of the originals when it converts a DOCX
 #   libpango-1.0-0    text layout for WeasyPrint (PDF issues and 审核表)
 #   libpangoft2-1.0-0 Pango's FreeType/fontconfig backend, used by WeasyPrint
 #   libharfbuzz-subset0  font subsetting for WeasyPrint >= 61 (fonts embedded as subsets)
@@ -16,6 +18,7 @@ have_lib() { { ldconfig -p || /sbin/ldconfig -p; } 2>/dev/null | grep -q "$1"; }
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK\|Noto Serif CJK" || need+=(fonts-noto-cjk)
 fc-list 2>/dev/null | grep -qi "AR PL UKai" || need+=(fonts-arphic-ukai)
+fc-list 2>/dev/null | grep -qi "Liberation Serif" || need+=(fonts-liberation2)
 have_lib "libpango-1.0.so.0" || need+=(libpango-1.0-0)
 have_lib "libpangoft2-1.0.so.0" || need+=(libpangoft2-1.0-0)
 have_lib "libharfbuzz-subset.so.0" || need+=(libharfbuzz-subset0)

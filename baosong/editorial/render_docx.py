@@ -180,7 +180,6 @@ def _set_up_defaults(document: Any, style: TemplateStyle) -> None:
             spacing.set(qn("w:lineRule"), "auto")
 
     normal = document.styles["Normal"]
-    normal.font.name = style.body_font
     normal.font.size = Pt(SIZE_3)
     rpr = normal.element.get_or_add_rPr()
     _set_rfonts(rpr.get_or_add_rFonts(), style.body_font)
@@ -588,20 +587,30 @@ def _el(tag: str, **attrs: str) -> Any:
     return element
 
 
+# Figures and Latin letters: Times New Roman beside the serif faces, Arial beside 黑体. Their widths are close
+# to the PDF's (Noto's Latin), where LibreOffice's fallback for an unknown name (DejaVu Sans) is a quarter
+# wider and wrapped lines with figures one character early.
+LATIN_SERIF = "Times New Roman"
+LATIN_SANS = "Arial"
+SANS_FACES = {"黑体", "SimHei"}
+
+
 def _set_rfonts(rfonts: Any, name: str) -> None:
-    """Name the font in every slot; drop theme references, which would otherwise win over the names."""
+    """Name the font in every slot (Latin text in its Latin partner); drop theme references, which would
+    otherwise win over the names."""
     for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
         rfonts.attrib.pop(qn(attr), None)
-    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        rfonts.set(qn(attr), name)
+    latin = LATIN_SANS if name in SANS_FACES else LATIN_SERIF
+    for attr in ("w:ascii", "w:hAnsi", "w:cs"):
+        rfonts.set(qn(attr), latin)
+    rfonts.set(qn("w:eastAsia"), name)
     rfonts.set(qn("w:hint"), "eastAsia")
 
 
 def _style_run(
     run: Any, font: str, size: float, *, color: RGBColor | None = None, bold: bool = False
 ) -> None:
-    run.font.name = font  # ascii and hAnsi only …
-    _set_rfonts(run._r.get_or_add_rPr().get_or_add_rFonts(), font)  # … so East Asian explicitly too
+    _set_rfonts(run._r.get_or_add_rPr().get_or_add_rFonts(), font)
     run.font.size = Pt(size)
     run.font.bold = True if bold else None
     if color is not None:

@@ -7,7 +7,9 @@ issue is held to the same figures.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import random
 from pathlib import Path
 
 import pytest
@@ -170,3 +172,47 @@ def test_review_sheet_docx_in_libreoffice_matches_the_pdf(tmp_path: Path):
     assert "第1页共1页" in text.replace("　", "")
     lines = [line.text.replace(" ", "") for page in converted for line in page.lines]
     assert any(line.endswith("2025-06-0909:30请审核。") or "2025-06-0909:30" in line for line in lines), lines
+
+
+# ------------------------------------------------------------------------------------- varied issues
+
+FIGURES = "全市共排查整改各类隐患问题1000余处，建成便民服务站点200余个，群众满意度达到98.5%。"
+
+
+def varied_issue(seed: int) -> IssueDocument:
+    """An issue of random shape: one to three columns of two to eight items, paragraphs of 60–600
+    characters with figures, some 编者按 and source lines, zero to two 简讯."""
+    rng = random.Random(seed)
+    sentences = [*SENTENCES[:3], FIGURES]
+    columns = []
+    for c in range(rng.randint(1, 3)):
+        items = []
+        for _ in range(rng.randint(2, 8)):
+            start = rng.randint(0, 3)
+            text = "".join(sentences[start:] + sentences[:start]) * 5
+            items.append(
+                DocItem(
+                    title=f"第{rng.randint(1, 99)}条"
+                    + "东湖区“三个一”机制推动政务服务高效办成一件事"[: rng.randint(8, 28)],
+                    paragraphs=[text[: rng.randint(60, 600)] + "。" for _ in range(rng.randint(1, 3))],
+                    sources=["东湖区人民政府办公室"] * rng.randint(0, 1),
+                    editor_note="供各地学习借鉴。" * rng.randint(0, 3),
+                )
+            )
+        columns.append(DocColumn(f"栏目{c + 1}", items))
+    base = twenty_item_issue()
+    return dataclasses.replace(base, columns=columns, briefs=base.briefs[: rng.randint(0, 2)])
+
+
+@pdf_layout.needs_poppler
+@pytest.mark.parametrize("seed", [1, 3, 12])
+def test_varied_issues_take_the_pdfs_pages_in_libreoffice(tmp_path: Path, seed: int):
+    doc = varied_issue(seed)
+    product = tmp_path / "product.pdf"
+    product.write_bytes(render_issue_pdf(doc))
+    pages = pdf_layout.read_pdf(product)
+    converted = pdf_layout.read_pdf(pdf_layout.docx_to_pdf(render_issue_docx(doc), tmp_path, "issue"))
+    assert len(converted) == len(pages)
+    for reading in (pages, converted):
+        number, line = pdf_layout.closing_block_line(reading)
+        assert number == len(reading) and line.bottom > reading[-1].height * 0.75
