@@ -1,7 +1,7 @@
 """OFD (GB/T 33190-2016) from a PDF's fixed layout.
 
-Issues and 通报 are drawn once, by WeasyPrint, into a PDF; their OFD is that PDF's page content re-expressed in
-the OFD model, so both formats have the same pages, page size and positions by construction. No library on
+Issues and 通报 are drawn once, by WeasyPrint, into a PDF; their OFD is that PDF's page content re-expressed
+in the OFD model, so both formats have the same pages, page size and positions by construction. No library on
 PyPI writes OFD with real text (``easyofd``'s ``pdf2ofd`` rasterises pages, or writes block text without fonts
 or rules), so this module writes the package itself:
 
@@ -184,7 +184,7 @@ def _read_pdf(pdf: bytes) -> tuple[list[_Page], dict[str, str]]:
             self.alpha_stack.append((self.fill_alpha, self.stroke_alpha))
             super().do_q()
 
-        def do_Q(self) -> None:  # noqa: N802 - the PDF operator's name
+        def do_Q(self) -> None:
             if self.alpha_stack:
                 self.fill_alpha, self.stroke_alpha = self.alpha_stack.pop()
             super().do_Q()
@@ -244,7 +244,9 @@ def _read_pdf(pdf: bytes) -> tuple[list[_Page], dict[str, str]]:
             )
             return advance
 
-        def paint_path(self, gstate: Any, stroke: bool, fill: bool, evenodd: bool, path: Sequence[Any]) -> None:
+        def paint_path(
+            self, gstate: Any, stroke: bool, fill: bool, evenodd: bool, path: Sequence[Any]
+        ) -> None:
             ctm = self.ctm
             assert ctm is not None
 
@@ -292,7 +294,9 @@ def _read_pdf(pdf: bytes) -> tuple[list[_Page], dict[str, str]]:
                     line_width=float(gstate.linewidth or 0) * scale * PT_TO_MM,
                     stroke_color=_rgb(gstate.scs, gstate.scolor),
                     fill_color=_rgb(gstate.ncs, gstate.ncolor),
-                    alpha=round((self.interpreter.stroke_alpha if stroke else self.interpreter.fill_alpha) * 255),
+                    alpha=round(
+                        (self.interpreter.stroke_alpha if stroke else self.interpreter.fill_alpha) * 255
+                    ),
                     cap=int(gstate.linecap or 0),
                     join=int(gstate.linejoin or 0),
                     dash=dash,
@@ -403,7 +407,7 @@ def _describe_font(pdffont: Any, index: int) -> _Font:
     return font
 
 
-# ---- writing -------------------------------------------------------------------------------------------------
+# ---- writing ----------------------------------------------------------------------------------------------
 
 
 def _n(value: float) -> str:
@@ -471,7 +475,7 @@ def _same_run(prev: _Glyph, glyph: _Glyph) -> bool:
     dx, dy = glyph.x - prev.x, glyph.y - prev.y
     along = (dx * a + dy * b) / norm  # distance along the baseline
     across = (-dx * b + dy * a) / norm
-    # One baseline, moving forward, and no wider gap than one em (columns and tab-like gaps start a new object).
+    # One baseline, moving forward, no gap wider than an em (columns and tab-like gaps start a new object).
     return abs(across) < 0.01 and along > -0.01 and along - prev.advance <= glyph.size
 
 
@@ -513,7 +517,12 @@ def _write_text(layer: ET.Element, run: list[_Glyph], ids: _Ids) -> None:
     else:
         # Rotated text: glyphs in text space (x along the baseline), placed by CTM; the Boundary holds the
         # transformed box so nothing is clipped.
-        corners = [(0.0, -size * 1.1), (end / norm, -size * 1.1), (0.0, size * 0.35), (end / norm, size * 0.35)]
+        corners = [
+            (0.0, -size * 1.1),
+            (end / norm, -size * 1.1),
+            (0.0, size * 0.35),
+            (end / norm, size * 0.35),
+        ]
         pts = [(first.x + u * a + v * c, first.y + u * b + v * d) for u, v in corners]
         left, top = min(p[0] for p in pts), min(p[1] for p in pts)
         right, bottom = max(p[0] for p in pts), max(p[1] for p in pts)
@@ -532,7 +541,11 @@ def _write_text(layer: ET.Element, run: list[_Glyph], ids: _Ids) -> None:
         for g in run:
             if len(g.text) != 1 or first.font.cmap.get(ord(g.text)) != g.gid:
                 transform = _sub(
-                    text_object, "CGTransform", CodePosition=str(position), CodeCount=str(len(g.text)), GlyphCount="1"
+                    text_object,
+                    "CGTransform",
+                    CodePosition=str(position),
+                    CodeCount=str(len(g.text)),
+                    GlyphCount="1",
                 )
                 _sub(transform, "Glyphs", str(g.gid))
             position += len(g.text)
@@ -551,7 +564,55 @@ _CAPS = {1: "Round", 2: "Square"}
 _JOINS = {1: "Round", 2: "Bevel"}
 
 
+Segments = list[tuple[str, list[tuple[float, float]]]]
+
+
+def _rect(subpath: Segments) -> tuple[float, float, float, float] | None:
+    """(left, top, right, bottom) when the subpath is an axis-aligned rectangle."""
+    ops = "".join(op for op, _ in subpath)
+    if ops not in ("MLLLC", "MLLLLC", "MLLL", "MLLLL"):
+        return None
+    pts = [p for _, pts in subpath for p in pts]
+    xs, ys = sorted({round(p[0], 4) for p in pts}), sorted({round(p[1], 4) for p in pts})
+    if len(xs) > 2 or len(ys) > 2:
+        return None
+    return xs[0], ys[0], xs[-1], ys[-1]
+
+
+def _frame_as_bands(segments: Segments) -> Segments | None:
+    """A border drawn as an outer rectangle minus an inner one (even-odd fill, WeasyPrint's way) as the
+    rectangles of its four sides: the same area under either fill rule, for readers that ignore Rule."""
+    subpaths: list[Segments] = []
+    for op, pts in segments:
+        if op == "M":
+            subpaths.append([])
+        if subpaths:
+            subpaths[-1].append((op, pts))
+    rects = [r for r in (_rect(sub) for sub in subpaths) if r is not None]
+    if len(rects) != 2 or len(subpaths) != 2:
+        return None
+    outer, inner = sorted(rects, key=lambda r: (r[2] - r[0]) * (r[3] - r[1]), reverse=True)
+    ol, ot, or_, ob = outer
+    il, it, ir, ib = inner
+    if not (ol <= il and ot <= it and ir <= or_ and ib <= ob):
+        return None
+    if ir - il <= 0 or ib - it <= 0:
+        bands = [outer]  # an empty hole: the whole box is the rule
+    else:
+        bands = [(ol, ot, or_, it), (ol, ib, or_, ob), (ol, it, il, ib), (ir, it, or_, ib)]
+    out: Segments = []
+    for left, top, right, bottom in bands:
+        if right - left > 1e-4 and bottom - top > 1e-4:
+            out += [("M", [(left, top)]), ("L", [(right, top)]), ("L", [(right, bottom)])]
+            out += [("L", [(left, bottom)]), ("C", [])]
+    return out
+
+
 def _write_path(layer: ET.Element, path: _Path, ids: _Ids) -> None:
+    if path.fill and path.evenodd and not path.stroke:
+        bands = _frame_as_bands(path.segments)
+        if bands is not None:
+            path.segments, path.evenodd = bands, False
     points = [p for _, pts in path.segments for p in pts]
     if not points:
         return
