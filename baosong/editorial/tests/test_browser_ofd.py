@@ -35,16 +35,17 @@ def red_marks(path: Path) -> tuple[int, tuple[int, int, int, int]]:
     """(the y of the red rule, the masthead's red box left/top/right/bottom) in pixels."""
     image = Image.open(path).convert("RGB")
     width, height = image.size
-    pixels = image.load()
+    pixels: list[tuple[int, int, int]] = list(image.get_flattened_data())
     rows: dict[int, list[int]] = {}
     for y in range(height // 2):
         for x in range(width):
-            r, g, b = pixels[x, y]
+            r, g, b = pixels[y * width + x]
             if r > 140 and g < 90 and b < 90:
                 rows.setdefault(y, []).append(x)
     rule = min(y for y, xs in rows.items() if len(xs) > 120 * PX_PER_MM)  # wider than 120 mm: the rule
     above = {y: xs for y, xs in rows.items() if y < rule - 2}
-    box = (min(min(xs) for xs in above.values()), min(above), max(max(xs) for xs in above.values()), max(above))
+    left, right = min(min(xs) for xs in above.values()), max(max(xs) for xs in above.values())
+    box = (left, min(above), right, max(above))
     return rule, box
 
 
