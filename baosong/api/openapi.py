@@ -50,7 +50,7 @@ SUMMARIES: dict[str, str] = {
     "issue_publish": "公开发布",
     "issue_withdraw": "撤回或作废本期",
     "issue_readers": "阅读情况",
-    "issue_document": "刊物文件（docx 或 pdf）",
+    "issue_document": "刊物文件（docx、pdf 或 ofd）",
     "instruction_list": "批示列表",
     "instruction_create": "录入批示",
     "instruction_read": "查看批示",
@@ -63,7 +63,7 @@ SUMMARIES: dict[str, str] = {
     "solicitation_mark_read": "标记约稿已读",
     "scores": "积分与排名",
     "stats": "统计",
-    "bulletin_file": "通报文件（xlsx、docx 或 pdf）",
+    "bulletin_file": "通报文件（xlsx、docx、pdf 或 ofd）",
 }
 
 ERROR_LABELS = {

@@ -1,4 +1,4 @@
-"""An issue's PDF and DOCX, rendered once per content and kept on disk.
+"""An issue's PDF, DOCX and OFD, rendered once per content and kept on disk.
 
 A distributed issue is downloaded by every reader unit, often within minutes; rendering it (WeasyPrint: about
 a second per page) on each download held a server thread per request. The file is kept under a key of what it
@@ -20,12 +20,19 @@ from pathlib import Path
 from django.conf import settings
 
 from baosong.core.crypto import sm4_gcm_decrypt, sm4_gcm_encrypt
-from baosong.editorial import render_docx, render_pdf
+from baosong.editorial import render_docx, render_ofd, render_pdf
 from baosong.editorial.document import IssueDocument
+
+
+def _render_ofd(doc: IssueDocument) -> bytes:
+    # From the cached PDF: the OFD is that PDF's layout, and WeasyPrint is the expensive half.
+    return render_ofd.render_issue_ofd(doc, pdf=issue_file(doc, "pdf"))
+
 
 RENDERERS: dict[str, Callable[[IssueDocument], bytes]] = {
     "pdf": render_pdf.render_issue_pdf,
     "docx": render_docx.render_issue_docx,
+    "ofd": _render_ofd,
 }
 
 
@@ -33,7 +40,8 @@ RENDERERS: dict[str, Callable[[IssueDocument], bytes]] = {
 def renderer_digest() -> str:
     """The renderers' code and print templates: a new release that draws issues differently renders anew."""
     here = Path(__file__).resolve().parent
-    sources = [here / "render_pdf.py", here / "render_docx.py", here / "document.py"]
+    sources = [here / "render_pdf.py", here / "render_docx.py", here / "render_ofd.py", here / "document.py"]
+    sources.append(here.parent / "core" / "ofd.py")
     sources += sorted((here / "templates" / "editorial" / "print").glob("*"))
     digest = hashlib.sha256()
     for path in sources:
@@ -48,7 +56,7 @@ def cache_dir() -> Path:
 
 
 def issue_file(doc: IssueDocument, fmt: str) -> bytes:
-    """The rendered file of ``doc`` in ``fmt`` ("pdf" or "docx"), from the cache when it holds this
+    """The rendered file of ``doc`` in ``fmt`` ("pdf", "docx" or "ofd"), from the cache when it holds this
     content."""
     render = RENDERERS[fmt]
     key = hashlib.sha256(f"{fmt}|{renderer_digest()}|{doc!r}".encode()).hexdigest()

@@ -23,6 +23,7 @@ urlpatterns = [
     path("issues/<int:pk>/readers", views.issue_readers, name="issue_readers"),
     path("issues/<int:pk>/document.docx", views.issue_document, {"fmt": "docx"}, name="issue_docx"),
     path("issues/<int:pk>/document.pdf", views.issue_document, {"fmt": "pdf"}, name="issue_pdf"),
+    path("issues/<int:pk>/document.ofd", views.issue_document, {"fmt": "ofd"}, name="issue_ofd"),
     path("issues/<int:pk>/items/<int:item_pk>/<str:action>", views.item_action, name="item_action"),
     path("issues/<int:pk>/<str:action>", views.issue_action, name="issue_action"),
     path("reading/", views.reading_list, name="reading_list"),

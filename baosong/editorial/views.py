@@ -446,6 +446,8 @@ def issue_document(request: AuthedRequest, pk: int, fmt: str) -> HttpResponse:
             _document_name(issue, "docx"),
             DOCX_TYPE,
         )
+    if fmt == "ofd":
+        return _download(documents.issue_file(doc, "ofd"), _document_name(issue, "ofd"), "application/ofd")
     return _download(
         documents.issue_file(doc, "pdf"), _document_name(issue, "pdf"), "application/pdf", inline=True
     )

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from baosong.core.actions import Transition, apply, record
 from baosong.core.errors import Forbidden, NotFound, ServiceError
+from baosong.core.ofd import pdf_to_ofd
 from baosong.orgs.models import Role, Unit, User
 from baosong.orgs.selectors import roles_in_unit
 from baosong.reports.models import Report
@@ -271,7 +272,9 @@ FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "pdf": "application/pdf",
+    "ofd": "application/ofd",
 }
+FORMATS_MESSAGE = "只提供 xlsx、docx、pdf 和 ofd 四种格式。"
 
 
 def bulletin_figures(unit: Unit, period: Period, bulletin: Bulletin | None = None) -> dict[str, Any]:
@@ -298,16 +301,25 @@ def bulletin_download(
     bulletin: Bulletin | None = None,
     via: str = "page",
 ) -> BulletinFile:
-    """The bulletin as a file (xlsx, docx or pdf), audited as a download — for the page and the API alike.
-    The caller has checked the user may read it (``selectors.bulletin_for`` / ``bulletin_of_period``)."""
+    """The bulletin as a file (xlsx, docx, pdf or ofd), audited as a download — for the page and the API
+    alike. The caller has checked the user may read it (``selectors.bulletin_for`` /
+    ``bulletin_of_period``)."""
     from baosong.scoring import render
 
     if fmt not in FORMATS:
-        raise NotFound("只提供 xlsx、docx 和 pdf 三种格式。")
+        raise NotFound(FORMATS_MESSAGE)
     if fmt == "xlsx":
         content = bulletin_xlsx(data)
     elif fmt == "docx":
         content = render.render_bulletin_docx(bulletin_document(data, bulletin=bulletin))
+    elif fmt == "ofd":
+        document = bulletin_document(data, bulletin=bulletin)
+        content = pdf_to_ofd(
+            render.render_bulletin_pdf(document),
+            title=document.title,
+            author=document.issuing_unit,
+            created=document.date,
+        )
     else:
         content = render.render_bulletin_pdf(bulletin_document(data, bulletin=bulletin))
     details: dict[str, Any] = {"period": data["period"], "format": fmt}

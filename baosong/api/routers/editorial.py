@@ -464,12 +464,19 @@ def issue_readers(request: HttpRequest, issue_id: Id) -> list[ReaderOut]:
     ]
 
 
+DOCUMENT_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+    "ofd": "application/ofd",
+}
+
+
 @router.get(
     "/issues/{issue_id}/document.{fmt}", response={200: None, 404: ErrorOut}, url_name="issue_document_api"
 )
 def issue_document(request: HttpRequest, issue_id: Id, fmt: str) -> HttpResponse:
-    if fmt not in {"docx", "pdf"}:
-        raise NotFound("只提供 docx 和 pdf 两种格式。")
+    if fmt not in DOCUMENT_TYPES:
+        raise NotFound("只提供 docx、pdf 和 ofd 三种格式。")
     issue = selectors.issue_for(_user(request), issue_id)
     doc = selectors.issue_document(issue)
     record(
@@ -480,12 +487,7 @@ def issue_document(request: HttpRequest, issue_id: Id, fmt: str) -> HttpResponse
         details={"format": fmt, "via": "api"},
     )
     name = f"{issue.publication.name}{issue.number_text}.{fmt}"
-    ctype = (
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-        if fmt == "docx"
-        else "application/pdf"
-    )
-    response = HttpResponse(documents.issue_file(doc, fmt), content_type=ctype)
+    response = HttpResponse(documents.issue_file(doc, fmt), content_type=DOCUMENT_TYPES[fmt])
     response["Content-Disposition"] = content_disposition_header(True, name) or ""
     return response
 

@@ -208,7 +208,7 @@ def stats(request: HttpRequest, q: Query[ScoreQuery]) -> StatsOut:
 def bulletin_file(request: HttpRequest, period: str, fmt: str, unit: Id | None = None) -> HttpResponse:
     """通报 of the unit's subtree: the released one when it exists (its frozen ranking), else computed now."""
     if fmt not in bulletins.FORMATS:
-        raise NotFound("只提供 xlsx、docx 和 pdf 三种格式。")
+        raise NotFound(bulletins.FORMATS_MESSAGE)
     user = _user(request)
     parsed = selectors.parse_period(period)
     root, released = selectors.bulletin_of_period(user, unit, parsed)

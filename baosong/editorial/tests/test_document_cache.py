@@ -1,5 +1,5 @@
-"""An issue's PDF and DOCX are rendered once per content: the second download (page or API) is served from the
-encrypted file the first one left, and any change to what the issue shows renders afresh."""
+"""An issue's PDF, DOCX and OFD are rendered once per content: the second download (page or API) is served
+from the encrypted file the first one left, and any change to what the issue shows renders afresh."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from baosong.editorial.tests.conftest import adopted_at_county, distributed_coun
 
 
 def counting(monkeypatch: Any) -> dict[str, int]:
-    calls = {"pdf": 0, "docx": 0}
+    calls = dict.fromkeys(documents.RENDERERS, 0)
     for fmt, render in list(documents.RENDERERS.items()):
 
         def counted(doc: Any, fmt: str = fmt, render: Any = render) -> bytes:
@@ -70,3 +70,19 @@ def test_a_damaged_cache_file_is_rendered_again(
     again = client.get(f"/issues/{issue.pk}/document.pdf")
     assert again.status_code == 200 and again.content.startswith(b"%PDF")
     assert len(again.content) > len(good) // 2
+
+
+def test_the_ofd_is_kept_too_and_made_from_the_kept_pdf(
+    cast: Any, client_as: Any, api: Any, settings: Any, tmp_path: Any, monkeypatch: Any
+) -> None:
+    settings.DOCUMENT_CACHE_DIR = tmp_path / "documents"
+    calls = counting(monkeypatch)
+    issue = distributed_county_issue(cast, [adopted_at_county(cast)])
+    client = client_as("county_editor")
+    pdf = client.get(f"/issues/{issue.pk}/document.pdf")
+    first = client.get(f"/issues/{issue.pk}/document.ofd")
+    assert first.status_code == 200 and first.content.startswith(b"PK")
+    assert (calls["pdf"], calls["ofd"]) == (1, 1)  # the OFD came from the PDF already kept
+    again = api("county_editor").get(f"/api/v1/issues/{issue.pk}/document.ofd")
+    assert again.content == first.content and calls["ofd"] == 1
+    assert pdf.status_code == 200 and len(sorted((tmp_path / "documents").glob("*.sm4"))) == 2
