@@ -291,8 +291,8 @@ ATTACHMENT_ROOT = Path(
 ATTACHMENT_MAX_MB = env_int("BAOSONG_ATTACHMENT_MAX_MB", 20)
 # Rendered issue PDFs and DOCX, keyed by their content (editorial/documents.py); safe to delete at any time.
 DOCUMENT_CACHE_DIR = Path(env_str("BAOSONG_DOCUMENT_CACHE_DIR", str(DATA_DIR / "cache" / "documents")) or "")
-# Signed releases (baosong/signing): who holds the units' SM2 private keys — the software signer keeps them in
-# the database encrypted under BAOSONG_FILE_KEY; a 密码机/UKey driver class with the same interface replaces it.
+# Signed releases (baosong/signing): who holds the units' SM2 private keys. The software signer keeps them in
+# the database encrypted under BAOSONG_FILE_KEY; a 密码机/UKey driver with the same interface replaces it.
 SIGNER = env_str("BAOSONG_SIGNER", "baosong.signing.backends.SoftwareSigner") or ""
 # The fixed bytes of signed issues and released 通报, SM4-encrypted: part of the record, back them up.
 SIGNED_DOCUMENT_DIR = Path(env_str("BAOSONG_SIGNED_DOCUMENT_DIR", str(DATA_DIR / "signed")) or "")

@@ -26,7 +26,7 @@ class NewKey:
 
 
 class Signer(Protocol):
-    """Generates SM2 key pairs and signs with them. Verification needs only the public key (``sm2.verify``)."""
+    """Generates SM2 key pairs and signs with them; verifying needs only the public key (``sm2.verify``)."""
 
     name: str
 

@@ -50,7 +50,7 @@ def _find_eocd(data: bytes) -> int | None:
 
 
 def embed(data: bytes, block: bytes) -> bytes:
-    """``data`` (as ``split`` returns its content) with the block added; unchanged when it has no container."""
+    """``data`` (as ``prepare`` returns it) with the block added; unchanged when it has no container."""
     container = container_of(data)
     if container == "zip":
         pos = _find_eocd(data)

@@ -68,7 +68,9 @@ def key_generate(*, unit: Unit, by: User | None, check: bool = True) -> SigningK
     with transaction.atomic():
         Unit.objects.select_for_update().filter(pk=unit.pk).first()  # one key operation per unit at a time
         if SigningKey.objects.filter(unit=unit, status=SigningKey.Status.ACTIVE).exists():
-            raise ServiceError("该单位已有在用的签名密钥；如需更换，请使用“轮换密钥”。", "key_exists", status=409)
+            raise ServiceError(
+                "该单位已有在用的签名密钥；如需更换，请使用“轮换密钥”。", "key_exists", status=409
+            )
         key = _new_key(unit, by)
         record(
             wf.KEY_GENERATE,
@@ -114,7 +116,10 @@ def active_key(unit_id: int) -> SigningKey | None:
 def to_be_signed(block: dict[str, Any]) -> bytes:
     """What the SM2 signature covers: the block without its signature, as canonical JSON."""
     body = {k: v for k, v in block.items() if k != "sig"}
-    return b"BAOSONG-SIG1\n" + json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+    return (
+        b"BAOSONG-SIG1\n"
+        + json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+    )
 
 
 def encode_block(block: dict[str, Any]) -> bytes:
@@ -171,7 +176,14 @@ def document_fix(
 
 
 def _make(
-    kind: str, object_id: int, fmt: str, unit: Unit, title: str, number_text: str, data: bytes, by: User | None
+    kind: str,
+    object_id: int,
+    fmt: str,
+    unit: Unit,
+    title: str,
+    number_text: str,
+    data: bytes,
+    by: User | None,
 ) -> SignedDocument:
     content = embed.prepare(data)
     digest = sm2.sm3(content).hex()
@@ -193,7 +205,9 @@ def _make(
             "sig": "",
         }
         signer = _load(key.backend)
-        raw = signer.sign(public_key=bytes(key.public_key), secret=bytes(key.secret), message=to_be_signed(block))
+        raw = signer.sign(
+            public_key=bytes(key.public_key), secret=bytes(key.secret), message=to_be_signed(block)
+        )
         signature = block["sig"] = raw.hex()
         out = embed.embed(content, encode_block(block))
     name = f"{uuid.uuid4().hex}.{fmt}.sm4"
@@ -245,12 +259,15 @@ def document_bytes(doc: SignedDocument) -> bytes:
         return sm4_gcm_decrypt(blob, associated=doc.stored_name.encode())
     except (FileNotFoundError, ValueError) as exc:
         raise ServiceError(
-            "该文件的签发版本在服务器上缺失或已损坏，请联系系统管理员从备份恢复。", "signed_file_missing", status=409
+            "该文件的签发版本在服务器上缺失或已损坏，请联系系统管理员从备份恢复。",
+            "signed_file_missing",
+            status=409,
         ) from exc
 
 
 def documents_revoke(*, kind: str, object_id: int, reason: str) -> int:
-    """Mark the fixed documents of a withdrawn issue: they still verify, and the check says it was withdrawn."""
+    """Mark the fixed documents of a withdrawn issue: they still verify, and the check says it was
+    withdrawn."""
     return SignedDocument.objects.filter(kind=kind, object_id=object_id, revoked_at__isnull=True).update(
         revoked_at=timezone.now(), revoke_reason=reason[:300]
     )
@@ -310,7 +327,8 @@ def _revoked(doc: SignedDocument | None) -> str:
 
 
 def verify_bytes(data: bytes) -> Verdict:
-    """valid (有效) / altered (已被改动) / unknown_issuer (签发单位未知) / unknown (未知), with what the file says."""
+    """valid (有效) / altered (已被改动) / unknown_issuer (签发单位未知) / unknown (未知), and what the
+    file says."""
     part = embed.split(data)
     if part.block is not None:
         block = decode_block(part.block)

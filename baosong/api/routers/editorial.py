@@ -14,7 +14,7 @@ from baosong.api.pagination import PageQuery, paginate
 from baosong.api.schemas import ALLOWED, BodySchema, ErrorOut, Id, IsoDate, ShortName
 from baosong.core.actions import allowed_actions, record
 from baosong.core.errors import NotFound, ServiceError
-from baosong.editorial import documents, selectors, services
+from baosong.editorial import release, selectors, services
 from baosong.editorial import workflow as issue_wf
 from baosong.editorial.models import (
     Issue,
@@ -471,7 +471,6 @@ def issue_document(request: HttpRequest, issue_id: Id, fmt: str) -> HttpResponse
     if fmt not in {"docx", "pdf"}:
         raise NotFound("只提供 docx 和 pdf 两种格式。")
     issue = selectors.issue_for(_user(request), issue_id)
-    doc = selectors.issue_document(issue)
     record(
         issue_wf.DOWNLOAD,
         by=_user(request),
@@ -485,7 +484,7 @@ def issue_document(request: HttpRequest, issue_id: Id, fmt: str) -> HttpResponse
         if fmt == "docx"
         else "application/pdf"
     )
-    response = HttpResponse(documents.issue_file(doc, fmt), content_type=ctype)
+    response = HttpResponse(release.issue_file(issue, fmt, by=_user(request)), content_type=ctype)
     response["Content-Disposition"] = content_disposition_header(True, name) or ""
     return response
 
