@@ -57,7 +57,8 @@ class SoftwareSigner:
 
 @functools.cache
 def _load(path: str) -> Signer:
-    return import_string(path)()  # type: ignore[no-any-return]
+    signer: Signer = import_string(path)()
+    return signer
 
 
 def get_signer() -> Signer:

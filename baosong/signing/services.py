@@ -319,7 +319,7 @@ class Verdict:
         }
 
 
-def _revoked(doc: SignedDocument | None) -> str:
+def revoked_note(doc: SignedDocument | None) -> str:
     if doc is None or doc.revoked_at is None:
         return ""
     when = timezone.localtime(doc.revoked_at).strftime("%Y-%m-%d %H:%M")
@@ -361,7 +361,7 @@ def verify_bytes(data: bytes) -> Verdict:
         }
         if not good:
             return Verdict(ALTERED, "文件内容与签发时的签名不符：签发后已被改动。", **common)
-        return Verdict(VALID, "签名有效：文件与签发时完全一致。", revoked=_revoked(doc), **common)
+        return Verdict(VALID, "签名有效：文件与签发时完全一致。", revoked=revoked_note(doc), **common)
     if part.damaged:
         return Verdict(ALTERED, "文件中的签名信息已损坏，文件在签发后被改动过。")
     digest = sm2.sm3(data).hex()
@@ -384,7 +384,7 @@ def verify_bytes(data: bytes) -> Verdict:
         key_id=doc.key.short_id if doc.key else "",
         key_status=doc.key.get_status_display() if doc.key else "",
         signed=bool(doc.signature),
-        revoked=_revoked(doc),
+        revoked=revoked_note(doc),
     )
 
 

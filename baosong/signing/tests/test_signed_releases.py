@@ -151,7 +151,9 @@ def test_the_private_key_is_never_stored_in_clear(cast):
 def test_the_sign_task_fixes_every_format_after_commit(cast, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         issue = signed_issue(cast, count=1)
-    formats = set(SignedDocument.objects.filter(kind="issue", object_id=issue.pk).values_list("fmt", flat=True))
+    formats = set(
+        SignedDocument.objects.filter(kind="issue", object_id=issue.pk).values_list("fmt", flat=True)
+    )
     assert formats == set(release.documents.RENDERERS)
     assert AuditEvent.objects.filter(event_type="signing.document", object_id__in=[]).count() == 0
     assert AuditEvent.objects.filter(event_type="signing.document").count() >= len(formats)
