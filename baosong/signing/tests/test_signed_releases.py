@@ -13,6 +13,7 @@ from typing import Any
 
 import docx
 import pytest
+from django.test import Client
 
 from baosong.core.models import AuditEvent
 from baosong.editorial import release
@@ -186,3 +187,58 @@ def test_a_unit_without_a_key_still_fixes_its_files_and_they_verify_by_record(ca
     verdict = services.verify_bytes(data)
     assert verdict.status == "valid" and not verdict.signed
     assert services.verify_bytes(flip(data, len(data) // 2)).status == "unknown"
+
+
+def test_the_portal_serves_the_same_signed_bytes(cast, client_as):
+    from baosong.editorial.services import issue_distribute, issue_publish, portal_chain_configured
+    from baosong.reports.models import PublicScope
+
+    editor = cast.county_editor.user
+    if portal_chain_configured(cast.county_editor.unit.pk):
+        pytest.skip("the demo county publishes through a 上网发布审核 chain")
+    publication = Publication.objects.get(unit=cast.county_editor.unit, name="东湖政务信息")
+    issue = issue_create(by=editor, publication=publication)
+    sub = adopted_at_county(cast, "城关镇公开信息一则", public_scope=PublicScope.PUBLIC)
+    issue_item_add(issue=issue, by=editor, submission_ids=[sub.pk])
+    issue_submit(issue=issue, by=editor)
+    issue_sign(issue=issue, by=cast.county_chief.user)
+    issue_distribute(issue=issue, by=editor)
+    issue_publish(issue=issue, by=editor)
+    desk = client_as("county_editor").get(f"/issues/{issue.pk}/document.pdf").content
+    public = Client().get(f"/portal/issues/{issue.pk}/document.pdf")
+    assert public.status_code == 200 and public.content == desk
+    assert services.verify_bytes(public.content).status == "valid"
+    assert Client().get(f"/portal/issues/{issue.pk}/document.exe").status_code == 404
+    page = Client().get(f"/portal/issues/{issue.pk}/").content.decode()
+    assert f"/portal/issues/{issue.pk}/document.pdf" in page and "文件核验" in page
+
+
+def test_an_issue_with_internal_items_offers_no_file_on_the_portal(cast):
+    from baosong.editorial.services import issue_distribute, issue_publish, portal_chain_configured
+    from baosong.reports.models import PublicScope
+
+    editor = cast.county_editor.user
+    if portal_chain_configured(cast.county_editor.unit.pk):
+        pytest.skip("the demo county publishes through a 上网发布审核 chain")
+    publication = Publication.objects.get(unit=cast.county_editor.unit, name="东湖政务信息")
+    issue = issue_create(by=editor, publication=publication)
+    subs = [
+        adopted_at_county(cast, "城关镇公开信息一则", public_scope=PublicScope.PUBLIC),
+        adopted_at_county(cast, "城关镇内部信息一则", public_scope=PublicScope.INTERNAL),
+    ]
+    issue_item_add(issue=issue, by=editor, submission_ids=[s.pk for s in subs])
+    issue_submit(issue=issue, by=editor)
+    issue_sign(issue=issue, by=cast.county_chief.user)
+    issue_distribute(issue=issue, by=editor)
+    issue_publish(issue=issue, by=editor)
+    assert Client().get(f"/portal/issues/{issue.pk}/document.pdf").status_code == 404
+
+
+def test_a_bulletin_on_the_portal_serves_its_signed_file(cast, client_as):
+    unit = cast.county_editor.unit
+    bulletin = bulletins.bulletin_for_period(by=cast.county_editor.user, unit=unit, period="2026-02")
+    bulletin = bulletins.bulletin_release(bulletin=bulletin, by=cast.county_editor.user, to_portal=True)
+    desk = client_as("county_editor").get(f"/bulletins/{bulletin.pk}/document.docx").content
+    public = Client().get(f"/portal/bulletins/{bulletin.pk}/document.docx")
+    assert public.status_code == 200 and public.content == desk
+    assert services.verify_bytes(public.content).status == "valid"

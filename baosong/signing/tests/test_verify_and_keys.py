@@ -7,6 +7,7 @@ import io
 import shutil
 import subprocess
 import tempfile
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -32,7 +33,7 @@ def upload(data: bytes, name: str = "文件.pdf") -> SimpleUploadedFile:
 
 
 def test_anyone_verifies_an_uploaded_file_without_logging_in(cast, issue_pdf):
-    issue, data = issue_pdf
+    _, data = issue_pdf
     client = Client()
     page = client.get("/verify/")
     assert page.status_code == 200 and "上传文件核验" in page.content.decode()
@@ -114,15 +115,15 @@ def test_openssl_verifies_the_signature_with_the_published_pem(cast, issue_pdf):
     pem = Client().get(f"/verify/keys/{key.key_id}.pem").content
     with tempfile.TemporaryDirectory() as tmp:
         paths = {n: f"{tmp}/{n}" for n in ("pub.pem", "sig.der", "tbs")}
-        open(paths["pub.pem"], "wb").write(pem)
-        open(paths["sig.der"], "wb").write(sm2.signature_der(bytes.fromhex(block["sig"])))
-        open(paths["tbs"], "wb").write(services.to_be_signed(block))
+        Path(paths["pub.pem"]).write_bytes(pem)
+        Path(paths["sig.der"]).write_bytes(sm2.signature_der(bytes.fromhex(block["sig"])))
+        Path(paths["tbs"]).write_bytes(services.to_be_signed(block))
         result = subprocess.run(
             ["openssl", "dgst", "-sm3", "-sigopt", "distid:1234567812345678", "-verify", paths["pub.pem"],
              "-signature", paths["sig.der"], paths["tbs"]],
             capture_output=True, text=True,
         )  # fmt: skip
-    if "distid" in result.stderr or "sm3" in result.stderr.lower() and result.returncode != 0:
+    if "distid" in result.stderr or ("sm3" in result.stderr.lower() and result.returncode != 0):
         pytest.skip(f"this openssl lacks SM2 support: {result.stderr.strip()}")
     assert result.returncode == 0 and "Verified OK" in result.stdout
 
