@@ -78,7 +78,7 @@ def key_generate(*, unit: Unit, by: User | None, check: bool = True) -> SigningK
             unit_id=unit.pk,
             object_type="signing_key",
             object_id=key.pk,
-            details={"unit_id": unit.pk, "key_id": key.short_id, "backend": key.backend},
+            details={"unit_id": unit.pk, "key_id": key.short_id, "backend": _load(key.backend).name},
         )
     return key
 

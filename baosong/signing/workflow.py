@@ -21,7 +21,11 @@ detail_labels(
     sm3="SM3 摘要",
     signed="已签名",
 )
-detail_values(doc_kind={"issue": "刊物", "bulletin": "通报"}, signed={"True": "是", "False": "否"})
+detail_values(
+    doc_kind={"issue": "刊物", "bulletin": "通报"},
+    signed={"True": "是", "False": "否"},
+    backend={"software": "软件（私钥加密保存在数据库）"},
+)
 detail_refs(types=("signing.key_generate", "signing.key_rotate"), unit_id="unit")
 audit_group("文件签名", "signing")
 

@@ -14,7 +14,7 @@ from baosong.signing.views import rate_limited, read_upload
 router = Router(tags=["文件核验"])
 
 
-class VerdictOut(Schema):
+class VerifyVerdictOut(Schema):
     status: str = Field(
         description="valid 有效 / altered 已被改动 / unknown_issuer 签发单位未知 / unknown 未知"
     )
@@ -31,23 +31,23 @@ class VerdictOut(Schema):
     revoked: str = Field(description="该期签发后被撤回时的说明")
 
 
-class FormatOut(Schema):
+class SignedFormatOut(Schema):
     format: str
     sm3: str
     signed: bool
 
 
-class ReleaseOut(Schema):
+class SignedReleaseOut(Schema):
     kind: str
     title: str
     issuer: str
     signed_at: str
     revoked: str
-    formats: list[FormatOut]
+    formats: list[SignedFormatOut]
 
 
-class ReleasesOut(Schema):
-    items: list[ReleaseOut]
+class SignedReleasesOut(Schema):
+    items: list[SignedReleaseOut]
     count: int
 
 
@@ -63,7 +63,7 @@ ERRORS = {400: ErrorOut, 413: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 
 @router.post(
     "/verify",
-    response={200: VerdictOut, **ERRORS},
+    response={200: VerifyVerdictOut, **ERRORS},
     auth=None,
     summary="核验文件",
     description=(
@@ -72,33 +72,33 @@ ERRORS = {400: ErrorOut, 413: ErrorOut, 422: ErrorOut, 429: ErrorOut}
         "`unknown_issuer` 带有签名但密钥不在本系统公钥列表中、`unknown` 既无签名也无发布记录。"
     ),
 )
-def verify_file(request: HttpRequest, file: File[UploadedFile]) -> VerdictOut:
+def verify_file(request: HttpRequest, file: File[UploadedFile]) -> VerifyVerdictOut:
     if rate_limited(request):
         raise RateLimited()
     verdict = services.verify_bytes(read_upload(file))
-    return VerdictOut(**verdict.as_dict())
+    return VerifyVerdictOut(**verdict.as_dict())
 
 
 @router.get(
     "/verify",
-    response={200: ReleasesOut, **ERRORS},
+    response={200: SignedReleasesOut, **ERRORS},
     auth=None,
     summary="按期号查询发布记录",
     description="`number`：期号或文件名称的一部分（如“2026年第3期”），至少 2 个字；最多 30 个文件。",
 )
-def verify_number(request: HttpRequest, number: str = "") -> ReleasesOut:
+def verify_number(request: HttpRequest, number: str = "") -> SignedReleasesOut:
     if rate_limited(request):
         raise RateLimited()
     groups = selectors.release_groups(services.lookup_number(number))
     items = [
-        ReleaseOut(
+        SignedReleaseOut(
             kind=g.formats[0].kind,
             title=g.title,
             issuer=g.issuer,
             signed_at=g.signed_at.isoformat(),
             revoked=g.revoked,
-            formats=[FormatOut(format=d.fmt, sm3=d.sm3, signed=bool(d.signature)) for d in g.formats],
+            formats=[SignedFormatOut(format=d.fmt, sm3=d.sm3, signed=bool(d.signature)) for d in g.formats],
         )
         for g in groups
     ]
-    return ReleasesOut(items=items, count=len(items))
+    return SignedReleasesOut(items=items, count=len(items))
