@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "ninja",  # its bundled Swagger UI assets: the API docs page is served locally, never from a CDN
     "baosong.core",
     "baosong.orgs",
+    "baosong.signing",  # units' SM2 keys, fixed and signed released documents, /verify/
     "baosong.reports",
     "baosong.editorial",
     "baosong.instructions",
@@ -290,6 +291,14 @@ ATTACHMENT_ROOT = Path(
 ATTACHMENT_MAX_MB = env_int("BAOSONG_ATTACHMENT_MAX_MB", 20)
 # Rendered issue PDFs and DOCX, keyed by their content (editorial/documents.py); safe to delete at any time.
 DOCUMENT_CACHE_DIR = Path(env_str("BAOSONG_DOCUMENT_CACHE_DIR", str(DATA_DIR / "cache" / "documents")) or "")
+# Signed releases (baosong/signing): who holds the units' SM2 private keys. The software signer keeps them in
+# the database encrypted under BAOSONG_FILE_KEY; a 密码机/UKey driver with the same interface replaces it.
+SIGNER = env_str("BAOSONG_SIGNER", "baosong.signing.backends.SoftwareSigner") or ""
+# The fixed bytes of signed issues and released 通报, SM4-encrypted: part of the record, back them up.
+SIGNED_DOCUMENT_DIR = Path(env_str("BAOSONG_SIGNED_DOCUMENT_DIR", str(DATA_DIR / "signed")) or "")
+# The public /verify/ page and the API: the largest file checked, and checks per minute from one address.
+VERIFY_MAX_MB = env_int("BAOSONG_VERIFY_MAX_MB", 20)
+VERIFY_RATE_PER_MINUTE = env_int("BAOSONG_VERIFY_RATE_PER_MINUTE", 30)
 # How long the statistics of one unit and period are shared between viewers (new adoptions show at once;
 # unit tree and rule changes within this many seconds). 0: read on every view (the tests' default).
 STATS_CACHE_SECONDS = env_int("BAOSONG_STATS_CACHE_SECONDS", 0 if TESTING else 60)

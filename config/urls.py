@@ -7,6 +7,7 @@ from baosong.core import views as core_views
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("", include("baosong.orgs.urls")),
+    path("", include("baosong.signing.urls")),
     path("", include("baosong.editorial.urls")),  # before reports: /reports/<id>/review-sheet.pdf
     path("", include("baosong.reports.urls")),
     path("", include("baosong.notifications.urls")),

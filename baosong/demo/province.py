@@ -137,6 +137,18 @@ def _totp_secret(user: User) -> str:
 
 
 @transaction.atomic
+def seed_demo_keys() -> None:
+    """Each demo unit that signs issues or releases 通报 (it has an editor) gets an SM2 signing key, so a
+    fresh demo signs its documents; elsewhere the security administrator generates them."""
+    from baosong.signing.models import SigningKey
+    from baosong.signing.services import key_generate
+
+    editors = Membership.objects.filter(role=Role.EDITOR, user__is_demo=True).values("unit_id")
+    has_key = SigningKey.objects.filter(status=SigningKey.Status.ACTIVE).values("unit_id")
+    for unit in Unit.objects.filter(pk__in=editors).exclude(pk__in=has_key).order_by("path"):
+        key_generate(unit=unit, by=None, check=False)
+
+
 def seed_demo() -> list[dict[str, Any]]:
     units = build_units()
     out: list[dict[str, Any]] = []
@@ -187,6 +199,7 @@ def seed_demo() -> list[dict[str, Any]]:
     seed_demo_publications(units)
     seed_demo_quotas(units)
     seed_demo_portal(units)
+    seed_demo_keys()
     if created_any:
         audit_record("demo.seed", details={"units": len(units), "users": len(out)})
     return out

@@ -14,7 +14,7 @@ from baosong.core.audit import audit_record
 from baosong.core.errors import Forbidden, ServiceError
 from baosong.core.events import event_emit
 from baosong.core.params import MAX_COUNT
-from baosong.editorial import selectors
+from baosong.editorial import release, selectors
 from baosong.editorial.models import (
     Issue,
     IssueItem,
@@ -33,6 +33,7 @@ from baosong.orgs.selectors import admin_scope_units, roles_in_unit
 from baosong.reports import services as report_services
 from baosong.reports.models import Submission, SubmissionStatus, Usage
 from baosong.reports.wordimport import clean_text
+from baosong.signing import services as signing_services
 
 HEX_COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 TEMPLATE_FIELDS = {
@@ -549,6 +550,7 @@ def issue_sign(*, issue: Issue, by: User) -> Issue:
         i.signed_by, i.signed_at = by, now
         sources = IssueItemSource.objects.filter(item__issue=i, active=True)
         sources.update(credited_at=now)
+        release.queue_after_commit(i)  # fix and sign the documents (see editorial.release)
         return {
             "number": i.number,
             "total_number": i.total_number,
@@ -624,6 +626,7 @@ def issue_withdraw(*, issue: Issue, by: User, reason: str) -> Issue:
                 revoked.append(source.submission_id)
         IssueItemSource.objects.filter(pk__in=[s.pk for s in sources]).update(active=False)
         credited = [s.submission_id for s in sources if s.credited_at is not None]
+        signing_services.documents_revoke(kind="issue", object_id=i.pk, reason=reason)
         return {"reason": reason, "submissions": credited, "revoked": revoked}
 
     return issue_transition(issue, "withdraw", by, change)

@@ -22,7 +22,7 @@ from baosong.core.errors import NotFound, ServiceError
 from baosong.core.middleware import csp_nonce
 from baosong.core.params import parse_count, parse_id, parse_ids
 from baosong.core.refusals import return_to as refusals_return_to
-from baosong.editorial import documents, render_pdf, selectors, services
+from baosong.editorial import release, render_pdf, selectors, services
 from baosong.editorial import workflow as issue_wf
 from baosong.editorial.document import IssueDocument
 from baosong.editorial.forms import PublicationForm, TemplateForm
@@ -430,7 +430,6 @@ def _document_name(issue: Issue, ext: str) -> str:
 @business_required
 def issue_document(request: AuthedRequest, pk: int, fmt: str) -> HttpResponse:
     issue = _issue(request, pk)
-    doc = selectors.issue_document(issue)
     with transaction.atomic():
         record(
             issue_wf.DOWNLOAD,
@@ -442,14 +441,19 @@ def issue_document(request: AuthedRequest, pk: int, fmt: str) -> HttpResponse:
         )
     if fmt == "docx":
         return _download(
-            documents.issue_file(doc, "docx"),
+            release.issue_file(issue, "docx", by=request.user),
             _document_name(issue, "docx"),
             DOCX_TYPE,
         )
     if fmt == "ofd":
-        return _download(documents.issue_file(doc, "ofd"), _document_name(issue, "ofd"), "application/ofd")
+        return _download(
+            release.issue_file(issue, "ofd", by=request.user), _document_name(issue, "ofd"), "application/ofd"
+        )
     return _download(
-        documents.issue_file(doc, "pdf"), _document_name(issue, "pdf"), "application/pdf", inline=True
+        release.issue_file(issue, "pdf", by=request.user),
+        _document_name(issue, "pdf"),
+        "application/pdf",
+        inline=True,
     )
 
 

@@ -88,6 +88,9 @@ PAGE_HELP: dict[str, list[tuple[str, str]]] = {
     "security_locked": [("secadmin", "locked")],
     "security_sessions": [("secadmin", "sessions")],
     "security_policy": [("secadmin", "policy")],
+    "signing_keys": [("secadmin", "signing-keys")],
+    "verify": [(FAQ, "verify")],
+    "verify_keys": [(FAQ, "verify")],
     # audit administrator
     "audit_list": [("auditadmin", "audit")],
 }  # fmt: skip

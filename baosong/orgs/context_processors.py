@@ -21,6 +21,7 @@ NAV: list[tuple[frozenset[str], str, str]] = [
     (frozenset({Role.SECADMIN}), "账户锁定", "security_locked"),
     (frozenset({Role.SECADMIN}), "在线会话", "security_sessions"),
     (frozenset({Role.SECADMIN}), "安全策略", "security_policy"),
+    (frozenset({Role.SECADMIN}), "签名密钥", "signing_keys"),
     (frozenset({Role.AUDITADMIN}), "审计日志", "audit_list"),
     (frozenset({Role.REPORTER, Role.REVIEWER}), "本单位信息", "report_list"),
     (frozenset({Role.REVIEWER, Role.CHIEF, Role.LEADER}), "待我审核", "review_queue"),

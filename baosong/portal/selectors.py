@@ -113,6 +113,11 @@ def public_issue_items(issue: Issue) -> list[IssueItem]:
     return public_items(issue)
 
 
+def issue_wholly_public(issue: Issue, public: list[IssueItem]) -> bool:
+    """Every item of the issue is public: only then may the portal offer the issue's file, which holds all."""
+    return bool(public) and len(public) == issue.items.count()
+
+
 def public_releases() -> QuerySet[PortalRelease]:
     """Item releases on the portal whose item is still 主动公开 and not withdrawn, newest first."""
     return (

@@ -18,10 +18,18 @@ urlpatterns = [
     ),
     path("portal/issues/<int:pk>/", views.portal_issue, name="portal_issue"),
     path("portal/issues/<int:pk>/items/<int:item_pk>/", views.portal_issue_item, name="portal_issue_item"),
+    path(
+        "portal/issues/<int:pk>/document.<str:fmt>", views.portal_issue_document, name="portal_issue_document"
+    ),
     path("portal/articles/<int:pk>/", views.portal_article, name="portal_article"),
     path("portal/bulletins/", views.portal_bulletins, name="portal_bulletins"),
     path("portal/bulletins/page/<int:page>/", views.portal_bulletins, name="portal_bulletins_page"),
     path("portal/bulletins/<int:pk>/", views.portal_bulletin, name="portal_bulletin"),
+    path(
+        "portal/bulletins/<int:pk>/document.<str:fmt>",
+        views.portal_bulletin_document,
+        name="portal_bulletin_document",
+    ),
     path("portal/sitemap/", views.portal_sitemap, name="portal_sitemap"),
     path("portal/xxgk/", views.portal_xxgk, name="portal_xxgk"),
     path("portal/xxgk/<slug:section>/", views.portal_xxgk, name="portal_xxgk_section"),

@@ -20,14 +20,18 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.http import content_disposition_header
 from django.utils.safestring import SafeString
 
 from baosong.core.audit import audit_seq
 from baosong.core.errors import ServiceError
+from baosong.editorial import documents, release
 from baosong.editorial.models import Issue
 from baosong.portal import selectors
 from baosong.portal.models import PortalColumn, PortalRelease, ReleaseKind
+from baosong.scoring import bulletins
 from baosong.search.selectors import highlight, search_public
+from baosong.signing import services as signing
 
 PAGE_SIZE = 20
 
@@ -207,12 +211,41 @@ def portal_issue(request: HttpRequest, pk: int) -> HttpResponse:
     issue = selectors.public_issue(pk)
     if issue is None:
         raise Http404
+    items = selectors.public_issue_items(issue)
+    whole = selectors.issue_wholly_public(issue, items)
     return _render(
         request,
         "portal/issue.html",
-        {"issue": issue, "items": selectors.public_issue_items(issue)},
+        {"issue": issue, "items": items, "formats": list(documents.RENDERERS) if whole else []},
         current="issues",
     )
+
+
+def _signed_download(data: bytes, filename: str, fmt: str) -> HttpResponse:
+    types = {"pdf": "application/pdf", "ofd": "application/ofd"}
+    response = HttpResponse(data, content_type=types.get(fmt, "application/octet-stream"))
+    response["Content-Disposition"] = content_disposition_header(fmt != "pdf", filename) or ""
+    return response
+
+
+def portal_issue_document(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The issue's signed file, the same bytes its readers got (verifiable at /verify/) — only for an issue
+    whose every item is public: the file holds them all."""
+    issue = selectors.public_issue(pk)
+    if issue is None or fmt not in documents.RENDERERS:
+        raise Http404
+    if not selectors.issue_wholly_public(issue, selectors.public_issue_items(issue)):
+        raise Http404
+    data = release.issue_file(issue, fmt)
+    return _signed_download(data, f"{release.issue_title(issue)}.{fmt}", fmt)
+
+
+def portal_bulletin_document(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    bulletin = selectors.public_bulletins().filter(pk=pk).first()
+    if bulletin is None or fmt not in bulletins.FORMATS:
+        raise Http404
+    data = signing.document_bytes(bulletins.bulletin_fixed(bulletin, fmt))
+    return _signed_download(data, f"{bulletins.bulletin_title(bulletin)}.{fmt}", fmt)
 
 
 @shared
@@ -267,7 +300,7 @@ def portal_bulletin(request: HttpRequest, pk: int) -> HttpResponse:
     return _render(
         request,
         "portal/bulletin.html",
-        {"bulletin": bulletin, "data": bulletin.snapshot},
+        {"bulletin": bulletin, "data": bulletin.snapshot, "formats": list(bulletins.FORMATS)},
         current="bulletins",
     )
 

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django_tasks import task
 
 from baosong.core.actions import Transition, apply, record
 from baosong.core.errors import Forbidden, NotFound, ServiceError
@@ -26,6 +27,8 @@ from baosong.scoring import workflow as wf
 from baosong.scoring.document import BulletinDocument, BulletinTable
 from baosong.scoring.models import Bulletin, RemunerationRate
 from baosong.scoring.selectors import ADOPTION_LEVELS, Period, dashboard, ledger_in, parse_period
+from baosong.signing import services as signing
+from baosong.signing.models import SignedDocument
 
 RANK_RULE = "排名按积分由高到低；积分相同的并列，依次按采用数、报送数和单位排序列出。"
 DEFAULT_RATES = {
@@ -285,6 +288,57 @@ def bulletin_figures(unit: Unit, period: Period, bulletin: Bulletin | None = Non
     return bulletin_data(unit, period)
 
 
+def bulletin_content(data: dict[str, Any], fmt: str, bulletin: Bulletin | None) -> bytes:
+    """The bulletin rendered now in ``fmt``."""
+    from baosong.scoring import render
+
+    if fmt == "xlsx":
+        return bulletin_xlsx(data)
+    document = bulletin_document(data, bulletin=bulletin)
+    if fmt == "docx":
+        return render.render_bulletin_docx(document)
+    if fmt == "ofd":
+        return pdf_to_ofd(
+            render.render_bulletin_pdf(document),
+            title=document.title,
+            author=document.issuing_unit,
+            created=document.date,
+        )
+    return render.render_bulletin_pdf(document)
+
+
+def bulletin_title(bulletin: Bulletin) -> str:
+    label = parse_period(bulletin.period).label
+    return f"{bulletin.unit.name}{label}政务信息工作通报（{bulletin.year}年第{bulletin.number}期）"
+
+
+def bulletin_fixed(bulletin: Bulletin, fmt: str, *, by: User | None = None) -> SignedDocument:
+    """A released bulletin's file in ``fmt``, fixed and signed with the unit's key at its first need (the
+    release queues all formats; see ``editorial.release`` for why a task)."""
+    return signing.document_fix(
+        kind=SignedDocument.Kind.BULLETIN,
+        object_id=bulletin.pk,
+        fmt=fmt,
+        unit=bulletin.unit,
+        title=bulletin_title(bulletin),
+        number_text=f"{bulletin.year}年第{bulletin.number}期",
+        render=lambda: bulletin_content(
+            bulletin_figures(bulletin.unit, parse_period(bulletin.period), bulletin), fmt, bulletin
+        ),
+        by=by,
+    )
+
+
+@task()
+def bulletin_sign_documents(*, bulletin_id: int) -> int:
+    bulletin = Bulletin.objects.select_related("unit").filter(pk=bulletin_id).first()
+    if bulletin is None or bulletin.status != Bulletin.Status.RELEASED:
+        return 0
+    for fmt in FORMATS:
+        bulletin_fixed(bulletin, fmt)
+    return len(FORMATS)
+
+
 @dataclass(frozen=True)
 class BulletinFile:
     content: bytes
@@ -302,26 +356,14 @@ def bulletin_download(
     via: str = "page",
 ) -> BulletinFile:
     """The bulletin as a file (xlsx, docx, pdf or ofd), audited as a download — for the page and the API
-    alike. The caller has checked the user may read it (``selectors.bulletin_for`` /
-    ``bulletin_of_period``)."""
-    from baosong.scoring import render
-
+    alike. A released one is its fixed, signed file. The caller has checked the user may read it
+    (``selectors.bulletin_for`` / ``bulletin_of_period``)."""
     if fmt not in FORMATS:
         raise NotFound(FORMATS_MESSAGE)
-    if fmt == "xlsx":
-        content = bulletin_xlsx(data)
-    elif fmt == "docx":
-        content = render.render_bulletin_docx(bulletin_document(data, bulletin=bulletin))
-    elif fmt == "ofd":
-        document = bulletin_document(data, bulletin=bulletin)
-        content = pdf_to_ofd(
-            render.render_bulletin_pdf(document),
-            title=document.title,
-            author=document.issuing_unit,
-            created=document.date,
-        )
+    if bulletin is not None and bulletin.status == Bulletin.Status.RELEASED:
+        content = signing.document_bytes(bulletin_fixed(bulletin, fmt, by=by))
     else:
-        content = render.render_bulletin_pdf(bulletin_document(data, bulletin=bulletin))
+        content = bulletin_content(data, fmt, bulletin)
     details: dict[str, Any] = {"period": data["period"], "format": fmt}
     if via != "page":
         details["via"] = via
@@ -384,5 +426,7 @@ def bulletin_release(
         locked.snapshot = bulletin_data(locked.unit, parse_period(locked.period))
         locked.released_by, locked.released_at = by, timezone.now()
         t.details.update({"period": locked.period, "number": locked.number})
+        bulletin_id = locked.pk
+        transaction.on_commit(lambda: bulletin_sign_documents.enqueue(bulletin_id=bulletin_id))
 
     return apply(wf.RELEASE, bulletin, by, change=change)

@@ -14,7 +14,7 @@ from baosong.api.pagination import PageQuery, paginate
 from baosong.api.schemas import ALLOWED, BodySchema, ErrorOut, Id, IsoDate, ShortName
 from baosong.core.actions import allowed_actions, record
 from baosong.core.errors import NotFound, ServiceError
-from baosong.editorial import documents, selectors, services
+from baosong.editorial import release, selectors, services
 from baosong.editorial import workflow as issue_wf
 from baosong.editorial.models import (
     Issue,
@@ -478,7 +478,6 @@ def issue_document(request: HttpRequest, issue_id: Id, fmt: str) -> HttpResponse
     if fmt not in DOCUMENT_TYPES:
         raise NotFound("只提供 docx、pdf 和 ofd 三种格式。")
     issue = selectors.issue_for(_user(request), issue_id)
-    doc = selectors.issue_document(issue)
     record(
         issue_wf.DOWNLOAD,
         by=_user(request),
@@ -487,7 +486,9 @@ def issue_document(request: HttpRequest, issue_id: Id, fmt: str) -> HttpResponse
         details={"format": fmt, "via": "api"},
     )
     name = f"{issue.publication.name}{issue.number_text}.{fmt}"
-    response = HttpResponse(documents.issue_file(doc, fmt), content_type=DOCUMENT_TYPES[fmt])
+    response = HttpResponse(
+        release.issue_file(issue, fmt, by=_user(request)), content_type=DOCUMENT_TYPES[fmt]
+    )
     response["Content-Disposition"] = content_disposition_header(True, name) or ""
     return response
 
