@@ -6,7 +6,8 @@
   readers search for ``%%EOF``). The signed content is everything before that line.
 - Anything else carries no block; it is verified by looking its digest up among the release records.
 
-A block is one ASCII line: ``BAOSONG-SIG1 `` and the base64 of a JSON object (see ``signing.block``).
+A block is one line: ``BAOSONG-SIG2 `` and a compact UTF-8 JSON object (``services.encode_block``), at most
+``MAX_BLOCK`` bytes in all: LibreOffice (7.4) refuses to open a ZIP whose comment is longer than 512 bytes.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 
-MARK = b"BAOSONG-SIG1 "
+MARK = b"BAOSONG-SIG2 "
+MAX_BLOCK = 500  # the mark and the block together; LibreOffice opens no ZIP with a comment over 512 bytes
 _EOCD = b"PK\x05\x06"
 _EOCD_SIZE = 22
 _PDF_LINE = b"%" + MARK

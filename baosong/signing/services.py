@@ -35,8 +35,9 @@ from baosong.signing import workflow as wf
 from baosong.signing.backends import _load, get_signer
 from baosong.signing.models import SignedDocument, SigningKey
 
-BLOCK_VERSION = 1
-TITLE_MAX_IN_BLOCK = 60  # keeps a PDF's block well inside the last kilobyte readers search for %%EOF
+BLOCK_VERSION = 2
+TITLE_MAX_IN_BLOCK = 60  # at most; shortened further when the block would not fit ``embed.MAX_BLOCK``
+_BINARY_FIELDS = ("kid", "sm3", "sig")  # hex in the block as the code reads it, base64 in the file
 
 
 # ---- keys (安全管理员) ---------------------------------------------------------------------------------
@@ -114,26 +115,35 @@ def active_key(unit_id: int) -> SigningKey | None:
 
 
 def to_be_signed(block: dict[str, Any]) -> bytes:
-    """What the SM2 signature covers: the block without its signature, as canonical JSON."""
+    """What the SM2 signature covers: the block without its signature, as canonical JSON (digests in hex)."""
     body = {k: v for k, v in block.items() if k != "sig"}
     return (
-        b"BAOSONG-SIG1\n"
+        b"BAOSONG-SIG2\n"
         + json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
     )
 
 
 def encode_block(block: dict[str, Any]) -> bytes:
-    text = json.dumps(block, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
-    return base64.b64encode(text)
+    """The block as it travels in the file: compact UTF-8 JSON, the key id, digest and signature in base64
+    (a third shorter than hex), so that it stays under ``embed.MAX_BLOCK``."""
+    wire = dict(block)
+    for name in _BINARY_FIELDS:
+        wire[name] = base64.b64encode(bytes.fromhex(block[name])).decode()
+    return json.dumps(wire, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
 def decode_block(raw: bytes) -> dict[str, Any] | None:
     try:
-        block = json.loads(base64.b64decode(raw.strip(), validate=True).decode())
-    except (binascii.Error, ValueError, UnicodeDecodeError):
+        block = json.loads(raw.strip().decode())
+    except (ValueError, UnicodeDecodeError):
         return None
     wanted = {"v": int, "kid": str, "iss": str, "no": str, "at": str, "fmt": str, "sm3": str, "sig": str}
     if not isinstance(block, dict) or any(not isinstance(block.get(k), t) for k, t in wanted.items()):
+        return None
+    try:
+        for name in _BINARY_FIELDS:
+            block[name] = base64.b64decode(block[name], validate=True).hex()
+    except (binascii.Error, ValueError):
         return None
     return block
 
@@ -204,6 +214,13 @@ def _make(
             "sm3": digest,
             "sig": "",
         }
+        # Fit the block (with a signature's worth of room) under LibreOffice's limit: shorten the title.
+        block["sig"] = "00" * 64
+        while len(embed.MARK) + len(encode_block(block)) > embed.MAX_BLOCK and len(block["no"]) > 8:
+            block["no"] = block["no"][:-2] + "…"
+        while len(embed.MARK) + len(encode_block(block)) > embed.MAX_BLOCK and len(block["iss"]) > 8:
+            block["iss"] = block["iss"][:-2] + "…"  # shown only for a key that is not in the list
+        block["sig"] = ""
         signer = _load(key.backend)
         raw = signer.sign(
             public_key=bytes(key.public_key), secret=bytes(key.secret), message=to_be_signed(block)

@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import tempfile
 import zipfile
+from pathlib import Path
 from typing import Any
 
 import docx
@@ -16,6 +17,7 @@ import pytest
 from django.test import Client
 
 from baosong.core.models import AuditEvent
+from baosong.core.tests import pdf_layout
 from baosong.editorial import release
 from baosong.editorial.models import Publication
 from baosong.editorial.services import issue_create, issue_item_add, issue_sign, issue_submit, issue_withdraw
@@ -74,9 +76,15 @@ def test_the_signed_files_still_open_in_readers(cast, issue, client_as):
     client = client_as("county_editor")
     data = client.get(f"/issues/{issue.pk}/document.docx").content
     assert zipfile.ZipFile(io.BytesIO(data)).testzip() is None
-    assert zipfile.ZipFile(io.BytesIO(data)).comment.startswith(b"BAOSONG-SIG1 ")
+    comment = zipfile.ZipFile(io.BytesIO(data)).comment
+    assert comment.startswith(b"BAOSONG-SIG2 ")
+    assert len(comment) <= 500  # LibreOffice 7.4 opens no ZIP whose comment is over 512 bytes
     document = docx.Document(io.BytesIO(data))
     assert any("城关镇第1项重点工作" in p.text for p in document.paragraphs)
+    with tempfile.TemporaryDirectory() as workdir:
+        converted = pdf_layout.docx_to_pdf(data, Path(workdir), "signed")
+        text = "".join(page.text() for page in pdf_layout.read_pdf(converted))
+    assert "城关镇第1项重点工作" in text.replace(" ", "")
     if shutil.which("pdfinfo"):
         pdf = client.get(f"/issues/{issue.pk}/document.pdf").content
         with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
@@ -242,3 +250,27 @@ def test_a_bulletin_on_the_portal_serves_its_signed_file(cast, client_as):
     public = Client().get(f"/portal/bulletins/{bulletin.pk}/document.docx")
     assert public.status_code == 200 and public.content == desk
     assert services.verify_bytes(public.content).status == "valid"
+
+
+def test_a_long_title_and_issuer_still_fit_the_block_limit(cast):
+    """The block is shortened (the title first) to stay under LibreOffice's 512-byte comment limit."""
+    unit = cast.county_editor.unit
+    unit.name = "某某省某某市某某县人民政府办公室某某政务信息编辑部"
+    unit.save(update_fields=["name"])
+    document = docx.Document()
+    document.add_paragraph("正文")
+    out = io.BytesIO()
+    document.save(out)
+    doc = services.document_fix(
+        kind=SignedDocument.Kind.ISSUE,
+        object_id=999_001,
+        fmt="docx",
+        unit=unit,
+        title="《" + "很长的刊物名称" * 12 + "》2026年第3期（总第45期）",
+        number_text="2026年第3期",
+        render=lambda: out.getvalue(),
+    )
+    data = services.document_bytes(doc)
+    comment = zipfile.ZipFile(io.BytesIO(data)).comment
+    assert len(comment) <= 500
+    assert services.verify_bytes(data).status == "valid"
