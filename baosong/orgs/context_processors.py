@@ -47,6 +47,17 @@ def _menu(roles: frozenset[str], prefix: str) -> tuple[tuple[str, str], ...]:
     return tuple((label, reverse(name)) for allowed, label, name in NAV if roles & allowed)
 
 
+def _current(path: str, menu: tuple[tuple[str, str], ...]) -> str | None:
+    """The menu address the page belongs to: the longest one the path starts with, segment by segment
+    (/security/signing-keys is 签名密钥's, not every /security/ page's)."""
+    best = None
+    for _, href in menu:
+        base = href.rstrip("/")
+        if (path == href or path.startswith(base + "/")) and (best is None or len(href) > len(best)):
+            best = href
+    return best
+
+
 @functools.cache
 def _layout_urls(prefix: str) -> dict[str, str]:
     names = ["home", "search", "notification_list", "notification_unread", "profile", "logout"]
@@ -58,11 +69,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {}
     roles = user_roles(user)
-    here = request.path[:10]
-    items = [
-        {"label": label, "href": href, "current": here == href[:10]}
-        for label, href in _menu(frozenset(roles), get_script_prefix())
-    ]
+    menu = _menu(frozenset(roles), get_script_prefix())
+    current = _current(request.path, menu)
+    items = [{"label": label, "href": href, "current": href == current} for label, href in menu]
     labels = [Role(r).label for r in Role if r in roles]
     return {
         "nav_items": items,

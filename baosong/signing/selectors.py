@@ -30,6 +30,17 @@ def units_waiting_for_key(user: User) -> list[Unit]:
     return list(scope.filter(pk__in=unsigned).exclude(pk__in=active).order_by("path")[:50])
 
 
+def units_without_key(user: User, q: str) -> list[Unit]:
+    """Units in the security administrator's scope whose name or code matches ``q`` and that have no key
+    in use: what the 生成密钥 buttons of a search offer."""
+    if not q:
+        return []
+    scope = admin_scope_units(user, Role.SECADMIN)
+    active = SigningKey.objects.filter(status=SigningKey.Status.ACTIVE).values("unit_id")
+    found = scope.filter(Q(name__icontains=q) | Q(code__iexact=q)).exclude(pk__in=active)
+    return list(found.order_by("path")[:20])
+
+
 @dataclass
 class ReleaseGroup:
     """One released document (an issue or a 通报) and its fixed formats."""

@@ -13,6 +13,7 @@ import binascii
 import fcntl
 import json
 import os
+import unicodedata
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -407,11 +408,20 @@ def verify_bytes(data: bytes) -> Verdict:
 
 def lookup_number(text: str) -> list[SignedDocument]:
     """Released documents whose number or title contains ``text`` (at least 2 characters), newest first."""
-    text = " ".join((text or "").split())[:100]
+    # Full-width digits typed with a Chinese input method read as ASCII; book-title marks are optional.
+    text = unicodedata.normalize("NFKC", " ".join((text or "").split()))[:100]
+    text = text.replace("《", "").replace("》", "").strip()
     if len(text) < 2:
         raise ServiceError("请输入文号或期号，至少 2 个字。", "number_too_short")
-    return list(
-        SignedDocument.objects.select_related("key")
-        .filter(Q(number_text__icontains=text) | Q(title__icontains=text))
-        .order_by("-signed_at", "kind", "object_id", "fmt")[:30]
-    )
+    docs = SignedDocument.objects.select_related("key").order_by("-signed_at", "kind", "object_id", "fmt")
+    found = list(docs.filter(Q(number_text__icontains=text) | Q(title__icontains=text))[:30])
+    if not found and "第" in text[1:]:
+        # "临江政务信息第12期", "2026年12期": the name (or year) and the number are looked up apart.
+        at = text.index("第", 1)
+        name, number = text[:at].strip(), text[at:]
+        found = list(
+            docs.filter(Q(number_text__icontains=number) | Q(title__icontains=number)).filter(
+                Q(title__icontains=name) | Q(number_text__icontains=name)
+            )[:30]
+        )
+    return found

@@ -100,6 +100,7 @@ def key_list(request: AuthedRequest) -> HttpResponse:
             "q": q,
             "keys": selectors.keys_for_secadmin(request.user, q=q),
             "waiting": selectors.units_waiting_for_key(request.user),
+            "without_key": selectors.units_without_key(request.user, q),
         },
     )
 
@@ -111,12 +112,15 @@ def _unit_in_scope(request: AuthedRequest, pk: int) -> Unit:
 @require_POST
 @role_required(Role.SECADMIN)
 def key_generate(request: AuthedRequest) -> HttpResponse:
-    code = request.POST.get("code", "").strip()[:32]
+    code = request.POST.get("code", "").strip()[:100]
     pk = parse_id(request.POST.get("unit"))
     scope = admin_scope_units(request.user, Role.SECADMIN)
     unit = scope.filter(pk=pk).first() if pk else scope.filter(code=code).first() if code else None
+    if unit is None and code:  # a unit's full name works too
+        named = list(scope.filter(name=code)[:2])
+        unit = named[0] if len(named) == 1 else None
     if unit is None:
-        messages.error(request, "找不到该单位代码，或该单位不在您的管理范围内。")
+        messages.error(request, "找不到该单位，或该单位不在您的管理范围内。请先在“查找”中输入单位名称。")
         return redirect("signing_keys")
     try:
         key = services.key_generate(unit=unit, by=request.user)

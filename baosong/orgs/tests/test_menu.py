@@ -32,3 +32,11 @@ def test_the_header_links_point_at_their_routes(cast, client_as):
     html = client_as("county_editor").get("/").content.decode()
     for name in ("search", "notification_list", "notification_unread", "profile", "logout"):
         assert f'"{reverse(name)}"' in html, name
+
+
+def test_only_the_page_own_entry_is_current_among_entries_sharing_a_prefix(cast, client_as):
+    """The 安全管理员's five entries all live under /security/: only the page's own is marked."""
+    client = client_as("secadmin")
+    for name in ("signing_keys", "security_accounts", "security_policy"):
+        menu = _menu(client.get(reverse(name)).content.decode())
+        assert [href for href, _, current in menu if current] == [reverse(name)], name

@@ -16,6 +16,8 @@ from django.test import Client
 
 from baosong.core.models import AuditEvent
 from baosong.editorial import release
+from baosong.orgs.models import Role
+from baosong.orgs.selectors import admin_scope_units
 from baosong.signing import services, sm2
 from baosong.signing.models import SignedDocument, SigningKey
 
@@ -53,6 +55,11 @@ def test_the_page_looks_a_number_up(cast, issue_pdf):
     for d in SignedDocument.objects.filter(kind="issue", object_id=issue.pk):
         assert d.sm3 in text
     assert "东湖政务信息" in text
+    # As people type it: the name before the number, full-width digits, book-title marks.
+    wide = str(issue.number).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    for typed in (f"东湖政务信息第{issue.number}期", f"《东湖政务信息》第{wide}期"):
+        page = Client().get("/verify/", {"number": typed}).content.decode()
+        assert SignedDocument.objects.filter(kind="issue", object_id=issue.pk).first().sm3 in page, typed
     assert "没有找到" in Client().get("/verify/", {"number": "不存在的期号"}).content.decode()
     short = Client().get("/verify/", {"number": "第"})
     assert short.status_code == 400 and "至少 2 个字" in short.content.decode()
@@ -160,10 +167,27 @@ def test_the_security_administrator_generates_and_rotates_keys_audited(cast, cli
     assert first.short_id in listing and "已停用" in listing
 
 
+def test_a_search_by_name_offers_units_without_a_key(cast, client_as):
+    """The administrator need not know unit codes: searching a name lists the units without a key, each
+    with its own 生成密钥 button, and a unit's full name works in the form too."""
+    client = client_as("secadmin")
+    unit = cast.township_reporter.unit
+    page = client.get("/security/signing-keys", {"q": unit.name[:3]}).content.decode()
+    assert "没有密钥的单位" in page and unit.name in page and f'value="{unit.pk}"' in page
+    client.post("/security/signing-keys/generate", {"unit": unit.pk})
+    assert SigningKey.objects.filter(unit=unit, status="active").exists()
+    other = cast.outsider_reporter.unit
+    if not SigningKey.objects.filter(unit=other).exists():
+        client.post("/security/signing-keys/generate", {"code": other.name})
+        assert SigningKey.objects.filter(unit=other, status="active").exists() == (
+            admin_scope_units(cast.secadmin.user, Role.SECADMIN).filter(pk=other.pk).exists()
+        )
+
+
 def test_an_unknown_unit_code_is_refused_in_chinese(cast, client_as):
     client = client_as("secadmin")
     answer = client.post("/security/signing-keys/generate", {"code": "NO-SUCH"}, follow=True)
-    assert "找不到该单位代码" in answer.content.decode()
+    assert "找不到该单位" in answer.content.decode()
     answer = client.post("/security/signing-keys/generate", {"unit": "99999999999999999999"})
     assert answer.status_code == 302
 

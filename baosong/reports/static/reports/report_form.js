@@ -2,6 +2,20 @@
 // phone the checks panel is below the fold).
 (function () {
   "use strict";
+  // 从 Word 导入 makes a new draft: say so before text typed above (and not saved) is left behind.
+  const importForm = document.getElementById("import-docx");
+  const reportForm = document.getElementById("report-form");
+  if (importForm && reportForm) {
+    importForm.addEventListener("submit", function (event) {
+      const typed = Array.prototype.some.call(
+        reportForm.querySelectorAll("input[name=title], textarea[name=body]"),
+        function (field) { return field.value.trim() !== ""; }
+      );
+      if (typed && !window.confirm(importForm.getAttribute("data-typed-confirm"))) {
+        event.preventDefault();
+      }
+    });
+  }
   const category = document.getElementById("id_category");
   const elements = document.getElementById("elements");
   if (category && elements) {
