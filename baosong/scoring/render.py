@@ -56,7 +56,8 @@ SECTION_GAP_MM = 3
 
 DRAFT_MARK = "未发布稿"
 HIGHLIGHTS_HEADING = "工作亮点与问题"
-REMARKS_HEADING = "编者按"
+REMARKS_HEADING = "有关说明"  # the page's 说明 box, printed under this heading
+_NUMERALS = "一二三四五六七八九十"
 
 # Table type: 小四 (12 pt) when the columns allow, down to 五号 (10.5 pt) for the 13–14 columns of the
 # unit ranking; smaller only when even that cannot hold the longest unit name on one line.
@@ -176,6 +177,25 @@ def bulletin_title_lines(title: str) -> list[str]:
     return best[1] if best else lines
 
 
+def section_headings(doc: BulletinDocument) -> tuple[str, str]:
+    """(highlights heading, remarks heading), numbered on from the tables' 一、二、 when those are numbered,
+    so the 通报's first-level headings run in one sequence."""
+    numbered = sum(1 for t in doc.tables if _NUMBERED_HEADING.match(t.title.strip()))
+    if not numbered:
+        return HIGHLIGHTS_HEADING, REMARKS_HEADING
+    headings = []
+    n = numbered
+    for heading, present in (
+        (HIGHLIGHTS_HEADING, bool(_paragraphs(doc.highlights))),
+        (REMARKS_HEADING, True),
+    ):
+        if present and n < len(_NUMERALS):
+            heading = f"{_NUMERALS[n]}、{heading}"
+            n += 1
+        headings.append(heading)
+    return headings[0], headings[1]
+
+
 def _note_text(note: str) -> str:
     note = note.strip()
     if note and not note.startswith("注"):
@@ -235,9 +255,9 @@ def bulletin_html(doc: BulletinDocument) -> str:
             "title_lines": bulletin_title_lines(doc.title),
             "intro": _paragraphs(doc.intro),
             "tables": [_table_context(t) for t in doc.tables],
-            "highlights_heading": HIGHLIGHTS_HEADING,
+            "highlights_heading": section_headings(doc)[0],
             "highlights": _paragraphs(doc.highlights),
-            "remarks_heading": REMARKS_HEADING,
+            "remarks_heading": section_headings(doc)[1],
             "remarks": _paragraphs(doc.remarks),
             "cell_padding": f"{CELL_PADDING_V_PT:.2f}pt {CELL_PADDING_PT:.2f}pt",
             "table_line_height": f"{TABLE_LINE_HEIGHT:.2f}",
@@ -278,11 +298,11 @@ def render_bulletin_docx(doc: BulletinDocument) -> bytes:
     for table in doc.tables:
         _add_table(document, table)
     if _paragraphs(doc.highlights):
-        _add_heading(document, HIGHLIGHTS_HEADING, before=Mm(SECTION_GAP_MM))
+        _add_heading(document, section_headings(doc)[0], before=Mm(SECTION_GAP_MM))
         for text in _paragraphs(doc.highlights):
             _add_body_paragraph(document, text, FONT_BODY)
     if _paragraphs(doc.remarks):
-        _add_heading(document, REMARKS_HEADING, before=Mm(SECTION_GAP_MM))
+        _add_heading(document, section_headings(doc)[1], before=Mm(SECTION_GAP_MM))
         for text in _paragraphs(doc.remarks):
             _add_body_paragraph(document, text, FONT_KAI)
 

@@ -247,7 +247,7 @@ def test_docx_holds_masthead_title_number_intro_highlights_remarks_and_closing_b
         "优秀信息员（前10名）",
         "工作亮点与问题",
         *doc.highlights,
-        "编者按",
+        "有关说明",
         *doc.remarks,
         "报：市政府领导。",
         "送：市委办公室，市人大常委会办公室，市政协办公室。",
@@ -389,7 +389,7 @@ def test_pdf_holds_masthead_title_and_every_unit_in_ranking_order(bulletin_pdf: 
     for expected in ["政务信息工作通报", "2026年第5期", "临江市人民政府办公室", "2026年6月8日"]:
         assert expected in text
     assert squeeze(sample_bulletin().title) in text
-    assert "工作亮点与问题" in text and "编者按" in text
+    assert "工作亮点与问题" in text and "有关说明" in text
     # Each name sits whole on its row's line: the 14 columns fit without wrapping a name.
     assert ranked_units(layout, UNITS)[: len(UNITS)] == UNITS
 
@@ -489,3 +489,19 @@ def test_a_numbered_table_title_is_set_as_a_heading_and_a_plain_one_as_a_caption
         heading.alignment == WD_ALIGN_PARAGRAPH.LEFT and heading.paragraph_format.first_line_indent.pt == 32
     )
     assert caption.alignment == WD_ALIGN_PARAGRAPH.CENTER
+
+
+def test_sections_after_numbered_tables_continue_the_numbering() -> None:
+    from baosong.scoring.render import section_headings
+
+    tables = sample_bulletin().tables
+    numbered = dataclasses.replace(
+        sample_bulletin(),
+        tables=[dataclasses.replace(t, title=f"{n}、{t.title}") for n, t in zip("一二", tables, strict=True)],
+    )
+    assert section_headings(numbered) == ("三、工作亮点与问题", "四、有关说明")
+    assert section_headings(dataclasses.replace(numbered, highlights=[])) == (
+        "工作亮点与问题",
+        "三、有关说明",
+    )
+    assert section_headings(sample_bulletin()) == ("工作亮点与问题", "有关说明")  # unnumbered tables
