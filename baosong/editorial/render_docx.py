@@ -127,15 +127,22 @@ def render_issue_docx(doc: IssueDocument) -> bytes:
     if style.show_closing_block:
         _add_closing_block(document, doc)
 
+    return document_bytes(
+        document, title=f"{_masthead_text(doc)} {doc.number_text}".strip(), author=doc.issuing_unit
+    )
+
+
+def document_bytes(document: Any, *, title: str, author: str) -> bytes:
+    """The finished file: its own title and author (nothing left of python-docx's template, no preview
+    picture), as bytes. Issues, 通报 and 审核表 all end here."""
     props = document.core_properties
-    props.title = f"{_masthead_text(doc)} {doc.number_text}".strip()
-    props.author = doc.issuing_unit
-    props.last_modified_by = doc.issuing_unit
+    props.title = title
+    props.author = author
+    props.last_modified_by = author
     props.comments = ""
     props.keywords = ""
     props.revision = 1
     _drop_template_thumbnail(document)
-
     out = BytesIO()
     document.save(out)
     return out.getvalue()
@@ -248,16 +255,17 @@ def _add_page_numbers(document: Any) -> None:
             pf.left_indent = Pt(SIZE_4)
         _no_grid(paragraph)
         _style_run(paragraph.add_run("— "), PAGE_NUMBER_FONT, SIZE_4)
-        _add_page_field(paragraph)
+        add_field(paragraph, "PAGE", "1", PAGE_NUMBER_FONT, SIZE_4)
         _style_run(paragraph.add_run(" —"), PAGE_NUMBER_FONT, SIZE_4)
 
 
-def _add_page_field(paragraph: Any) -> None:
-    """A real PAGE field (begin / instruction / separate / cached result / end) that Word recomputes."""
+def add_field(paragraph: Any, instruction: str, cached: str, font: str, size: float) -> None:
+    """A real field (begin / instruction / separate / cached result / end) that Word, WPS and LibreOffice
+    recompute: PAGE, NUMPAGES."""
 
     def field_run(kind: str | None = None, instr: str | None = None, text: str | None = None) -> None:
         run = paragraph.add_run()
-        _style_run(run, PAGE_NUMBER_FONT, SIZE_4)
+        _style_run(run, font, size)
         r = run._r
         if kind is not None:
             fld = OxmlElement("w:fldChar")
@@ -272,9 +280,9 @@ def _add_page_field(paragraph: Any) -> None:
             run.text = text
 
     field_run(kind="begin")
-    field_run(instr=" PAGE ")
+    field_run(instr=f" {instruction} ")
     field_run(kind="separate")
-    field_run(text="1")
+    field_run(text=cached)
     field_run(kind="end")
 
 

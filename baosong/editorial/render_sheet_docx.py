@@ -8,7 +8,6 @@ stylesheet's, so the sheet takes the pages the PDF takes in Word, WPS and LibreO
 
 from __future__ import annotations
 
-from io import BytesIO
 from typing import Any
 
 from docx import Document
@@ -67,16 +66,7 @@ def render_review_sheet_docx(sheet: ReviewSheet) -> bytes:
     issue_docx._no_grid(note)
     issue_docx._style_run(note.add_run("本表由政务信息报送平台生成"), FONT_BODY, SIZE_STEPS)
 
-    props = document.core_properties
-    props.title = f"{SHEET_TITLE} {sheet.title}"
-    props.author = sheet.unit
-    props.last_modified_by = sheet.unit
-    props.comments = ""
-    props.revision = 1
-    issue_docx._drop_template_thumbnail(document)
-    out = BytesIO()
-    document.save(out)
-    return out.getvalue()
+    return issue_docx.document_bytes(document, title=f"{SHEET_TITLE} {sheet.title}", author=sheet.unit)
 
 
 def _set_up_page(document: Any) -> None:
@@ -105,28 +95,7 @@ def _add_page_count_footer(document: Any) -> None:
         if kind == "text":
             issue_docx._style_run(paragraph.add_run(text), issue_docx.PAGE_NUMBER_FONT, 10)
         else:
-            _add_field(paragraph, kind, text)
-
-
-def _add_field(paragraph: Any, instruction: str, cached: str) -> None:
-    for kind, instr, text in (
-        ("begin", None, None),
-        (None, f" {instruction} ", None),
-        ("separate", None, None),
-        (None, None, cached),
-        ("end", None, None),
-    ):
-        run = paragraph.add_run()
-        issue_docx._style_run(run, issue_docx.PAGE_NUMBER_FONT, 10)
-        if kind is not None:
-            run._r.append(issue_docx._el("w:fldChar", fldCharType=kind))
-        if instr is not None:
-            el = OxmlElement("w:instrText")
-            el.set(qn("xml:space"), "preserve")
-            el.text = instr
-            run._r.append(el)
-        if text is not None:
-            run.text = text
+            issue_docx.add_field(paragraph, kind, text, issue_docx.PAGE_NUMBER_FONT, 10)
 
 
 def _twips(shares: tuple[int, ...]) -> list[int]:

@@ -17,7 +17,6 @@ import copy
 import math
 import re
 from dataclasses import dataclass
-from io import BytesIO
 from typing import Any
 
 from django.template.loader import render_to_string
@@ -308,18 +307,9 @@ def render_bulletin_docx(doc: BulletinDocument) -> bytes:
 
     issue_docx._add_closing_block(document, issue)
 
-    props = document.core_properties
-    props.title = doc.title or f"{doc.masthead} {doc.number_text}".strip()
-    props.author = doc.issuing_unit
-    props.last_modified_by = doc.issuing_unit
-    props.comments = ""
-    props.keywords = ""
-    props.revision = 1
-    issue_docx._drop_template_thumbnail(document)
-
-    out = BytesIO()
-    document.save(out)
-    return out.getvalue()
+    return issue_docx.document_bytes(
+        document, title=doc.title or f"{doc.masthead} {doc.number_text}".strip(), author=doc.issuing_unit
+    )
 
 
 def _add_draft_marks(document: Any) -> None:
