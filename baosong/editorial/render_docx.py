@@ -603,6 +603,17 @@ LATIN_SANS = "Arial"
 SANS_FACES = {"黑体", "SimHei"}
 
 
+def shade_cell(cell: Any, fill: str) -> None:
+    """A table cell's background (header rows): w:shd right after w:tcW, its place in CT_TcPr."""
+    tc_pr = cell._tc.get_or_add_tcPr()
+    tc_w = tc_pr.find(qn("w:tcW"))
+    shading = _el("w:shd", val="clear", color="auto", fill=fill)
+    if tc_w is not None:
+        tc_w.addnext(shading)
+    else:
+        tc_pr.insert(0, shading)
+
+
 def _set_rfonts(rfonts: Any, name: str) -> None:
     """Name the font in every slot (Latin text in its Latin partner); drop theme references, which would
     otherwise win over the names."""

@@ -144,13 +144,7 @@ def _write(cell: Any, text: str, *, font: str, size: float, header: bool = False
     if text:
         issue_docx._style_run(paragraph.add_run(text), font, size, bold=bold or header)
     if header:
-        tc_pr = cell._tc.get_or_add_tcPr()
-        tc_w = tc_pr.find(qn("w:tcW"))
-        shading = issue_docx._el("w:shd", val="clear", color="auto", fill=HEADER_FILL)
-        if tc_w is not None:
-            tc_w.addnext(shading)
-        else:
-            tc_pr.insert(0, shading)
+        issue_docx.shade_cell(cell, HEADER_FILL)
 
 
 def _add_form(document: Any, sheet: ReviewSheet) -> None:

@@ -454,12 +454,5 @@ def _format_row(row: Any, *, header: bool, size: float) -> None:
 def _format_cell(cell: Any, twips: int, *, header: bool) -> None:
     cell.width = Pt(twips / 20)
     if header:
-        tc_pr = cell._tc.get_or_add_tcPr()
-        # w:shd follows tcW (and gridSpan/vMerge/tcBorders, not used here) in CT_TcPr.
-        tc_w = tc_pr.find(qn("w:tcW"))
-        shading = issue_docx._el("w:shd", val="clear", color="auto", fill=HEADER_FILL)
-        if tc_w is not None:
-            tc_w.addnext(shading)
-        else:
-            tc_pr.insert(0, shading)
+        issue_docx.shade_cell(cell, HEADER_FILL)
     cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
