@@ -20,6 +20,7 @@ from pathlib import Path
 from django.conf import settings
 
 from baosong.core.crypto import sm4_gcm_decrypt, sm4_gcm_encrypt
+from baosong.core.exports import XLSX_TYPE
 from baosong.editorial import render_docx, render_ofd, render_pdf
 from baosong.editorial.document import IssueDocument
 
@@ -28,6 +29,14 @@ def _render_ofd(doc: IssueDocument) -> bytes:
     # From the cached PDF: the OFD is that PDF's layout, and WeasyPrint is the expensive half.
     return render_ofd.render_issue_ofd(doc, pdf=issue_file(doc, "pdf"))
 
+
+# The media type of each document format, for downloads of issues, 通报 and the 审核表 alike.
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "ofd": "application/ofd",
+    "xlsx": XLSX_TYPE,
+}
 
 RENDERERS: dict[str, Callable[[IssueDocument], bytes]] = {
     "pdf": render_pdf.render_issue_pdf,

@@ -45,7 +45,6 @@ CHARS_PER_LINE = 28
 # 225 mm / 22 lines = 28.95 pt: an exact line pitch puts 22 body lines on every page.
 LINE_PITCH_PT = 28.95
 LINE_PITCH = Pt(LINE_PITCH_PT)
-HALF_LINE = Pt(LINE_PITCH_PT / 2)
 # The same pitch for the document grid, in twentieths of a point (225 mm / 22 ≈ 579 twips).
 GRID_LINE_PITCH_TWIPS = 579
 # Word's character grid: pitch = Normal's size + charSpace / 4096 pt. 156 mm / 28 = 15.795 pt, so
@@ -75,7 +74,7 @@ BRIEFS_HEADING_SIZE = 18.0
 BRIEFS_HEADING_AFTER_MM = 2
 BRIEF_GAP_MM = 2
 CLOSING_LINE_MM = 7
-TABLE_WIDTH_DECLARED = 8500
+TABLE_WIDTH_DECLARED = 8500  # the 版记 table's tblW: narrower than 156 mm, or LibreOffice 7.4 keeps it inline
 CLOSING_PAD_MM = 1
 WITHDRAWN_LINE_MM = 10
 WITHDRAWN_AFTER_MM = 6

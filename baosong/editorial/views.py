@@ -22,7 +22,7 @@ from baosong.core.errors import NotFound, ServiceError
 from baosong.core.middleware import csp_nonce
 from baosong.core.params import parse_count, parse_id, parse_ids
 from baosong.core.refusals import return_to as refusals_return_to
-from baosong.editorial import release, render_pdf, selectors, services
+from baosong.editorial import documents, release, render_pdf, selectors, services
 from baosong.editorial import workflow as issue_wf
 from baosong.editorial.document import IssueDocument
 from baosong.editorial.forms import PublicationForm, TemplateForm
@@ -37,8 +37,6 @@ from baosong.reports.models import Category, SubmissionStatus, Urgency
 from baosong.reports.selectors import InboxFilters, report_for
 
 DESK = (Role.EDITOR, Role.CHIEF, Role.LEADER)
-
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _issue(request: AuthedRequest, pk: int) -> Issue:
@@ -439,21 +437,11 @@ def issue_document(request: AuthedRequest, pk: int, fmt: str) -> HttpResponse:
             object_id=issue.pk,
             details={"format": fmt},
         )
-    if fmt == "docx":
-        return _download(
-            release.issue_file(issue, "docx", by=request.user),
-            _document_name(issue, "docx"),
-            DOCX_TYPE,
-        )
-    if fmt == "ofd":
-        return _download(
-            release.issue_file(issue, "ofd", by=request.user), _document_name(issue, "ofd"), "application/ofd"
-        )
     return _download(
-        release.issue_file(issue, "pdf", by=request.user),
-        _document_name(issue, "pdf"),
-        "application/pdf",
-        inline=True,
+        release.issue_file(issue, fmt, by=request.user),
+        _document_name(issue, fmt),
+        documents.CONTENT_TYPES[fmt],
+        inline=fmt == "pdf",  # read in the browser; the others open in an office suite
     )
 
 
@@ -664,5 +652,7 @@ def _review_sheet(request: AuthedRequest, pk: int, fmt: str) -> HttpResponse:
     sheet = selectors.review_sheet(report)
     name = f"政务信息报送审核表-{report.pk}-{dt.date.today():%Y%m%d}.{fmt}"
     if fmt == "docx":
-        return _download(render_review_sheet_docx(sheet), name, DOCX_TYPE)
-    return _download(render_pdf.render_review_sheet_pdf(sheet), name, "application/pdf", inline=True)
+        return _download(render_review_sheet_docx(sheet), name, documents.CONTENT_TYPES["docx"])
+    return _download(
+        render_pdf.render_review_sheet_pdf(sheet), name, documents.CONTENT_TYPES["pdf"], inline=True
+    )

@@ -222,8 +222,7 @@ def portal_issue(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _signed_download(data: bytes, filename: str, fmt: str) -> HttpResponse:
-    types = {"pdf": "application/pdf", "ofd": "application/ofd"}
-    response = HttpResponse(data, content_type=types.get(fmt, "application/octet-stream"))
+    response = HttpResponse(data, content_type=documents.CONTENT_TYPES[fmt])
     response["Content-Disposition"] = content_disposition_header(fmt != "pdf", filename) or ""
     return response
 

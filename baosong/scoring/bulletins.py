@@ -18,7 +18,7 @@ from django_tasks import task
 
 from baosong.core.actions import Transition, apply, record
 from baosong.core.errors import Forbidden, NotFound, ServiceError
-from baosong.core.ofd import pdf_to_ofd
+from baosong.editorial.documents import CONTENT_TYPES
 from baosong.orgs.models import Role, Unit, User
 from baosong.orgs.selectors import roles_in_unit
 from baosong.reports.models import Report
@@ -271,12 +271,7 @@ def bulletin_xlsx(data: dict[str, Any]) -> bytes:
 
 # ---- reading and downloading -------------------------------------------------------------------------------
 
-FORMATS = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "pdf": "application/pdf",
-    "ofd": "application/ofd",
-}
+FORMATS = ("xlsx", "docx", "pdf", "ofd")
 FORMATS_MESSAGE = "只提供 xlsx、docx、pdf 和 ofd 四种格式。"
 
 
@@ -298,12 +293,7 @@ def bulletin_content(data: dict[str, Any], fmt: str, bulletin: Bulletin | None) 
     if fmt == "docx":
         return render.render_bulletin_docx(document)
     if fmt == "ofd":
-        return pdf_to_ofd(
-            render.render_bulletin_pdf(document),
-            title=document.title,
-            author=document.issuing_unit,
-            created=document.date,
-        )
+        return render.render_bulletin_ofd(document)
     return render.render_bulletin_pdf(document)
 
 
@@ -375,7 +365,9 @@ def bulletin_download(
         object_id=bulletin.pk if bulletin else "",
         details=details,
     )
-    return BulletinFile(content, FORMATS[fmt], f"{unit.name}{data['period_label']}政务信息工作通报.{fmt}")
+    return BulletinFile(
+        content, CONTENT_TYPES[fmt], f"{unit.name}{data['period_label']}政务信息工作通报.{fmt}"
+    )
 
 
 # ---- the editor's actions ----------------------------------------------------------------------------------

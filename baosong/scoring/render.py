@@ -27,6 +27,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Length, Mm, Pt
 
+from baosong.core.ofd import pdf_to_ofd
 from baosong.editorial import render_docx as issue_docx
 from baosong.editorial import render_pdf as issue_pdf
 from baosong.editorial.document import (
@@ -269,6 +270,11 @@ def bulletin_html(doc: BulletinDocument) -> str:
 def render_bulletin_pdf(doc: BulletinDocument) -> bytes:
     """The printable PDF of a bulletin (A4, fonts embedded, nothing fetched from the network)."""
     return issue_pdf.html_to_pdf(bulletin_html(doc))
+
+
+def render_bulletin_ofd(doc: BulletinDocument) -> bytes:
+    """The OFD of a bulletin: its PDF's pages re-expressed by ``core.ofd``, as an issue's OFD is."""
+    return pdf_to_ofd(render_bulletin_pdf(doc), title=doc.title, author=doc.issuing_unit, created=doc.date)
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from baosong.api.pagination import PageQuery, paginate
 from baosong.api.schemas import ALLOWED, BodySchema, ErrorOut, Id, IsoDate, ShortName
 from baosong.core.actions import allowed_actions, record
 from baosong.core.errors import NotFound, ServiceError
-from baosong.editorial import release, selectors, services
+from baosong.editorial import documents, release, selectors, services
 from baosong.editorial import workflow as issue_wf
 from baosong.editorial.models import (
     Issue,
@@ -464,18 +464,11 @@ def issue_readers(request: HttpRequest, issue_id: Id) -> list[ReaderOut]:
     ]
 
 
-DOCUMENT_TYPES = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "pdf": "application/pdf",
-    "ofd": "application/ofd",
-}
-
-
 @router.get(
     "/issues/{issue_id}/document.{fmt}", response={200: None, 404: ErrorOut}, url_name="issue_document_api"
 )
 def issue_document(request: HttpRequest, issue_id: Id, fmt: str) -> HttpResponse:
-    if fmt not in DOCUMENT_TYPES:
+    if fmt not in documents.RENDERERS:
         raise NotFound("只提供 docx、pdf 和 ofd 三种格式。")
     issue = selectors.issue_for(_user(request), issue_id)
     record(
@@ -487,7 +480,7 @@ def issue_document(request: HttpRequest, issue_id: Id, fmt: str) -> HttpResponse
     )
     name = f"{issue.publication.name}{issue.number_text}.{fmt}"
     response = HttpResponse(
-        release.issue_file(issue, fmt, by=_user(request)), content_type=DOCUMENT_TYPES[fmt]
+        release.issue_file(issue, fmt, by=_user(request)), content_type=documents.CONTENT_TYPES[fmt]
     )
     response["Content-Disposition"] = content_disposition_header(True, name) or ""
     return response

@@ -217,6 +217,8 @@ def test_the_portal_serves_the_same_signed_bytes(cast, client_as):
     assert public.status_code == 200 and public.content == desk
     assert services.verify_bytes(public.content).status == "valid"
     assert Client().get(f"/portal/issues/{issue.pk}/document.exe").status_code == 404
+    word = Client().get(f"/portal/issues/{issue.pk}/document.docx")
+    assert word["Content-Type"] == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     page = Client().get(f"/portal/issues/{issue.pk}/").content.decode()
     assert f"/portal/issues/{issue.pk}/document.pdf" in page and "文件核验" in page
 
