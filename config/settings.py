@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "ninja",  # its bundled Swagger UI assets: the API docs page is served locally, never from a CDN
     "baosong.core",
     "baosong.orgs",
+    "baosong.workdays",  # the working-day calendar: 法定节假日 and 调休 workdays, local overlays
     "baosong.signing",  # units' SM2 keys, fixed and signed released documents, /verify/
     "baosong.reports",
     "baosong.editorial",

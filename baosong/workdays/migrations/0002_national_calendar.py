@@ -1,0 +1,60 @@
+"""Ship the national calendar for 2026 and 2027 (see holidays.py; the data is copied here so that this
+migration stays as it landed when holidays.py changes)."""
+
+import datetime as dt
+
+from django.db import migrations
+
+NOTICES = {
+    2026: (
+        "国务院办公厅关于2026年部分节假日安排的通知（2025年11月4日）",
+        True,
+        [
+            ("2026-01-01", "2026-01-03", "holiday", "元旦"),
+            ("2026-01-04", "2026-01-04", "workday", "元旦调休上班"),
+            ("2026-02-14", "2026-02-14", "workday", "春节调休上班"),
+            ("2026-02-15", "2026-02-23", "holiday", "春节"),
+            ("2026-02-28", "2026-02-28", "workday", "春节调休上班"),
+            ("2026-04-04", "2026-04-06", "holiday", "清明节"),
+            ("2026-05-01", "2026-05-05", "holiday", "劳动节"),
+            ("2026-05-09", "2026-05-09", "workday", "劳动节调休上班"),
+            ("2026-06-19", "2026-06-21", "holiday", "端午节"),
+            ("2026-09-20", "2026-09-20", "workday", "国庆节调休上班"),
+            ("2026-09-25", "2026-09-27", "holiday", "中秋节"),
+            ("2026-10-01", "2026-10-07", "holiday", "国庆节"),
+            ("2026-10-10", "2026-10-10", "workday", "国庆节调休上班"),
+        ],
+    ),
+    2027: (
+        "《全国年节及纪念日放假办法》法定假日；调休安排待国务院办公厅通知发布后录入",
+        False,
+        [
+            ("2027-01-01", "2027-01-01", "holiday", "元旦"),
+            ("2027-02-05", "2027-02-08", "holiday", "春节"),
+            ("2027-04-05", "2027-04-05", "holiday", "清明节"),
+            ("2027-05-01", "2027-05-02", "holiday", "劳动节"),
+            ("2027-06-09", "2027-06-09", "holiday", "端午节"),
+            ("2027-09-15", "2027-09-15", "holiday", "中秋节"),
+            ("2027-10-01", "2027-10-03", "holiday", "国庆节"),
+        ],
+    ),
+}
+
+
+def load(apps, schema_editor):
+    CalendarYear = apps.get_model("workdays", "CalendarYear")
+    CalendarDay = apps.get_model("workdays", "CalendarDay")
+    for year, (source, confirmed, spans) in NOTICES.items():
+        CalendarYear.objects.update_or_create(year=year, defaults={"source": source, "confirmed": confirmed})
+        for first, last, kind, name in spans:
+            day, end = dt.date.fromisoformat(first), dt.date.fromisoformat(last)
+            while day <= end:
+                CalendarDay.objects.update_or_create(
+                    date=day, unit=None, defaults={"kind": kind, "name": name}
+                )
+                day += dt.timedelta(days=1)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("workdays", "0001_initial")]
+    operations = [migrations.RunPython(load, migrations.RunPython.noop)]
