@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "baosong.editorial",
     "baosong.instructions",
     "baosong.solicitations",
+    "baosong.datareports",  # 数据报表: forms, collections with staged roll-up deadlines, returns
     "baosong.notifications",  # app label "notices": its tables and migrations kept that name
     "baosong.scoring",
     "baosong.search",
