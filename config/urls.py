@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("baosong.reports.urls")),
     path("", include("baosong.notifications.urls")),
     path("", include("baosong.solicitations.urls")),
+    path("", include("baosong.datareports.urls")),
     path("", include("baosong.instructions.urls")),
     path("", include("baosong.scoring.urls")),
     path("", include("baosong.portal.urls")),
