@@ -427,4 +427,4 @@ def total_display(field: Mapping[str, Any], value: Any) -> str:
         return ""
     if isinstance(value, list):
         return "、".join(value)
-    return str(value)
+    return str(value).replace("T", " ") if field.get("type") == "datetime" else str(value)
