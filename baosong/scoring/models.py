@@ -22,6 +22,7 @@ class RuleCode(models.TextChoices):
     LATE_FEEDBACK = "penalty_late_feedback", "批示反馈逾期"
     QUOTA_SHORTFALL = "penalty_quota", "未完成报送任务"
     NONCONFORMING = "penalty_nonconforming", "不合规信息"
+    LATE_RETURN = "penalty_late_return", "数据报表迟报"
     MANUAL = "manual", "人工调整"
 
 

@@ -17,6 +17,7 @@ from baosong.core.actions import event_codes
 from baosong.core.audit import audit_record
 from baosong.core.errors import Forbidden, ServiceError
 from baosong.core.models import DomainEvent
+from baosong.datareports import workflow as datareports_wf
 from baosong.editorial import workflow as issue_wf
 from baosong.instructions import workflow as instructions_wf
 from baosong.orgs.models import Role, Unit, User
@@ -43,6 +44,7 @@ SCORED_EVENTS = event_codes(
         solicitations_wf.SOLICITATION_MISSED,
         wf.QUOTA_SHORTFALL,
         wf.NONCONFORMING,
+        datareports_wf.SUBMIT,
     ]
 )
 
@@ -278,6 +280,13 @@ def score_event(event: DomainEvent, replay: Replay | None = None) -> list[Credit
             if points
             else []
         )
+    if kind == "datareport.submit" and p.get("late") and p.get("version") == 1 and event.unit_id:
+        # A structured return's first submission after its level's due day (or with event rows reported
+        # past their N working days); a later correction is not late a second time.
+        points = rules.points(C.LATE_RETURN)
+        days = p.get("late_workdays") or 0
+        reason = f"数据报表迟报{f' {days} 个工作日' if days else ''}"
+        return [Credit(event.unit_id, points, C.LATE_RETURN, reason=reason)] if points else []
     if kind == "solicitation.missed" and event.unit_id:
         points = rules.points(C.MISSED_SOLICITATION)
         return [Credit(event.unit_id, points, C.MISSED_SOLICITATION, reason="约稿未报送")] if points else []

@@ -138,3 +138,14 @@ def test_the_level_above_sends_a_return_back_and_others_see_nothing(cast, march)
         ret = services.return_send_back(ret=ret, by=cast.county_editor.user, comment="请补充接待对象职务")
     assert ret.status == ReturnStatus.RETURNED and ret.comment == "请补充接待对象职务"
     assert person(town, Role.REPORTER)  # another 信息员 of the township may resubmit
+
+
+def test_a_late_return_costs_points_once(cast, march):
+    from baosong.core.outbox import deliver
+    from baosong.scoring.models import LedgerEntry
+
+    county = cast.county_editor.unit
+    fill_and_submit(march, county, cast.county_editor.user, [], "2026-04-14")  # due 4/10: 2 working days late
+    deliver("scoring")
+    rows = LedgerEntry.objects.filter(unit=county, code="penalty_late_return")
+    assert [(r.points, r.reason) for r in rows] == [(Decimal("-1.00"), "数据报表迟报 2 个工作日")]
