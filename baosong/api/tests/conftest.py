@@ -34,6 +34,9 @@ class World:
     attachment_id: int  # of ``report``
     notification_id: int  # the county editor's
     release_id: int  # 上网发布 of ``issue`` by the county office, a draft
+    collection_id: int = 0  # a 数据报表 collection over the county, its township's return started
+    unit_id: int = 0  # the township of that return
+    form_id: int = 0  # a form the county defined for its own subtree
 
 
 PDF = "%PDF-1.7\n1 0 obj <<>> endobj\n% 城关镇防汛应急演练方案\n%%EOF\n".encode()
@@ -74,6 +77,26 @@ def world(cast: Any, settings: Any, tmp_path: Any) -> World:
     second = _adopted(cast, "城关镇推进农村人居环境整治", attachment="整治方案.pdf")
     (note,) = notify(users=[editor], kind="received", title="收到信息：城关镇推进农村人居环境整治")
     release = portal_services.release_create(by=editor, issue=issue)
+    from baosong.datareports import services as dr_services
+    from baosong.datareports.models import Form
+
+    reception = Form.objects.get(code="reception")
+    collection = dr_services.collection_create(
+        by=editor,
+        form=reception,
+        root_unit=cast.county_editor.unit,
+        period_kind="monthly",
+        period="2026-03",
+        levels=[{"due": {"kind": "next_month_day", "n": 10}}, {"due": {"kind": "event_workdays", "n": 10}}],
+    )
+    dr_services.return_get_or_start(collection=collection, unit=cast.township_reporter.unit)
+    own_form = dr_services.form_create(
+        by=None,
+        code="county_only",
+        name="东湖区专用报表",
+        owner_unit=cast.county_editor.unit,
+        form_schema=reception.versions.get().schema,
+    )
     return World(
         report=second.report,
         submission=second,
@@ -86,4 +109,7 @@ def world(cast: Any, settings: Any, tmp_path: Any) -> World:
         attachment_id=second.report.attachments.get().pk,
         notification_id=note.pk,
         release_id=release.pk,
+        collection_id=collection.pk,
+        unit_id=cast.township_reporter.unit.pk,
+        form_id=own_form.pk,
     )

@@ -20,6 +20,13 @@ UPLOAD = {"file": "UPLOAD"}
 # (method, path) → a valid body (None: no body). Path ids are filled from the world fixture.
 COVERED: dict[tuple[str, str], dict[str, Any] | None] = {
     ("delete", "/api/v1/auth/tokens/{token_id}"): None,
+    ("get", "/api/v1/forms/{form_id}"): None,
+    ("get", "/api/v1/collections/{collection_id}/rollup"): None,
+    ("get", "/api/v1/collections/{collection_id}/returns/{unit_id}"): None,
+    ("put", "/api/v1/collections/{collection_id}/returns/{unit_id}"): {"data": {}},
+    ("post", "/api/v1/collections/{collection_id}/returns/{unit_id}/submit"): None,
+    ("post", "/api/v1/collections/{collection_id}/returns/{unit_id}/return"): {"comment": "退回"},
+    ("post", "/api/v1/collections/{collection_id}/returns/{unit_id}/reopen"): None,
     ("get", "/api/v1/reports/{report_id}"): None,
     ("patch", "/api/v1/reports/{report_id}"): {"title": "越权修改"},
     ("post", "/api/v1/reports/{report_id}/checks"): None,
@@ -124,6 +131,9 @@ def test_another_countys_user_gets_404_on_every_object_of_east_lake_district(cas
         "attachment_id": world.attachment_id,
         "notification_id": world.notification_id,
         "release_id": world.release_id,
+        "collection_id": world.collection_id,
+        "unit_id": world.unit_id,
+        "form_id": world.form_id,
         "period": str(dt.date.today().year),
         "fmt": "pdf",
     }
