@@ -69,6 +69,12 @@ def issue_file(doc: IssueDocument, fmt: str) -> bytes:
     content."""
     render = RENDERERS[fmt]
     key = hashlib.sha256(f"{fmt}|{renderer_digest()}|{doc!r}".encode()).hexdigest()
+    return cached_render(key, fmt, lambda: render(doc))
+
+
+def cached_render(key: str, fmt: str, render: Callable[[], bytes]) -> bytes:
+    """The file kept under ``key`` (a digest of everything it shows and of the code that draws it), or
+    ``render()`` written there first: issues here, fixed roll-ups of structured reports too."""
     path = cache_dir() / f"{key}.{fmt}.sm4"
     associated = key.encode()
     cached = _read(path, associated)
@@ -80,7 +86,7 @@ def issue_file(doc: IssueDocument, fmt: str) -> bytes:
         cached = _read(path, associated)
         if cached is not None:
             return cached
-        data = render(doc)
+        data = render()
         tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         with open(os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600), "wb") as out:
             out.write(sm4_gcm_encrypt(data, associated=associated))
