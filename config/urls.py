@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("baosong.reports.urls")),
     path("", include("baosong.notifications.urls")),
     path("", include("baosong.solicitations.urls")),
+    path("", include("baosong.datareports.urls_outputs")),  # before datareports.urls: …/u/<id>/rollup.xlsx
     path("", include("baosong.datareports.urls")),
     path("", include("baosong.instructions.urls")),
     path("", include("baosong.scoring.urls")),
