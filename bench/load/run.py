@@ -19,6 +19,7 @@ on stdout and bench/load/results-<vendor>-<items>.json.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -30,6 +31,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
@@ -128,10 +130,9 @@ def plan(args: argparse.Namespace) -> dict[str, Any]:
     return out
 
 
-def run_vendor(vendor: str, args: argparse.Namespace, env: dict[str, str], data: Path) -> dict[str, Any]:
-    port = args.port
-    host = f"http://127.0.0.1:{port}"
-    env = dict(
+def stack_env(env: dict[str, str], data: Path, host: str) -> dict[str, str]:
+    """The environment of the production-like stack on ``data``, answering at ``host``."""
+    out = dict(
         env,
         BAOSONG_DATA_DIR=str(data),
         BAOSONG_DEBUG="0",
@@ -144,17 +145,14 @@ def run_vendor(vendor: str, args: argparse.Namespace, env: dict[str, str], data:
         DJANGO_SETTINGS_MODULE="config.settings",
         PYTHONUNBUFFERED="1",
     )
-    env.pop("BAOSONG_TESTING", None)
-    _keys(data)
-    cast_file = data / "cast.json"
-    log(f"{vendor}: prepare {args.units} units, {args.users} users, {args.items} items")
-    started = time.perf_counter()
-    cmd = [PY, str(LOAD_DIR / "prepare.py"), "--cast", str(cast_file)]
-    cmd += ["--units", str(args.units), "--users", str(args.users), "--items", str(args.items)]
-    subprocess.run(cmd + (["--reuse"] if args.reuse else []), env=env, cwd=ROOT, check=True)
-    prepare_s = round(time.perf_counter() - started, 1)
-    subprocess.run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], env=env, cwd=ROOT, check=True)
-    cast = json.loads(cast_file.read_text(encoding="utf-8"))
+    out.pop("BAOSONG_TESTING", None)
+    return out
+
+
+@contextlib.contextmanager
+def stack(env: dict[str, str], data: Path, port: int) -> Iterator[subprocess.Popen[bytes]]:
+    """The task worker and gunicorn as scripts/run_embedded.sh starts them (2 workers × 4 threads), logs
+    in ``data``; yields gunicorn once /healthz answers, stops both on the way out."""
     worker = server = None
     try:
         with open(data / "worker.log", "ab") as wlog:
@@ -182,7 +180,28 @@ def run_vendor(vendor: str, args: argparse.Namespace, env: dict[str, str], data:
                 stdout=glog,
                 stderr=glog,
             )
-        _wait_up(host, server)
+        _wait_up(f"http://127.0.0.1:{port}", server)
+        yield server
+    finally:
+        _stop(server)
+        _stop(worker)
+
+
+def run_vendor(vendor: str, args: argparse.Namespace, env: dict[str, str], data: Path) -> dict[str, Any]:
+    port = args.port
+    host = f"http://127.0.0.1:{port}"
+    env = stack_env(env, data, host)
+    _keys(data)
+    cast_file = data / "cast.json"
+    log(f"{vendor}: prepare {args.units} units, {args.users} users, {args.items} items")
+    started = time.perf_counter()
+    cmd = [PY, str(LOAD_DIR / "prepare.py"), "--cast", str(cast_file)]
+    cmd += ["--units", str(args.units), "--users", str(args.users), "--items", str(args.items)]
+    subprocess.run(cmd + (["--reuse"] if args.reuse else []), env=env, cwd=ROOT, check=True)
+    prepare_s = round(time.perf_counter() - started, 1)
+    subprocess.run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], env=env, cwd=ROOT, check=True)
+    cast = json.loads(cast_file.read_text(encoding="utf-8"))
+    with stack(env, data, port):
         plan_file, out_file = data / "plan.json", data / "drive.json"
         plan_file.write_text(json.dumps(plan(args), ensure_ascii=False), encoding="utf-8")
         log(f"{vendor}: load from {host}")
@@ -205,9 +224,6 @@ def run_vendor(vendor: str, args: argparse.Namespace, env: dict[str, str], data:
             check=True,
         )
         driven = json.loads(out_file.read_text(encoding="utf-8"))
-    finally:
-        _stop(server)
-        _stop(worker)
     return {
         "vendor": vendor,
         "commit": _commit(),
