@@ -60,6 +60,7 @@ SHORT_EM = 6.0  # a Chinese value this short stays on one line
 DETAIL_SIZES = (8.5, 8.0)  # smaller type for a wide table, down to 8 pt (then it wraps more)
 HEADER_LINES = 3
 NUMERALS = "一二三四五六七八九十"
+SEAL_AT = 0.55  # where 填报单位（盖章） begins, as a share of the line (the PDF's .filler width)
 
 
 # ---- the document --------------------------------------------------------------------------------------
@@ -522,18 +523,15 @@ def _format_grid(table: Any, twips: list[int]) -> None:
 def _add_signature(document: Any, doc: ReportDocument) -> None:
     """填报人 and 联系电话 at the left; 填报单位（盖章） and 填报日期 at the right, with room for the seal."""
     filler = "　　".join(f"{label}：{value}" for label, value in doc.filler)
-    first = document.add_paragraph()
-    first.paragraph_format.keep_with_next = True
-    issue_docx._plain(first, WD_ALIGN_PARAGRAPH.LEFT, line=Pt(SIZE_INFO * 1.8))
-    first.paragraph_format.space_before = Mm(10)
-    first.paragraph_format.tab_stops.add_tab_stop(Mm(TEXT_W_MM * 0.55), WD_TAB_ALIGNMENT.LEFT)
-    issue_docx._no_grid(first)
-    issue_docx._style_run(first.add_run(f"{filler}\t填报单位（盖章）：{doc.unit}"), FONT_BODY, SIZE_INFO)
-    second = document.add_paragraph()
-    issue_docx._plain(second, WD_ALIGN_PARAGRAPH.LEFT, line=Pt(SIZE_INFO * 1.8))
-    second.paragraph_format.tab_stops.add_tab_stop(Mm(TEXT_W_MM * 0.55), WD_TAB_ALIGNMENT.LEFT)
-    issue_docx._no_grid(second)
-    issue_docx._style_run(second.add_run(f"\t填报日期：{doc.date}"), FONT_BODY, SIZE_INFO)
+    for i, text in enumerate((f"{filler}\t填报单位（盖章）：{doc.unit}", f"\t填报日期：{doc.date}")):
+        line = document.add_paragraph()
+        issue_docx._plain(line, WD_ALIGN_PARAGRAPH.LEFT, line=Pt(SIZE_INFO * 1.8))
+        line.paragraph_format.tab_stops.add_tab_stop(Mm(TEXT_W_MM * SEAL_AT), WD_TAB_ALIGNMENT.LEFT)
+        if i == 0:
+            line.paragraph_format.space_before = Mm(10)
+            line.paragraph_format.keep_with_next = True
+        issue_docx._no_grid(line)
+        issue_docx._style_run(line.add_run(text), FONT_BODY, SIZE_INFO)
 
 
 # ---- 送达清单 --------------------------------------------------------------------------------------------
