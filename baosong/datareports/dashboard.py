@@ -185,9 +185,9 @@ def dashboard_for(
             )
         own = returns.get((coll.pk, unit.pk))
         if own is not None and own["version_count"]:
-            p.own_state = "迟报" if own["late"] else "已上报"
-            if own["status"] == ReturnStatus.DRAFT:
-                p.own_state = "更正中"
+            p.own_state = {ReturnStatus.DRAFT: "更正中", ReturnStatus.RETURNED: "退回修改"}.get(
+                own["status"], "迟报" if own["late"] else "已上报"
+            )
             p.own_versions = own["version_count"]
             own_total.append(_show(measure_field, own["totals"].get(measure)))
         else:

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from baosong.datareports import services
-from baosong.datareports.models import Collection
+from baosong.datareports.models import Collection, Return
 from baosong.datareports.tests.conftest import fill_and_submit, reception_row, travel
 from baosong.demo.scale_datareports import seed_collection
 from baosong.orgs.models import Unit
@@ -77,6 +77,11 @@ def test_the_city_sees_who_returned_on_time_late_or_not_and_their_totals(
         Unit.objects.filter(parent=county, is_active=True).values_list("pk", flat=True)
     )
     assert drilled.periods[0].own_state == "已上报"
+    with travel("2026-05-09"):
+        county_april = Return.objects.get(collection=april, unit=county)
+        services.return_send_back(ret=county_april, by=cast.city_editor.user, comment="请补充接待对象职务")
+    drilled = client_as("city_editor").get(page(reception, unit=county.pk, year=2026)).context["d"]
+    assert [p.own_state for p in drilled.periods] == ["已上报", "退回修改"]
 
 
 def test_no_one_drills_outside_what_they_oversee(cast, march, reception, client_as):
@@ -138,7 +143,7 @@ def test_the_dashboard_reads_as_many_queries_for_10_children_as_for_60(
     with CaptureQueriesContext(connection) as ten:
         assert len(client.get(page(reception, year=2026)).context["d"].lines) == 10
 
-    from baosong.datareports.models import Return, ReturnVersion
+    from baosong.datareports.models import ReturnVersion
 
     ReturnVersion.objects.filter(ret__collection__root_unit=county).delete()
     Return.objects.filter(collection__root_unit=county).delete()
