@@ -7,4 +7,7 @@ class DatareportsConfig(AppConfig):
     verbose_name = "数据报表"
 
     def ready(self) -> None:
-        from baosong.datareports import workflow  # noqa: F401  (declares the actions)
+        from baosong.core.outbox import register_periodic
+        from baosong.datareports import archive, workflow  # noqa: F401  (declares the actions)
+
+        register_periodic("datareports.archive", archive.archive_tick, archive.PERIODIC_SECONDS)

@@ -231,7 +231,7 @@ def clean_value(field: Mapping[str, Any], raw: Any) -> tuple[Any, str | None]:
         if isinstance(raw, dict):
             name = str(raw.get("name") or "").strip()[:100]
             uid = raw.get("id")
-            return {"id": int(uid) if str(uid or "").isdigit() else None, "name": name}, None
+            return {"id": int(str(uid)) if str(uid or "").isdigit() else None, "name": name}, None
         return {"id": None, "name": str(raw).strip()[:100]}, None
     if ftype == "file":
         if not isinstance(raw, dict) or not raw.get("stored"):
@@ -405,7 +405,7 @@ def combine(schema: Mapping[str, Any], parts: Iterable[Mapping[str, Any]]) -> di
             if how == "sum":
                 out[k] = _number(f, sum((to_decimal(v) or Decimal(0) for v in values), Decimal(0)))
             elif how == "count":
-                out[k] = sum(int(v) for v in values)
+                out[k] = sum(int(str(v)) for v in values)
             elif how == "max":
                 if f.get("type") in NUMERIC:
                     nums = [d for v in values if (d := to_decimal(v)) is not None]
@@ -415,7 +415,7 @@ def combine(schema: Mapping[str, Any], parts: Iterable[Mapping[str, Any]]) -> di
             else:
                 seen: list[str] = []
                 for v in values:
-                    for text in v:
+                    for text in v or []:
                         if text not in seen and len(seen) < MAX_LIST:
                             seen.append(text)
                 out[k] = seen

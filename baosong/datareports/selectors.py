@@ -173,9 +173,13 @@ def current_totals(ret: Return) -> dict[str, Any]:
     """What the unit's roll-up would total now: its own draft rows and its children's latest versions."""
     sch = ret.form_version.schema
     own = schema.totals_of_rows(sch, ret.data)
-    children = Return.objects.filter(
-        collection_id=ret.collection_id, parent_unit_id=ret.unit_id, version_count__gt=0
-    ).values_list("totals", flat=True)
+    children = (
+        Return.objects.filter(
+            collection_id=ret.collection_id, parent_unit_id=ret.unit_id, version_count__gt=0
+        )
+        .order_by("unit_id")
+        .values_list("totals", flat=True)
+    )
     return schema.combine(sch, [own, *children])
 
 
@@ -256,7 +260,7 @@ def version_diff(old: ReturnVersion, new: ReturnVersion, sch: dict[str, Any]) ->
                 loaded = {v.pk: v for v in ReturnVersion.objects.filter(pk__in=ids).select_related("ret")}
                 names.update(Unit.objects.filter(pk__in=[int(u) for u in differ]).values_list("pk", "name"))
                 next_pairs.extend(
-                    (loaded.get(a_children.get(u)), loaded.get(b_children.get(u))) for u in differ
+                    (loaded.get(a_children.get(u, 0)), loaded.get(b_children.get(u, 0))) for u in differ
                 )
         pairs = next_pairs
     return changes

@@ -196,7 +196,7 @@ def collection_create(
         raise Forbidden("只有本单位的采编人员可以发布报表任务。")
     if form.retired:
         raise ServiceError("该报表已停用。", "form_retired")
-    if form.owner_unit_id and not root_unit.path.startswith(form.owner_unit.path):
+    if form.owner_unit is not None and not root_unit.path.startswith(form.owner_unit.path):
         raise Forbidden("该报表只能在其所属单位的辖区内使用。")
     if period_kind not in PeriodKind.values:
         raise ServiceError("报送周期无效。", "invalid_period_kind")
@@ -369,9 +369,13 @@ def return_save(*, ret: Return, by: User, data: Any, autosave: bool = False) -> 
 
 def _children_versions(ret: Return) -> tuple[dict[str, int], list[dict[str, Any]], int]:
     """The latest fixed version of each child's return: {unit id: version id}, their totals, row count."""
-    children = Return.objects.filter(
-        collection_id=ret.collection_id, parent_unit_id=ret.unit_id, version_count__gt=0
-    ).values_list("pk", "unit_id", "version_count", "totals", "row_count")
+    children = (
+        Return.objects.filter(
+            collection_id=ret.collection_id, parent_unit_id=ret.unit_id, version_count__gt=0
+        )
+        .order_by("unit_id")
+        .values_list("pk", "unit_id", "version_count", "totals", "row_count")
+    )
     by_ret = {pk: (unit_id, number, t, n) for pk, unit_id, number, t, n in children}
     if not by_ret:
         return {}, [], 0
@@ -442,7 +446,7 @@ def return_submit(*, ret: Return, by: User) -> Return:
         own_totals = schema.totals_of_rows(sch, own)
         totals = schema.combine(sch, [own_totals, *child_totals])
         row_count = sum(len(v) for k, v in own.items() if _repeating(sch, k)) + child_rows
-        ReturnVersion.objects.create(
+        version = ReturnVersion.objects.create(
             ret=locked,
             number=number,
             own=own,
@@ -454,6 +458,9 @@ def return_submit(*, ret: Return, by: User) -> Return:
             submitted_by=by,
             submitted_at=now,
         )
+        from baosong.datareports.exports import prerender_after_commit  # exports reads the services
+
+        prerender_after_commit(version)
         locked.data = own
         locked.totals, locked.row_count = totals, row_count
         locked.version_count = number

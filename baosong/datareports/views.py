@@ -367,7 +367,12 @@ def dr_upload(request: AuthedRequest, pk: int, unit_id: int) -> HttpResponse:
     kind = files.check_upload(size=len(data), data=data)
     stored = files.store_encrypted(data)
     return JsonResponse(
-        {"name": upload.name[:200], "stored": stored, "type": kind.content_type, "size": len(data)}
+        {
+            "name": (upload.name or "附件")[:200],
+            "stored": stored,
+            "type": kind.content_type,
+            "size": len(data),
+        }
     )
 
 

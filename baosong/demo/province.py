@@ -149,6 +149,16 @@ def seed_demo_keys() -> None:
         key_generate(unit=unit, by=None, check=False)
 
 
+def seed_reference_data() -> None:
+    """What the migrations ship (the national calendar, the built-in 数据报表 forms), put back where a
+    database was emptied after migrating (the transactional tests' flush). Idempotent."""
+    from baosong.datareports.services import install_builtin_forms
+    from baosong.workdays.holidays import install_national_calendar
+
+    install_national_calendar()
+    install_builtin_forms()
+
+
 def seed_demo() -> list[dict[str, Any]]:
     units = build_units()
     out: list[dict[str, Any]] = []
@@ -198,6 +208,7 @@ def seed_demo() -> list[dict[str, Any]]:
     # order editorial, scoring and portal registered them in when each app still seeded its own).
     seed_demo_publications(units)
     seed_demo_quotas(units)
+    seed_reference_data()
     seed_demo_portal(units)
     seed_demo_keys()
     if created_any:

@@ -55,3 +55,18 @@ def notice_days(year: int) -> list[tuple[dt.date, str, str]]:
             days.append((day, kind, name))
             day += dt.timedelta(days=1)
     return days
+
+
+def install_national_calendar() -> None:
+    """The shipped years, where they are missing (a year already entered is left as the administrator
+    edited it)."""
+    from baosong.workdays.models import CalendarDay, CalendarYear
+
+    for year, (source, confirmed, _spans) in NOTICES.items():
+        if CalendarYear.objects.filter(year=year).exists():
+            continue
+        CalendarYear.objects.create(year=year, source=source, confirmed=confirmed)
+        CalendarDay.objects.bulk_create(
+            [CalendarDay(date=day, kind=kind, name=name) for day, kind, name in notice_days(year)],
+            ignore_conflicts=True,
+        )

@@ -179,8 +179,30 @@ def _downloads_and_exports(cast: Any, issue: Issue) -> None:
     Client().post("/accounts/login", {"username": cast.county_editor.user.username, "password": "错误口令"})
 
 
+def _datareports(cast: Any) -> None:
+    """A township's 接待 return: submitted, sent back by the county, resubmitted, reopened (更正)."""
+    from baosong.datareports import services as dr
+    from baosong.datareports.models import Form
+
+    coll = dr.collection_create(
+        by=cast.city_editor.user,
+        form=Form.objects.get(code="reception"),
+        root_unit=cast.city_editor.unit,
+        period_kind="monthly",
+        period="2026-03",
+    )
+    by = cast.township_reporter.user
+    ret = dr.return_get_or_start(collection=coll, unit=cast.township_reporter.unit)
+    dr.return_save(ret=ret, by=by, data={"rows": [], "filler": {"name": "张三", "phone": "1"}})
+    ret = dr.return_submit(ret=ret, by=by)
+    ret = dr.return_send_back(ret=ret, by=cast.county_editor.user, comment="请补报")
+    ret = dr.return_submit(ret=ret, by=by)
+    dr.return_reopen(ret=ret, by=by)
+
+
 def test_every_audit_and_event_type_written_is_declared(cast: Any) -> None:
     _reports(cast)
+    _datareports(cast)
     issue = _issues(cast)
     _portal(cast, issue)
     _instructions_and_notices(cast)
