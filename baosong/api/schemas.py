@@ -19,6 +19,13 @@ Id = Annotated[int, Interval(ge=1, le=MAX_ID)]
 Tag = Annotated[str, StringConstraints(max_length=20)]
 ElementText = Annotated[str, StringConstraints(max_length=2000)]
 ShortName = Annotated[str, StringConstraints(max_length=100)]
+# A category is a row the office edits (信息类别): its code is checked against that table by the services.
+CATEGORY_CODES = (
+    "信息类别代码。内置：work_update 工作动态、experience 经验做法、problem 问题建议、policy 政策落实、"
+    "emergency 突发事件、research 调研信息、public_opinion 社情民意；系统管理员可新增、停用类别，"
+    "停用的类别不能用于新信息（答复 400 `category_retired`），未知代码答复 400 `invalid_category`"
+)
+CategoryCode = Annotated[str, StringConstraints(max_length=20)]
 
 ALLOWED = "此用户现在可以对该对象执行的操作（与页面提供的按钮相同）"
 

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import contextvars
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -14,6 +18,8 @@ class RequestInfo:
     # Permission refusals raised by services during the request (see errors.Forbidden); the middleware
     # audits them after the response, whether a page caught the refusal to show it or the API answered 403.
     refusals: list[str] = field(default_factory=list, compare=False)
+    # Small configuration tables read once per request (see request_memo).
+    memo: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
 _current: contextvars.ContextVar[RequestInfo | None] = contextvars.ContextVar("baosong_request", default=None)
@@ -39,3 +45,22 @@ def note_refusal(reason: str) -> None:
 
 def new_request_id() -> str:
     return uuid.uuid4().hex
+
+
+def request_memo(key: str, build: Callable[[], T]) -> T:
+    """``build()`` once per request under ``key`` (a configuration table that every row of a list page
+    labels itself from); outside a request (tasks, commands, tests calling services) it is built afresh on
+    every call, so nothing outlives the transaction that read it."""
+    info = _current.get()
+    if info is None:
+        return build()
+    if key not in info.memo:
+        info.memo[key] = build()
+    return info.memo[key]
+
+
+def forget_memo(key: str) -> None:
+    """A service that changed what ``key`` holds: the rest of the request reads it again."""
+    info = _current.get()
+    if info is not None:
+        info.memo.pop(key, None)

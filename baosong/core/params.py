@@ -49,6 +49,18 @@ def form_date(value: str | None) -> dt.date | None:
         raise ServiceError("日期格式不正确。", "invalid_date") from exc
 
 
+def form_count(value: str | None, label: str) -> int | None:
+    """A whole number typed into a form, None when empty; anything else is refused in Chinese."""
+    from baosong.core.errors import ServiceError
+
+    if not (value or "").strip():
+        return None
+    number = parse_count(value)
+    if number is None:
+        raise ServiceError(f"{label}须为整数。", "invalid_number")
+    return number
+
+
 def local_day_bounds(
     date_from: dt.date | None, date_to: dt.date | None
 ) -> tuple[dt.datetime | None, dt.datetime | None]:

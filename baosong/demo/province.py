@@ -20,6 +20,7 @@ from baosong.demo.quotas import seed_demo_quotas
 from baosong.demo.texts import load
 from baosong.orgs.models import Membership, ReviewStep, Role, Unit, UnitKind, User
 from baosong.orgs.services import _path_for
+from baosong.reports.categories import ensure_builtin_categories
 
 DEMO_PASSWORD = "Baosong#2026"
 
@@ -160,6 +161,7 @@ def seed_reference_data() -> None:
 
 
 def seed_demo() -> list[dict[str, Any]]:
+    ensure_builtin_categories()
     units = build_units()
     out: list[dict[str, Any]] = []
     created_any = False

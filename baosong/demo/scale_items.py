@@ -43,6 +43,8 @@ from baosong.reports.models import (
     Urgency,
     Usage,
 )
+from baosong.reports.timeliness import due_at
+from baosong.workdays.calendar import Calendar, calendar_for
 
 # ------------------------------------------------------------------------------------------ vocabulary
 #
@@ -441,7 +443,14 @@ class _Ids:
 def _due_rule(
     rules: dict[tuple[str, str], DeadlineRule],
 ) -> Callable[[str, str, dt.datetime, dt.datetime | None], dt.datetime]:
-    """``timeliness.due_at_for`` without a query per item: the same most-specific-rule-wins lookup."""
+    """``timeliness.due_at_for`` without a query per item: the same most-specific-rule-wins lookup, on the
+    national working-day calendar (the generated units have no local overlays)."""
+    calendars: dict[int, Calendar] = {}
+
+    def calendar(year: int) -> Calendar:
+        if year not in calendars:
+            calendars[year] = calendar_for(None, start=dt.date(year, 1, 1), end=dt.date(year + 2, 12, 31))
+        return calendars[year]
 
     def due(category: str, urgency: str, created: dt.datetime, event: dt.datetime | None) -> dt.datetime:
         rule = (
@@ -450,15 +459,7 @@ def _due_rule(
             or rules.get(("", urgency))
             or rules.get(("", ""))
         )
-        start = event or created
-        if rule is None:
-            return start + dt.timedelta(days=5)
-        if rule.kind == DeadlineRule.Kind.HOURS_FROM_EVENT:
-            return start + dt.timedelta(hours=rule.amount)
-        if rule.kind == DeadlineRule.Kind.SAME_DAY:
-            local = timezone.localtime(start)
-            return local.replace(hour=23, minute=59, second=59, microsecond=0)
-        return created + dt.timedelta(days=rule.amount)
+        return due_at(rule, created=created, event_time=event, calendar=calendar)
 
     return due
 

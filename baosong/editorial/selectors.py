@@ -31,7 +31,7 @@ from baosong.editorial.models import (
 from baosong.orgs.models import BUSINESS_ROLES, Role, User
 from baosong.orgs.selectors import acting_unit_ids, admin_scope_units
 from baosong.reports.models import Report, Submission, SubmissionStatus
-from baosong.reports.selectors import InboxFilters, inbox
+from baosong.reports.selectors import InboxFilters, category_label, inbox
 
 DESK_ROLES = (Role.EDITOR, Role.CHIEF, Role.LEADER)
 RELEASED = [IssueStatus.DISTRIBUTED, IssueStatus.PUBLISHED, IssueStatus.WITHDRAWN]
@@ -303,7 +303,7 @@ def review_sheet(report: Report) -> ReviewSheet:
         unit=report.source_unit.name,
         author=report.author.full_name,
         author_phone=report.author.office_phone or report.author.mobile or "",
-        category=report.get_category_display(),
+        category=category_label(report.category),
         urgency=report.get_urgency_display(),
         public_scope=report.get_public_scope_display(),
         created=report.created_at,

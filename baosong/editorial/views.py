@@ -33,8 +33,8 @@ from baosong.orgs.models import Role
 from baosong.orgs.permissions import AuthedRequest, business_required, role_required
 from baosong.orgs.selectors import acting_unit_ids, admin_scope_units, roles_in_unit
 from baosong.reports import workflow as reports_wf
-from baosong.reports.models import Category, SubmissionStatus, Urgency
-from baosong.reports.selectors import InboxFilters, report_for
+from baosong.reports.models import SubmissionStatus, Urgency
+from baosong.reports.selectors import InboxFilters, category_filter_choices, report_for
 
 DESK = (Role.EDITOR, Role.CHIEF, Role.LEADER)
 
@@ -365,7 +365,7 @@ def _issue_page(
             "open_item": item_pk if posted == "edit" else None,
             "merge_title": p.get("title", "") if posted == "merge" else "",
             "merge_ticked": set(parse_ids(p.getlist("items"))) if posted == "merge" else set(),
-            "categories": Category.choices,
+            "categories": category_filter_choices(),
             "urgencies": Urgency.choices,
             "statuses": [
                 (SubmissionStatus.ADOPTED.value, "已采用"),

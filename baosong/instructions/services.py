@@ -22,6 +22,7 @@ from baosong.orgs.models import BUSINESS_ROLES, Role, Unit, User
 from baosong.orgs.selectors import roles_in_unit, units_acting_for
 from baosong.reports import files
 from baosong.reports.wordimport import clean_text
+from baosong.workdays.calendar import due_in_workdays
 
 LEADER_LEVEL = {"national": "national", "province": "province", "city": "city"}  # lower levels: 县
 
@@ -160,8 +161,17 @@ def instruction_create(
 
 
 def instruction_assign(
-    *, instruction: Instruction, by: User, unit_ids: list[int], due_on: dt.date | None
+    *,
+    instruction: Instruction,
+    by: User,
+    unit_ids: list[int],
+    due_on: dt.date | None,
+    due_workdays: int | None = None,
 ) -> list[InstructionAssignment]:
+    """Route the instruction to the units concerned with a feedback deadline: a date, or ``due_workdays``
+    working days from today on the instruction's unit's calendar (it wins over ``due_on``)."""
+    if due_workdays is not None:
+        due_on = due_in_workdays(due_workdays, unit=instruction.unit)
     with transaction.atomic():
         instruction = Instruction.objects.select_for_update().get(pk=instruction.pk)
         _desk_editor(instruction, by)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from baosong.core.actions import allowed_actions, record
 from baosong.core.errors import NotFound, ServiceError
-from baosong.core.params import form_date, parse_id, parse_ids
+from baosong.core.params import form_count, form_date, parse_id, parse_ids
 from baosong.core.refusals import return_to as refusals_return_to
 from baosong.editorial.models import IssueItemSource, IssueStatus
 from baosong.editorial.selectors import issue_for, issue_items, issues_of_report
@@ -106,6 +106,7 @@ def instruction_action(request: AuthedRequest, pk: int, action: str) -> HttpResp
             by=request.user,
             unit_ids=parse_ids(p.getlist("units")),
             due_on=form_date(p.get("due_on", "")),
+            due_workdays=form_count(p.get("due_workdays", ""), "工作日数"),
         )
         messages.success(request, "已交办，承办单位将收到通知。")
     elif action == "feedback":

@@ -14,6 +14,7 @@ NAV: list[tuple[frozenset[str], str, str]] = [
     (frozenset({Role.SYSADMIN}), "用户管理", "user_list"),
     (frozenset({Role.SYSADMIN}), "数据导入", "import_page"),
     (frozenset({Role.SYSADMIN}), "报送规则", "rules_page"),
+    (frozenset({Role.SYSADMIN}), "工作日历", "calendar_home"),
     (frozenset({Role.SYSADMIN}), "刊物管理", "publication_list"),
     (frozenset({Role.SYSADMIN}), "刊物模板", "template_list"),
     (frozenset({Role.SYSADMIN}), "积分规则", "rules_admin"),

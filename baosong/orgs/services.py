@@ -12,6 +12,7 @@ from django.db.models.functions import Concat, Substr
 
 from baosong.core.audit import audit_record
 from baosong.core.errors import ServiceError
+from baosong.core.vocabularies import REPORT_CATEGORY, vocabulary
 from baosong.orgs.models import (
     ADMIN_ROLES,
     BUSINESS_ROLES,
@@ -358,6 +359,8 @@ def review_step_add(
         raise ServiceError("审核角色须为业务角色。", "invalid_role")
     if user is not None and not Membership.objects.filter(user=user, unit=unit).exists():
         raise ServiceError("指定的审核人须在本单位有角色。", "step_user_not_in_unit")
+    if only_category and only_category not in dict(vocabulary(REPORT_CATEGORY)):
+        raise ServiceError("信息类别无效。", "invalid_category")
     with transaction.atomic():
         order = (
             ReviewStep.objects.filter(unit=unit, chain=chain)

@@ -13,6 +13,10 @@ class ReportsConfig(AppConfig):
         )
 
         workbench.register()
+        from baosong.core.vocabularies import REPORT_CATEGORY, register_vocabulary
+        from baosong.reports.selectors import category_filter_choices
+
+        register_vocabulary(REPORT_CATEGORY, category_filter_choices)
         from baosong.core.outbox import register_periodic
         from baosong.reports.tasks import clock_tick
 

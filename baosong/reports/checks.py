@@ -11,7 +11,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from baosong.reports import timeliness
-from baosong.reports.models import EMERGENCY_ELEMENTS, Category, Report, ReportStatus, SensitiveWord
+from baosong.reports.models import Report, ReportStatus, SensitiveWord
+from baosong.reports.selectors import category_by_code
 
 BLOCKING = "blocking"
 WARNING = "warning"
@@ -177,7 +178,7 @@ def check_body(report: Report) -> list[Finding]:
 
 def element_value(report: Report, key: str) -> str:
     """A 要素 as the item states it: 时间 and 地点 are the item's event time and place (older items and
-    API clients may still carry them in ``elements``)."""
+    API clients may still carry them in ``elements``); the others are kept in ``elements``."""
     if key == "time" and report.event_time is not None:
         return timezone.localtime(report.event_time).strftime("%Y-%m-%d %H:%M")
     if key == "place" and (report.place or "").strip():
@@ -186,13 +187,17 @@ def element_value(report: Report, key: str) -> str:
 
 
 def check_required_elements(report: Report) -> list[Finding]:
-    if report.category != Category.EMERGENCY:
+    """The 要素 the item's category requires (突发事件: 时间、地点、事件性质…), as the category now says."""
+    category = category_by_code().get(report.category)
+    if category is None:
         return []
-    missing = [label for key, label in EMERGENCY_ELEMENTS if not element_value(report, key)]
+    missing = [label for key, label in category.element_pairs if not element_value(report, key)]
     if not missing:
         return []
     return [
-        Finding("missing_elements", f"突发事件信息缺少要素：{'、'.join(missing)}。", BLOCKING, "elements")
+        Finding(
+            "missing_elements", f"{category.label}信息缺少要素：{'、'.join(missing)}。", BLOCKING, "elements"
+        )
     ]
 
 

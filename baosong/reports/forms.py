@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from baosong.reports.models import ELEMENT_TEXTS, Category, ExternalAdoption, PublicScope, Urgency, Usage
+from baosong.reports.models import ExternalAdoption, ItemCategory, PublicScope, Urgency, Usage
 
 
 class ReportForm(forms.Form):
@@ -22,7 +22,7 @@ class ReportForm(forms.Form):
         max_length=50_000,
         widget=forms.Textarea(attrs={"rows": 14, "placeholder": "直接写事实：时间、地点、做法、成效、数据"}),
     )
-    category = forms.ChoiceField(label="类别", choices=Category.choices)
+    category = forms.ChoiceField(label="类别")
     urgency = forms.ChoiceField(label="紧急程度", choices=Urgency.choices)
     event_time = forms.DateTimeField(
         label="事件时间",
@@ -42,25 +42,46 @@ class ReportForm(forms.Form):
     def __init__(
         self,
         *args: Any,
+        categories: list[ItemCategory],
         target_choices: list[tuple[int, str]] | None = None,
         co_unit_choices: list[tuple[int, str]] | None = None,
         **kwargs: Any,
     ) -> None:
+        """``categories``: those the item may take (the office's current ones, plus its own if retired)."""
         super().__init__(*args, **kwargs)
+        self.categories = categories
+        category = self.fields["category"]
+        assert isinstance(category, forms.ChoiceField)
+        category.choices = [(c.code, f"{c.label}（已停用）" if c.retired else c.label) for c in categories]
         co_units = self.fields["co_units"]
         assert isinstance(co_units, forms.MultipleChoiceField)
         co_units.choices = co_unit_choices or []
         targets = self.fields["targets"]
         assert isinstance(targets, forms.MultipleChoiceField)
         targets.choices = target_choices or []
-        for key, label in ELEMENT_TEXTS:
-            self.fields[f"el_{key}"] = forms.CharField(
-                label=label, required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
-            )
+        # One box per 要素 any of these categories asks for (besides 时间 and 地点, the item's own
+        # fields); the page shows those of the chosen category.
+        self.element_keys: dict[str, list[str]] = {}  # key → the codes of the categories asking for it
+        for c in categories:
+            for key, label in c.text_elements:
+                if key not in self.element_keys:
+                    self.element_keys[key] = []
+                    self.fields[f"el_{key}"] = forms.CharField(
+                        label=label, required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+                    )
+                self.element_keys[key].append(c.code)
 
-    def element_fields(self) -> list[forms.BoundField]:
-        """The 突发事件 要素 besides 时间 and 地点 (those are the event time and place fields)."""
-        return [self[f"el_{key}"] for key, _ in ELEMENT_TEXTS]
+    def element_fields(self) -> list[tuple[forms.BoundField, str]]:
+        """The 要素 boxes, each with the codes (space-separated) of the categories that show it."""
+        return [(self[f"el_{key}"], " ".join(codes)) for key, codes in self.element_keys.items()]
+
+    def writing_templates(self) -> dict[str, str]:
+        """code → the writing template the editor offers when that category is chosen."""
+        return {c.code: c.template for c in self.categories if c.template}
+
+    def chosen(self) -> ItemCategory | None:
+        value = self["category"].value()
+        return next((c for c in self.categories if c.code == value), None)
 
     def service_fields(self) -> dict[str, Any]:
         d = self.cleaned_data
@@ -74,7 +95,7 @@ class ReportForm(forms.Form):
             "public_scope": d["public_scope"],
             "tags": [t.strip() for t in d["tags"].replace("，", ",").split(",") if t.strip()],
             "sensitive": d["sensitive"],
-            "elements": {k: d[f"el_{k}"] for k, _ in ELEMENT_TEXTS if d.get(f"el_{k}")},
+            "elements": {k: d[f"el_{k}"] for k in self.element_keys if d.get(f"el_{k}")},
             "target_unit_ids": [int(t) for t in d["targets"]],
             "co_unit_ids": [int(u) for u in d["co_units"]],
             "solicitation_id": d.get("solicitation"),

@@ -24,7 +24,6 @@ from baosong.orgs.models import LEVEL_RANK, Level, Unit, User
 from baosong.orgs.selectors import subtree_q
 from baosong.reports import workflow as reports_wf
 from baosong.reports.models import (
-    Category,
     ExternalAdoption,
     Report,
     ReportStatus,
@@ -33,7 +32,7 @@ from baosong.reports.models import (
     Urgency,
     Usage,
 )  # fmt: skip
-from baosong.reports.selectors import reports_visible_to
+from baosong.reports.selectors import category_labels, reports_visible_to
 
 BATCH = 1000
 # Levels that receive submissions, from the bottom up: one group of trail columns each (a level no unit
@@ -108,7 +107,7 @@ class LedgerFilters:
         filters = cls(
             date_from=date("date_from", "起始日期"),
             date_to=date("date_to", "截止日期"),
-            category=choice("category", Category.values, "类别"),
+            category=choice("category", category_labels(), "类别"),
             urgency=choice("urgency", Urgency.values, "紧急程度"),
             status=choice("status", ReportStatus.values, "状态"),
             source=source,
@@ -119,6 +118,8 @@ class LedgerFilters:
         return filters
 
     def check(self) -> None:
+        if self.category and self.category not in category_labels():
+            raise LedgerError("类别取值无效。", "invalid_filter", status=400)
         if self.date_from and self.date_to and self.date_from > self.date_to:
             raise LedgerError("起始日期不能晚于截止日期。", "invalid_filter", status=400)
 
@@ -248,13 +249,16 @@ def _row(report: Report, subs: list[Submission], externals: list[ExternalAdoptio
     return LedgerRow(report=report, trail=trail, externals=externals, top_level=top)
 
 
-def row_values(row: LedgerRow, index: int, levels: list[str]) -> list[Any]:
+def row_values(
+    row: LedgerRow, index: int, levels: list[str], categories: dict[str, str] | None = None
+) -> list[Any]:
     r = row.report
+    categories = category_labels() if categories is None else categories
     values: list[Any] = [
         index,
         r.pk,
         r.title,
-        Category(r.category).label if r.category in Category.values else r.category,
+        categories.get(r.category, r.category),
         Urgency(r.urgency).label if r.urgency in Urgency.values else r.urgency,
         ReportStatus(r.status).label if r.status in ReportStatus.values else r.status,
         r.source_unit.name,
@@ -279,9 +283,11 @@ def row_values(row: LedgerRow, index: int, levels: list[str]) -> list[Any]:
 
 def ledger_table(qs: QuerySet[Report]) -> Iterator[list[Any]]:
     levels = trail_levels()
+    # Read here, not per row: a streamed export runs after its request (no per-request memo any more).
+    categories = category_labels()
     yield headers(levels)
     for i, row in enumerate(ledger_rows(qs), start=1):
-        yield row_values(row, i, levels)
+        yield row_values(row, i, levels, categories)
 
 
 def ledger_csv_stream(qs: QuerySet[Report]) -> Iterator[str]:

@@ -12,14 +12,60 @@ from django.utils import timezone
 from baosong.orgs.models import Unit, User
 
 
-class Category(models.TextChoices):
-    WORK_UPDATE = "work_update", "工作动态"
-    EXPERIENCE = "experience", "经验做法"
-    PROBLEM = "problem", "问题建议"
-    POLICY = "policy", "政策落实"
-    EMERGENCY = "emergency", "突发事件"
-    RESEARCH = "research", "调研信息"
-    PUBLIC_OPINION = "public_opinion", "社情民意"
+class Category:
+    """Codes of the seven categories every deployment starts with (the API codes of DESIGN.md). The
+    categories themselves are rows of ``ItemCategory`` that the office edits; these constants remain for
+    code that means one of them (the demo's generators, 突发事件 in tests)."""
+
+    WORK_UPDATE = "work_update"
+    EXPERIENCE = "experience"
+    PROBLEM = "problem"
+    POLICY = "policy"
+    EMERGENCY = "emergency"
+    RESEARCH = "research"
+    PUBLIC_OPINION = "public_opinion"
+
+
+# A category's code: stable, used by the API and stored on items (Report.category is 20 characters).
+CATEGORY_CODE_RE = r"^[a-z][a-z0-9_]{1,19}$"
+# A required element's key (the key under Report.elements). 时间 and 地点 are the item's own event time
+# and place fields: an element with one of these keys reads and fills them.
+ELEMENT_KEY_RE = r"^[a-z][a-z0-9_]{0,39}$"
+OWN_FIELD_ELEMENTS = {"time": "时间", "place": "地点"}
+MAX_ELEMENTS = 20
+
+
+class ItemCategory(models.Model):
+    """An information-item category (信息类别) as the office configures it: its name and place in the
+    lists, whether new items may still choose it, the 要素 its items must state, and the text the editor
+    offers when it is chosen. The deadline rule is a DeadlineRule row of the same code. Retired categories
+    stay on the items that have them; only the writing page stops offering them."""
+
+    code = models.CharField("代码", max_length=20, unique=True)
+    label = models.CharField("名称", max_length=20, unique=True)
+    sort_order = models.PositiveSmallIntegerField("顺序", default=0)
+    retired = models.BooleanField("已停用", default=False)
+    # [{"key": "nature", "label": "事件性质"}, …] in the order offices write them
+    elements = models.JSONField("必备要素", default=list, blank=True)
+    template = models.TextField("写作模板", blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "信息类别"
+        ordering = ["sort_order", "id"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def element_pairs(self) -> list[tuple[str, str]]:
+        return [(str(e["key"]), str(e["label"])) for e in self.elements or []]
+
+    @property
+    def text_elements(self) -> list[tuple[str, str]]:
+        """The 要素 the form asks for in their own boxes: all but 时间 and 地点 (the item's own fields)."""
+        return [(k, label) for k, label in self.element_pairs if k not in OWN_FIELD_ELEMENTS]
 
 
 class Urgency(models.TextChoices):
@@ -37,20 +83,6 @@ class PublicScope(models.TextChoices):
     INTERNAL = "internal", "不予公开"
 
 
-# 突发事件 required elements, in the order offices write them.
-EMERGENCY_ELEMENTS = [
-    ("time", "时间"),
-    ("place", "地点"),
-    ("nature", "事件性质"),
-    ("scope", "影响范围"),
-    ("casualties", "伤亡和损失"),
-    ("measures", "已采取措施"),
-    ("next_steps", "下步打算"),
-]
-# 时间 and 地点 are the item's own event time and place fields; the form asks for the other five here.
-ELEMENT_TEXTS = [(key, label) for key, label in EMERGENCY_ELEMENTS if key not in ("time", "place")]
-
-
 class ReportStatus(models.TextChoices):
     DRAFT = "draft", "草稿"
     IN_REVIEW = "in_review", "审核中"
@@ -62,7 +94,7 @@ class ReportStatus(models.TextChoices):
 class Report(models.Model):
     title = models.CharField("标题", max_length=200)
     body = models.TextField("正文", blank=True)
-    category = models.CharField("类别", max_length=20, choices=Category.choices, default=Category.WORK_UPDATE)
+    category = models.CharField("类别", max_length=20, default=Category.WORK_UPDATE)  # an ItemCategory code
     urgency = models.CharField("紧急程度", max_length=16, choices=Urgency.choices, default=Urgency.NORMAL)
     event_time = models.DateTimeField("事件时间", null=True, blank=True)
     place = models.CharField("地点", max_length=200, blank=True)
@@ -76,7 +108,7 @@ class Report(models.Model):
         Unit, blank=True, related_name="targeted_reports", verbose_name="报送对象"
     )
     tags = models.JSONField("标签", default=list, blank=True)
-    elements = models.JSONField("突发事件要素", default=dict, blank=True)
+    elements = models.JSONField("要素", default=dict, blank=True)  # key → text, keys of the category's 要素
     sensitive = models.BooleanField("敏感", default=False)
     follow_up_of = models.ForeignKey(
         "self",
@@ -195,7 +227,7 @@ class Submission(models.Model):
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)
     urgency_rank = models.PositiveSmallIntegerField(default=2)  # 0 特急 … 2 普通: inbox order
-    category = models.CharField(max_length=20, choices=Category.choices)
+    category = models.CharField(max_length=20)
     received_at = models.DateTimeField(default=timezone.now)
     due_at = models.DateTimeField(null=True, blank=True)
     claimed_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -309,8 +341,11 @@ class DeadlineRule(models.Model):
         HOURS_FROM_EVENT = "hours_from_event", "事件发生后若干小时内"
         SAME_DAY = "same_day", "当日"
         DAYS = "days", "若干日内"
+        WORKDAYS = "workdays", "若干工作日内"
+        MONTH_END = "month_end", "当月月底前"
+        NEXT_MONTH_DAY = "next_month_day", "次月某日前"
 
-    category = models.CharField(max_length=20, choices=Category.choices, blank=True)
+    category = models.CharField(max_length=20, blank=True)  # an ItemCategory code
     urgency = models.CharField(max_length=16, choices=Urgency.choices, blank=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     amount = models.PositiveIntegerField(default=0)

@@ -9,11 +9,78 @@ from typing import Any
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from baosong.core.context import request_memo
 from baosong.core.errors import NotFound
 from baosong.core.params import local_day_bounds
 from baosong.orgs.models import BUSINESS_ROLES, Role, Unit, User
 from baosong.orgs.selectors import acting_unit_ids, subtree_q
-from baosong.reports.models import Attachment, Report, ReportStatus, Submission, SubmissionStatus
+from baosong.reports.models import (
+    Attachment,
+    Category,
+    DeadlineRule,
+    ItemCategory,
+    Report,
+    ReportStatus,
+    Submission,
+    SubmissionStatus,
+)
+
+# ---- categories (信息类别): a small table every list labels its rows from -----------------------------
+
+CATEGORIES_MEMO = "reports.categories"
+DEADLINE_RULES_MEMO = "reports.deadline_rules"
+
+
+@dataclass(frozen=True)
+class CategoryTable:
+    rows: list[ItemCategory]
+    by_code: dict[str, ItemCategory]
+    labels: dict[str, str]
+
+
+def _category_table() -> CategoryTable:
+    def build() -> CategoryTable:
+        rows = list(ItemCategory.objects.order_by("sort_order", "id"))
+        return CategoryTable(rows, {c.code: c for c in rows}, {c.code: c.label for c in rows})
+
+    return request_memo(CATEGORIES_MEMO, build)
+
+
+def item_categories() -> list[ItemCategory]:
+    """Every category in the office's order, retired ones included (old items keep theirs). Read once per
+    request: a page labels any number of rows from it without a query per row."""
+    return _category_table().rows
+
+
+def category_by_code() -> dict[str, ItemCategory]:
+    return _category_table().by_code
+
+
+def category_labels() -> dict[str, str]:
+    """code → name, retired ones included; an unknown code shows as itself."""
+    return _category_table().labels
+
+
+def category_label(code: str) -> str:
+    return category_labels().get(code, code)
+
+
+def default_category() -> str:
+    """The category a new item starts with: 工作动态 while it is in use, else the first one in use."""
+    live = [c.code for c in item_categories() if not c.retired]
+    return Category.WORK_UPDATE if Category.WORK_UPDATE in live else next(iter(live), Category.WORK_UPDATE)
+
+
+def category_filter_choices() -> list[tuple[str, str]]:
+    """(code, name) of every category, for the filters of lists (old items keep retired ones)."""
+    return [(c.code, f"{c.label}（已停用）" if c.retired else c.label) for c in item_categories()]
+
+
+def deadline_rules() -> dict[tuple[str, str], DeadlineRule]:
+    """(category, urgency) → rule, read once per request (the review queue checks every item's 时限)."""
+    return request_memo(
+        DEADLINE_RULES_MEMO, lambda: {(r.category, r.urgency): r for r in DeadlineRule.objects.all()}
+    )
 
 
 def _unit_ids(user: User, *roles: str) -> list[int]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -11,6 +12,7 @@ from django.utils import timezone
 
 from baosong.core.actions import Transition, apply, record
 from baosong.core.audit import audit_record
+from baosong.core.context import forget_memo
 from baosong.core.errors import Forbidden, NotFound, ServiceError
 from baosong.core.events import event_emit
 from baosong.orgs.models import ReviewStep, Role, Unit, User
@@ -18,11 +20,14 @@ from baosong.orgs.selectors import roles_in_unit, unit_reporting_targets, units_
 from baosong.reports import checks, selectors
 from baosong.reports import workflow as wf
 from baosong.reports.models import (
-    EMERGENCY_ELEMENTS,
+    CATEGORY_CODE_RE,
+    ELEMENT_KEY_RE,
+    MAX_ELEMENTS,
+    OWN_FIELD_ELEMENTS,
     URGENCY_RANK,
-    Category,
     DeadlineRule,
     ExternalAdoption,
+    ItemCategory,
     PublicScope,
     Report,
     ReportStatus,
@@ -34,7 +39,7 @@ from baosong.reports.models import (
     Urgency,
     Usage,
 )  # fmt: skip
-from baosong.reports.timeliness import due_at_for
+from baosong.reports.timeliness import AMOUNT_RANGE, AMOUNT_UNIT, due_at_for
 from baosong.reports.wordimport import clean_text, docx_import
 
 EDITABLE = {"title", "body", "category", "urgency", "event_time", "place", "public_scope", "tags", "elements",
@@ -53,14 +58,25 @@ class ChecksFailed(ServiceError):
 EARLIEST_EVENT = dt.datetime(1949, 10, 1, tzinfo=dt.UTC)
 
 
-def _validate_fields(fields: dict[str, Any]) -> dict[str, Any]:
+def _check_category(code: Any, *, keep: str | None = None) -> str:
+    """A category an item may take: one of the office's, not retired — unless it is the item's own
+    (``keep``: an old draft of a category retired since keeps it)."""
+    category = selectors.category_by_code().get(str(code or ""))
+    if category is None:
+        raise ServiceError("信息类别无效。", "invalid_category")
+    if category.retired and category.code != keep:
+        raise ServiceError(f"信息类别“{category.label}”已停用，请选择其他类别。", "category_retired")
+    return category.code
+
+
+def _validate_fields(fields: dict[str, Any], *, keep_category: str | None = None) -> dict[str, Any]:
     clean = {k: v for k, v in fields.items() if k in EDITABLE}
     if "title" in clean:
         clean["title"] = (clean["title"] or "").strip()
         if len(clean["title"]) > 200:
             raise ServiceError("标题不能超过 200 字。", "title_too_long")
-    if "category" in clean and clean["category"] not in Category.values:
-        raise ServiceError("信息类别无效。", "invalid_category")
+    if "category" in clean:
+        clean["category"] = _check_category(clean["category"], keep=keep_category)
     if "urgency" in clean and clean["urgency"] not in Urgency.values:
         raise ServiceError("紧急程度无效。", "invalid_urgency")
     if "public_scope" in clean and clean["public_scope"] not in PublicScope.values:
@@ -84,7 +100,16 @@ def _validate_fields(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 TAGS_MAX, TAG_MAX_CHARS, ELEMENT_MAX_CHARS = 10, 20, 2000
-ELEMENT_LABELS = dict(EMERGENCY_ELEMENTS)
+
+
+def _element_labels() -> dict[str, str]:
+    """key → label of every 要素 any category asks for (an item keeps its 要素 when its category
+    changes), 时间 and 地点 included."""
+    labels = dict(OWN_FIELD_ELEMENTS)
+    for category in selectors.item_categories():
+        for key, label in category.element_pairs:
+            labels.setdefault(key, label)
+    return labels
 
 
 def _clean_tags(tags: Any) -> list[str]:
@@ -101,18 +126,18 @@ def _clean_tags(tags: Any) -> list[str]:
 
 
 def _clean_elements(elements: Any) -> dict[str, str]:
-    """The 突发事件 要素: only the known ones (时间、地点、事件性质…), each at most 2,000 characters."""
+    """The 要素: only those the categories ask for (时间、地点、事件性质…), each at most 2,000 characters."""
     if not isinstance(elements, dict):
-        raise ServiceError("突发事件要素格式无效。", "invalid_elements")
+        raise ServiceError("要素格式无效。", "invalid_elements")
+    labels = _element_labels()
     out: dict[str, str] = {}
     for key, value in elements.items():
-        if key not in ELEMENT_LABELS:
-            known = "、".join(f"{k}（{label}）" for k, label in EMERGENCY_ELEMENTS)
-            raise ServiceError(f"突发事件要素“{str(key)[:20]}”无效，可填：{known}。", "invalid_elements")
+        if key not in labels:
+            known = "、".join(f"{k}（{label}）" for k, label in labels.items())
+            raise ServiceError(f"要素“{str(key)[:20]}”无效，可填：{known}。", "invalid_elements")
         text = clean_text(str(value or ""))
         if len(text) > ELEMENT_MAX_CHARS:
-            label = ELEMENT_LABELS[key]
-            raise ServiceError(f"突发事件要素“{label}”不能超过 {ELEMENT_MAX_CHARS} 字。", "element_too_long")
+            raise ServiceError(f"要素“{labels[key]}”不能超过 {ELEMENT_MAX_CHARS} 字。", "element_too_long")
         if text:
             out[key] = text
     return out
@@ -150,7 +175,7 @@ def report_create(
     by: User,
     title: str,
     body: str = "",
-    category: str = Category.WORK_UPDATE,
+    category: str | None = None,
     urgency: str = Urgency.NORMAL,
     unit_id: int | None = None,
     target_unit_ids: list[int] | None = None,
@@ -160,9 +185,11 @@ def report_create(
     **fields: Any,
 ) -> Report:
     unit = reporting_unit_for(by, unit_id)
-    clean = _validate_fields(
-        {"title": title, "body": body, "category": category, "urgency": urgency, **fields}
-    )
+    category = category or selectors.default_category()  # None: 工作动态, or the first category in use
+    fields = {"title": title, "body": body, "category": category, "urgency": urgency, **fields}
+    if follow_up_of is not None:
+        fields.pop("category")  # a 续报 continues its 初报's category, retired since or not
+    clean = _validate_fields(fields)
     root = None
     if follow_up_of is not None:
         root = Report.objects.filter(pk=follow_up_of, source_unit=unit).first()
@@ -231,7 +258,7 @@ def report_update(
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report.pk)
         _editable_by(report, by)
-        clean = _validate_fields(fields)
+        clean = _validate_fields(fields, keep_category=report.category)
         for k, v in clean.items():
             setattr(report, k, v)
         report.updated_at = timezone.now()
@@ -636,15 +663,25 @@ def external_adoption_record(
 # ---- configuration by the system administrator ----------------------------------------------------
 
 
+def _check_deadline(kind: str, amount: int) -> int:
+    if kind not in DeadlineRule.Kind.values:
+        raise ServiceError("时限方式无效。", "invalid_kind")
+    bounds = AMOUNT_RANGE[kind]
+    if bounds is None:
+        return 0
+    low, high = bounds
+    if not low <= amount <= high:
+        unit = AMOUNT_UNIT[kind]
+        raise ServiceError(f"时限须为 {low} 到 {high} 之间的整数（{unit}）。", "invalid_amount")
+    return amount
+
+
 def deadline_rule_set(*, by: User, category: str, urgency: str, kind: str, amount: int) -> DeadlineRule:
-    if category and category not in Category.values:
+    if category and category not in selectors.category_by_code():
         raise ServiceError("信息类别无效。", "invalid_category")
     if urgency and urgency not in Urgency.values:
         raise ServiceError("紧急程度无效。", "invalid_urgency")
-    if kind not in DeadlineRule.Kind.values:
-        raise ServiceError("时限方式无效。", "invalid_kind")
-    if kind != DeadlineRule.Kind.SAME_DAY and not 1 <= amount <= 720:
-        raise ServiceError("时限须为 1 到 720 之间的整数。", "invalid_amount")
+    amount = _check_deadline(kind, amount)
     with transaction.atomic():
         rule, _ = DeadlineRule.objects.update_or_create(
             category=category, urgency=urgency, defaults={"kind": kind, "amount": amount}
@@ -656,6 +693,7 @@ def deadline_rule_set(*, by: User, category: str, urgency: str, kind: str, amoun
             object_id=rule.pk,
             details={"category": category, "urgency": urgency, "kind": kind, "amount": amount},
         )
+    forget_memo(selectors.DEADLINE_RULES_MEMO)
     return rule
 
 
@@ -671,6 +709,205 @@ def deadline_rule_remove(*, by: User, rule: DeadlineRule) -> None:
             details={"removed": True},
         )
         rule.delete()
+    forget_memo(selectors.DEADLINE_RULES_MEMO)
+
+
+# ---- categories (信息类别) -----------------------------------------------------------------------------
+
+CATEGORY_LABEL_MAX = 20
+ELEMENT_LABEL_MAX = 20
+TEMPLATE_MAX = 5000
+
+
+def _check_template(template: str) -> str:
+    template = clean_text(template or "")
+    if len(template) > TEMPLATE_MAX:
+        raise ServiceError(f"写作模板不能超过 {TEMPLATE_MAX} 字。", "template_too_long")
+    return template
+
+
+def _check_label(label: str, *, other_than: int | None = None) -> str:
+    label = (label or "").strip()
+    if not label or len(label) > CATEGORY_LABEL_MAX:
+        raise ServiceError(f"类别名称须为 1 到 {CATEGORY_LABEL_MAX} 个字。", "invalid_label")
+    same = ItemCategory.objects.filter(label=label)
+    if (same.exclude(pk=other_than) if other_than is not None else same).exists():
+        raise ServiceError(f"已有名为“{label}”的类别。", "duplicate_label")
+    return label
+
+
+def _check_elements(code: str, elements: Any) -> list[dict[str, str]]:
+    """The 要素 as (key, label) pairs in order; a pair without a key is a new 要素. Its key: 时间 and 地点
+    are the item's own fields; a label another category already asks for shares that 要素 (an item keeps
+    what it wrote when its category changes); else ``<code>_<n>``."""
+    known: dict[str, str] = {label: key for key, label in OWN_FIELD_ELEMENTS.items()}
+    for other in ItemCategory.objects.exclude(code=code):
+        for key, label in other.element_pairs:
+            known.setdefault(label, key)
+    pairs = [(str(k or "").strip(), str(label or "").strip()) for k, label in elements]
+    pairs = [(k, label) for k, label in pairs if label]
+    if len(pairs) > MAX_ELEMENTS:
+        raise ServiceError(f"必备要素最多 {MAX_ELEMENTS} 项。", "too_many_elements")
+    used = {k for k, _ in pairs if k}
+    out: list[dict[str, str]] = []
+    seen_labels: set[str] = set()
+    n = 1
+    for key, label in pairs:
+        if len(label) > ELEMENT_LABEL_MAX:
+            raise ServiceError(f"要素名称“{label[:10]}…”超过 {ELEMENT_LABEL_MAX} 个字。", "invalid_element")
+        if label in seen_labels:
+            raise ServiceError(f"要素“{label}”重复。", "duplicate_element")
+        seen_labels.add(label)
+        if not key:
+            key = known.get(label, "")
+            while not key or key in used:
+                key, n = f"{code}_{n}", n + 1
+        if not re.match(ELEMENT_KEY_RE, key):
+            raise ServiceError("要素代码无效。", "invalid_element")
+        if key in {e["key"] for e in out}:
+            raise ServiceError(f"要素“{label}”重复。", "duplicate_element")
+        used.add(key)
+        out.append({"key": key, "label": label})
+    return out
+
+
+def _category_changed(by: User, category: ItemCategory, details: dict[str, Any]) -> None:
+    record(
+        wf.CATEGORY_SET,
+        by=by,
+        object_type="category",
+        object_id=category.pk,
+        details={"code": category.code, "label": category.label, **details},
+    )
+    forget_memo(selectors.CATEGORIES_MEMO)
+
+
+def category_create(
+    *,
+    by: User,
+    code: str,
+    label: str,
+    elements: list[tuple[str, str]] | None = None,
+    template: str = "",
+    deadline_kind: str | None = None,
+    deadline_amount: int = 0,
+) -> ItemCategory:
+    """A new category, last in the lists, with its 要素, writing template and (optionally) its 时限."""
+    code = (code or "").strip()
+    if not re.match(CATEGORY_CODE_RE, code):
+        raise ServiceError(
+            "类别代码须为 2 到 20 位小写英文字母、数字或下划线，以字母开头（如 meeting）。", "invalid_code"
+        )
+    if ItemCategory.objects.filter(code=code).exists():
+        raise ServiceError(
+            f"类别代码“{code}”已被使用（代码不能重复，停用的类别也占用代码）。", "duplicate_code"
+        )
+    try:
+        with transaction.atomic():
+            last = ItemCategory.objects.aggregate(m=Max("sort_order"))["m"]
+            category = ItemCategory.objects.create(
+                code=code,
+                label=_check_label(label),
+                sort_order=0 if last is None else last + 1,
+                elements=_check_elements(code, elements or []),
+                template=_check_template(template),
+            )
+            _category_changed(
+                by,
+                category,
+                {"elements": [e["label"] for e in category.elements], "template": bool(category.template)},
+            )
+            if deadline_kind:
+                deadline_rule_set(
+                    by=by, category=code, urgency="", kind=deadline_kind, amount=deadline_amount
+                )
+    except IntegrityError as exc:  # another administrator took the code or the name at the same moment
+        raise ServiceError("类别代码或名称刚被他人使用，请换一个。", "conflict", status=409) from exc
+    return category
+
+
+def category_update(
+    *,
+    by: User,
+    category: ItemCategory,
+    label: str,
+    elements: list[tuple[str, str]],
+    template: str,
+    deadline_kind: str | None = None,
+    deadline_amount: int = 0,
+) -> ItemCategory:
+    """Rename a category, set its 要素, writing template and 时限 (``deadline_kind`` None: the rule stays;
+    "" : the category follows the general rule). The code never changes: items and the API keep it."""
+    with transaction.atomic():
+        category = ItemCategory.objects.select_for_update().get(pk=category.pk)
+        before = (category.label, category.elements, category.template)
+        category.label = _check_label(label, other_than=category.pk)
+        category.elements = _check_elements(category.code, elements)
+        category.template = _check_template(template)
+        changed = [
+            name
+            for name, old, new in zip(
+                ("label", "elements", "template"),
+                before,
+                (category.label, category.elements, category.template),
+                strict=True,
+            )
+            if old != new
+        ]
+        if changed:
+            category.updated_at = timezone.now()
+            category.save()
+            _category_changed(
+                by,
+                category,
+                {
+                    "fields": changed,
+                    "elements": [e["label"] for e in category.elements],
+                    "template": bool(category.template),
+                },
+            )
+        rule = DeadlineRule.objects.filter(category=category.code, urgency="").first()
+        if deadline_kind and (rule is None or (rule.kind, rule.amount) != (deadline_kind, deadline_amount)):
+            deadline_rule_set(
+                by=by, category=category.code, urgency="", kind=deadline_kind, amount=deadline_amount
+            )
+        elif deadline_kind == "" and rule is not None:
+            deadline_rule_remove(by=by, rule=rule)
+    return category
+
+
+def category_retire(*, by: User, category: ItemCategory, retired: bool = True) -> ItemCategory:
+    """停用 (new items can no longer choose it; old items keep it) or 恢复 a category."""
+    with transaction.atomic():
+        category = ItemCategory.objects.select_for_update().get(pk=category.pk)
+        if category.retired == retired:
+            return category
+        if retired and not ItemCategory.objects.filter(retired=False).exclude(pk=category.pk).exists():
+            raise ServiceError("至少要保留一个可用的类别。", "last_category")
+        category.retired = retired
+        category.updated_at = timezone.now()
+        category.save(update_fields=["retired", "updated_at"])
+        _category_changed(by, category, {"retired": retired})
+    return category
+
+
+def category_move(*, by: User, category: ItemCategory, direction: str) -> ItemCategory:
+    """Move a category one place up or down in the lists (the writing page, filters, statistics)."""
+    if direction not in ("up", "down"):
+        raise ServiceError("调整方向无效。", "invalid_direction")
+    with transaction.atomic():
+        ordered = list(ItemCategory.objects.select_for_update().order_by("sort_order", "id"))
+        i = next(i for i, c in enumerate(ordered) if c.pk == category.pk)
+        j = i - 1 if direction == "up" else i + 1
+        if not 0 <= j < len(ordered):
+            return ordered[i]
+        ordered[i], ordered[j] = ordered[j], ordered[i]
+        for n, c in enumerate(ordered):
+            if c.sort_order != n:
+                c.sort_order = n
+                c.save(update_fields=["sort_order"])
+        _category_changed(by, ordered[j], {"moved": direction})
+    return ordered[j]
 
 
 def sensitive_word_add(*, by: User, word: str, blocking: bool = False) -> SensitiveWord:

@@ -25,18 +25,16 @@ from baosong.core.refusals import return_to as refusals_return_to
 from baosong.orgs.models import BUSINESS_ROLES, Role, Unit
 from baosong.orgs.permissions import AuthedRequest, business_required, role_required
 from baosong.orgs.selectors import acting_unit_ids, unit_reporting_targets, units_acting_for
-from baosong.reports import files, selectors, services
+from baosong.reports import files, selectors, services, timeliness
 from baosong.reports import workflow as reports_wf
 from baosong.reports.checks import element_value
 from baosong.reports.diff import diff_html
 from baosong.reports.forms import AdoptForm, CommentForm, ExternalAdoptionForm, ReportForm, WorkingCopyForm
 from baosong.reports.models import (
-    ELEMENT_TEXTS,
-    EMERGENCY_ELEMENTS,
     Attachment,
-    Category,
     DeadlineRule,
     ExternalAdoption,
+    ItemCategory,
     Report,
     ReportStatus,
     ReviewAction,
@@ -84,7 +82,7 @@ INBOX_LIST_FIELDS = (
 def _report_lines(reports: Any) -> list[dict[str, Any]]:
     """本单位信息's rows as the strings the table shows, built in Python (as the inbox's)."""
     categories, urgencies, statuses = (
-        dict(Category.choices),
+        selectors.category_labels(),
         dict(Urgency.choices),
         dict(ReportStatus.choices),
     )
@@ -136,19 +134,35 @@ def report_list(request: AuthedRequest) -> HttpResponse:
     )
 
 
+def _form_categories(current: str | None = None) -> list[ItemCategory]:
+    """The categories the writing page offers: the office's current ones, and the item's own if it has
+    been retired since (an old draft keeps it)."""
+    return [c for c in selectors.item_categories() if not c.retired or c.code == current]
+
+
+def _report_form(
+    data: Any, *, unit: Unit, current: str | None = None, initial: dict[str, Any] | None = None
+) -> ReportForm:
+    return ReportForm(
+        data,
+        initial=initial,
+        categories=_form_categories(current),
+        target_choices=_targets(unit),
+        co_unit_choices=_co_units(unit),
+    )
+
+
 @role_required(Role.REPORTER)
 def report_new(request: AuthedRequest) -> HttpResponse:
     unit = services.reporting_unit_for(request.user)
     initial = {
-        "category": Category.WORK_UPDATE,
+        "category": selectors.default_category(),
         "urgency": Urgency.NORMAL,
         "public_scope": "internal",
         "targets": [str(pk) for pk, _ in _targets(unit)],
         "solicitation": parse_id(request.GET.get("solicitation")),
     }
-    form = ReportForm(
-        request.POST or None, initial=initial, target_choices=_targets(unit), co_unit_choices=_co_units(unit)
-    )
+    form = _report_form(request.POST or None, unit=unit, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             report = services.report_create(by=request.user, **form.service_fields())
@@ -192,8 +206,8 @@ def _report_initial(report: Report) -> dict[str, Any]:
     initial["targets"] = [str(pk) for pk in report.targets.values_list("pk", flat=True)]
     initial["co_units"] = [str(pk) for pk in report.co_units.values_list("pk", flat=True)]
     initial["solicitation"] = report.solicitation_id
-    for key, _ in ELEMENT_TEXTS:
-        initial[f"el_{key}"] = report.elements.get(key, "")
+    for key, value in (report.elements or {}).items():
+        initial[f"el_{key}"] = value
     return initial
 
 
@@ -220,11 +234,11 @@ def _fields_keeping_legacy(report: Report, form: ReportForm) -> dict[str, Any]:
 @business_required
 def report_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
-    form = ReportForm(
+    form = _report_form(
         request.POST or None,
+        unit=report.source_unit,
+        current=report.category,
         initial=_report_initial(report),
-        target_choices=_targets(report),
-        co_unit_choices=_co_units(report),
     )
     findings = None
     status = 200
@@ -270,7 +284,7 @@ def report_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 def report_autosave(request: AuthedRequest, pk: int) -> HttpResponse:
     """htmx: save the draft while typing. A failed save keeps everything in the browser and says why."""
     report = _report(request, pk)
-    form = ReportForm(request.POST, target_choices=_targets(report), co_unit_choices=_co_units(report))
+    form = _report_form(request.POST, unit=report.source_unit, current=report.category)
     if not form.is_valid():
         return render(
             request, "reports/partials/autosave.html", {"error": "内容格式有误，未能自动保存。"}, status=400
@@ -285,7 +299,7 @@ def report_autosave(request: AuthedRequest, pk: int) -> HttpResponse:
 def _live_checks(
     request: AuthedRequest, *, unit: Unit, author: Any, created_at: Any, report: Report | None = None
 ) -> HttpResponse:
-    form = ReportForm(request.POST, target_choices=_targets(unit), co_unit_choices=_co_units(unit))
+    form = _report_form(request.POST, unit=unit, current=report.category if report else None)
     form.is_valid()
     data = {}
     if not form.errors:
@@ -360,6 +374,7 @@ def _detail(
         sub.typed = (typed or {}).get(sub.pk, {"title": sub.title, "body": sub.body})  # type: ignore[attr-defined]
     chain_steps = report.review_chain or []
     step = chain_steps[report.review_step] if report.review_step < len(chain_steps) else {}
+    category = selectors.category_by_code().get(report.category)
     return render(
         request,
         "reports/report_detail.html",
@@ -376,7 +391,10 @@ def _detail(
             "external": report.external_adoptions.select_related("unit"),
             "attachments": selectors.report_attachments(report),
             "co_units": report.co_units.all(),
-            "elements": [(label, element_value(report, key)) for key, label in EMERGENCY_ELEMENTS],
+            "category": category,
+            "elements": [(label, element_value(report, key)) for key, label in category.element_pairs]
+            if category
+            else [],
             "review_return": _review_return(report),
             # The reviewer decides with what the author was warned about (a mobile number, a long title).
             "review_findings": services.checks.run_checks(report) if actions["approve"] else None,
@@ -511,7 +529,7 @@ def _inbox_filters(request: AuthedRequest) -> selectors.InboxFilters:
 
     return selectors.InboxFilters(
         status=g.get("status") if g.get("status") in SubmissionStatus.values else None,
-        category=g.get("category") if g.get("category") in Category.values else None,
+        category=g.get("category") if g.get("category") in selectors.category_labels() else None,
         urgency=g.get("urgency") if g.get("urgency") in Urgency.values else None,
         source_unit=parse_id(g.get("source_unit")),
         late=True if g.get("late") == "1" else None,
@@ -530,7 +548,7 @@ OPEN_STATUSES = {SubmissionStatus.RECEIVED, SubmissionStatus.CLAIMED}
 def _inbox_lines(subs: Any, now: dt.datetime) -> list[dict[str, Any]]:
     """An inbox page's rows as the strings the table shows, built in Python: through template lookups,
     date/timeuntil filters and {% url %} the 30 rows were three quarters of the page's time."""
-    categories, statuses = dict(Category.choices), dict(SubmissionStatus.choices)
+    categories, statuses = selectors.category_labels(), dict(SubmissionStatus.choices)
     detail_url = reverse("submission_detail", args=[0])[:-2]  # "/inbox/"; the id and "/" are appended
     lines = []
     for s in subs:
@@ -588,7 +606,7 @@ def inbox(request: AuthedRequest) -> HttpResponse:
             "query": query.urlencode(),
             "now": timezone.now(),
             "statuses": SubmissionStatus.choices,
-            "categories": Category.choices,
+            "categories": selectors.category_filter_choices(),
             "urgencies": Urgency.choices,
             "source_units": Unit.objects.filter(
                 parent__in=units_acting_for(request.user, Role.EDITOR), is_active=True
@@ -838,19 +856,155 @@ def report_import_docx(request: AuthedRequest) -> HttpResponse:
 # ---- system administrator: deadline rules and sensitive words -------------------------------------
 
 
+def _category_rows() -> list[dict[str, Any]]:
+    rules = selectors.deadline_rules()
+    general = timeliness.rule_text(rules.get(("", "")))
+    return [
+        {
+            "category": c,
+            "rule": timeliness.rule_text(rules[(c.code, "")]) if (c.code, "") in rules else "",
+            "general": general,
+            "elements": "、".join(label for _, label in c.element_pairs),
+        }
+        for c in selectors.item_categories()
+    ]
+
+
 @role_required(Role.SYSADMIN)
 def rules_page(request: AuthedRequest) -> HttpResponse:
+    labels = selectors.category_labels()
+    rules = [
+        (r, labels.get(r.category, r.category) if r.category else "全部", timeliness.rule_text(r))
+        for r in DeadlineRule.objects.order_by("category", "urgency")
+    ]
     return render(
         request,
         "reports/rules.html",
         {
-            "rules": DeadlineRule.objects.order_by("category", "urgency"),
+            "category_rows": _category_rows(),
+            "rules": rules,
             "kinds": DeadlineRule.Kind.choices,
-            "categories": Category.choices,
+            "categories": selectors.category_filter_choices(),
             "urgencies": Urgency.choices,
             "words": SensitiveWord.objects.order_by("word"),
         },
     )
+
+
+EXTRA_ELEMENT_ROWS = 3
+
+
+def _element_rows(request: AuthedRequest, category: ItemCategory | None) -> list[tuple[str, str]]:
+    """The 要素 rows of the category form: as posted (a refused form keeps what was typed), else the
+    category's; then a few empty rows for new ones."""
+    if request.method == "POST":
+        keys, labels = request.POST.getlist("element_key"), request.POST.getlist("element_label")
+        rows = list(itertools.zip_longest(keys, labels, fillvalue=""))
+        rows = [(k, label) for k, label in rows if k or label.strip()]
+    else:
+        rows = category.element_pairs if category else []
+    return [*rows, *[("", "")] * EXTRA_ELEMENT_ROWS]
+
+
+def _category_page(
+    request: AuthedRequest, category: ItemCategory | None, *, error: str = "", status: int = 200
+) -> HttpResponse:
+    rule = selectors.deadline_rules().get((category.code, "")) if category is not None else None
+    p = request.POST
+    posted = request.method == "POST"
+    return render(
+        request,
+        "reports/category_form.html",
+        {
+            "category": category,
+            "error": error,
+            "code": p.get("code", "") if posted else "",
+            "label": p.get("label", "") if posted else (category.label if category else ""),
+            "template": p.get("template", "") if posted else (category.template if category else ""),
+            "deadline_kind": p.get("deadline_kind", "") if posted else (rule.kind if rule else ""),
+            "deadline_amount": p.get("deadline_amount", "") if posted else (rule.amount if rule else ""),
+            "general": timeliness.rule_text(selectors.deadline_rules().get(("", ""))),
+            "element_rows": _element_rows(request, category),
+            "kinds": DeadlineRule.Kind.choices,
+            "amount_kinds": [k for k, bounds in timeliness.AMOUNT_RANGE.items() if bounds],
+        },
+        status=status,
+    )
+
+
+def _category_fields(request: AuthedRequest) -> dict[str, Any]:
+    p = request.POST
+    amount = p.get("deadline_amount", "").strip()
+    count = parse_count(amount)
+    return {
+        "label": p.get("label", ""),
+        "template": p.get("template", ""),
+        "elements": [
+            (k, label)
+            for k, label in itertools.zip_longest(
+                p.getlist("element_key"), p.getlist("element_label"), fillvalue=""
+            )
+        ],
+        "deadline_kind": p.get("deadline_kind", ""),
+        # A blank amount with a kind that takes none is 0; anything unreadable is refused by the service.
+        "deadline_amount": 0 if not amount else -1 if count is None else count,
+    }
+
+
+@role_required(Role.SYSADMIN)
+def category_new(request: AuthedRequest) -> HttpResponse:
+    if request.method == "POST":
+        try:
+            category = services.category_create(
+                by=request.user, code=request.POST.get("code", ""), **_category_fields(request)
+            )
+        except ServiceError as exc:
+            return _category_page(request, None, error=exc.message, status=exc.status)
+        messages.success(request, f"已新增类别“{category.label}”。")
+        return redirect("rules_page")
+    return _category_page(request, None)
+
+
+def _category(pk: int) -> ItemCategory:
+    category = ItemCategory.objects.filter(pk=pk).first()
+    if category is None:
+        raise Http404
+    return category
+
+
+@role_required(Role.SYSADMIN)
+def category_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    category = _category(pk)
+    if request.method == "POST":
+        try:
+            category = services.category_update(
+                by=request.user, category=category, **_category_fields(request)
+            )
+        except ServiceError as exc:
+            return _category_page(request, category, error=exc.message, status=exc.status)
+        messages.success(request, f"已保存类别“{category.label}”。")
+        return redirect("rules_page")
+    return _category_page(request, category)
+
+
+@require_POST
+@role_required(Role.SYSADMIN)
+def category_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
+    category = _category(pk)
+    refusals_return_to(request, reverse("rules_page"))
+    if action in ("retire", "restore"):
+        category = services.category_retire(by=request.user, category=category, retired=action == "retire")
+        messages.success(
+            request,
+            f"已停用类别“{category.label}”：新写的信息不能再选它，已有的信息保留。"
+            if category.retired
+            else f"已恢复类别“{category.label}”。",
+        )
+    elif action in ("up", "down"):
+        services.category_move(by=request.user, category=category, direction=action)
+    else:
+        raise Http404
+    return redirect(f"{reverse('rules_page')}#categories")
 
 
 @require_POST
@@ -913,7 +1067,7 @@ def _ledger_context(request: AuthedRequest) -> dict[str, Any]:
 
     return {
         "f": request.GET,
-        "categories": Category.choices,
+        "categories": selectors.category_filter_choices(),
         "urgencies": Urgency.choices,
         "statuses": ReportStatus.choices,
         "levels": [(v, label) for v, label in Level.choices if v != Level.VILLAGE],

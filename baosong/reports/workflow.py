@@ -23,11 +23,12 @@ from baosong.core.actions import (
 from baosong.core.errors import ServiceError
 from baosong.orgs.models import Role
 from baosong.orgs.selectors import roles_in_unit, unit_has_targets
+from baosong.reports.categories import BUILTIN_LABELS
 from baosong.reports.models import (
     Attachment,
-    Category,
     DeadlineRule,
     ExternalAdoption,
+    ItemCategory,
     Report,
     ReportStatus,
     SensitiveWord,
@@ -229,6 +230,7 @@ EXTERNAL_ADOPTION = declare(
 )
 DEADLINE_RULE = declare("config.deadline_rule", "修改时限规则")
 SENSITIVE_WORD = declare("config.sensitive_word", "修改敏感词")
+CATEGORY_SET = declare("config.category", "修改信息类别")
 ATTACHMENT_UPLOAD = declare("attachment.upload", "上传附件")
 ATTACHMENT_REMOVE = declare("attachment.remove", "删除附件")
 ATTACHMENT_DOWNLOAD = declare("attachment.download", "下载附件")
@@ -254,12 +256,25 @@ detail_labels(
     q="关键词",
     fields="修改项",
 )
+detail_labels(
+    types=("config.category",),
+    code="代码",
+    label="名称",
+    retired="停用",
+    sort_order="顺序",
+    elements="必备要素",
+    template="写作模板",
+    moved="调整顺序",
+)
 detail_refs(report_id="report", issue_id="issue")
 detail_refs(types=("report.transition",), targets="unit")
 detail_refs(types=("export.ledger",), source="unit")
 detail_values(
     usage={str(v): str(label) for v, label in Usage.choices},
-    category={str(v): str(label) for v, label in Category.choices},
+    # The codes of the categories every deployment starts with, named as shipped (a record of a category
+    # added later shows its code; the category records themselves carry the name too).
+    category=BUILTIN_LABELS,
+    moved={"up": "上移", "down": "下移"},
     urgency={str(v): str(label) for v, label in Urgency.choices},
     status={str(v): str(label) for v, label in ReportStatus.choices},
     kind={str(v): str(label) for v, label in DeadlineRule.Kind.choices},
@@ -287,9 +302,10 @@ def _adoption_names(ids: Collection[int]) -> dict[int, str]:
 
 
 def _deadline_rule_names(ids: Collection[int]) -> dict[int, str]:
-    rows = DeadlineRule.objects.filter(pk__in=ids).values_list("pk", "category", "urgency")
+    rows = list(DeadlineRule.objects.filter(pk__in=ids).values_list("pk", "category", "urgency"))
+    labels = dict(ItemCategory.objects.filter(code__in={c for _, c, _ in rows}).values_list("code", "label"))
     return {
-        pk: f"（{Category(c).label if c else '任何类别'}、{Urgency(u).label if u else '任何紧急程度'}）"
+        pk: f"（{labels.get(c, c) if c else '任何类别'}、{Urgency(u).label if u else '任何紧急程度'}）"
         for pk, c, u in rows
     }
 
@@ -299,5 +315,6 @@ object_kind("submission", "采编", _submission_names)
 object_kind("attachment", "附件", _attachment_names)
 object_kind("external_adoption", "外部采用", _adoption_names)
 object_kind("deadline_rule", "时限规则", _deadline_rule_names)
+object_kind("category", "信息类别", names_of(ItemCategory, "label", "“{}”"))
 object_kind("sensitive_word", "敏感词", names_of(SensitiveWord, "word", "“{}”"))
 object_kind("ledger", "信息台账")

@@ -19,7 +19,7 @@ from baosong.core.errors import NotFound, ServiceError
 from baosong.core.models import EventDelivery
 from baosong.orgs.models import BUSINESS_ROLES, Role, Unit, User
 from baosong.orgs.selectors import units_acting_for
-from baosong.reports.models import Category
+from baosong.reports.selectors import category_labels, item_categories
 from baosong.scoring.models import (
     CATEGORY_FIELDS,
     AuthorMonthly,
@@ -29,8 +29,6 @@ from baosong.scoring.models import (
     StatsDaily,
     StatsMonthly,
 )
-
-CATEGORY_LABELS = Category.choices
 
 PERIOD = re.compile(r"^(\d{4})(?:-(\d{2})|-Q([1-4]))?$")
 # Years a period may name: the calendar arithmetic of a period (its first day, the day after its last) must
@@ -464,11 +462,24 @@ def dashboard_uncached(root: Unit, period: Period, *, fresh: bool = False) -> di
         "total": total,
         "trend": trend,
         "authors": top_authors(root, period),
-        "categories": [
-            (label, total.counters[f]) for code, label in CATEGORY_LABELS for f in [CATEGORY_FIELDS[code]]
-        ],
+        "categories": category_mix(total.counters),
         "levels": [(label, total.counters[f]) for f, label in ADOPTION_LEVELS],
     }
+
+
+def category_mix(counters: dict[str, int]) -> list[tuple[str, int]]:
+    """(name, items sent) per category in the office's order. The built-in categories have a counter of
+    their own; the items of those added later are the rest of ``submitted``, shown as 其他类别."""
+    mix = [
+        (c.label, counters[CATEGORY_FIELDS[c.code]]) for c in item_categories() if c.code in CATEGORY_FIELDS
+    ]
+    rest = counters["submitted"] - sum(n for _, n in mix)
+    return [*mix, ("其他类别", rest)] if rest > 0 else mix
+
+
+def quota_categories() -> list[tuple[str, str]]:
+    """(code, name) of the categories a quota may count: those with a rollup counter (the built-in ones)."""
+    return [(c.code, c.label) for c in item_categories() if c.code in CATEGORY_FIELDS]
 
 
 def top_authors(root: Unit, period: Period, n: int = 10) -> list[dict[str, Any]]:
@@ -523,7 +534,7 @@ def unit_month_summary(units: list[Unit], period: Period) -> list[UnitSummary]:
         .values_list("unit_id", "s")
     )
     rules = list(QuotaRule.objects.all())
-    labels = dict(CATEGORY_LABELS)
+    labels = category_labels()
     out = []
     for unit in units:
         counters = own.get(unit.pk, {})

@@ -22,11 +22,11 @@ from baosong.editorial import workflow as issue_wf
 from baosong.instructions import workflow as instructions_wf
 from baosong.orgs.models import Role, Unit, User
 from baosong.reports import workflow as reports_wf
-from baosong.reports.models import Category, Report, Submission
+from baosong.reports.models import Report, Submission
 from baosong.scoring import workflow as wf
 from baosong.scoring.models import LedgerEntry, QuotaRule, RemunerationRate, Rule, RuleCode, RuleSet
 from baosong.scoring.rollups import ledger_rollup_apply, points_rebuild
-from baosong.scoring.selectors import may_adjust_scores
+from baosong.scoring.selectors import may_adjust_scores, quota_categories
 from baosong.solicitations import workflow as solicitations_wf
 from baosong.solicitations.models import Solicitation
 
@@ -543,8 +543,11 @@ def quota_rule_save(
     _require_sysadmin(by)
     if period_kind not in QuotaRule.PeriodKind.values:
         raise ServiceError("周期无效。", "invalid_period_kind")
-    if category and category not in Category.values:
-        raise ServiceError("信息类别无效。", "invalid_category")
+    if category and category not in dict(quota_categories()):
+        raise ServiceError(
+            "该类别不能单独设定任务数：统计只为系统内置的七个类别分别计数，请选择内置类别或“不限类别”。",
+            "invalid_category",
+        )
     if minimum < 1:
         raise ServiceError("任务数至少为 1。", "invalid_minimum")
     with transaction.atomic():

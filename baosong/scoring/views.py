@@ -26,7 +26,6 @@ from baosong.core.refusals import return_to as refusals_return_to
 from baosong.orgs.models import BUSINESS_ROLES, Level, Role, Unit
 from baosong.orgs.permissions import AuthedRequest, business_required, role_required
 from baosong.orgs.selectors import roles_in_unit, units_acting_for
-from baosong.reports.models import Category
 from baosong.scoring import bulletins, exports, selectors, services
 from baosong.scoring import workflow as wf
 from baosong.scoring.models import Bulletin, QuotaRule, RemunerationRate, RuleCode, RuleSet
@@ -402,7 +401,7 @@ def rules_admin(request: AuthedRequest) -> HttpResponse:
             "rule_sets": RuleSet.objects.annotate(n=Count("rules")).order_by("-effective_from"),
             "quotas": QuotaRule.objects.all(),
             "period_kinds": QuotaRule.PeriodKind.choices,
-            "categories": Category.choices,
+            "categories": selectors.quota_categories(),
             "rates": [
                 (lv, label, rates.get(lv))
                 for lv, label in (

@@ -28,7 +28,8 @@ from baosong.core.errors import ServiceError
 from baosong.core.params import local_day_bounds
 from baosong.editorial.models import IssueStatus
 from baosong.orgs.models import Level, Unit, User
-from baosong.reports.models import Category, ReportStatus, Urgency
+from baosong.reports.models import ReportStatus, Urgency
+from baosong.reports.selectors import category_labels
 from baosong.search import scopes, tokenize
 from baosong.search.backends import backend
 from baosong.search.models import DocKind
@@ -67,8 +68,7 @@ class ParsedQuery:
         return [*self.phrases, *self.terms]
 
 
-# The hit labels, built once (a results page asks for them 80–100 times).
-CATEGORY_LABELS = dict(Category.choices)
+# The hit labels, built once (a results page asks for them 80–100 times); the categories' once per request.
 URGENCY_LABELS = dict(Urgency.choices)
 STATUS_LABELS = {**dict(ReportStatus.choices), **dict(IssueStatus.choices), "released": "已发布"}
 LEVEL_LABELS = dict(Level.choices)
@@ -97,7 +97,7 @@ class Hit:
 
     @property
     def category_label(self) -> str:
-        return CATEGORY_LABELS.get(self.category, "")
+        return category_labels().get(self.category, "")
 
     @property
     def urgency_label(self) -> str:
@@ -230,7 +230,7 @@ def validate(p: SearchParams) -> None:
     """Refuse unknown filter values with a Chinese message (a 422), never a 500."""
     checks = [
         (p.type, set(TYPES), "类型"),
-        (p.category, set(Category.values), "类别"),
+        (p.category, category_labels(), "类别"),
         (p.urgency, set(Urgency.values), "紧急程度"),
         (p.level, set(Level.values), "采用层级"),
         (p.sort, set(SORTS), "排序"),

@@ -13,7 +13,8 @@ from baosong.editorial.selectors import issues_visible_to
 from baosong.orgs.models import BUSINESS_ROLES, Level, Unit
 from baosong.orgs.permissions import AuthedRequest, business_required
 from baosong.orgs.selectors import units_acting_for
-from baosong.reports.models import Category, ReportStatus, Urgency
+from baosong.reports.models import ReportStatus, Urgency
+from baosong.reports.selectors import category_filter_choices
 from baosong.search import selectors
 from baosong.search.forms import params_from
 from baosong.search.selectors import SORTS, TYPES
@@ -53,7 +54,7 @@ def search_page(request: AuthedRequest) -> HttpResponse:
             "query": urlencode(keep),
             "types": TYPES.items(),
             "sorts": SORTS.items(),
-            "categories": Category.choices,
+            "categories": category_filter_choices(),
             "urgencies": Urgency.choices,
             "statuses": STATUS_CHOICES,
             "levels": Level.choices,

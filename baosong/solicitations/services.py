@@ -18,6 +18,7 @@ from baosong.reports.models import Report
 from baosong.reports.wordimport import clean_text
 from baosong.solicitations import workflow as wf
 from baosong.solicitations.models import Solicitation, SolicitationTarget
+from baosong.workdays.calendar import due_in_workdays, end_of_day
 
 
 def solicitation_create(
@@ -29,6 +30,7 @@ def solicitation_create(
     topic: str = "",
     requirements: str = "",
     deadline: dt.datetime | None = None,
+    deadline_workdays: int | None = None,
     period_start: dt.date | None = None,
     period_end: dt.date | None = None,
     unit_ids: list[int] | None = None,
@@ -36,9 +38,13 @@ def solicitation_create(
     attachment_name: str = "",
     attachment: bytes | None = None,
 ) -> Solicitation:
-    """An editor asks chosen units (or whole subtrees of their own unit) for items on a topic."""
+    """An editor asks chosen units (or whole subtrees of their own unit) for items on a topic. The deadline
+    is a time, or ``deadline_workdays``: the end of the Nth working day from today on the issuing unit's
+    calendar (it wins over ``deadline`` when both are given)."""
     if Role.EDITOR not in roles_in_unit(by, unit):
         raise Forbidden("只有采编人员可以发布约稿和报送要点。")
+    if deadline_workdays is not None:
+        deadline = end_of_day(due_in_workdays(deadline_workdays, unit=unit))
     title = (title or "").strip()
     if not title:
         raise ServiceError("请填写标题。", "title_required")

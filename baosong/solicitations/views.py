@@ -12,7 +12,7 @@ from django.utils.http import content_disposition_header
 
 from baosong.core.actions import record
 from baosong.core.errors import ServiceError
-from baosong.core.params import form_date, parse_ids
+from baosong.core.params import form_count, form_date, parse_ids
 from baosong.orgs.models import Role, Unit
 from baosong.orgs.permissions import AuthedRequest, business_required, role_required
 from baosong.orgs.selectors import acting_unit_ids, roles_in_unit, units_acting_for
@@ -73,6 +73,7 @@ def solicitation_new(request: AuthedRequest) -> HttpResponse:
                 topic=p.get("topic", ""),
                 requirements=p.get("requirements", ""),
                 deadline=_parse_deadline(p.get("deadline", "")),
+                deadline_workdays=form_count(p.get("deadline_workdays", ""), "工作日数"),
                 period_start=form_date(p.get("period_start", "")),
                 period_end=form_date(p.get("period_end", "")),
                 unit_ids=parse_ids(p.getlist("units")),

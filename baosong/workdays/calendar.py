@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils import timezone
 
+from baosong.core.errors import ServiceError
 from baosong.orgs.models import Unit
 from baosong.workdays.models import CalendarDay
 
@@ -24,6 +25,7 @@ MAX_SPAN_DAYS = 3 * 366
 class Calendar:
     overrides: dict[dt.date, bool] = field(default_factory=dict)  # date → is a workday
     names: dict[dt.date, str] = field(default_factory=dict)
+    local: dict[dt.date, int] = field(default_factory=dict)  # date → the unit whose overlay entry applies
 
     def is_workday(self, day: dt.date) -> bool:
         if day in self.overrides:
@@ -58,6 +60,15 @@ class Calendar:
     def day_name(self, day: dt.date) -> str:
         return self.names.get(day, "")
 
+    def workdays_in_year(self, year: int) -> int:
+        """Working days from 1 January to 31 December (the calendar must be loaded for that year)."""
+        day, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        count = 0
+        while day <= end:
+            count += self.is_workday(day)
+            day += dt.timedelta(days=1)
+        return count
+
 
 def calendar_for(
     unit: Unit | None = None, *, start: dt.date | None = None, end: dt.date | None = None
@@ -82,7 +93,23 @@ def calendar_for(
             rank[day] = r
             cal.overrides[day] = kind == CalendarDay.Kind.WORKDAY
             cal.names[day] = name
+            if unit_id is None:
+                cal.local.pop(day, None)
+            else:
+                cal.local[day] = unit_id
     return cal
+
+
+MAX_WORKDAYS = 250  # about a year of working days: the most a deadline set "in N 工作日" may ask
+
+
+def due_in_workdays(n: int | None, *, unit: Unit | None, start: dt.date | None = None) -> dt.date:
+    """The day a deadline of "N 个工作日内" set on ``start`` (today) ends on, on ``unit``'s calendar (the
+    issuing unit's, for a 约稿 or a 批示 feedback deadline)."""
+    if n is None or not 1 <= n <= MAX_WORKDAYS:
+        raise ServiceError(f"工作日数须为 1 到 {MAX_WORKDAYS} 之间的整数。", "invalid_workdays")
+    start = start or timezone.localdate()
+    return calendar_for(unit, start=start, end=start + dt.timedelta(days=2 * 366)).add_workdays(start, n)
 
 
 def end_of_day(day: dt.date) -> dt.datetime:

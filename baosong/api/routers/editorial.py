@@ -617,7 +617,10 @@ def instruction_read(request: HttpRequest, instruction_id: Id) -> InstructionOut
 
 class AssignIn(BodySchema):
     unit_ids: list[Id] = Field(..., min_length=1, max_length=200)
-    due_on: IsoDate
+    due_on: IsoDate | None = Field(None, description="反馈时限（日期）；与 due_workdays 至少填一项")
+    due_workdays: int | None = Field(
+        None, ge=1, le=250, description="或：几个工作日内（按批示所属单位的工作日历；填写时以它为准）"
+    )
 
 
 @router.post("/instructions/{instruction_id}/assign", response={200: InstructionOut, **ERRORS})
@@ -625,7 +628,7 @@ def instruction_assign(request: HttpRequest, instruction_id: Id, body: AssignIn)
     user = _user(request)
     ins = instruction_selectors.instruction_for(user, instruction_id)
     instruction_services.instruction_assign(
-        instruction=ins, by=user, unit_ids=body.unit_ids, due_on=body.due_on
+        instruction=ins, by=user, unit_ids=body.unit_ids, due_on=body.due_on, due_workdays=body.due_workdays
     )
     return _instruction_out(instruction_selectors.instruction_for(user, instruction_id), user=_user(request))
 

@@ -31,6 +31,14 @@ class SolicitationIn(BodySchema):
     topic: str = Field(default="", max_length=100)
     requirements: str = Field(default="", max_length=20_000)
     deadline: IsoDateTime | None = None
+    deadline_workdays: int | None = Field(
+        None,
+        ge=1,
+        le=250,
+        description=(
+            "或：几个工作日内（截止到从今天起第 N 个工作日的 24 时，按发布单位的工作日历；填写时以它为准）"
+        ),
+    )
     period_start: IsoDate | None = None
     period_end: IsoDate | None = None
     unit_ids: list[Id] = Field(default_factory=list, max_length=5000)
@@ -123,6 +131,7 @@ def solicitation_create(request: HttpRequest, body: SolicitationIn) -> Status[So
         topic=body.topic,
         requirements=body.requirements,
         deadline=body.deadline,
+        deadline_workdays=body.deadline_workdays,
         period_start=body.period_start,
         period_end=body.period_end,
         unit_ids=body.unit_ids,

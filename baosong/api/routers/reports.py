@@ -9,18 +9,28 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 
 from baosong.api.pagination import PageQuery, paginate
-from baosong.api.schemas import ALLOWED, BodySchema, ElementText, ErrorOut, Id, IsoDate, IsoDateTime, Tag
+from baosong.api.schemas import (
+    ALLOWED,
+    CATEGORY_CODES,
+    BodySchema,
+    CategoryCode,
+    ElementText,
+    ErrorOut,
+    Id,
+    IsoDate,
+    IsoDateTime,
+    Tag,
+)
 from baosong.core.actions import allowed_actions
-from baosong.core.errors import NotFound
+from baosong.core.errors import NotFound, ServiceError
 from baosong.editorial import selectors as editorial_selectors
 from baosong.editorial import services as editorial_services
 from baosong.orgs.models import Level, User
 from baosong.orgs.selectors import roles_memo
 from baosong.reports import files, selectors, services
 from baosong.reports.models import (
-    EMERGENCY_ELEMENTS,
+    MAX_ELEMENTS,
     Attachment,
-    Category,
     ExternalAdoption,
     PublicScope,
     Report,
@@ -41,10 +51,19 @@ def _user(request: HttpRequest) -> User:
     return request.auth  # type: ignore[attr-defined]
 
 
+ELEMENTS = (
+    "要素：要素代码 → 内容。各类别的必备要素由系统管理员设定（突发事件：time 时间、place 地点、"
+    "nature 事件性质、scope 影响范围、casualties 伤亡和损失、measures 已采取措施、next_steps 下步打算；"
+    "时间、地点也可填在 event_time、place 中）"
+)
+
+
 class ReportIn(BodySchema):
     title: str = Field(..., max_length=200)
     body: str = Field("", max_length=50_000)
-    category: Category = Category.WORK_UPDATE
+    category: CategoryCode | None = Field(
+        None, description=CATEGORY_CODES + "。不填为 work_update（停用时为第一个在用的类别）"
+    )
     urgency: Urgency = Urgency.NORMAL
     event_time: IsoDateTime | None = None
     place: str = Field("", max_length=200)
@@ -55,7 +74,9 @@ class ReportIn(BodySchema):
     is_final: bool = False
     solicitation_id: Id | None = None
     tags: list[Tag] = Field(default_factory=list, max_length=10)
-    elements: dict[str, ElementText] = Field(default_factory=dict, max_length=len(EMERGENCY_ELEMENTS))
+    elements: dict[str, ElementText] = Field(
+        default_factory=dict, max_length=MAX_ELEMENTS, description=ELEMENTS
+    )
     sensitive: bool = False
     unit_id: Id | None = None
 
@@ -63,7 +84,7 @@ class ReportIn(BodySchema):
 class ReportPatch(BodySchema):
     title: str | None = Field(None, max_length=200)
     body: str | None = Field(None, max_length=50_000)
-    category: Category | None = None
+    category: CategoryCode | None = Field(None, description=CATEGORY_CODES)
     urgency: Urgency | None = None
     event_time: IsoDateTime | None = None
     place: str | None = Field(None, max_length=200)
@@ -71,7 +92,7 @@ class ReportPatch(BodySchema):
     target_unit_ids: list[Id] | None = None
     co_unit_ids: list[Id] | None = None
     tags: list[Tag] | None = Field(None, max_length=10)
-    elements: dict[str, ElementText] | None = Field(None, max_length=len(EMERGENCY_ELEMENTS))
+    elements: dict[str, ElementText] | None = Field(None, max_length=MAX_ELEMENTS, description=ELEMENTS)
     sensitive: bool | None = None
 
 
@@ -242,7 +263,7 @@ def report_list(request: HttpRequest, filters: Query[ReportFilter]) -> ReportPag
 class LedgerQuery(Schema):
     date_from: IsoDate | None = Field(None, description="报送日期起（含）")
     date_to: IsoDate | None = Field(None, description="报送日期止（含）")
-    category: Category | None = None
+    category: CategoryCode | None = Field(None, description="信息类别代码")
     urgency: Urgency | None = None
     status: ReportStatus | None = None
     source: Id | None = Field(None, ge=1, le=2**62, description="报送单位编号，含其下级单位")
@@ -526,7 +547,7 @@ def external_adoption(
 
 class InboxFilter(PageQuery):
     status: SubmissionStatus | None = None
-    category: Category | None = None
+    category: CategoryCode | None = Field(None, description="信息类别代码")
     urgency: Urgency | None = None
     source_unit: int | None = None
     late: bool | None = None
@@ -587,6 +608,8 @@ def _inbox_item(s: Submission, *, user: User) -> InboxItem:
 
 @router.get("/inbox", response=InboxPage)
 def inbox(request: HttpRequest, filters: Query[InboxFilter]) -> InboxPage:
+    if filters.category and filters.category not in selectors.category_labels():
+        raise ServiceError("信息类别取值无效。", "invalid_filter", status=422)
     f = selectors.InboxFilters(**filters.dict(exclude={"page", "page_size"}))
     items, count = paginate(selectors.inbox(_user(request), f), filters)
     with roles_memo():

@@ -8,9 +8,9 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from baosong.api.schemas import ErrorOut, Id
+from baosong.api.schemas import CategoryCode, ErrorOut, Id
 from baosong.orgs.models import Level, User
-from baosong.reports.models import Category, Urgency
+from baosong.reports.models import Urgency
 from baosong.search import selectors
 
 router = Router(tags=["检索"])
@@ -20,7 +20,7 @@ class SearchQuery(Schema):
     q: str = Field(..., min_length=1, max_length=100, description="检索词；英文双引号内为完整短语")
     type: Literal["item", "issue", "bulletin"] | None = None
     unit: Id | None = Field(None, description="单位编号（含下级）")
-    category: Category | None = None
+    category: CategoryCode | None = Field(None, description="信息类别代码")
     urgency: Urgency | None = None
     status: str | None = Field(None, max_length=20, pattern=r"^[a-z_]+$")
     level: Level | None = Field(None, description="采用层级（采用该信息的最高层级）")

@@ -11,7 +11,7 @@ from django.conf import settings
 
 from baosong.core.errors import ServiceError
 from baosong.reports import services as report_services
-from baosong.reports.models import Report
+from baosong.reports.models import MAX_ELEMENTS, Report
 
 
 class Unreadable:
@@ -89,7 +89,7 @@ def test_the_api_bounds_each_tag_and_element_in_its_schema(api: Any) -> None:
     base = {"title": "要素测试", "body": "正文。"}
     long_tag = client.post("/api/v1/reports", {**base, "tags": ["字" * 21]}, content_type="application/json")
     assert long_tag.status_code == 422
-    too_many = {f"k{i}": "值" for i in range(20)}
+    too_many = {f"k{i}": "值" for i in range(MAX_ELEMENTS + 1)}
     assert (
         client.post(
             "/api/v1/reports", {**base, "elements": too_many}, content_type="application/json"

@@ -174,6 +174,8 @@ def _plan(cast: Any) -> list[Visit]:
         Visit("sysadmin", "sysadmin-users", "/manage/users/"),
         Visit("sysadmin", "sysadmin-import", "/manage/import"),
         Visit("sysadmin", "sysadmin-rules", "/manage/rules/"),
+        Visit("sysadmin", "sysadmin-category", "/manage/rules/categories/new"),
+        Visit("sysadmin", "sysadmin-calendar", "/manage/calendar/2027/"),
         Visit("sysadmin", "sysadmin-publications", "/manage/publications/"),
         Visit("sysadmin", "sysadmin-templates", "/manage/templates/"),
         Visit("sysadmin", "sysadmin-scoring", "/manage/scoring/"),

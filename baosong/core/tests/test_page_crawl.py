@@ -468,6 +468,18 @@ FORM_FIELDS = [
     "word",
     "id",
     "final",
+    "code",
+    "label",
+    "template",
+    "deadline_kind",
+    "deadline_amount",
+    "element_key",
+    "element_label",
+    "name",
+    "source",
+    "confirmed",
+    "deadline_workdays",
+    "due_workdays",
     "editor_note",
     "publication",
     "copy_from",
@@ -493,6 +505,12 @@ GARBAGE = [
     "x" * 5000,
     "nul\x00byte",
 ]
+
+
+def _emergency_category() -> int:
+    from baosong.reports.models import ItemCategory
+
+    return ItemCategory.objects.get(code="emergency").pk
 
 
 def test_garbage_posted_to_the_main_forms_never_causes_a_server_error(cast: Any, client_as: Any) -> None:
@@ -526,6 +544,10 @@ def test_garbage_posted_to_the_main_forms_never_causes_a_server_error(cast: Any,
         "county_chief": [f"/issues/{w['editing']}/return"],
         "sysadmin": [
             *(f"/manage/rules/{a}" for a in ("deadline", "deadline-remove", "word", "word-remove")),
+            "/manage/rules/categories/new",
+            f"/manage/rules/categories/{_emergency_category()}/",
+            *(f"/manage/rules/categories/{_emergency_category()}/{a}" for a in ("up", "retire", "restore")),
+            *(f"/manage/calendar/2027/{a}" for a in ("day", "remove", "year")),
             "/manage/scoring/",
             f"/manage/scoring/{RuleSet.objects.order_by('pk').values_list('pk', flat=True).first()}/",
         ],

@@ -114,3 +114,28 @@ def test_the_instruction_list_says_which_units_have_answered_in_words(cast, clie
     )
     page = editor.get("/instructions/").content.decode()
     assert "✓" not in page and '<span class="badge badge-ok">已反馈</span>' in page
+
+
+def test_a_feedback_deadline_set_in_working_days(cast, client_as, released):
+    import time_machine
+
+    editor = client_as("county_editor")
+    # Thursday 4/30 + 5 working days: [5/1–5/5 劳动节], 5/6, 5/7, 5/8, Saturday 5/9 (调休), Monday 5/11.
+    with time_machine.travel(timezone.make_aware(dt.datetime(2026, 4, 30, 9, 0)), tick=False):
+        editor.post(
+            f"/instructions/for-issue/{released.pk}",
+            {
+                "item": released.items.get().pk,
+                "leader_name": "徐国强",
+                "level": "county",
+                "instructed_on": "2026-04-30",
+                "text": "请落实。",
+            },
+        )
+        ins = Instruction.objects.get()
+        response = editor.post(
+            f"/instructions/{ins.pk}/assign",
+            {"units": [cast.township_reporter.unit.pk], "due_on": "", "due_workdays": "5"},
+        )
+        assert response.status_code == 302
+    assert ins.assignments.get().due_on == dt.date(2026, 5, 11)

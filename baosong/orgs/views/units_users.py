@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 from django import forms as django_forms
 from django.conf import settings
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_POST
 from baosong.core.actions import record
 from baosong.core.errors import ServiceError
 from baosong.core.params import parse_id
+from baosong.core.vocabularies import REPORT_CATEGORY, vocabulary
 from baosong.orgs import forms, services
 from baosong.orgs import workflow as orgs_wf
 from baosong.orgs.exports import users_xlsx
@@ -34,16 +36,8 @@ from baosong.orgs.selectors import (
     users_visible_to,
 )  # fmt: skip
 
-# Labels for review-step conditions; the codes are those of the reporting workflow (DESIGN.md).
-CATEGORY_CHOICES = [
-    ("work_update", "工作动态"),
-    ("experience", "经验做法"),
-    ("problem", "问题建议"),
-    ("policy", "政策落实"),
-    ("emergency", "突发事件"),
-    ("research", "调研信息"),
-    ("public_opinion", "社情民意"),
-]
+# Labels for review-step conditions; the codes are those of the reporting workflow (DESIGN.md). The
+# categories are the office's own (信息类别 on the rules page), registered by the reports app.
 URGENCY_CHOICES = [("normal", "普通"), ("urgent", "紧急"), ("very_urgent", "特急")]
 
 
@@ -104,6 +98,7 @@ def unit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         Membership.objects.filter(unit=unit).select_related("user").order_by("role", "user__username")
     )
     targets = unit_reporting_targets(unit)
+    categories = vocabulary(REPORT_CATEGORY)
     return render(
         request,
         "orgs/unit_detail.html",
@@ -114,17 +109,35 @@ def unit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "targets": targets,
             "children_count": Unit.objects.filter(parent=unit).count(),
             "staff_count": User.objects.filter(primary_unit=unit).count(),
-            "steps": ReviewStep.objects.filter(unit=unit, chain=ReviewStep.Chain.REPORT).select_related(
-                "user"
+            "steps": _with_conditions(
+                ReviewStep.objects.filter(unit=unit, chain=ReviewStep.Chain.REPORT).select_related("user"),
+                dict(categories),
             ),
             "portal_steps": ReviewStep.objects.filter(
                 unit=unit, chain=ReviewStep.Chain.PORTAL
             ).select_related("user"),
             "roles": [(r.value, r.label) for r in Role if r in BUSINESS_ROLES],
-            "categories": CATEGORY_CHOICES,
+            "categories": categories,
             "urgencies": URGENCY_CHOICES,
         },
     )
+
+
+def _with_conditions(steps: Any, categories: dict[str, str]) -> list[ReviewStep]:
+    """Each step with the text of when it applies (类别=突发事件 紧急程度=特急), names not codes."""
+    urgencies = dict(URGENCY_CHOICES)
+    out = []
+    for step in steps:
+        parts = []
+        if step.only_category:
+            parts.append(f"类别={categories.get(step.only_category, step.only_category)}")
+        if step.only_urgency:
+            parts.append(f"紧急程度={urgencies.get(step.only_urgency, step.only_urgency)}")
+        if step.only_sensitive:
+            parts.append("敏感信息")
+        step.condition = " ".join(parts) or "全部信息"
+        out.append(step)
+    return out
 
 
 @role_required(Role.SYSADMIN)

@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from baosong.core.models import DomainEvent
 from baosong.reports.checks import run_checks
-from baosong.reports.models import EMERGENCY_ELEMENTS, Report, SensitiveWord, Submission
+from baosong.reports.models import Report, SensitiveWord, Submission
 
-from .conftest import ITEM, post
+from .conftest import EMERGENCY_ELEMENTS, ITEM, post
 
 
 @pytest.fixture(autouse=True)

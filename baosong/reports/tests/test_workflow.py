@@ -16,7 +16,6 @@ from baosong.orgs.models import ReviewStep, Role, User
 from baosong.orgs.services import membership_add, user_create
 from baosong.reports import services
 from baosong.reports.models import (
-    EMERGENCY_ELEMENTS,
     Report,
     ReportStatus,
     ReviewAction,
@@ -25,7 +24,7 @@ from baosong.reports.models import (
 )  # fmt: skip
 from baosong.reports.workflow import REPORT, SUBMISSION
 
-from .conftest import ITEM, post
+from .conftest import EMERGENCY_ELEMENTS, ITEM, post
 
 REPORT_EDGES, SUBMISSION_EDGES = REPORT.table(), SUBMISSION.table()
 

@@ -176,3 +176,35 @@ def test_the_issuer_page_and_form_work(cast, client_as):
     sol = Solicitation.objects.get(title="网页发布的约稿")
     assert list(sol.targets.values_list("unit_id", flat=True)) == [cast.township_reporter.unit.pk]
     assert client.get("/solicitations/").status_code == 200
+
+
+def test_a_solicitation_deadline_in_working_days_uses_the_issuing_units_calendar(cast, client_as):
+    import time_machine
+
+    from baosong.workdays.models import CalendarDay
+
+    client = client_as("county_editor")
+    # The county's own holiday on Tuesday 4/7 pushes "3 working days" from Thursday 4/2 past 清明:
+    # Friday 4/3, [4/4–4/6 清明, 4/7 local], Wednesday 4/8, Thursday 4/9.
+    CalendarDay.objects.create(
+        date=dt.date(2026, 4, 7), kind="holiday", name="地方节日", unit=cast.county_editor.unit
+    )
+    with time_machine.travel(timezone.make_aware(dt.datetime(2026, 4, 2, 9, 0)), tick=False):
+        response = client.post(
+            "/solicitations/new",
+            {
+                "kind": "solicitation",
+                "title": "三个工作日内报送",
+                "deadline_workdays": "3",
+                "units": [cast.township_reporter.unit.pk],
+            },
+        )
+    assert response.status_code == 302
+    sol = Solicitation.objects.get(title="三个工作日内报送")
+    assert timezone.localtime(sol.deadline).replace(tzinfo=None) == dt.datetime(2026, 4, 9, 23, 59, 59)
+    refused = client.post(
+        "/solicitations/new",
+        {"kind": "solicitation", "title": "工作日数有误", "deadline_workdays": "三", "units": []},
+    )
+    assert refused.status_code == 400 and "工作日数须为整数" in refused.content.decode()
+    assert 'value="工作日数有误"' in refused.content.decode()

@@ -1,5 +1,5 @@
-// The item editor: 突发事件 shows its 要素 at once; the action bar says what the live checks found (on a
-// phone the checks panel is below the fold).
+// The item editor: a category shows its 要素 and writing template at once; the action bar says what the
+// live checks found (on a phone the checks panel is below the fold).
 (function () {
   "use strict";
   // 从 Word 导入 makes a new draft: say so before text typed above (and not saved) is left behind.
@@ -16,16 +16,45 @@
       }
     });
   }
+  // The chosen category shows its own 要素 (data-for lists the categories that ask for a box) and offers
+  // its writing template: filled into an empty body, or on request.
   const category = document.getElementById("id_category");
   const elements = document.getElementById("elements");
+  const body = document.getElementById("id_body");
+  const hint = document.querySelector("[data-template-hint]");
+  const templatesNode = document.getElementById("category-templates");
+  const templates = templatesNode ? JSON.parse(templatesNode.textContent) : {};
+  let filled = "";  // the template last filled in automatically, replaced while the author has not typed
+  function applyTemplate(force) {
+    const text = templates[category.value] || "";
+    if (!body || !text) { return; }
+    const untouched = body.value.trim() === "" || body.value === filled;
+    if (!untouched && !(force && window.confirm("正文已有内容，用写作模板替换吗？"))) { return; }
+    body.value = text;
+    filled = text;
+    if (force) { body.dispatchEvent(new Event("input", { bubbles: true })); }
+  }
   if (category && elements) {
     category.addEventListener("change", function () {
-      const emergency = category.value === "emergency";
-      elements.classList.toggle("elements-plain", !emergency);
-      elements.querySelectorAll("[data-when]").forEach(function (part) {
-        part.hidden = (part.getAttribute("data-when") === "emergency") !== emergency;
+      const code = category.value;
+      let any = false;
+      elements.querySelectorAll("[data-for]").forEach(function (part) {
+        const show = part.getAttribute("data-for").split(" ").indexOf(code) >= 0;
+        part.hidden = !show;
+        any = any || show;
       });
+      elements.classList.toggle("elements-plain", !any);
+      elements.querySelectorAll("[data-for-plain]").forEach(function (part) { part.hidden = any; });
+      if (hint) { hint.hidden = !templates[code]; }
+      if (body && body.value === filled && filled) { body.value = ""; filled = ""; }
+      applyTemplate(false);
     });
+    if (hint) {
+      hint.querySelectorAll("[data-apply-template]").forEach(function (button) {
+        button.addEventListener("click", function () { applyTemplate(true); });
+      });
+    }
+    applyTemplate(false);
   }
   const checks = document.getElementById("checks");
   const summary = document.getElementById("checks-summary");
