@@ -194,9 +194,9 @@ def _test_database(request: pytest.FixtureRequest):  # type: ignore[no-untyped-d
     if transactional:
         # The rows the migrations ship and the code cannot do without: an earlier transactional test
         # emptied every table.
-        from baosong.reports.categories import ensure_builtin_categories
+        from baosong.demo.province import seed_reference_data
 
-        ensure_builtin_categories()
+        seed_reference_data()
     yield
     if transactional:
         with connection.cursor() as cur:

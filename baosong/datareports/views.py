@@ -3,10 +3,13 @@ return, versions and their diff, form definitions and the archive policy."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,12 +17,12 @@ from django.views.decorators.http import require_POST
 
 from baosong.core.actions import allowed_actions
 from baosong.core.errors import ServiceError
-from baosong.core.params import parse_count, parse_id
+from baosong.core.params import form_date, parse_count, parse_id
 from baosong.datareports import periods, schema, selectors, services
-from baosong.datareports.forms import data_from_post
+from baosong.datareports.forms import data_from_post, rules_to_text, schema_from_post
 from baosong.datareports.models import ArchivePolicy, Collection, Form, PeriodKind, Return, ReturnStatus
 from baosong.orgs.models import Role, Unit
-from baosong.orgs.permissions import AuthedRequest, business_required, role_required
+from baosong.orgs.permissions import AuthedRequest, business_required, may_use_business, role_required
 from baosong.orgs.selectors import roles_in_unit, roles_memo, units_acting_for, user_has_role
 from baosong.reports import files
 
@@ -379,10 +382,23 @@ def dr_upload(request: AuthedRequest, pk: int, unit_id: int) -> HttpResponse:
 # ---- forms and policy ----------------------------------------------------------------------------------
 
 
-@business_required
+@login_required
 def dr_forms(request: AuthedRequest) -> HttpResponse:
-    forms = selectors.forms_visible_to(request.user).order_by("retired", "name")
-    return render(request, "datareports/forms.html", {"forms": forms})
+    is_admin = user_has_role(request.user, Role.SYSADMIN)
+    if not is_admin and not may_use_business(request.user):
+        raise PermissionDenied("role")
+    forms = (Form.objects.all() if is_admin else selectors.forms_visible_to(request.user)).order_by(
+        "retired", "name"
+    )
+    return render(
+        request,
+        "datareports/forms.html",
+        {
+            "forms": forms.select_related("owner_unit"),
+            "may_define": is_admin or bool(_editor_units(request)),
+            "is_admin": is_admin,
+        },
+    )
 
 
 def dr_form(request: AuthedRequest, pk: int) -> HttpResponse:
@@ -452,3 +468,114 @@ def dr_policy(request: AuthedRequest) -> HttpResponse:
         messages.success(request, "已保存。")
         return redirect("dr_policy")
     return render(request, "datareports/policy.html", {"policy": policy})
+
+
+# ---- the form editor -----------------------------------------------------------------------------------
+
+
+def _editor_context(
+    request: AuthedRequest, sch: dict[str, Any], rules_text: str | None = None, **extra: Any
+) -> dict[str, Any]:
+    sections = [
+        {"i": i, "s": s, "fields": [{"j": j, "f": f} for j, f in enumerate([*schema.fields_of(s), {}, {}])]}
+        for i, s in enumerate(schema.sections(sch) or [{"title": "", "fields": []}])
+    ]
+    return {
+        "sections": sections,
+        "field_types": schema.FIELD_TYPES,
+        "rollups": schema.ROLLUPS,
+        "rules_text": rules_text if rules_text is not None else rules_to_text(sch),
+        **extra,
+    }
+
+
+def _refused(request: AuthedRequest, exc: ServiceError) -> None:
+    """A schema refused for several reasons: the first and the next few, as page messages."""
+    errors = exc.extra.get("errors")
+    for message in [exc.message, *([str(e) for e in errors[1:5]] if isinstance(errors, list) else [])]:
+        messages.error(request, message)
+
+
+def _editor_page(request: AuthedRequest, sch: dict[str, Any], status: int, **extra: Any) -> HttpResponse:
+    typed = request.POST.get("rules", "") if request.method == "POST" else None
+    context = _editor_context(request, sch, rules_text=typed, **extra)
+    return render(request, "datareports/form_edit.html", context, status=status)
+
+
+def _editor_units(request: AuthedRequest) -> list[Unit]:
+    """Where the user may define a form: everyone (system administrator), or their own subtree (an editor,
+    if the administrator allows it)."""
+    if ArchivePolicy.current().allow_editor_forms:
+        return list(units_acting_for(request.user, Role.EDITOR).order_by("path"))
+    return []
+
+
+@login_required
+def dr_form_new(request: AuthedRequest) -> HttpResponse:
+    is_admin = user_has_role(request.user, Role.SYSADMIN)
+    units = _editor_units(request)
+    if not is_admin and not units:
+        raise Http404
+    template_id = parse_id(request.GET.get("from") or "")
+    template_form = Form.objects.filter(pk=template_id).first() if template_id else None
+    sch = services.version_on(template_form, timezone.localdate()).schema if template_form else {}
+    values = {"name": "", "code": "", "description": "", "unit": ""}
+    status = 200
+    if request.method == "POST":
+        sch, problems = schema_from_post(request.POST)
+        values = {k: request.POST.get(k, "") for k in values}
+        owner = next((u for u in units if u.pk == parse_id(values["unit"])), None)
+        try:
+            if problems:
+                raise ServiceError(problems[0], "invalid_schema")
+            if owner is None and not is_admin:
+                raise ServiceError("请选择报表适用的单位。", "unit_required")
+            form = services.form_create(
+                by=request.user,
+                code=values["code"],
+                name=values["name"],
+                description=values["description"],
+                form_schema=sch,
+                owner_unit=owner,
+            )
+        except ServiceError as exc:
+            _refused(request, exc)
+            status = 400
+        else:
+            messages.success(request, "报表已建立，可以发布报表任务了。")
+            return redirect("dr_form", form.pk)
+    return _editor_page(request, sch, status, values=values, units=units, is_admin=is_admin, new=True)
+
+
+@login_required
+def dr_form_revise(request: AuthedRequest, pk: int) -> HttpResponse:
+    form = Form.objects.filter(pk=pk).first()
+    if form is None or not services.may_define_forms(request.user, form.owner_unit):
+        raise Http404
+    current = services.version_on(form, timezone.localdate())
+    sch = current.schema
+    values = {"valid_from": (timezone.localdate() + dt.timedelta(days=1)).isoformat(), "note": ""}
+    status = 200
+    if request.method == "POST" and request.POST.get("retire") is not None:
+        services.form_set_retired(form=form, by=request.user, retired=not form.retired)
+        messages.success(request, "报表已停用，不能再发布新的任务。" if form.retired else "报表已重新启用。")
+        return redirect("dr_form", form.pk)
+    if request.method == "POST":
+        sch, problems = schema_from_post(request.POST)
+        values = {k: request.POST.get(k, "") for k in values}
+        try:
+            if problems:
+                raise ServiceError(problems[0], "invalid_schema")
+            valid_from = form_date(values["valid_from"])
+            if valid_from is None:
+                raise ServiceError("请填写生效日期。", "date_required")
+            services.form_revise(
+                form=form, by=request.user, form_schema=sch, valid_from=valid_from, note=values["note"]
+            )
+        except ServiceError as exc:
+            _refused(request, exc)
+            status = 400
+        else:
+            messages.success(request, f"已修订，{valid_from:%Y-%m-%d} 起施行；此前开始填报的报表仍用原版本。")
+            return redirect("dr_form", form.pk)
+    return _editor_page(request, sch, status, values=values, form=form, current=current, new=False)

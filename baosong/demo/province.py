@@ -151,17 +151,18 @@ def seed_demo_keys() -> None:
 
 
 def seed_reference_data() -> None:
-    """What the migrations ship (the national calendar, the built-in 数据报表 forms), put back where a
-    database was emptied after migrating (the transactional tests' flush). Idempotent."""
+    """What the migrations ship (the item categories, the national calendar, the built-in 数据报表 forms),
+    put back where a database was emptied after migrating (the transactional tests' flush). Idempotent."""
     from baosong.datareports.services import install_builtin_forms
     from baosong.workdays.holidays import install_national_calendar
 
+    ensure_builtin_categories()
     install_national_calendar()
     install_builtin_forms()
 
 
 def seed_demo() -> list[dict[str, Any]]:
-    ensure_builtin_categories()
+    seed_reference_data()
     units = build_units()
     out: list[dict[str, Any]] = []
     created_any = False
@@ -210,7 +211,6 @@ def seed_demo() -> list[dict[str, Any]]:
     # order editorial, scoring and portal registered them in when each app still seeded its own).
     seed_demo_publications(units)
     seed_demo_quotas(units)
-    seed_reference_data()
     seed_demo_portal(units)
     seed_demo_keys()
     if created_any:

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
 from django.test import Client
 
 from baosong.datareports.tests.conftest import filler, reception_row, travel
-
-pytestmark = pytest.mark.django_db
 
 
 def api(cast, key: str) -> Client:

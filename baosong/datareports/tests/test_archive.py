@@ -10,8 +10,6 @@ from baosong.datareports import archive, services
 from baosong.datareports.models import ArchivePolicy, Collection, Return, ReturnVersion
 from baosong.datareports.tests.conftest import fill_and_submit, reception_row, travel
 
-pytestmark = pytest.mark.django_db
-
 
 @pytest.fixture
 def rolled_up(cast, march):

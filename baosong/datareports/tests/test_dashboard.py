@@ -15,8 +15,6 @@ from baosong.datareports.tests.conftest import fill_and_submit, reception_row, t
 from baosong.demo.scale_datareports import seed_collection
 from baosong.orgs.models import Unit
 
-pytestmark = pytest.mark.django_db
-
 
 def page(form: Any, **params: Any) -> str:
     query = "&".join(f"{k}={v}" for k, v in params.items())

@@ -21,8 +21,6 @@ from baosong.datareports.tests.conftest import fill_and_submit, person, receptio
 from baosong.orgs.models import Unit
 from conftest import login
 
-pytestmark = pytest.mark.django_db
-
 
 @pytest.fixture(autouse=True)
 def _own_cache(settings: Any, tmp_path: Path) -> None:

@@ -3,15 +3,12 @@ page saves, validates and submits through HTTP."""
 
 from __future__ import annotations
 
-import pytest
 from django.test import Client
 
 from baosong.core.models import AuditEvent
 from baosong.datareports.models import Return, ReturnStatus
 from baosong.datareports.tests.conftest import fill_and_submit, reception_row, travel
 from conftest import login
-
-pytestmark = pytest.mark.django_db
 
 
 def _post_row(prefix: str, row: dict) -> dict:

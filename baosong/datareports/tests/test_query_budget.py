@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -11,8 +10,6 @@ from baosong.datareports import services
 from baosong.datareports.models import Form, Return, ReturnStatus
 from baosong.orgs.models import Unit
 from conftest import login
-
-pytestmark = pytest.mark.django_db
 
 
 def _grow(parent: Unit, count: int, coll) -> None:  # type: ignore[no-untyped-def]

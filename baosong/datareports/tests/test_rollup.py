@@ -13,8 +13,6 @@ from baosong.datareports.models import ReturnStatus
 from baosong.datareports.tests.conftest import fill_and_submit, filler, person, reception_row, travel
 from baosong.orgs.models import Role, Unit
 
-pytestmark = pytest.mark.django_db
-
 
 def test_the_city_totals_are_the_sum_of_every_row_below(cast, march):
     county = cast.county_editor.unit

@@ -5,14 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 import time_machine
 
 from baosong.datareports import schema, selectors, services
 from baosong.datareports.models import Return, ReturnVersion
 from baosong.demo.scale_datareports import seed_collection
-
-pytestmark = pytest.mark.django_db
 
 
 def _resubmit(ret: Return, by: Any) -> ReturnVersion:
