@@ -8,6 +8,8 @@ class DatareportsConfig(AppConfig):
 
     def ready(self) -> None:
         from baosong.core.outbox import register_periodic
-        from baosong.datareports import archive, workflow  # noqa: F401  (declares the actions)
+        from baosong.datareports import archive, workbench, workflow  # noqa: F401  (declares the actions)
+
+        workbench.register()
 
         register_periodic("datareports.archive", archive.archive_tick, archive.PERIODIC_SECONDS)

@@ -11,6 +11,7 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         from baosong.core.outbox import register_consumer
+        from baosong.datareports import workflow as datareports_wf
         from baosong.editorial import workflow as issue_wf
         from baosong.instructions import workflow as instructions_wf
         from baosong.notifications.consumers import on_event
@@ -30,5 +31,7 @@ class NotificationsConfig(AppConfig):
                 solicitations_wf.SOLICITATION_DUE_SOON,
                 solicitations_wf.SOLICITATION_MISSED,
                 scoring_wf.RELEASE,
+                datareports_wf.SUBMIT,
+                datareports_wf.SEND_BACK,
             ],
         )

@@ -195,9 +195,42 @@ def _step_reviewers(report: Report, step_index: int | None = None) -> list[User]
     return list(User.objects.filter(pk__in=ids))
 
 
+def on_datareport_event(event: DomainEvent) -> None:
+    """A return submitted: the level above's editors; sent back: the unit's 信息员 and editors."""
+    from baosong.datareports.models import Return
+
+    ret = Return.objects.select_related("collection", "unit").filter(pk=event.object_id).first()
+    if ret is None:
+        return
+    title, url = ret.collection.title, f"/datareports/c/{ret.collection_id}/u/{ret.unit_id}/"
+    if event.event_type == "datareport.submit" and ret.parent_unit_id:
+        version = event.payload.get("version") or 1
+        late = "（迟报）" if event.payload.get("late") else ""
+        notify(
+            users=_members([ret.parent_unit_id], Role.EDITOR),
+            kind=K.RECEIVED,
+            title=f"{ret.unit.name}已上报{title}" + (f"第 {version} 版" if version > 1 else "") + late,
+            body="请审核；有误可退回修改。本级汇总时系统自动计入。",
+            url=url,
+            event_id=event.pk,
+        )
+    elif event.event_type == "datareport.send_back":
+        notify(
+            users=_members([ret.unit_id], Role.REPORTER, Role.EDITOR),
+            kind=K.RETURNED,
+            title=f"{title}被退回修改",
+            body=str(event.payload.get("comment") or ""),
+            url=url,
+            event_id=event.pk,
+        )
+
+
 def on_event(event: DomainEvent) -> None:
     kind = event.event_type
     payload = event.payload
+    if kind.startswith("datareport."):
+        on_datareport_event(event)
+        return
     if kind.startswith("issue."):
         on_issue_event(event)
         return
