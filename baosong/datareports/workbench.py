@@ -35,7 +35,7 @@ def returns_panel(viewer: Viewer) -> dict[str, Any] | None:
         for r in Return.objects.filter(collection__in=collections, unit_id__in=[u.pk for u in units])
     }
     national = calendar_for(None)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for coll in collections:
         for unit in units:
             level = level_of(coll, unit)
