@@ -49,6 +49,16 @@ PAGE_HELP: dict[str, list[tuple[str, str]]] = {
     "solicitation_detail": [("editor", "solicit"), ("reporter", "solicitation")],
     "instruction_list": [("leader", "follow"), ("editor", "instructions"), ("reporter", "feedback")],
     "instruction_detail": [("leader", "follow"), ("editor", "instructions"), ("reporter", "feedback")],
+    # structured reports
+    "dr_index": [("editor", "datareports"), ("reporter", "datareport")],
+    "dr_collection_new": [("editor", "datareports")],
+    "dr_collection": [("editor", "datareports"), ("reporter", "datareport")],
+    "dr_return": [("reporter", "datareport"), ("editor", "datareports")],
+    "dr_forms": [("sysadmin", "datareports"), ("editor", "datareports")],
+    "dr_form": [("sysadmin", "datareports"), ("editor", "datareports")],
+    "dr_form_new": [("sysadmin", "datareports")],
+    "dr_form_revise": [("sysadmin", "datareports")],
+    "dr_policy": [("sysadmin", "datareports")],
     # scoring
     "stats_dashboard": [("editor", "stats"), ("chief", "stats"), ("leader", "stats")],
     "stats_ledger": [("editor", "scores"), (FAQ, "scores")],
