@@ -1,7 +1,8 @@
 """Quota completion (任务完成情况) for a period, read from the rollups.
 
 A rule applies to a period as: month rules × the months in it, week rules × its weeks (started weeks,
-rounded up), year rules only to a whole year. Expected units are the active units of the rule's class
+rounded up) that hold a working day — the 春节 week, all holiday, expects nothing — and year rules only to a
+whole year. Expected units are the active units of the rule's class
 that existed before the period ended (DHIS2: a closed unit is not expected; one opened during the period
 is). A unit completes its quota when it meets every rule that applies to it.
 """
@@ -18,6 +19,7 @@ from django.utils import timezone
 from baosong.orgs.models import Unit
 from baosong.scoring.models import CATEGORY_FIELDS, QuotaRule, StatsDaily
 from baosong.scoring.selectors import Period, period_days, period_rows
+from baosong.workdays.calendar import calendar_for
 
 
 def required(rule: QuotaRule, period: Period) -> int | None:
@@ -25,7 +27,16 @@ def required(rule: QuotaRule, period: Period) -> int | None:
     if rule.period_kind == QuotaRule.PeriodKind.MONTH:
         return rule.minimum * len(period.months)
     if rule.period_kind == QuotaRule.PeriodKind.WEEK:
-        return rule.minimum * math.ceil((end - start).days / 7)
+        cal = calendar_for(None, start=start, end=end)
+        weeks = math.ceil((end - start).days / 7)
+        working = sum(
+            1
+            for w in range(weeks)
+            if any(
+                cal.is_workday(day) for i in range(7) if (day := start + dt.timedelta(days=7 * w + i)) < end
+            )
+        )
+        return rule.minimum * working
     return rule.minimum if len(period.months) == 12 else None
 
 

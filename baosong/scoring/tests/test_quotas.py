@@ -29,7 +29,9 @@ def test_month_rules_scale_with_the_period_and_year_rules_need_a_whole_year(db):
     yearly = QuotaRule(period_kind="year", category="research", minimum=1)
     assert required(yearly, parse_period("2026-05")) is None and required(yearly, parse_period("2026")) == 1
     weekly = QuotaRule(period_kind="week", minimum=2)
-    assert required(weekly, parse_period("2026-02")) == 8  # February 2026: 28 days, four weeks
+    # February 2026: 28 days, four weeks, but 2/15–2/21 is all 春节 holiday: three weeks are expected.
+    assert required(weekly, parse_period("2026-02")) == 6
+    assert required(weekly, parse_period("2026-03")) == 10  # five started weeks, each with working days
 
 
 def test_a_township_meets_its_month_quota_with_four_items(cast):
