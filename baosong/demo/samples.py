@@ -89,6 +89,7 @@ FEEDBACK: str = TEXT["feedback"]
 EDITOR_NOTE: str = TEXT["editor_note"]
 # What the people at the desks write: review opinions, decisions' comments, where things go.
 DESK: dict[str, Any] = TEXT["desk"]
+DATAREPORT: dict[str, Any] = TEXT["datareport"]
 
 # The first item's title marks a database that already holds the samples (idempotence).
 MARKER_TITLE = TOWNSHIP[0].title
@@ -349,7 +350,38 @@ def _create(s: _Seeder) -> list[str]:
     reports.submission_adopt(
         submission=s.at("sibling_township", SIBLING_CODE), by=u["outsider_editor"], usage=Usage.WEBSITE
     )
-    return _summary(s, issue, city_issue)
+    collection = _datareport(s)
+    return [
+        *_summary(s, issue, city_issue),
+        f"  数据报表 1 项（{collection.title}，城关镇已上报，待东湖区汇总）。",
+    ]
+
+
+def _datareport(s: _Seeder) -> Any:
+    """Last month's 接待 report from the city: the township has returned its two receptions; the county
+    and the others have yet to."""
+    from baosong.datareports import services as datareports
+    from baosong.datareports.models import Form
+
+    u = s.users
+    last = timezone.localdate().replace(day=1) - dt.timedelta(days=1)
+    collection = datareports.collection_create(
+        by=u["city_editor"],
+        form=Form.objects.get(code="reception"),
+        root_unit=s.units[CITY_CODE],
+        period_kind="monthly",
+        period=last.strftime("%Y-%m"),
+    )
+    rows = []
+    for spec in DATAREPORT["township_rows"]:
+        row = {k: v for k, v in spec.items() if k not in ("days_before_month_end", "hour")}
+        day = last - dt.timedelta(days=spec["days_before_month_end"])
+        rows.append({**row, "time": f"{day:%Y-%m-%d}T{spec['hour']}"})
+    ret = datareports.return_get_or_start(collection=collection, unit=s.units[TOWNSHIP_CODE])
+    reporter = u["township_reporter"]
+    datareports.return_save(ret=ret, by=reporter, data={"rows": rows, "filler": DATAREPORT["filler"]})
+    datareports.return_submit(ret=ret, by=reporter)
+    return collection
 
 
 def _summary(s: _Seeder, issue: Issue, city_issue: Issue) -> list[str]:

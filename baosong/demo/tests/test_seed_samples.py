@@ -99,3 +99,13 @@ def test_seeding_the_samples_twice_creates_nothing_new(cast: Any) -> None:
 def test_seed_samples_needs_the_demo_cast(db: None) -> None:
     with pytest.raises(CommandError, match="seed_demo"):
         seed_samples()
+
+
+def test_the_samples_give_the_county_a_structured_report_to_roll_up(cast: Any, client_as: Any) -> None:
+    seed_samples()
+    from baosong.datareports.models import Collection
+
+    collection = Collection.objects.get(form__code="reception")
+    page = client_as("county_editor").get(f"/datareports/c/{collection.pk}/").content.decode()
+    assert "城关镇" in page and "已上报" in page and "410.00" in page  # 240.00 + 170.00, computed
+    assert "份报表待上报" in client_as("county_editor").get("/").content.decode()
