@@ -170,7 +170,7 @@ class ReturnIn(BodySchema):
     data: dict[str, Any]
 
 
-class CommentIn(BodySchema):
+class ReturnCommentIn(BodySchema):
     comment: str = Field(default="", max_length=1000)
 
 
@@ -225,14 +225,18 @@ def return_submit(request: HttpRequest, collection_id: Id, unit_id: Id) -> dict[
 
 
 @router.post("/collections/{collection_id}/returns/{unit_id}/return", response={200: ReturnOut, **ERRORS})
-def return_send_back(request: HttpRequest, collection_id: Id, unit_id: Id, body: CommentIn) -> dict[str, Any]:
+def return_send_back(
+    request: HttpRequest, collection_id: Id, unit_id: Id, body: ReturnCommentIn
+) -> dict[str, Any]:
     """The level above sends a submitted return back for correction, with a comment."""
     ret = _load(request, collection_id, unit_id)
     return _return_out(request, services.return_send_back(ret=ret, by=_user(request), comment=body.comment))
 
 
 @router.post("/collections/{collection_id}/returns/{unit_id}/reopen", response={200: ReturnOut, **ERRORS})
-def return_reopen(request: HttpRequest, collection_id: Id, unit_id: Id, body: CommentIn) -> dict[str, Any]:
+def return_reopen(
+    request: HttpRequest, collection_id: Id, unit_id: Id, body: ReturnCommentIn
+) -> dict[str, Any]:
     """更正: the unit takes its submitted return back; the next submission is a new version."""
     ret = _load(request, collection_id, unit_id)
     return _return_out(request, services.return_reopen(ret=ret, by=_user(request), note=body.comment))
@@ -264,7 +268,7 @@ class RollupOut(Schema):
 
 
 class RollupQuery(Schema):
-    unit: int | None = None
+    unit: Id | None = None
 
 
 @router.get("/collections/{collection_id}/rollup", response={200: RollupOut, 404: ErrorOut})

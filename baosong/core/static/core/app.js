@@ -20,10 +20,12 @@
   }
 
   // An input that sends its form as soon as it changes: a file once chosen (从 Word 导入 on the 工作台), a
-  // radio button once picked (the sort order of 检索).
+  // radio button once picked (the sort order of 检索), a select whose choice reshapes the form (the form of
+  // a new 数据报表 task brings its own levels).
   document.addEventListener("change", function (ev) {
     var el = ev.target;
-    if (!(el instanceof HTMLInputElement) || !el.hasAttribute("data-autosubmit") || !el.form) { return; }
+    var field = el instanceof HTMLInputElement || el instanceof HTMLSelectElement;
+    if (!field || !el.hasAttribute("data-autosubmit") || !el.form) { return; }
     if (el.type === "file" && !el.files.length) { return; }
     el.form.requestSubmit ? el.form.requestSubmit() : el.form.submit();
   });
