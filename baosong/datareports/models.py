@@ -139,6 +139,26 @@ class Return(models.Model):
     def __str__(self) -> str:
         return f"{self.collection_id}/{self.unit_id}:{self.status}"
 
+    @property
+    def state(self) -> str:
+        """Where the return stands as the people above read it: missing (never submitted), correcting (a
+        submitted return taken back for 更正), submitted, returned (sent back)."""
+        if self.status == ReturnStatus.DRAFT:
+            return "correcting" if self.version_count else "missing"
+        return str(self.status)
+
+    @property
+    def state_label(self) -> str:
+        return RETURN_STATE_LABELS[self.state]
+
+
+RETURN_STATE_LABELS = {
+    "missing": "未上报",
+    "correcting": "更正中",
+    "submitted": "已上报",
+    "returned": "退回修改",
+}
+
 
 class ReturnVersion(models.Model):
     """A submitted return, fixed: the unit's own rows, the child versions it rolled up, and the totals."""

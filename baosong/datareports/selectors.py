@@ -15,11 +15,18 @@ from django.utils import timezone
 
 from baosong.core.errors import NotFound
 from baosong.datareports import periods, schema
-from baosong.datareports.models import Collection, Form, Return, ReturnStatus, ReturnVersion
+from baosong.datareports.models import (
+    RETURN_STATE_LABELS,
+    Collection,
+    Form,
+    Return,
+    ReturnStatus,
+    ReturnVersion,
+)
 from baosong.datareports.services import level_of
 from baosong.datareports.workflow import FILL_ROLES
 from baosong.orgs.models import Role, Unit, User
-from baosong.orgs.selectors import memberships_of, roles_in_unit
+from baosong.orgs.selectors import acting_unit_ids, memberships_of, roles_in_unit
 from baosong.workdays.calendar import calendar_for, end_of_day
 
 OVERSEE_ROLES = (Role.EDITOR, Role.CHIEF, Role.LEADER)
@@ -45,19 +52,72 @@ def _my_units(user: User) -> list[Unit]:
 
 
 def collections_for(user: User) -> list[tuple[Collection, Unit]]:
-    """Collections the user takes part in, each with the user's unit in it (the highest one)."""
-    units = _my_units(user)
+    """Collections the user takes part in, newest period first, each with the user's highest unit in it."""
+    highest: dict[int, Task] = {}
+    for t in tasks_for(acting_unit_ids(user)):
+        known = highest.get(t.collection.pk)
+        if known is None or t.unit.depth < known.unit.depth:
+            highest[t.collection.pk] = t
+    ordered = sorted(
+        highest.values(), key=lambda t: (t.collection.period_start, t.collection.pk), reverse=True
+    )
+    return [(t.collection, t.unit) for t in ordered]
+
+
+@dataclass
+class Task:
+    """One unit's part in one collection: its return (None until opened) and its due day."""
+
+    collection: Collection
+    unit: Unit
+    ret: Return | None
+    due: dt.datetime
+
+    @property
+    def owed(self) -> bool:
+        return self.ret is None or self.ret.status != ReturnStatus.SUBMITTED or self.ret.stale
+
+    @property
+    def state_label(self) -> str:
+        """For the unit itself: 未填报 / 填报中 before the first submission, else the return's state."""
+        ret = self.ret
+        if ret is None or (ret.state == "missing" and ret.updated_by_id is None):
+            return "未填报"
+        if ret.state == "missing":
+            return "填报中"
+        return "待重新汇总" if ret.stale else ret.state_label
+
+
+def tasks_for(unit_ids: list[int], *, today: dt.date | None = None) -> list[Task]:
+    """Every (collection, unit) the units take part in, nearest due day first — the 数据报表 page and the
+    工作台 alike, in four queries whatever the number of tasks. ``today``: only open collections whose
+    period has begun (the 工作台's "still to do")."""
+    units = list(Unit.objects.filter(pk__in=unit_ids, is_active=True))
     lineage = {a for u in units for a in [*u.ancestor_ids(), u.pk]}
-    out = []
-    for coll in (
-        Collection.objects.filter(root_unit_id__in=lineage)
-        .select_related("form", "root_unit")
-        .order_by("-period_start", "-pk")
-    ):
-        mine = [u for u in units if level_of(coll, u) is not None]
-        if mine:
-            out.append((coll, min(mine, key=lambda u: u.depth)))
-    return out
+    collections = Collection.objects.filter(root_unit_id__in=lineage).select_related("form", "root_unit")
+    if today is not None:
+        collections = collections.filter(status=Collection.Status.OPEN, period_start__lte=today)
+    colls = list(collections)
+    if not colls:
+        return []
+    returns = {
+        (r.collection_id, r.unit_id): r
+        for r in Return.objects.filter(collection__in=colls, unit_id__in=[u.pk for u in units])
+    }
+    national = calendar_for(None)  # a return not yet opened: its due day on the national calendar
+    tasks = []
+    for coll in colls:
+        for unit in units:
+            level = level_of(coll, unit)
+            if level is None:
+                continue
+            ret = returns.get((coll.pk, unit.pk))
+            due = ret.due_at if ret and ret.due_at else None
+            if due is None:
+                due = end_of_day(periods.due_date(coll.levels[level]["due"], coll.period_end, national))
+            tasks.append(Task(coll, unit, ret, due))
+    tasks.sort(key=lambda t: (t.due, t.collection.pk, t.unit.path))
+    return tasks
 
 
 def collection_for(user: User, pk: int) -> tuple[Collection, list[Unit]]:
@@ -99,21 +159,11 @@ class ChildStatus:
 
     @property
     def state(self) -> str:
-        """已上报 / 退回修改 / 填报中 / 未填报."""
-        if self.ret is None or (self.ret.status == ReturnStatus.DRAFT and self.ret.version_count == 0):
-            return "missing"
-        if self.ret.status == ReturnStatus.DRAFT:
-            return "correcting"
-        return str(self.ret.status)
+        return self.ret.state if self.ret is not None else "missing"
 
     @property
     def state_label(self) -> str:
-        return {
-            "missing": "未上报",
-            "correcting": "更正中",
-            "submitted": "已上报",
-            "returned": "退回修改",
-        }[self.state]
+        return RETURN_STATE_LABELS[self.state]
 
     @property
     def late(self) -> bool:

@@ -23,32 +23,20 @@ from baosong.datareports.forms import data_from_post, rules_to_text, schema_from
 from baosong.datareports.models import ArchivePolicy, Collection, Form, PeriodKind, Return, ReturnStatus
 from baosong.orgs.models import Role, Unit
 from baosong.orgs.permissions import AuthedRequest, business_required, may_use_business, role_required
-from baosong.orgs.selectors import roles_in_unit, roles_memo, units_acting_for, user_has_role
+from baosong.orgs.selectors import acting_unit_ids, roles_in_unit, roles_memo, units_acting_for, user_has_role
 from baosong.reports import files
 
 
 @business_required
 def dr_index(request: AuthedRequest) -> HttpResponse:
-    rows = []
-    with roles_memo():
-        for coll, unit in selectors.collections_for(request.user):
-            ret = Return.objects.filter(collection=coll, unit=unit).first()
-            rows.append(
-                {
-                    "coll": coll,
-                    "unit": unit,
-                    "ret": ret,
-                    "due": ret.due_at
-                    if ret
-                    else services.due_for(coll, services.level_of(coll, unit) or 0, unit),
-                }
-            )
+    tasks = selectors.tasks_for(acting_unit_ids(request.user))
+    tasks.sort(key=lambda t: (-t.collection.period_start.toordinal(), t.due))  # newest period first
     return render(
         request,
         "datareports/index.html",
         {
-            "rows": rows,
-            "can_issue": bool(units_acting_for(request.user, Role.EDITOR).exists()),
+            "rows": tasks,
+            "can_issue": bool(acting_unit_ids(request.user, Role.EDITOR)),
             "now": timezone.now(),
         },
     )

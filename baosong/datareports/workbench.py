@@ -5,62 +5,24 @@ from __future__ import annotations
 from typing import Any
 
 from baosong.core.workbench import Viewer, register_panel
-from baosong.datareports import periods
-from baosong.datareports.models import Collection, Return, ReturnStatus
-from baosong.datareports.services import level_of
-from baosong.orgs.models import Role, Unit
-from baosong.workdays.calendar import calendar_for, end_of_day
+from baosong.datareports.selectors import tasks_for
+from baosong.orgs.models import Role
 
 LIST_SIZE = 5
 
 
 def returns_panel(viewer: Viewer) -> dict[str, Any] | None:
     """信息员 and editors: open tasks whose period has begun and whose return is not (or no longer) in —
-    not started, in draft, sent back, or a roll-up behind a child's correction. Four queries whatever the
-    number of tasks; no panel for someone without any."""
+    not started, in draft, sent back, or a roll-up behind a child's correction. No panel for someone
+    without any task."""
     unit_ids = viewer.units(Role.REPORTER, Role.EDITOR, Role.CHIEF)
     if not unit_ids:
         return None
-    units = list(Unit.objects.filter(pk__in=unit_ids, is_active=True))
-    lineage = {a for u in units for a in [*u.ancestor_ids(), u.pk]}
-    collections = list(
-        Collection.objects.filter(
-            status=Collection.Status.OPEN, root_unit_id__in=lineage, period_start__lte=viewer.today
-        ).select_related("form", "root_unit")
-    )
-    if not collections:
+    tasks = tasks_for(unit_ids, today=viewer.today)
+    if not tasks:
         return None
-    returns = {
-        (r.collection_id, r.unit_id): r
-        for r in Return.objects.filter(collection__in=collections, unit_id__in=[u.pk for u in units])
-    }
-    national = calendar_for(None)
-    rows: list[dict[str, Any]] = []
-    for coll in collections:
-        for unit in units:
-            level = level_of(coll, unit)
-            if level is None:
-                continue
-            ret = returns.get((coll.pk, unit.pk))
-            if ret is not None and ret.status == ReturnStatus.SUBMITTED and not ret.stale:
-                continue
-            due = (
-                ret.due_at
-                if ret and ret.due_at
-                else end_of_day(periods.due_date(coll.levels[level]["due"], coll.period_end, national))
-            )
-            state = (
-                "退回修改" if ret and ret.status == ReturnStatus.RETURNED
-                else "待重新汇总" if ret and ret.stale
-                else "更正中" if ret and ret.version_count
-                else "填报中" if ret and ret.updated_by_id
-                else "未填报"
-            )  # fmt: skip
-            rows.append({"coll": coll, "unit": unit, "due": due, "state": state, "late": due < viewer.now})
-    if not rows:
-        return {"count": 0, "rows": []}
-    rows.sort(key=lambda r: r["due"])
-    return {"count": len(rows), "rows": rows[:LIST_SIZE]}
+    owed = [t for t in tasks if t.owed]
+    return {"count": len(owed), "rows": owed[:LIST_SIZE], "now": viewer.now}
 
 
 def register() -> None:
