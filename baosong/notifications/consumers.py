@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils import timezone
 
 from baosong.core.models import DomainEvent
@@ -10,7 +12,7 @@ from baosong.instructions.models import Instruction
 from baosong.notifications.models import Notification
 from baosong.notifications.services import notify
 from baosong.orgs.models import Membership, Role, Unit, User
-from baosong.reports.models import Report, Submission
+from baosong.reports.models import ForwardRequest, Report, Submission
 from baosong.solicitations.models import Solicitation
 from baosong.solicitations.services import solicitation_record_answer
 
@@ -188,11 +190,74 @@ def _step_reviewers(report: Report, step_index: int | None = None) -> list[User]
     index = report.review_step if step_index is None else step_index
     if index >= len(chain):
         return []
-    step = chain[index]
+    return _step_people(chain[index], report.source_unit_id)
+
+
+def _step_people(step: dict[str, Any], home_unit_id: int) -> list[User]:
+    """Who a frozen chain step names: the person, or the role's holders in the step's unit (a reviewer
+    outside, e.g. 县委宣传部) or else in the chain's own unit."""
     if step.get("user_id"):
         return list(User.objects.filter(pk=step["user_id"]))
-    ids = Membership.objects.filter(unit_id=report.source_unit_id, role=step.get("role")).values("user_id")
-    return list(User.objects.filter(pk__in=ids))
+    unit_id = step.get("unit_id") or home_unit_id
+    ids = Membership.objects.filter(unit_id=unit_id, role=step.get("role")).values("user_id")
+    return list(User.objects.filter(pk__in=ids, is_active=True))
+
+
+def on_forward_request_event(event: DomainEvent) -> None:
+    """转报签发: the step's signers are asked; the editor learns the outcome (a refusal with its comment)."""
+    fr = (
+        ForwardRequest.objects.select_related("submission__report", "requested_by", "unit")
+        .filter(pk=event.object_id)
+        .first()
+    )
+    if fr is None:
+        return
+    title, url = fr.title, f"/reports/forwards/{fr.pk}/"
+    kind, payload = event.event_type, event.payload
+    step_index = payload.get("step", fr.step)
+    waiting = kind == "forward_request.create" or (
+        kind == "forward_request.sign" and payload.get("to") == "pending"
+    )
+    if waiting and step_index < len(fr.chain):
+        mark = "（先报后签，已先行报出）" if fr.sign_after else ""
+        notify(
+            users=_step_people(fr.chain[step_index], fr.unit_id),
+            kind=K.TO_SIGN,
+            title=f"待签发转报：{title}",
+            body=f"{fr.requested_by.full_name}提请转报上级{mark}，请审阅后签发或提出意见。",
+            url=url,
+            urgent=fr.submission.urgency_rank < 2,
+            event_id=event.pk,
+        )
+    elif kind == "forward_request.sign":
+        notify(
+            users=[fr.requested_by],
+            kind=K.DECIDED,
+            title=f"转报已签发：{title}",
+            body="已补签。" if fr.sign_after else "已报送上级。",
+            url=f"/inbox/{fr.submission_id}/",
+            event_id=event.pk,
+        )
+    elif kind == "forward_request.refuse":
+        body = f"签发意见：{payload.get('comment', '')}"
+        notify(
+            users=[fr.requested_by],
+            kind=K.RETURNED,
+            title=f"转报未获同意：{title}",
+            body=body,
+            url=url,
+            event_id=event.pk,
+        )
+        # 先报后签 refused afterwards: the units above hold a copy the forwarding unit did not sign.
+        for copy in fr.copies.all() if fr.sign_after else []:
+            notify(
+                users=_editors(copy.target_unit_id),
+                kind=K.DECIDED,
+                title=f"先报后签未获签发：{title}",
+                body=f"{fr.unit.name}补签时未同意。{body}",
+                url=f"/inbox/{copy.pk}/",
+                event_id=event.pk,
+            )
 
 
 def on_datareport_event(event: DomainEvent) -> None:
@@ -230,6 +295,9 @@ def on_event(event: DomainEvent) -> None:
     payload = event.payload
     if kind.startswith("datareport."):
         on_datareport_event(event)
+        return
+    if kind.startswith("forward_request."):
+        on_forward_request_event(event)
         return
     if kind.startswith("issue."):
         on_issue_event(event)

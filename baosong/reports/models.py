@@ -110,6 +110,8 @@ class Report(models.Model):
     tags = models.JSONField("标签", default=list, blank=True)
     elements = models.JSONField("要素", default=dict, blank=True)  # key → text, keys of the category's 要素
     sensitive = models.BooleanField("敏感", default=False)
+    # 负面/重大: set by the author or an editor the item reached; conditional steps (宣传部审核) read it.
+    negative = models.BooleanField("负面/重大", default=False)
     follow_up_of = models.ForeignKey(
         "self",
         null=True,
@@ -244,6 +246,10 @@ class Submission(models.Model):
     # inbox of a busy county on every view): see set_inbox_order().
     inbox_order = models.PositiveSmallIntegerField(default=1)
     inbox_due = models.DateTimeField(default=INBOX_NO_DUE)
+    # A copy that went up through a 转报签发 chain: the request (先报后签 when it was signed after).
+    signoff = models.ForeignKey(
+        "ForwardRequest", null=True, blank=True, on_delete=models.PROTECT, related_name="copies"
+    )
 
     class Meta:
         constraints = [
@@ -378,3 +384,58 @@ class Attachment(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["report", "created_at"], name="reports_attachment_report")]
+
+
+class ForwardStatus(models.TextChoices):
+    PENDING = "pending", "待签发"
+    SIGNED = "signed", "已签发"
+    REFUSED = "refused", "未同意"
+    CANCELLED = "cancelled", "已撤回"
+
+
+class ForwardRequest(models.Model):
+    """转报签发: an editor's forward of a copy upward waits for the unit's sign-off chain (frozen here);
+    the targets receive nothing until the last step signs. 先报后签 (``sign_after``): an urgent item went up
+    at once and this chain signs it after."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="forward_requests")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")  # the forwarding unit
+    status = models.CharField(max_length=12, choices=ForwardStatus.choices, default=ForwardStatus.PENDING)
+    target_ids = models.JSONField(default=list)  # the units it goes (went) to
+    comment = models.TextField(blank=True)  # the editor's note to the signers
+    title = models.CharField(max_length=200)  # the text signed: the working copy at the request
+    body = models.TextField(blank=True)
+    sign_after = models.BooleanField("先报后签", default=False)
+    chain = models.JSONField(default=list)
+    step = models.PositiveSmallIntegerField(default=0)
+    # The current step's reviewer, kept in columns for the signers' queue (an index, not JSON).
+    step_unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    step_role = models.CharField(max_length=16, blank=True)
+    step_user = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    trail = models.JSONField(default=list)  # [{step, label, action, by, name, comment, at}]
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_comment = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission"], condition=Q(status="pending"), name="reports_one_pending_forward"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "step_unit", "step_role"], name="reports_forward_queue"),
+            models.Index(fields=["status", "step_user"], name="reports_forward_queue_user"),
+            models.Index(fields=["unit", "-created_at"], name="reports_forward_unit"),
+        ]
+
+    def __str__(self) -> str:
+        return f"转报签发 {self.pk}"
+
+    @property
+    def current_step(self) -> dict[str, Any] | None:
+        if self.status != ForwardStatus.PENDING or self.step >= len(self.chain or []):
+            return None
+        step: dict[str, Any] = self.chain[self.step]
+        return step

@@ -13,11 +13,13 @@ from baosong.core.context import request_memo
 from baosong.core.errors import NotFound
 from baosong.core.params import local_day_bounds
 from baosong.orgs.models import BUSINESS_ROLES, Role, Unit, User
-from baosong.orgs.selectors import acting_unit_ids, subtree_q
+from baosong.orgs.selectors import acting_unit_ids, granted_ids, memberships_of, step_names_user, subtree_q
 from baosong.reports.models import (
     Attachment,
     Category,
     DeadlineRule,
+    ForwardRequest,
+    ForwardStatus,
     ItemCategory,
     Report,
     ReportStatus,
@@ -98,7 +100,10 @@ def reports_visible_to(user: User) -> QuerySet[Report]:
     reached = Submission.objects.annotate(target_plus=F("target_unit_id") + 0).filter(
         report=OuterRef("pk"), target_plus__in=handling
     )
-    return Report.objects.filter(Q(source_unit_id__in=own) | Exists(reached))
+    # An item sent to a reviewer outside its unit (县委宣传部) for their step: that one, nothing else.
+    return Report.objects.filter(
+        Q(source_unit_id__in=own) | Exists(reached) | Q(pk__in=granted_ids(user, "report"))
+    )
 
 
 def co_unit_candidates(unit: Unit) -> QuerySet[Unit]:
@@ -185,7 +190,57 @@ def reviews_waiting_for(user: User) -> list[Report]:
         .select_related("source_unit", "author")
         .order_by("submitted_at", "id")
     )
-    return [r for r in items if waiting_step_for(r, user_id=user.pk, roles=roles_by_unit[r.source_unit_id])]
+    mine = [r for r in items if waiting_step_for(r, user_id=user.pk, roles=roles_by_unit[r.source_unit_id])]
+    # Items of other units whose current step names a role of this user's unit (a reviewer outside).
+    outside = (
+        Report.objects.filter(pk__in=granted_ids(user, "report"), status=ReportStatus.IN_REVIEW)
+        .exclude(source_unit_id__in=list(roles_by_unit))
+        .select_related("source_unit", "author")
+        .order_by("submitted_at", "id")
+    )
+    from baosong.reports.workflow import current_step
+
+    mine += [r for r in outside if step_names_user(current_step(r), user, home_unit_id=r.source_unit_id)]
+    return mine
+
+
+def _step_who(user: User) -> Q:
+    """Queue rows whose current step names this user: the person, or a role they hold in a unit."""
+    who = Q(step_user=user)
+    for unit_id, role, active in memberships_of(user):
+        if active:
+            who |= Q(step_unit_id=unit_id, step_role=role)
+    return who
+
+
+def forward_queue(user: User) -> QuerySet[ForwardRequest]:
+    """转报 waiting for this user's signature, oldest first."""
+    return (
+        ForwardRequest.objects.filter(_step_who(user), status=ForwardStatus.PENDING)
+        .select_related("unit", "submission__report__source_unit", "requested_by")
+        .order_by("created_at", "id")
+    )
+
+
+def forward_requests_visible_to(user: User) -> QuerySet[ForwardRequest]:
+    """The forwarding unit's desk (editor, chief, leader) sees its requests; a signer sees those sent to
+    them (an outside signer: those and nothing else)."""
+    desk = _unit_ids(user, Role.EDITOR, Role.CHIEF, Role.LEADER)
+    return ForwardRequest.objects.filter(Q(unit_id__in=desk) | Q(pk__in=granted_ids(user, "forward_request")))
+
+
+def forward_request_for(user: User, pk: int) -> ForwardRequest:
+    fr = (
+        forward_requests_visible_to(user)
+        .select_related(
+            "unit", "submission__report__source_unit", "submission__report__author", "requested_by"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if fr is None:
+        raise NotFound()
+    return fr
 
 
 @dataclass

@@ -34,6 +34,8 @@ from baosong.reports.models import (
     Attachment,
     DeadlineRule,
     ExternalAdoption,
+    ForwardRequest,
+    ForwardStatus,
     ItemCategory,
     Report,
     ReportStatus,
@@ -193,7 +195,7 @@ def report_new(request: AuthedRequest) -> HttpResponse:
 def _report_initial(report: Report) -> dict[str, Any]:
     initial: dict[str, Any] = {
         f: getattr(report, f)
-        for f in ("title", "body", "category", "urgency", "place", "public_scope", "sensitive")
+        for f in ("title", "body", "category", "urgency", "place", "public_scope", "sensitive", "negative")
     }
     initial["event_time"] = timezone.localtime(report.event_time) if report.event_time else None
     # Older items and API clients keep 时间/地点 in ``elements``: show them in the form's own fields.
@@ -512,7 +514,94 @@ def review_queue(request: AuthedRequest) -> HttpResponse:
     items = selectors.reviews_waiting_for(request.user)
     for r, findings in zip(items, services.checks.run_checks_many(items), strict=True):
         r.findings = findings  # type: ignore[attr-defined]
-    return render(request, "reports/review_queue.html", {"items": items, "now": timezone.now()})
+    forwards = list(selectors.forward_queue(request.user)[:100])
+    return render(
+        request, "reports/review_queue.html", {"items": items, "forwards": forwards, "now": timezone.now()}
+    )
+
+
+# ---- 转报签发 ----------------------------------------------------------------------------------------
+
+
+def _forward_request(request: AuthedRequest, pk: int) -> ForwardRequest:
+    try:
+        return selectors.forward_request_for(request.user, pk)
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+def _forward_page(request: AuthedRequest, fr: ForwardRequest, *, status: int = 200) -> HttpResponse:
+    targets = Unit.objects.in_bulk(fr.target_ids)
+    return render(
+        request,
+        "reports/forward_detail.html",
+        {
+            "fr": fr,
+            "report": fr.submission.report,
+            "allowed": allowed_actions(fr, request.user),
+            "targets": [targets[t] for t in fr.target_ids if t in targets],
+            "steps": [
+                {
+                    **step,
+                    "index": i,
+                    "done": i < fr.step,
+                    "current": fr.current_step is not None and i == fr.step,
+                }
+                for i, step in enumerate(fr.chain)
+            ],
+            "posted": request.POST if status != 200 else {},
+        },
+        status=status,
+    )
+
+
+@business_required
+def forward_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _forward_page(request, _forward_request(request, pk))
+
+
+@require_POST
+@business_required
+def forward_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
+    fr = _forward_request(request, pk)
+    comment = request.POST.get("comment", "")
+    try:
+        if action == "sign":
+            fr = services.forward_sign(request=fr, by=request.user, comment=comment)
+            done = fr.status == ForwardStatus.SIGNED
+            messages.success(
+                request,
+                ("已签发，信息已报送上级。" if not fr.sign_after else "已补签。")
+                if done
+                else "已签发，转至下一签发步骤。",
+            )
+        elif action == "refuse":
+            services.forward_refuse(request=fr, by=request.user, comment=comment)
+            messages.success(request, "已提出意见，转报退回采编人员。")
+        elif action == "cancel":
+            services.forward_cancel(request=fr, by=request.user)
+            messages.success(request, "已撤回转报签发申请。")
+        else:
+            raise Http404
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return _forward_page(request, _forward_request(request, pk), status=exc.status)
+    return redirect("forward_detail", pk=pk)
+
+
+@require_POST
+@business_required
+def report_negative(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Mark an item 负面/重大 (or clear it): its unit while editable, an editor it reached."""
+    report = _report(request, pk)
+    negative = request.POST.get("negative") == "1"
+    try:
+        services.report_set_negative(report=report, by=request.user, negative=negative)
+        messages.success(request, "已标记为负面/重大信息。" if negative else "已取消负面/重大标记。")
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    sub = parse_id(request.POST.get("submission", ""))
+    return redirect("submission_detail", pk=sub) if sub else redirect("report_detail", pk=report.pk)
 
 
 # ---- editors: inbox and submissions --------------------------------------------------------------
@@ -726,9 +815,21 @@ def _submission_page(
             "posted_action": action,
             "posted": posted,
             "flagged": flagged,
+            **_signoff_context(sub),
         },
         status=status,
     )
+
+
+def _signoff_context(sub: Submission) -> dict[str, Any]:
+    """转报签发 on the submission page: this unit's chain (the forward button says it waits), the latest
+    request of this copy, and how the copy itself came up (signed, or 先报后签)."""
+    latest = sub.forward_requests.order_by("-created_at", "-id").first()
+    return {
+        "forward_chain": services.forward_chain_for(sub),
+        "forward_request": latest,
+        "signoff": sub.signoff if sub.signoff_id else None,
+    }
 
 
 @require_POST
@@ -781,6 +882,14 @@ def submission_action(request: AuthedRequest, pk: int, action: str) -> HttpRespo
             "forward": "已转报。",
             "external": "已补录外部采用。",
         }
+        if action == "forward":
+            pending = sub.forward_requests.filter(status=ForwardStatus.PENDING).first()
+            if pending is not None:
+                labels["forward"] = (
+                    "紧急信息已先行报出，签发单已送签（先报后签）。"
+                    if pending.sign_after
+                    else "已提请签发，签发后报送上级。"
+                )
         if action == "adopt" and parse_id(p.get("issue_id", "")):
             labels["adopt"] = "已采用，并编入所选的一期刊物。"
         messages.success(request, labels[action])

@@ -22,12 +22,14 @@ from baosong.core.actions import (
 )
 from baosong.core.errors import ServiceError
 from baosong.orgs.models import Role
-from baosong.orgs.selectors import roles_in_unit, unit_has_targets
+from baosong.orgs.selectors import roles_in_unit, step_names_user, unit_has_targets
 from baosong.reports.categories import BUILTIN_LABELS
 from baosong.reports.models import (
     Attachment,
     DeadlineRule,
     ExternalAdoption,
+    ForwardRequest,
+    ForwardStatus,
     ItemCategory,
     Report,
     ReportStatus,
@@ -48,16 +50,21 @@ def _current_step(report: Report) -> dict[str, Any] | None:
 
 
 def step_is_for(step: dict[str, Any], *, user_id: int, roles: set[str]) -> bool:
-    """A review step names one person or a role in the item's unit."""
+    """A review step names one person or a role in the item's unit (a step naming a role in another
+    unit — ``unit_id``, a reviewer outside — is matched by ``step_names_user``)."""
     if step.get("user_id"):
         return bool(step["user_id"] == user_id)
-    return step.get("role") in roles
+    return not step.get("unit_id") and step.get("role") in roles
 
 
 def waiting_step_for(report: Report, *, user_id: int, roles: set[str]) -> bool:
     """Is the item's current review step this person's (roles: theirs in the item's unit)?"""
     step = _current_step(report)
     return step is not None and step_is_for(step, user_id=user_id, roles=roles)
+
+
+def current_step(report: Report) -> dict[str, Any] | None:
+    return _current_step(report)
 
 
 def _report(obj: Report | Submission) -> Report:
@@ -72,12 +79,7 @@ def _is_author(user: Any, obj: Report | Submission) -> bool:
 
 
 def _is_reviewer(user: Any, report: Report) -> bool:
-    step = _current_step(report)
-    if step is None:
-        return False
-    # A named person needs no membership lookup.
-    roles = set() if step.get("user_id") else roles_in_unit(user, report.source_unit_id)
-    return step_is_for(step, user_id=user.pk, roles=roles)
+    return step_names_user(_current_step(report), user, home_unit_id=report.source_unit_id)
 
 
 def _not_yet_handled(report: Report) -> ServiceError | None:
@@ -129,6 +131,9 @@ ItemPayload = TypedDict(
         "adoption_id": int,
         # reminders and alarms
         "due_at": str | None,
+        # a forward signed through the unit's 转报签发 chain (先报后签: signed after)
+        "signoff": int,
+        "sign_after": bool,
     },
     total=False,
 )
@@ -199,9 +204,11 @@ SUBMISSION_RETURN = SUBMISSION.action("return", "退回", [(s, T.RETURNED, EDITO
 
 
 def _has_targets(s: Submission) -> ServiceError | None:
-    if unit_has_targets(s.target_unit_id):
-        return None
-    return ServiceError("本单位没有上级报送对象，不能转报。", "no_targets")
+    if not unit_has_targets(s.target_unit_id):
+        return ServiceError("本单位没有上级报送对象，不能转报。", "no_targets")
+    if ForwardRequest.objects.filter(submission=s, status=ForwardStatus.PENDING, sign_after=False).exists():
+        return ServiceError("该信息已提请转报签发，请等待签发。", "forward_pending", status=409)
+    return None
 
 
 FORWARD = SUBMISSION.action(
@@ -220,6 +227,78 @@ EDIT = SUBMISSION.declare("edit", "编辑工作稿", audit="submission.edit", ev
 DUE_SOON = SUBMISSION.declare("due_soon", "处理时限将到", event=True)
 SUBMISSION_OVERDUE = SUBMISSION.declare("overdue", "处理超时", event=True)
 REVIEW_SHEET = SUBMISSION.declare("review_sheet", "下载信息审核表", audit="report.review_sheet")
+
+NEGATIVE = REPORT.declare("negative", "标记负面/重大", audit="report.negative", event=True)
+
+# ---- 转报签发: the forwarding unit's sign-off chain ---------------------------------------------------
+
+F = ForwardStatus
+
+
+def _is_signer(user: Any, fr: ForwardRequest) -> bool:
+    return step_names_user(fr.current_step, user, home_unit_id=fr.unit_id)
+
+
+def _went_up_already(fr: ForwardRequest) -> ServiceError | None:
+    if fr.sign_after:
+        return ServiceError("先报后签的信息已经报出，签发申请不能撤回。", "already_forwarded", status=409)
+    return None
+
+
+SIGNER = Who("当前签发步骤指定的签发人", _is_signer)
+FORWARD_DESK = Who("转报单位的采编人员", lambda user, fr: Role.EDITOR in roles_in_unit(user, fr.unit_id))
+
+ForwardPayload = TypedDict(
+    "ForwardPayload",
+    {
+        "from": str,
+        "to": str,
+        "by": int,
+        "at": str,
+        "report_id": int,
+        "submission_id": int,
+        "step": int,
+        "step_label": str,
+        "sign_after": bool,
+        "targets": list[int],
+        "comment": str,
+    },
+    total=False,
+)
+
+
+class ForwardWorkflow(Workflow[ForwardRequest]):
+    def unit_of(self, obj: ForwardRequest) -> int | None:
+        return int(obj.unit_id)
+
+    def event_payload(self, obj: ForwardRequest, t: Transition) -> dict[str, Any]:
+        return {
+            **super().event_payload(obj, t),
+            "report_id": obj.submission.report_id,
+            "submission_id": obj.submission_id,
+            "step": obj.step,
+            "sign_after": obj.sign_after,
+        }
+
+
+FORWARD_REQUEST = ForwardWorkflow(
+    "forward_request",
+    "转报签发",
+    ForwardRequest,
+    audit_type="forward_request.transition",
+    audit_label="转报签发",
+    payload=ForwardPayload,
+    subject="此转报签发",
+    state_subject="此转报签发",
+)
+SIGN = FORWARD_REQUEST.action("sign", "签发", [(F.PENDING, None, SIGNER)])
+REFUSE = FORWARD_REQUEST.action("refuse", "不同意转报", [(F.PENDING, F.REFUSED, SIGNER)])
+CANCEL = FORWARD_REQUEST.action(
+    "cancel", "撤回转报申请", [(F.PENDING, F.CANCELLED, FORWARD_DESK, _went_up_already)]
+)
+SIGNOFF_REQUESTED = FORWARD_REQUEST.declare(
+    "create", "提请转报签发", audit="forward_request.create", event=True
+)
 
 EXTERNAL_ADOPTION = declare(
     "external_adoption.create",
@@ -255,6 +334,12 @@ detail_labels(
     adopted_level="采用级别",
     q="关键词",
     fields="修改项",
+    negative="负面/重大",
+    signed_by="签发人",
+    signoff="转报签发",
+    sign_after="先报后签",
+    step_label="签发步骤",
+    submission_id="采编记录",
 )
 detail_labels(
     types=("config.category",),
@@ -266,7 +351,8 @@ detail_labels(
     template="写作模板",
     moved="调整顺序",
 )
-detail_refs(report_id="report", issue_id="issue")
+detail_refs(report_id="report", issue_id="issue", submission_id="submission", signoff="forward_request")
+detail_refs(signed_by="user")
 detail_refs(types=("report.transition",), targets="unit")
 detail_refs(types=("export.ledger",), source="unit")
 detail_values(
@@ -282,7 +368,7 @@ detail_values(
     adopted_level={str(v): str(label) for v, label in ExternalAdoption.Level.choices},
     fields=field_labels(Report),
 )
-audit_group("信息报送与采编", "report", "submission", "attachment", "external_adoption")
+audit_group("信息报送与采编", "report", "submission", "forward_request", "attachment", "external_adoption")
 audit_group("系统配置", "config")
 
 
@@ -313,6 +399,7 @@ def _deadline_rule_names(ids: Collection[int]) -> dict[int, str]:
 object_kind("report", "信息", names_of(Report, "title", "《{}》"))
 object_kind("submission", "采编", _submission_names)
 object_kind("attachment", "附件", _attachment_names)
+object_kind("forward_request", "转报签发", names_of(ForwardRequest, "title", "转报《{}》"))
 object_kind("external_adoption", "外部采用", _adoption_names)
 object_kind("deadline_rule", "时限规则", _deadline_rule_names)
 object_kind("category", "信息类别", names_of(ItemCategory, "label", "“{}”"))

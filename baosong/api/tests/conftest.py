@@ -37,6 +37,7 @@ class World:
     collection_id: int = 0  # a 数据报表 collection over the county, its township's return started
     unit_id: int = 0  # the township of that return
     form_id: int = 0  # a form the county defined for its own subtree
+    forward_request_id: int = 0  # the county's 转报 of a 负面 item, waiting for 县委宣传部's signature
 
 
 PDF = "%PDF-1.7\n1 0 obj <<>> endobj\n% 城关镇防汛应急演练方案\n%%EOF\n".encode()
@@ -97,7 +98,12 @@ def world(cast: Any, settings: Any, tmp_path: Any) -> World:
         owner_unit=cast.county_editor.unit,
         form_schema=reception.versions.get().schema,
     )
+    third = _adopted(cast, "城关镇一处民房失火")
+    report_services.report_set_negative(report=third.report, by=editor, negative=True)
+    report_services.submission_forward(submission=third, by=editor)
+    forward_request = third.forward_requests.get()
     return World(
+        forward_request_id=forward_request.pk,
         report=second.report,
         submission=second,
         issue=issue,

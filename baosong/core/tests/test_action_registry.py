@@ -62,6 +62,19 @@ def _reports(cast: Any) -> None:
     services.submission_decline(submission=sub, by=editor, comment="一般")
     services.submission_forward(submission=sent_to_county(cast, "城关镇新建便民服务站"), by=editor)
     services.submission_forward(submission=adopted_at_county(cast, "城关镇推进垃圾分类"), by=editor)
+    # 负面/重大: the county's 转报 waits for 县委宣传部 — refused, cancelled, then signed
+    propaganda = cast.propaganda_reviewer.user
+    negative = adopted_at_county(cast, "城关镇一处民房失火")
+    services.report_set_negative(report=negative.report, by=editor, negative=True)
+    for outcome in ("refuse", "cancel", "sign"):
+        services.submission_forward(submission=negative, by=editor)
+        fr = negative.forward_requests.get(status="pending")
+        if outcome == "refuse":
+            services.forward_refuse(request=fr, by=propaganda, comment="请核实伤亡情况")
+        elif outcome == "cancel":
+            services.forward_cancel(request=fr, by=editor)
+        else:
+            services.forward_sign(request=fr, by=propaganda)
 
 
 def _issues(cast: Any) -> Issue:
