@@ -250,6 +250,8 @@ class Submission(models.Model):
     signoff = models.ForeignKey(
         "ForwardRequest", null=True, blank=True, on_delete=models.PROTECT, related_name="copies"
     )
+    # This copy's forward waits for the unit's 转报签发 chain (not 先报后签): no other decision meanwhile.
+    forward_pending = models.BooleanField(default=False)
 
     class Meta:
         constraints = [

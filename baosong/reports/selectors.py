@@ -175,14 +175,12 @@ def review_queue(user: User) -> QuerySet[Report]:
 def reviews_waiting_for(user: User) -> list[Report]:
     """Items whose current review step is this user's, oldest first: the memberships once, then the
     unit's items in review (few rows), matched in Python by the workflow's own step rule."""
-    from baosong.orgs.models import Membership
     from baosong.reports.workflow import waiting_step_for
 
     roles_by_unit: dict[int, set[str]] = {}
-    for unit_id, role in Membership.objects.filter(user=user, unit__is_active=True).values_list(
-        "unit_id", "role"
-    ):
-        roles_by_unit.setdefault(unit_id, set()).add(role)
+    for unit_id, role, active in memberships_of(user):
+        if active:
+            roles_by_unit.setdefault(unit_id, set()).add(role)
     if not roles_by_unit:
         return []
     items = (

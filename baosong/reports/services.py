@@ -566,6 +566,8 @@ def submission_forward(
             raise ServiceError("该信息已提请转报签发，请等待签发。", "forward_pending", status=409) from exc
         _forward_step_reached(fr)
         fr.save()
+        if not sign_after:
+            Submission.objects.filter(pk=s.pk).update(forward_pending=True)
         record(
             wf.SIGNOFF_REQUESTED,
             by=by,
@@ -682,6 +684,7 @@ def forward_sign(*, request: ForwardRequest, by: User, comment: str = "") -> For
         fr.status = ForwardStatus.SIGNED
         fr.save()
         if not fr.sign_after:
+            Submission.objects.filter(pk=fr.submission_id).update(forward_pending=False)
             sub = Submission.objects.select_related("target_unit", "report").get(pk=fr.submission_id)
             # The editor's forward, taken now that the chain has signed it.
             _forward_now(
@@ -709,6 +712,7 @@ def forward_refuse(*, request: ForwardRequest, by: User, comment: str) -> Forwar
         fr.decided_at = timezone.now()
         fr.decision_comment = comment
         fr.step_unit_id, fr.step_role, fr.step_user_id = None, "", None
+        Submission.objects.filter(pk=fr.submission_id).update(forward_pending=False)
 
     return apply(wf.REFUSE, request, by, change=change, details={"comment": comment})
 
@@ -717,6 +721,7 @@ def forward_cancel(*, request: ForwardRequest, by: User) -> ForwardRequest:
     def change(fr: ForwardRequest, t: Transition) -> None:
         fr.decided_at = timezone.now()
         fr.step_unit_id, fr.step_role, fr.step_user_id = None, "", None
+        Submission.objects.filter(pk=fr.submission_id).update(forward_pending=False)
 
     return apply(wf.CANCEL, request, by, change=change)
 

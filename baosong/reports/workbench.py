@@ -94,16 +94,21 @@ def author_panel(viewer: Viewer) -> dict[str, Any] | None:
 
 def review_panel(viewer: Viewer) -> dict[str, Any] | None:
     """审核人: the items at a review step that is mine, oldest first."""
-    if not viewer.has(Role.REVIEWER, Role.CHIEF, Role.LEADER):
+    if not viewer.has(Role.REVIEWER, Role.CHIEF, Role.LEADER, Role.EDITOR):
         return None
     waiting = selectors.reviews_waiting_for(viewer.user)
-    if not waiting and not viewer.has(Role.REVIEWER):
-        return None  # chiefs and leaders see the card only when a chain names them
+    # 转报 waiting for my signature (a 转报签发 chain names a role of mine, here or in another unit).
+    forwards = selectors.forward_queue(viewer.user)
+    forward_count = forwards.count()
+    if not waiting and not forward_count and not viewer.has(Role.REVIEWER):
+        return None  # chiefs, leaders and editors see the card only when a chain names them
     oldest = waiting[0].submitted_at if waiting else None
     return {
         "count": len(waiting),
         "items": waiting[:LIST_SIZE],
         "oldest_waited": waited(oldest, viewer.now),
+        "forward_count": forward_count,
+        "forwards": list(forwards[:LIST_SIZE]) if forward_count else [],
     }
 
 

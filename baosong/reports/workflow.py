@@ -197,18 +197,30 @@ SUBMISSION = ItemWorkflow(
     state_subject="",
 )
 OPEN = (T.RECEIVED, T.CLAIMED)
+
+
+def _not_waiting_for_signoff(s: Submission) -> ServiceError | None:
+    if s.forward_pending:
+        return ServiceError(
+            "该信息已提请转报签发，请等待签发或先撤回签发申请。", "forward_pending", status=409
+        )
+    return None
+
+
 CLAIM = SUBMISSION.action("claim", "接收", [(T.RECEIVED, T.CLAIMED, EDITOR)])
 ADOPT = SUBMISSION.action("adopt", "采用", [(s, T.ADOPTED, EDITOR) for s in OPEN])
-DECLINE = SUBMISSION.action("decline", "不采用", [(s, T.DECLINED, EDITOR) for s in OPEN])
-SUBMISSION_RETURN = SUBMISSION.action("return", "退回", [(s, T.RETURNED, EDITOR) for s in OPEN])
+DECLINE = SUBMISSION.action(
+    "decline", "不采用", [(s, T.DECLINED, EDITOR, _not_waiting_for_signoff) for s in OPEN]
+)
+SUBMISSION_RETURN = SUBMISSION.action(
+    "return", "退回", [(s, T.RETURNED, EDITOR, _not_waiting_for_signoff) for s in OPEN]
+)
 
 
 def _has_targets(s: Submission) -> ServiceError | None:
     if not unit_has_targets(s.target_unit_id):
         return ServiceError("本单位没有上级报送对象，不能转报。", "no_targets")
-    if ForwardRequest.objects.filter(submission=s, status=ForwardStatus.PENDING, sign_after=False).exists():
-        return ServiceError("该信息已提请转报签发，请等待签发。", "forward_pending", status=409)
-    return None
+    return _not_waiting_for_signoff(s)
 
 
 FORWARD = SUBMISSION.action(

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from baosong.core.actions import allowed_actions
 from baosong.core.errors import NotFound, ServiceError
 from baosong.core.models import AuditEvent
 from baosong.core.outbox import deliver
@@ -77,6 +78,12 @@ def test_forward_waits_for_the_sign_off_and_the_city_sees_nothing_before(cast: A
     with pytest.raises(ServiceError) as refused:
         services.submission_forward(submission=sub, by=editor)
     assert refused.value.code == "forward_pending"
+    # No other decision on the copy while it waits (a decline would leave nothing to forward).
+    with pytest.raises(ServiceError) as declined:
+        services.submission_decline(submission=sub, by=editor)
+    assert declined.value.code == "forward_pending"
+    sub.refresh_from_db()
+    assert "decline" not in allowed_actions(sub, editor) and "forward" not in allowed_actions(sub, editor)
     # The editor cannot sign their own forward.
     with pytest.raises(ServiceError):
         services.forward_sign(request=fr, by=editor)
