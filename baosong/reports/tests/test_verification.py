@@ -305,3 +305,33 @@ def test_a_declined_item_cannot_be_sent_for_verification(cast):
     with pytest.raises(ServiceError) as refused:
         ask(cast, sub)
     assert refused.value.status == 409 and "不能请求核实" in refused.value.message
+
+
+def test_every_edge_of_the_verification_table(cast):
+    """open → answered (by the source unit) / withdrawn (by the asking unit); nothing leaves either."""
+    from baosong.core.errors import ServiceError
+
+    editor, reporter = cast.county_editor.user, cast.township_reporter.user
+    sub = sent(cast)
+    moves = {
+        "answer": (
+            lambda v, u: services.verification_answer(verification=v, by=u, answer="已核实。"),
+            reporter,
+            editor,
+        ),
+        "withdraw": (lambda v, u: services.verification_withdraw(verification=v, by=u), editor, reporter),
+    }
+    for action, (move, actor, wrong) in moves.items():
+        v = ask(cast, sub)
+        with pytest.raises(ServiceError) as refused:
+            move(v, wrong)
+        assert refused.value.status == 403
+        move(v, actor)
+        assert (
+            VerificationRequest.objects.get(pk=v.pk).status
+            == {"answer": "answered", "withdraw": "withdrawn"}[action]
+        )
+        for again, (move2, actor2, _) in moves.items():
+            with pytest.raises(ServiceError) as refused:
+                move2(VerificationRequest.objects.get(pk=v.pk), actor2)
+            assert refused.value.status == 409, (action, again)
