@@ -390,7 +390,8 @@ def submission_lineage(submission: Submission) -> list[int]:
     parents = dict(
         Submission.objects.filter(report_id=submission.report_id).values_list("pk", "forwarded_from_id")
     )
-    chain, current = [], submission.pk
+    chain: list[int] = []
+    current: int | None = submission.pk
     while current is not None and current not in chain:
         chain.append(current)
         current = parents.get(current)

@@ -204,7 +204,7 @@ def verify_panel(viewer: Viewer) -> dict[str, Any] | None:
         list(rows.filter(answered).order_by("-answered_at", "-id")[:LIST_SIZE]) if counts["answered"] else []
     )
     for v in recent:
-        v.took = waited(v.asked_at, v.answered_at).replace("已等待", "用时")  # type: ignore[attr-defined]
+        v.took = waited(v.asked_at, v.answered_at or viewer.now).replace("已等待", "用时")  # type: ignore[attr-defined]
     return {"counts": counts, "waiting": waiting, "answered": recent, "now": viewer.now}
 
 
