@@ -200,6 +200,7 @@ def verify_panel(viewer: Viewer) -> dict[str, Any] | None:
     )
     for v in waiting:
         v.waited = waited(v.asked_at, viewer.now)  # type: ignore[attr-defined]
+        v.remaining = remaining(v.due_at, viewer.now)  # type: ignore[attr-defined]
     recent = (
         list(rows.filter(answered).order_by("-answered_at", "-id")[:LIST_SIZE]) if counts["answered"] else []
     )
