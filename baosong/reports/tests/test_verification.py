@@ -335,3 +335,28 @@ def test_every_edge_of_the_verification_table(cast):
             with pytest.raises(ServiceError) as refused:
                 move2(VerificationRequest.objects.get(pk=v.pk), actor2)
             assert refused.value.status == 409, (action, again)
+
+
+@pytest.mark.parametrize("key", ["township_reporter", "county_editor"])
+def test_the_workbench_panel_costs_the_same_with_1_or_7_requests(cast, client_as, key):
+    client = client_as(key)
+    v = ask(cast, sent(cast, "第一条"))
+    services.verification_answer(
+        verification=ask(cast, sent(cast, "第二条")), by=cast.township_reporter.user, answer="无误"
+    )
+    client.get("/")
+    with CaptureQueriesContext(connection) as few:
+        assert "信息核实" in text(client.get("/"))
+    for n in range(6):
+        w = ask(cast, sent(cast, f"第{n + 3}条"))
+        if n % 2:
+            services.verification_answer(verification=w, by=cast.township_reporter.user, answer="无误")
+    with CaptureQueriesContext(connection) as many:
+        html = text(client.get("/"))
+    assert len(many.captured_queries) == len(few.captured_queries)
+    if key == "township_reporter":
+        assert re.search(r"<b>4</b><span>待我单位答复", html) and v.report.title in html
+    else:
+        assert re.search(r"<b>4</b><span>本单位待核实", html) and re.search(
+            r"<b>4</b><span>近 7 天已答复", html
+        )
