@@ -970,6 +970,8 @@ def verification_ask(
         raise ServiceError(f"该信息当前状态为“{label}”，不能请求核实。", "not_verifiable", status=409)
     question = _verify_text(question, label="需要核实的事项", code="question_required", required=True)
     passage = _verify_text(passage, label="相关原文", code="passage_required", required=False)
+    if due_at is not None and timezone.is_naive(due_at):
+        due_at = timezone.make_aware(due_at)  # a time without an offset is the office's local time
     if due_at is not None and due_at <= timezone.now():
         raise ServiceError("答复时限应晚于现在。", "due_in_past")
     report = submission.report

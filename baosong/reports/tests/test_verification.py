@@ -224,6 +224,12 @@ def test_an_empty_question_is_refused_in_chinese_and_what_was_typed_stays(cast, 
         content_type="application/json",
     )
     assert past.status_code == 400 and past.json()["code"] == "due_in_past"
+    naive = editor.post(
+        f"/api/v1/submissions/{sub.pk}/verifications",
+        {"question": QUESTION, "due_at": "2020-01-01T08:00:00"},
+        content_type="application/json",
+    )
+    assert naive.status_code == 400 and naive.json()["code"] == "due_in_past"
     assert not VerificationRequest.objects.exists()
 
 
