@@ -24,6 +24,7 @@ from baosong.api.routers import reports as reports_router
 from baosong.api.routers import scoring as scoring_router
 from baosong.api.routers import search as search_router
 from baosong.api.routers import signing as signing_router
+from baosong.api.routers import verifications as verifications_router
 from baosong.api.routers import workdays as workdays_router
 from baosong.core.errors import ServiceError
 from baosong.orgs.auth import AuthError
@@ -114,6 +115,7 @@ api.add_router("/auth", auth_router.router)
 api.add_router("", orgs_router.router)
 api.add_router("", workdays_router.router)  # any logged-in user, the administrators included
 api.add_router("", reports_router.router, auth=business())
+api.add_router("", verifications_router.router, auth=business())
 api.add_router("", editorial_router.router, auth=business())
 api.add_router("", notices_router.router, auth=business())
 api.add_router("", datareports_router.router, auth=business())

@@ -12,7 +12,7 @@ from baosong.instructions.models import Instruction
 from baosong.notifications.models import Notification
 from baosong.notifications.services import notify
 from baosong.orgs.models import Membership, Role, Unit, User
-from baosong.reports.models import ForwardRequest, Report, Submission
+from baosong.reports.models import ForwardRequest, Report, Submission, VerificationRequest
 from baosong.solicitations.models import Solicitation
 from baosong.solicitations.services import solicitation_record_answer
 
@@ -290,9 +290,56 @@ def on_datareport_event(event: DomainEvent) -> None:
         )
 
 
+def on_verification_event(event: DomainEvent) -> None:
+    """核实: asked → the item's author and its unit's 信息员; answered → the asking unit's editors;
+    withdrawn → the source unit's people are told they need not answer."""
+    v = (
+        VerificationRequest.objects.select_related("report__author", "asking_unit", "source_unit", "asked_by")
+        .filter(pk=event.object_id)
+        .first()
+    )
+    if v is None:
+        return
+    report = v.report
+    source_people = [report.author, *_members([v.source_unit_id], Role.REPORTER)]
+    if event.event_type == "verification.ask":
+        due = f"请于 {timezone.localtime(v.due_at):%Y-%m-%d %H:%M} 前答复。" if v.due_at else ""
+        notify(
+            users=source_people,
+            kind=K.VERIFY,
+            title=f"{v.asking_unit.name}请求核实：{report.title}",
+            body=f"核实事项：{v.question[:200]}{due}",
+            url=f"/reports/{report.pk}/#verify-{v.pk}",
+            urgent=report.urgent,
+            event_id=event.pk,
+        )
+    elif event.event_type == "verification.answer":
+        notify(
+            users=[v.asked_by, *_editors(v.asking_unit_id)],
+            kind=K.VERIFY,
+            title=f"{v.source_unit.name}已答复核实：{report.title}",
+            body=v.answer[:200],
+            url=f"/inbox/{v.submission_id}/#verify-{v.pk}",
+            urgent=report.urgent,
+            event_id=event.pk,
+        )
+    elif event.event_type == "verification.withdraw":
+        notify(
+            users=source_people,
+            kind=K.VERIFY,
+            title=f"{v.asking_unit.name}已撤回核实请求：{report.title}",
+            body="无需再答复。",
+            url=f"/reports/{report.pk}/",
+            event_id=event.pk,
+        )
+
+
 def on_event(event: DomainEvent) -> None:
     kind = event.event_type
     payload = event.payload
+    if kind.startswith("verification."):
+        on_verification_event(event)
+        return
     if kind.startswith("datareport."):
         on_datareport_event(event)
         return

@@ -441,3 +441,64 @@ class ForwardRequest(models.Model):
             return None
         step: dict[str, Any] = self.chain[self.step]
         return step
+
+
+class VerificationStatus(models.TextChoices):
+    OPEN = "open", "核实中"
+    ANSWERED = "answered", "已答复"
+    WITHDRAWN = "withdrawn", "已撤回"
+
+
+class VerificationRequest(models.Model):
+    """核实: an editor at a target unit asks the item's source unit to verify a point («对涉及重要数据、敏感
+    信息的，要进行严格核实»). The submission is not returned: it stays in the editor's inbox, marked 待核实,
+    while the source unit answers; the answer stays with the submission (and with the copies forwarded
+    from it), the asked and answered times give the wait."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="verifications")
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="verifications")
+    asking_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    source_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    question = models.TextField("核实事项")
+    passage = models.TextField("相关原文", blank=True)
+    due_at = models.DateTimeField("答复时限", null=True, blank=True)
+    status = models.CharField(
+        max_length=16, choices=VerificationStatus.choices, default=VerificationStatus.OPEN
+    )
+    asked_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    asked_at = models.DateTimeField(default=timezone.now)
+    answer = models.TextField("核实情况", blank=True)
+    answered_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    answered_at = models.DateTimeField(null=True, blank=True)
+    # The answer's file (证明材料), stored like attachments: SM4-GCM under a generated name.
+    file_name = models.CharField(max_length=255, blank=True)
+    file_stored = models.CharField(max_length=64, blank=True)
+    file_type = models.CharField(max_length=100, blank=True)
+    file_size = models.PositiveBigIntegerField(default=0)
+    file_digest = models.CharField(max_length=64, blank=True)
+    withdrawn_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "核实请求"
+        indexes = [
+            # the submission's trail, and the inbox's 待核实 mark and filter
+            models.Index(fields=["submission", "status"], name="reports_verify_sub"),
+            # the source unit's requests to answer (工作台, API list)
+            models.Index(fields=["source_unit", "status", "-asked_at"], name="reports_verify_source"),
+            models.Index(fields=["asking_unit", "status", "-asked_at"], name="reports_verify_asking"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission_id}:{self.status}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == VerificationStatus.OPEN
+
+    @property
+    def wait_seconds(self) -> float | None:
+        """How long the answer took (None while open or withdrawn)."""
+        if self.answered_at is None:
+            return None
+        return (self.answered_at - self.asked_at).total_seconds()

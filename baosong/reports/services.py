@@ -46,6 +46,7 @@ from baosong.reports.models import (
     SubmissionStatus,
     Urgency,
     Usage,
+    VerificationRequest,
 )  # fmt: skip
 from baosong.reports.timeliness import AMOUNT_RANGE, AMOUNT_UNIT, due_at_for
 from baosong.reports.wordimport import clean_text, docx_import
@@ -1142,3 +1143,115 @@ def sensitive_word_remove(*, by: User, item: SensitiveWord) -> None:
             details={"word": item.word, "removed": True},
         )
         item.delete()
+
+
+# ---- 核实 (verification requests) -------------------------------------------------------------------
+
+VERIFY_TEXT_MAX = 2000
+
+
+def _verify_text(value: str, *, label: str, code: str, required: bool) -> str:
+    text = clean_text(value or "").strip()
+    if required and not text:
+        raise ServiceError(f"请填写{label}。", code)
+    if len(text) > VERIFY_TEXT_MAX:
+        raise ServiceError(f"{label}不能超过 {VERIFY_TEXT_MAX} 字。", f"{code.split('_')[0]}_too_long")
+    return text
+
+
+def verification_ask(
+    *,
+    submission: Submission,
+    by: User,
+    question: str,
+    passage: str = "",
+    due_at: dt.datetime | None = None,
+) -> VerificationRequest:
+    """An editor asks the item's source unit to verify a point. The submission keeps its status: it is not
+    returned, only marked 待核实 until the answer comes."""
+    if not wf.VERIFY_ASKER(by, submission):
+        raise Forbidden("只有接收单位的采编人员可以请求核实。")
+    if not submission.is_active or submission.status not in wf.VERIFIABLE:
+        label = SubmissionStatus(submission.status).label
+        raise ServiceError(f"该信息当前状态为“{label}”，不能请求核实。", "not_verifiable", status=409)
+    question = _verify_text(question, label="需要核实的事项", code="question_required", required=True)
+    passage = _verify_text(passage, label="相关原文", code="passage_required", required=False)
+    if due_at is not None and timezone.is_naive(due_at):
+        due_at = timezone.make_aware(due_at)  # a time without an offset is the office's local time
+    if due_at is not None and due_at <= timezone.now():
+        raise ServiceError("答复时限应晚于现在。", "due_in_past")
+    report = submission.report
+    with transaction.atomic():
+        verification = VerificationRequest.objects.create(
+            submission=submission,
+            report=report,
+            asking_unit_id=submission.target_unit_id,
+            source_unit_id=report.source_unit_id,
+            question=question,
+            passage=passage,
+            due_at=due_at,
+            asked_by=by,
+        )
+        details = {
+            "report_id": report.pk,
+            "submission_id": submission.pk,
+            "asking_unit": submission.target_unit_id,
+            "source_unit": report.source_unit_id,
+            "due_at": due_at.isoformat() if due_at else None,
+        }
+        record(
+            wf.VERIFY_ASK,
+            by=by,
+            obj=verification,
+            unit_id=submission.target_unit_id,
+            details=details,
+            payload={**details, "by": by.pk, "at": verification.asked_at.isoformat()},
+        )
+    return verification
+
+
+def verification_answer(
+    *,
+    verification: VerificationRequest,
+    by: User,
+    answer: str,
+    file_name: str = "",
+    file_data: bytes | None = None,
+) -> VerificationRequest:
+    """The source unit answers (text, optionally a file). The answer attaches to the submission."""
+    answer = _verify_text(answer, label="核实情况", code="answer_required", required=True)
+    stored, kind = "", None
+    if file_data:
+        from baosong.reports import files
+
+        kind = files.check_upload(size=len(file_data), data=file_data)
+        stored = files.store_encrypted(file_data)
+
+    def change(v: VerificationRequest, t: Transition) -> None:
+        now = timezone.now()
+        v.answer, v.answered_by, v.answered_at = answer, by, now
+        if kind is not None and file_data:
+            from baosong.core.crypto import sm3_hex
+
+            v.file_name = (clean_text(file_name).replace("\n", " ") or "核实材料")[:255]
+            v.file_stored, v.file_type = stored, kind.content_type
+            v.file_size, v.file_digest = len(file_data), sm3_hex(file_data)
+        t.details.update(seconds=int((now - v.asked_at).total_seconds()), has_file=bool(stored))
+
+    try:
+        return apply(wf.VERIFY_ANSWER, verification, by, change=change)
+    except Exception:
+        if stored:
+            from baosong.reports import files
+
+            files.discard(stored)  # no orphan ciphertext when the answer was not written
+        raise
+
+
+def verification_withdraw(*, verification: VerificationRequest, by: User) -> VerificationRequest:
+    """The asking unit takes its question back (answered elsewhere, no longer needed)."""
+
+    def change(v: VerificationRequest, t: Transition) -> None:
+        v.withdrawn_by, v.withdrawn_at = by, timezone.now()
+
+    return apply(wf.VERIFY_WITHDRAW, verification, by, change=change)

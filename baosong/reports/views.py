@@ -22,6 +22,7 @@ from baosong.core.errors import NotFound, ServiceError
 from baosong.core.models import DomainEvent
 from baosong.core.params import parse_count, parse_id, parse_ids
 from baosong.core.refusals import return_to as refusals_return_to
+from baosong.core.workbench import remaining, waited
 from baosong.orgs.models import BUSINESS_ROLES, Role, Unit
 from baosong.orgs.permissions import AuthedRequest, business_required, role_required
 from baosong.orgs.selectors import acting_unit_ids, unit_reporting_targets, units_acting_for
@@ -45,6 +46,7 @@ from baosong.reports.models import (
     Submission,
     SubmissionStatus,
     Urgency,
+    VerificationRequest,
 )  # fmt: skip
 from baosong.reports.workflow import REPORT
 
@@ -354,6 +356,7 @@ def _detail(
     *,
     typed: dict[int, dict[str, Any]] | None = None,
     status: int = 200,
+    verify_posted: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """The item page; ``typed`` carries what the author wrote into a 退回 form that was refused, so it
     is shown again rather than lost."""
@@ -405,6 +408,9 @@ def _detail(
                 "number": report.review_step + 1,
                 "count": len(chain_steps),
             },
+            **_verification_context(
+                request, selectors.verifications_of_report(user, report), posted=verify_posted
+            ),
         },
         status=status,
     )
@@ -627,6 +633,7 @@ def _inbox_filters(request: AuthedRequest) -> selectors.InboxFilters:
         q=g.get("q", "").strip() or None,
         sort=g["sort"] if g.get("sort") in {"due", "oldest"} else "default",
         urgent=g.get("urgent") == "1",
+        verifying=g.get("verifying") == "1",
     )
 
 
@@ -640,6 +647,8 @@ def _inbox_lines(subs: Any, now: dt.datetime) -> list[dict[str, Any]]:
     categories, statuses = selectors.category_labels(), dict(SubmissionStatus.choices)
     detail_url = reverse("submission_detail", args=[0])[:-2]  # "/inbox/"; the id and "/" are appended
     lines = []
+    subs = list(subs)
+    verifying = selectors.open_verifications_since([s.pk for s in subs])
     for s in subs:
         report, open_ = s.report, s.status in OPEN_STATUSES
         due, due_text = "", ""
@@ -670,6 +679,10 @@ def _inbox_lines(subs: Any, now: dt.datetime) -> list[dict[str, Any]]:
                 "status": s.status,
                 "status_label": statuses.get(s.status, s.status),
                 "claimed_by": s.claimed_by.full_name if s.claimed_by_id else "",
+                "verifying_since": timezone.localtime(verifying[s.pk]).isoformat()
+                if s.pk in verifying
+                else "",
+                "verifying_text": waited(verifying[s.pk], now) if s.pk in verifying else "",
             }
         )
     return lines
@@ -816,6 +829,12 @@ def _submission_page(
             "posted": posted,
             "flagged": flagged,
             **_signoff_context(sub),
+            **_verification_context(
+                request,
+                selectors.verifications_of_submission(sub),
+                submission=sub,
+                posted=posted if action.startswith("verif") else None,
+            ),
         },
         status=status,
     )
@@ -1241,3 +1260,129 @@ def ledger_export(request: AuthedRequest, fmt: str) -> HttpResponse:
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     return response  # type: ignore[return-value]
+
+
+# ---- 核实 (verification requests) -------------------------------------------------------------------
+
+
+def _verification_context(
+    request: AuthedRequest,
+    verifications: list[VerificationRequest],
+    *,
+    submission: Submission | None = None,
+    posted: Any = None,
+) -> dict[str, Any]:
+    """What the verification partial shows: each request with its clock (核实中，已等待… / 用时…) and the
+    actions this user may take on it; on the editor's page, whether a new request may be made here."""
+    now, user = timezone.now(), request.user
+    for v in verifications:
+        v.allowed = allowed_actions(v, user)  # type: ignore[attr-defined]
+        v.waited = waited(v.asked_at, now) if v.is_open else ""  # type: ignore[attr-defined]
+        v.took = (  # type: ignore[attr-defined]
+            waited(v.asked_at, v.answered_at).replace("已等待", "用时") if v.answered_at else ""
+        )
+        v.here = submission is None or v.submission_id == submission.pk  # type: ignore[attr-defined]
+        v.due_text = remaining(v.due_at, now) if v.is_open and v.due_at else ""  # type: ignore[attr-defined]
+    can_ask = (
+        submission is not None
+        and submission.is_active
+        and submission.status in reports_wf.VERIFIABLE
+        and reports_wf.VERIFY_ASKER(user, submission)
+    )
+    return {
+        "verifications": verifications,
+        "verifications_open": sum(1 for v in verifications if v.is_open),
+        "verify_submission": submission,
+        "can_verify": can_ask,
+        "verify_posted": posted or {},
+    }
+
+
+def _verification(request: AuthedRequest, pk: int) -> VerificationRequest:
+    try:
+        return selectors.verification_for(request.user, pk)
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+def _local_datetime(text: str) -> dt.datetime | None:
+    """A ``datetime-local`` field (2026-06-10T18:00) in the office's time zone; empty → None."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise ServiceError("答复时限格式不正确，请按“年-月-日 时:分”填写。", "invalid_due") from exc
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
+@require_POST
+@role_required(Role.EDITOR)
+def verification_ask(request: AuthedRequest, pk: int) -> HttpResponse:
+    sub = _sub(request, pk)
+    p = request.POST
+    try:
+        services.verification_ask(
+            submission=sub,
+            by=request.user,
+            question=p.get("question", ""),
+            passage=p.get("passage", ""),
+            due_at=_local_datetime(p.get("due_at", "")),
+        )
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        # The page again with what was typed, never lost behind a redirect.
+        return _submission_page(request, _sub(request, sub.pk), action="verify", status=exc.status)
+    messages.success(request, "已请求来源单位核实。该信息仍在收件箱中，标记为“待核实”。")
+    return redirect(f"{reverse('submission_detail', args=[sub.pk])}#verify")
+
+
+@require_POST
+@business_required
+def verification_answer(request: AuthedRequest, pk: int) -> HttpResponse:
+    v = _verification(request, pk)
+    upload = request.FILES.get("file")
+    try:
+        services.verification_answer(
+            verification=v,
+            by=request.user,
+            answer=request.POST.get("answer", ""),
+            file_name=(upload.name or "") if upload else "",
+            file_data=files.upload_bytes(upload) if upload else None,
+        )
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        posted = {"pk": v.pk, "answer": request.POST.get("answer", "")}
+        return _detail(request, _report(request, v.report_id), status=exc.status, verify_posted=posted)
+    messages.success(request, f"已答复{v.asking_unit.name}的核实请求。")
+    return redirect(f"{reverse('report_detail', args=[v.report_id])}#verify")
+
+
+@require_POST
+@role_required(Role.EDITOR)
+def verification_withdraw(request: AuthedRequest, pk: int) -> HttpResponse:
+    v = _verification(request, pk)
+    back = reverse("submission_detail", args=[v.submission_id])
+    refusals_return_to(request, back)
+    services.verification_withdraw(verification=v, by=request.user)
+    messages.success(request, "已撤回核实请求。")
+    return redirect(f"{back}#verify")
+
+
+@business_required
+def verification_file(request: AuthedRequest, pk: int) -> HttpResponse:
+    v = _verification(request, pk)
+    if not v.file_stored:
+        raise Http404
+    data = files.read_encrypted(v.file_stored)
+    with transaction.atomic():
+        record(
+            reports_wf.VERIFY_FILE,
+            by=request.user,
+            unit_id=v.source_unit_id,
+            object_type="verification",
+            object_id=v.pk,
+            details={"report_id": v.report_id},
+        )
+    return files.download_response(data, v.file_type, v.file_name or "核实材料")

@@ -38,6 +38,8 @@ from baosong.reports.models import (
     SubmissionStatus,
     Urgency,
     Usage,
+    VerificationRequest,
+    VerificationStatus,
 )
 
 S = ReportStatus
@@ -417,3 +419,99 @@ object_kind("deadline_rule", "时限规则", _deadline_rule_names)
 object_kind("category", "信息类别", names_of(ItemCategory, "label", "“{}”"))
 object_kind("sensitive_word", "敏感词", names_of(SensitiveWord, "word", "“{}”"))
 object_kind("ledger", "信息台账")
+
+
+# ---- 核实 (verification requests) -------------------------------------------------------------------
+
+V = VerificationStatus
+
+
+def _asks_for_unit(user: Any, v: VerificationRequest) -> bool:
+    return Role.EDITOR in roles_in_unit(user, v.asking_unit_id)
+
+
+def _answers_for_source(user: Any, v: VerificationRequest) -> bool:
+    return v.report.author_id == user.pk or Role.REPORTER in roles_in_unit(user, v.source_unit_id)
+
+
+ASKER = Who("提出核实的单位的采编人员", _asks_for_unit)
+ANSWERER = Who("信息的作者或来源单位的信息员", _answers_for_source)
+# Who may ask: an editor of the unit the submission came to (checked on the submission).
+VERIFY_ASKER = Who("接收单位的采编人员", lambda user, s: Role.EDITOR in roles_in_unit(user, s.target_unit_id))
+# The copies an editor is still deciding on, or has adopted but not yet printed: a point can be checked.
+VERIFIABLE = (T.RECEIVED, T.CLAIMED, T.ADOPTED)
+
+
+class VerificationPayload(TypedDict, total=False):
+    by: int
+    at: str
+    report_id: int
+    submission_id: int
+    asking_unit: int
+    source_unit: int
+    due_at: str | None
+    seconds: int  # how long the answer took
+    has_file: bool
+
+
+class VerificationWorkflow(Workflow[VerificationRequest]):
+    def lock(self, pk: int) -> VerificationRequest:
+        return VerificationRequest.objects.select_for_update().select_related("report").get(pk=pk)
+
+    def unit_of(self, obj: VerificationRequest) -> int | None:
+        # The actor's unit: the source unit answers, the asking unit withdraws.
+        return int(obj.source_unit_id if obj.status == V.ANSWERED else obj.asking_unit_id)
+
+    def event_payload(self, obj: VerificationRequest, t: Transition) -> dict[str, Any]:
+        return {
+            "by": t.by.pk,
+            "at": _iso(obj.answered_at or obj.withdrawn_at),
+            "report_id": obj.report_id,
+            "submission_id": obj.submission_id,
+            "asking_unit": obj.asking_unit_id,
+            "source_unit": obj.source_unit_id,
+            **t.details,
+        }
+
+    def refuse_state(self, obj: VerificationRequest, action: Any) -> ServiceError:
+        label = self.status_label(obj.status)
+        return ServiceError(f"该核实请求{label}，不能{action.label}。", "invalid_transition", status=409)
+
+
+VERIFICATION = VerificationWorkflow(
+    "verification",
+    "核实",
+    VerificationRequest,
+    audit_type="verification.transition",
+    audit_label="信息核实",
+    payload=VerificationPayload,
+    subject="该核实请求",
+)
+VERIFY_ANSWER = VERIFICATION.action("answer", "答复核实", [(V.OPEN, V.ANSWERED, ANSWERER)])
+VERIFY_WITHDRAW = VERIFICATION.action("withdraw", "撤回核实请求", [(V.OPEN, V.WITHDRAWN, ASKER)])
+VERIFY_ASK = VERIFICATION.declare("ask", "请求核实", audit="verification.ask", event=True, who=VERIFY_ASKER)
+VERIFY_FILE = VERIFICATION.declare("file_download", "下载核实材料", audit="verification.file_download")
+
+VERIFY_TYPES = ("verification.ask", "verification.transition", "verification.file_download")
+detail_labels(
+    types=VERIFY_TYPES,
+    submission_id="采编记录",
+    asking_unit="提出单位",
+    source_unit="来源单位",
+    question="核实事项",
+    seconds="用时（秒）",
+    has_file="附核实材料",
+    due_at="答复时限",
+)
+detail_refs(types=VERIFY_TYPES, submission_id="submission", asking_unit="unit", source_unit="unit")
+audit_group("信息报送与采编", "verification")
+
+
+def _verification_names(ids: Collection[int]) -> dict[int, str]:
+    rows = VerificationRequest.objects.filter(pk__in=ids).values_list(
+        "pk", "report__title", "asking_unit__name"
+    )
+    return {pk: f"《{title}》（{unit}提出）" for pk, title, unit in rows}
+
+
+object_kind("verification", "核实请求", _verification_names)

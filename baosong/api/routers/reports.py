@@ -574,6 +574,7 @@ class InboxFilter(PageQuery):
     date_to: IsoDate | None = None
     q: str | None = Field(None, max_length=100)
     sort: str = Field("default", pattern="^(default|due|oldest)$")
+    verifying: bool = Field(False, description="只看待核实的信息（有未答复的核实请求）")
 
 
 class InboxItem(Schema):

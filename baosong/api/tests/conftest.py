@@ -38,6 +38,7 @@ class World:
     unit_id: int = 0  # the township of that return
     form_id: int = 0  # a form the county defined for its own subtree
     forward_request_id: int = 0  # the county's 转报 of a 负面 item, waiting for 县委宣传部's signature
+    verification_id: int = 0  # a 核实 request the county office asked of the township about ``submission``
 
 
 PDF = "%PDF-1.7\n1 0 obj <<>> endobj\n% 城关镇防汛应急演练方案\n%%EOF\n".encode()
@@ -118,4 +119,7 @@ def world(cast: Any, settings: Any, tmp_path: Any) -> World:
         collection_id=collection.pk,
         unit_id=cast.township_reporter.unit.pk,
         form_id=own_form.pk,
+        verification_id=report_services.verification_ask(
+            submission=second, by=editor, question="请核实参加人数"
+        ).pk,
     )

@@ -57,6 +57,11 @@ COVERED: dict[tuple[str, str], dict[str, Any] | None] = {
     ("post", "/api/v1/forward-requests/{request_id}/sign"): {"comment": "同意"},
     ("post", "/api/v1/forward-requests/{request_id}/refuse"): {"comment": "不同意"},
     ("post", "/api/v1/forward-requests/{request_id}/cancel"): None,
+    ("get", "/api/v1/submissions/{submission_id}/verifications"): None,
+    ("post", "/api/v1/submissions/{submission_id}/verifications"): {"question": "越权请求核实"},
+    ("get", "/api/v1/verifications/{verification_id}"): None,
+    ("post", "/api/v1/verifications/{verification_id}/answer"): {"answer": "越权答复"},
+    ("post", "/api/v1/verifications/{verification_id}/withdraw"): None,
     ("get", "/api/v1/issues/{issue_id}"): None,
     ("post", "/api/v1/issues/{issue_id}/items"): {"submission_id": "{submission_id}"},
     ("patch", "/api/v1/issues/{issue_id}/items/{item_id}"): {"title": "越权修改"},
@@ -141,6 +146,7 @@ def test_another_countys_user_gets_404_on_every_object_of_east_lake_district(cas
         "unit_id": world.unit_id,
         "form_id": world.form_id,
         "request_id": world.forward_request_id,
+        "verification_id": world.verification_id,
         "period": str(dt.date.today().year),
         "fmt": "pdf",
     }
@@ -175,6 +181,8 @@ def test_the_county_editor_reaches_the_same_objects(cast, api, world):
         f"/api/v1/solicitations/{world.solicitation_id}",
         f"/api/v1/reports/{world.report.pk}/attachments/{world.attachment_id}",
         f"/api/v1/portal/releases/{world.release_id}",
+        f"/api/v1/verifications/{world.verification_id}",
+        f"/api/v1/submissions/{world.submission.pk}/verifications",
     ):
         assert client.get(url).status_code == 200, url
     assert client.post(f"/api/v1/notifications/{world.notification_id}/read").status_code == 200

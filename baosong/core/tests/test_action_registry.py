@@ -24,7 +24,7 @@ from baosong.orgs.models import ReviewStep, Role
 from baosong.portal import services as portal
 from baosong.portal.models import PortalColumn
 from baosong.reports import files, services
-from baosong.reports.models import Report
+from baosong.reports.models import Report, VerificationRequest
 from baosong.reports.tasks import clock_tick
 from baosong.scoring import bulletins
 from baosong.scoring.tasks import quota_tick
@@ -75,6 +75,14 @@ def _reports(cast: Any) -> None:
             services.forward_cancel(request=fr, by=editor)
         else:
             services.forward_sign(request=fr, by=propaganda)
+    # 核实: asked → answered with a file; asked → withdrawn
+    checked = sent_to_county(cast, "城关镇转移安置群众300余人")
+    asked = services.verification_ask(submission=checked, by=editor, question="请核实安置人数")
+    services.verification_answer(
+        verification=asked, by=reporter, answer="经核实为312人。", file_name="名单.png", file_data=PNG
+    )
+    again = services.verification_ask(submission=checked, by=editor, question="请核实地点")
+    services.verification_withdraw(verification=again, by=editor)
 
 
 def _issues(cast: Any) -> Issue:
@@ -178,6 +186,9 @@ def _downloads_and_exports(cast: Any, issue: Issue) -> None:
         "/reports/ledger/export.xlsx",
     ):
         assert editor.get(url).status_code == 200, url
+    answered = VerificationRequest.objects.exclude(file_stored="").first()
+    assert answered is not None
+    assert editor.get(f"/verifications/{answered.pk}/file").status_code == 200
     month = timezone.localdate().strftime("%Y-%m")
     bulletin = bulletins.bulletin_for_period(
         by=cast.county_editor.user, unit=cast.county_editor.unit, period=month
