@@ -19,7 +19,12 @@ def add_townships(cast: Any, n: int, *, start: int = 0) -> list[Unit]:
     made = []
     for i in range(start, start + n):
         unit = Unit.objects.create(
-            name=f"测试{i}镇", code=f"T-ROSTER-{i}", level=Level.TOWNSHIP, parent=county, path="", depth=county.depth + 1
+            name=f"测试{i}镇",
+            code=f"T-ROSTER-{i}",
+            level=Level.TOWNSHIP,
+            parent=county,
+            path="",
+            depth=county.depth + 1,
         )
         unit.path = f"{county.path}{unit.pk}/"
         unit.save(update_fields=["path"])
