@@ -37,6 +37,8 @@ class World:
     collection_id: int = 0  # a 数据报表 collection over the county, its township's return started
     unit_id: int = 0  # the township of that return
     form_id: int = 0  # a form the county defined for its own subtree
+    entry_id: int = 0  # the township's 信息员 in the register
+    round_id: int = 0  # a 信息员登记 round of the county over its townships
 
 
 PDF = "%PDF-1.7\n1 0 obj <<>> endobj\n% 城关镇防汛应急演练方案\n%%EOF\n".encode()
@@ -97,6 +99,17 @@ def world(cast: Any, settings: Any, tmp_path: Any) -> World:
         owner_unit=cast.county_editor.unit,
         form_schema=reception.versions.get().schema,
     )
+    from baosong.roster import services as roster_services
+
+    entry = roster_services.entry_add(
+        unit=cast.township_reporter.unit, values={"name": "李梅", "mobile": "13905912345"}, by=editor
+    )
+    roster_round = roster_services.round_open(
+        by=editor,
+        unit=cast.county_editor.unit,
+        title="信息员登记",
+        deadline=timezone.now() + dt.timedelta(days=7),
+    )
     return World(
         report=second.report,
         submission=second,
@@ -112,4 +125,6 @@ def world(cast: Any, settings: Any, tmp_path: Any) -> World:
         collection_id=collection.pk,
         unit_id=cast.township_reporter.unit.pk,
         form_id=own_form.pk,
+        entry_id=entry.pk,
+        round_id=roster_round.pk,
     )
