@@ -12,7 +12,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from baosong.api.pagination import PageQuery, paginate
 from baosong.api.schemas import ALLOWED, BodySchema, ErrorOut, Id, IsoDateTime
-from baosong.core.errors import NotFound
+from baosong.core.errors import NotFound, ServiceError
 from baosong.orgs.models import Role, User
 from baosong.orgs.selectors import units_acting_for
 from baosong.roster import selectors, services
@@ -223,6 +223,8 @@ def roster_entry_read(request: HttpRequest, entry_id: Id) -> RosterEntryOut:
 def roster_entry_update(request: HttpRequest, entry_id: Id, body: RosterEntryPatch) -> RosterEntryOut:
     user = _user(request)
     entry = selectors.entry_for(user, entry_id)
+    if not body.model_fields_set - {"reason"}:
+        raise ServiceError("请至少填写一项要变更的内容。", "nothing_to_change")
     services.entry_change(
         entry=entry, values=body.values(), by=user, reason=body.reason, user_id=body.user_id,
         set_user="user_id" in body.model_fields_set,
@@ -231,10 +233,12 @@ def roster_entry_update(request: HttpRequest, entry_id: Id, body: RosterEntryPat
 
 
 @router.post("/roster/entries/{entry_id}/revoke", response={200: RosterEntryOut, **ERRORS})
-def roster_entry_revoke(request: HttpRequest, entry_id: Id, body: RosterRevokeIn) -> RosterEntryOut:
+def roster_entry_revoke(
+    request: HttpRequest, entry_id: Id, body: RosterRevokeIn | None = None
+) -> RosterEntryOut:
     user = _user(request)
     entry = selectors.entry_for(user, entry_id)
-    services.entry_revoke(entry=entry, by=user, reason=body.reason)
+    services.entry_revoke(entry=entry, by=user, reason=(body or RosterRevokeIn()).reason)
     return _entry_out(selectors.entry_for(user, entry_id))
 
 
