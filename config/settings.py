@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "baosong.search",
     "baosong.grouping",
     "baosong.portal",
+    "baosong.roster",  # the 信息员 register: 登记表 entries, registration rounds, change history
     "baosong.help",
     "baosong.api",
     "baosong.demo",  # generators: the demo province and cast, sample content, province-scale data

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("baosong.instructions.urls")),
     path("", include("baosong.scoring.urls")),
     path("", include("baosong.portal.urls")),
+    path("", include("baosong.roster.urls")),
     path("", include("baosong.search.urls")),
     path("", include("baosong.grouping.urls")),  # /inbox/groups/…: same-event grouping
     path("", include("baosong.help.urls")),

@@ -21,6 +21,7 @@ from baosong.api.routers import notifications as notifications_router
 from baosong.api.routers import orgs as orgs_router
 from baosong.api.routers import portal as portal_router
 from baosong.api.routers import reports as reports_router
+from baosong.api.routers import roster as roster_router
 from baosong.api.routers import scoring as scoring_router
 from baosong.api.routers import search as search_router
 from baosong.api.routers import signing as signing_router
@@ -123,4 +124,5 @@ api.add_router("", notifications_router.router, auth=business())
 api.add_router("", portal_router.router, auth=business())
 api.add_router("", scoring_router.router, auth=business())
 api.add_router("", search_router.router, auth=business())
+api.add_router("", roster_router.router, auth=business())
 api.add_router("", signing_router.router)  # public: anyone holding a file may check it

@@ -59,6 +59,15 @@ PAGE_HELP: dict[str, list[tuple[str, str]]] = {
     "dr_form_new": [("sysadmin", "datareports")],
     "dr_form_revise": [("sysadmin", "datareports")],
     "dr_policy": [("sysadmin", "datareports")],
+    # the 信息员 register
+    "roster_home": [("editor", "roster"), ("reporter", "roster")],
+    "roster_missing": [("editor", "roster")],
+    "roster_unit": [("reporter", "roster"), ("editor", "roster")],
+    "roster_entry_new": [("reporter", "roster"), ("editor", "roster")],
+    "roster_entry_edit": [("reporter", "roster"), ("editor", "roster")],
+    "roster_rounds": [("editor", "roster"), ("reporter", "roster")],
+    "roster_round_new": [("editor", "roster")],
+    "roster_round": [("editor", "roster"), ("reporter", "roster")],
     # scoring
     "stats_dashboard": [("editor", "stats"), ("chief", "stats"), ("leader", "stats")],
     "stats_ledger": [("editor", "scores"), (FAQ, "scores")],

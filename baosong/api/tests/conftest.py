@@ -39,6 +39,8 @@ class World:
     form_id: int = 0  # a form the county defined for its own subtree
     forward_request_id: int = 0  # the county's 转报 of a 负面 item, waiting for 县委宣传部's signature
     verification_id: int = 0  # a 核实 request the county office asked of the township about ``submission``
+    entry_id: int = 0  # the township's 信息员 in the register
+    round_id: int = 0  # a 信息员登记 round of the county over its townships
 
 
 PDF = "%PDF-1.7\n1 0 obj <<>> endobj\n% 城关镇防汛应急演练方案\n%%EOF\n".encode()
@@ -103,6 +105,17 @@ def world(cast: Any, settings: Any, tmp_path: Any) -> World:
     report_services.report_set_negative(report=third.report, by=editor, negative=True)
     report_services.submission_forward(submission=third, by=editor)
     forward_request = third.forward_requests.get()
+    from baosong.roster import services as roster_services
+
+    entry = roster_services.entry_add(
+        unit=cast.township_reporter.unit, values={"name": "李梅", "mobile": "13905912345"}, by=editor
+    )
+    roster_round = roster_services.round_open(
+        by=editor,
+        unit=cast.county_editor.unit,
+        title="信息员登记",
+        deadline=timezone.now() + dt.timedelta(days=7),
+    )
     return World(
         forward_request_id=forward_request.pk,
         report=second.report,
@@ -122,4 +135,6 @@ def world(cast: Any, settings: Any, tmp_path: Any) -> World:
         verification_id=report_services.verification_ask(
             submission=second, by=editor, question="请核实参加人数"
         ).pk,
+        entry_id=entry.pk,
+        round_id=roster_round.pk,
     )

@@ -95,6 +95,13 @@ COVERED: dict[tuple[str, str], dict[str, Any] | None] = {
     ("post", "/api/v1/portal/releases/{release_id}/recall"): None,
     ("post", "/api/v1/portal/releases/{release_id}/cancel"): None,
     ("post", "/api/v1/portal/releases/{release_id}/withdraw"): {"reason": "越权撤下"},
+    ("get", "/api/v1/roster/entries/{entry_id}"): None,
+    ("patch", "/api/v1/roster/entries/{entry_id}"): {"mobile": "13900000000"},
+    ("post", "/api/v1/roster/entries/{entry_id}/revoke"): {"reason": "越权撤销"},
+    ("get", "/api/v1/roster/units/{unit_id}/history"): None,
+    ("get", "/api/v1/roster/rounds/{round_id}"): None,
+    ("post", "/api/v1/roster/rounds/{round_id}/units/{unit_id}/submit"): None,
+    ("post", "/api/v1/roster/rounds/{round_id}/remind"): None,
     # not an object id in the path, but the unit is named: another county's subtree
     ("get", "/api/v1/bulletins/{period}.{fmt}"): None,
 }
@@ -147,6 +154,8 @@ def test_another_countys_user_gets_404_on_every_object_of_east_lake_district(cas
         "form_id": world.form_id,
         "request_id": world.forward_request_id,
         "verification_id": world.verification_id,
+        "entry_id": world.entry_id,
+        "round_id": world.round_id,
         "period": str(dt.date.today().year),
         "fmt": "pdf",
     }
@@ -183,6 +192,9 @@ def test_the_county_editor_reaches_the_same_objects(cast, api, world):
         f"/api/v1/portal/releases/{world.release_id}",
         f"/api/v1/verifications/{world.verification_id}",
         f"/api/v1/submissions/{world.submission.pk}/verifications",
+        f"/api/v1/roster/entries/{world.entry_id}",
+        f"/api/v1/roster/rounds/{world.round_id}",
+        f"/api/v1/roster/units/{world.unit_id}/history",
     ):
         assert client.get(url).status_code == 200, url
     assert client.post(f"/api/v1/notifications/{world.notification_id}/read").status_code == 200
