@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "baosong.scoring",
     "baosong.search",
     "baosong.grouping",
+    "baosong.oversight",  # 督查: silent units and suspected 漏报
     "baosong.portal",
     "baosong.help",
     "baosong.api",

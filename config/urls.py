@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("baosong.portal.urls")),
     path("", include("baosong.search.urls")),
     path("", include("baosong.grouping.urls")),  # /inbox/groups/…: same-event grouping
+    path("", include("baosong.oversight.urls")),  # /oversight/…: silent units, suspected 漏报
     path("", include("baosong.help.urls")),
     path("api/v1/", api.urls),
 ]
