@@ -37,6 +37,7 @@ class World:
     collection_id: int = 0  # a 数据报表 collection over the county, its township's return started
     unit_id: int = 0  # the township of that return
     form_id: int = 0  # a form the county defined for its own subtree
+    omission_id: int = 0  # a 疑似漏报 alert about the township, addressed to the county
 
 
 PDF = "%PDF-1.7\n1 0 obj <<>> endobj\n% 城关镇防汛应急演练方案\n%%EOF\n".encode()
@@ -97,7 +98,23 @@ def world(cast: Any, settings: Any, tmp_path: Any) -> World:
         owner_unit=cast.county_editor.unit,
         form_schema=reception.versions.get().schema,
     )
+    from baosong.oversight.models import OmissionAlert
+
+    township = cast.township_reporter.unit
+    omission = OmissionAlert.objects.create(
+        unit=township,
+        upper_unit=cast.county_editor.unit,
+        target_unit=cast.county_editor.unit,
+        anchor_report=second.report,
+        report_ids=[second.report.pk],
+        title="城关镇李家村发生一起民房火灾",
+        event_time=timezone.now() - dt.timedelta(hours=4),
+        due_at=timezone.now() - dt.timedelta(hours=1),
+        reporter_count=2,
+        reporter_names=["东湖区新桥镇", "东湖区杨柳乡"],
+    )
     return World(
+        omission_id=omission.pk,
         report=second.report,
         submission=second,
         issue=issue,
