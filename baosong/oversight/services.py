@@ -41,9 +41,9 @@ from baosong.reports.models import Submission
 from baosong.reports.selectors import deadline_rules
 from baosong.reports.timeliness import due_at_for
 
-# Items sent within these days are grouped by the scan: a group spans at most 48 hours and the slowest
-# common deadline (5 days) is well inside.
-LOOKBACK = dt.timedelta(days=10)
+# Items sent within these days are grouped by the scan: a group spans at most 48 hours, and the default
+# deadline (5 days) ends inside; an event whose deadline is later than that is not followed up.
+LOOKBACK = dt.timedelta(days=8)
 WEEK = dt.timedelta(days=7)
 SILENT_WEEKS_RANGE = (1, 52)
 MIN_REPORTERS_RANGE = (2, 20)
@@ -191,6 +191,17 @@ def omission_scan(now: dt.datetime | None = None) -> int:
     subs = list(
         Submission.objects.filter(is_active=True, report__sent_at__gte=since)
         .select_related("report__source_unit", "target_unit")
+        # What grouping, the place rule and the deadline read: not the texts (signatures stand for them).
+        .only(
+            *("id", "report_id", "target_unit_id", "received_at", "target_unit__name", "target_unit__path"),
+            *("report__title", "report__place", "report__category", "report__urgency", "report__event_time"),
+            *("report__created_at", "report__sent_at", "report__source_unit_id", "report__source_unit__name"),
+            *(
+                "report__source_unit__short_name",
+                "report__source_unit__parent_id",
+                "report__source_unit__path",
+            ),
+        )
         .order_by("received_at", "pk")
     )
     if not subs:

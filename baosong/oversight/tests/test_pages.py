@@ -59,7 +59,9 @@ def test_the_alert_on_the_workbench_the_oversight_page_and_its_handling(
 def test_the_county_editor_sets_its_thresholds_and_bad_input_is_kept(cast, client_as):
     editor = client_as("county_editor")
     unit = cast.county_editor.unit
-    bad = editor.post("/oversight/unit-settings", {"unit": unit.pk, "silent_weeks": "三", "min_reporters": "3"})
+    bad = editor.post(
+        "/oversight/unit-settings", {"unit": unit.pk, "silent_weeks": "三", "min_reporters": "3"}
+    )
     assert bad.status_code == 400
     text = bad.content.decode()
     assert "连续未报送周数须为整数" in text and 'value="三"' in text

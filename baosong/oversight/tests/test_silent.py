@@ -115,3 +115,18 @@ def test_the_county_editor_sets_three_weeks_for_its_townships(cast):
         assert SilentSpell.objects.filter(unit__parent=cast.outsider_editor.unit).exists()
     with time_machine.travel(timezone.now() + 3 * WEEK + dt.timedelta(days=1), tick=False):
         assert {r.threshold for r in silent_units(cast.county_editor.user)} == {3}
+
+
+def test_the_scan_reads_as_many_queries_for_35_units_as_for_5(cast):
+    """Once the spells are open, a scan only reads: the same queries whatever the number of units."""
+    later = timezone.now() + 3 * WEEK
+    with time_machine.travel(later, tick=False):
+        silence_scan()
+        with CaptureQueriesContext(connection) as few:
+            assert silence_scan() == {"opened": 0, "closed": 0}
+    _grow(cast.county_editor.unit, 30)
+    with time_machine.travel(later, tick=False):
+        assert silence_scan()["opened"] == 30
+        with CaptureQueriesContext(connection) as many:
+            assert silence_scan() == {"opened": 0, "closed": 0}
+    assert len(many) == len(few)
