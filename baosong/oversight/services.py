@@ -73,8 +73,8 @@ def setting_update(*, by: User, unit: Unit | None, silent_weeks: Any, min_report
     weeks = _number(silent_weeks, "连续未报送周数", SILENT_WEEKS_RANGE)
     reporters = _number(min_reporters, "疑似漏报的报送单位数", MIN_REPORTERS_RANGE)
     with transaction.atomic():
-        lookup = {"is_global": True} if unit is None else {"unit": unit}
-        row = OversightSetting.objects.select_for_update().filter(**lookup).first()
+        rows = OversightSetting.objects.select_for_update()
+        row = (rows.filter(is_global=True) if unit is None else rows.filter(unit=unit)).first()
         if row is None:
             row = OversightSetting(unit=unit, is_global=unit is None)
         row.silent_weeks, row.min_reporters = weeks, reporters
@@ -274,6 +274,7 @@ def _raise(findings: list[tuple[EventGroup, Unit, dt.datetime, Submission]], now
         known[unit_id].append({*report_ids, anchor})
     raised = 0
     for g, x, due, first in findings:
+        assert x.parent_id is not None  # omission_scan keeps only units with an upper unit
         report_ids = sorted({m.report_id for m in g.members})
         if any(seen & set(report_ids) for seen in known[x.pk]):
             continue

@@ -26,7 +26,12 @@ def _editor_units(request: AuthedRequest) -> list[tuple[Unit, selectors.Threshol
 
 
 @role_required(*ROLES)
-def oversight_page(request: AuthedRequest, status: int = 200) -> HttpResponse:
+def oversight_page(request: AuthedRequest) -> HttpResponse:
+    return _oversight_page(request)
+
+
+def _oversight_page(request: AuthedRequest, status: int = 200) -> HttpResponse:
+    """The page; after a refused setting it comes back (4xx) with the numbers as typed."""
     status_filter = request.GET.get("status", "")
     if status_filter not in OmissionAlert.Status.values:
         status_filter = ""
@@ -54,8 +59,11 @@ def _alert(request: AuthedRequest, pk: int) -> OmissionAlert:
 
 
 @role_required(*ROLES)
-def alert_detail(request: AuthedRequest, pk: int, status: int = 200) -> HttpResponse:
-    alert = _alert(request, pk)
+def alert_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _alert_page(request, _alert(request, pk))
+
+
+def _alert_page(request: AuthedRequest, alert: OmissionAlert, status: int = 200) -> HttpResponse:
     upper = selectors.is_upper_editor(request.user, alert)
     return render(
         request,
@@ -78,7 +86,7 @@ def alert_handle(request: AuthedRequest, pk: int) -> HttpResponse:
         services.alert_handle(alert=alert, by=request.user, note=request.POST.get("note", ""))
     except ServiceError as exc:
         messages.error(request, exc.message)
-        return alert_detail(request, pk, status=exc.status)
+        return _alert_page(request, _alert(request, pk), status=exc.status)
     messages.success(request, "已标记为已处理。")
     return redirect("oversight_alert", pk)
 
@@ -101,7 +109,7 @@ def unit_settings(request: AuthedRequest) -> HttpResponse:
         )
     except ServiceError as exc:
         messages.error(request, exc.message)
-        return oversight_page(request, status=exc.status)
+        return _oversight_page(request, status=exc.status)
     messages.success(request, f"已保存{unit.display_name}的督查设置。")
     return redirect("oversight_home")
 
