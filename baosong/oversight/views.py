@@ -91,15 +91,8 @@ def alert_handle(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("oversight_alert", pk)
 
 
-@require_POST
-@role_required(Role.EDITOR)
-def unit_settings(request: AuthedRequest) -> HttpResponse:
-    ids = parse_ids([request.POST.get("unit", "")])
-    unit = Unit.objects.filter(
-        pk__in=[i for i in ids if i in acting_unit_ids(request.user, Role.EDITOR)]
-    ).first()
-    if unit is None:
-        raise Http404
+def _save(request: AuthedRequest, unit: Unit | None) -> ServiceError | None:
+    """The thresholds as posted; the refusal (already put in the page's messages), or None."""
     try:
         services.setting_update(
             by=request.user,
@@ -109,7 +102,21 @@ def unit_settings(request: AuthedRequest) -> HttpResponse:
         )
     except ServiceError as exc:
         messages.error(request, exc.message)
-        return _oversight_page(request, status=exc.status)
+        return exc
+    return None
+
+
+@require_POST
+@role_required(Role.EDITOR)
+def unit_settings(request: AuthedRequest) -> HttpResponse:
+    ids = parse_ids([request.POST.get("unit", "")])
+    unit = Unit.objects.filter(
+        pk__in=[i for i in ids if i in acting_unit_ids(request.user, Role.EDITOR)]
+    ).first()
+    if unit is None:
+        raise Http404
+    if (refused := _save(request, unit)) is not None:
+        return _oversight_page(request, status=refused.status)
     messages.success(request, f"已保存{unit.display_name}的督查设置。")
     return redirect("oversight_home")
 
@@ -118,21 +125,9 @@ def unit_settings(request: AuthedRequest) -> HttpResponse:
 def global_settings(request: AuthedRequest) -> HttpResponse:
     current = selectors.global_thresholds()
     if request.method == "POST":
-        try:
-            services.setting_update(
-                by=request.user,
-                unit=None,
-                silent_weeks=request.POST.get("silent_weeks", ""),
-                min_reporters=request.POST.get("min_reporters", ""),
-            )
-        except ServiceError as exc:
-            messages.error(request, exc.message)
-            return render(
-                request,
-                "oversight/settings.html",
-                {"current": current, "form": request.POST},
-                status=exc.status,
-            )
+        if (refused := _save(request, None)) is not None:
+            context = {"current": current, "form": request.POST}
+            return render(request, "oversight/settings.html", context, status=refused.status)
         messages.success(request, "已保存全局督查设置。")
         return redirect("oversight_settings")
     return render(request, "oversight/settings.html", {"current": current, "form": None})

@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.utils import timezone
+
 from baosong.core.outbox import deliver
 from baosong.orgs.models import Unit
 from baosong.reports import services as report_services
 from baosong.reports.models import Report
+from baosong.reports.timeliness import due_at_for
 from baosong.search.tests.conftest import FIRE, reporter_in
 
 ELEMENTS = {
@@ -64,3 +67,28 @@ def chengguan_reports(cast: Any, event: dt.datetime, capture: Any) -> Report:
         )
     deliver("grouping")
     return report
+
+
+def fire_reported(cast: Any, capture: Any) -> tuple[dt.datetime, dt.datetime]:
+    """The three townships report a fire of an hour ago (at the event + 1 hour: the clock is moved);
+    returns the event time and its deadline (突发事件: 3 hours)."""
+    import time_machine
+
+    event = timezone.now().replace(second=0, microsecond=0) - dt.timedelta(hours=1)
+    with time_machine.travel(event + dt.timedelta(hours=1), tick=False):
+        reports = three_townships_report(cast, event, capture)
+    return event, due_at_for(reports[0])
+
+
+def raised_alert(cast: Any, capture: Any) -> Any:
+    """The fire reported by three townships, 城关镇 silent: the alert the scan raises a minute after the
+    deadline."""
+    import time_machine
+
+    from baosong.oversight.models import OmissionAlert
+    from baosong.oversight.services import omission_scan
+
+    _, due = fire_reported(cast, capture)
+    with time_machine.travel(due + dt.timedelta(minutes=1), tick=False):
+        omission_scan()
+    return OmissionAlert.objects.get()

@@ -6,24 +6,12 @@ import time_machine
 from django.utils import timezone
 
 from baosong.core.models import AuditEvent
-from baosong.oversight.models import OmissionAlert
-from baosong.oversight.services import omission_scan
-from baosong.reports.timeliness import due_at_for
 
-from .helpers import three_townships_report, townships
-
-
-def _alert(cast, capture) -> OmissionAlert:  # type: ignore[no-untyped-def]
-    event = timezone.now().replace(second=0, microsecond=0) - dt.timedelta(hours=1)
-    with time_machine.travel(event + dt.timedelta(hours=1), tick=False):
-        reports = three_townships_report(cast, event, capture)
-    with time_machine.travel(due_at_for(reports[0]) + dt.timedelta(minutes=1), tick=False):
-        omission_scan()
-    return OmissionAlert.objects.get()
+from .helpers import raised_alert, townships
 
 
 def test_the_county_editor_lists_and_handles_an_alert(cast, api, django_capture_on_commit_callbacks):
-    alert = _alert(cast, django_capture_on_commit_callbacks)
+    alert = raised_alert(cast, django_capture_on_commit_callbacks)
     client = api("county_editor")
     page = client.get("/api/v1/oversight/omissions?status=open").json()
     assert page["count"] == 1
@@ -49,7 +37,7 @@ def test_the_county_editor_lists_and_handles_an_alert(cast, api, django_capture_
 
 
 def test_the_township_sees_its_alert_but_may_not_handle_it(cast, api, django_capture_on_commit_callbacks):
-    alert = _alert(cast, django_capture_on_commit_callbacks)
+    alert = raised_alert(cast, django_capture_on_commit_callbacks)
     client = api("township_reporter")
     item = client.get(f"/api/v1/oversight/omissions/{alert.pk}").json()
     assert item["title"] == alert.title and item["reporter_count"] == 3

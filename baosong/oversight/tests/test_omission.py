@@ -12,20 +12,13 @@ from baosong.oversight.services import alert_handle, omission_scan, scan
 from baosong.oversight.tasks import scan_tick
 from baosong.reports.timeliness import due_at_for
 
-from .helpers import chengguan_reports, three_townships_report, townships
-
-
-def _event() -> dt.datetime:
-    return timezone.now().replace(second=0, microsecond=0) - dt.timedelta(hours=1)
+from .helpers import chengguan_reports, fire_reported, raised_alert, townships
 
 
 def test_three_townships_report_a_fire_in_chengguan_which_stays_silent_one_alert(
     cast, django_capture_on_commit_callbacks
 ):
-    event = _event()
-    with time_machine.travel(event + dt.timedelta(hours=1), tick=False):
-        reports = three_townships_report(cast, event, django_capture_on_commit_callbacks)
-    due = due_at_for(reports[0])
+    event, due = fire_reported(cast, django_capture_on_commit_callbacks)
     assert due == event + dt.timedelta(hours=3)  # 突发事件: 事件发生后 3 小时内
     with time_machine.travel(due - dt.timedelta(minutes=1), tick=False):
         assert omission_scan() == 0  # not yet due
@@ -53,10 +46,7 @@ def test_three_townships_report_a_fire_in_chengguan_which_stays_silent_one_alert
 def test_no_alert_when_chengguan_reports_a_minute_before_the_deadline(
     cast, django_capture_on_commit_callbacks
 ):
-    event = _event()
-    with time_machine.travel(event + dt.timedelta(hours=1), tick=False):
-        reports = three_townships_report(cast, event, django_capture_on_commit_callbacks)
-    due = due_at_for(reports[0])
+    event, due = fire_reported(cast, django_capture_on_commit_callbacks)
     with time_machine.travel(due - dt.timedelta(minutes=1), tick=False):
         own = chengguan_reports(cast, event, django_capture_on_commit_callbacks)
     assert own.status == "sent" and own.sent_at == due - dt.timedelta(minutes=1)
@@ -69,10 +59,7 @@ def test_no_alert_when_chengguan_reports_a_minute_before_the_deadline(
 def test_a_report_after_the_deadline_does_not_undo_the_alert_nor_add_one(
     cast, django_capture_on_commit_callbacks
 ):
-    event = _event()
-    with time_machine.travel(event + dt.timedelta(hours=1), tick=False):
-        reports = three_townships_report(cast, event, django_capture_on_commit_callbacks)
-    due = due_at_for(reports[0])
+    event, due = fire_reported(cast, django_capture_on_commit_callbacks)
     with time_machine.travel(due + dt.timedelta(minutes=1), tick=False):
         assert omission_scan() == 1
     with time_machine.travel(due + dt.timedelta(minutes=30), tick=False):
@@ -88,7 +75,7 @@ def test_one_reporter_is_not_enough(cast, django_capture_on_commit_callbacks):
 
     from .helpers import report_fire
 
-    event = _event()
+    event = timezone.now().replace(second=0, microsecond=0) - dt.timedelta(hours=1)
     towns = townships(cast)
     at = event + dt.timedelta(hours=1)
     with time_machine.travel(at, tick=False), django_capture_on_commit_callbacks(execute=True):
@@ -100,12 +87,7 @@ def test_one_reporter_is_not_enough(cast, django_capture_on_commit_callbacks):
 
 
 def test_the_county_editor_marks_the_alert_handled_audited(cast, django_capture_on_commit_callbacks):
-    event = _event()
-    with time_machine.travel(event + dt.timedelta(hours=1), tick=False):
-        reports = three_townships_report(cast, event, django_capture_on_commit_callbacks)
-    with time_machine.travel(due_at_for(reports[0]) + dt.timedelta(minutes=1), tick=False):
-        omission_scan()
-    alert = OmissionAlert.objects.get()
+    alert = raised_alert(cast, django_capture_on_commit_callbacks)
     handled = alert_handle(alert=alert, by=cast.county_editor.user, note="已电话督促城关镇补报")
     assert handled.status == "handled" and handled.handled_by == cast.county_editor.user
     audit = AuditEvent.objects.filter(event_type="omission.handle").get()

@@ -1,31 +1,15 @@
 from __future__ import annotations
 
-import datetime as dt
-
-import time_machine
-from django.utils import timezone
-
 from baosong.core.models import AuditEvent
-from baosong.oversight.models import OmissionAlert, OversightSetting
-from baosong.oversight.services import omission_scan
-from baosong.reports.timeliness import due_at_for
+from baosong.oversight.models import OversightSetting
 
-from .helpers import three_townships_report
-
-
-def _alert(cast, capture) -> OmissionAlert:  # type: ignore[no-untyped-def]
-    event = timezone.now().replace(second=0, microsecond=0) - dt.timedelta(hours=1)
-    with time_machine.travel(event + dt.timedelta(hours=1), tick=False):
-        reports = three_townships_report(cast, event, capture)
-    with time_machine.travel(due_at_for(reports[0]) + dt.timedelta(minutes=1), tick=False):
-        omission_scan()
-    return OmissionAlert.objects.get()
+from .helpers import raised_alert
 
 
 def test_the_alert_on_the_workbench_the_oversight_page_and_its_handling(
     cast, client_as, django_capture_on_commit_callbacks
 ):
-    alert = _alert(cast, django_capture_on_commit_callbacks)
+    alert = raised_alert(cast, django_capture_on_commit_callbacks)
     editor = client_as("county_editor")
     home = editor.get("/").content.decode()
     assert "条疑似漏报待处理" in home and alert.title in home
