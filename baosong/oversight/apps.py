@@ -18,5 +18,5 @@ class OversightConfig(AppConfig):
         from baosong.reports import workflow as reports_wf
 
         workbench.register()
-        register_consumer("oversight", on_event, [reports_wf.SENT, wf.RAISE, wf.SILENT])
+        register_consumer("oversight", on_event, [reports_wf.SENT, wf.RAISE, wf.SILENT, wf.SILENT_SUMMARY])
         register_periodic("oversight.scan", scan_tick, 600)

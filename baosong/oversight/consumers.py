@@ -55,23 +55,25 @@ def on_event(event: DomainEvent) -> None:
             event_id=event.pk,
         )
     elif event.event_type == "oversight.silent":
-        unit = Unit.objects.filter(pk=event.unit_id or 0).first()
-        if unit is None:
-            return
-        weeks = event.payload.get("weeks", "")
+        # The unit's own people; its upper unit's editors hear once per scan (oversight.silent_units).
         notify(
-            users=_members([unit.parent_id or 0], Role.EDITOR),
+            users=_members([event.unit_id or 0], Role.REPORTER, Role.EDITOR),
             kind=K.REMINDER,
-            title=f"{unit.display_name}已连续 {weeks} 周未报送信息",
-            body="请联系该单位了解情况。",
-            url="/oversight/",
-            event_id=event.pk,
-        )
-        notify(
-            users=_members([unit.pk], Role.REPORTER, Role.EDITOR),
-            kind=K.REMINDER,
-            title=f"本单位已连续 {weeks} 周未报送信息",
+            title=f"本单位已连续 {event.payload.get('weeks', '')} 周未报送信息",
             body="请及时报送本单位的政务信息。",
             url="/reports/new",
+            event_id=event.pk,
+        )
+    elif event.event_type == "oversight.silent_units":
+        ids = list(event.payload.get("unit_ids") or [])
+        names = list(Unit.objects.filter(pk__in=ids[:5]).order_by("path").values_list("name", flat=True))
+        count = int(event.payload.get("units") or len(ids))
+        more = f"等 {count} 个单位" if count > len(names) else ""
+        notify(
+            users=_members([event.unit_id or 0], Role.EDITOR),
+            kind=K.REMINDER,
+            title=f"{'、'.join(names)}{more}已连续未报送信息",
+            body="请在“督查”页面查看连续未报送的单位，联系了解情况。",
+            url="/oversight/",
             event_id=event.pk,
         )

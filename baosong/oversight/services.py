@@ -112,7 +112,8 @@ def silence_scan(now: dt.datetime | None = None) -> dict[str, int]:
         if max(last.get(pk, created_at), created_at) <= now - weeks * WEEK:
             silent[pk] = weeks
     ended = [spell for unit_id, spell in open_spells.items() if unit_id not in silent]
-    opened = 0
+    parents = {pk: parent_id for pk, parent_id, _ in units}
+    by_upper: dict[int, list[int]] = defaultdict(list)
     with transaction.atomic():
         if ended:
             SilentSpell.objects.filter(pk__in=ended, ended_at__isnull=True).update(ended_at=now)
@@ -137,8 +138,16 @@ def silence_scan(now: dt.datetime | None = None) -> dict[str, int]:
                     "last_sent_at": spell.last_sent_at.isoformat() if spell.last_sent_at else None,
                 },
             )
-            opened += 1
-    return {"opened": opened, "closed": len(ended)}
+            by_upper[parents[unit_id]].append(unit_id)
+        for upper_id, unit_ids in by_upper.items():
+            record(
+                wf.SILENT_SUMMARY,
+                unit_id=upper_id,
+                object_type="unit",
+                object_id=upper_id,
+                payload={"upper_unit_id": upper_id, "units": len(unit_ids), "unit_ids": unit_ids[:50]},
+            )
+    return {"opened": sum(map(len, by_upper.values())), "closed": len(ended)}
 
 
 def silence_end(*, unit_id: int, at: dt.datetime) -> int:

@@ -38,6 +38,12 @@ class SilentPayload(TypedDict, total=False):
     last_sent_at: str | None
 
 
+class SilentSummaryPayload(TypedDict, total=False):
+    upper_unit_id: int
+    units: int
+    unit_ids: list[int]
+
+
 class SettingPayload(TypedDict, total=False):
     by: int
     silent_weeks: int
@@ -73,6 +79,14 @@ RAISE = OMISSION.declare("raise", "发现疑似漏报", audit="", event=True)
 
 SILENT = declare(
     "oversight.silent", "单位连续未报送信息", audit="", event="oversight.silent", payload=SilentPayload
+)
+# One per upper unit and scan: its 采编人员 get one notification however many units fell silent at once.
+SILENT_SUMMARY = declare(
+    "oversight.silent_units",
+    "下级单位连续未报送信息",
+    audit="",
+    event="oversight.silent_units",
+    payload=SilentSummaryPayload,
 )
 SETTING_CHANGE = declare("oversight.setting", "修改督查设置")
 
