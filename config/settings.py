@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "baosong.scoring",
     "baosong.search",
     "baosong.grouping",
+    "baosong.oversight",  # 督查: silent units and suspected 漏报
     "baosong.portal",
     "baosong.roster",  # the 信息员 register: 登记表 entries, registration rounds, change history
     "baosong.help",

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("baosong.roster.urls")),
     path("", include("baosong.search.urls")),
     path("", include("baosong.grouping.urls")),  # /inbox/groups/…: same-event grouping
+    path("", include("baosong.oversight.urls")),  # /oversight/…: silent units, suspected 漏报
     path("", include("baosong.help.urls")),
     path("api/v1/", api.urls),
 ]

@@ -19,6 +19,7 @@ from baosong.api.routers import editorial as editorial_router
 from baosong.api.routers import notices as notices_router
 from baosong.api.routers import notifications as notifications_router
 from baosong.api.routers import orgs as orgs_router
+from baosong.api.routers import oversight as oversight_router
 from baosong.api.routers import portal as portal_router
 from baosong.api.routers import reports as reports_router
 from baosong.api.routers import roster as roster_router
@@ -125,4 +126,5 @@ api.add_router("", portal_router.router, auth=business())
 api.add_router("", scoring_router.router, auth=business())
 api.add_router("", search_router.router, auth=business())
 api.add_router("", roster_router.router, auth=business())
+api.add_router("", oversight_router.router, auth=business())
 api.add_router("", signing_router.router)  # public: anyone holding a file may check it

@@ -36,6 +36,9 @@ PAGE_HELP: dict[str, list[tuple[str, str]]] = {
     "submission_detail": [("editor", "receive")],
     "inbox_groups": [("editor", "groups")],
     "inbox_group": [("editor", "groups")],
+    "oversight_home": [("editor", "oversight"), ("reporter", "omission"), ("reviewer", "")],
+    "oversight_alert": [("editor", "oversight"), ("reporter", "omission"), ("reviewer", "")],
+    "oversight_settings": [("sysadmin", "oversight")],
     # editorial
     "issue_list": [("editor", "compose"), ("chief", "sign"), ("leader", "reading")],
     "issue_detail": [("editor", "compose"), ("chief", "sign"), ("leader", "reading")],

@@ -41,6 +41,7 @@ class World:
     verification_id: int = 0  # a 核实 request the county office asked of the township about ``submission``
     entry_id: int = 0  # the township's 信息员 in the register
     round_id: int = 0  # a 信息员登记 round of the county over its townships
+    omission_id: int = 0  # a 疑似漏报 alert about the township, addressed to the county
 
 
 PDF = "%PDF-1.7\n1 0 obj <<>> endobj\n% 城关镇防汛应急演练方案\n%%EOF\n".encode()
@@ -118,6 +119,23 @@ def world(cast: Any, settings: Any, tmp_path: Any) -> World:
     )
     return World(
         forward_request_id=forward_request.pk,
+    from baosong.oversight.models import OmissionAlert
+
+    township = cast.township_reporter.unit
+    omission = OmissionAlert.objects.create(
+        unit=township,
+        upper_unit=cast.county_editor.unit,
+        target_unit=cast.county_editor.unit,
+        anchor_report=second.report,
+        report_ids=[second.report.pk],
+        title="城关镇李家村发生一起民房火灾",
+        event_time=timezone.now() - dt.timedelta(hours=4),
+        due_at=timezone.now() - dt.timedelta(hours=1),
+        reporter_count=2,
+        reporter_names=["东湖区新桥镇", "东湖区杨柳乡"],
+    )
+    return World(
+        omission_id=omission.pk,
         report=second.report,
         submission=second,
         issue=issue,

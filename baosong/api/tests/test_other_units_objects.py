@@ -87,6 +87,8 @@ COVERED: dict[tuple[str, str], dict[str, Any] | None] = {
     ("get", "/api/v1/solicitations/{solicitation_id}"): None,
     ("post", "/api/v1/solicitations/{solicitation_id}/read"): None,
     ("post", "/api/v1/notifications/{notification_id}/read"): None,
+    ("get", "/api/v1/oversight/omissions/{omission_id}"): None,
+    ("post", "/api/v1/oversight/omissions/{omission_id}/handle"): {"note": "越权处理"},
     ("get", "/api/v1/portal/releases/{release_id}"): None,
     ("patch", "/api/v1/portal/releases/{release_id}"): {"contact": "0591-12345678"},
     ("post", "/api/v1/portal/releases/{release_id}/submit"): None,
@@ -148,6 +150,7 @@ def test_another_countys_user_gets_404_on_every_object_of_east_lake_district(cas
         "county_id": world.county_id,
         "attachment_id": world.attachment_id,
         "notification_id": world.notification_id,
+        "omission_id": world.omission_id,
         "release_id": world.release_id,
         "collection_id": world.collection_id,
         "unit_id": world.unit_id,
@@ -195,6 +198,7 @@ def test_the_county_editor_reaches_the_same_objects(cast, api, world):
         f"/api/v1/roster/entries/{world.entry_id}",
         f"/api/v1/roster/rounds/{world.round_id}",
         f"/api/v1/roster/units/{world.unit_id}/history",
+        f"/api/v1/oversight/omissions/{world.omission_id}",
     ):
         assert client.get(url).status_code == 200, url
     assert client.post(f"/api/v1/notifications/{world.notification_id}/read").status_code == 200

@@ -224,6 +224,35 @@ def _datareports(cast: Any) -> None:
     dr.return_reopen(ret=ret, by=by)
 
 
+def _oversight(cast: Any) -> None:
+    """Three townships report a fire in 城关镇, which stays silent: the scan raises 疑似漏报 (and, weeks
+    later, finds silent units); the county's editor handles the alert and sets its thresholds."""
+    import datetime as dt
+
+    import time_machine
+
+    from baosong.oversight import services as oversight
+    from baosong.oversight.models import OmissionAlert
+    from baosong.oversight.tests.helpers import report_fire, townships
+    from baosong.search.tests.conftest import FIRE, reporter_in
+
+    event = timezone.now() - dt.timedelta(hours=4)
+    towns = townships(cast)
+    for i, name in enumerate(["新桥镇", "杨柳乡", "河口街道"]):
+        report_fire(reporter_in(towns[name], f"reg_ovs_{i}"), FIRE[i], event)
+    from baosong.core.outbox import deliver
+
+    deliver("grouping")
+    oversight.scan()
+    alert = OmissionAlert.objects.get()
+    oversight.alert_handle(alert=alert, by=cast.county_editor.user, note="已督促补报")
+    oversight.setting_update(
+        by=cast.county_editor.user, unit=cast.county_editor.unit, silent_weeks=3, min_reporters=2
+    )
+    with time_machine.travel(timezone.now() + dt.timedelta(weeks=5), tick=False):
+        oversight.silence_scan()
+
+
 def test_every_audit_and_event_type_written_is_declared(cast: Any) -> None:
     _reports(cast)
     _datareports(cast)
@@ -231,6 +260,7 @@ def test_every_audit_and_event_type_written_is_declared(cast: Any) -> None:
     _portal(cast, issue)
     _instructions_and_notices(cast)
     _clocks(cast)
+    _oversight(cast)
     _downloads_and_exports(
         cast, Issue.objects.exclude(status="withdrawn").filter(number__isnull=False).first()
     )
@@ -280,6 +310,12 @@ def test_an_undeclared_type_is_refused_while_testing(db: None) -> None:
         event_emit("issue.sign", object_type="issue", object_id=1, payload={"not_declared": 1})
 
 
+def oversight_handle(**kwargs: Any) -> Any:
+    from baosong.oversight.services import alert_handle
+
+    return alert_handle(**kwargs)
+
+
 def _instruction(cast: Any) -> Any:
     editor = cast.county_editor.user
     sub = adopted_at_county(cast, "城关镇建成应急避难场所")
@@ -301,11 +337,34 @@ def _bulletin(cast: Any) -> Any:
     )
 
 
+def _omission(cast: Any) -> Any:
+    from baosong.oversight.models import OmissionAlert
+    from baosong.reports import services as report_services
+
+    report = report_services.report_create(by=cast.township_reporter.user, title="城关镇发生火情")
+    return OmissionAlert.objects.create(
+        unit=cast.township_reporter.unit,
+        upper_unit=cast.county_editor.unit,
+        target_unit=cast.county_editor.unit,
+        anchor_report=report,
+        title="城关镇发生火情",
+        event_time=timezone.now(),
+        due_at=timezone.now(),
+        reporter_count=2,
+    )
+
+
 # workflow → (make a fresh object, {action: take it}, the permitted actor, a refused actor)
 TABLE_WALKS: dict[str, tuple[Any, dict[str, Any], str, str]] = {
     "instruction": (
         _instruction,
         {"close": lambda o, u: instructions.instruction_close(instruction=o, by=u, comment="已办结")},
+        "county_editor",
+        "township_reporter",
+    ),
+    "omission": (
+        _omission,
+        {"handle": lambda o, u: oversight_handle(alert=o, by=u)},
         "county_editor",
         "township_reporter",
     ),

@@ -266,8 +266,23 @@ def build_world(cast: Any) -> dict[str, int]:
     draft = report_services.report_create(
         by=cast.township_reporter.user, title="城关镇草稿", body="草稿正文。"
     )
+    from baosong.oversight.models import OmissionAlert
+
+    omission = OmissionAlert.objects.create(  # a 疑似漏报 alert about the township, for its pages
+        unit=cast.township_reporter.unit,
+        upper_unit=cast.county_editor.unit,
+        target_unit=cast.county_editor.unit,
+        anchor_report=waiting.report,
+        report_ids=[waiting.report_id],
+        title="城关镇李家村发生一起民房火灾",
+        event_time=timezone.now() - dt.timedelta(hours=4),
+        due_at=timezone.now() - dt.timedelta(hours=1),
+        reporter_count=2,
+        reporter_names=["东湖区新桥镇", "东湖区杨柳乡"],
+    )
     process_outbox.call()  # what the worker does after commit: notifications, ledger, search index
     return {
+        "omission": omission.pk,
         "issue": issue.pk,
         "item": item.pk,
         "editing": editing.pk,
@@ -493,6 +508,9 @@ FORM_FIELDS = [
     "penalty",
     "minimum",
     "op",
+    "note",
+    "silent_weeks",
+    "min_reporters",
 ]
 GARBAGE = [
     "abc",
@@ -540,6 +558,8 @@ def test_garbage_posted_to_the_main_forms_never_causes_a_server_error(cast: Any,
             f"/stats/ledger/?unit={w['county']}",
             "/publish/new",
             "/notices/read",
+            f"/oversight/omissions/{w['omission']}/handle",
+            "/oversight/unit-settings",
         ],
         "county_leader": [f"/instructions/{w['instruction']}/close", f"/issues/{w['issue']}/withdraw"],
         "county_chief": [f"/issues/{w['editing']}/return"],
@@ -551,6 +571,7 @@ def test_garbage_posted_to_the_main_forms_never_causes_a_server_error(cast: Any,
             *(f"/manage/calendar/2027/{a}" for a in ("day", "remove", "year")),
             "/manage/scoring/",
             f"/manage/scoring/{RuleSet.objects.order_by('pk').values_list('pk', flat=True).first()}/",
+            "/oversight/settings",
         ],
     }
     findings: list[Finding] = []
