@@ -7,5 +7,6 @@ urlpatterns = [
     path("solicitations/new", views.solicitation_new, name="solicitation_new"),
     path("solicitations/open-options", views.solicitation_options, name="solicitation_options"),
     path("solicitations/<int:pk>/", views.solicitation_detail, name="solicitation_detail"),
+    path("solicitations/<int:pk>/relay", views.solicitation_relay, name="solicitation_relay"),
     path("solicitations/<int:pk>/attachment", views.solicitation_attachment, name="solicitation_attachment"),
 ]
