@@ -14,7 +14,6 @@ from baosong.orgs.selectors import acting_unit_ids
 from baosong.reports.models import Report, ReportStatus, Submission
 from baosong.solicitations.models import SOLICITATION_STATES, RelayedAnswer, Solicitation, SolicitationTarget
 
-
 DESK = (Role.EDITOR, Role.CHIEF, Role.LEADER)
 
 
