@@ -195,8 +195,21 @@ def solicitation_status(solicitation: Solicitation) -> dict[str, Any]:
     )
     for report in reports:
         answers.setdefault(report.source_unit_id, []).append(report)
+    # Answers the unit's relay gathered below it and the unit adopted or forwarded (转发约稿).
+    relayed: dict[int, list[RelayedAnswer]] = {}
+    for answer in (
+        RelayedAnswer.objects.filter(solicitation=solicitation)
+        .select_related("report__source_unit", "forwarded")
+        .order_by("counted_at", "pk")
+    ):
+        relayed.setdefault(answer.unit_id, []).append(answer)
     rows = [
-        {"target": t, "state": t.state(solicitation.deadline, now), "reports": answers.get(t.unit_id, [])}
+        {
+            "target": t,
+            "state": t.state(solicitation.deadline, now),
+            "reports": answers.get(t.unit_id, []),
+            "relayed": relayed.get(t.unit_id, []),
+        }
         for t in targets
     ]
     totals = {s: sum(1 for r in rows if r["state"] == s) for s in SOLICITATION_STATES}

@@ -149,7 +149,7 @@ def solicitation_relay(
     added = clean_text(added_requirements or "")
     requirements = parent.requirements
     if added:
-        requirements = f"{requirements}\n\n{unit.name}补充要求：\n{added}".strip()
+        requirements = f"{requirements}\n\n{unit.name}补充要求：{added}".strip()
     with transaction.atomic():
         try:
             with transaction.atomic():

@@ -265,9 +265,12 @@ def build_world(cast: Any) -> dict[str, int]:
     city = cast.city_editor
     city_notice, city_relayed = (
         solicitation_services.solicitation_create(
-            by=city.user, unit=city.unit, title=title, deadline=timezone.now() + dt.timedelta(days=10),
+            by=city.user,
+            unit=city.unit,
+            title=title,
+            deadline=timezone.now() + dt.timedelta(days=10),
             unit_ids=[cast.county_editor.unit.pk],
-        )  # fmt: skip
+        )
         for title in ("关于报送防汛工作信息的约稿", "关于报送经验做法的约稿")
     )
     solicitation_services.solicitation_relay(
