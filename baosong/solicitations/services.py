@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from baosong.core.actions import record
+from baosong.core.actions import Action, record
 from baosong.core.audit import audit_record
 from baosong.core.errors import Forbidden, ServiceError
 from baosong.core.events import event_emit
@@ -70,19 +71,26 @@ def solicitation_create(
             period_end=period_end, attachment_name=attachment_name[:255] if attachment else "",
             attachment_stored=stored, attachment_type=ctype, created_by=by,
         )  # fmt: skip
-        SolicitationTarget.objects.bulk_create(
-            [SolicitationTarget(solicitation=sol, unit_id=pk) for pk in sorted(targets)], batch_size=2000
-        )
-        record(
-            wf.SOLICITATION_CREATE,
-            by=by,
-            object_type="solicitation",
-            unit_id=unit.pk,
-            object_id=sol.pk,
-            details={"kind": kind, "targets": len(targets)},
-            payload={"kind": kind, "targets": len(targets), "by": by.pk},
-        )
+        _ask(sol, targets, wf.SOLICITATION_CREATE, by=by)
     return sol
+
+
+def _ask(sol: Solicitation, targets: set[int], action: Action, *, by: User, **extra: int) -> None:
+    """The notice's rows for the units asked, its audit record and the event that notifies them (in the
+    caller's transaction)."""
+    SolicitationTarget.objects.bulk_create(
+        [SolicitationTarget(solicitation=sol, unit_id=pk) for pk in sorted(targets)], batch_size=2000
+    )
+    details: dict[str, Any] = {"kind": sol.kind, "targets": len(targets), **extra}
+    record(
+        action,
+        by=by,
+        object_type="solicitation",
+        unit_id=sol.unit_id,
+        object_id=sol.pk,
+        details=details,
+        payload={**details, "by": by.pk},
+    )
 
 
 def _targets(
@@ -162,18 +170,7 @@ def solicitation_relay(
                 )  # fmt: skip
         except IntegrityError as exc:  # a second editor relayed at the same moment
             raise ServiceError("本单位已转发过该约稿。", "already_relayed", status=409) from exc
-        SolicitationTarget.objects.bulk_create(
-            [SolicitationTarget(solicitation=sol, unit_id=pk) for pk in sorted(targets)], batch_size=2000
-        )
-        record(
-            wf.SOLICITATION_RELAY,
-            by=by,
-            object_type="solicitation",
-            unit_id=unit.pk,
-            object_id=sol.pk,
-            details={"kind": sol.kind, "targets": len(targets), "relayed_from": parent.pk},
-            payload={"kind": sol.kind, "targets": len(targets), "by": by.pk, "relayed_from": parent.pk},
-        )
+        _ask(sol, targets, wf.SOLICITATION_RELAY, by=by, relayed_from=parent.pk)
     return sol
 
 

@@ -328,3 +328,43 @@ def test_the_chain_reads_in_a_fixed_number_of_queries(cast, chain):
     assert len(chain_rows) == 3
     assert sum(len(c["rows"]) for c in chain_rows) == 3 + 4 + 4
     assert len(big) == len(small) <= 7
+
+
+def test_a_county_that_answered_through_its_townships_is_not_missed(cast, chain):
+    """At the city's deadline the county that forwarded a township's answer counts as answered; the
+    county that did nothing is missed; the relay's own silent townships were missed at the county's."""
+    with time_machine.travel(CITY_DEADLINE + dt.timedelta(minutes=5), tick=False):
+        services.solicitations_tick()
+    missed = set(
+        SolicitationTarget.objects.filter(missed_at__isnull=False).values_list("solicitation_id", "unit_id")
+    )
+    assert (chain.notice.pk, cast.outsider_editor.unit.pk) in missed
+    assert (chain.notice.pk, cast.county_editor.unit.pk) not in missed
+    assert missed & {(chain.relay.pk, u.pk) for u in townships(cast.county_editor.unit)} == {
+        (chain.relay.pk, chain.silent.pk)
+    }
+
+
+def test_reporting_priorities_are_relayed_for_their_period(cast):
+    county = cast.county_editor.unit
+    with time_machine.travel(START, tick=False):
+        priorities = services.solicitation_create(
+            by=cast.city_editor.user,
+            unit=cast.city_editor.unit,
+            kind=Solicitation.Kind.PRIORITY,
+            title="2026年第三季度信息报送要点",
+            requirements="一、防汛救灾；二、安全生产。",
+            period_start=dt.date(2026, 7, 1),
+            period_end=dt.date(2026, 9, 30),
+            unit_ids=[county.pk],
+        )
+        relayed = services.solicitation_relay(
+            by=cast.county_editor.user,
+            parent=priorities,
+            unit=county,
+            added_requirements="三、乡村振兴。",
+            unit_ids=[t.pk for t in townships(county)],
+        )
+    assert relayed.kind == Solicitation.Kind.PRIORITY and relayed.deadline is None
+    assert (relayed.period_start, relayed.period_end) == (dt.date(2026, 7, 1), dt.date(2026, 9, 30))
+    assert relayed.requirements.endswith("补充要求：三、乡村振兴。")
