@@ -237,3 +237,37 @@ def relay_choices(unit: Unit) -> list[Unit]:
         .order_by("path")[:200]
     )
     return children + direct
+
+
+def notice_of_unit(solicitation_id: int, unit_id: int) -> Solicitation | None:
+    """The notice of the chain ``solicitation_id`` belongs to that ``unit_id`` issued (its own notice or
+    one of its relays up the chain), if any. The chain is short: one step per level of the tree."""
+    seen: set[int] = set()
+    current: int | None = solicitation_id
+    while current is not None and current not in seen and len(seen) < 12:
+        seen.add(current)
+        sol = Solicitation.objects.filter(pk=current).only("pk", "unit_id", "relayed_from_id").first()
+        if sol is None:
+            return None
+        if sol.unit_id == unit_id:
+            return sol
+        current = sol.relayed_from_id
+    return None
+
+
+def notice_answered_by(submission: Submission) -> dict[str, Any] | None:
+    """Which 约稿 an item in an editor's inbox answers there: the unit's own notice (asked directly, or
+    through its relay), one it was forwarded for by a unit below that relayed it (tagged on the forwarded
+    copy), or another unit's notice (named only)."""
+    report_notice = submission.report.solicitation_id
+    if report_notice is None:
+        return None
+    tagged = RelayedAnswer.objects.filter(forwarded=submission).select_related("solicitation", "unit").first()
+    if tagged is not None:
+        return {"notice": tagged.solicitation, "own": True, "via": tagged.unit}
+    own = notice_of_unit(report_notice, submission.target_unit_id)
+    if own is not None:
+        notice = Solicitation.objects.select_related("relayed_from__unit").get(pk=own.pk)
+        return {"notice": notice, "own": True, "via": None}
+    other = Solicitation.objects.select_related("unit").filter(pk=report_notice).first()
+    return {"notice": other, "own": False, "via": None} if other is not None else None

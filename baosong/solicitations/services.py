@@ -18,6 +18,7 @@ from baosong.orgs.selectors import roles_in_unit, units_acting_for
 from baosong.reports import files
 from baosong.reports.models import Report, Submission, SubmissionStatus
 from baosong.reports.wordimport import clean_text
+from baosong.solicitations import selectors
 from baosong.solicitations import workflow as wf
 from baosong.solicitations.models import RelayedAnswer, Solicitation, SolicitationTarget
 from baosong.workdays.calendar import due_in_workdays, end_of_day
@@ -174,22 +175,6 @@ def solicitation_relay(
     return sol
 
 
-def _answered_here(solicitation_id: int, unit_id: int) -> Solicitation | None:
-    """The notice of the chain ``solicitation_id`` belongs to that ``unit_id`` issued (its own notice or
-    one of its relays up the chain), if any. The chain is short: one step per level of the tree."""
-    seen: set[int] = set()
-    current: int | None = solicitation_id
-    while current is not None and current not in seen and len(seen) < 12:
-        seen.add(current)
-        sol = Solicitation.objects.filter(pk=current).only("pk", "unit_id", "relayed_from_id").first()
-        if sol is None:
-            return None
-        if sol.unit_id == unit_id:
-            return sol
-        current = sol.relayed_from_id
-    return None
-
-
 def solicitation_record_relayed_answer(*, submission_id: int, at: dt.datetime) -> RelayedAnswer | None:
     """A relaying unit adopted or forwarded an answer to its relay (from ``submission.adopt`` or
     ``submission.forward``): it counts once as that unit's answer to the upper notice, and a forwarded copy
@@ -202,7 +187,7 @@ def solicitation_record_relayed_answer(*, submission_id: int, at: dt.datetime) -
     )
     if sub is None or sub.report.solicitation_id is None:
         return None
-    relay = _answered_here(sub.report.solicitation_id, sub.target_unit_id)
+    relay = selectors.notice_of_unit(sub.report.solicitation_id, sub.target_unit_id)
     if relay is None or relay.relayed_from_id is None:
         return None
     parent = Solicitation.objects.get(pk=relay.relayed_from_id)

@@ -12,12 +12,13 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 
 from baosong.core.actions import record
-from baosong.core.errors import ServiceError
+from baosong.core.errors import NotFound, ServiceError
 from baosong.core.params import form_count, form_date, parse_ids
 from baosong.orgs.models import Role, Unit
 from baosong.orgs.permissions import AuthedRequest, business_required, role_required
 from baosong.orgs.selectors import acting_unit_ids, units_acting_for
 from baosong.reports import files
+from baosong.reports.selectors import submission_for_editor
 from baosong.solicitations import selectors, services
 from baosong.solicitations import workflow as solicitations_wf
 from baosong.solicitations.models import SOLICITATION_STATES, Solicitation
@@ -201,4 +202,18 @@ def solicitation_options(request: AuthedRequest) -> HttpResponse:
         request,
         "solicitations/partials/solicitation_options.html",
         {"items": selectors.open_solicitations_for_reporter(request.user), "selected": selected},
+    )
+
+
+@role_required(Role.EDITOR)
+def solicitation_answered_by(request: AuthedRequest, submission: int) -> HttpResponse:
+    """The line on an inbox item naming the 约稿 it answers (an htmx fragment of the submission page)."""
+    try:
+        sub = submission_for_editor(request.user, submission)
+    except NotFound as exc:
+        raise Http404 from exc
+    return render(
+        request,
+        "solicitations/partials/answered_by.html",
+        {"sub": sub, "answered": selectors.notice_answered_by(sub)},
     )

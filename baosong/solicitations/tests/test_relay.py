@@ -368,3 +368,16 @@ def test_reporting_priorities_are_relayed_for_their_period(cast):
     assert relayed.kind == Solicitation.Kind.PRIORITY and relayed.deadline is None
     assert (relayed.period_start, relayed.period_end) == (dt.date(2026, 7, 1), dt.date(2026, 9, 30))
     assert relayed.requirements.endswith("补充要求：三、乡村振兴。")
+
+
+def test_the_forwarded_copy_in_the_citys_inbox_names_the_citys_notice(cast, chain, client_as):
+    copy = RelayedAnswer.objects.get(solicitation=chain.notice).forwarded
+    assert copy is not None
+    city = client_as("city_editor")
+    assert f"/solicitations/answered-by/{copy.pk}" in city.get(f"/inbox/{copy.pk}/").content.decode()
+    line = city.get(f"/solicitations/answered-by/{copy.pk}").content.decode()
+    assert chain.notice.title in line and f"{cast.county_editor.unit.name}转发约稿后征集" in line
+    at_county = Submission.objects.get(report=chain.waiting, target_unit=cast.county_editor.unit)
+    line = client_as("county_editor").get(f"/solicitations/answered-by/{at_county.pk}").content.decode()
+    assert "响应本单位转发的约稿" in line and f"/solicitations/{chain.relay.pk}/" in line
+    assert client_as("outsider_editor").get(f"/solicitations/answered-by/{copy.pk}").status_code == 404
