@@ -98,6 +98,8 @@ SUMMARIES: dict[str, str] = {
     "solicitation_create": "发出约稿",
     "solicitation_read": "查看约稿",
     "solicitation_mark_read": "标记约稿已读",
+    "solicitation_relay": "转发约稿给下级（补充要求、提前截止时间）",
+    "solicitation_chain": "约稿的转发落实情况（各转发单位、下级回复及处理结果）",
     "scores": "积分与排名",
     "stats": "统计",
     "bulletin_file": "通报文件（xlsx、docx、pdf 或 ofd）",

@@ -50,6 +50,7 @@ PAGE_HELP: dict[str, list[tuple[str, str]]] = {
     "solicitation_list": [("editor", "solicit"), ("reporter", "solicitation")],
     "solicitation_new": [("editor", "solicit")],
     "solicitation_detail": [("editor", "solicit"), ("reporter", "solicitation")],
+    "solicitation_relay": [("editor", "relay")],
     "instruction_list": [("leader", "follow"), ("editor", "instructions"), ("reporter", "feedback")],
     "instruction_detail": [("leader", "follow"), ("editor", "instructions"), ("reporter", "feedback")],
     # structured reports

@@ -14,7 +14,7 @@ from baosong.notifications.services import notify
 from baosong.orgs.models import Membership, Role, Unit, User
 from baosong.reports.models import ForwardRequest, Report, Submission, VerificationRequest
 from baosong.solicitations.models import Solicitation
-from baosong.solicitations.services import solicitation_record_answer
+from baosong.solicitations.services import solicitation_record_answer, solicitation_record_relayed_answer
 
 K = Notification.Kind
 
@@ -99,7 +99,7 @@ def on_solicitation_event(event: DomainEvent) -> None:
         notify(
             users=_members(units, Role.REPORTER, Role.EDITOR),
             kind=K.SOLICITATION,
-            title=f"{sol.unit.name}{label}：{sol.title}",
+            title=f"{sol.unit.name}{'转发' if sol.relayed_from_id else ''}{label}：{sol.title}",
             body=f"截止时间：{timezone.localtime(sol.deadline):%Y-%m-%d %H:%M}"
             if sol.deadline
             else sol.topic,
@@ -432,6 +432,9 @@ def on_event(event: DomainEvent) -> None:
                     event_id=event.pk,
                 )
         return
+    if kind in {"submission.adopt", "submission.forward"}:
+        # An answer to a relayed 约稿 adopted or forwarded by the relaying unit answers the upper 约稿.
+        solicitation_record_relayed_answer(submission_id=event.object_id, at=event.created_at)
     if kind.startswith("submission."):
         sub = (
             Submission.objects.select_related("report__author", "target_unit")

@@ -86,6 +86,8 @@ COVERED: dict[tuple[str, str], dict[str, Any] | None] = {
     ("post", "/api/v1/instructions/{instruction_id}/close"): {"comment": "办结"},
     ("get", "/api/v1/solicitations/{solicitation_id}"): None,
     ("post", "/api/v1/solicitations/{solicitation_id}/read"): None,
+    ("post", "/api/v1/solicitations/{solicitation_id}/relays"): {"deadline_workdays": 1, "unit_ids": []},
+    ("get", "/api/v1/solicitations/{solicitation_id}/chain"): None,
     ("post", "/api/v1/notifications/{notification_id}/read"): None,
     ("get", "/api/v1/oversight/omissions/{omission_id}"): None,
     ("post", "/api/v1/oversight/omissions/{omission_id}/handle"): {"note": "越权处理"},

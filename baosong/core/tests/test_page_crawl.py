@@ -260,6 +260,23 @@ def build_world(cast: Any) -> dict[str, int]:
         deadline=timezone.now() + dt.timedelta(days=7),
         unit_ids=[cast.township_reporter.unit.pk],
     )
+    # The city's 约稿 to the county: one still to relay (the relay form), one relayed to the township (the
+    # city's page shows the chain).
+    city = cast.city_editor
+    city_notice, city_relayed = (
+        solicitation_services.solicitation_create(
+            by=city.user,
+            unit=city.unit,
+            title=title,
+            deadline=timezone.now() + dt.timedelta(days=10),
+            unit_ids=[cast.county_editor.unit.pk],
+        )
+        for title in ("关于报送防汛工作信息的约稿", "关于报送经验做法的约稿")
+    )
+    solicitation_services.solicitation_relay(
+        by=editor, parent=city_relayed, unit=cast.county_editor.unit, added_requirements="请突出本地做法。",
+        deadline=timezone.now() + dt.timedelta(days=5), unit_ids=[cast.township_reporter.unit.pk],
+    )  # fmt: skip
     editing = issue_services.issue_create(by=editor, publication=issue.publication)  # still being edited
     adopted = adopted_at_county(cast, "城关镇推进农村人居环境整治")  # adopted, not yet in an issue
     waiting = sent_to_county(cast, "城关镇召开安全生产工作会议")  # waiting in the county's inbox
@@ -288,6 +305,7 @@ def build_world(cast: Any) -> dict[str, int]:
         "editing": editing.pk,
         "instruction": instruction.pk,
         "solicitation": solicitation.pk,
+        "city_notice": city_notice.pk,
         "adopted": adopted.pk,
         "waiting": waiting.pk,
         "sent_report": waiting.report_id,
@@ -458,6 +476,7 @@ FORM_FIELDS = [
     "kind",
     "topic",
     "requirements",
+    "added_requirements",
     "text",
     "leader_name",
     "instructed_on",
@@ -554,6 +573,7 @@ def test_garbage_posted_to_the_main_forms_never_causes_a_server_error(cast: Any,
             *(f"/issues/{w['issue']}/items/{w['item']}/{a}" for a in ("edit", "move", "remove")),
             f"/issues/{w['issue']}/remind",
             "/solicitations/new",
+            f"/solicitations/{w['city_notice']}/relay",
             f"/instructions/{w['instruction']}/assign",
             f"/stats/ledger/?unit={w['county']}",
             "/publish/new",
