@@ -37,6 +37,7 @@ class World:
     collection_id: int = 0  # a 数据报表 collection over the county, its township's return started
     unit_id: int = 0  # the township of that return
     form_id: int = 0  # a form the county defined for its own subtree
+    target_id: int = 0  # a 目标责任 the county set for its subtree
 
 
 PDF = "%PDF-1.7\n1 0 obj <<>> endobj\n% 城关镇防汛应急演练方案\n%%EOF\n".encode()
@@ -97,7 +98,14 @@ def world(cast: Any, settings: Any, tmp_path: Any) -> World:
         owner_unit=cast.county_editor.unit,
         form_schema=reception.versions.get().schema,
     )
+    from baosong.scoring.services import target_save
+
+    target = target_save(
+        by=editor, unit=cast.county_editor.unit, subject="person", measure="submitted", period_kind="week",
+        minimum=2,
+    )  # fmt: skip
     return World(
+        target_id=target.pk,
         report=second.report,
         submission=second,
         issue=issue,

@@ -87,6 +87,9 @@ COVERED: dict[tuple[str, str], dict[str, Any] | None] = {
     ("post", "/api/v1/portal/releases/{release_id}/withdraw"): {"reason": "越权撤下"},
     # not an object id in the path, but the unit is named: another county's subtree
     ("get", "/api/v1/bulletins/{period}.{fmt}"): None,
+    ("get", "/api/v1/appraisal/{year}"): None,
+    ("get", "/api/v1/appraisal/{year}/vetoes"): None,
+    ("delete", "/api/v1/targets/{target_id}"): None,
 }
 # Routes with path parameters that name no object of a unit (formats of the caller's own data, a year of
 # the calendar; its ?unit= out of sight is refused in workdays/tests/test_calendar_pages.py).
@@ -136,13 +139,15 @@ def test_another_countys_user_gets_404_on_every_object_of_east_lake_district(cas
         "unit_id": world.unit_id,
         "form_id": world.form_id,
         "period": str(dt.date.today().year),
+        "year": dt.date.today().year,
+        "target_id": world.target_id,
         "fmt": "pdf",
     }
     client = api(key)
     failures = []
     for (method, path), body in sorted(COVERED.items()):
         url = path.format(**ids)
-        if "/bulletins/" in path:
+        if "/bulletins/" in path or "/appraisal/" in path:
             url += f"?unit={world.county_id}"
         kwargs: dict[str, Any] = {}
         if body is UPLOAD:
