@@ -103,6 +103,12 @@ SUMMARIES: dict[str, str] = {
     "scores": "积分与排名",
     "stats": "统计",
     "bulletin_file": "通报文件（xlsx、docx、pdf 或 ofd）",
+    "targets": "目标责任与评比规则（本单位及上级设定）",
+    "target_save": "设定目标责任（采编人员或系统管理员）",
+    "target_remove": "删除目标责任",
+    "appraisal_policy_set": "设定评比规则（累计未完成月数、差额条数、约稿未报次数）",
+    "appraisal_read": "年度评比：单位和信息员排名、否决及原因",
+    "appraisal_vetoes": "年度评比的否决与取消资格清单",
 }
 
 ERROR_LABELS = {

@@ -77,6 +77,9 @@ PAGE_HELP: dict[str, list[tuple[str, str]]] = {
     "stats_ledger": [("editor", "scores"), (FAQ, "scores")],
     "bulletin_list": [("editor", "bulletins"), (FAQ, "scores")],
     "bulletin_detail": [("editor", "bulletins"), (FAQ, "scores")],
+    "appraisal_home": [("editor", "appraisal"), ("chief", "stats"), ("leader", "stats")],
+    "appraisal_page": [("editor", "appraisal"), ("chief", "stats"), ("leader", "stats")],
+    "targets_page": [("editor", "appraisal"), ("sysadmin", "scoring")],
     # search and the portal desk
     "search": [(FAQ, "search")],
     "portal_releases": [

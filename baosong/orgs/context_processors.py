@@ -36,6 +36,7 @@ NAV: list[tuple[frozenset[str], str, str]] = [
     (frozenset(BUSINESS_ROLES), "数据报表", "dr_index"),
     (frozenset({Role.EDITOR, Role.CHIEF, Role.LEADER}), "统计", "stats_dashboard"),
     (frozenset(BUSINESS_ROLES), "通报", "bulletin_list"),
+    (frozenset({Role.EDITOR, Role.CHIEF, Role.LEADER}), "评比", "appraisal_home"),
     (frozenset(BUSINESS_ROLES), "批示督办", "instruction_list"),
     (frozenset({Role.EDITOR, Role.REPORTER, Role.REVIEWER}), "督查", "oversight_home"),
     (frozenset(BUSINESS_ROLES), "本单位人员", "staff_list"),

@@ -42,6 +42,7 @@ class World:
     entry_id: int = 0  # the township's 信息员 in the register
     round_id: int = 0  # a 信息员登记 round of the county over its townships
     omission_id: int = 0  # a 疑似漏报 alert about the township, addressed to the county
+    target_id: int = 0  # a 目标责任 the county set for its subtree
 
 
 PDF = "%PDF-1.7\n1 0 obj <<>> endobj\n% 城关镇防汛应急演练方案\n%%EOF\n".encode()
@@ -117,8 +118,6 @@ def world(cast: Any, settings: Any, tmp_path: Any) -> World:
         title="信息员登记",
         deadline=timezone.now() + dt.timedelta(days=7),
     )
-    return World(
-        forward_request_id=forward_request.pk,
     from baosong.oversight.models import OmissionAlert
 
     township = cast.township_reporter.unit
@@ -134,8 +133,16 @@ def world(cast: Any, settings: Any, tmp_path: Any) -> World:
         reporter_count=2,
         reporter_names=["东湖区新桥镇", "东湖区杨柳乡"],
     )
+    from baosong.scoring.services import target_save
+
+    target = target_save(
+        by=editor, unit=cast.county_editor.unit, subject="person", measure="submitted", period_kind="week",
+        minimum=2,
+    )  # fmt: skip
     return World(
+        forward_request_id=forward_request.pk,
         omission_id=omission.pk,
+        target_id=target.pk,
         report=second.report,
         submission=second,
         issue=issue,

@@ -108,6 +108,9 @@ COVERED: dict[tuple[str, str], dict[str, Any] | None] = {
     ("post", "/api/v1/roster/rounds/{round_id}/remind"): None,
     # not an object id in the path, but the unit is named: another county's subtree
     ("get", "/api/v1/bulletins/{period}.{fmt}"): None,
+    ("get", "/api/v1/appraisal/{year}"): None,
+    ("get", "/api/v1/appraisal/{year}/vetoes"): None,
+    ("delete", "/api/v1/targets/{target_id}"): None,
 }
 # Routes with path parameters that name no object of a unit (formats of the caller's own data, a year of
 # the calendar; its ?unit= out of sight is refused in workdays/tests/test_calendar_pages.py).
@@ -162,13 +165,15 @@ def test_another_countys_user_gets_404_on_every_object_of_east_lake_district(cas
         "entry_id": world.entry_id,
         "round_id": world.round_id,
         "period": str(dt.date.today().year),
+        "year": dt.date.today().year,
+        "target_id": world.target_id,
         "fmt": "pdf",
     }
     client = api(key)
     failures = []
     for (method, path), body in sorted(COVERED.items()):
         url = path.format(**ids)
-        if "/bulletins/" in path:
+        if "/bulletins/" in path or "/appraisal/" in path:
             url += f"?unit={world.county_id}"
         kwargs: dict[str, Any] = {}
         if body is UPLOAD:
