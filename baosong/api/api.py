@@ -14,6 +14,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from baosong.api.auth import BearerAuth, SessionAuth, business
 from baosong.api.parser import LenientJSONParser, UTF8JSONRenderer
 from baosong.api.routers import auth as auth_router
+from baosong.api.routers import behalf as behalf_router
 from baosong.api.routers import datareports as datareports_router
 from baosong.api.routers import editorial as editorial_router
 from baosong.api.routers import notices as notices_router
@@ -114,6 +115,7 @@ api.add_router("/auth", auth_router.router)
 api.add_router("", orgs_router.router)
 api.add_router("", workdays_router.router)  # any logged-in user, the administrators included
 api.add_router("", reports_router.router, auth=business())
+api.add_router("", behalf_router.router, auth=business())
 api.add_router("", editorial_router.router, auth=business())
 api.add_router("", notices_router.router, auth=business())
 api.add_router("", datareports_router.router, auth=business())
