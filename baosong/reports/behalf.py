@@ -128,7 +128,7 @@ def report_register_on_behalf(
             **fields,
         }
     )
-    for name, data in uploads:
+    for _name, data in uploads:
         files.check_upload(size=len(data), data=data)  # refuse a bad file before anything is written
     with transaction.atomic():
         report = Report.objects.create(source_unit=unit, author=author, **clean)

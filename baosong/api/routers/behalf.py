@@ -105,7 +105,8 @@ def _out(reg: BehalfRegistration) -> RegistrationOut:
     description=(
         "采编人员登记下级单位以纸质、U盘、传真、电话或邮件报送的信息：信息属报送单位、署名作者，"
         "直接进入本单位收件箱（`submission_id`），与系统内报送一样计入统计和积分，并标明由谁代为登记、渠道。"
-        "报送单位不向本单位报送（含其他县区的单位）答复 404；扫描件用 `POST /registrations/{report_id}/attachments` 上传。"
+        "报送单位不向本单位报送（含其他县区的单位）答复 404；"
+        "扫描件用 `POST /registrations/{report_id}/attachments` 上传。"
     ),
 )
 def registration_create(request: HttpRequest, body: RegistrationIn) -> Status[RegistrationCreated]:

@@ -44,6 +44,8 @@ COVERED: dict[tuple[str, str], dict[str, Any] | None] = {
     ("post", "/api/v1/reports/{report_id}/attachments"): UPLOAD,
     ("get", "/api/v1/reports/{report_id}/attachments/{attachment_id}"): None,
     ("delete", "/api/v1/reports/{report_id}/attachments/{attachment_id}"): None,
+    ("get", "/api/v1/registrations/{report_id}"): None,
+    ("post", "/api/v1/registrations/{report_id}/attachments"): UPLOAD,
     ("get", "/api/v1/submissions/{submission_id}"): None,
     ("patch", "/api/v1/submissions/{submission_id}"): {"title": "越权修改", "body": "正文"},
     ("post", "/api/v1/submissions/{submission_id}/claim"): None,
