@@ -7,8 +7,8 @@ class IntakeConfig(AppConfig):
     verbose_name = "邮件报送"
 
     def ready(self) -> None:
-        from baosong.intake import workflow  # noqa: F401  (declares the actions)
         from baosong.core.outbox import register_periodic
+        from baosong.intake import workflow  # noqa: F401  (declares the actions)
         from baosong.intake.imap import imap_tick
 
         register_periodic("intake.imap", imap_tick, 60)

@@ -4,6 +4,7 @@ marking it) is recognised by its Message-ID and makes no second draft."""
 
 from __future__ import annotations
 
+import contextlib
 import imaplib
 import logging
 
@@ -48,10 +49,8 @@ def imap_poll() -> int:
                 taken += 1
             client.uid("STORE", uid.decode(), "+FLAGS", "(\\Seen)")
     finally:
-        try:
+        with contextlib.suppress(imaplib.IMAP4.error, OSError):
             client.logout()
-        except (imaplib.IMAP4.error, OSError):
-            pass
     return taken
 
 

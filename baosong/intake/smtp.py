@@ -29,7 +29,7 @@ class IntakeHandler:
     def __init__(self, addresses: list[str] | None = None) -> None:
         self.addresses = {a.strip().lower() for a in (addresses or []) if a.strip()}
 
-    async def handle_RCPT(  # noqa: N802 — aiosmtpd's hook name
+    async def handle_RCPT(
         self, server: SMTP, session: Any, envelope: Any, address: str, rcpt_options: list[str]
     ) -> str:
         if self.addresses and address.strip().lower() not in self.addresses:
@@ -37,7 +37,7 @@ class IntakeHandler:
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server: SMTP, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: SMTP, session: Any, envelope: Any) -> str:
         raw = envelope.original_content or envelope.content
         if isinstance(raw, str):
             raw = raw.encode("utf-8", "surrogateescape")

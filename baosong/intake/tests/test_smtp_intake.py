@@ -113,7 +113,9 @@ def test_mail_from_a_registered_reporter_becomes_one_draft_and_an_unknown_sender
 
 def test_mail_for_another_address_is_refused(intake: Any, cast: Any) -> None:
     msg = _message("hujing@chengguan.gov.cn", "误投", "内容")
-    with smtplib.SMTP(intake.hostname, intake.port, timeout=10) as smtp:
-        with pytest.raises(smtplib.SMTPRecipientsRefused):
-            smtp.sendmail("hujing@chengguan.gov.cn", ["other@donghu.gov.cn"], msg.as_bytes())
+    with (
+        smtplib.SMTP(intake.hostname, intake.port, timeout=10) as smtp,
+        pytest.raises(smtplib.SMTPRecipientsRefused),
+    ):
+        smtp.sendmail("hujing@chengguan.gov.cn", ["other@donghu.gov.cn"], msg.as_bytes())
     assert IntakeMessage.objects.count() == 0
