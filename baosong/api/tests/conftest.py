@@ -37,6 +37,7 @@ class World:
     collection_id: int = 0  # a 数据报表 collection over the county, its township's return started
     unit_id: int = 0  # the township of that return
     form_id: int = 0  # a form the county defined for its own subtree
+    message_id: int = 0  # a mail from an unknown sender in the county's intake quarantine
 
 
 PDF = "%PDF-1.7\n1 0 obj <<>> endobj\n% 城关镇防汛应急演练方案\n%%EOF\n".encode()
@@ -97,6 +98,13 @@ def world(cast: Any, settings: Any, tmp_path: Any) -> World:
         owner_unit=cast.county_editor.unit,
         form_schema=reception.versions.get().schema,
     )
+    from baosong.intake.services import intake_receive
+
+    settings.INTAKE_UNIT = cast.county_editor.unit.code
+    quarantined = intake_receive(
+        raw=b"From: stranger@example.com\r\nSubject: =?utf-8?b?5p2l56i/?=\r\nMessage-ID: <w1@example.com>\r\n\r\nhello\r\n"
+    )
+    assert quarantined is not None
     return World(
         report=second.report,
         submission=second,
@@ -112,4 +120,5 @@ def world(cast: Any, settings: Any, tmp_path: Any) -> World:
         collection_id=collection.pk,
         unit_id=cast.township_reporter.unit.pk,
         form_id=own_form.pk,
+        message_id=quarantined.pk,
     )

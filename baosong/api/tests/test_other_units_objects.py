@@ -46,6 +46,9 @@ COVERED: dict[tuple[str, str], dict[str, Any] | None] = {
     ("delete", "/api/v1/reports/{report_id}/attachments/{attachment_id}"): None,
     ("get", "/api/v1/registrations/{report_id}"): None,
     ("post", "/api/v1/registrations/{report_id}/attachments"): UPLOAD,
+    ("get", "/api/v1/intake/messages/{message_id}"): None,
+    ("post", "/api/v1/intake/messages/{message_id}/release"): {"unit_id": "{unit_id}", "author_id": 1},
+    ("post", "/api/v1/intake/messages/{message_id}/discard"): None,
     ("get", "/api/v1/submissions/{submission_id}"): None,
     ("patch", "/api/v1/submissions/{submission_id}"): {"title": "越权修改", "body": "正文"},
     ("post", "/api/v1/submissions/{submission_id}/claim"): None,
@@ -137,6 +140,7 @@ def test_another_countys_user_gets_404_on_every_object_of_east_lake_district(cas
         "collection_id": world.collection_id,
         "unit_id": world.unit_id,
         "form_id": world.form_id,
+        "message_id": world.message_id,
         "period": str(dt.date.today().year),
         "fmt": "pdf",
     }
