@@ -102,7 +102,8 @@ def world(cast: Any, settings: Any, tmp_path: Any) -> World:
 
     settings.INTAKE_UNIT = cast.county_editor.unit.code
     quarantined = intake_receive(
-        raw=b"From: stranger@example.com\r\nSubject: =?utf-8?b?5p2l56i/?=\r\nMessage-ID: <w1@example.com>\r\n\r\nhello\r\n"
+        raw=b"From: stranger@example.com\r\nSubject: =?utf-8?b?5p2l56i/?=\r\n"
+        b"Message-ID: <w1@example.com>\r\n\r\nhello\r\n"
     )
     assert quarantined is not None
     return World(
