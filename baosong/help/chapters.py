@@ -35,6 +35,9 @@ PAGE_HELP: dict[str, list[tuple[str, str]]] = {
     "inbox": [("editor", "inbox")],
     "submission_detail": [("editor", "receive")],
     "inbox_groups": [("editor", "groups")],
+    "behalf_register": [("editor", "behalf")],
+    "intake_list": [("editor", "intake"), ("sysadmin", "intake")],
+    "intake_detail": [("editor", "intake"), ("sysadmin", "intake")],
     "inbox_group": [("editor", "groups")],
     # editorial
     "issue_list": [("editor", "compose"), ("chief", "sign"), ("leader", "reading")],
