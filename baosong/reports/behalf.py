@@ -192,3 +192,10 @@ def registration_attach(*, registration: BehalfRegistration, by: User, name: str
     if Role.EDITOR not in roles_in_unit(by, registration.unit_id):
         raise NotFound()
     return files.attachment_store(report=registration.report, by=by, name=name, size=len(data), data=data)
+
+
+def behalf_channels(report_ids: list[int]) -> dict[int, str]:
+    """For a list page: report id → the channel label of those registered on a unit's behalf."""
+    labels = dict(Channel.choices)
+    rows = BehalfRegistration.objects.filter(report_id__in=report_ids).values_list("report_id", "channel")
+    return {report_id: str(labels.get(channel, channel)) for report_id, channel in rows}

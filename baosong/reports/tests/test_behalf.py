@@ -93,6 +93,7 @@ def test_registration_on_behalf_counts_to_the_lower_unit_and_shows_the_marker(ca
     for url in (f"/inbox/{sub.pk}/", f"/reports/{report.pk}/"):
         page = editor.get(url).content.decode()
         assert marker in page and "执笔人 村文书 李四" in page, url
+    assert "代为登记（纸质）" in editor.get("/inbox/").content.decode()
     reporter = login(Client(), cast.township_reporter)
     assert marker in reporter.get(f"/reports/{report.pk}/").content.decode()
     assert "城关镇完成秋粮收购" in editor.get("/inbox/register").content.decode()

@@ -83,6 +83,8 @@ def _register(report: Report, by: User) -> Report:
         report=report, defaults={"channel": "paper", "unit": by.primary_unit, "registered_by": by}
     )
     return apply(wf.REGISTER, report, by, change=lambda r, t: services._send(r, by))
+
+
 SUBMISSION_MOVES: dict[str, tuple[str, Move]] = {
     "claim": ("county_editor", lambda s, u: services.submission_claim(submission=s, by=u)),
     "adopt": ("county_editor", lambda s, u: services.submission_adopt(submission=s, by=u)),
