@@ -111,9 +111,9 @@ def parse(raw: bytes) -> Parsed:
             and part.get_content_disposition() != "attachment"
         ):
             if kind == "text/plain" and not plain:
-                plain = _text_of(part)  # type: ignore[arg-type]
+                plain = _text_of(part)
             elif kind == "text/html" and not rich:
-                rich = _text_of(part)  # type: ignore[arg-type]
+                rich = _text_of(part)
             continue
         data = part.get_payload(decode=True)
         if not isinstance(data, bytes) or not data:

@@ -49,6 +49,7 @@ def test_the_county_editor_releases_a_held_message_to_a_township(cast: Any) -> N
     assert response.status_code == 302
     row.refresh_from_db()
     assert row.status == IntakeStatus.RELEASED and row.unit_id == town.pk
+    assert row.report_id is not None
     draft = Report.objects.get(pk=row.report_id)
     assert (draft.status, draft.author_id, draft.source_unit_id) == (ReportStatus.DRAFT, reporter.pk, town.pk)
     assert "灌溉水渠" in draft.body and draft.attachments.get().original_name == "照片说明.pdf"
