@@ -27,6 +27,7 @@ from baosong.orgs.permissions import AuthedRequest, business_required, role_requ
 from baosong.orgs.selectors import acting_unit_ids, unit_reporting_targets, units_acting_for
 from baosong.reports import files, selectors, services, timeliness
 from baosong.reports import workflow as reports_wf
+from baosong.reports.behalf import behalf_channels
 from baosong.reports.checks import element_value
 from baosong.reports.diff import diff_html
 from baosong.reports.forms import AdoptForm, CommentForm, ExternalAdoptionForm, ReportForm, WorkingCopyForm
@@ -44,7 +45,6 @@ from baosong.reports.models import (
     SubmissionStatus,
     Urgency,
 )  # fmt: skip
-from baosong.reports.behalf import behalf_channels
 from baosong.reports.workflow import REPORT
 
 
