@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("baosong.signing.urls")),
     path("", include("baosong.editorial.urls")),  # before reports: /reports/<id>/review-sheet.pdf
     path("", include("baosong.reports.urls")),
+    path("", include("baosong.intake.urls")),  # 邮件报送: the quarantine
     path("", include("baosong.workdays.urls")),
     path("", include("baosong.notifications.urls")),
     path("", include("baosong.solicitations.urls")),

@@ -14,8 +14,10 @@ from ninja.errors import ValidationError as NinjaValidationError
 from baosong.api.auth import BearerAuth, SessionAuth, business
 from baosong.api.parser import LenientJSONParser, UTF8JSONRenderer
 from baosong.api.routers import auth as auth_router
+from baosong.api.routers import behalf as behalf_router
 from baosong.api.routers import datareports as datareports_router
 from baosong.api.routers import editorial as editorial_router
+from baosong.api.routers import intake as intake_router
 from baosong.api.routers import notices as notices_router
 from baosong.api.routers import notifications as notifications_router
 from baosong.api.routers import orgs as orgs_router
@@ -118,6 +120,8 @@ api.add_router("", orgs_router.router)
 api.add_router("", workdays_router.router)  # any logged-in user, the administrators included
 api.add_router("", reports_router.router, auth=business())
 api.add_router("", verifications_router.router, auth=business())
+api.add_router("", behalf_router.router, auth=business())
+api.add_router("", intake_router.router)  # editors and the system administrators (三员: no business act)
 api.add_router("", editorial_router.router, auth=business())
 api.add_router("", notices_router.router, auth=business())
 api.add_router("", datareports_router.router, auth=business())

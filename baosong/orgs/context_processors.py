@@ -29,6 +29,7 @@ NAV: list[tuple[frozenset[str], str, str]] = [
     (frozenset({Role.REPORTER, Role.REVIEWER}), "本单位信息", "report_list"),
     (frozenset({Role.REVIEWER, Role.CHIEF, Role.LEADER}), "待我审核", "review_queue"),
     (frozenset({Role.EDITOR}), "收件箱", "inbox"),
+    (frozenset({Role.EDITOR, Role.SYSADMIN}), "邮件来稿", "intake_list"),
     (frozenset({Role.REPORTER, Role.REVIEWER, Role.EDITOR}), "信息台账", "ledger"),
     (frozenset({Role.EDITOR, Role.CHIEF, Role.LEADER}), "刊物", "issue_list"),
     (frozenset(BUSINESS_ROLES), "阅文", "reading_list"),

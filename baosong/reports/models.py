@@ -502,3 +502,35 @@ class VerificationRequest(models.Model):
         if self.answered_at is None:
             return None
         return (self.answered_at - self.asked_at).total_seconds()
+
+
+class Channel(models.TextChoices):
+    """How an item registered on a unit's behalf reached the upper unit (报送渠道 outside the system)."""
+
+    PAPER = "paper", "纸质"
+    USB = "usb", "U盘"
+    FAX = "fax", "传真"
+    PHONE = "phone", "电话"
+    EMAIL = "email", "邮件"
+
+
+class BehalfRegistration(models.Model):
+    """代为登记: an upper unit's editor entered this item for the source unit, which sent it on paper, a
+    USB stick, by fax, phone or mail. The item itself is an ordinary Report of the source unit (it counts
+    to that unit and its named author); this row says who registered it, from which desk and how it came.
+    ``writer_name`` is the person who actually wrote it when that person has no account: the item's author
+    is then the unit's member who answers for it (usually its 信息员)."""
+
+    report = models.OneToOneField(Report, on_delete=models.PROTECT, related_name="behalf")
+    channel = models.CharField("渠道", max_length=8, choices=Channel.choices)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")  # the registering desk
+    registered_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    writer_name = models.CharField("执笔人", max_length=64, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "代为登记"
+        indexes = [models.Index(fields=["unit", "-created_at"], name="reports_behalf_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}:{self.channel}"

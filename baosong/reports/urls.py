@@ -1,6 +1,6 @@
 from django.urls import path
 
-from baosong.reports import views
+from baosong.reports import behalf_views, views
 
 urlpatterns = [
     path("reports/", views.report_list, name="report_list"),
@@ -43,6 +43,7 @@ urlpatterns = [
     path("verifications/<int:pk>/file", views.verification_file, name="verification_file"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/bulk", views.inbox_bulk, name="inbox_bulk"),
+    path("inbox/register", behalf_views.behalf_register, name="behalf_register"),
     path("inbox/<int:pk>/", views.submission_detail, name="submission_detail"),
     path("inbox/<int:pk>/<str:action>", views.submission_action, name="submission_action"),
 ]

@@ -28,6 +28,7 @@ from baosong.orgs.permissions import AuthedRequest, business_required, role_requ
 from baosong.orgs.selectors import acting_unit_ids, unit_reporting_targets, units_acting_for
 from baosong.reports import files, selectors, services, timeliness
 from baosong.reports import workflow as reports_wf
+from baosong.reports.behalf import behalf_channels
 from baosong.reports.checks import element_value
 from baosong.reports.diff import diff_html
 from baosong.reports.forms import AdoptForm, CommentForm, ExternalAdoptionForm, ReportForm, WorkingCopyForm
@@ -646,6 +647,8 @@ def _inbox_lines(subs: Any, now: dt.datetime) -> list[dict[str, Any]]:
     date/timeuntil filters and {% url %} the 30 rows were three quarters of the page's time."""
     categories, statuses = selectors.category_labels(), dict(SubmissionStatus.choices)
     detail_url = reverse("submission_detail", args=[0])[:-2]  # "/inbox/"; the id and "/" are appended
+    subs = list(subs)
+    behalf = behalf_channels([s.report_id for s in subs])  # 代为登记: one query for the page
     lines = []
     subs = list(subs)
     verifying = selectors.open_verifications_since([s.pk for s in subs])
@@ -683,6 +686,7 @@ def _inbox_lines(subs: Any, now: dt.datetime) -> list[dict[str, Any]]:
                 if s.pk in verifying
                 else "",
                 "verifying_text": waited(verifying[s.pk], now) if s.pk in verifying else "",
+                "behalf": behalf.get(s.report_id, ""),
             }
         )
     return lines

@@ -26,6 +26,7 @@ from baosong.orgs.selectors import roles_in_unit, step_names_user, unit_has_targ
 from baosong.reports.categories import BUILTIN_LABELS
 from baosong.reports.models import (
     Attachment,
+    Channel,
     DeadlineRule,
     ExternalAdoption,
     ForwardRequest,
@@ -136,6 +137,8 @@ ItemPayload = TypedDict(
         # a forward signed through the unit's 转报签发 chain (先报后签: signed after)
         "signoff": int,
         "sign_after": bool,
+        # report.register (代为登记): how the item came in
+        "channel": str,
     },
     total=False,
 )
@@ -183,6 +186,21 @@ WITHDRAW = REPORT.action(
     "withdraw", "撤回", [(S.IN_REVIEW, S.WITHDRAWN, AUTHOR), (S.SENT, S.WITHDRAWN, AUTHOR, _not_yet_handled)]
 )
 REOPEN = REPORT.action("reopen", "重新编辑", [(S.WITHDRAWN, S.DRAFT, AUTHOR)])
+
+
+def _is_registrar(user: Any, report: Report) -> bool:
+    """代为登记: the editor who entered the draft for the source unit, still an editor of that desk."""
+    from baosong.reports.models import BehalfRegistration
+
+    row = BehalfRegistration.objects.filter(report_id=report.pk).values_list("registered_by_id", "unit_id")
+    found = row.first()
+    return found is not None and found[0] == user.pk and Role.EDITOR in roles_in_unit(user, found[1])
+
+
+REGISTRAR = Who("代为登记的上级单位采编人员", _is_registrar)
+# An item that came on paper, USB, fax, phone or mail goes out as the unit had sent it (the unit signed
+# it off on paper before sending: no in-system review chain).
+REGISTER = REPORT.action("register", "代为登记", [(S.DRAFT, S.SENT, REGISTRAR)])
 CREATE = REPORT.declare("create", "新建信息", audit="report.create", event=True)
 UPDATE = REPORT.declare("update", "修改信息", audit="report.update")
 SENT = REPORT.declare("sent", "信息报送至接收单位", event=True)
@@ -354,6 +372,8 @@ detail_labels(
     sign_after="先报后签",
     step_label="签发步骤",
     submission_id="采编记录",
+    channel="渠道",
+    writer_name="执笔人",
 )
 detail_labels(
     types=("config.category",),
@@ -381,6 +401,7 @@ detail_values(
     level={str(v): str(label) for v, label in ExternalAdoption.Level.choices},
     adopted_level={str(v): str(label) for v, label in ExternalAdoption.Level.choices},
     fields=field_labels(Report),
+    channel={str(v): str(label) for v, label in Channel.choices},
 )
 audit_group("信息报送与采编", "report", "submission", "forward_request", "attachment", "external_adoption")
 audit_group("系统配置", "config")

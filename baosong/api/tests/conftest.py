@@ -43,6 +43,7 @@ class World:
     round_id: int = 0  # a 信息员登记 round of the county over its townships
     omission_id: int = 0  # a 疑似漏报 alert about the township, addressed to the county
     target_id: int = 0  # a 目标责任 the county set for its subtree
+    message_id: int = 0  # a mail from an unknown sender in the county's intake quarantine
 
 
 PDF = "%PDF-1.7\n1 0 obj <<>> endobj\n% 城关镇防汛应急演练方案\n%%EOF\n".encode()
@@ -139,6 +140,14 @@ def world(cast: Any, settings: Any, tmp_path: Any) -> World:
         by=editor, unit=cast.county_editor.unit, subject="person", measure="submitted", period_kind="week",
         minimum=2,
     )  # fmt: skip
+    from baosong.intake.services import intake_receive
+
+    settings.INTAKE_UNIT = cast.county_editor.unit.code
+    quarantined = intake_receive(
+        raw=b"From: stranger@example.com\r\nSubject: =?utf-8?b?5p2l56i/?=\r\n"
+        b"Message-ID: <w1@example.com>\r\n\r\nhello\r\n"
+    )
+    assert quarantined is not None
     return World(
         forward_request_id=forward_request.pk,
         omission_id=omission.pk,
@@ -162,4 +171,5 @@ def world(cast: Any, settings: Any, tmp_path: Any) -> World:
         ).pk,
         entry_id=entry.pk,
         round_id=roster_round.pk,
+        message_id=quarantined.pk,
     )

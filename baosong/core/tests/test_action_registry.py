@@ -253,8 +253,48 @@ def _oversight(cast: Any) -> None:
         oversight.silence_scan()
 
 
+def _behalf_and_intake(cast: Any) -> None:
+    """代为登记, and the intake mailbox: a draft, a duplicate, two quarantined (released, discarded)."""
+    from django.conf import settings
+
+    from baosong.intake import services as intake
+    from baosong.orgs.models import User
+    from baosong.reports import behalf
+
+    behalf.report_register_on_behalf(
+        by=cast.county_editor.user,
+        unit_id=cast.township_reporter.unit.pk,
+        channel="fax",
+        author_id=cast.township_reporter.user.pk,
+        title="城关镇传真报送",
+        body="城关镇以传真报送的信息。",
+        uploads=[("传真.png", PNG)],
+    )
+    settings.INTAKE_UNIT = cast.county_editor.unit.code
+    User.objects.filter(pk=cast.township_reporter.user.pk).update(email="hujing@example.gov.cn")
+
+    def mail(sender: str, n: int) -> bytes:
+        return f"From: {sender}\r\nSubject: mail {n}\r\nMessage-ID: <{n}@x>\r\n\r\nbody\r\n".encode()
+
+    intake.intake_receive(raw=mail("hujing@example.gov.cn", 1))
+    intake.intake_receive(raw=mail("hujing@example.gov.cn", 1))
+    editor = cast.county_editor.user
+    held = intake.intake_receive(raw=mail("x@example.com", 2))
+    assert held is not None
+    intake.intake_release(
+        message=held,
+        by=editor,
+        unit_id=cast.township_reporter.unit.pk,
+        author_id=cast.township_reporter.user.pk,
+    )
+    dropped = intake.intake_receive(raw=mail("y@example.com", 3))
+    assert dropped is not None
+    intake.intake_discard(message=dropped, by=editor)
+
+
 def test_every_audit_and_event_type_written_is_declared(cast: Any) -> None:
     _reports(cast)
+    _behalf_and_intake(cast)
     _datareports(cast)
     issue = _issues(cast)
     _portal(cast, issue)
