@@ -72,3 +72,49 @@ def test_the_system_administrator_sets_the_global_thresholds(cast, client_as):
     assert row.silent_weeks == 4 and row.unit is None
     assert client_as("county_editor").get("/oversight/settings").status_code == 403
     assert admin.get("/oversight/").status_code == 403  # 三员 do no business work
+
+
+def _alerts(cast, n: int) -> None:  # type: ignore[no-untyped-def]
+    """n alerts about 城关镇 for the county's desk (rows as the scan writes them)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from baosong.oversight.models import OmissionAlert
+    from baosong.reports import services as report_services
+
+    for i in range(n):
+        report = report_services.report_create(by=cast.township_reporter.user, title=f"城关镇第{i}起火情")
+        OmissionAlert.objects.create(
+            unit=cast.township_reporter.unit,
+            upper_unit=cast.county_editor.unit,
+            target_unit=cast.county_editor.unit,
+            anchor_report=report,
+            report_ids=[report.pk],
+            title=report.title,
+            event_time=timezone.now() - dt.timedelta(hours=4),
+            due_at=timezone.now() - dt.timedelta(hours=1),
+            reporter_count=2,
+            reporter_names=["东湖区新桥镇", "东湖区杨柳乡"],
+        )
+
+
+def test_the_page_and_the_api_list_read_as_many_queries_for_12_alerts_as_for_2(cast, client_as, api):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    page, rest = client_as("county_editor"), api("county_editor")
+    _alerts(cast, 2)
+    page.get("/oversight/")
+    rest.get("/api/v1/oversight/omissions")
+    with CaptureQueriesContext(connection) as few_page:
+        assert page.get("/oversight/").content.decode().count("城关镇第") == 2
+    with CaptureQueriesContext(connection) as few_api:
+        assert rest.get("/api/v1/oversight/omissions").json()["count"] == 2
+    _alerts(cast, 10)
+    with CaptureQueriesContext(connection) as many_page:
+        assert page.get("/oversight/").content.decode().count("城关镇第") == 12
+    with CaptureQueriesContext(connection) as many_api:
+        assert rest.get("/api/v1/oversight/omissions").json()["count"] == 12
+    assert len(many_page) == len(few_page)
+    assert len(many_api) == len(few_api)
