@@ -592,6 +592,10 @@ class InboxItem(Schema):
     due_at: dt.datetime | None
     late: bool
     follow_up_label: str
+    verifying_since: dt.datetime | None = Field(
+        None,
+        description="待核实：有未答复的核实请求时，最早一条的提出时间",
+    )
     allowed_actions: list[str] = Field(default_factory=list, description=ALLOWED)
 
 
@@ -603,8 +607,10 @@ class InboxPage(Schema):
 RANK_TO_URGENCY = {0: "very_urgent", 1: "urgent", 2: "normal"}
 
 
-def _inbox_item(s: Submission, *, user: User) -> InboxItem:
+def _inbox_item(s: Submission, *, user: User, verifying: dict[int, dt.datetime] | None = None) -> InboxItem:
     open_ = s.status in {SubmissionStatus.RECEIVED, SubmissionStatus.CLAIMED}
+    if verifying is None:
+        verifying = selectors.open_verifications_since([s.pk])
     from django.utils import timezone
 
     return InboxItem(
@@ -622,6 +628,7 @@ def _inbox_item(s: Submission, *, user: User) -> InboxItem:
         due_at=s.due_at,
         late=bool(s.report.late or (open_ and s.due_at and s.due_at < timezone.now())),
         follow_up_label=s.report.follow_up_label,
+        verifying_since=verifying.get(s.pk),
         allowed_actions=allowed_actions(s, user),
     )
 
@@ -632,8 +639,11 @@ def inbox(request: HttpRequest, filters: Query[InboxFilter]) -> InboxPage:
         raise ServiceError("信息类别取值无效。", "invalid_filter", status=422)
     f = selectors.InboxFilters(**filters.dict(exclude={"page", "page_size"}))
     items, count = paginate(selectors.inbox(_user(request), f), filters)
+    verifying = selectors.open_verifications_since([s.pk for s in items])  # one query for the page
     with roles_memo():
-        return InboxPage(items=[_inbox_item(s, user=_user(request)) for s in items], count=count)
+        return InboxPage(
+            items=[_inbox_item(s, user=_user(request), verifying=verifying) for s in items], count=count
+        )
 
 
 class SubmissionOut(InboxItem):

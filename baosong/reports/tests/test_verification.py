@@ -137,7 +137,10 @@ def test_the_inbox_filter_lists_the_items_waiting_for_verification(cast, client_
     listed = text(editor.get("/inbox/?verifying=1"))
     assert waiting.title in listed and other.title not in listed
     api = editor.get("/api/v1/inbox?verifying=true").json()
-    assert [i["id"] for i in api["items"]] == [waiting.pk]
+    assert [i["id"] for i in api["items"]] == [waiting.pk] and api["items"][0]["verifying_since"]
+    marks = {i["id"]: i["verifying_since"] for i in editor.get("/api/v1/inbox").json()["items"]}
+    assert marks[other.pk] is None and marks[waiting.pk] is not None
+    assert editor.get(f"/api/v1/submissions/{waiting.pk}").json()["verifying_since"] is not None
 
 
 def test_the_inbox_marks_cost_one_query_whatever_the_number_of_rows(cast, client_as):
