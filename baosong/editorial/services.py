@@ -581,7 +581,11 @@ def portal_chain_configured(unit_id: int, issue: Issue | None = None) -> bool:
     ``issue``, whether any step applies to it (a step only for 负面/重大 or 敏感 items applies when one of
     its items is marked); without, whether the unit has unconditional steps."""
     if issue is not None:
-        return bool(chain_for(unit_id, ReviewStep.Chain.PORTAL, **selectors.issue_marks(issue.pk)))
+        marks = selectors.issue_marks(issue.pk)
+        chain = chain_for(
+            unit_id, ReviewStep.Chain.PORTAL, sensitive=marks["sensitive"], negative=marks["negative"]
+        )
+        return bool(chain)
     return ReviewStep.objects.filter(
         unit_id=unit_id,
         chain=ReviewStep.Chain.PORTAL,

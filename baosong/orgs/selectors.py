@@ -213,8 +213,11 @@ def chain_for(
         .select_related("user", "reviewer_unit")
         .order_by("order", "id")
     )
-    marks = {"category": category, "urgency": urgency, "sensitive": sensitive, "negative": negative}
-    return [step.frozen() for step in steps if step.applies(**marks)]
+    return [
+        step.frozen()
+        for step in steps
+        if step.applies(category=category, urgency=urgency, sensitive=sensitive, negative=negative)
+    ]
 
 
 def step_names_user(step: dict[str, Any] | None, user: User, *, home_unit_id: int) -> bool:
