@@ -205,3 +205,25 @@ def test_targets_are_set_by_the_units_editor_and_refused_to_others(cast, client)
     assert client.get(f"/scoring/targets/?unit={other_city.pk}").status_code == 404
     assert client.get(f"/scoring/appraisal/{YEAR}/?unit={other_city.pk}").status_code == 404
     assert client.get("/scoring/appraisal/99999/").status_code == 404
+
+
+def test_reporter_months_and_issues_follow_the_events_and_a_tampered_row_is_rebuilt(cast):
+    from baosong.editorial.tests.conftest import adopted_at_county, distributed_county_issue
+    from baosong.scoring.models import StatsMonthly
+
+    sent_to_county(cast, "城关镇开展森林防火巡查")
+    adopted = adopted_at_county(cast, "城关镇推进农村人居环境整治")
+    distributed_county_issue(cast, [adopted])
+    deliver("scoring")
+    month = timezone.localdate().replace(day=1)
+    row = ReporterMonthly.objects.get(author=cast.township_reporter.user, month=month)
+    assert (row.submitted, row.adopted) == (2, 1)
+    county = cast.county_editor.unit
+    assert StatsMonthly.objects.get(unit=county, scope="own", month=month).issues == 1
+    start, end = month, timezone.localdate() + dt.timedelta(days=1)
+    assert rollups.compare(start, end) == []
+    ReporterMonthly.objects.filter(pk=row.pk).update(submitted=7)
+    assert any("报送与采用" in d for d in rollups.compare(start, end))
+    rollups.rebuild(start, end)
+    assert rollups.compare(start, end) == []
+    assert ReporterMonthly.objects.get(author=cast.township_reporter.user, month=month).submitted == 2
