@@ -112,15 +112,20 @@ class Appraisal:
 
     @property
     def best_units(self) -> list[Standing]:
-        return [s for s in self.units if s.rank is not None][:BEST]
+        return _best(self.units)
 
     @property
     def best_people(self) -> list[Standing]:
-        return [s for s in self.people if s.rank is not None][:BEST]
+        return _best(self.people)
 
     @property
     def vetoes(self) -> list[tuple[Standing, Veto]]:
         return [(s, v) for s in [*self.units, *self.people] for v in s.vetoes]
+
+
+def _best(rows: list[Standing]) -> list[Standing]:
+    """The first ranked ones that did something in the year (points, items or adoptions)."""
+    return [s for s in rows if s.rank is not None and (s.points > 0 or s.submitted or s.adopted)][:BEST]
 
 
 def _month_needs(targets: list[Target], year: int) -> dict[tuple[str, int], int]:
@@ -295,15 +300,15 @@ def appraisal(root: Unit, year: int) -> Appraisal:
 
 
 def _rank(rows: list[Standing]) -> None:
-    """Sort by points (then adoptions, items sent, the tree's order); rank the eligible ones only, ties
-    sharing a rank."""
+    """Sort by points, then adoptions, items sent and the tree's order; rank the eligible ones only, equal
+    points, adoptions and items sharing a rank."""
     order = {id(s): i for i, s in enumerate(rows)}
     rows.sort(key=lambda s: (not s.eligible, -s.points, -s.adopted, -s.submitted, order[id(s)]))
-    last: tuple[Decimal, int] | None = None
+    last: tuple[Decimal, int, int] | None = None
     rank = 0
     for i, s in enumerate((s for s in rows if s.eligible), start=1):
-        if (s.points, s.adopted) != last:
-            rank, last = i, (s.points, s.adopted)
+        if (s.points, s.adopted, s.submitted) != last:
+            rank, last = i, (s.points, s.adopted, s.submitted)
         s.rank = rank
 
 

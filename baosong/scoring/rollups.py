@@ -622,10 +622,10 @@ def compare(start: dt.date, end: dt.date) -> list[str]:
     counted, kept = reporters_recount(lo, hi), stored_reporters(lo, hi)
     for rkey in sorted(set(counted) | set(kept)):
         if counted.get(rkey, {}) != kept.get(rkey, {}):
-            author, unit, month = rkey
+            r_author, r_unit, r_month = rkey
             diffs.append(
-                f"信息员 {author} 单位 {unit} {month:%Y年%m月}报送与采用：应为 {counted.get(rkey, {})}，"
-                f"实为 {kept.get(rkey, {})}"
+                f"信息员 {r_author} 单位 {r_unit} {r_month:%Y年%m月}报送与采用："
+                f"应为 {counted.get(rkey, {})}，实为 {kept.get(rkey, {})}"
             )
     want, have = _author_months(months), _stored_author_months(months)
     for author_key in sorted(set(want) | set(have)):

@@ -84,6 +84,11 @@ def scoring_root(user: User, unit_id: int | None) -> Unit:
     desks = list(units_acting_for(user, Role.EDITOR, Role.CHIEF, Role.LEADER).order_by("depth"))
     if not desks:
         raise NotFound("您没有查看积分的权限。")
+    return _desk_or_below(desks, unit_id)
+
+
+def _desk_or_below(desks: list[Unit], unit_id: int | None) -> Unit:
+    """The first desk unit, or ``unit_id`` if it is one of them or below one; NotFound otherwise."""
     if unit_id is None:
         return desks[0]
     unit = Unit.objects.filter(pk=unit_id).first()
@@ -574,9 +579,4 @@ def target_root(user: User, unit_id: int | None) -> Unit:
     desks = list(units_acting_for(user, Role.EDITOR).order_by("depth"))
     if not desks:
         raise NotFound("您没有设定目标责任的权限。")
-    if unit_id is None:
-        return desks[0]
-    unit = Unit.objects.filter(pk=unit_id).first()
-    if unit is None or not any(unit.path.startswith(d.path) for d in desks):
-        raise NotFound()
-    return unit
+    return _desk_or_below(desks, unit_id)

@@ -514,7 +514,7 @@ def _appraisal_scope(request: AuthedRequest, year: int) -> Unit:
 
 @role_required(*DESK)
 def appraisal_page(request: AuthedRequest, year: int) -> HttpResponse:
-    from baosong.scoring.appraisal import appraisal
+    from baosong.scoring.appraisal import BEST, appraisal
 
     root = _appraisal_scope(request, year)
     result = appraisal(root, year)
@@ -528,6 +528,7 @@ def appraisal_page(request: AuthedRequest, year: int) -> HttpResponse:
             "crumbs": _breadcrumbs(request, root),
             "years": sorted({*range(today.year - 4, today.year + 1), year}, reverse=True),
             "may_set": services.may_set_targets(request.user, root),
+            "best_count": BEST,
         },
     )
 

@@ -205,3 +205,121 @@ def test_targets_are_set_by_the_units_editor_and_refused_to_others(cast, client)
     assert client.get(f"/scoring/targets/?unit={other_city.pk}").status_code == 404
     assert client.get(f"/scoring/appraisal/{YEAR}/?unit={other_city.pk}").status_code == 404
     assert client.get("/scoring/appraisal/99999/").status_code == 404
+
+
+def test_reporter_months_and_issues_follow_the_events_and_a_tampered_row_is_rebuilt(cast):
+    from baosong.editorial.tests.conftest import adopted_at_county, distributed_county_issue
+    from baosong.scoring.models import StatsMonthly
+
+    sent_to_county(cast, "城关镇开展森林防火巡查")
+    adopted = adopted_at_county(cast, "城关镇推进农村人居环境整治")
+    distributed_county_issue(cast, [adopted])
+    deliver("scoring")
+    month = timezone.localdate().replace(day=1)
+    row = ReporterMonthly.objects.get(author=cast.township_reporter.user, month=month)
+    assert (row.submitted, row.adopted) == (2, 1)
+    county = cast.county_editor.unit
+    assert StatsMonthly.objects.get(unit=county, scope="own", month=month).issues == 1
+    start, end = month, timezone.localdate() + dt.timedelta(days=1)
+    assert rollups.compare(start, end) == []
+    ReporterMonthly.objects.filter(pk=row.pk).update(submitted=7)
+    assert any("报送与采用" in d for d in rollups.compare(start, end))
+    rollups.rebuild(start, end)
+    assert rollups.compare(start, end) == []
+    assert ReporterMonthly.objects.get(author=cast.township_reporter.user, month=month).submitted == 2
+
+
+def test_the_api_sets_targets_and_policy_and_reads_the_appraisal_and_its_vetoes(cast, api):
+    county = cast.county_editor.unit
+    client = api("county_editor")
+    response = client.post(
+        "/api/v1/targets",
+        {
+            "unit_id": county.pk,
+            "subject": "person",
+            "measure": "submitted",
+            "period_kind": "week",
+            "minimum": 2,
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 201 and response.json()["label"] == "每周报送信息不少于2条"
+    target_id = response.json()["id"]
+    refused = client.post(
+        "/api/v1/targets",
+        {
+            "unit_id": county.pk,
+            "subject": "person",
+            "measure": "issues",
+            "period_kind": "month",
+            "minimum": 1,
+        },
+        content_type="application/json",
+    )
+    assert refused.status_code == 400 and refused.json()["detail"] == "编发期数只能作为单位的目标。"
+    policy = client.put(
+        "/api/v1/appraisal/policy",
+        {"unit_id": county.pk, "missed_months": 3, "shortfall": 0, "missed_solicitations": 1},
+        content_type="application/json",
+    )
+    assert policy.json() == {
+        "unit_id": county.pk,
+        "missed_months": 3,
+        "shortfall": 0,
+        "missed_solicitations": 1,
+    }
+    listed = client.get("/api/v1/targets").json()
+    assert [t["id"] for t in listed["items"]] == [target_id] and listed["policy"]["missed_months"] == 3
+
+    year = timezone.localdate().year
+    appraised = client.get(f"/api/v1/appraisal/{year}").json()
+    assert appraised["unit_id"] == county.pk and {u["unit_id"] for u in appraised["units"]} >= {
+        cast.township_reporter.unit.pk
+    }
+    vetoes = client.get(f"/api/v1/appraisal/{year}/vetoes").json()
+    assert vetoes["count"] == len(vetoes["items"])
+    assert client.get("/api/v1/appraisal/99999").status_code == 400
+    # A township reporter sets no targets and reads no appraisal.
+    reporter = api("township_reporter")
+    assert reporter.delete(f"/api/v1/targets/{target_id}").status_code == 404
+    assert reporter.get(f"/api/v1/appraisal/{year}").status_code == 404
+    assert client.delete(f"/api/v1/targets/{target_id}").status_code == 204
+    assert not Target.objects.filter(pk=target_id).exists()
+
+
+def test_the_administrator_sets_the_extra_rates_and_any_units_targets(cast, client_as):
+    from baosong.scoring.models import RemunerationRate
+
+    admin = client_as("sysadmin")
+    rates = {f"rate_{lv}": "50" for lv in ("county", "city", "province", "national")}
+    admin.post(
+        "/manage/scoring/",
+        {
+            **rates,
+            "action": "rates",
+            "rate_instruction": "150",
+            "rate_external": "30",
+            "rate_deduct_late": "5",
+        },
+    )
+    stored = dict(RemunerationRate.objects.values_list("level", "amount"))
+    assert (stored["instruction"], stored["external"], stored["deduct_late"]) == (150, 30, 5)
+    # Emptied: the external adoptions are paid at their level's rate again.
+    admin.post("/manage/scoring/", {**rates, "action": "rates", "rate_external": ""})
+    assert not RemunerationRate.objects.filter(level="external").exists()
+    page = admin.get("/manage/scoring/").content.decode()
+    assert "领导批示（元/次）" in page and "紧急信息迟报扣减（元/条）" in page
+
+    county = cast.county_editor.unit
+    assert admin.get(f"/scoring/targets/?unit={county.pk}").status_code == 200
+    admin.post(
+        "/scoring/targets/",
+        {
+            "unit": county.pk,
+            "action": "policy",
+            "missed_months": "3",
+            "shortfall": "12",
+            "missed_solicitations": "2",
+        },
+    )
+    assert county.appraisal_policy.missed_months == 3
