@@ -59,11 +59,13 @@ INSTALLED_APPS = [
     "baosong.editorial",
     "baosong.instructions",
     "baosong.solicitations",
+    "baosong.intake",  # 邮件报送: the intake mailbox (IMAP polling, local SMTP), quarantine
     "baosong.datareports",  # 数据报表: forms, collections with staged roll-up deadlines, returns
     "baosong.notifications",  # app label "notices": its tables and migrations kept that name
     "baosong.scoring",
     "baosong.search",
     "baosong.grouping",
+    "baosong.oversight",  # 督查: silent units and suspected 漏报
     "baosong.portal",
     "baosong.roster",  # the 信息员 register: 登记表 entries, registration rounds, change history
     "baosong.help",
@@ -293,6 +295,21 @@ ATTACHMENT_ROOT = Path(
     env_str("BAOSONG_ATTACHMENT_DIR", str(DATA_DIR / "attachments")) or DATA_DIR / "attachments"
 )
 ATTACHMENT_MAX_MB = env_int("BAOSONG_ATTACHMENT_MAX_MB", 20)
+
+# The intake mailbox (邮件报送, baosong/intake): mail from a registered 信息员's address becomes a draft.
+INTAKE_UNIT = env_str("BAOSONG_INTAKE_UNIT", "") or ""  # unit code whose editors handle the quarantine
+INTAKE_ADDRESSES = env_list("BAOSONG_INTAKE_ADDRESSES")  # the SMTP intake accepts mail only for these
+INTAKE_MAX_MB = env_int("BAOSONG_INTAKE_MAX_MB", 30)
+INTAKE_SMTP_HOST = env_str("BAOSONG_INTAKE_SMTP_HOST", "127.0.0.1") or "127.0.0.1"
+INTAKE_SMTP_PORT = env_int("BAOSONG_INTAKE_SMTP_PORT", 2525)
+INTAKE_IMAP_HOST = env_str("BAOSONG_INTAKE_IMAP_HOST", "") or ""
+INTAKE_IMAP_PORT = env_int("BAOSONG_INTAKE_IMAP_PORT", 993)
+INTAKE_IMAP_SSL = env_bool("BAOSONG_INTAKE_IMAP_SSL", True)
+INTAKE_IMAP_STARTTLS = env_bool("BAOSONG_INTAKE_IMAP_STARTTLS", False)
+INTAKE_IMAP_USER = env_str("BAOSONG_INTAKE_IMAP_USER", "") or ""
+INTAKE_IMAP_PASSWORD = env_str("BAOSONG_INTAKE_IMAP_PASSWORD", "") or ""
+INTAKE_IMAP_FOLDER = env_str("BAOSONG_INTAKE_IMAP_FOLDER", "INBOX") or "INBOX"
+INTAKE_IMAP_TIMEOUT = env_int("BAOSONG_INTAKE_IMAP_TIMEOUT", 30)
 # Rendered issue PDFs and DOCX, keyed by their content (editorial/documents.py); safe to delete at any time.
 DOCUMENT_CACHE_DIR = Path(env_str("BAOSONG_DOCUMENT_CACHE_DIR", str(DATA_DIR / "cache" / "documents")) or "")
 # Signed releases (baosong/signing): who holds the units' SM2 private keys. The software signer keeps them in

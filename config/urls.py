@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("baosong.signing.urls")),
     path("", include("baosong.editorial.urls")),  # before reports: /reports/<id>/review-sheet.pdf
     path("", include("baosong.reports.urls")),
+    path("", include("baosong.intake.urls")),  # 邮件报送: the quarantine
     path("", include("baosong.workdays.urls")),
     path("", include("baosong.notifications.urls")),
     path("", include("baosong.solicitations.urls")),
@@ -21,6 +22,7 @@ urlpatterns = [
     path("", include("baosong.roster.urls")),
     path("", include("baosong.search.urls")),
     path("", include("baosong.grouping.urls")),  # /inbox/groups/…: same-event grouping
+    path("", include("baosong.oversight.urls")),  # /oversight/…: silent units, suspected 漏报
     path("", include("baosong.help.urls")),
     path("api/v1/", api.urls),
 ]

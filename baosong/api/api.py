@@ -14,17 +14,21 @@ from ninja.errors import ValidationError as NinjaValidationError
 from baosong.api.auth import BearerAuth, SessionAuth, business
 from baosong.api.parser import LenientJSONParser, UTF8JSONRenderer
 from baosong.api.routers import auth as auth_router
+from baosong.api.routers import behalf as behalf_router
 from baosong.api.routers import datareports as datareports_router
 from baosong.api.routers import editorial as editorial_router
+from baosong.api.routers import intake as intake_router
 from baosong.api.routers import notices as notices_router
 from baosong.api.routers import notifications as notifications_router
 from baosong.api.routers import orgs as orgs_router
+from baosong.api.routers import oversight as oversight_router
 from baosong.api.routers import portal as portal_router
 from baosong.api.routers import reports as reports_router
 from baosong.api.routers import roster as roster_router
 from baosong.api.routers import scoring as scoring_router
 from baosong.api.routers import search as search_router
 from baosong.api.routers import signing as signing_router
+from baosong.api.routers import verifications as verifications_router
 from baosong.api.routers import workdays as workdays_router
 from baosong.core.errors import ServiceError
 from baosong.orgs.auth import AuthError
@@ -115,6 +119,9 @@ api.add_router("/auth", auth_router.router)
 api.add_router("", orgs_router.router)
 api.add_router("", workdays_router.router)  # any logged-in user, the administrators included
 api.add_router("", reports_router.router, auth=business())
+api.add_router("", verifications_router.router, auth=business())
+api.add_router("", behalf_router.router, auth=business())
+api.add_router("", intake_router.router)  # editors and the system administrators (三员: no business act)
 api.add_router("", editorial_router.router, auth=business())
 api.add_router("", notices_router.router, auth=business())
 api.add_router("", datareports_router.router, auth=business())
@@ -123,4 +130,5 @@ api.add_router("", portal_router.router, auth=business())
 api.add_router("", scoring_router.router, auth=business())
 api.add_router("", search_router.router, auth=business())
 api.add_router("", roster_router.router, auth=business())
+api.add_router("", oversight_router.router, auth=business())
 api.add_router("", signing_router.router)  # public: anyone holding a file may check it

@@ -207,6 +207,26 @@ def seed_demo() -> list[dict[str, Any]]:
             ReviewStep.objects.create(
                 unit=units[code], order=1, role=Role.REVIEWER, label=TEXT["review_step"]
             )
+    # 负面/重大 items of 东湖区 pass 县委宣传部's reviewer: the township's items before they leave, the county
+    # office's 转报 and its 上网发布 (conditional steps naming a role in another unit).
+    propaganda = units["DEMO-C1-1-D2"]
+    for code, chain in (
+        ("DEMO-C1-1-1", ReviewStep.Chain.REPORT),
+        ("DEMO-C1-1", ReviewStep.Chain.FORWARD),
+        ("DEMO-C1-1", ReviewStep.Chain.PORTAL),
+    ):
+        unit = units[code]
+        if not ReviewStep.objects.filter(unit=unit, chain=chain, reviewer_unit=propaganda).exists():
+            order = ReviewStep.objects.filter(unit=unit, chain=chain).count() + 1
+            ReviewStep.objects.create(
+                unit=unit,
+                chain=chain,
+                order=order,
+                role=Role.REVIEWER,
+                reviewer_unit=propaganda,
+                only_negative=True,
+                label=TEXT["negative_step"],
+            )
     # Publications and templates, quota rules, the portal's columns and chain: in this fixed order (the
     # order editorial, scoring and portal registered them in when each app still seeded its own).
     seed_demo_publications(units)

@@ -311,3 +311,14 @@ def review_sheet(report: Report) -> ReviewSheet:
         paragraphs=_paragraphs(report.body),
         steps=steps,
     )
+
+
+def issue_marks(issue_id: int) -> dict[str, bool]:
+    """What conditional review steps read of an issue: whether any of its items is 敏感 or 负面/重大."""
+    reports = Report.objects.filter(
+        submissions__issue_sources__item__issue_id=issue_id, submissions__issue_sources__active=True
+    )
+    return {
+        "sensitive": reports.filter(sensitive=True).exists(),
+        "negative": reports.filter(negative=True).exists(),
+    }

@@ -29,7 +29,7 @@ from baosong.editorial.models import (
 )  # fmt: skip
 from baosong.editorial.workflow import issue_transition
 from baosong.orgs.models import Membership, ReviewStep, Role, Unit, User
-from baosong.orgs.selectors import admin_scope_units, roles_in_unit
+from baosong.orgs.selectors import admin_scope_units, chain_for, roles_in_unit
 from baosong.reports import services as report_services
 from baosong.reports.models import Submission, SubmissionStatus, Usage
 from baosong.reports.wordimport import clean_text
@@ -576,15 +576,26 @@ def issue_distribute(*, issue: Issue, by: User) -> Issue:
     return issue_transition(issue, "distribute", by, change)
 
 
-def portal_chain_configured(unit_id: int) -> bool:
-    """Whether the unit puts content on the portal through a 上网发布审核 chain (configured in orgs)."""
-    return ReviewStep.objects.filter(unit_id=unit_id, chain=ReviewStep.Chain.PORTAL).exists()
+def portal_chain_configured(unit_id: int, issue: Issue | None = None) -> bool:
+    """Whether the unit puts content on the portal through a 上网发布审核 chain (configured in orgs): for
+    ``issue``, whether any step applies to it (a step only for 负面/重大 or 敏感 items applies when one of
+    its items is marked); without, whether the unit has unconditional steps."""
+    if issue is not None:
+        return bool(chain_for(unit_id, ReviewStep.Chain.PORTAL, **selectors.issue_marks(issue.pk)))
+    return ReviewStep.objects.filter(
+        unit_id=unit_id,
+        chain=ReviewStep.Chain.PORTAL,
+        only_category="",
+        only_urgency="",
+        only_sensitive=False,
+        only_negative=False,
+    ).exists()
 
 
 def issue_publish(*, issue: Issue, by: User, portal_release_id: int | None = None) -> Issue:
     """公开发布. A unit with a 上网发布审核 chain publishes only through it: the portal app calls this with
     the approved release's id once the chain's last step has approved; a direct call is refused."""
-    if portal_release_id is None and portal_chain_configured(issue.publication.unit_id):
+    if portal_release_id is None and portal_chain_configured(issue.publication.unit_id, issue):
         raise ServiceError(
             "本单位已设置上网发布审核流程：请提交上网发布审核，审核通过后自动公开发布。",
             "portal_review_required",

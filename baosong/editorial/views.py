@@ -357,7 +357,7 @@ def _issue_page(
             "items": items,
             "actions": [(a, ISSUE.actions[a].label) for a in actions],
             "portal_chain": "publish" in actions
-            and services.portal_chain_configured(issue.publication.unit_id),
+            and services.portal_chain_configured(issue.publication.unit_id, issue),
             "editing": editing,
             "columns": issue.columns,
             "settings": settings,

@@ -35,7 +35,13 @@ PAGE_HELP: dict[str, list[tuple[str, str]]] = {
     "inbox": [("editor", "inbox")],
     "submission_detail": [("editor", "receive")],
     "inbox_groups": [("editor", "groups")],
+    "behalf_register": [("editor", "behalf")],
+    "intake_list": [("editor", "intake"), ("sysadmin", "intake")],
+    "intake_detail": [("editor", "intake"), ("sysadmin", "intake")],
     "inbox_group": [("editor", "groups")],
+    "oversight_home": [("editor", "oversight"), ("reporter", "omission"), ("reviewer", "")],
+    "oversight_alert": [("editor", "oversight"), ("reporter", "omission"), ("reviewer", "")],
+    "oversight_settings": [("sysadmin", "oversight")],
     # editorial
     "issue_list": [("editor", "compose"), ("chief", "sign"), ("leader", "reading")],
     "issue_detail": [("editor", "compose"), ("chief", "sign"), ("leader", "reading")],
@@ -47,6 +53,7 @@ PAGE_HELP: dict[str, list[tuple[str, str]]] = {
     "solicitation_list": [("editor", "solicit"), ("reporter", "solicitation")],
     "solicitation_new": [("editor", "solicit")],
     "solicitation_detail": [("editor", "solicit"), ("reporter", "solicitation")],
+    "solicitation_relay": [("editor", "relay")],
     "instruction_list": [("leader", "follow"), ("editor", "instructions"), ("reporter", "feedback")],
     "instruction_detail": [("leader", "follow"), ("editor", "instructions"), ("reporter", "feedback")],
     # structured reports
@@ -73,6 +80,9 @@ PAGE_HELP: dict[str, list[tuple[str, str]]] = {
     "stats_ledger": [("editor", "scores"), (FAQ, "scores")],
     "bulletin_list": [("editor", "bulletins"), (FAQ, "scores")],
     "bulletin_detail": [("editor", "bulletins"), (FAQ, "scores")],
+    "appraisal_home": [("editor", "appraisal"), ("chief", "stats"), ("leader", "stats")],
+    "appraisal_page": [("editor", "appraisal"), ("chief", "stats"), ("leader", "stats")],
+    "targets_page": [("editor", "appraisal"), ("sysadmin", "scoring")],
     # search and the portal desk
     "search": [(FAQ, "search")],
     "portal_releases": [

@@ -25,6 +25,8 @@ class NotificationsConfig(AppConfig):
             [
                 reports_wf.REPORT,
                 reports_wf.SUBMISSION,
+                reports_wf.FORWARD_REQUEST,
+                reports_wf.VERIFICATION,
                 issue_wf.ISSUE,
                 instructions_wf.INSTRUCTION,
                 solicitations_wf.SOLICITATION_CREATE,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils import timezone
 
 from baosong.core.models import DomainEvent
@@ -10,9 +12,9 @@ from baosong.instructions.models import Instruction
 from baosong.notifications.models import Notification
 from baosong.notifications.services import notify
 from baosong.orgs.models import Membership, Role, Unit, User
-from baosong.reports.models import Report, Submission
+from baosong.reports.models import ForwardRequest, Report, Submission, VerificationRequest
 from baosong.solicitations.models import Solicitation
-from baosong.solicitations.services import solicitation_record_answer
+from baosong.solicitations.services import solicitation_record_answer, solicitation_record_relayed_answer
 
 K = Notification.Kind
 
@@ -97,7 +99,7 @@ def on_solicitation_event(event: DomainEvent) -> None:
         notify(
             users=_members(units, Role.REPORTER, Role.EDITOR),
             kind=K.SOLICITATION,
-            title=f"{sol.unit.name}{label}：{sol.title}",
+            title=f"{sol.unit.name}{'转发' if sol.relayed_from_id else ''}{label}：{sol.title}",
             body=f"截止时间：{timezone.localtime(sol.deadline):%Y-%m-%d %H:%M}"
             if sol.deadline
             else sol.topic,
@@ -188,11 +190,74 @@ def _step_reviewers(report: Report, step_index: int | None = None) -> list[User]
     index = report.review_step if step_index is None else step_index
     if index >= len(chain):
         return []
-    step = chain[index]
+    return _step_people(chain[index], report.source_unit_id)
+
+
+def _step_people(step: dict[str, Any], home_unit_id: int) -> list[User]:
+    """Who a frozen chain step names: the person, or the role's holders in the step's unit (a reviewer
+    outside, e.g. 县委宣传部) or else in the chain's own unit."""
     if step.get("user_id"):
         return list(User.objects.filter(pk=step["user_id"]))
-    ids = Membership.objects.filter(unit_id=report.source_unit_id, role=step.get("role")).values("user_id")
-    return list(User.objects.filter(pk__in=ids))
+    unit_id = step.get("unit_id") or home_unit_id
+    ids = Membership.objects.filter(unit_id=unit_id, role=step.get("role")).values("user_id")
+    return list(User.objects.filter(pk__in=ids, is_active=True))
+
+
+def on_forward_request_event(event: DomainEvent) -> None:
+    """转报签发: the step's signers are asked; the editor learns the outcome (a refusal with its comment)."""
+    fr = (
+        ForwardRequest.objects.select_related("submission__report", "requested_by", "unit")
+        .filter(pk=event.object_id)
+        .first()
+    )
+    if fr is None:
+        return
+    title, url = fr.title, f"/reports/forwards/{fr.pk}/"
+    kind, payload = event.event_type, event.payload
+    step_index = payload.get("step", fr.step)
+    waiting = kind == "forward_request.create" or (
+        kind == "forward_request.sign" and payload.get("to") == "pending"
+    )
+    if waiting and step_index < len(fr.chain):
+        mark = "（先报后签，已先行报出）" if fr.sign_after else ""
+        notify(
+            users=_step_people(fr.chain[step_index], fr.unit_id),
+            kind=K.TO_SIGN,
+            title=f"待签发转报：{title}",
+            body=f"{fr.requested_by.full_name}提请转报上级{mark}，请审阅后签发或提出意见。",
+            url=url,
+            urgent=fr.submission.urgency_rank < 2,
+            event_id=event.pk,
+        )
+    elif kind == "forward_request.sign":
+        notify(
+            users=[fr.requested_by],
+            kind=K.DECIDED,
+            title=f"转报已签发：{title}",
+            body="已补签。" if fr.sign_after else "已报送上级。",
+            url=f"/inbox/{fr.submission_id}/",
+            event_id=event.pk,
+        )
+    elif kind == "forward_request.refuse":
+        body = f"签发意见：{payload.get('comment', '')}"
+        notify(
+            users=[fr.requested_by],
+            kind=K.RETURNED,
+            title=f"转报未获同意：{title}",
+            body=body,
+            url=url,
+            event_id=event.pk,
+        )
+        # 先报后签 refused afterwards: the units above hold a copy the forwarding unit did not sign.
+        for copy in fr.copies.all() if fr.sign_after else []:
+            notify(
+                users=_editors(copy.target_unit_id),
+                kind=K.DECIDED,
+                title=f"先报后签未获签发：{title}",
+                body=f"{fr.unit.name}补签时未同意。{body}",
+                url=f"/inbox/{copy.pk}/",
+                event_id=event.pk,
+            )
 
 
 def on_datareport_event(event: DomainEvent) -> None:
@@ -225,11 +290,61 @@ def on_datareport_event(event: DomainEvent) -> None:
         )
 
 
+def on_verification_event(event: DomainEvent) -> None:
+    """核实: asked → the item's author and its unit's 信息员; answered → the asking unit's editors;
+    withdrawn → the source unit's people are told they need not answer."""
+    v = (
+        VerificationRequest.objects.select_related("report__author", "asking_unit", "source_unit", "asked_by")
+        .filter(pk=event.object_id)
+        .first()
+    )
+    if v is None:
+        return
+    report = v.report
+    source_people = [report.author, *_members([v.source_unit_id], Role.REPORTER)]
+    if event.event_type == "verification.ask":
+        due = f"请于 {timezone.localtime(v.due_at):%Y-%m-%d %H:%M} 前答复。" if v.due_at else ""
+        notify(
+            users=source_people,
+            kind=K.VERIFY,
+            title=f"{v.asking_unit.name}请求核实：{report.title}",
+            body=f"核实事项：{v.question[:200]}{due}",
+            url=f"/reports/{report.pk}/#verify-{v.pk}",
+            urgent=report.urgent,
+            event_id=event.pk,
+        )
+    elif event.event_type == "verification.answer":
+        notify(
+            users=[v.asked_by, *_editors(v.asking_unit_id)],
+            kind=K.VERIFY,
+            title=f"{v.source_unit.name}已答复核实：{report.title}",
+            body=v.answer[:200],
+            url=f"/inbox/{v.submission_id}/#verify-{v.pk}",
+            urgent=report.urgent,
+            event_id=event.pk,
+        )
+    elif event.event_type == "verification.withdraw":
+        notify(
+            users=source_people,
+            kind=K.VERIFY,
+            title=f"{v.asking_unit.name}已撤回核实请求：{report.title}",
+            body="无需再答复。",
+            url=f"/reports/{report.pk}/",
+            event_id=event.pk,
+        )
+
+
 def on_event(event: DomainEvent) -> None:
     kind = event.event_type
     payload = event.payload
+    if kind.startswith("verification."):
+        on_verification_event(event)
+        return
     if kind.startswith("datareport."):
         on_datareport_event(event)
+        return
+    if kind.startswith("forward_request."):
+        on_forward_request_event(event)
         return
     if kind.startswith("issue."):
         on_issue_event(event)
@@ -317,6 +432,9 @@ def on_event(event: DomainEvent) -> None:
                     event_id=event.pk,
                 )
         return
+    if kind in {"submission.adopt", "submission.forward"}:
+        # An answer to a relayed 约稿 adopted or forwarded by the relaying unit answers the upper 约稿.
+        solicitation_record_relayed_answer(submission_id=event.object_id, at=event.created_at)
     if kind.startswith("submission."):
         sub = (
             Submission.objects.select_related("report__author", "target_unit")

@@ -21,6 +21,7 @@ class Notification(models.Model):
         INSTRUCTION = "instruction", "领导批示"
         FEEDBACK = "feedback", "落实反馈"
         SOLICITATION = "solicitation", "约稿通知"
+        VERIFY = "verify", "信息核实"
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=16, choices=Kind.choices)

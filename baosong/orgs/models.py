@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager
 from django.db import models
@@ -45,6 +46,8 @@ class Unit(models.Model):
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     sort_order = models.IntegerField("排序", default=0)
     is_active = models.BooleanField("启用", default=True)
+    # 先报后签: with a 转报签发 chain, an urgent item (特急/加急) goes up at once and is signed after.
+    forward_sign_after_urgent = models.BooleanField("紧急信息先报后签", default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -233,11 +236,16 @@ class ReviewStep(models.Model):
     """One step of a unit's in-unit review chain (审核签发): a role or a named person, optionally only
     for some categories, urgencies or items marked 敏感. A unit without steps sends directly.
 
-    ``chain`` tells the chains apart: 报送审核 (an item leaving the unit) and 上网发布审核 (content going on
-    the public portal, the 上网信息发布审核表). A unit without portal steps publishes directly."""
+    ``chain`` tells the chains apart: 报送审核 (an item leaving the unit), 转报签发 (an item the unit's
+    editors forward upward) and 上网发布审核 (content going on the public portal, the 上网信息发布审核表).
+    A unit without steps of a chain acts directly.
+
+    ``reviewer_unit``: the role is held in another unit (县委宣传部's 审核人 reviews the township's 负面
+    items); that reviewer sees only what reaches their step (``ReviewGrant``)."""
 
     class Chain(models.TextChoices):
         REPORT = "report", "报送审核"
+        FORWARD = "forward", "转报签发"
         PORTAL = "portal", "上网发布审核"
 
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="review_steps")
@@ -249,6 +257,10 @@ class ReviewStep(models.Model):
     only_category = models.CharField("仅限类别", max_length=20, blank=True)
     only_urgency = models.CharField("仅限紧急程度", max_length=16, blank=True)
     only_sensitive = models.BooleanField("仅限敏感信息", default=False)
+    only_negative = models.BooleanField("仅限负面/重大信息", default=False)
+    reviewer_unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="审核单位"
+    )
 
     class Meta:
         ordering = ["unit", "order", "id"]
@@ -256,3 +268,51 @@ class ReviewStep(models.Model):
             models.CheckConstraint(condition=~Q(role="") | Q(user__isnull=False), name="orgs_reviewstep_who"),
         ]
         indexes = [models.Index(fields=["unit", "chain", "order"], name="orgs_reviewstep_unit_chain")]
+
+    def applies(
+        self, *, category: str = "", urgency: str = "", sensitive: bool = False, negative: bool = False
+    ) -> bool:
+        """Whether this (possibly conditional) step applies to content with these marks."""
+        return not (
+            (self.only_category and self.only_category != category)
+            or (self.only_urgency and self.only_urgency != urgency)
+            or (self.only_sensitive and not sensitive)
+            or (self.only_negative and not negative)
+        )
+
+    def frozen(self) -> dict[str, Any]:
+        """The step as frozen into an item's chain: who (a named person, or a role in ``unit_id`` — the
+        chain's own unit when None) and a label for the forms."""
+        if self.label:
+            label = self.label
+        elif self.user is not None:
+            label = self.user.full_name
+        else:
+            where = self.reviewer_unit.display_name if self.reviewer_unit is not None else ""
+            label = f"{where}{Role(self.role).label}审核"
+        return {"role": self.role, "user_id": self.user_id, "unit_id": self.reviewer_unit_id, "label": label}
+
+
+class ReviewGrant(models.Model):
+    """What was sent to a reviewer for their step: an item, a 转报 request or a portal release reached a
+    step that names a person, or a role in some unit. A reviewer outside the owning unit sees exactly the
+    objects granted to them (and 404 for everything else); the grant stays after the step (the trail)."""
+
+    object_type = models.CharField(max_length=24)  # "report", "forward_request", "portal_release"
+    object_id = models.BigIntegerField()
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    role = models.CharField(max_length=16, blank=True)
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | (Q(unit__isnull=False) & ~Q(role="")), name="orgs_grant_who"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["unit", "role", "object_type", "object_id"], name="orgs_grant_unit_role"),
+            models.Index(fields=["user", "object_type", "object_id"], name="orgs_grant_user"),
+            models.Index(fields=["object_type", "object_id"], name="orgs_grant_object"),
+        ]

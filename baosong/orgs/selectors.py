@@ -9,7 +9,16 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from baosong.orgs.models import ADMIN_ROLES, BUSINESS_ROLES, Membership, Role, Unit, User
+from baosong.orgs.models import (
+    ADMIN_ROLES,
+    BUSINESS_ROLES,
+    Membership,
+    ReviewGrant,
+    ReviewStep,
+    Role,
+    Unit,
+    User,
+)
 
 
 def memberships_of(user: User) -> list[tuple[int, str, bool]]:
@@ -183,3 +192,55 @@ def units_listable_by(user: User) -> QuerySet[Unit]:
         return Unit.objects.none()
     ancestor_ids = {int(p) for path in acting for p in path.strip("/").split("/") if p}
     return Unit.objects.filter(subtree_q(acting) | Q(pk__in=ancestor_ids))
+
+
+# ---- review chains and what they send to reviewers ------------------------------------------------------
+
+
+def chain_for(
+    unit_id: int,
+    chain: str,
+    *,
+    category: str = "",
+    urgency: str = "",
+    sensitive: bool = False,
+    negative: bool = False,
+) -> list[dict[str, Any]]:
+    """A unit's configured steps of ``chain`` that apply to content with these marks (conditional steps by
+    category, urgency, 敏感, 负面/重大), frozen as dicts ``{"role", "user_id", "unit_id", "label"}``."""
+    steps = (
+        ReviewStep.objects.filter(unit_id=unit_id, chain=chain)
+        .select_related("user", "reviewer_unit")
+        .order_by("order", "id")
+    )
+    marks = {"category": category, "urgency": urgency, "sensitive": sensitive, "negative": negative}
+    return [step.frozen() for step in steps if step.applies(**marks)]
+
+
+def step_names_user(step: dict[str, Any] | None, user: User, *, home_unit_id: int) -> bool:
+    """Whether a frozen chain step names this user: the named person, or the role in the step's unit
+    (``unit_id``, a reviewer outside) or else in the chain's own unit."""
+    if step is None:
+        return False
+    if step.get("user_id"):
+        return bool(step["user_id"] == user.pk)
+    return step.get("role") in roles_in_unit(user, step.get("unit_id") or home_unit_id)
+
+
+def review_grant(*, object_type: str, object_id: int, step: dict[str, Any], home_unit_id: int) -> None:
+    """Send an object to a reached step's reviewer (idempotent)."""
+    who: dict[str, Any] = (
+        {"user_id": step["user_id"], "unit_id": None, "role": ""}
+        if step.get("user_id")
+        else {"user_id": None, "unit_id": step.get("unit_id") or home_unit_id, "role": step.get("role", "")}
+    )
+    ReviewGrant.objects.get_or_create(object_type=object_type, object_id=object_id, **who)
+
+
+def granted_ids(user: User, object_type: str) -> QuerySet[Any]:
+    """Ids of the objects of ``object_type`` sent to this user's review (as a subquery)."""
+    who = Q(user=user)
+    for unit_id, role, active in memberships_of(user):
+        if active:
+            who |= Q(unit_id=unit_id, role=role)
+    return ReviewGrant.objects.filter(who, object_type=object_type).values("object_id")

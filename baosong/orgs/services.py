@@ -349,12 +349,21 @@ def review_step_add(
     only_category: str = "",
     only_urgency: str = "",
     only_sensitive: bool = False,
+    only_negative: bool = False,
+    reviewer_unit: Unit | None = None,
     chain: str = ReviewStep.Chain.REPORT,
 ) -> ReviewStep:
     if chain not in ReviewStep.Chain.values:
         raise ServiceError("审核流程类型无效。", "invalid_chain")
     if not role and user is None:
         raise ServiceError("请选择审核角色或指定审核人。", "step_who_required")
+    if reviewer_unit is not None:
+        if user is not None or not role:
+            raise ServiceError("由其他单位审核时，请选择该单位的审核角色。", "step_who_required")
+        if reviewer_unit.pk == unit.pk:
+            reviewer_unit = None
+        elif not reviewer_unit.is_active:
+            raise ServiceError("审核单位已停用。", "invalid_reviewer_unit")
     if role and role not in BUSINESS_ROLES:
         raise ServiceError("审核角色须为业务角色。", "invalid_role")
     if user is not None and not Membership.objects.filter(user=user, unit=unit).exists():
@@ -379,6 +388,8 @@ def review_step_add(
             only_category=only_category,
             only_urgency=only_urgency,
             only_sensitive=only_sensitive,
+            only_negative=only_negative,
+            reviewer_unit=reviewer_unit,
         )
         audit_record(
             "unit.review_chain",
@@ -387,10 +398,35 @@ def review_step_add(
             object_type="review_step",
             object_id=step.pk,
             details={
-                "added": {"role": role, "user_id": user.pk if user else None, "order": order, "chain": chain}
+                "added": {
+                    "role": role,
+                    "user_id": user.pk if user else None,
+                    "order": order,
+                    "chain": chain,
+                    "reviewer_unit": reviewer_unit.pk if reviewer_unit else None,
+                    "only_negative": only_negative,
+                }
             },
         )
     return step
+
+
+def unit_set_sign_after(*, by: User, unit: Unit, value: bool) -> Unit:
+    """先报后签: whether this unit's urgent items forward at once and are signed after."""
+    with transaction.atomic():
+        locked = Unit.objects.select_for_update().get(pk=unit.pk)
+        if locked.forward_sign_after_urgent != value:
+            locked.forward_sign_after_urgent = value
+            locked.save(update_fields=["forward_sign_after_urgent"])
+            audit_record(
+                "unit.review_chain",
+                user=by,
+                unit_id=unit.pk,
+                object_type="unit",
+                object_id=unit.pk,
+                details={"sign_after_urgent": value},
+            )
+    return locked
 
 
 def review_step_remove(*, by: User, step: ReviewStep) -> None:

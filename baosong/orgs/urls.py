@@ -23,6 +23,7 @@ urlpatterns = [
     path("manage/units/<int:pk>/active", views.unit_active_view, name="unit_active"),
     path("manage/units/<int:pk>/targets", views.unit_targets_view, name="unit_targets"),
     path("manage/units/<int:pk>/review-steps", views.review_step_add_view, name="review_step_add"),
+    path("manage/units/<int:pk>/sign-after", views.unit_sign_after_view, name="unit_sign_after"),
     path(
         "manage/units/<int:pk>/review-steps/<int:step_pk>/remove",
         views.review_step_remove_view,

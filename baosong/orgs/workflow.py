@@ -108,6 +108,14 @@ detail_labels(
     object_id="对象编号",
 )
 detail_labels(types=("demo.seed", "unit.deactivate", "unit.activate"), units="单位数")
+detail_labels(
+    types=("unit.review_chain",),
+    role="审核角色",
+    reviewer_unit="审核单位",
+    only_negative="仅限负面/重大信息",
+    sign_after_urgent="紧急信息先报后签",
+)
+detail_refs(types=("unit.review_chain",), reviewer_unit="unit")
 detail_refs(user_id="user", parent_id="unit", from_parent="unit", to_parent="unit", unit_id="unit")
 detail_refs(types=("unit.targets",), targets="unit")
 YES_NO = {"True": "是", "False": "否"}

@@ -203,7 +203,7 @@ def release_new(request: AuthedRequest) -> HttpResponse:
 def release_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     release = _release(request, pk)
     actions = allowed_actions(release, request.user)
-    chain = release.review_chain or services.portal_chain_for(release.unit)
+    chain = release.review_chain or services.portal_chain_for(release.unit, release)
     trail = list(release.actions.select_related("by").order_by("at", "id"))
     public_url = ""
     if release.status == ReleaseStatus.PUBLISHED:

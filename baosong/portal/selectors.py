@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from baosong.editorial.models import Issue, IssueItem, IssueStatus, Publication
 from baosong.editorial.selectors import public_items, published_issues
 from baosong.orgs.models import Role, Unit, User
-from baosong.orgs.selectors import acting_unit_ids, units_acting_for
+from baosong.orgs.selectors import acting_unit_ids, granted_ids, step_names_user, units_acting_for
 from baosong.portal.models import (
     LIVE_STATUSES,
     PortalColumn,
@@ -218,7 +218,9 @@ def directly_published_issues(user: User) -> QuerySet[Issue]:
 def releases_visible_to(user: User) -> QuerySet[PortalRelease]:
     """Releases of the units where the user has a business role (the desk and the reviewers there)."""
     units = units_acting_for(user, Role.EDITOR, Role.CHIEF, Role.LEADER, Role.REVIEWER, Role.REPORTER)
-    return PortalRelease.objects.filter(unit__in=units).select_related(
+    # A reviewer outside the unit (县委宣传部) sees the releases sent to their step, nothing else.
+    granted = granted_ids(user, "portal_release")
+    return PortalRelease.objects.filter(Q(unit__in=units) | Q(pk__in=granted)).select_related(
         "unit", "column", "requested_by", "issue__publication"
     )
 
@@ -226,16 +228,4 @@ def releases_visible_to(user: User) -> QuerySet[PortalRelease]:
 def release_review_queue(user: User) -> list[PortalRelease]:
     """Releases waiting at a step that names this user (filtered precisely in Python: few rows)."""
     pending = releases_visible_to(user).filter(status=ReleaseStatus.IN_REVIEW).order_by("submitted_at", "id")
-    roles_by_unit: dict[int, set[str]] = {}
-    for unit_id, role in user.memberships.values_list("unit_id", "role"):
-        roles_by_unit.setdefault(unit_id, set()).add(role)
-    out = []
-    for r in pending:
-        step = r.current_step
-        if step is None:
-            continue
-        named = step.get("user_id")
-        role_fits = step.get("role") in roles_by_unit.get(r.unit_id, set())
-        if (named and named == user.pk) or (not named and role_fits):
-            out.append(r)
-    return out
+    return [r for r in pending if step_names_user(r.current_step, user, home_unit_id=r.unit_id)]

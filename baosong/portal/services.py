@@ -14,10 +14,11 @@ from django.utils import timezone
 
 from baosong.core.audit import audit_record
 from baosong.core.errors import Forbidden, ServiceError
+from baosong.editorial import selectors as editorial_selectors
 from baosong.editorial import services as editorial_services
 from baosong.editorial.models import Issue, IssueStatus
 from baosong.orgs.models import ReviewStep, Role, Unit, User
-from baosong.orgs.selectors import roles_in_unit, user_has_role
+from baosong.orgs.selectors import chain_for, review_grant, roles_in_unit, user_has_role
 from baosong.portal import selectors
 from baosong.portal.models import (
     LIVE_STATUSES,
@@ -29,6 +30,7 @@ from baosong.portal.models import (
 )
 from baosong.portal.workflow import release_transition
 from baosong.reports.models import PublicScope, Report, ReportStatus, Submission, SubmissionStatus
+from baosong.reports.services import content_marks
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 SITE_FIELDS = {"name": ("网站名称", 60), "host": ("主办单位", 100), "phone": ("联系电话", 40),
@@ -133,18 +135,25 @@ def site_update(*, by: User, **fields: str) -> PortalSite:
 # ---- releases --------------------------------------------------------------------------------------
 
 
-def portal_chain_for(unit: Unit) -> list[dict[str, Any]]:
-    """The unit's 上网发布审核 steps, frozen on the release at submission — the shape of
-    ``reports.services.review_chain_for`` (role or named person, and a label for the form)."""
-    chain = []
-    for step in (
-        ReviewStep.objects.filter(unit=unit, chain=ReviewStep.Chain.PORTAL)
-        .select_related("user")
-        .order_by("order", "id")
-    ):
-        label = step.label or (step.user.full_name if step.user else Role(step.role).label + "审核")
-        chain.append({"role": step.role, "user_id": step.user_id, "label": label})
-    return chain
+def portal_chain_for(unit: Unit, release: PortalRelease | None = None) -> list[dict[str, Any]]:
+    """The unit's 上网发布审核 steps that apply to the release's content (conditional steps by category,
+    urgency, 敏感, 负面/重大 — an issue carries the marks of any of its items), frozen on the release at
+    submission; the shape of ``reports.services.review_chain_for``."""
+    return chain_for(unit.pk, ReviewStep.Chain.PORTAL, **(_release_marks(release) if release else {}))
+
+
+def _release_marks(release: PortalRelease) -> dict[str, Any]:
+    if release.report_id is not None:
+        return content_marks(Report.objects.get(pk=release.report_id))
+    return editorial_selectors.issue_marks(release.issue_id or 0)
+
+
+def _grant_step(release: PortalRelease) -> None:
+    step = release.current_step
+    if step is not None and step.get("unit_id"):
+        review_grant(
+            object_type="portal_release", object_id=release.pk, step=step, home_unit_id=release.unit_id
+        )
 
 
 def _editor_unit(by: User, unit: Unit) -> None:
@@ -302,11 +311,13 @@ def release_submit(*, release: PortalRelease, by: User) -> PortalRelease:
     """Freeze the unit's chain and send it to its first step; with no chain the content goes up now."""
 
     def change(r: PortalRelease) -> str:
-        r.review_chain = portal_chain_for(r.unit)
+        r.review_chain = portal_chain_for(r.unit, r)
         r.review_step = 0
         r.submitted_at = timezone.now()
         if not r.review_chain:
             return _put_on_portal(r, by)
+        r.status = ReleaseStatus.IN_REVIEW
+        _grant_step(r)
         return ReleaseStatus.IN_REVIEW
 
     return release_transition(release, "submit", by, change=change)
@@ -318,6 +329,7 @@ def release_approve(*, release: PortalRelease, by: User, opinion: str = "") -> P
     def change(r: PortalRelease) -> str:
         if r.review_step + 1 < len(r.review_chain or []):
             r.review_step += 1
+            _grant_step(r)
             return ReleaseStatus.IN_REVIEW
         r.review_step = len(r.review_chain or [])
         return _put_on_portal(r, by)

@@ -22,7 +22,7 @@ from baosong.core.actions import (
     object_kind,
 )
 from baosong.orgs.models import Role, User
-from baosong.orgs.selectors import roles_in_unit
+from baosong.orgs.selectors import roles_in_unit, step_names_user
 from baosong.portal.models import (
     PortalColumn,
     PortalRelease,
@@ -38,11 +38,7 @@ R = ReleaseStatus
 def step_names(step: dict[str, Any] | None, *, user: User, release: PortalRelease) -> bool:
     """Whether a frozen chain step (``{"role", "user_id", "label"}``, the shape of
     ``reports.services.review_chain_for``) names this user in the release's unit."""
-    if step is None:
-        return False
-    if step.get("user_id"):
-        return bool(step["user_id"] == user.pk)
-    return step.get("role") in roles_in_unit(user, release.unit_id)
+    return step_names_user(step, user, home_unit_id=release.unit_id)
 
 
 REQUESTER = Who("发布单位的采编人员（经办人）", lambda user, r: Role.EDITOR in roles_in_unit(user, r.unit_id))

@@ -157,6 +157,12 @@ def attachment_add(*, report: Report, by: User, name: str, size: int, data: byte
         raise Forbidden("只有本单位信息员可以上传附件。")
     if report.status not in {ReportStatus.DRAFT, ReportStatus.RETURNED}:
         raise ServiceError("信息已提交，不能再添加附件。", "not_editable", status=409)
+    return attachment_store(report=report, by=by, name=name, size=size, data=data)
+
+
+def attachment_store(*, report: Report, by: User, name: str, size: int, data: bytes) -> Attachment:
+    """Check, encrypt and record one file of ``report``; the caller has decided that ``by`` may add it (an
+    author above, an upper editor registering on a unit's behalf, the intake mailbox)."""
     kind = check_upload(size=size, data=data)
     stored = store_encrypted(data)
     try:

@@ -34,6 +34,7 @@ class ReportForm(forms.Form):
     public_scope = forms.ChoiceField(label="公开属性", choices=PublicScope.choices)
     tags = forms.CharField(label="标签", required=False, help_text="多个标签用逗号分隔")
     sensitive = forms.BooleanField(label="敏感信息（需加审）", required=False)
+    negative = forms.BooleanField(label="负面/重大信息（按规定送宣传部门审核）", required=False)
     targets = forms.MultipleChoiceField(label="报送对象", required=False, widget=forms.CheckboxSelectMultiple)
     co_units = forms.MultipleChoiceField(
         label="合报单位", required=False, widget=forms.CheckboxSelectMultiple
@@ -95,6 +96,7 @@ class ReportForm(forms.Form):
             "public_scope": d["public_scope"],
             "tags": [t.strip() for t in d["tags"].replace("，", ",").split(",") if t.strip()],
             "sensitive": d["sensitive"],
+            "negative": d["negative"],
             "elements": {k: d[f"el_{k}"] for k in self.element_keys if d.get(f"el_{k}")},
             "target_unit_ids": [int(t) for t in d["targets"]],
             "co_unit_ids": [int(u) for u in d["co_units"]],

@@ -110,6 +110,8 @@ class Report(models.Model):
     tags = models.JSONField("标签", default=list, blank=True)
     elements = models.JSONField("要素", default=dict, blank=True)  # key → text, keys of the category's 要素
     sensitive = models.BooleanField("敏感", default=False)
+    # 负面/重大: set by the author or an editor the item reached; conditional steps (宣传部审核) read it.
+    negative = models.BooleanField("负面/重大", default=False)
     follow_up_of = models.ForeignKey(
         "self",
         null=True,
@@ -244,6 +246,12 @@ class Submission(models.Model):
     # inbox of a busy county on every view): see set_inbox_order().
     inbox_order = models.PositiveSmallIntegerField(default=1)
     inbox_due = models.DateTimeField(default=INBOX_NO_DUE)
+    # A copy that went up through a 转报签发 chain: the request (先报后签 when it was signed after).
+    signoff = models.ForeignKey(
+        "ForwardRequest", null=True, blank=True, on_delete=models.PROTECT, related_name="copies"
+    )
+    # This copy's forward waits for the unit's 转报签发 chain (not 先报后签): no other decision meanwhile.
+    forward_pending = models.BooleanField(default=False)
 
     class Meta:
         constraints = [
@@ -378,3 +386,151 @@ class Attachment(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["report", "created_at"], name="reports_attachment_report")]
+
+
+class ForwardStatus(models.TextChoices):
+    PENDING = "pending", "待签发"
+    SIGNED = "signed", "已签发"
+    REFUSED = "refused", "未同意"
+    CANCELLED = "cancelled", "已撤回"
+
+
+class ForwardRequest(models.Model):
+    """转报签发: an editor's forward of a copy upward waits for the unit's sign-off chain (frozen here);
+    the targets receive nothing until the last step signs. 先报后签 (``sign_after``): an urgent item went up
+    at once and this chain signs it after."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="forward_requests")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")  # the forwarding unit
+    status = models.CharField(max_length=12, choices=ForwardStatus.choices, default=ForwardStatus.PENDING)
+    target_ids = models.JSONField(default=list)  # the units it goes (went) to
+    comment = models.TextField(blank=True)  # the editor's note to the signers
+    title = models.CharField(max_length=200)  # the text signed: the working copy at the request
+    body = models.TextField(blank=True)
+    sign_after = models.BooleanField("先报后签", default=False)
+    chain = models.JSONField(default=list)
+    step = models.PositiveSmallIntegerField(default=0)
+    # The current step's reviewer, kept in columns for the signers' queue (an index, not JSON).
+    step_unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    step_role = models.CharField(max_length=16, blank=True)
+    step_user = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    trail = models.JSONField(default=list)  # [{step, label, action, by, name, comment, at}]
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_comment = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission"], condition=Q(status="pending"), name="reports_one_pending_forward"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "step_unit", "step_role"], name="reports_forward_queue"),
+            models.Index(fields=["status", "step_user"], name="reports_forward_queue_user"),
+            models.Index(fields=["unit", "-created_at"], name="reports_forward_unit"),
+        ]
+
+    def __str__(self) -> str:
+        return f"转报签发 {self.pk}"
+
+    @property
+    def current_step(self) -> dict[str, Any] | None:
+        if self.status != ForwardStatus.PENDING or self.step >= len(self.chain or []):
+            return None
+        step: dict[str, Any] = self.chain[self.step]
+        return step
+
+
+class VerificationStatus(models.TextChoices):
+    OPEN = "open", "核实中"
+    ANSWERED = "answered", "已答复"
+    WITHDRAWN = "withdrawn", "已撤回"
+
+
+class VerificationRequest(models.Model):
+    """核实: an editor at a target unit asks the item's source unit to verify a point («对涉及重要数据、敏感
+    信息的，要进行严格核实»). The submission is not returned: it stays in the editor's inbox, marked 待核实,
+    while the source unit answers; the answer stays with the submission (and with the copies forwarded
+    from it), the asked and answered times give the wait."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="verifications")
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="verifications")
+    asking_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    source_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    question = models.TextField("核实事项")
+    passage = models.TextField("相关原文", blank=True)
+    due_at = models.DateTimeField("答复时限", null=True, blank=True)
+    status = models.CharField(
+        max_length=16, choices=VerificationStatus.choices, default=VerificationStatus.OPEN
+    )
+    asked_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    asked_at = models.DateTimeField(default=timezone.now)
+    answer = models.TextField("核实情况", blank=True)
+    answered_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    answered_at = models.DateTimeField(null=True, blank=True)
+    # The answer's file (证明材料), stored like attachments: SM4-GCM under a generated name.
+    file_name = models.CharField(max_length=255, blank=True)
+    file_stored = models.CharField(max_length=64, blank=True)
+    file_type = models.CharField(max_length=100, blank=True)
+    file_size = models.PositiveBigIntegerField(default=0)
+    file_digest = models.CharField(max_length=64, blank=True)
+    withdrawn_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "核实请求"
+        indexes = [
+            # the submission's trail, and the inbox's 待核实 mark and filter
+            models.Index(fields=["submission", "status"], name="reports_verify_sub"),
+            # the source unit's requests to answer (工作台, API list)
+            models.Index(fields=["source_unit", "status", "-asked_at"], name="reports_verify_source"),
+            models.Index(fields=["asking_unit", "status", "-asked_at"], name="reports_verify_asking"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission_id}:{self.status}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == VerificationStatus.OPEN
+
+    @property
+    def wait_seconds(self) -> float | None:
+        """How long the answer took (None while open or withdrawn)."""
+        if self.answered_at is None:
+            return None
+        return (self.answered_at - self.asked_at).total_seconds()
+
+
+class Channel(models.TextChoices):
+    """How an item registered on a unit's behalf reached the upper unit (报送渠道 outside the system)."""
+
+    PAPER = "paper", "纸质"
+    USB = "usb", "U盘"
+    FAX = "fax", "传真"
+    PHONE = "phone", "电话"
+    EMAIL = "email", "邮件"
+
+
+class BehalfRegistration(models.Model):
+    """代为登记: an upper unit's editor entered this item for the source unit, which sent it on paper, a
+    USB stick, by fax, phone or mail. The item itself is an ordinary Report of the source unit (it counts
+    to that unit and its named author); this row says who registered it, from which desk and how it came.
+    ``writer_name`` is the person who actually wrote it when that person has no account: the item's author
+    is then the unit's member who answers for it (usually its 信息员)."""
+
+    report = models.OneToOneField(Report, on_delete=models.PROTECT, related_name="behalf")
+    channel = models.CharField("渠道", max_length=8, choices=Channel.choices)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")  # the registering desk
+    registered_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    writer_name = models.CharField("执笔人", max_length=64, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "代为登记"
+        indexes = [models.Index(fields=["unit", "-created_at"], name="reports_behalf_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}:{self.channel}"

@@ -13,16 +13,20 @@ from baosong.core.context import request_memo
 from baosong.core.errors import NotFound
 from baosong.core.params import local_day_bounds
 from baosong.orgs.models import BUSINESS_ROLES, Role, Unit, User
-from baosong.orgs.selectors import acting_unit_ids, subtree_q
+from baosong.orgs.selectors import acting_unit_ids, granted_ids, memberships_of, step_names_user, subtree_q
 from baosong.reports.models import (
     Attachment,
     Category,
     DeadlineRule,
+    ForwardRequest,
+    ForwardStatus,
     ItemCategory,
     Report,
     ReportStatus,
     Submission,
     SubmissionStatus,
+    VerificationRequest,
+    VerificationStatus,
 )
 
 # ---- categories (信息类别): a small table every list labels its rows from -----------------------------
@@ -98,7 +102,10 @@ def reports_visible_to(user: User) -> QuerySet[Report]:
     reached = Submission.objects.annotate(target_plus=F("target_unit_id") + 0).filter(
         report=OuterRef("pk"), target_plus__in=handling
     )
-    return Report.objects.filter(Q(source_unit_id__in=own) | Exists(reached))
+    # An item sent to a reviewer outside its unit (县委宣传部) for their step: that one, nothing else.
+    return Report.objects.filter(
+        Q(source_unit_id__in=own) | Exists(reached) | Q(pk__in=granted_ids(user, "report"))
+    )
 
 
 def co_unit_candidates(unit: Unit) -> QuerySet[Unit]:
@@ -170,14 +177,12 @@ def review_queue(user: User) -> QuerySet[Report]:
 def reviews_waiting_for(user: User) -> list[Report]:
     """Items whose current review step is this user's, oldest first: the memberships once, then the
     unit's items in review (few rows), matched in Python by the workflow's own step rule."""
-    from baosong.orgs.models import Membership
     from baosong.reports.workflow import waiting_step_for
 
     roles_by_unit: dict[int, set[str]] = {}
-    for unit_id, role in Membership.objects.filter(user=user, unit__is_active=True).values_list(
-        "unit_id", "role"
-    ):
-        roles_by_unit.setdefault(unit_id, set()).add(role)
+    for unit_id, role, active in memberships_of(user):
+        if active:
+            roles_by_unit.setdefault(unit_id, set()).add(role)
     if not roles_by_unit:
         return []
     items = (
@@ -185,7 +190,57 @@ def reviews_waiting_for(user: User) -> list[Report]:
         .select_related("source_unit", "author")
         .order_by("submitted_at", "id")
     )
-    return [r for r in items if waiting_step_for(r, user_id=user.pk, roles=roles_by_unit[r.source_unit_id])]
+    mine = [r for r in items if waiting_step_for(r, user_id=user.pk, roles=roles_by_unit[r.source_unit_id])]
+    # Items of other units whose current step names a role of this user's unit (a reviewer outside).
+    outside = (
+        Report.objects.filter(pk__in=granted_ids(user, "report"), status=ReportStatus.IN_REVIEW)
+        .exclude(source_unit_id__in=list(roles_by_unit))
+        .select_related("source_unit", "author")
+        .order_by("submitted_at", "id")
+    )
+    from baosong.reports.workflow import current_step
+
+    mine += [r for r in outside if step_names_user(current_step(r), user, home_unit_id=r.source_unit_id)]
+    return mine
+
+
+def _step_who(user: User) -> Q:
+    """Queue rows whose current step names this user: the person, or a role they hold in a unit."""
+    who = Q(step_user=user)
+    for unit_id, role, active in memberships_of(user):
+        if active:
+            who |= Q(step_unit_id=unit_id, step_role=role)
+    return who
+
+
+def forward_queue(user: User) -> QuerySet[ForwardRequest]:
+    """转报 waiting for this user's signature, oldest first."""
+    return (
+        ForwardRequest.objects.filter(_step_who(user), status=ForwardStatus.PENDING)
+        .select_related("unit", "submission__report__source_unit", "requested_by")
+        .order_by("created_at", "id")
+    )
+
+
+def forward_requests_visible_to(user: User) -> QuerySet[ForwardRequest]:
+    """The forwarding unit's desk (editor, chief, leader) sees its requests; a signer sees those sent to
+    them (an outside signer: those and nothing else)."""
+    desk = _unit_ids(user, Role.EDITOR, Role.CHIEF, Role.LEADER)
+    return ForwardRequest.objects.filter(Q(unit_id__in=desk) | Q(pk__in=granted_ids(user, "forward_request")))
+
+
+def forward_request_for(user: User, pk: int) -> ForwardRequest:
+    fr = (
+        forward_requests_visible_to(user)
+        .select_related(
+            "unit", "submission__report__source_unit", "submission__report__author", "requested_by"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if fr is None:
+        raise NotFound()
+    return fr
 
 
 @dataclass
@@ -200,6 +255,7 @@ class InboxFilters:
     q: str | None = None
     sort: str = "default"
     urgent: bool = False  # 紧急 and 特急 together
+    verifying: bool = False  # 待核实: an open verification request
 
 
 URGENCY_TO_RANK = {"very_urgent": 0, "urgent": 1, "normal": 2}
@@ -244,6 +300,11 @@ def inbox(
         qs = qs.filter(received_at__lt=end)
     if f.q:
         qs = qs.filter(title__contains=f.q)
+    if f.verifying:
+        waiting = VerificationRequest.objects.filter(
+            submission=OuterRef("pk"), status=VerificationStatus.OPEN
+        )
+        qs = qs.filter(Exists(waiting))
     if f.sort == "due":
         return qs.order_by("due_at", "-received_at")
     if f.sort == "oldest":
@@ -333,3 +394,102 @@ def targets_have_acted(report: Report) -> bool:
 def follow_up_chain(report: Report) -> QuerySet[Report]:
     root = report.chain_root_id
     return Report.objects.filter(Q(pk=root) | Q(follow_up_of_id=root)).order_by("follow_up_no", "id")
+
+
+# ---- 核实 (verification requests) -------------------------------------------------------------------
+
+# How far up a forwarded copy may travel from the unit that asked (县 → 市 → 省 → 国家).
+_FORWARD_HOPS = (
+    "forwarded_from",
+    "forwarded_from__forwarded_from",
+    "forwarded_from__forwarded_from__forwarded_from",
+)
+
+
+def verifications_visible_to(user: User) -> QuerySet[VerificationRequest]:
+    """A verification request is seen by the asking unit's editors, chiefs and leaders, by the source unit's
+    people (the author, its 信息员 and reviewers), and by the desks of the units that received a copy
+    forwarded from the asking unit's submission (the trail an editor decides adoption with). Nobody else:
+    another unit's request answers 404."""
+    desk = _unit_ids(user, Role.EDITOR, Role.CHIEF, Role.LEADER)
+    own = _unit_ids(user, *BUSINESS_ROLES)
+    upward = Q()
+    for hop in _FORWARD_HOPS:
+        upward |= Q(**{f"{hop}_id": OuterRef("submission_id")})
+    forwarded_to_me = Submission.objects.filter(upward, report=OuterRef("report_id"), target_unit_id__in=desk)
+    return VerificationRequest.objects.filter(
+        Q(asking_unit_id__in=desk)
+        | Q(source_unit_id__in=own)
+        | Q(report__author=user)
+        | (Exists(forwarded_to_me) if desk else Q(pk__in=[]))
+    )
+
+
+def _verification_rows(qs: QuerySet[VerificationRequest]) -> QuerySet[VerificationRequest]:
+    return qs.select_related(
+        "report", "asking_unit", "source_unit", "asked_by", "answered_by", "withdrawn_by", "submission"
+    ).order_by("-asked_at", "-id")
+
+
+def verification_for(user: User, pk: int) -> VerificationRequest:
+    found = _verification_rows(verifications_visible_to(user).filter(pk=pk)).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def submission_lineage(submission: Submission) -> list[int]:
+    """The submission and the copies it was forwarded from, nearest first (one query: the item's few)."""
+    parents = dict(
+        Submission.objects.filter(report_id=submission.report_id).values_list("pk", "forwarded_from_id")
+    )
+    chain: list[int] = []
+    current: int | None = submission.pk
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = parents.get(current)
+    return chain
+
+
+def verifications_of_submission(submission: Submission) -> list[VerificationRequest]:
+    """The verification trail an editor sees on a submission: the requests this unit made, and those made by
+    the units below that forwarded it here. The caller has the submission through submission_for_editor."""
+    return list(
+        _verification_rows(
+            VerificationRequest.objects.filter(submission_id__in=submission_lineage(submission))
+        )
+    )
+
+
+def verifications_of_report(user: User, report: Report) -> list[VerificationRequest]:
+    """The requests on the item page: all of them for its source unit, what the user may see otherwise."""
+    return list(_verification_rows(verifications_visible_to(user).filter(report=report)))
+
+
+def verifications_list(
+    user: User, *, status: str | None = None, asked: bool | None = None
+) -> QuerySet[VerificationRequest]:
+    """The user's requests: ``asked`` True — those the user's units asked; False — those asked of the user's
+    units (to answer); None — both."""
+    qs = verifications_visible_to(user)
+    if asked is True:
+        qs = qs.filter(asking_unit_id__in=_unit_ids(user, Role.EDITOR, Role.CHIEF, Role.LEADER))
+    elif asked is False:
+        qs = qs.filter(Q(source_unit_id__in=_unit_ids(user, *BUSINESS_ROLES)) | Q(report__author=user))
+    if status:
+        qs = qs.filter(status=status)
+    return _verification_rows(qs)
+
+
+def open_verifications_since(submission_ids: list[int]) -> dict[int, dt.datetime]:
+    """submission id → when its oldest open verification request was asked (the inbox's 待核实 mark): one
+    query for a page of rows."""
+    rows = (
+        VerificationRequest.objects.filter(submission_id__in=submission_ids, status=VerificationStatus.OPEN)
+        .values_list("submission_id", "asked_at")
+        .order_by("asked_at")
+    )
+    since: dict[int, dt.datetime] = {}
+    for sub_id, asked_at in rows:
+        since.setdefault(sub_id, asked_at)
+    return since

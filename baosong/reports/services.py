@@ -16,7 +16,13 @@ from baosong.core.context import forget_memo
 from baosong.core.errors import Forbidden, NotFound, ServiceError
 from baosong.core.events import event_emit
 from baosong.orgs.models import ReviewStep, Role, Unit, User
-from baosong.orgs.selectors import roles_in_unit, unit_reporting_targets, units_acting_for
+from baosong.orgs.selectors import (
+    chain_for,
+    review_grant,
+    roles_in_unit,
+    unit_reporting_targets,
+    units_acting_for,
+)
 from baosong.reports import checks, selectors
 from baosong.reports import workflow as wf
 from baosong.reports.models import (
@@ -27,6 +33,8 @@ from baosong.reports.models import (
     URGENCY_RANK,
     DeadlineRule,
     ExternalAdoption,
+    ForwardRequest,
+    ForwardStatus,
     ItemCategory,
     PublicScope,
     Report,
@@ -38,12 +46,13 @@ from baosong.reports.models import (
     SubmissionStatus,
     Urgency,
     Usage,
+    VerificationRequest,
 )  # fmt: skip
 from baosong.reports.timeliness import AMOUNT_RANGE, AMOUNT_UNIT, due_at_for
 from baosong.reports.wordimport import clean_text, docx_import
 
 EDITABLE = {"title", "body", "category", "urgency", "event_time", "place", "public_scope", "tags", "elements",
-            "sensitive", "solicitation_id"}  # fmt: skip
+            "sensitive", "negative", "solicitation_id"}  # fmt: skip
 
 
 class ChecksFailed(ServiceError):
@@ -279,22 +288,26 @@ def report_update(
 
 
 def review_chain_for(report: Report) -> list[dict[str, Any]]:
-    """The unit's configured steps that apply to this item (conditional steps by category/urgency/敏感)."""
-    chain = []
-    for step in (
-        ReviewStep.objects.filter(unit=report.source_unit, chain=ReviewStep.Chain.REPORT)
-        .select_related("user")
-        .order_by("order", "id")
-    ):
-        if step.only_category and step.only_category != report.category:
-            continue
-        if step.only_urgency and step.only_urgency != report.urgency:
-            continue
-        if step.only_sensitive and not report.sensitive:
-            continue
-        label = step.label or (step.user.full_name if step.user else Role(step.role).label + "审核")
-        chain.append({"role": step.role, "user_id": step.user_id, "label": label})
-    return chain
+    """The unit's configured steps that apply to this item (conditional steps by category/urgency/敏感/
+    负面重大; a step may name a role in another unit, e.g. 县委宣传部)."""
+    return chain_for(report.source_unit_id, ReviewStep.Chain.REPORT, **content_marks(report))
+
+
+def content_marks(report: Report, *, category: str | None = None) -> dict[str, Any]:
+    """What conditional review steps read of an item."""
+    return {
+        "category": category or report.category,
+        "urgency": report.urgency,
+        "sensitive": report.sensitive,
+        "negative": report.negative,
+    }
+
+
+def _grant_current_step(report: Report) -> None:
+    """A step naming a reviewer outside the unit: the item is sent to them (and only it)."""
+    step = wf.current_step(report)
+    if step is not None and step.get("unit_id"):
+        review_grant(object_type="report", object_id=report.pk, step=step, home_unit_id=report.source_unit_id)
 
 
 def report_checks(*, report: Report) -> dict[str, list[dict[str, Any]]]:
@@ -319,6 +332,7 @@ def report_submit(*, report: Report, by: User) -> Report:
         ReviewAction.objects.create(report=r, action=ReviewAction.Action.SUBMIT, actor=by)
         if not r.review_chain:
             return _send(r, by)
+        _grant_current_step(r)
         return ReportStatus.IN_REVIEW
 
     return apply(wf.SUBMIT, report, by, change=change)
@@ -388,6 +402,7 @@ def report_approve(*, report: Report, by: User, comment: str = "") -> Report:
         r.updated_at = timezone.now()
         if r.review_step >= len(r.review_chain):
             return _send(r, by)
+        _grant_current_step(r)
         return ReportStatus.IN_REVIEW
 
     return apply(wf.APPROVE, report, by, change=change, details={"comment": comment})
@@ -504,11 +519,91 @@ def submission_return(*, submission: Submission, by: User, comment: str) -> Subm
     return apply(wf.SUBMISSION_RETURN, submission, by, change=change, details={"comment": comment})
 
 
+def forward_chain_for(s: Submission) -> list[dict[str, Any]]:
+    """The 转报签发 steps of the copy's unit that apply to it (empty: a forward goes up at once)."""
+    return chain_for(
+        s.target_unit_id, ReviewStep.Chain.FORWARD, **content_marks(s.report, category=s.category)
+    )
+
+
 def submission_forward(
     *, submission: Submission, by: User, target_unit_ids: list[int] | None = None, comment: str = ""
 ) -> Submission:
-    """转报: the edited copy goes to this unit's own targets; the original report and author stay."""
+    """转报: the edited copy goes to this unit's own targets; the original report and author stay.
 
+    With a 转报签发 chain at this unit the forward waits for it (``ForwardRequest``): the targets see
+    nothing until the last step signs. An urgent item at a unit that allows 先报后签 goes up at once and
+    is signed after (the copies above carry the mark)."""
+    s = Submission.objects.select_related("report", "target_unit").get(pk=submission.pk)
+    chain = forward_chain_for(s)
+    if not chain:
+        return _forward_now(s, by=by, target_unit_ids=target_unit_ids, comment=comment)
+    # The same refusals as a plain forward, before anything waits: the state, the actor, the targets.
+    if (edge := wf.FORWARD.edge_from(s.status)) is None:
+        raise wf.SUBMISSION.refuse_state(s, wf.FORWARD)
+    if not edge.who(by, s):
+        raise wf.SUBMISSION.refuse_actor(s, wf.FORWARD)
+    if (refusal := edge.refusal(s)) is not None:
+        raise refusal
+    targets = _check_targets(s.target_unit, target_unit_ids)
+    if not targets:
+        raise ServiceError("本单位没有上级报送对象，不能转报。", "no_targets")
+    sign_after = s.urgency_rank < 2 and s.target_unit.forward_sign_after_urgent
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                fr = ForwardRequest.objects.create(
+                    submission=s,
+                    unit=s.target_unit,
+                    target_ids=[t.pk for t in targets],
+                    comment=comment or "",
+                    title=s.title,
+                    body=s.body,
+                    sign_after=sign_after,
+                    chain=chain,
+                    requested_by=by,
+                )
+        except IntegrityError as exc:
+            raise ServiceError("该信息已提请转报签发，请等待签发。", "forward_pending", status=409) from exc
+        _forward_step_reached(fr)
+        fr.save()
+        if not sign_after:
+            Submission.objects.filter(pk=s.pk).update(forward_pending=True)
+        record(
+            wf.SIGNOFF_REQUESTED,
+            by=by,
+            obj=fr,
+            unit_id=fr.unit_id,
+            details={
+                "submission_id": s.pk,
+                "targets": fr.target_ids,
+                "sign_after": sign_after,
+                "comment": comment,
+            },
+            payload={
+                "by": by.pk,
+                "report_id": s.report_id,
+                "submission_id": s.pk,
+                "step": 0,
+                "step_label": chain[0]["label"],
+                "sign_after": sign_after,
+                "targets": fr.target_ids,
+            },
+        )
+        if sign_after:
+            s = _forward_now(s, by=by, target_unit_ids=fr.target_ids, comment=comment, signoff=fr)
+    return Submission.objects.get(pk=s.pk)
+
+
+def _forward_now(
+    s: Submission,
+    *,
+    by: User,
+    target_unit_ids: list[int] | None,
+    comment: str,
+    signoff: ForwardRequest | None = None,
+    actor_checked: bool = False,
+) -> Submission:
     def change(s: Submission, t: Transition) -> str:
         targets = _check_targets(s.target_unit, target_unit_ids)
         if not targets:
@@ -525,12 +620,13 @@ def submission_forward(
                         target_unit=target,
                         sender_unit=s.target_unit,
                         forwarded_from=s,
-                        title=s.title,
-                        body=s.body,
+                        title=signoff.title if signoff is not None else s.title,
+                        body=signoff.body if signoff is not None else s.body,
                         category=s.category,
                         urgency_rank=s.urgency_rank,
                         received_at=now,
                         due_at=s.due_at,
+                        signoff=signoff,
                     )
             except IntegrityError as exc:
                 raise ServiceError(
@@ -538,13 +634,124 @@ def submission_forward(
                 ) from exc
         return t.edge.target or s.status
 
-    return apply(
-        wf.FORWARD,
-        submission,
-        by,
-        change=change,
-        details={"targets": target_unit_ids or [], "comment": comment},
-    )
+    details: dict[str, Any] = {"targets": target_unit_ids or [], "comment": comment}
+    if signoff is not None:
+        details |= {"signoff": signoff.pk, "sign_after": signoff.sign_after}
+    return apply(wf.FORWARD, s, by, change=change, details=details, actor_checked=actor_checked)
+
+
+def _forward_step_reached(fr: ForwardRequest) -> None:
+    """Point the request's queue columns at its current step and send it to that step's signer."""
+    step = fr.current_step
+    if step is None:
+        fr.step_unit_id, fr.step_role, fr.step_user_id = None, "", None
+        return
+    fr.step_user_id = step.get("user_id") or None
+    fr.step_unit_id = None if fr.step_user_id else (step.get("unit_id") or fr.unit_id)
+    fr.step_role = "" if fr.step_user_id else step.get("role", "")
+    review_grant(object_type="forward_request", object_id=fr.pk, step=step, home_unit_id=fr.unit_id)
+
+
+def _trail(fr: ForwardRequest, by: User, action: str, comment: str) -> None:
+    step = fr.current_step or {}
+    fr.trail = [
+        *(fr.trail or []),
+        {
+            "step": fr.step,
+            "label": step.get("label", ""),
+            "action": action,
+            "by": by.pk,
+            "name": by.full_name,
+            "comment": comment,
+            "at": timezone.now().isoformat(),
+        },
+    ]
+
+
+def forward_sign(*, request: ForwardRequest, by: User, comment: str = "") -> ForwardRequest:
+    """签发: the current step signs; after the last step the copy goes up (or, 先报后签, is marked signed)."""
+    comment = (comment or "").strip()
+
+    def change(fr: ForwardRequest, t: Transition) -> str:
+        t.details["step_label"] = (fr.current_step or {}).get("label", "")
+        _trail(fr, by, "sign", comment)
+        fr.step += 1
+        if fr.step < len(fr.chain):
+            _forward_step_reached(fr)
+            return ForwardStatus.PENDING
+        _forward_step_reached(fr)
+        fr.decided_at = timezone.now()
+        fr.decision_comment = comment
+        fr.status = ForwardStatus.SIGNED
+        fr.save()
+        if not fr.sign_after:
+            Submission.objects.filter(pk=fr.submission_id).update(forward_pending=False)
+            sub = Submission.objects.select_related("target_unit", "report").get(pk=fr.submission_id)
+            # The editor's forward, taken now that the chain has signed it.
+            _forward_now(
+                sub,
+                by=fr.requested_by,
+                target_unit_ids=fr.target_ids,
+                comment=fr.comment,
+                signoff=fr,
+                actor_checked=True,
+            )
+        return ForwardStatus.SIGNED
+
+    return apply(wf.SIGN, request, by, change=change, details={"comment": comment})
+
+
+def forward_refuse(*, request: ForwardRequest, by: User, comment: str) -> ForwardRequest:
+    """不同意: the forward goes back to the editor with the signer's comment (the copy stays with them)."""
+    comment = (comment or "").strip()
+    if not comment:
+        raise ServiceError("不同意转报时请填写意见。", "comment_required")
+
+    def change(fr: ForwardRequest, t: Transition) -> None:
+        t.details["step_label"] = (fr.current_step or {}).get("label", "")
+        _trail(fr, by, "refuse", comment)
+        fr.decided_at = timezone.now()
+        fr.decision_comment = comment
+        fr.step_unit_id, fr.step_role, fr.step_user_id = None, "", None
+        Submission.objects.filter(pk=fr.submission_id).update(forward_pending=False)
+
+    return apply(wf.REFUSE, request, by, change=change, details={"comment": comment})
+
+
+def forward_cancel(*, request: ForwardRequest, by: User) -> ForwardRequest:
+    def change(fr: ForwardRequest, t: Transition) -> None:
+        fr.decided_at = timezone.now()
+        fr.step_unit_id, fr.step_role, fr.step_user_id = None, "", None
+        Submission.objects.filter(pk=fr.submission_id).update(forward_pending=False)
+
+    return apply(wf.CANCEL, request, by, change=change)
+
+
+def report_set_negative(*, report: Report, by: User, negative: bool) -> Report:
+    """Mark an item 负面/重大 (or clear the mark): its author's unit while it is editable, or an editor of
+    a unit it reached. Conditional review steps (宣传部审核) read the mark from then on."""
+    with transaction.atomic():
+        r = Report.objects.select_for_update().get(pk=report.pk)
+        own = Role.REPORTER in roles_in_unit(by, r.source_unit_id) or r.author_id == by.pk
+        editable = r.status in (ReportStatus.DRAFT, ReportStatus.RETURNED, ReportStatus.WITHDRAWN)
+        reached = Submission.objects.filter(
+            report=r, target_unit__in=units_acting_for(by, Role.EDITOR), is_active=True
+        ).exists()
+        if not ((own and editable) or reached):
+            raise Forbidden("您不能修改此信息的负面/重大标记。")
+        if r.negative == negative:
+            return r
+        r.negative = negative
+        r.save(update_fields=["negative"])
+        record(
+            wf.NEGATIVE,
+            by=by,
+            obj=r,
+            unit_id=r.source_unit_id,
+            details={"negative": negative},
+            payload={"by": by.pk, "report_id": r.pk},
+        )
+    return r
 
 
 def submission_edit(*, submission: Submission, by: User, title: str, body: str) -> Submission:
@@ -936,3 +1143,115 @@ def sensitive_word_remove(*, by: User, item: SensitiveWord) -> None:
             details={"word": item.word, "removed": True},
         )
         item.delete()
+
+
+# ---- 核实 (verification requests) -------------------------------------------------------------------
+
+VERIFY_TEXT_MAX = 2000
+
+
+def _verify_text(value: str, *, label: str, code: str, required: bool) -> str:
+    text = clean_text(value or "").strip()
+    if required and not text:
+        raise ServiceError(f"请填写{label}。", code)
+    if len(text) > VERIFY_TEXT_MAX:
+        raise ServiceError(f"{label}不能超过 {VERIFY_TEXT_MAX} 字。", f"{code.split('_')[0]}_too_long")
+    return text
+
+
+def verification_ask(
+    *,
+    submission: Submission,
+    by: User,
+    question: str,
+    passage: str = "",
+    due_at: dt.datetime | None = None,
+) -> VerificationRequest:
+    """An editor asks the item's source unit to verify a point. The submission keeps its status: it is not
+    returned, only marked 待核实 until the answer comes."""
+    if not wf.VERIFY_ASKER(by, submission):
+        raise Forbidden("只有接收单位的采编人员可以请求核实。")
+    if not submission.is_active or submission.status not in wf.VERIFIABLE:
+        label = SubmissionStatus(submission.status).label
+        raise ServiceError(f"该信息当前状态为“{label}”，不能请求核实。", "not_verifiable", status=409)
+    question = _verify_text(question, label="需要核实的事项", code="question_required", required=True)
+    passage = _verify_text(passage, label="相关原文", code="passage_required", required=False)
+    if due_at is not None and timezone.is_naive(due_at):
+        due_at = timezone.make_aware(due_at)  # a time without an offset is the office's local time
+    if due_at is not None and due_at <= timezone.now():
+        raise ServiceError("答复时限应晚于现在。", "due_in_past")
+    report = submission.report
+    with transaction.atomic():
+        verification = VerificationRequest.objects.create(
+            submission=submission,
+            report=report,
+            asking_unit_id=submission.target_unit_id,
+            source_unit_id=report.source_unit_id,
+            question=question,
+            passage=passage,
+            due_at=due_at,
+            asked_by=by,
+        )
+        details = {
+            "report_id": report.pk,
+            "submission_id": submission.pk,
+            "asking_unit": submission.target_unit_id,
+            "source_unit": report.source_unit_id,
+            "due_at": due_at.isoformat() if due_at else None,
+        }
+        record(
+            wf.VERIFY_ASK,
+            by=by,
+            obj=verification,
+            unit_id=submission.target_unit_id,
+            details=details,
+            payload={**details, "by": by.pk, "at": verification.asked_at.isoformat()},
+        )
+    return verification
+
+
+def verification_answer(
+    *,
+    verification: VerificationRequest,
+    by: User,
+    answer: str,
+    file_name: str = "",
+    file_data: bytes | None = None,
+) -> VerificationRequest:
+    """The source unit answers (text, optionally a file). The answer attaches to the submission."""
+    answer = _verify_text(answer, label="核实情况", code="answer_required", required=True)
+    stored, kind = "", None
+    if file_data:
+        from baosong.reports import files
+
+        kind = files.check_upload(size=len(file_data), data=file_data)
+        stored = files.store_encrypted(file_data)
+
+    def change(v: VerificationRequest, t: Transition) -> None:
+        now = timezone.now()
+        v.answer, v.answered_by, v.answered_at = answer, by, now
+        if kind is not None and file_data:
+            from baosong.core.crypto import sm3_hex
+
+            v.file_name = (clean_text(file_name).replace("\n", " ") or "核实材料")[:255]
+            v.file_stored, v.file_type = stored, kind.content_type
+            v.file_size, v.file_digest = len(file_data), sm3_hex(file_data)
+        t.details.update(seconds=int((now - v.asked_at).total_seconds()), has_file=bool(stored))
+
+    try:
+        return apply(wf.VERIFY_ANSWER, verification, by, change=change)
+    except Exception:
+        if stored:
+            from baosong.reports import files
+
+            files.discard(stored)  # no orphan ciphertext when the answer was not written
+        raise
+
+
+def verification_withdraw(*, verification: VerificationRequest, by: User) -> VerificationRequest:
+    """The asking unit takes its question back (answered elsewhere, no longer needed)."""
+
+    def change(v: VerificationRequest, t: Transition) -> None:
+        v.withdrawn_by, v.withdrawn_at = by, timezone.now()
+
+    return apply(wf.VERIFY_WITHDRAW, verification, by, change=change)

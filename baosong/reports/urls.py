@@ -1,6 +1,6 @@
 from django.urls import path
 
-from baosong.reports import views
+from baosong.reports import behalf_views, views
 
 urlpatterns = [
     path("reports/", views.report_list, name="report_list"),
@@ -8,6 +8,9 @@ urlpatterns = [
     path("reports/ledger/", views.ledger_page, name="ledger"),
     path("reports/ledger/export.<str:fmt>", views.ledger_export, name="ledger_export"),
     path("reports/review/", views.review_queue, name="review_queue"),
+    path("reports/forwards/<int:pk>/", views.forward_detail, name="forward_detail"),
+    path("reports/forwards/<int:pk>/<str:action>", views.forward_action, name="forward_action"),
+    path("reports/<int:pk>/negative", views.report_negative, name="report_negative"),
     path("reports/<int:pk>/", views.report_detail, name="report_detail"),
     path("reports/<int:pk>/edit", views.report_edit, name="report_edit"),
     path("reports/<int:pk>/autosave", views.report_autosave, name="report_autosave"),
@@ -34,8 +37,13 @@ urlpatterns = [
     path("manage/rules/categories/<int:pk>/", views.category_edit, name="category_edit"),
     path("manage/rules/categories/<int:pk>/<str:action>", views.category_action, name="category_action"),
     path("manage/rules/<str:action>", views.rules_action, name="rules_action"),
+    path("verifications/ask/<int:pk>", views.verification_ask, name="verification_ask"),
+    path("verifications/<int:pk>/answer", views.verification_answer, name="verification_answer"),
+    path("verifications/<int:pk>/withdraw", views.verification_withdraw, name="verification_withdraw"),
+    path("verifications/<int:pk>/file", views.verification_file, name="verification_file"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/bulk", views.inbox_bulk, name="inbox_bulk"),
+    path("inbox/register", behalf_views.behalf_register, name="behalf_register"),
     path("inbox/<int:pk>/", views.submission_detail, name="submission_detail"),
     path("inbox/<int:pk>/<str:action>", views.submission_action, name="submission_action"),
 ]

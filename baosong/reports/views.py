@@ -22,11 +22,13 @@ from baosong.core.errors import NotFound, ServiceError
 from baosong.core.models import DomainEvent
 from baosong.core.params import parse_count, parse_id, parse_ids
 from baosong.core.refusals import return_to as refusals_return_to
+from baosong.core.workbench import remaining, waited
 from baosong.orgs.models import BUSINESS_ROLES, Role, Unit
 from baosong.orgs.permissions import AuthedRequest, business_required, role_required
 from baosong.orgs.selectors import acting_unit_ids, unit_reporting_targets, units_acting_for
 from baosong.reports import files, selectors, services, timeliness
 from baosong.reports import workflow as reports_wf
+from baosong.reports.behalf import behalf_channels
 from baosong.reports.checks import element_value
 from baosong.reports.diff import diff_html
 from baosong.reports.forms import AdoptForm, CommentForm, ExternalAdoptionForm, ReportForm, WorkingCopyForm
@@ -34,6 +36,8 @@ from baosong.reports.models import (
     Attachment,
     DeadlineRule,
     ExternalAdoption,
+    ForwardRequest,
+    ForwardStatus,
     ItemCategory,
     Report,
     ReportStatus,
@@ -43,6 +47,7 @@ from baosong.reports.models import (
     Submission,
     SubmissionStatus,
     Urgency,
+    VerificationRequest,
 )  # fmt: skip
 from baosong.reports.workflow import REPORT
 
@@ -193,7 +198,7 @@ def report_new(request: AuthedRequest) -> HttpResponse:
 def _report_initial(report: Report) -> dict[str, Any]:
     initial: dict[str, Any] = {
         f: getattr(report, f)
-        for f in ("title", "body", "category", "urgency", "place", "public_scope", "sensitive")
+        for f in ("title", "body", "category", "urgency", "place", "public_scope", "sensitive", "negative")
     }
     initial["event_time"] = timezone.localtime(report.event_time) if report.event_time else None
     # Older items and API clients keep 时间/地点 in ``elements``: show them in the form's own fields.
@@ -352,6 +357,7 @@ def _detail(
     *,
     typed: dict[int, dict[str, Any]] | None = None,
     status: int = 200,
+    verify_posted: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """The item page; ``typed`` carries what the author wrote into a 退回 form that was refused, so it
     is shown again rather than lost."""
@@ -403,6 +409,9 @@ def _detail(
                 "number": report.review_step + 1,
                 "count": len(chain_steps),
             },
+            **_verification_context(
+                request, selectors.verifications_of_report(user, report), posted=verify_posted
+            ),
         },
         status=status,
     )
@@ -512,7 +521,94 @@ def review_queue(request: AuthedRequest) -> HttpResponse:
     items = selectors.reviews_waiting_for(request.user)
     for r, findings in zip(items, services.checks.run_checks_many(items), strict=True):
         r.findings = findings  # type: ignore[attr-defined]
-    return render(request, "reports/review_queue.html", {"items": items, "now": timezone.now()})
+    forwards = list(selectors.forward_queue(request.user)[:100])
+    return render(
+        request, "reports/review_queue.html", {"items": items, "forwards": forwards, "now": timezone.now()}
+    )
+
+
+# ---- 转报签发 ----------------------------------------------------------------------------------------
+
+
+def _forward_request(request: AuthedRequest, pk: int) -> ForwardRequest:
+    try:
+        return selectors.forward_request_for(request.user, pk)
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+def _forward_page(request: AuthedRequest, fr: ForwardRequest, *, status: int = 200) -> HttpResponse:
+    targets = Unit.objects.in_bulk(fr.target_ids)
+    return render(
+        request,
+        "reports/forward_detail.html",
+        {
+            "fr": fr,
+            "report": fr.submission.report,
+            "allowed": allowed_actions(fr, request.user),
+            "targets": [targets[t] for t in fr.target_ids if t in targets],
+            "steps": [
+                {
+                    **step,
+                    "index": i,
+                    "done": i < fr.step,
+                    "current": fr.current_step is not None and i == fr.step,
+                }
+                for i, step in enumerate(fr.chain)
+            ],
+            "posted": request.POST if status != 200 else {},
+        },
+        status=status,
+    )
+
+
+@business_required
+def forward_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _forward_page(request, _forward_request(request, pk))
+
+
+@require_POST
+@business_required
+def forward_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
+    fr = _forward_request(request, pk)
+    comment = request.POST.get("comment", "")
+    try:
+        if action == "sign":
+            fr = services.forward_sign(request=fr, by=request.user, comment=comment)
+            done = fr.status == ForwardStatus.SIGNED
+            messages.success(
+                request,
+                ("已签发，信息已报送上级。" if not fr.sign_after else "已补签。")
+                if done
+                else "已签发，转至下一签发步骤。",
+            )
+        elif action == "refuse":
+            services.forward_refuse(request=fr, by=request.user, comment=comment)
+            messages.success(request, "已提出意见，转报退回采编人员。")
+        elif action == "cancel":
+            services.forward_cancel(request=fr, by=request.user)
+            messages.success(request, "已撤回转报签发申请。")
+        else:
+            raise Http404
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return _forward_page(request, _forward_request(request, pk), status=exc.status)
+    return redirect("forward_detail", pk=pk)
+
+
+@require_POST
+@business_required
+def report_negative(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Mark an item 负面/重大 (or clear it): its unit while editable, an editor it reached."""
+    report = _report(request, pk)
+    negative = request.POST.get("negative") == "1"
+    try:
+        services.report_set_negative(report=report, by=request.user, negative=negative)
+        messages.success(request, "已标记为负面/重大信息。" if negative else "已取消负面/重大标记。")
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    sub = parse_id(request.POST.get("submission", ""))
+    return redirect("submission_detail", pk=sub) if sub else redirect("report_detail", pk=report.pk)
 
 
 # ---- editors: inbox and submissions --------------------------------------------------------------
@@ -538,6 +634,7 @@ def _inbox_filters(request: AuthedRequest) -> selectors.InboxFilters:
         q=g.get("q", "").strip() or None,
         sort=g["sort"] if g.get("sort") in {"due", "oldest"} else "default",
         urgent=g.get("urgent") == "1",
+        verifying=g.get("verifying") == "1",
     )
 
 
@@ -550,7 +647,11 @@ def _inbox_lines(subs: Any, now: dt.datetime) -> list[dict[str, Any]]:
     date/timeuntil filters and {% url %} the 30 rows were three quarters of the page's time."""
     categories, statuses = selectors.category_labels(), dict(SubmissionStatus.choices)
     detail_url = reverse("submission_detail", args=[0])[:-2]  # "/inbox/"; the id and "/" are appended
+    subs = list(subs)
+    behalf = behalf_channels([s.report_id for s in subs])  # 代为登记: one query for the page
     lines = []
+    subs = list(subs)
+    verifying = selectors.open_verifications_since([s.pk for s in subs])
     for s in subs:
         report, open_ = s.report, s.status in OPEN_STATUSES
         due, due_text = "", ""
@@ -581,6 +682,11 @@ def _inbox_lines(subs: Any, now: dt.datetime) -> list[dict[str, Any]]:
                 "status": s.status,
                 "status_label": statuses.get(s.status, s.status),
                 "claimed_by": s.claimed_by.full_name if s.claimed_by_id else "",
+                "verifying_since": timezone.localtime(verifying[s.pk]).isoformat()
+                if s.pk in verifying
+                else "",
+                "verifying_text": waited(verifying[s.pk], now) if s.pk in verifying else "",
+                "behalf": behalf.get(s.report_id, ""),
             }
         )
     return lines
@@ -726,9 +832,27 @@ def _submission_page(
             "posted_action": action,
             "posted": posted,
             "flagged": flagged,
+            **_signoff_context(sub),
+            **_verification_context(
+                request,
+                selectors.verifications_of_submission(sub),
+                submission=sub,
+                posted=posted if action.startswith("verif") else None,
+            ),
         },
         status=status,
     )
+
+
+def _signoff_context(sub: Submission) -> dict[str, Any]:
+    """转报签发 on the submission page: this unit's chain (the forward button says it waits), the latest
+    request of this copy, and how the copy itself came up (signed, or 先报后签)."""
+    latest = sub.forward_requests.order_by("-created_at", "-id").first()
+    return {
+        "forward_chain": services.forward_chain_for(sub),
+        "forward_request": latest,
+        "signoff": sub.signoff if sub.signoff_id else None,
+    }
 
 
 @require_POST
@@ -781,6 +905,14 @@ def submission_action(request: AuthedRequest, pk: int, action: str) -> HttpRespo
             "forward": "已转报。",
             "external": "已补录外部采用。",
         }
+        if action == "forward":
+            pending = sub.forward_requests.filter(status=ForwardStatus.PENDING).first()
+            if pending is not None:
+                labels["forward"] = (
+                    "紧急信息已先行报出，签发单已送签（先报后签）。"
+                    if pending.sign_after
+                    else "已提请签发，签发后报送上级。"
+                )
         if action == "adopt" and parse_id(p.get("issue_id", "")):
             labels["adopt"] = "已采用，并编入所选的一期刊物。"
         messages.success(request, labels[action])
@@ -1132,3 +1264,129 @@ def ledger_export(request: AuthedRequest, fmt: str) -> HttpResponse:
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     return response  # type: ignore[return-value]
+
+
+# ---- 核实 (verification requests) -------------------------------------------------------------------
+
+
+def _verification_context(
+    request: AuthedRequest,
+    verifications: list[VerificationRequest],
+    *,
+    submission: Submission | None = None,
+    posted: Any = None,
+) -> dict[str, Any]:
+    """What the verification partial shows: each request with its clock (核实中，已等待… / 用时…) and the
+    actions this user may take on it; on the editor's page, whether a new request may be made here."""
+    now, user = timezone.now(), request.user
+    for v in verifications:
+        v.allowed = allowed_actions(v, user)  # type: ignore[attr-defined]
+        v.waited = waited(v.asked_at, now) if v.is_open else ""  # type: ignore[attr-defined]
+        v.took = (  # type: ignore[attr-defined]
+            waited(v.asked_at, v.answered_at).replace("已等待", "用时") if v.answered_at else ""
+        )
+        v.here = submission is None or v.submission_id == submission.pk  # type: ignore[attr-defined]
+        v.due_text = remaining(v.due_at, now) if v.is_open and v.due_at else ""  # type: ignore[attr-defined]
+    can_ask = (
+        submission is not None
+        and submission.is_active
+        and submission.status in reports_wf.VERIFIABLE
+        and reports_wf.VERIFY_ASKER(user, submission)
+    )
+    return {
+        "verifications": verifications,
+        "verifications_open": sum(1 for v in verifications if v.is_open),
+        "verify_submission": submission,
+        "can_verify": can_ask,
+        "verify_posted": posted or {},
+    }
+
+
+def _verification(request: AuthedRequest, pk: int) -> VerificationRequest:
+    try:
+        return selectors.verification_for(request.user, pk)
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+def _local_datetime(text: str) -> dt.datetime | None:
+    """A ``datetime-local`` field (2026-06-10T18:00) in the office's time zone; empty → None."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise ServiceError("答复时限格式不正确，请按“年-月-日 时:分”填写。", "invalid_due") from exc
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
+@require_POST
+@role_required(Role.EDITOR)
+def verification_ask(request: AuthedRequest, pk: int) -> HttpResponse:
+    sub = _sub(request, pk)
+    p = request.POST
+    try:
+        services.verification_ask(
+            submission=sub,
+            by=request.user,
+            question=p.get("question", ""),
+            passage=p.get("passage", ""),
+            due_at=_local_datetime(p.get("due_at", "")),
+        )
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        # The page again with what was typed, never lost behind a redirect.
+        return _submission_page(request, _sub(request, sub.pk), action="verify", status=exc.status)
+    messages.success(request, "已请求来源单位核实。该信息仍在收件箱中，标记为“待核实”。")
+    return redirect(f"{reverse('submission_detail', args=[sub.pk])}#verify")
+
+
+@require_POST
+@business_required
+def verification_answer(request: AuthedRequest, pk: int) -> HttpResponse:
+    v = _verification(request, pk)
+    upload = request.FILES.get("file")
+    try:
+        services.verification_answer(
+            verification=v,
+            by=request.user,
+            answer=request.POST.get("answer", ""),
+            file_name=(upload.name or "") if upload else "",
+            file_data=files.upload_bytes(upload) if upload else None,
+        )
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        posted = {"pk": v.pk, "answer": request.POST.get("answer", "")}
+        return _detail(request, _report(request, v.report_id), status=exc.status, verify_posted=posted)
+    messages.success(request, f"已答复{v.asking_unit.name}的核实请求。")
+    return redirect(f"{reverse('report_detail', args=[v.report_id])}#verify")
+
+
+@require_POST
+@role_required(Role.EDITOR)
+def verification_withdraw(request: AuthedRequest, pk: int) -> HttpResponse:
+    v = _verification(request, pk)
+    back = reverse("submission_detail", args=[v.submission_id])
+    refusals_return_to(request, back)
+    services.verification_withdraw(verification=v, by=request.user)
+    messages.success(request, "已撤回核实请求。")
+    return redirect(f"{back}#verify")
+
+
+@business_required
+def verification_file(request: AuthedRequest, pk: int) -> HttpResponse:
+    v = _verification(request, pk)
+    if not v.file_stored:
+        raise Http404
+    data = files.read_encrypted(v.file_stored)
+    with transaction.atomic():
+        record(
+            reports_wf.VERIFY_FILE,
+            by=request.user,
+            unit_id=v.source_unit_id,
+            object_type="verification",
+            object_id=v.pk,
+            details={"report_id": v.report_id},
+        )
+    return files.download_response(data, v.file_type, v.file_name or "核实材料")

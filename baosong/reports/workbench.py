@@ -15,7 +15,15 @@ from django.db.models import Count, Min, Q
 from baosong.core.workbench import Viewer, register_panel, remaining, waited
 from baosong.orgs.models import Role
 from baosong.reports import selectors
-from baosong.reports.models import Report, ReportStatus, ReviewAction, Submission, SubmissionStatus
+from baosong.reports.models import (
+    Report,
+    ReportStatus,
+    ReviewAction,
+    Submission,
+    SubmissionStatus,
+    VerificationRequest,
+    VerificationStatus,
+)
 
 LIST_SIZE = 5
 
@@ -94,16 +102,21 @@ def author_panel(viewer: Viewer) -> dict[str, Any] | None:
 
 def review_panel(viewer: Viewer) -> dict[str, Any] | None:
     """审核人: the items at a review step that is mine, oldest first."""
-    if not viewer.has(Role.REVIEWER, Role.CHIEF, Role.LEADER):
+    if not viewer.has(Role.REVIEWER, Role.CHIEF, Role.LEADER, Role.EDITOR):
         return None
     waiting = selectors.reviews_waiting_for(viewer.user)
-    if not waiting and not viewer.has(Role.REVIEWER):
-        return None  # chiefs and leaders see the card only when a chain names them
+    # 转报 waiting for my signature (a 转报签发 chain names a role of mine, here or in another unit).
+    forwards = selectors.forward_queue(viewer.user)
+    forward_count = forwards.count()
+    if not waiting and not forward_count and not viewer.has(Role.REVIEWER):
+        return None  # chiefs, leaders and editors see the card only when a chain names them
     oldest = waiting[0].submitted_at if waiting else None
     return {
         "count": len(waiting),
         "items": waiting[:LIST_SIZE],
         "oldest_waited": waited(oldest, viewer.now),
+        "forward_count": forward_count,
+        "forwards": list(forwards[:LIST_SIZE]) if forward_count else [],
     }
 
 
@@ -151,7 +164,58 @@ def inbox_panel(viewer: Viewer) -> dict[str, Any] | None:
     }
 
 
+ANSWERED_RECENTLY = dt.timedelta(days=7)
+
+
+def verify_panel(viewer: Viewer) -> dict[str, Any] | None:
+    """核实: for the source unit's 信息员, the requests waiting for their answer (longest waiting first); for
+    editors, how many of their unit's requests are still open and the answers of the last week. Shown only
+    when there is something: one aggregate, then the lists that have rows."""
+    answer_units, ask_units = viewer.units(Role.REPORTER), viewer.units(Role.EDITOR)
+    if not answer_units and not ask_units:
+        return None
+    V = VerificationStatus
+    to_answer = Q(source_unit_id__in=answer_units, status=V.OPEN)
+    asked_open = Q(asking_unit_id__in=ask_units, status=V.OPEN)
+    answered = Q(
+        asking_unit_id__in=ask_units, status=V.ANSWERED, answered_at__gte=viewer.now - ANSWERED_RECENTLY
+    )
+    counts = VerificationRequest.objects.filter(to_answer | asked_open | answered).aggregate(
+        to_answer=Count("id", filter=to_answer),
+        asked_open=Count("id", filter=asked_open),
+        answered=Count("id", filter=answered),
+    )
+    if not any(counts.values()):
+        return None
+    rows = VerificationRequest.objects.select_related("report", "asking_unit", "source_unit").only(
+        *(
+            "id",
+            "question",
+            "asked_at",
+            "answered_at",
+            "due_at",
+            "submission_id",
+            "report_id",
+            "report__title",
+        ),
+        *("asking_unit__name", "asking_unit__short_name", "source_unit__name", "source_unit__short_name"),
+    )
+    waiting = (
+        list(rows.filter(to_answer).order_by("asked_at", "id")[:LIST_SIZE]) if counts["to_answer"] else []
+    )
+    for v in waiting:
+        v.waited = waited(v.asked_at, viewer.now)  # type: ignore[attr-defined]
+        v.remaining = remaining(v.due_at, viewer.now)  # type: ignore[attr-defined]
+    recent = (
+        list(rows.filter(answered).order_by("-answered_at", "-id")[:LIST_SIZE]) if counts["answered"] else []
+    )
+    for v in recent:
+        v.took = waited(v.asked_at, v.answered_at or viewer.now).replace("已等待", "用时")  # type: ignore[attr-defined]
+    return {"counts": counts, "waiting": waiting, "answered": recent, "now": viewer.now}
+
+
 def register() -> None:
+    register_panel("reports.verify", order=12, template="reports/partials/wb_verify.html", build=verify_panel)
     register_panel("reports.author", order=10, template="reports/partials/wb_author.html", build=author_panel)
     register_panel("reports.review", order=13, template="reports/partials/wb_review.html", build=review_panel)
     register_panel("reports.inbox", order=11, template="reports/partials/wb_inbox.html", build=inbox_panel)

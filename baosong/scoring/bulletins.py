@@ -25,8 +25,16 @@ from baosong.reports.models import Report
 from baosong.scoring import exports
 from baosong.scoring import workflow as wf
 from baosong.scoring.document import BulletinDocument, BulletinTable
-from baosong.scoring.models import Bulletin, RemunerationRate
-from baosong.scoring.selectors import ADOPTION_LEVELS, Period, dashboard, ledger_in, parse_period
+from baosong.scoring.models import Bulletin, RemunerationRate, StatsMonthly
+from baosong.scoring.selectors import (
+    ADOPTION_LEVELS,
+    Period,
+    StatsRow,
+    dashboard,
+    ledger_in,
+    parse_period,
+    period_rows,
+)
 from baosong.signing import services as signing
 from baosong.signing.models import SignedDocument
 
@@ -37,6 +45,9 @@ DEFAULT_RATES = {
     "city": Decimal(100),
     "county": Decimal(50),
 }
+DEFAULT_EXTRAS = {"instruction": Decimal(100), "deduct_nonconf": Decimal(0), "deduct_late": Decimal(0)}
+PENALTIES = {"penalty_nonconforming": "deduct_nonconf", "penalty_late_urgent": "deduct_late"}
+REMUNERATED = ["adopted", "external_adoption", "instruction", *PENALTIES]
 HEADERS = [
     "名次",
     "单位",
@@ -48,10 +59,12 @@ HEADERS = [
     "采用合计",
     "采用率",
     "批示",
+    "批示率",
     "按时率",
     "约稿响应/未报",
     "任务完成",
     "积分",
+    "名次变化",
 ]
 
 
@@ -59,26 +72,93 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}%"
 
 
-def bulletin_data(root: Unit, period: Period) -> dict[str, Any]:
-    data = dashboard(root, period, fresh=True)
-    rows = sorted(
-        enumerate(data["rows"]),
-        key=lambda p: (-p[1].points, -p[1].adopted, -p[1].counters["submitted"], p[0]),
+def previous_period(period: Period) -> Period:
+    """The period before: last month, last quarter or last year."""
+    if period.kind == "year":
+        return parse_period(str(period.year - 1))
+    if period.kind == "quarter":
+        q, y = (period.quarter - 1, period.year) if period.quarter > 1 else (4, period.year - 1)
+        return parse_period(f"{y}-Q{q}")
+    m, y = (period.months[0] - 1, period.year) if period.months[0] > 1 else (12, period.year - 1)
+    return parse_period(f"{y}-{m:02d}")
+
+
+def _ranks(rows: list[Any]) -> list[tuple[int, Any]]:
+    """(rank, row) by the ranking rule: points, then adoptions, items sent and the tree's order."""
+    ordered = sorted(
+        enumerate(rows), key=lambda p: (-p[1].points, -p[1].adopted, -p[1].counters["submitted"], p[0])
     )
-    ranking, last_points, rank = [], None, 0
-    for i, (_, r) in enumerate(rows, start=1):
+    out, last_points, rank = [], None, 0
+    for i, (_, r) in enumerate(ordered, start=1):
         if r.points != last_points:
             rank, last_points = i, r.points
+        out.append((rank, r))
+    return out
+
+
+def previous_ranks(root: Unit, period: Period) -> dict[int, int]:
+    """Each child unit's rank in ``period`` by the same rule, from the month rollups (two queries); a unit
+    without items or points then is not ranked (its change reads 新)."""
+    children = list(
+        Unit.objects.filter(parent=root).order_by("sort_order", "name").values_list("pk", flat=True)
+    )
+    sums = {
+        r["unit_id"]: r
+        for r in period_rows(period)
+        .filter(scope=StatsMonthly.Scope.TREE, unit__parent=root)
+        .values("unit_id")
+        .annotate(p=Sum("points_x100"), s=Sum("submitted"), **{f: Sum(f) for f, _ in ADOPTION_LEVELS})
+    }
+    rows = [
+        StatsRow(
+            unit_id=pk,
+            unit_name="",
+            has_children=False,
+            counters={"submitted": int(sums.get(pk, {}).get("s") or 0)}
+            | {f: int(sums.get(pk, {}).get(f) or 0) for f, _ in ADOPTION_LEVELS},
+            points=Decimal(sums.get(pk, {}).get("p") or 0) / 100,
+        )
+        for pk in children
+    ]
+    return {
+        r.unit_id: rank
+        for rank, r in _ranks(rows)
+        if r.unit_id in sums and (r.points or r.counters["submitted"] or r.adopted)
+    }
+
+
+def rank_change(now: int, before: int | None) -> str:
+    """↑3 (three places up), ↓1, — (unchanged) or 新 (not ranked in the previous period)."""
+    if before is None:
+        return "新"
+    if before == now:
+        return "—"
+    return f"↑{before - now}" if before > now else f"↓{now - before}"
+
+
+def instruction_rate(instructions: int, adopted: int) -> float | None:
+    """批示率: the share of the adopted items that received a 批示 (one instruction per item at most)."""
+    return round(100 * min(instructions, adopted) / adopted, 1) if adopted else None
+
+
+def bulletin_data(root: Unit, period: Period) -> dict[str, Any]:
+    data = dashboard(root, period, fresh=True)
+    before = previous_ranks(root, previous_period(period))
+    ranking = []
+    for rank, r in _ranks(data["rows"]):
         c = r.counters
         ranking.append(
             {
                 "rank": rank,
+                "change": rank_change(rank, before.get(r.unit_id)),
+                "unit_id": r.unit_id,
                 "unit": r.unit_name,
                 "submitted": c["submitted"],
                 **{f: c[f] for f, _ in ADOPTION_LEVELS},
                 "adopted": r.adopted,
                 "adoption_rate": r.adoption_rate,
                 "instructions": c["instructions"],
+                "instruction_rate": instruction_rate(c["instructions"], r.adopted),
                 "on_time_rate": r.on_time_rate,
                 "answered": c["solicitation_answered"],
                 "missed": c["solicitation_missed"],
@@ -109,12 +189,14 @@ def bulletin_data(root: Unit, period: Period) -> dict[str, Any]:
         "unit_id": root.pk,
         "period": period.text,
         "period_label": period.label,
+        "previous_label": previous_period(period).label,
         "summary": {
             "submitted": total.counters["submitted"],
             "adopted": total.adopted,
             "adoption_rate": total.adoption_rate,
             "on_time_rate": total.on_time_rate,
             "instructions": total.counters["instructions"],
+            "instruction_rate": instruction_rate(total.counters["instructions"], total.adopted),
             "reporting": total.reporting,
             "expected": total.expected,
             "quota_met": total.quota_met,
@@ -139,23 +221,70 @@ def bulletin_data(root: Unit, period: Period) -> dict[str, Any]:
     }
 
 
+def remuneration_rates() -> dict[str, Decimal]:
+    """The 稿酬 rates: per adoption by level, per 批示 (``instruction``), per external or media adoption
+    (``external``, absent: the level's rate), and the deductions (``deduct_nonconf``, ``deduct_late``)."""
+    return {
+        **DEFAULT_RATES,
+        **DEFAULT_EXTRAS,
+        **dict(RemunerationRate.objects.values_list("level", "amount")),
+    }
+
+
 def remuneration(root: Unit, period: Period) -> list[dict[str, Any]]:
-    """稿酬: each author's adoptions by level in the period (a reversal cancels one) × the level's rate."""
-    rates = {**DEFAULT_RATES, **dict(RemunerationRate.objects.values_list("level", "amount"))}
-    rows = (
+    """稿酬: each author's adoptions by level in the period (a reversal cancels one) × the level's rate,
+    plus their 批示 and external (media) adoptions, less the deductions for 不合规 items and urgent items
+    sent late. Read from the ledger rows of those codes in the period (what the 通报 lists is a handful
+    of rows per author), in two queries."""
+    rates = remuneration_rates()
+    rows = list(
         ledger_in(root, period)
-        .filter(code__in=["adopted", "external_adoption"], author__isnull=False)
-        .values_list("author_id", "author__full_name", "unit__name", "level", "points")
+        .filter(code__in=REMUNERATED)
+        .values_list("author_id", "author__full_name", "report_id", "unit__name", "code", "level", "points")
+    )
+    # A 不合规 row names the item, not its author.
+    orphans = {r for a, _, r, *_ in rows if a is None and r is not None}
+    authors = (
+        {
+            pk: (a, name)
+            for pk, a, name in Report.objects.filter(pk__in=orphans).values_list(
+                "pk", "author_id", "author__full_name"
+            )
+        }
+        if orphans
+        else {}
     )
     per: dict[int, dict[str, Any]] = {}
-    for author_id, name, unit, level, points in rows:
-        entry = per.setdefault(author_id, {"name": name, "unit": unit, "levels": {}})
-        entry["levels"][level] = entry["levels"].get(level, 0) + (1 if points > 0 else -1)
+    for author_id, name, report_id, unit, code, level, points in rows:
+        if author_id is None:
+            author_id, name = authors.get(report_id, (None, ""))
+        if author_id is None:
+            continue
+        entry = per.setdefault(
+            author_id,
+            {"name": name, "unit": unit, "levels": {}, "instructions": 0, "external": 0, "deducted": "0"},
+        )
+        n = 1 if points > 0 else -1
+        if code == "instruction":
+            entry["instructions"] += n
+        elif code in PENALTIES:
+            entry.setdefault(code, 0)
+            entry[code] += 1 if points < 0 else -1
+        elif code == "external_adoption" and "external" in rates:
+            entry["external"] += n
+        else:
+            entry["levels"][level] = entry["levels"].get(level, 0) + n
     out = []
     for entry in per.values():
-        amount = sum((rates.get(lv, Decimal(0)) * n for lv, n in entry["levels"].items()), Decimal(0))
-        if amount > 0:
-            out.append({**entry, "amount": str(amount)})
+        earned = sum((rates.get(lv, Decimal(0)) * n for lv, n in entry["levels"].items()), Decimal(0))
+        earned += (
+            rates["instruction"] * entry["instructions"]
+            + rates.get("external", Decimal(0)) * entry["external"]
+        )
+        deducted = sum((rates[key] * entry.pop(code, 0) for code, key in PENALTIES.items()), Decimal(0))
+        amount = max(Decimal(0), earned - deducted)
+        if amount > 0 or deducted > 0:
+            out.append({**entry, "deducted": str(deducted), "amount": str(amount)})
     return sorted(out, key=lambda e: (-Decimal(e["amount"]), e["name"]))
 
 
@@ -172,10 +301,12 @@ def _ranking_rows(data: dict[str, Any]) -> list[list[str]]:
             str(r["adopted"]),
             _pct(r["adoption_rate"]),
             str(r["instructions"]),
+            _pct(r.get("instruction_rate")),
             _pct(r["on_time_rate"]),
             f"{r['answered']}/{r['missed']}",
             r["quota"],
             r["points"].rstrip("0").rstrip(".") if "." in r["points"] else r["points"],
+            r.get("change", ""),
         ]
         for r in data["ranking"]
     ]
@@ -186,7 +317,8 @@ def bulletin_document(data: dict[str, Any], *, bulletin: Bulletin | None = None)
     released = bulletin is not None and bulletin.status == Bulletin.Status.RELEASED
     intro = [
         f"{data['period_label']}，全系统共报送政务信息{s['submitted']}条，被各级采用{s['adopted']}条，"
-        f"采用率{_pct(s['adoption_rate'])}，按时报送率{_pct(s['on_time_rate'])}，获领导批示{s['instructions']}次；"
+        f"采用率{_pct(s['adoption_rate'])}，按时报送率{_pct(s['on_time_rate'])}，获领导批示{s['instructions']}次"
+        f"（批示率{_pct(s.get('instruction_rate'))}）；"
         f"应报送单位{s['expected']}个，实际报送{s['reporting']}个"
         + (
             f"，{s['quota_met']}个单位完成报送任务（应完成{s['quota_expected']}个）。"
@@ -206,7 +338,9 @@ def bulletin_document(data: dict[str, Any], *, bulletin: Bulletin | None = None)
             title=f"一、{data['period_label']}各单位政务信息工作情况",
             headers=HEADERS,
             rows=_ranking_rows(data),
-            note=RANK_RULE,
+            note=f"{RANK_RULE}名次变化与{data['previous_label']}相比。"
+            if data.get("previous_label")
+            else RANK_RULE,
         )
     ]
     if data["reporters"]:
@@ -254,12 +388,26 @@ def bulletin_xlsx(data: dict[str, Any]) -> bytes:
             (
                 "稿酬",
                 title,
-                ["信息员", "单位", "国家级", "省级", "市级", "县级", "金额（元）"],
+                [
+                    "信息员",
+                    "单位",
+                    "国家级",
+                    "省级",
+                    "市级",
+                    "县级",
+                    "批示",
+                    "外部采用",
+                    "扣减（元）",
+                    "金额（元）",
+                ],
                 [
                     [
                         e["name"],
                         e["unit"],
                         *[e["levels"].get(lv, 0) for lv in ("national", "province", "city", "county")],
+                        e.get("instructions", 0),
+                        e.get("external", 0),
+                        float(e.get("deducted", 0)),
                         float(e["amount"]),
                     ]
                     for e in data["remuneration"]

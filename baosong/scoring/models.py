@@ -104,7 +104,7 @@ ADOPTION_FIELDS = {
 COUNTERS = [
     "submitted", "on_time", *CATEGORY_FIELDS.values(), *ADOPTION_FIELDS.values(), "instructions",
     "solicitation_answered", "solicitation_missed", "received", "receive_seconds", "points_x100",
-    "ledger_rows",
+    "ledger_rows", "issues",
 ]  # fmt: skip
 
 
@@ -144,6 +144,9 @@ class StatsCounters(models.Model):
     points_x100 = models.BigIntegerField(default=0)
     # How many ledger rows those points are (积分明细 shows a period's count without counting rows).
     ledger_rows = models.IntegerField(default=0)
+    # 期数: issues of the unit's publications signed that day (a withdrawn one taken back on its signing
+    # day), for the 目标责任 of units that publish.
+    issues = models.IntegerField(default=0)
 
     class Meta:
         abstract = True
@@ -275,3 +278,80 @@ class RemunerationRate(models.Model):
 
     level = models.CharField(max_length=16, unique=True)
     amount = models.DecimalField(max_digits=8, decimal_places=2)
+
+
+class ReporterMonthly(models.Model):
+    """Rollup of one reporter's (信息员) items per unit and calendar month (``month`` is its first day):
+    items sent and final adoptions, counted like the unit counters (``rollups``). The per-person 目标责任
+    and the 评比 read these rows, never the items; ``check_rollups`` compares them with a recount."""
+
+    author = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    submitted = models.IntegerField(default=0)
+    adopted = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "unit", "month"], name="scoring_reporter_monthly_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["month", "unit"], name="scoring_reporter_month_unit")]
+
+
+class Target(models.Model):
+    """目标责任: what each unit (of a class) or each reporter of a unit's subtree must reach per week, month
+    or year — items sent, adoptions, or 期数 (issues published, for units that publish). Set by an editor
+    of the unit (or the system administrator); a week target is judged per month, as the weeks of the
+    month that hold a working day (like the 报送任务数)."""
+
+    class Subject(models.TextChoices):
+        UNIT = "unit", "单位"
+        PERSON = "person", "信息员"
+
+    class Measure(models.TextChoices):
+        SUBMITTED = "submitted", "报送信息"
+        ADOPTED = "adopted", "被采用信息"
+        ISSUES = "issues", "编发期数"
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="targets")
+    subject = models.CharField("考核对象", max_length=8, choices=Subject.choices)
+    unit_class = models.CharField("考核类别", max_length=16, blank=True, help_text="留空表示所有单位")
+    measure = models.CharField("指标", max_length=12, choices=Measure.choices)
+    period_kind = models.CharField("周期", max_length=8, choices=QuotaRule.PeriodKind.choices)
+    minimum = models.PositiveIntegerField("目标数")
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "目标责任"
+        ordering = ["subject", "measure", "period_kind", "unit_class"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "subject", "unit_class", "measure", "period_kind"],
+                name="scoring_target_unique",
+            )
+        ]
+
+    @property
+    def label(self) -> str:
+        unit = "期" if self.measure == self.Measure.ISSUES else "条"
+        return f"{self.get_period_kind_display()}{self.get_measure_display()}不少于{self.minimum}{unit}"
+
+
+class AppraisalPolicy(models.Model):
+    """评比规则 of a unit's subtree, accumulated over a year (0 turns a rule off): ``missed_months`` months
+    with a target missed → not eligible for 优秀 (评优资格取消); a total shortfall of ``shortfall`` items
+    → 不称职; ``missed_solicitations`` 约稿 not answered by their deadline → the unit's year scores 0
+    (年终考评否决)."""
+
+    unit = models.OneToOneField(Unit, on_delete=models.CASCADE, related_name="appraisal_policy")
+    missed_months = models.PositiveSmallIntegerField("累计未完成月数（取消评优资格）", default=2)
+    shortfall = models.PositiveIntegerField("累计差额条数（不称职）", default=10)
+    missed_solicitations = models.PositiveSmallIntegerField("约稿未报次数（年终考评否决）", default=2)
+    updated_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "评比规则"

@@ -8,7 +8,11 @@ that ``check_rollups`` compares them with. Each counter is defined once, by the 
 - instructions: instructions on the unit's items (one per instruction and unit), on the day written;
 - solicitation_answered / solicitation_missed: the unit's first answer / its miss of a 约稿;
 - points_x100: the unit's ledger points of the day, in hundredths (written with the ledger rows);
-- ledger_rows: the number of those ledger rows (积分明细 counts a period's rows from the tree rows).
+- ledger_rows: the number of those ledger rows (积分明细 counts a period's rows from the tree rows);
+- issues: the unit's publications' issues signed that day (期数; a withdrawn one taken back that day).
+
+``ReporterMonthly`` counts items sent and adoptions per reporter (the item's author), unit and month, by
+the same rules as the unit counters.
 
 ``StatsMonthly`` holds the same counters per calendar month, bumped together with the day rows and
 refreshed from them after a rebuild. ``AuthorMonthly`` sums the ledger per reporter, unit and month,
@@ -44,6 +48,7 @@ from baosong.scoring.models import (
     AuthorMonthly,
     AuthorYearly,
     LedgerEntry,
+    ReporterMonthly,
     StatsDaily,
     StatsMonthly,
 )
@@ -52,6 +57,8 @@ from baosong.solicitations.models import SolicitationTarget
 
 Key = tuple[int, dt.date]  # (unit, day)
 Deltas = dict[Key, dict[str, int]]
+ReporterKey = tuple[int, int, dt.date]  # (author, unit, month)
+ReporterDeltas = dict[ReporterKey, dict[str, int]]
 TAKE_UP = event_codes(
     [reports_wf.CLAIM, reports_wf.ADOPT, reports_wf.DECLINE, reports_wf.SUBMISSION_RETURN, reports_wf.FORWARD]
 )
@@ -79,6 +86,15 @@ def _day(value: dt.datetime | None) -> dt.date:
 
 def _add(deltas: Deltas, unit_id: int, day: dt.date, field: str, n: int = 1) -> None:
     row = deltas.setdefault((unit_id, day), {})
+    row[field] = row.get(field, 0) + n
+
+
+def _add_author(
+    authors: ReporterDeltas | None, author_id: int | None, unit_id: int, day: dt.date, field: str, n: int = 1
+) -> None:
+    if authors is None or not author_id:
+        return
+    row = authors.setdefault((author_id, unit_id, day.replace(day=1)), {})
     row[field] = row.get(field, 0) + n
 
 
@@ -116,8 +132,9 @@ def _take_up(event: DomainEvent, deltas: Deltas) -> None:
     _add(deltas, event.unit_id, day, "receive_seconds", max(0, int((claimed - received).total_seconds())))
 
 
-def event_deltas(event: DomainEvent) -> Deltas:
-    """What one event changes in the units' own counters (the tree rows follow from the ancestors)."""
+def event_deltas(event: DomainEvent, authors: ReporterDeltas | None = None) -> Deltas:
+    """What one event changes in the units' own counters (the tree rows follow from the ancestors), and,
+    given ``authors``, in the reporters' months."""
     deltas: Deltas = {}
     _take_up(event, deltas)
     kind, p = event.event_type, event.payload
@@ -134,12 +151,14 @@ def event_deltas(event: DomainEvent) -> Deltas:
             # Sent again after a withdrawal: the item counts once, on the day it was last sent.
             was = _day(earlier.created_at)
             _add(deltas, report.source_unit_id, was, "submitted", -1)
+            _add_author(authors, report.author_id, report.source_unit_id, was, "submitted", -1)
             if not earlier.payload.get("late"):
                 _add(deltas, report.source_unit_id, was, "on_time", -1)
             category = earlier.payload.get("category", report.category)
             _add_category(deltas, report.source_unit_id, was, category, -1)
         day = _day(report.sent_at)
         _add(deltas, report.source_unit_id, day, "submitted")
+        _add_author(authors, report.author_id, report.source_unit_id, day, "submitted")
         if not p.get("late"):
             _add(deltas, report.source_unit_id, day, "on_time")
         _add_category(deltas, report.source_unit_id, day, report.category)
@@ -153,17 +172,21 @@ def event_deltas(event: DomainEvent) -> Deltas:
             _add(deltas, report.source_unit_id, day, "solicitation_answered")
     elif kind in {"issue.sign", "issue.withdraw"}:
         # Both the signing and its reversal count on the signing day (when the adoptions became final).
-        signed_at = Issue.objects.filter(pk=event.object_id).values_list("signed_at", flat=True).first()
-        if signed_at is None:
+        issue = (
+            Issue.objects.filter(pk=event.object_id).values_list("signed_at", "publication__unit_id").first()
+        )
+        if issue is None or issue[0] is None:
             return deltas
-        day = _day(signed_at)
+        day, sign = _day(issue[0]), 1 if kind == "issue.sign" else -1
+        _add(deltas, issue[1], day, "issues", sign)
         field = ADOPTION_FIELDS.get(p.get("level", ""))
         rows = Submission.objects.filter(pk__in=p.get("submissions") or []).values_list(
-            "report__source_unit_id", flat=True
+            "report__source_unit_id", "report__author_id"
         )
-        for unit_id in rows:
+        for unit_id, author_id in rows:
             if field:
-                _add(deltas, unit_id, day, field, 1 if kind == "issue.sign" else -1)
+                _add(deltas, unit_id, day, field, sign)
+                _add_author(authors, author_id, unit_id, day, "adopted", sign)
     elif kind == "submission.adopt" and p.get("usage") in COUNTED_USAGES:
         sub = Submission.objects.select_related("report", "target_unit").filter(pk=event.object_id).first()
         if sub is not None and sub.decided_at is not None and sub.target_unit.level in ADOPTION_FIELDS:
@@ -173,6 +196,9 @@ def event_deltas(event: DomainEvent) -> Deltas:
                 _day(sub.decided_at),
                 ADOPTION_FIELDS[sub.target_unit.level],
             )
+            _add_author(
+                authors, sub.report.author_id, sub.report.source_unit_id, _day(sub.decided_at), "adopted"
+            )
     elif kind == "report.external_adoption":
         adoption = ExternalAdoption.objects.select_related("report").filter(pk=p.get("adoption_id")).first()
         if adoption is not None and adoption.level in ADOPTION_FIELDS:
@@ -181,6 +207,13 @@ def event_deltas(event: DomainEvent) -> Deltas:
                 adoption.report.source_unit_id,
                 _day(adoption.created_at),
                 ADOPTION_FIELDS[adoption.level],
+            )
+            _add_author(
+                authors,
+                adoption.report.author_id,
+                adoption.report.source_unit_id,
+                _day(adoption.created_at),
+                "adopted",
             )
     elif kind == "instruction.create":
         instruction = Instruction.objects.filter(pk=event.object_id).first()
@@ -267,9 +300,22 @@ def _bump_points(model: type[AuthorMonthly] | type[AuthorYearly], points: Decima
         model.objects.create(points=points, **key)
 
 
+def reporter_apply(authors: ReporterDeltas) -> None:
+    """Add the reporters' changes to their month rows."""
+    for (author_id, unit_id, month), counters in authors.items():
+        changes = {f: n for f, n in counters.items() if n}
+        if not changes:
+            continue
+        key = {"author_id": author_id, "unit_id": unit_id, "month": month}
+        if not ReporterMonthly.objects.filter(**key).update(**{f: F(f) + n for f, n in changes.items()}):
+            ReporterMonthly.objects.create(**key, **changes)
+
+
 def rollup_apply(event: DomainEvent, ledger_rows: Iterable[LedgerEntry] = ()) -> None:
-    deltas = event_deltas(event) if event.event_type in ROLLUP_EVENTS else {}
+    authors: ReporterDeltas = {}
+    deltas = event_deltas(event, authors) if event.event_type in ROLLUP_EVENTS else {}
     ledger_rollup_apply(ledger_rows, deltas)
+    reporter_apply(authors)
 
 
 def _ledger_points(lo: dt.datetime, hi: dt.datetime, out: Deltas) -> None:
@@ -454,38 +500,50 @@ def refresh_months(start: dt.date, end: dt.date) -> None:
 # ---- the full recount -----------------------------------------------------------------------------------
 
 
-def recount(start: dt.date, end: dt.date) -> Deltas:
-    """Every unit's own counters for days in [start, end), counted from the source rows."""
+def recount(start: dt.date, end: dt.date, authors: ReporterDeltas | None = None) -> Deltas:
+    """Every unit's own counters for days in [start, end), counted from the source rows (and, given
+    ``authors``, the reporters' counters of those days)."""
     tz = timezone.get_current_timezone()
     lo = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
     hi = dt.datetime.combine(end, dt.time.min, tzinfo=tz)
     out: Deltas = {}
-    for unit_id, sent_at, late, category in Report.objects.filter(
+    for unit_id, author_id, sent_at, late, category in Report.objects.filter(
         sent_at__gte=lo, sent_at__lt=hi
-    ).values_list("source_unit_id", "sent_at", "late", "category"):
+    ).values_list("source_unit_id", "author_id", "sent_at", "late", "category"):
         day = _day(sent_at)
         _add(out, unit_id, day, "submitted")
+        _add_author(authors, author_id, unit_id, day, "submitted")
         if not late:
             _add(out, unit_id, day, "on_time")
         _add_category(out, unit_id, day, category)
     printed = IssueItemSource.objects.filter(
         active=True, credited_at__gte=lo, credited_at__lt=hi
     ).values_list(
-        "submission__report__source_unit_id", "credited_at", "item__issue__publication__unit__level"
+        "submission__report__source_unit_id",
+        "submission__report__author_id",
+        "credited_at",
+        "item__issue__publication__unit__level",
     )
-    for unit_id, at, level in printed:
+    for unit_id, author_id, at, level in printed:
         if level in ADOPTION_FIELDS:
             _add(out, unit_id, _day(at), ADOPTION_FIELDS[level])
+            _add_author(authors, author_id, unit_id, _day(at), "adopted")
     decided = Submission.objects.filter(
         usage__in=COUNTED_USAGES, status="adopted", decided_at__gte=lo, decided_at__lt=hi
-    ).values_list("report__source_unit_id", "decided_at", "target_unit__level")
-    for unit_id, at, level in decided:
+    ).values_list("report__source_unit_id", "report__author_id", "decided_at", "target_unit__level")
+    for unit_id, author_id, at, level in decided:
         if level in ADOPTION_FIELDS:
             _add(out, unit_id, _day(at), ADOPTION_FIELDS[level])
-    for unit_id, at, level in ExternalAdoption.objects.filter(
+            _add_author(authors, author_id, unit_id, _day(at), "adopted")
+    for unit_id, author_id, at, level in ExternalAdoption.objects.filter(
         created_at__gte=lo, created_at__lt=hi
-    ).values_list("report__source_unit_id", "created_at", "level"):
+    ).values_list("report__source_unit_id", "report__author_id", "created_at", "level"):
         _add(out, unit_id, _day(at), ADOPTION_FIELDS[level])
+        _add_author(authors, author_id, unit_id, _day(at), "adopted")
+    for unit_id, at in Issue.objects.filter(
+        signed_at__gte=lo, signed_at__lt=hi, withdrawn_at__isnull=True
+    ).values_list("publication__unit_id", "signed_at"):
+        _add(out, unit_id, _day(at), "issues")
     pairs = set(
         Instruction.objects.filter(created_at__gte=lo, created_at__lt=hi).values_list(
             "pk", "created_at", "item__sources__submission__report__source_unit_id"
@@ -560,6 +618,15 @@ def compare(start: dt.date, end: dt.date) -> list[str]:
                 f"信息员 {author} 单位 {unit} {year}年全年积分：应为 {summed.get(year_key, 0)}，"
                 f"实为 {year_rows.get(year_key, 0)}"
             )
+    lo, hi = _month_span(start, end)
+    counted, kept = reporters_recount(lo, hi), stored_reporters(lo, hi)
+    for rkey in sorted(set(counted) | set(kept)):
+        if counted.get(rkey, {}) != kept.get(rkey, {}):
+            author, unit, month = rkey
+            diffs.append(
+                f"信息员 {author} 单位 {unit} {month:%Y年%m月}报送与采用：应为 {counted.get(rkey, {})}，"
+                f"实为 {kept.get(rkey, {})}"
+            )
     want, have = _author_months(months), _stored_author_months(months)
     for author_key in sorted(set(want) | set(have)):
         if want.get(author_key) != have.get(author_key):
@@ -571,10 +638,35 @@ def compare(start: dt.date, end: dt.date) -> list[str]:
     return diffs
 
 
+def reporters_recount(lo: dt.date, hi: dt.date) -> ReporterDeltas:
+    """The reporters' month counters of the whole months [lo, hi), from the source rows."""
+    authors: ReporterDeltas = {}
+    recount(lo, hi, authors)
+    return {k: {f: n for f, n in v.items() if n} for k, v in authors.items() if any(v.values())}
+
+
+def stored_reporters(lo: dt.date, hi: dt.date) -> ReporterDeltas:
+    out: ReporterDeltas = {}
+    for a, u, m, s, ad in ReporterMonthly.objects.filter(month__gte=lo, month__lt=hi).values_list(
+        "author_id", "unit_id", "month", "submitted", "adopted"
+    ):
+        counters = {f: n for f, n in (("submitted", s), ("adopted", ad)) if n}
+        if counters:
+            out[(a, u, m)] = counters
+    return out
+
+
 def rebuild(start: dt.date, end: dt.date) -> int:
-    """Replace the rollups of [start, end) by the recount."""
+    """Replace the rollups of [start, end) by the recount (the reporters' rows for the whole months)."""
     rows = _with_trees(recount(start, end))
+    lo, hi = _month_span(start, end)
+    reporters = reporters_recount(lo, hi)
     with transaction.atomic():
+        ReporterMonthly.objects.filter(month__gte=lo, month__lt=hi).delete()
+        ReporterMonthly.objects.bulk_create(
+            [ReporterMonthly(author_id=a, unit_id=u, month=m, **c) for (a, u, m), c in reporters.items()],
+            batch_size=2000,
+        )
         StatsDaily.objects.filter(day__gte=start, day__lt=end).delete()
         StatsDaily.objects.bulk_create(
             [StatsDaily(unit_id=u, scope=s, day=d, **c) for (u, s, d), c in rows.items()], batch_size=2000

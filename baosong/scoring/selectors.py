@@ -557,3 +557,26 @@ def unit_month_summary(units: list[Unit], period: Period) -> list[UnitSummary]:
             )
         )
     return out
+
+
+def target_root(user: User, unit_id: int | None) -> Unit:
+    """The unit whose 目标责任 the user sets: one where they edit, or a unit below it; any unit for a system
+    administrator (by default the top one). NotFound otherwise."""
+    if user.memberships.filter(role=Role.SYSADMIN).exists():
+        found = (
+            Unit.objects.filter(pk=unit_id).first()
+            if unit_id is not None
+            else Unit.objects.filter(parent__isnull=True).order_by("sort_order", "pk").first()
+        )
+        if found is None:
+            raise NotFound()
+        return found
+    desks = list(units_acting_for(user, Role.EDITOR).order_by("depth"))
+    if not desks:
+        raise NotFound("您没有设定目标责任的权限。")
+    if unit_id is None:
+        return desks[0]
+    unit = Unit.objects.filter(pk=unit_id).first()
+    if unit is None or not any(unit.path.startswith(d.path) for d in desks):
+        raise NotFound()
+    return unit

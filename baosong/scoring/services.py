@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from baosong.core.actions import event_codes
+from baosong.core.actions import event_codes, record
 from baosong.core.audit import audit_record
 from baosong.core.errors import Forbidden, ServiceError
 from baosong.core.models import DomainEvent
@@ -24,7 +24,16 @@ from baosong.orgs.models import Role, Unit, User
 from baosong.reports import workflow as reports_wf
 from baosong.reports.models import Report, Submission
 from baosong.scoring import workflow as wf
-from baosong.scoring.models import LedgerEntry, QuotaRule, RemunerationRate, Rule, RuleCode, RuleSet
+from baosong.scoring.models import (
+    AppraisalPolicy,
+    LedgerEntry,
+    QuotaRule,
+    RemunerationRate,
+    Rule,
+    RuleCode,
+    RuleSet,
+    Target,
+)
 from baosong.scoring.rollups import ledger_rollup_apply, points_rebuild
 from baosong.scoring.selectors import may_adjust_scores, quota_categories
 from baosong.solicitations import workflow as solicitations_wf
@@ -568,11 +577,29 @@ def quota_rule_remove(*, by: User, rule: QuotaRule) -> None:
         rule.delete()
 
 
+# 稿酬 beyond the adoptions by level: per 批示, per 外部（媒体）采用 (instead of the level's rate once set),
+# and the deductions per 不合规 item and per urgent item sent late.
+REMUNERATION_EXTRAS = {
+    "instruction": "领导批示（元/次）",
+    "external": "媒体及外部采用（元/条，留空按级别标准）",
+    "deduct_nonconf": "不合规信息扣减（元/条）",
+    "deduct_late": "紧急信息迟报扣减（元/条）",
+}
+
+
+def remuneration_clear(*, by: User, keys: list[str]) -> None:
+    """Back to the default for these 稿酬 keys (the external rate: the level's rate again)."""
+    _require_sysadmin(by)
+    with transaction.atomic():
+        RemunerationRate.objects.filter(level__in=keys).delete()
+        audit_record("remuneration.update", user=by, details={k: "默认" for k in keys})
+
+
 def remuneration_set(*, by: User, rates: dict[str, Decimal]) -> None:
     _require_sysadmin(by)
     with transaction.atomic():
         for level, amount in rates.items():
-            if level not in LEVEL_CHOICES[2:] or amount < 0:
+            if level not in [*LEVEL_CHOICES[2:], *REMUNERATION_EXTRAS] or amount < 0:
                 raise ServiceError("稿酬标准无效。", "invalid_rate")
             RemunerationRate.objects.update_or_create(level=level, defaults={"amount": amount})
         audit_record("remuneration.update", user=by, details={k: str(v) for k, v in rates.items()})
@@ -608,3 +635,104 @@ def submission_flag_nonconforming(*, submission: Submission, by: User, reason: s
             unit_id=submission.report.source_unit_id,
             payload={"reason": reason[:200], "report_id": submission.report_id, "by": by.pk},
         )
+
+
+# ---- 目标责任 and the 评比 rules (an editor of the unit, or the system administrator) ----------------------
+
+
+def may_set_targets(user: User, unit: Unit) -> bool:
+    """An editor of the unit or of a unit above it, or a system administrator."""
+    if user.memberships.filter(role=Role.SYSADMIN).exists():
+        return True
+    return may_adjust_scores(user, unit)
+
+
+def _require_target_admin(by: User, unit: Unit) -> None:
+    if not may_set_targets(by, unit):
+        raise Forbidden("只有本单位或上级单位的采编人员、系统管理员可以设定目标责任。")
+
+
+def target_save(
+    *, by: User, unit: Unit, subject: str, measure: str, period_kind: str, minimum: int, unit_class: str = ""
+) -> Target:
+    """Set (or change the minimum of) a target for ``unit``'s subtree."""
+    _require_target_admin(by, unit)
+    if subject not in Target.Subject.values:
+        raise ServiceError("考核对象应为单位或信息员。", "invalid_subject")
+    if measure not in Target.Measure.values:
+        raise ServiceError("指标应为报送信息、被采用信息或编发期数。", "invalid_measure")
+    if subject == Target.Subject.PERSON and measure == Target.Measure.ISSUES:
+        raise ServiceError("编发期数只能作为单位的目标。", "invalid_measure")
+    if period_kind not in QuotaRule.PeriodKind.values:
+        raise ServiceError("周期应为每周、每月或每年。", "invalid_period_kind")
+    if not 1 <= minimum <= 100000:
+        raise ServiceError("目标数应在 1 至 100000 之间。", "invalid_minimum")
+    with transaction.atomic():
+        target, _ = Target.objects.update_or_create(
+            unit=unit,
+            subject=subject,
+            unit_class=(unit_class or "").strip()[:16],
+            measure=measure,
+            period_kind=period_kind,
+            defaults={"minimum": minimum, "created_by": by},
+        )
+        record(
+            wf.TARGET_SAVE,
+            by=by,
+            unit_id=unit.pk,
+            object_type="target",
+            object_id=target.pk,
+            details={
+                "subject": target.get_subject_display(),
+                "measure": target.get_measure_display(),
+                "period_kind": target.get_period_kind_display(),
+                "minimum": minimum,
+                "unit_class": target.unit_class or "所有单位",
+            },
+        )
+    return target
+
+
+def target_remove(*, by: User, target: Target) -> None:
+    _require_target_admin(by, target.unit)
+    with transaction.atomic():
+        record(wf.TARGET_REMOVE, by=by, unit_id=target.unit_id, object_type="target", object_id=target.pk)
+        target.delete()
+
+
+def appraisal_policy_set(
+    *, by: User, unit: Unit, missed_months: int, shortfall: int, missed_solicitations: int
+) -> AppraisalPolicy:
+    """The 评比 rules of ``unit``'s subtree (0 turns a rule off)."""
+    _require_target_admin(by, unit)
+    for value, limit, message in (
+        (missed_months, 12, "累计未完成月数应在 0 至 12 之间。"),
+        (shortfall, 100000, "累计差额条数应在 0 至 100000 之间。"),
+        (missed_solicitations, 1000, "约稿未报次数应在 0 至 1000 之间。"),
+    ):
+        if not 0 <= value <= limit:
+            raise ServiceError(message, "invalid_policy")
+    with transaction.atomic():
+        policy, _ = AppraisalPolicy.objects.update_or_create(
+            unit=unit,
+            defaults={
+                "missed_months": missed_months,
+                "shortfall": shortfall,
+                "missed_solicitations": missed_solicitations,
+                "updated_by": by,
+                "updated_at": timezone.now(),
+            },
+        )
+        record(
+            wf.APPRAISAL_POLICY_UPDATE,
+            by=by,
+            unit_id=unit.pk,
+            object_type="stats",
+            object_id=unit.pk,
+            details={
+                "missed_months": missed_months,
+                "shortfall": shortfall,
+                "missed_solicitations": missed_solicitations,
+            },
+        )
+    return policy

@@ -10,6 +10,10 @@ urlpatterns = [
     path("bulletins/", views.bulletin_list, name="bulletin_list"),
     path("bulletins/<int:pk>/", views.bulletin_detail, name="bulletin_detail"),
     path("bulletins/<int:pk>/document.<str:fmt>", views.bulletin_document, name="bulletin_document"),
+    path("scoring/appraisal/", views.appraisal_home, name="appraisal_home"),
+    path("scoring/appraisal/<int:year>/", views.appraisal_page, name="appraisal_page"),
+    path("scoring/appraisal/<int:year>/export.xlsx", views.appraisal_export, name="appraisal_export"),
+    path("scoring/targets/", views.targets_page, name="targets_page"),
     path("manage/scoring/", views.rules_admin, name="rules_admin"),
     path("manage/scoring/<int:pk>/", views.rule_set_edit, name="rule_set_edit"),
 ]

@@ -28,7 +28,7 @@ from baosong.orgs.permissions import AuthedRequest, business_required, role_requ
 from baosong.orgs.selectors import roles_in_unit, units_acting_for
 from baosong.scoring import bulletins, exports, selectors, services
 from baosong.scoring import workflow as wf
-from baosong.scoring.models import Bulletin, QuotaRule, RemunerationRate, RuleCode, RuleSet
+from baosong.scoring.models import Bulletin, QuotaRule, RuleCode, RuleSet
 
 DESK = (Role.EDITOR, Role.CHIEF, Role.LEADER)
 
@@ -382,18 +382,24 @@ def rules_admin(request: AuthedRequest) -> HttpResponse:
                     services.quota_rule_remove(by=request.user, rule=rule)
                     messages.success(request, "已删除。")
             elif action == "rates":
+                extras = {k: p.get(f"rate_{k}", "").strip() for k in services.REMUNERATION_EXTRAS}
                 services.remuneration_set(
                     by=request.user,
                     rates={
-                        lv: Decimal(p.get(f"rate_{lv}") or "0")
-                        for lv in ("county", "city", "province", "national")
+                        **{
+                            lv: Decimal(p.get(f"rate_{lv}") or "0")
+                            for lv in ("county", "city", "province", "national")
+                        },
+                        **{k: Decimal(v) for k, v in extras.items() if v},
                     },
                 )
+                if cleared := [k for k, v in extras.items() if not v and f"rate_{k}" in p]:
+                    services.remuneration_clear(by=request.user, keys=cleared)
                 messages.success(request, "稿酬标准已保存。")
         except (ValueError, ArithmeticError):
             messages.error(request, "请填写有效的数字。")
         return redirect("rules_admin")
-    rates = {**bulletins.DEFAULT_RATES, **dict(RemunerationRate.objects.values_list("level", "amount"))}
+    rates = bulletins.remuneration_rates()
     return render(
         request,
         "scoring/rules_admin.html",
@@ -411,6 +417,7 @@ def rules_admin(request: AuthedRequest) -> HttpResponse:
                     ("national", "国家级"),
                 )
             ],
+            "extras": [(k, label, rates.get(k)) for k, label in services.REMUNERATION_EXTRAS.items()],
             "today": timezone.localdate(),
         },
     )
@@ -484,3 +491,163 @@ def flag_nonconforming(request: AuthedRequest, submission_pk: int) -> HttpRespon
         )
         messages.success(request, "已标记为不合规信息，将按积分规则扣分。")
     return redirect("submission_detail", sub.pk)
+
+
+# ---- 目标责任 and the yearly 评比 ------------------------------------------------------------------------
+
+
+@role_required(*DESK)
+def appraisal_home(request: AuthedRequest) -> HttpResponse:
+    """评比 of the current year (the menu's entry)."""
+    return redirect("appraisal_page", timezone.localdate().year)
+
+
+def _appraisal_scope(request: AuthedRequest, year: int) -> Unit:
+    if not selectors.MIN_YEAR <= year <= selectors.MAX_YEAR:
+        raise Http404
+    unit = request.GET.get("unit", "")
+    try:
+        return selectors.scoring_root(request.user, parse_id(unit) if unit else None)
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+@role_required(*DESK)
+def appraisal_page(request: AuthedRequest, year: int) -> HttpResponse:
+    from baosong.scoring.appraisal import appraisal
+
+    root = _appraisal_scope(request, year)
+    result = appraisal(root, year)
+    today = timezone.localdate()
+    return render(
+        request,
+        "scoring/appraisal.html",
+        {
+            "root": root,
+            "a": result,
+            "crumbs": _breadcrumbs(request, root),
+            "years": sorted({*range(today.year - 4, today.year + 1), year}, reverse=True),
+            "may_set": services.may_set_targets(request.user, root),
+        },
+    )
+
+
+@role_required(*DESK)
+def appraisal_export(request: AuthedRequest, year: int) -> HttpResponse:
+    from baosong.scoring.appraisal import appraisal
+
+    root = _appraisal_scope(request, year)
+    result = appraisal(root, year)
+    title = f"{root.name} {year}年度政务信息工作评比"
+
+    def rows(standings: list[Any], people: bool) -> list[list[Any]]:
+        return [
+            [
+                s.rank or "—",
+                s.name,
+                *([s.unit_name] if people else []),
+                float(s.points),
+                s.submitted,
+                s.adopted,
+                *([] if people else [s.issues, s.missed_solicitations]),
+                "、".join(f"{m}月" for m in s.missed_months),
+                s.shortfall,
+                "；".join(f"{v.label}：{v.reason}" for v in s.vetoes) or "有资格",
+            ]
+            for s in standings
+        ]
+
+    tail = ["未完成月份", "累计差额", "否决与资格"]
+    content = exports.workbook(
+        [
+            ("单位评比", title, ["名次", "单位", "积分", "报送", "采用", "期数", "约稿未报", *tail],
+             rows(result.units, False)),
+            ("信息员评比", title, ["名次", "信息员", "单位", "积分", "报送", "采用", *tail],
+             rows(result.people, True)),
+            ("否决清单", title, ["对象", "单位", "结果", "原因"],
+             [[s.name, s.unit_name, v.label, v.reason] for s, v in result.vetoes]),
+        ]
+    )  # fmt: skip
+    record(
+        wf.APPRAISAL_EXPORT,
+        by=request.user,
+        unit_id=root.pk,
+        object_type="stats",
+        object_id=root.pk,
+        details={"year": year},
+    )
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(True, f"{title}.xlsx") or ""
+    return response
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _target_root(request: AuthedRequest, unit_id: int | None) -> Unit:
+    try:
+        return selectors.target_root(request.user, unit_id)
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+@role_required(Role.EDITOR, Role.SYSADMIN)
+def targets_page(request: AuthedRequest) -> HttpResponse:
+    """目标责任 and 评比规则 of a unit's subtree: its editors and the system administrator set them."""
+    from baosong.scoring.appraisal import policy_for, targets_for
+    from baosong.scoring.models import AppraisalPolicy, Target
+
+    raw = request.POST.get("unit") if request.method == "POST" else request.GET.get("unit")
+    root = _target_root(request, parse_id(raw) if raw else None)
+    here = f"{reverse('targets_page')}?unit={root.pk}"
+    p = request.POST
+    if request.method == "POST":
+        refusals_return_to(request, here)
+        try:
+            action = p.get("action")
+            if action == "target":
+                services.target_save(
+                    by=request.user,
+                    unit=root,
+                    subject=p.get("subject", ""),
+                    measure=p.get("measure", ""),
+                    period_kind=p.get("period_kind", ""),
+                    minimum=int(p.get("minimum") or 0),
+                    unit_class=p.get("unit_class", ""),
+                )
+                messages.success(request, "目标已保存。")
+            elif action == "target_remove":
+                target = Target.objects.filter(pk=parse_id(p.get("target")) or 0, unit=root).first()
+                if target is None:
+                    raise Http404
+                services.target_remove(by=request.user, target=target)
+                messages.success(request, "已删除。")
+            elif action == "policy":
+                services.appraisal_policy_set(
+                    by=request.user,
+                    unit=root,
+                    missed_months=int(p.get("missed_months") or 0),
+                    shortfall=int(p.get("shortfall") or 0),
+                    missed_solicitations=int(p.get("missed_solicitations") or 0),
+                )
+                messages.success(request, "评比规则已保存。")
+        except ValueError:
+            messages.error(request, "请填写有效的整数。")
+        return redirect(here)
+    own = list(Target.objects.filter(unit=root))
+    inherited = [t for t in targets_for(root) if t.unit_id != root.pk]
+    return render(
+        request,
+        "scoring/targets.html",
+        {
+            "root": root,
+            "own": own,
+            "inherited": inherited,
+            "policy": policy_for(root),
+            "own_policy": AppraisalPolicy.objects.filter(unit=root).exists(),
+            "subjects": Target.Subject.choices,
+            "measures": Target.Measure.choices,
+            "period_kinds": QuotaRule.PeriodKind.choices,
+            "year": timezone.localdate().year,
+        },
+    )

@@ -23,7 +23,7 @@ from baosong.core.actions import (
 from baosong.core.errors import Forbidden, ServiceError
 from baosong.orgs.models import Role, Unit
 from baosong.orgs.selectors import roles_in_unit
-from baosong.scoring.models import Bulletin, LedgerEntry, QuotaRule, RuleSet
+from baosong.scoring.models import Bulletin, LedgerEntry, QuotaRule, RuleSet, Target
 
 B = Bulletin.Status
 
@@ -68,6 +68,10 @@ RULE_SET_UPDATE = declare("rule_set.update", "修改积分规则")
 QUOTA_RULE_SAVE = declare("quota_rule.save", "保存报送任务")
 QUOTA_RULE_REMOVE = declare("quota_rule.remove", "删除报送任务")
 REMUNERATION_UPDATE = declare("remuneration.update", "修改稿酬标准")
+TARGET_SAVE = declare("target.save", "保存目标责任")
+TARGET_REMOVE = declare("target.remove", "删除目标责任")
+APPRAISAL_POLICY_UPDATE = declare("appraisal.policy", "修改评比规则")
+APPRAISAL_EXPORT = declare("appraisal.export", "导出年度评比")
 
 
 class NonconformingPayload(TypedDict):
@@ -115,10 +119,22 @@ detail_labels(
     county="县级",
     to_portal="在门户公开",
     scope="范围",
+    subject="考核对象",
+    measure="指标",
+    period_kind="周期",
+    minimum="目标数",
+    unit_class="考核类别",
+    missed_months="累计未完成月数",
+    shortfall="累计差额条数",
+    missed_solicitations="约稿未报次数",
+    year="年度",
 )
 detail_labels(types=("score.recompute",), removed="删除数", **{"from": "起始时间", "to": "截止时间"})
 detail_refs(copy_from="rule_set")
-audit_group("积分、统计与通报", "bulletin", "stats", "score", "rule_set", "quota_rule", "remuneration")
+audit_group(
+    "积分、统计与通报",
+    *("bulletin", "stats", "score", "rule_set", "quota_rule", "remuneration", "target", "appraisal"),
+)
 
 
 def _bulletin_names(ids: Collection[int]) -> dict[int, str]:
@@ -138,6 +154,13 @@ def _quota_rule_names(ids: Collection[int]) -> dict[int, str]:
     }
 
 
+def _target_names(ids: Collection[int]) -> dict[int, str]:
+    return {
+        t.pk: f"（{t.unit.name}{t.get_subject_display()}{t.label}）"
+        for t in Target.objects.filter(pk__in=ids).select_related("unit")
+    }
+
+
 def _ledger_entry_names(ids: Collection[int]) -> dict[int, str]:
     rows = LedgerEntry.objects.filter(pk__in=ids).values_list("pk", "unit__name", "points")
     return {pk: f"（{unit} {points} 分）" for pk, unit, points in rows}
@@ -146,5 +169,6 @@ def _ledger_entry_names(ids: Collection[int]) -> dict[int, str]:
 object_kind("bulletin", "通报", _bulletin_names)
 object_kind("rule_set", "积分规则", names_of(RuleSet, "name", "“{}”"))
 object_kind("quota_rule", "报送任务", _quota_rule_names)
+object_kind("target", "目标责任", _target_names)
 object_kind("ledger_entry", "积分记录", _ledger_entry_names)
 object_kind("stats", "统计", names_of(Unit, "name", "（{}）"))

@@ -33,6 +33,13 @@ class Solicitation(models.Model):
     attachment_type = models.CharField(max_length=100, blank=True)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    # 转发约稿: a unit asked by an upper unit relays the notice to the units below it, with requirements of
+    # its own (``added_requirements``, also appended to ``requirements``) and a deadline no later than the
+    # upper one's. Its answers, once adopted or forwarded by the relaying unit, answer the upper notice.
+    relayed_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="relays", verbose_name="转发自"
+    )
+    added_requirements = models.TextField("补充要求", blank=True)
 
     class Meta:
         db_table = "notices_solicitation"
@@ -40,6 +47,14 @@ class Solicitation(models.Model):
         indexes = [
             models.Index(fields=["unit", "-created_at"], name="notices_solicit_unit"),
             models.Index(fields=["kind", "deadline"], name="notices_solicit_deadline"),
+        ]
+        constraints = [
+            # One relay per asked unit: the upper unit's page shows one relay per unit.
+            models.UniqueConstraint(
+                fields=["relayed_from", "unit"],
+                condition=models.Q(relayed_from__isnull=False),
+                name="solicit_one_relay_per_unit",
+            )
         ]
 
     def __str__(self) -> str:
@@ -81,3 +96,32 @@ class SolicitationTarget(models.Model):
 
 
 SOLICITATION_STATES = {"answered": "已按时报送", "late": "逾期报送", "missing": "未报送", "pending": "待报送"}
+
+
+class RelayedAnswer(models.Model):
+    """An answer to a relayed notice that the relaying unit adopted or forwarded (转报): it counts as the
+    relaying unit's answer to the upper notice (``solicitation``). One row per (upper notice, item), written
+    by the notifications' consumer from the submission's adopt or forward event, so replaying an event
+    counts nothing twice."""
+
+    class Decision(models.TextChoices):
+        ADOPTED = "adopted", "采用"
+        FORWARDED = "forwarded", "转报"
+
+    solicitation = models.ForeignKey(Solicitation, on_delete=models.CASCADE, related_name="relayed_answers")
+    relay = models.ForeignKey(Solicitation, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+")  # the relaying unit
+    report = models.ForeignKey("reports.Report", on_delete=models.PROTECT, related_name="+")
+    submission = models.ForeignKey("reports.Submission", on_delete=models.PROTECT, related_name="+")
+    # The copy that arrived at the upper unit (转报), tagged to its notice; none for an adoption.
+    forwarded = models.ForeignKey(
+        "reports.Submission", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decision = models.CharField(max_length=16, choices=Decision.choices)
+    counted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "转发约稿的回复"
+        constraints = [
+            models.UniqueConstraint(fields=["solicitation", "report"], name="solicit_relayed_answer_once")
+        ]

@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from baosong.core.actions import record
+from baosong.core.actions import Action, record
 from baosong.core.audit import audit_record
 from baosong.core.errors import Forbidden, ServiceError
 from baosong.core.events import event_emit
-from baosong.orgs.models import BUSINESS_ROLES, Role, Unit, User
+from baosong.orgs.models import BUSINESS_ROLES, ReportingLine, Role, Unit, User
 from baosong.orgs.selectors import roles_in_unit, units_acting_for
 from baosong.reports import files
-from baosong.reports.models import Report
+from baosong.reports.models import Report, Submission, SubmissionStatus
 from baosong.reports.wordimport import clean_text
+from baosong.solicitations import selectors
 from baosong.solicitations import workflow as wf
-from baosong.solicitations.models import Solicitation, SolicitationTarget
+from baosong.solicitations.models import RelayedAnswer, Solicitation, SolicitationTarget
 from baosong.workdays.calendar import due_in_workdays, end_of_day
 
 
@@ -57,15 +60,7 @@ def solicitation_create(
             raise ServiceError("截止时间须晚于现在。", "deadline_in_past")
     if period_start and period_end and period_end < period_start:
         raise ServiceError("报送要点的结束日期不能早于开始日期。", "invalid_period")
-    # Targets: units below the issuing unit only (an office asks its own subtree).
-    below = Unit.objects.filter(path__startswith=unit.path, is_active=True).exclude(pk=unit.pk)
-    targets = set(below.filter(pk__in=unit_ids or []).values_list("pk", flat=True))
-    if len(targets) != len(set(unit_ids or [])):
-        raise ServiceError("约稿对象只能是本单位的下级单位。", "invalid_target")
-    for root in below.filter(pk__in=subtree_of or []):
-        targets |= set(below.filter(path__startswith=root.path).values_list("pk", flat=True))
-    if not targets:
-        raise ServiceError("请选择约稿对象单位。", "targets_required")
+    targets = _targets(unit, unit_ids, subtree_of)
     stored, ctype = "", ""
     if attachment:
         kind_info = files.check_upload(size=len(attachment), data=attachment)
@@ -77,19 +72,155 @@ def solicitation_create(
             period_end=period_end, attachment_name=attachment_name[:255] if attachment else "",
             attachment_stored=stored, attachment_type=ctype, created_by=by,
         )  # fmt: skip
-        SolicitationTarget.objects.bulk_create(
-            [SolicitationTarget(solicitation=sol, unit_id=pk) for pk in sorted(targets)], batch_size=2000
-        )
-        record(
-            wf.SOLICITATION_CREATE,
-            by=by,
-            object_type="solicitation",
-            unit_id=unit.pk,
-            object_id=sol.pk,
-            details={"kind": kind, "targets": len(targets)},
-            payload={"kind": kind, "targets": len(targets), "by": by.pk},
-        )
+        _ask(sol, targets, wf.SOLICITATION_CREATE, by=by)
     return sol
+
+
+def _ask(sol: Solicitation, targets: set[int], action: Action, *, by: User, **extra: int) -> None:
+    """The notice's rows for the units asked, its audit record and the event that notifies them (in the
+    caller's transaction)."""
+    SolicitationTarget.objects.bulk_create(
+        [SolicitationTarget(solicitation=sol, unit_id=pk) for pk in sorted(targets)], batch_size=2000
+    )
+    details: dict[str, Any] = {"kind": sol.kind, "targets": len(targets), **extra}
+    record(
+        action,
+        by=by,
+        object_type="solicitation",
+        unit_id=sol.unit_id,
+        object_id=sol.pk,
+        details=details,
+        payload={**details, "by": by.pk},
+    )
+
+
+def _targets(
+    unit: Unit, unit_ids: list[int] | None, subtree_of: list[int] | None, *, reporting: bool = False
+) -> set[int]:
+    """Units below the issuing unit only (an office asks its own subtree); with ``reporting``, also the
+    units whose direct reporting line (直报点) ends at it."""
+    below = Unit.objects.filter(path__startswith=unit.path, is_active=True).exclude(pk=unit.pk)
+    allowed = below
+    if reporting:
+        allowed = Unit.objects.filter(
+            Q(pk__in=below.values("pk"))
+            | Q(pk__in=ReportingLine.objects.filter(target=unit).values("unit_id"), is_active=True)
+        )
+    targets = set(allowed.filter(pk__in=unit_ids or []).values_list("pk", flat=True))
+    if len(targets) != len(set(unit_ids or [])):
+        raise ServiceError("约稿对象只能是本单位的下级单位。", "invalid_target")
+    for root in below.filter(pk__in=subtree_of or []):
+        targets |= set(below.filter(path__startswith=root.path).values_list("pk", flat=True))
+    if not targets:
+        raise ServiceError("请选择约稿对象单位。", "targets_required")
+    return targets
+
+
+def solicitation_relay(
+    *,
+    by: User,
+    parent: Solicitation,
+    unit: Unit,
+    added_requirements: str = "",
+    title: str = "",
+    deadline: dt.datetime | None = None,
+    deadline_workdays: int | None = None,
+    unit_ids: list[int] | None = None,
+    subtree_of: list[int] | None = None,
+) -> Solicitation:
+    """转发约稿: an editor of a unit the upper notice asked passes it on to units below (or reporting to)
+    it, adding its own requirements and an earlier deadline (no later than the upper one; a number of
+    working days on the relaying unit's calendar is allowed). A 报送要点 is relayed for its period."""
+    if Role.EDITOR not in roles_in_unit(by, unit):
+        raise Forbidden("只有采编人员可以转发约稿。")
+    if not SolicitationTarget.objects.filter(solicitation=parent, unit=unit).exists():
+        raise ServiceError("本单位不是该约稿的对象，不能转发。", "not_a_target")
+    if Solicitation.objects.filter(relayed_from=parent, unit=unit).exists():
+        raise ServiceError("本单位已转发过该约稿。", "already_relayed", status=409)
+    if deadline_workdays is not None:
+        deadline = end_of_day(due_in_workdays(deadline_workdays, unit=unit))
+    if parent.kind == Solicitation.Kind.SOLICITATION:
+        if deadline is None:
+            raise ServiceError("转发约稿须设定截止时间（不晚于上级约稿的截止时间）。", "deadline_required")
+        if parent.deadline is not None and parent.deadline <= timezone.now():
+            raise ServiceError("上级约稿已截止，不能转发。", "parent_closed")
+        if parent.deadline is not None and deadline > parent.deadline:
+            limit = timezone.localtime(parent.deadline)
+            raise ServiceError(
+                f"转发的截止时间不能晚于上级约稿的截止时间（{limit:%Y-%m-%d %H:%M}）。",
+                "deadline_after_parent",
+            )
+        if deadline <= timezone.now():
+            raise ServiceError("截止时间须晚于现在。", "deadline_in_past")
+    else:
+        deadline = None  # 报送要点: the upper period holds
+    targets = _targets(unit, unit_ids, subtree_of, reporting=True)
+    added = clean_text(added_requirements or "")
+    requirements = parent.requirements
+    if added:
+        requirements = f"{requirements}\n\n{unit.name}补充要求：{added}".strip()
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                sol = Solicitation.objects.create(
+                    unit=unit, kind=parent.kind, title=((title or "").strip() or parent.title)[:200],
+                    topic=parent.topic, requirements=requirements, added_requirements=added,
+                    deadline=deadline, period_start=parent.period_start, period_end=parent.period_end,
+                    attachment_name=parent.attachment_name, attachment_stored=parent.attachment_stored,
+                    attachment_type=parent.attachment_type, created_by=by, relayed_from=parent,
+                )  # fmt: skip
+        except IntegrityError as exc:  # a second editor relayed at the same moment
+            raise ServiceError("本单位已转发过该约稿。", "already_relayed", status=409) from exc
+        _ask(sol, targets, wf.SOLICITATION_RELAY, by=by, relayed_from=parent.pk)
+    return sol
+
+
+def solicitation_record_relayed_answer(*, submission_id: int, at: dt.datetime) -> RelayedAnswer | None:
+    """A relaying unit adopted or forwarded an answer to its relay (from ``submission.adopt`` or
+    ``submission.forward``): it counts once as that unit's answer to the upper notice, and a forwarded copy
+    at the upper unit is tagged to the upper notice. Deeper chains work the same: a township's relay
+    answered by a village, forwarded by the township to the county, answers the county's relay there."""
+    sub = (
+        Submission.objects.select_related("report")
+        .filter(pk=submission_id, status__in=[SubmissionStatus.ADOPTED, SubmissionStatus.FORWARDED])
+        .first()
+    )
+    if sub is None or sub.report.solicitation_id is None:
+        return None
+    relay = selectors.notice_of_unit(sub.report.solicitation_id, sub.target_unit_id)
+    if relay is None or relay.relayed_from_id is None:
+        return None
+    parent = Solicitation.objects.get(pk=relay.relayed_from_id)
+    forwarded = (
+        Submission.objects.filter(forwarded_from=sub, target_unit_id=parent.unit_id, is_active=True)
+        .order_by("pk")
+        .first()
+    )
+    decision = RelayedAnswer.Decision.FORWARDED if sub.forwarded_at else RelayedAnswer.Decision.ADOPTED
+    with transaction.atomic():
+        target = (
+            SolicitationTarget.objects.select_for_update()
+            .filter(solicitation=parent, unit_id=relay.unit_id)
+            .first()
+        )
+        if target is None:
+            return None
+        answer = RelayedAnswer.objects.filter(solicitation=parent, report=sub.report).first()
+        if answer is not None:
+            # Adopted first, forwarded later (县采用并转报): the same answer, now with its copy above.
+            if decision == RelayedAnswer.Decision.FORWARDED and answer.forwarded_id is None:
+                answer.decision, answer.forwarded, answer.submission = decision, forwarded, sub
+                answer.save(update_fields=["decision", "forwarded", "submission"])
+            return answer
+        answer = RelayedAnswer.objects.create(
+            solicitation=parent, relay=relay, unit_id=relay.unit_id, report=sub.report, submission=sub,
+            forwarded=forwarded, decision=decision, counted_at=sub.decided_at or at,
+        )  # fmt: skip
+        target.answer_count += 1
+        if target.first_answer_at is None:
+            target.first_answer_at = answer.counted_at
+        target.save(update_fields=["answer_count", "first_answer_at"])
+    return answer
 
 
 def solicitation_mark_read(*, solicitation: Solicitation, user: User) -> int:

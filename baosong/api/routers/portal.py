@@ -38,6 +38,9 @@ class StepOut(Schema):
     label: str
     role: str | None = None
     user_id: int | None = None
+    unit_id: int | None = Field(
+        None, description="审核角色所在的单位（本单位以外的审核人，如县委宣传部）；空为本单位"
+    )
 
 
 class TrailOut(Schema):
@@ -127,7 +130,7 @@ def _out(request: HttpRequest, release_id: int) -> ReleaseOut:
         body=r.body,
         provider=r.provider,
         contact=r.contact,
-        review_chain=[StepOut(**s) for s in (r.review_chain or services.portal_chain_for(r.unit))],
+        review_chain=[StepOut(**s) for s in (r.review_chain or services.portal_chain_for(r.unit, r))],
         review_step=r.review_step,
         withdrawn_at=r.withdrawn_at,
         withdraw_reason=r.withdraw_reason,

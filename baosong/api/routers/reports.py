@@ -32,6 +32,7 @@ from baosong.reports.models import (
     MAX_ELEMENTS,
     Attachment,
     ExternalAdoption,
+    ForwardRequest,
     PublicScope,
     Report,
     ReportStatus,
@@ -78,6 +79,10 @@ class ReportIn(BodySchema):
         default_factory=dict, max_length=MAX_ELEMENTS, description=ELEMENTS
     )
     sensitive: bool = False
+    negative: bool = Field(
+        False,
+        description="负面/重大信息：本单位或上级单位流程中“仅限负面/重大信息”的审核步骤（如县委宣传部审核）据此生效",
+    )
     unit_id: Id | None = None
 
 
@@ -94,6 +99,7 @@ class ReportPatch(BodySchema):
     tags: list[Tag] | None = Field(None, max_length=10)
     elements: dict[str, ElementText] | None = Field(None, max_length=MAX_ELEMENTS, description=ELEMENTS)
     sensitive: bool | None = None
+    negative: bool | None = None
 
 
 class DecisionOut(Schema):
@@ -134,6 +140,7 @@ class ReportOut(Schema):
     tags: list[str]
     elements: dict[str, str]
     sensitive: bool
+    negative: bool
     follow_up_of: int | None
     follow_up_no: int
     follow_up_label: str
@@ -193,6 +200,7 @@ def _out(report: Report, *, user: User, with_trail: bool = True) -> ReportOut:
         tags=report.tags,
         elements=report.elements,
         sensitive=report.sensitive,
+        negative=report.negative,
         follow_up_of=report.follow_up_of_id,
         follow_up_no=report.follow_up_no,
         follow_up_label=report.follow_up_label,
@@ -390,6 +398,17 @@ def report_withdraw(request: HttpRequest, report_id: Id) -> ReportOut:
     return _out(selectors.report_for(_user(request), report_id), user=_user(request))
 
 
+class NegativeIn(BodySchema):
+    negative: bool
+
+
+@router.post("/reports/{report_id}/negative", response={200: ReportOut, **ERRORS})
+def report_negative(request: HttpRequest, report_id: Id, body: NegativeIn) -> ReportOut:
+    report = selectors.report_for(_user(request), report_id)
+    services.report_set_negative(report=report, by=_user(request), negative=body.negative)
+    return _out(selectors.report_for(_user(request), report_id), user=_user(request))
+
+
 # ---- attachments and Word import --------------------------------------------------------------------
 
 
@@ -555,6 +574,7 @@ class InboxFilter(PageQuery):
     date_to: IsoDate | None = None
     q: str | None = Field(None, max_length=100)
     sort: str = Field("default", pattern="^(default|due|oldest)$")
+    verifying: bool = Field(False, description="只看待核实的信息（有未答复的核实请求）")
 
 
 class InboxItem(Schema):
@@ -624,10 +644,19 @@ class SubmissionOut(InboxItem):
     issue_id: int | None
     comment: str
     forwarded_from: int | None
+    forward_request_id: int | None = Field(
+        None, description="本单位最近一次转报签发申请（本单位设有转报签发流程时）"
+    )
+    forward_request_status: str | None = Field(
+        None, description="pending 待签发 / signed 已签发 / refused 未同意 / cancelled 已撤回"
+    )
+    signoff_id: int | None = Field(None, description="本条由下级经转报签发报来时，其签发申请")
+    sign_after: bool = Field(False, description="先报后签：下级紧急信息先行报出、事后补签")
 
 
 def _submission_out(s: Submission, *, user: User) -> SubmissionOut:
     item = _inbox_item(s, user=user)
+    latest = s.forward_requests.order_by("-created_at", "-id").first()
     return SubmissionOut(
         **item.dict(),
         body=s.body,
@@ -637,6 +666,10 @@ def _submission_out(s: Submission, *, user: User) -> SubmissionOut:
         issue_id=s.issue_id,
         comment=s.comment,
         forwarded_from=s.forwarded_from_id,
+        forward_request_id=latest.pk if latest else None,
+        forward_request_status=latest.status if latest else None,
+        signoff_id=s.signoff_id,
+        sign_after=bool(s.signoff_id and s.signoff and s.signoff.sign_after),
     )
 
 
@@ -725,6 +758,107 @@ def submission_forward(
         submission=sub, by=_user(request), target_unit_ids=body.target_unit_ids, comment=body.comment
     )
     return _reload(request, submission_id)
+
+
+# ---- 转报签发 ----------------------------------------------------------------------------------------
+
+
+class ForwardStepOut(Schema):
+    label: str
+    role: str | None = None
+    user_id: int | None = None
+    unit_id: int | None = Field(None, description="签发角色所在单位（本单位以外的审核人）；空为转报单位")
+
+
+class ForwardRequestOut(Schema):
+    id: int
+    status: str
+    status_label: str
+    submission_id: int
+    report_id: int
+    unit_id: int
+    unit_name: str
+    title: str
+    body: str
+    comment: str
+    target_unit_ids: list[int]
+    sign_after: bool = Field(description="先报后签：紧急信息已先行报出，本签发为补签")
+    chain: list[ForwardStepOut]
+    step: int
+    trail: list[dict[str, Any]]
+    requested_by: str
+    created_at: dt.datetime
+    decided_at: dt.datetime | None
+    decision_comment: str
+    allowed_actions: list[str] = Field(default_factory=list, description=ALLOWED)
+
+
+class ForwardSignIn(BodySchema):
+    comment: str = Field(default="", max_length=2000)
+
+
+def _forward_out(fr: ForwardRequest, *, user: User) -> ForwardRequestOut:
+    return ForwardRequestOut(
+        id=fr.pk,
+        status=fr.status,
+        status_label=fr.get_status_display(),
+        submission_id=fr.submission_id,
+        report_id=fr.submission.report_id,
+        unit_id=fr.unit_id,
+        unit_name=fr.unit.name,
+        title=fr.title,
+        body=fr.body,
+        comment=fr.comment,
+        target_unit_ids=fr.target_ids,
+        sign_after=fr.sign_after,
+        chain=[ForwardStepOut(**step) for step in fr.chain],
+        step=fr.step,
+        trail=fr.trail,
+        requested_by=fr.requested_by.full_name,
+        created_at=fr.created_at,
+        decided_at=fr.decided_at,
+        decision_comment=fr.decision_comment,
+        allowed_actions=allowed_actions(fr, user),
+    )
+
+
+def _forward_reload(request: HttpRequest, pk: Id) -> ForwardRequestOut:
+    return _forward_out(selectors.forward_request_for(_user(request), pk), user=_user(request))
+
+
+@router.get("/forward-requests", response=list[ForwardRequestOut])
+def forward_requests_waiting(request: HttpRequest) -> list[ForwardRequestOut]:
+    user = _user(request)
+    with roles_memo():
+        return [_forward_out(fr, user=user) for fr in selectors.forward_queue(user)[:200]]
+
+
+@router.get("/forward-requests/{request_id}", response={200: ForwardRequestOut, 404: ErrorOut})
+def forward_request_read(request: HttpRequest, request_id: Id) -> ForwardRequestOut:
+    return _forward_reload(request, request_id)
+
+
+@router.post("/forward-requests/{request_id}/sign", response={200: ForwardRequestOut, **ERRORS})
+def forward_request_sign(
+    request: HttpRequest, request_id: Id, body: ForwardSignIn | None = None
+) -> ForwardRequestOut:
+    fr = selectors.forward_request_for(_user(request), request_id)
+    services.forward_sign(request=fr, by=_user(request), comment=(body or ForwardSignIn()).comment)
+    return _forward_reload(request, request_id)
+
+
+@router.post("/forward-requests/{request_id}/refuse", response={200: ForwardRequestOut, **ERRORS})
+def forward_request_refuse(request: HttpRequest, request_id: Id, body: ForwardSignIn) -> ForwardRequestOut:
+    fr = selectors.forward_request_for(_user(request), request_id)
+    services.forward_refuse(request=fr, by=_user(request), comment=body.comment)
+    return _forward_reload(request, request_id)
+
+
+@router.post("/forward-requests/{request_id}/cancel", response={200: ForwardRequestOut, **ERRORS})
+def forward_request_cancel(request: HttpRequest, request_id: Id) -> ForwardRequestOut:
+    fr = selectors.forward_request_for(_user(request), request_id)
+    services.forward_cancel(request=fr, by=_user(request))
+    return _forward_reload(request, request_id)
 
 
 @router.post("/submissions/{submission_id}/resubmit", response={200: ReportOut, **ERRORS})

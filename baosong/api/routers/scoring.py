@@ -12,9 +12,9 @@ from ninja import Field, Query, Router, Schema, Status
 from baosong.api.pagination import PageQuery, paginate
 from baosong.api.schemas import ErrorOut, Id
 from baosong.core.errors import NotFound, ServiceError
-from baosong.orgs.models import User
-from baosong.scoring import bulletins, selectors, services
-from baosong.scoring.models import LedgerEntry, RuleCode
+from baosong.orgs.models import Unit, User
+from baosong.scoring import appraisal, bulletins, selectors, services
+from baosong.scoring.models import AppraisalPolicy, LedgerEntry, RuleCode, Target
 
 router = Router(tags=["积分统计"])
 
@@ -217,3 +217,216 @@ def bulletin_file(request: HttpRequest, period: str, fmt: str, unit: Id | None =
     response = HttpResponse(file.content, content_type=file.content_type)
     response["Content-Disposition"] = content_disposition_header(True, file.filename) or ""
     return response
+
+
+# ---- 目标责任 and the yearly 评比 ----------------------------------------------------------------------
+
+
+class TargetQuery(Schema):
+    unit: Id | None = Field(None, description="默认为本人任采编人员的单位（系统管理员为最上级单位）")
+
+
+class ScoringTargetOut(Schema):
+    id: int
+    unit_id: int
+    unit_name: str
+    subject: str = Field(..., description="unit（单位）或 person（信息员）")
+    measure: str = Field(..., description="submitted 报送信息、adopted 被采用信息、issues 编发期数")
+    period_kind: str = Field(..., description="week、month 或 year")
+    unit_class: str
+    minimum: int
+    label: str
+    inherited: bool = Field(..., description="由上级单位设定")
+
+
+class AppraisalPolicyOut(Schema):
+    unit_id: int | None = Field(..., description="设定规则的单位；为空表示系统默认")
+    missed_months: int = Field(..., description="累计未完成目标月数达到此数取消评优资格（0 为不考核）")
+    shortfall: int = Field(..., description="全年累计差额条数达到此数作不称职处理（0 为不考核）")
+    missed_solicitations: int = Field(..., description="约稿未按时报送次数达到此数年终考评否决（0 为不考核）")
+
+
+class TargetsOut(Schema):
+    unit_id: int
+    unit_name: str
+    items: list[ScoringTargetOut]
+    policy: AppraisalPolicyOut
+
+
+class TargetIn(Schema):
+    unit_id: Id
+    subject: str = Field(..., max_length=8, description="unit 或 person")
+    measure: str = Field(..., max_length=12, description="submitted、adopted 或 issues（仅单位）")
+    period_kind: str = Field(..., max_length=8, description="week、month 或 year")
+    minimum: int = Field(..., ge=1, le=100000)
+    unit_class: str = Field("", max_length=16, description="考核类别，留空为所有单位")
+
+
+class AppraisalPolicyIn(Schema):
+    unit_id: Id
+    missed_months: int = Field(..., ge=0, le=12)
+    shortfall: int = Field(..., ge=0, le=100000)
+    missed_solicitations: int = Field(..., ge=0, le=1000)
+
+
+def _target(t: Target, root: Unit) -> ScoringTargetOut:
+    return ScoringTargetOut(
+        id=t.pk,
+        unit_id=t.unit_id,
+        unit_name=t.unit.name,
+        subject=t.subject,
+        measure=t.measure,
+        period_kind=t.period_kind,
+        unit_class=t.unit_class,
+        minimum=t.minimum,
+        label=t.label,
+        inherited=t.unit_id != root.pk,
+    )
+
+
+def _policy(p: AppraisalPolicy) -> AppraisalPolicyOut:
+    return AppraisalPolicyOut(
+        unit_id=p.unit_id if p.pk else None,
+        missed_months=p.missed_months,
+        shortfall=p.shortfall,
+        missed_solicitations=p.missed_solicitations,
+    )
+
+
+@router.get("/targets", response={200: TargetsOut, 404: ErrorOut})
+def targets(request: HttpRequest, q: Query[TargetQuery]) -> TargetsOut:
+    root = selectors.target_root(_user(request), q.unit)
+    found = appraisal.targets_for(root)
+    units = {u.pk: u for u in Unit.objects.filter(pk__in={t.unit_id for t in found})}
+    for t in found:
+        t.unit = units[t.unit_id]
+    return TargetsOut(
+        unit_id=root.pk,
+        unit_name=root.name,
+        items=[_target(t, root) for t in found],
+        policy=_policy(appraisal.policy_for(root)),
+    )
+
+
+@router.post("/targets", response={201: ScoringTargetOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut})
+def target_save(request: HttpRequest, body: TargetIn) -> Status:
+    user = _user(request)
+    root = selectors.target_root(user, body.unit_id)
+    saved = services.target_save(
+        by=user,
+        unit=root,
+        subject=body.subject,
+        measure=body.measure,
+        period_kind=body.period_kind,
+        minimum=body.minimum,
+        unit_class=body.unit_class,
+    )
+    return Status(201, _target(saved, root))
+
+
+@router.delete("/targets/{target_id}", response={204: None, 403: ErrorOut, 404: ErrorOut})
+def target_remove(request: HttpRequest, target_id: Id) -> Status:
+    user = _user(request)
+    found = Target.objects.select_related("unit").filter(pk=target_id).first()
+    if found is None:
+        raise NotFound()
+    selectors.target_root(user, found.unit_id)  # NotFound outside the user's units
+    services.target_remove(by=user, target=found)
+    return Status(204, None)
+
+
+@router.put(
+    "/appraisal/policy", response={200: AppraisalPolicyOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+)
+def appraisal_policy_set(request: HttpRequest, body: AppraisalPolicyIn) -> AppraisalPolicyOut:
+    user = _user(request)
+    root = selectors.target_root(user, body.unit_id)
+    saved = services.appraisal_policy_set(
+        by=user,
+        unit=root,
+        missed_months=body.missed_months,
+        shortfall=body.shortfall,
+        missed_solicitations=body.missed_solicitations,
+    )
+    return _policy(saved)
+
+
+class VetoOut(Schema):
+    kind: str = Field(..., description="ineligible 取消评优资格、unfit 不称职、zeroed 年终考评否决")
+    label: str
+    reason: str
+
+
+class StandingOut(Schema):
+    name: str
+    unit_id: int
+    unit_name: str
+    user_id: int | None
+    rank: int | None = Field(..., description="有评优资格者的名次；被否决或取消资格的为空")
+    points: float
+    submitted: int
+    adopted: int
+    issues: int
+    missed_months: list[int]
+    shortfall: int
+    missed_solicitations: int
+    eligible: bool
+    vetoes: list[VetoOut]
+
+
+class AppraisalOut(Schema):
+    year: int
+    unit_id: int
+    unit_name: str
+    judged_months: list[int]
+    year_over: bool
+    units: list[StandingOut]
+    people: list[StandingOut]
+
+
+class VetoListItem(Schema):
+    name: str
+    unit_id: int
+    unit_name: str
+    user_id: int | None
+    kind: str
+    label: str
+    reason: str
+
+
+class VetoesOut(Schema):
+    year: int
+    unit_id: int
+    items: list[VetoListItem]
+    count: int
+
+
+def _appraisal(request: HttpRequest, year: int, unit: int | None) -> appraisal.Appraisal:
+    if not selectors.MIN_YEAR <= year <= selectors.MAX_YEAR:
+        raise ServiceError(f"年份应在 {selectors.MIN_YEAR} 至 {selectors.MAX_YEAR} 之间。", "invalid_year")
+    root = selectors.scoring_root(_user(request), unit)
+    return appraisal.appraisal(root, year)
+
+
+@router.get("/appraisal/{year}", response={200: AppraisalOut, 400: ErrorOut, 404: ErrorOut})
+def appraisal_read(request: HttpRequest, year: int, unit: Id | None = None) -> AppraisalOut:
+    """评比: the units and reporters of the subtree ranked, with each veto and its reason."""
+    return AppraisalOut(**appraisal.as_data(_appraisal(request, year, unit)))
+
+
+@router.get("/appraisal/{year}/vetoes", response={200: VetoesOut, 400: ErrorOut, 404: ErrorOut})
+def appraisal_vetoes(request: HttpRequest, year: int, unit: Id | None = None) -> VetoesOut:
+    result = _appraisal(request, year, unit)
+    items = [
+        VetoListItem(
+            name=s.name,
+            unit_id=s.unit_id,
+            unit_name=s.unit_name,
+            user_id=s.user_id,
+            kind=v.kind,
+            label=v.label,
+            reason=v.reason,
+        )
+        for s, v in result.vetoes
+    ]
+    return VetoesOut(year=year, unit_id=result.root.pk, items=items, count=len(items))

@@ -37,8 +37,13 @@ class World:
     collection_id: int = 0  # a 数据报表 collection over the county, its township's return started
     unit_id: int = 0  # the township of that return
     form_id: int = 0  # a form the county defined for its own subtree
+    forward_request_id: int = 0  # the county's 转报 of a 负面 item, waiting for 县委宣传部's signature
+    verification_id: int = 0  # a 核实 request the county office asked of the township about ``submission``
     entry_id: int = 0  # the township's 信息员 in the register
     round_id: int = 0  # a 信息员登记 round of the county over its townships
+    omission_id: int = 0  # a 疑似漏报 alert about the township, addressed to the county
+    target_id: int = 0  # a 目标责任 the county set for its subtree
+    message_id: int = 0  # a mail from an unknown sender in the county's intake quarantine
 
 
 PDF = "%PDF-1.7\n1 0 obj <<>> endobj\n% 城关镇防汛应急演练方案\n%%EOF\n".encode()
@@ -99,6 +104,10 @@ def world(cast: Any, settings: Any, tmp_path: Any) -> World:
         owner_unit=cast.county_editor.unit,
         form_schema=reception.versions.get().schema,
     )
+    third = _adopted(cast, "城关镇一处民房失火")
+    report_services.report_set_negative(report=third.report, by=editor, negative=True)
+    report_services.submission_forward(submission=third, by=editor)
+    forward_request = third.forward_requests.get()
     from baosong.roster import services as roster_services
 
     entry = roster_services.entry_add(
@@ -110,7 +119,39 @@ def world(cast: Any, settings: Any, tmp_path: Any) -> World:
         title="信息员登记",
         deadline=timezone.now() + dt.timedelta(days=7),
     )
+    from baosong.oversight.models import OmissionAlert
+
+    township = cast.township_reporter.unit
+    omission = OmissionAlert.objects.create(
+        unit=township,
+        upper_unit=cast.county_editor.unit,
+        target_unit=cast.county_editor.unit,
+        anchor_report=second.report,
+        report_ids=[second.report.pk],
+        title="城关镇李家村发生一起民房火灾",
+        event_time=timezone.now() - dt.timedelta(hours=4),
+        due_at=timezone.now() - dt.timedelta(hours=1),
+        reporter_count=2,
+        reporter_names=["东湖区新桥镇", "东湖区杨柳乡"],
+    )
+    from baosong.scoring.services import target_save
+
+    target = target_save(
+        by=editor, unit=cast.county_editor.unit, subject="person", measure="submitted", period_kind="week",
+        minimum=2,
+    )  # fmt: skip
+    from baosong.intake.services import intake_receive
+
+    settings.INTAKE_UNIT = cast.county_editor.unit.code
+    quarantined = intake_receive(
+        raw=b"From: stranger@example.com\r\nSubject: =?utf-8?b?5p2l56i/?=\r\n"
+        b"Message-ID: <w1@example.com>\r\n\r\nhello\r\n"
+    )
+    assert quarantined is not None
     return World(
+        forward_request_id=forward_request.pk,
+        omission_id=omission.pk,
+        target_id=target.pk,
         report=second.report,
         submission=second,
         issue=issue,
@@ -125,6 +166,10 @@ def world(cast: Any, settings: Any, tmp_path: Any) -> World:
         collection_id=collection.pk,
         unit_id=cast.township_reporter.unit.pk,
         form_id=own_form.pk,
+        verification_id=report_services.verification_ask(
+            submission=second, by=editor, question="请核实参加人数"
+        ).pk,
         entry_id=entry.pk,
         round_id=roster_round.pk,
+        message_id=quarantined.pk,
     )

@@ -44,6 +44,11 @@ COVERED: dict[tuple[str, str], dict[str, Any] | None] = {
     ("post", "/api/v1/reports/{report_id}/attachments"): UPLOAD,
     ("get", "/api/v1/reports/{report_id}/attachments/{attachment_id}"): None,
     ("delete", "/api/v1/reports/{report_id}/attachments/{attachment_id}"): None,
+    ("get", "/api/v1/registrations/{report_id}"): None,
+    ("post", "/api/v1/registrations/{report_id}/attachments"): UPLOAD,
+    ("get", "/api/v1/intake/messages/{message_id}"): None,
+    ("post", "/api/v1/intake/messages/{message_id}/release"): {"unit_id": "{unit_id}", "author_id": 1},
+    ("post", "/api/v1/intake/messages/{message_id}/discard"): None,
     ("get", "/api/v1/submissions/{submission_id}"): None,
     ("patch", "/api/v1/submissions/{submission_id}"): {"title": "越权修改", "body": "正文"},
     ("post", "/api/v1/submissions/{submission_id}/claim"): None,
@@ -52,6 +57,16 @@ COVERED: dict[tuple[str, str], dict[str, Any] | None] = {
     ("post", "/api/v1/submissions/{submission_id}/return"): {"comment": "退回"},
     ("post", "/api/v1/submissions/{submission_id}/forward"): {},
     ("post", "/api/v1/submissions/{submission_id}/resubmit"): {"title": "重报", "body": "正文"},
+    ("post", "/api/v1/reports/{report_id}/negative"): {"negative": True},
+    ("get", "/api/v1/forward-requests/{request_id}"): None,
+    ("post", "/api/v1/forward-requests/{request_id}/sign"): {"comment": "同意"},
+    ("post", "/api/v1/forward-requests/{request_id}/refuse"): {"comment": "不同意"},
+    ("post", "/api/v1/forward-requests/{request_id}/cancel"): None,
+    ("get", "/api/v1/submissions/{submission_id}/verifications"): None,
+    ("post", "/api/v1/submissions/{submission_id}/verifications"): {"question": "越权请求核实"},
+    ("get", "/api/v1/verifications/{verification_id}"): None,
+    ("post", "/api/v1/verifications/{verification_id}/answer"): {"answer": "越权答复"},
+    ("post", "/api/v1/verifications/{verification_id}/withdraw"): None,
     ("get", "/api/v1/issues/{issue_id}"): None,
     ("post", "/api/v1/issues/{issue_id}/items"): {"submission_id": "{submission_id}"},
     ("patch", "/api/v1/issues/{issue_id}/items/{item_id}"): {"title": "越权修改"},
@@ -76,7 +91,11 @@ COVERED: dict[tuple[str, str], dict[str, Any] | None] = {
     ("post", "/api/v1/instructions/{instruction_id}/close"): {"comment": "办结"},
     ("get", "/api/v1/solicitations/{solicitation_id}"): None,
     ("post", "/api/v1/solicitations/{solicitation_id}/read"): None,
+    ("post", "/api/v1/solicitations/{solicitation_id}/relays"): {"deadline_workdays": 1, "unit_ids": []},
+    ("get", "/api/v1/solicitations/{solicitation_id}/chain"): None,
     ("post", "/api/v1/notifications/{notification_id}/read"): None,
+    ("get", "/api/v1/oversight/omissions/{omission_id}"): None,
+    ("post", "/api/v1/oversight/omissions/{omission_id}/handle"): {"note": "越权处理"},
     ("get", "/api/v1/portal/releases/{release_id}"): None,
     ("patch", "/api/v1/portal/releases/{release_id}"): {"contact": "0591-12345678"},
     ("post", "/api/v1/portal/releases/{release_id}/submit"): None,
@@ -94,6 +113,9 @@ COVERED: dict[tuple[str, str], dict[str, Any] | None] = {
     ("post", "/api/v1/roster/rounds/{round_id}/remind"): None,
     # not an object id in the path, but the unit is named: another county's subtree
     ("get", "/api/v1/bulletins/{period}.{fmt}"): None,
+    ("get", "/api/v1/appraisal/{year}"): None,
+    ("get", "/api/v1/appraisal/{year}/vetoes"): None,
+    ("delete", "/api/v1/targets/{target_id}"): None,
 }
 # Routes with path parameters that name no object of a unit (formats of the caller's own data, a year of
 # the calendar; its ?unit= out of sight is refused in workdays/tests/test_calendar_pages.py).
@@ -138,20 +160,26 @@ def test_another_countys_user_gets_404_on_every_object_of_east_lake_district(cas
         "county_id": world.county_id,
         "attachment_id": world.attachment_id,
         "notification_id": world.notification_id,
+        "omission_id": world.omission_id,
         "release_id": world.release_id,
         "collection_id": world.collection_id,
         "unit_id": world.unit_id,
         "form_id": world.form_id,
+        "request_id": world.forward_request_id,
+        "verification_id": world.verification_id,
         "entry_id": world.entry_id,
         "round_id": world.round_id,
+        "message_id": world.message_id,
         "period": str(dt.date.today().year),
+        "year": dt.date.today().year,
+        "target_id": world.target_id,
         "fmt": "pdf",
     }
     client = api(key)
     failures = []
     for (method, path), body in sorted(COVERED.items()):
         url = path.format(**ids)
-        if "/bulletins/" in path:
+        if "/bulletins/" in path or "/appraisal/" in path:
             url += f"?unit={world.county_id}"
         kwargs: dict[str, Any] = {}
         if body is UPLOAD:
@@ -178,9 +206,12 @@ def test_the_county_editor_reaches_the_same_objects(cast, api, world):
         f"/api/v1/solicitations/{world.solicitation_id}",
         f"/api/v1/reports/{world.report.pk}/attachments/{world.attachment_id}",
         f"/api/v1/portal/releases/{world.release_id}",
+        f"/api/v1/verifications/{world.verification_id}",
+        f"/api/v1/submissions/{world.submission.pk}/verifications",
         f"/api/v1/roster/entries/{world.entry_id}",
         f"/api/v1/roster/rounds/{world.round_id}",
         f"/api/v1/roster/units/{world.unit_id}/history",
+        f"/api/v1/oversight/omissions/{world.omission_id}",
     ):
         assert client.get(url).status_code == 200, url
     assert client.post(f"/api/v1/notifications/{world.notification_id}/read").status_code == 200

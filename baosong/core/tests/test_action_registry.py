@@ -24,7 +24,7 @@ from baosong.orgs.models import ReviewStep, Role
 from baosong.portal import services as portal
 from baosong.portal.models import PortalColumn
 from baosong.reports import files, services
-from baosong.reports.models import Report
+from baosong.reports.models import Report, VerificationRequest
 from baosong.reports.tasks import clock_tick
 from baosong.scoring import bulletins
 from baosong.scoring.tasks import quota_tick
@@ -62,6 +62,27 @@ def _reports(cast: Any) -> None:
     services.submission_decline(submission=sub, by=editor, comment="一般")
     services.submission_forward(submission=sent_to_county(cast, "城关镇新建便民服务站"), by=editor)
     services.submission_forward(submission=adopted_at_county(cast, "城关镇推进垃圾分类"), by=editor)
+    # 负面/重大: the county's 转报 waits for 县委宣传部 — refused, cancelled, then signed
+    propaganda = cast.propaganda_reviewer.user
+    negative = adopted_at_county(cast, "城关镇一处民房失火")
+    services.report_set_negative(report=negative.report, by=editor, negative=True)
+    for outcome in ("refuse", "cancel", "sign"):
+        services.submission_forward(submission=negative, by=editor)
+        fr = negative.forward_requests.get(status="pending")
+        if outcome == "refuse":
+            services.forward_refuse(request=fr, by=propaganda, comment="请核实伤亡情况")
+        elif outcome == "cancel":
+            services.forward_cancel(request=fr, by=editor)
+        else:
+            services.forward_sign(request=fr, by=propaganda)
+    # 核实: asked → answered with a file; asked → withdrawn
+    checked = sent_to_county(cast, "城关镇转移安置群众300余人")
+    asked = services.verification_ask(submission=checked, by=editor, question="请核实安置人数")
+    services.verification_answer(
+        verification=asked, by=reporter, answer="经核实为312人。", file_name="名单.png", file_data=PNG
+    )
+    again = services.verification_ask(submission=checked, by=editor, question="请核实地点")
+    services.verification_withdraw(verification=again, by=editor)
 
 
 def _issues(cast: Any) -> Issue:
@@ -165,6 +186,9 @@ def _downloads_and_exports(cast: Any, issue: Issue) -> None:
         "/reports/ledger/export.xlsx",
     ):
         assert editor.get(url).status_code == 200, url
+    answered = VerificationRequest.objects.exclude(file_stored="").first()
+    assert answered is not None
+    assert editor.get(f"/verifications/{answered.pk}/file").status_code == 200
     month = timezone.localdate().strftime("%Y-%m")
     bulletin = bulletins.bulletin_for_period(
         by=cast.county_editor.user, unit=cast.county_editor.unit, period=month
@@ -200,13 +224,83 @@ def _datareports(cast: Any) -> None:
     dr.return_reopen(ret=ret, by=by)
 
 
+def _oversight(cast: Any) -> None:
+    """Three townships report a fire in 城关镇, which stays silent: the scan raises 疑似漏报 (and, weeks
+    later, finds silent units); the county's editor handles the alert and sets its thresholds."""
+    import datetime as dt
+
+    import time_machine
+
+    from baosong.oversight import services as oversight
+    from baosong.oversight.models import OmissionAlert
+    from baosong.oversight.tests.helpers import report_fire, townships
+    from baosong.search.tests.conftest import FIRE, reporter_in
+
+    event = timezone.now() - dt.timedelta(hours=4)
+    towns = townships(cast)
+    for i, name in enumerate(["新桥镇", "杨柳乡", "河口街道"]):
+        report_fire(reporter_in(towns[name], f"reg_ovs_{i}"), FIRE[i], event)
+    from baosong.core.outbox import deliver
+
+    deliver("grouping")
+    oversight.scan()
+    alert = OmissionAlert.objects.get()
+    oversight.alert_handle(alert=alert, by=cast.county_editor.user, note="已督促补报")
+    oversight.setting_update(
+        by=cast.county_editor.user, unit=cast.county_editor.unit, silent_weeks=3, min_reporters=2
+    )
+    with time_machine.travel(timezone.now() + dt.timedelta(weeks=5), tick=False):
+        oversight.silence_scan()
+
+
+def _behalf_and_intake(cast: Any) -> None:
+    """代为登记, and the intake mailbox: a draft, a duplicate, two quarantined (released, discarded)."""
+    from django.conf import settings
+
+    from baosong.intake import services as intake
+    from baosong.orgs.models import User
+    from baosong.reports import behalf
+
+    behalf.report_register_on_behalf(
+        by=cast.county_editor.user,
+        unit_id=cast.township_reporter.unit.pk,
+        channel="fax",
+        author_id=cast.township_reporter.user.pk,
+        title="城关镇传真报送",
+        body="城关镇以传真报送的信息。",
+        uploads=[("传真.png", PNG)],
+    )
+    settings.INTAKE_UNIT = cast.county_editor.unit.code
+    User.objects.filter(pk=cast.township_reporter.user.pk).update(email="hujing@example.gov.cn")
+
+    def mail(sender: str, n: int) -> bytes:
+        return f"From: {sender}\r\nSubject: mail {n}\r\nMessage-ID: <{n}@x>\r\n\r\nbody\r\n".encode()
+
+    intake.intake_receive(raw=mail("hujing@example.gov.cn", 1))
+    intake.intake_receive(raw=mail("hujing@example.gov.cn", 1))
+    editor = cast.county_editor.user
+    held = intake.intake_receive(raw=mail("x@example.com", 2))
+    assert held is not None
+    intake.intake_release(
+        message=held,
+        by=editor,
+        unit_id=cast.township_reporter.unit.pk,
+        author_id=cast.township_reporter.user.pk,
+    )
+    dropped = intake.intake_receive(raw=mail("y@example.com", 3))
+    assert dropped is not None
+    intake.intake_discard(message=dropped, by=editor)
+
+
 def test_every_audit_and_event_type_written_is_declared(cast: Any) -> None:
     _reports(cast)
+    _behalf_and_intake(cast)
     _datareports(cast)
     issue = _issues(cast)
     _portal(cast, issue)
     _instructions_and_notices(cast)
     _clocks(cast)
+    _oversight(cast)
     _downloads_and_exports(
         cast, Issue.objects.exclude(status="withdrawn").filter(number__isnull=False).first()
     )
@@ -256,6 +350,12 @@ def test_an_undeclared_type_is_refused_while_testing(db: None) -> None:
         event_emit("issue.sign", object_type="issue", object_id=1, payload={"not_declared": 1})
 
 
+def oversight_handle(**kwargs: Any) -> Any:
+    from baosong.oversight.services import alert_handle
+
+    return alert_handle(**kwargs)
+
+
 def _instruction(cast: Any) -> Any:
     editor = cast.county_editor.user
     sub = adopted_at_county(cast, "城关镇建成应急避难场所")
@@ -277,11 +377,34 @@ def _bulletin(cast: Any) -> Any:
     )
 
 
+def _omission(cast: Any) -> Any:
+    from baosong.oversight.models import OmissionAlert
+    from baosong.reports import services as report_services
+
+    report = report_services.report_create(by=cast.township_reporter.user, title="城关镇发生火情")
+    return OmissionAlert.objects.create(
+        unit=cast.township_reporter.unit,
+        upper_unit=cast.county_editor.unit,
+        target_unit=cast.county_editor.unit,
+        anchor_report=report,
+        title="城关镇发生火情",
+        event_time=timezone.now(),
+        due_at=timezone.now(),
+        reporter_count=2,
+    )
+
+
 # workflow → (make a fresh object, {action: take it}, the permitted actor, a refused actor)
 TABLE_WALKS: dict[str, tuple[Any, dict[str, Any], str, str]] = {
     "instruction": (
         _instruction,
         {"close": lambda o, u: instructions.instruction_close(instruction=o, by=u, comment="已办结")},
+        "county_editor",
+        "township_reporter",
+    ),
+    "omission": (
+        _omission,
+        {"handle": lambda o, u: oversight_handle(alert=o, by=u)},
         "county_editor",
         "township_reporter",
     ),

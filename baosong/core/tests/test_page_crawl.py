@@ -260,19 +260,52 @@ def build_world(cast: Any) -> dict[str, int]:
         deadline=timezone.now() + dt.timedelta(days=7),
         unit_ids=[cast.township_reporter.unit.pk],
     )
+    # The city's 约稿 to the county: one still to relay (the relay form), one relayed to the township (the
+    # city's page shows the chain).
+    city = cast.city_editor
+    city_notice, city_relayed = (
+        solicitation_services.solicitation_create(
+            by=city.user,
+            unit=city.unit,
+            title=title,
+            deadline=timezone.now() + dt.timedelta(days=10),
+            unit_ids=[cast.county_editor.unit.pk],
+        )
+        for title in ("关于报送防汛工作信息的约稿", "关于报送经验做法的约稿")
+    )
+    solicitation_services.solicitation_relay(
+        by=editor, parent=city_relayed, unit=cast.county_editor.unit, added_requirements="请突出本地做法。",
+        deadline=timezone.now() + dt.timedelta(days=5), unit_ids=[cast.township_reporter.unit.pk],
+    )  # fmt: skip
     editing = issue_services.issue_create(by=editor, publication=issue.publication)  # still being edited
     adopted = adopted_at_county(cast, "城关镇推进农村人居环境整治")  # adopted, not yet in an issue
     waiting = sent_to_county(cast, "城关镇召开安全生产工作会议")  # waiting in the county's inbox
     draft = report_services.report_create(
         by=cast.township_reporter.user, title="城关镇草稿", body="草稿正文。"
     )
+    from baosong.oversight.models import OmissionAlert
+
+    omission = OmissionAlert.objects.create(  # a 疑似漏报 alert about the township, for its pages
+        unit=cast.township_reporter.unit,
+        upper_unit=cast.county_editor.unit,
+        target_unit=cast.county_editor.unit,
+        anchor_report=waiting.report,
+        report_ids=[waiting.report_id],
+        title="城关镇李家村发生一起民房火灾",
+        event_time=timezone.now() - dt.timedelta(hours=4),
+        due_at=timezone.now() - dt.timedelta(hours=1),
+        reporter_count=2,
+        reporter_names=["东湖区新桥镇", "东湖区杨柳乡"],
+    )
     process_outbox.call()  # what the worker does after commit: notifications, ledger, search index
     return {
+        "omission": omission.pk,
         "issue": issue.pk,
         "item": item.pk,
         "editing": editing.pk,
         "instruction": instruction.pk,
         "solicitation": solicitation.pk,
+        "city_notice": city_notice.pk,
         "adopted": adopted.pk,
         "waiting": waiting.pk,
         "sent_report": waiting.report_id,
@@ -443,6 +476,7 @@ FORM_FIELDS = [
     "kind",
     "topic",
     "requirements",
+    "added_requirements",
     "text",
     "leader_name",
     "instructed_on",
@@ -493,6 +527,9 @@ FORM_FIELDS = [
     "penalty",
     "minimum",
     "op",
+    "note",
+    "silent_weeks",
+    "min_reporters",
 ]
 GARBAGE = [
     "abc",
@@ -536,10 +573,13 @@ def test_garbage_posted_to_the_main_forms_never_causes_a_server_error(cast: Any,
             *(f"/issues/{w['issue']}/items/{w['item']}/{a}" for a in ("edit", "move", "remove")),
             f"/issues/{w['issue']}/remind",
             "/solicitations/new",
+            f"/solicitations/{w['city_notice']}/relay",
             f"/instructions/{w['instruction']}/assign",
             f"/stats/ledger/?unit={w['county']}",
             "/publish/new",
             "/notices/read",
+            f"/oversight/omissions/{w['omission']}/handle",
+            "/oversight/unit-settings",
         ],
         "county_leader": [f"/instructions/{w['instruction']}/close", f"/issues/{w['issue']}/withdraw"],
         "county_chief": [f"/issues/{w['editing']}/return"],
@@ -551,6 +591,7 @@ def test_garbage_posted_to_the_main_forms_never_causes_a_server_error(cast: Any,
             *(f"/manage/calendar/2027/{a}" for a in ("day", "remove", "year")),
             "/manage/scoring/",
             f"/manage/scoring/{RuleSet.objects.order_by('pk').values_list('pk', flat=True).first()}/",
+            "/oversight/settings",
         ],
     }
     findings: list[Finding] = []

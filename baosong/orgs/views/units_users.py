@@ -109,18 +109,47 @@ def unit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "targets": targets,
             "children_count": Unit.objects.filter(parent=unit).count(),
             "staff_count": User.objects.filter(primary_unit=unit).count(),
-            "steps": _with_conditions(
-                ReviewStep.objects.filter(unit=unit, chain=ReviewStep.Chain.REPORT).select_related("user"),
-                dict(categories),
-            ),
-            "portal_steps": ReviewStep.objects.filter(
-                unit=unit, chain=ReviewStep.Chain.PORTAL
-            ).select_related("user"),
+            "chains": _chains(unit, dict(categories)),
             "roles": [(r.value, r.label) for r in Role if r in BUSINESS_ROLES],
             "categories": categories,
             "urgencies": URGENCY_CHOICES,
         },
     )
+
+
+CHAIN_TEXTS = {
+    ReviewStep.Chain.REPORT: (
+        "审核流程（信息报出前的本单位审核）",
+        "信息员提交的信息依次经以下步骤审核后报出。",
+        "未设置审核步骤：本单位的信息提交后直接报出。",
+    ),
+    ReviewStep.Chain.FORWARD: (
+        "转报签发（采编人员向上级转报前的签发）",
+        "如“须经本级办公室领导审核、签发后上报”：设置后，采编人员转报的信息须依次签发，签发前上级看不到该信息；"
+        "签发人不同意的，转报退回采编人员。",
+        "未设置转报签发：采编人员转报后直接报送上级。",
+    ),
+    ReviewStep.Chain.PORTAL: (
+        "上网发布审核流程（内容在门户网站公开前的审核）",
+        "按《上网信息发布审核表》：单位负责人、审核处室、分管领导依次审核。设置后，本单位的刊物和信息须经此流程"
+        "审核通过方可在门户公开；未设置则由采编人员直接发布。",
+        "未设置上网发布审核：本单位的刊物和信息由采编人员直接公开发布。",
+    ),
+}
+
+
+def _chains(unit: Unit, categories: dict[str, str]) -> list[dict[str, Any]]:
+    steps = list(ReviewStep.objects.filter(unit=unit).select_related("user", "reviewer_unit"))
+    return [
+        {
+            "code": code,
+            "title": title,
+            "help": help_text,
+            "empty": empty,
+            "steps": _with_conditions([st for st in steps if st.chain == code], categories),
+        }
+        for code, (title, help_text, empty) in CHAIN_TEXTS.items()
+    ]
 
 
 def _with_conditions(steps: Any, categories: dict[str, str]) -> list[ReviewStep]:
@@ -135,6 +164,8 @@ def _with_conditions(steps: Any, categories: dict[str, str]) -> list[ReviewStep]
             parts.append(f"紧急程度={urgencies.get(step.only_urgency, step.only_urgency)}")
         if step.only_sensitive:
             parts.append("敏感信息")
+        if step.only_negative:
+            parts.append("负面/重大信息")
         step.condition = " ".join(parts) or "全部信息"
         out.append(step)
     return out
@@ -230,12 +261,21 @@ def review_step_add_view(request: AuthedRequest, pk: int) -> HttpResponse:
         if reviewer is None:
             messages.error(request, f"本单位没有用户名为“{p['username'].strip()}”的人员。")
             return redirect("unit_detail", pk=unit.pk)
+    reviewer_unit = None
+    if p.get("reviewer_unit_code", "").strip() and reviewer is None:
+        code = p["reviewer_unit_code"].strip()
+        reviewer_unit = admin_scope_units(request.user).filter(code=code).first()
+        if reviewer_unit is None:
+            messages.error(request, f"您管理的范围内没有单位代码为“{code}”的单位。")
+            return redirect("unit_detail", pk=unit.pk)
     try:
         services.review_step_add(
             by=request.user,
             unit=unit,
             role=p.get("role", "") if reviewer is None else "",
             user=reviewer,
+            reviewer_unit=reviewer_unit,
+            only_negative=p.get("only_negative") == "1",
             label=p.get("label", ""),
             only_category=p.get("only_category", ""),
             only_urgency=p.get("only_urgency", ""),
@@ -245,6 +285,16 @@ def review_step_add_view(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.success(request, "已添加审核步骤。")
     except ServiceError as exc:
         messages.error(request, exc.message)
+    return redirect("unit_detail", pk=unit.pk)
+
+
+@require_POST
+@role_required(Role.SYSADMIN)
+def unit_sign_after_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    unit = _scoped_unit(request, pk)
+    value = request.POST.get("sign_after") == "1"
+    services.unit_set_sign_after(by=request.user, unit=unit, value=value)
+    messages.success(request, "紧急信息可先报后签。" if value else "紧急信息也须先签发后转报。")
     return redirect("unit_detail", pk=unit.pk)
 
 

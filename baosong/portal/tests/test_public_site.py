@@ -176,10 +176,14 @@ def test_the_portal_chain_is_configured_on_the_unit_page(cast, client_as):
     )
     page = admin.get(f"/manage/units/{unit.pk}/").content.decode()
     assert "上网发布审核流程" in page
-    assert unit.review_steps.filter(chain="portal").count() == 1
+    # The demo's 县委宣传部 step (only for 负面/重大 items) and the new one.
+    assert unit.review_steps.filter(chain="portal").count() == 2
     assert unit.review_steps.filter(chain="report").count() == 1  # the demo's 审核签发, untouched
-    # The reporting chain ignores portal steps: a township item still goes through one step only.
-    assert services.portal_chain_for(unit) == [{"role": "chief", "user_id": None, "label": "单位负责人"}]
+    # The reporting chain ignores portal steps: a township item still goes through one step only; the
+    # conditional step applies to marked content only.
+    assert services.portal_chain_for(unit) == [
+        {"role": "chief", "user_id": None, "unit_id": None, "label": "单位负责人"}
+    ]
 
 
 def _count(client: Client, url: str) -> int:

@@ -43,6 +43,7 @@ REPORT_RESULTS = {
     (S.IN_REVIEW, "withdraw"): S.WITHDRAWN,
     (S.SENT, "withdraw"): S.WITHDRAWN,
     (S.WITHDRAWN, "reopen"): S.DRAFT,
+    (S.DRAFT, "register"): S.SENT,  # 代为登记 (reports/behalf.py): the county's editor sends it
 }
 SUBMISSION_RESULTS = {
     (T.RECEIVED, "claim"): T.CLAIMED,
@@ -68,7 +69,22 @@ REPORT_MOVES: dict[str, tuple[str, Move]] = {
     "return": ("township_reviewer", lambda r, u: services.report_return(report=r, by=u, comment="请核实")),
     "withdraw": ("township_reporter", lambda r, u: services.report_withdraw(report=r, by=u)),
     "reopen": ("township_reporter", lambda r, u: services.report_reopen(report=r, by=u)),
+    "register": ("county_editor", lambda r, u: _register(r, u)),
 }
+
+
+def _register(report: Report, by: User) -> Report:
+    """The register edge of an item as if this editor had entered it for the township (behalf.py)."""
+    from baosong.core.actions import apply
+    from baosong.reports import workflow as wf
+    from baosong.reports.models import BehalfRegistration
+
+    BehalfRegistration.objects.get_or_create(
+        report=report, defaults={"channel": "paper", "unit": by.primary_unit, "registered_by": by}
+    )
+    return apply(wf.REGISTER, report, by, change=lambda r, t: services._send(r, by))
+
+
 SUBMISSION_MOVES: dict[str, tuple[str, Move]] = {
     "claim": ("county_editor", lambda s, u: services.submission_claim(submission=s, by=u)),
     "adopt": ("county_editor", lambda s, u: services.submission_adopt(submission=s, by=u)),

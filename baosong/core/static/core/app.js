@@ -17,6 +17,13 @@
       var m = Math.floor(ms % 3600000 / 60000), s = Math.floor(ms % 60000 / 1000);
       el.textContent = "剩余 " + (d ? d + " 天 " : "") + h + " 小时 " + pad(m) + " 分" + (d ? "" : " " + pad(s) + " 秒");
     });
+    // Time waited since a moment (核实中，已等待 3 小时): <span class="elapsed" data-since="ISO time">server text</span>.
+    document.querySelectorAll(".elapsed[data-since]").forEach(function (el) {
+      var ms = new Date() - new Date(el.dataset.since);
+      if (isNaN(ms) || ms < 0) { return; }
+      var d = Math.floor(ms / 86400000), h = Math.floor(ms % 86400000 / 3600000), m = Math.floor(ms % 3600000 / 60000);
+      el.textContent = "已等待 " + (d ? d + " 天 " + h + " 小时" : h ? h + " 小时 " + m + " 分" : m + " 分钟");
+    });
   }
 
   // An input that sends its form as soon as it changes: a file once chosen (从 Word 导入 on the 工作台), a
