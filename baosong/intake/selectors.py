@@ -1,23 +1,22 @@
-"""Reads of the intake mailbox, scoped: a message is seen by the editors of its mailbox's unit and the
-system administrators whose scope holds that unit; to anyone else it does not exist (404)."""
+"""Reads of the intake mailbox, scoped: a message the mailbox could not place is seen by the editors of
+its mailbox's unit; to anyone else it does not exist (404)."""
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from baosong.core.errors import NotFound
 from baosong.intake.models import IntakeMessage, IntakeStatus
 from baosong.orgs.models import Role, Unit, User
-from baosong.orgs.selectors import acting_unit_ids, subtree_q, units_acting_for
+from baosong.orgs.selectors import acting_unit_ids
 
 
 def messages_visible_to(user: User) -> QuerySet[IntakeMessage]:
+    """The mailbox unit's editors see what the mailbox could not place (quarantined, then released or
+    discarded). A message that became a 信息员's draft is that unit's draft, not theirs; and the system
+    administrator does not read or route business mail (三员分立)."""
     editor_units = acting_unit_ids(user, Role.EDITOR)
-    admin_paths = list(units_acting_for(user, Role.SYSADMIN).values_list("path", flat=True))
-    scope = Q(mailbox_unit_id__in=editor_units)
-    if admin_paths:
-        scope |= Q(mailbox_unit__in=Unit.objects.filter(subtree_q(admin_paths)))
-    return IntakeMessage.objects.filter(scope)
+    return IntakeMessage.objects.filter(mailbox_unit_id__in=editor_units).exclude(status=IntakeStatus.DRAFTED)
 
 
 def quarantine(user: User, *, status: str | None = IntakeStatus.QUARANTINED) -> QuerySet[IntakeMessage]:

@@ -17,7 +17,7 @@ from baosong.intake.models import IntakeMessage, IntakeStatus
 from baosong.orgs.models import Membership, Role
 from baosong.orgs.permissions import AuthedRequest, role_required
 
-ROLES = (Role.EDITOR, Role.SYSADMIN)
+ROLES = (Role.EDITOR,)
 CANDIDATES = 50
 
 

@@ -30,7 +30,6 @@ NAV: list[tuple[frozenset[str], str, str]] = [
     (frozenset({Role.REVIEWER, Role.CHIEF, Role.LEADER}), "待我审核", "review_queue"),
     (frozenset({Role.EDITOR}), "收件箱", "inbox"),
     # Editors reach 邮件来稿 from the 收件箱, and 评比 from 统计 and 通报: the menu already fills 1366 px.
-    (frozenset({Role.SYSADMIN}), "邮件来稿", "intake_list"),
     (frozenset({Role.REPORTER, Role.REVIEWER, Role.EDITOR}), "信息台账", "ledger"),
     (frozenset({Role.EDITOR, Role.CHIEF, Role.LEADER}), "刊物", "issue_list"),
     (frozenset(BUSINESS_ROLES), "阅文", "reading_list"),

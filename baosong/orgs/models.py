@@ -310,6 +310,17 @@ class ReviewGrant(models.Model):
             models.CheckConstraint(
                 condition=Q(user__isnull=False) | (Q(unit__isnull=False) & ~Q(role="")), name="orgs_grant_who"
             ),
+            # One grant per object and reviewer (partial: NULLs are distinct in a plain unique key).
+            models.UniqueConstraint(
+                fields=["object_type", "object_id", "user"],
+                condition=Q(user__isnull=False),
+                name="orgs_grant_once_user",
+            ),
+            models.UniqueConstraint(
+                fields=["object_type", "object_id", "unit", "role"],
+                condition=Q(user__isnull=True),
+                name="orgs_grant_once_role",
+            ),
         ]
         indexes = [
             models.Index(fields=["unit", "role", "object_type", "object_id"], name="orgs_grant_unit_role"),

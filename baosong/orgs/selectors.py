@@ -237,6 +237,7 @@ def review_grant(*, object_type: str, object_id: int, step: dict[str, Any], home
         if step.get("user_id")
         else {"user_id": None, "unit_id": step.get("unit_id") or home_unit_id, "role": step.get("role", "")}
     )
+    # get_or_create: a grant made at the same moment (the unique keys) is read back, not duplicated.
     ReviewGrant.objects.get_or_create(object_type=object_type, object_id=object_id, **who)
 
 

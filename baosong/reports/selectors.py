@@ -370,8 +370,10 @@ def report_trail(report: Report) -> list[dict[str, Any]]:
 
 
 def _acted(report: Any) -> QuerySet[Submission]:
+    # A 转报 waiting for its sign-off is the target's act too: withdrawing under it would send a
+    # withdrawn item up when the signer signs.
     return Submission.objects.filter(report=report, is_active=True).filter(
-        ~Q(status=SubmissionStatus.RECEIVED) | Q(claimed_by__isnull=False)
+        ~Q(status=SubmissionStatus.RECEIVED) | Q(claimed_by__isnull=False) | Q(forward_pending=True)
     )
 
 
@@ -391,9 +393,12 @@ def targets_have_acted(report: Report) -> bool:
     return _acted(report).exists()
 
 
-def follow_up_chain(report: Report) -> QuerySet[Report]:
+def follow_up_chain(report: Report, user: User | None = None) -> QuerySet[Report]:
+    """The item's 初报 and 续报s (those ``user`` may see, when given: a reviewer outside the unit sees
+    only what was sent to them)."""
     root = report.chain_root_id
-    return Report.objects.filter(Q(pk=root) | Q(follow_up_of_id=root)).order_by("follow_up_no", "id")
+    qs = reports_visible_to(user) if user is not None else Report.objects.all()
+    return qs.filter(Q(pk=root) | Q(follow_up_of_id=root)).order_by("follow_up_no", "id")
 
 
 # ---- 核实 (verification requests) -------------------------------------------------------------------

@@ -47,6 +47,7 @@ from baosong.reports.models import (
     Urgency,
     Usage,
     VerificationRequest,
+    VerificationStatus,
 )  # fmt: skip
 from baosong.reports.timeliness import AMOUNT_RANGE, AMOUNT_UNIT, due_at_for
 from baosong.reports.wordimport import clean_text, docx_import
@@ -436,6 +437,7 @@ def report_withdraw(*, report: Report, by: User) -> Report:
             if selectors.targets_have_acted(r):  # the rule the item page uses to offer 撤回
                 raise ServiceError("已有接收单位开始处理，不能撤回。", "already_handled", status=409)
             subs.update(is_active=False)
+            _close_verifications(Q(submission__report=r), by=by, reason="信息已撤回")
         ReviewAction.objects.create(report=r, action=ReviewAction.Action.WITHDRAW, actor=by)
         r.updated_at = timezone.now()
         return ReportStatus.WITHDRAWN
@@ -503,6 +505,7 @@ def submission_adoption_revoke(*, submission: Submission, by: User, reason: str 
 def submission_decline(*, submission: Submission, by: User, comment: str = "") -> Submission:
     def change(s: Submission, t: Transition) -> str:
         _decide(s, by, comment)
+        _close_verifications(Q(submission=s), by=by, reason="信息不采用")
         return SubmissionStatus.DECLINED
 
     return apply(wf.DECLINE, submission, by, change=change, details={"comment": comment})
@@ -514,6 +517,7 @@ def submission_return(*, submission: Submission, by: User, comment: str) -> Subm
 
     def change(s: Submission, t: Transition) -> str:
         _decide(s, by, comment)
+        _close_verifications(Q(submission=s), by=by, reason="信息已退回修改")
         return SubmissionStatus.RETURNED
 
     return apply(wf.SUBMISSION_RETURN, submission, by, change=change, details={"comment": comment})
@@ -538,18 +542,20 @@ def submission_forward(
     chain = forward_chain_for(s)
     if not chain:
         return _forward_now(s, by=by, target_unit_ids=target_unit_ids, comment=comment)
-    # The same refusals as a plain forward, before anything waits: the state, the actor, the targets.
-    if (edge := wf.FORWARD.edge_from(s.status)) is None:
-        raise wf.SUBMISSION.refuse_state(s, wf.FORWARD)
-    if not edge.who(by, s):
-        raise wf.SUBMISSION.refuse_actor(s, wf.FORWARD)
-    if (refusal := edge.refusal(s)) is not None:
-        raise refusal
-    targets = _check_targets(s.target_unit, target_unit_ids)
-    if not targets:
-        raise ServiceError("本单位没有上级报送对象，不能转报。", "no_targets")
-    sign_after = s.urgency_rank < 2 and s.target_unit.forward_sign_after_urgent
     with transaction.atomic():
+        # Locked, then checked: a decline racing this request waits for it (and then finds it pending).
+        s = Submission.objects.select_for_update().select_related("report", "target_unit").get(pk=s.pk)
+        # The same refusals as a plain forward, before anything waits: the state, the actor, the targets.
+        if (edge := wf.FORWARD.edge_from(s.status)) is None or not s.is_active:
+            raise wf.SUBMISSION.refuse_state(s, wf.FORWARD)
+        if not edge.who(by, s):
+            raise wf.SUBMISSION.refuse_actor(s, wf.FORWARD)
+        if (refusal := edge.refusal(s)) is not None:
+            raise refusal
+        targets = _check_targets(s.target_unit, target_unit_ids)
+        if not targets:
+            raise ServiceError("本单位没有上级报送对象，不能转报。", "no_targets")
+        sign_after = s.urgency_rank < 2 and s.target_unit.forward_sign_after_urgent
         try:
             with transaction.atomic():
                 fr = ForwardRequest.objects.create(
@@ -685,8 +691,15 @@ def forward_sign(*, request: ForwardRequest, by: User, comment: str = "") -> For
         fr.status = ForwardStatus.SIGNED
         fr.save()
         if not fr.sign_after:
-            Submission.objects.filter(pk=fr.submission_id).update(forward_pending=False)
-            sub = Submission.objects.select_related("target_unit", "report").get(pk=fr.submission_id)
+            sub = (
+                Submission.objects.select_for_update()
+                .select_related("target_unit", "report")
+                .get(pk=fr.submission_id)
+            )
+            if not sub.is_active or sub.report.status != ReportStatus.SENT:
+                raise ServiceError("该信息已被作者撤回，不能再签发转报。", "withdrawn", status=409)
+            Submission.objects.filter(pk=sub.pk).update(forward_pending=False)
+            sub.forward_pending = False
             # The editor's forward, taken now that the chain has signed it.
             _forward_now(
                 sub,
@@ -739,6 +752,12 @@ def report_set_negative(*, report: Report, by: User, negative: bool) -> Report:
         ).exists()
         if not ((own and editable) or reached):
             raise Forbidden("您不能修改此信息的负面/重大标记。")
+        # An upper editor may raise the mark, not drop it: dropping would let the item skip the
+        # 宣传部门 step the author's unit asked for.
+        if not negative and r.negative and not (own and editable):
+            raise ServiceError(
+                "负面/重大标记只能由作者单位在修改信息时取消。", "negative_mark_kept", status=409
+            )
         if r.negative == negative:
             return r
         r.negative = negative
@@ -1246,6 +1265,17 @@ def verification_answer(
 
             files.discard(stored)  # no orphan ciphertext when the answer was not written
         raise
+
+
+def _close_verifications(where: Q, *, by: User, reason: str) -> None:
+    """The item left the desk that asked (不采用, 退回, 撤回): its open 核实 requests are withdrawn with
+    it, each audited, so the source unit is not left answering a question nobody waits for."""
+    for v in VerificationRequest.objects.filter(where, status=VerificationStatus.OPEN):
+
+        def change(v: VerificationRequest, t: Transition) -> None:
+            v.withdrawn_by, v.withdrawn_at = by, timezone.now()
+
+        apply(wf.VERIFY_WITHDRAW, v, by, change=change, details={"reason": reason}, actor_checked=True)
 
 
 def verification_withdraw(*, verification: VerificationRequest, by: User) -> VerificationRequest:

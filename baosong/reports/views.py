@@ -390,7 +390,7 @@ def _detail(
             "diffs": diffs,
             "actions": actions,
             "review_actions": report.review_actions.select_related("actor"),
-            "chain": selectors.follow_up_chain(report).select_related("author"),
+            "chain": selectors.follow_up_chain(report, request.user).select_related("author"),
             "returned": returned,
             "comment_form": CommentForm(),
             "is_author_side": report.source_unit_id in set(acting_unit_ids(user)),
@@ -650,7 +650,6 @@ def _inbox_lines(subs: Any, now: dt.datetime) -> list[dict[str, Any]]:
     subs = list(subs)
     behalf = behalf_channels([s.report_id for s in subs])  # 代为登记: one query for the page
     lines = []
-    subs = list(subs)
     verifying = selectors.open_verifications_since([s.pk for s in subs])
     for s in subs:
         report, open_ = s.report, s.status in OPEN_STATUSES

@@ -473,6 +473,7 @@ class VerificationPayload(TypedDict, total=False):
     due_at: str | None
     seconds: int  # how long the answer took
     has_file: bool
+    reason: str  # withdrawn with the item (不采用, 退回, 撤回)
 
 
 class VerificationWorkflow(Workflow[VerificationRequest]):

@@ -23,6 +23,9 @@ class ScoringConfig(AppConfig):
         register_consumer(
             "scoring",
             on_event,
-            [registry.event_types[code] for code in sorted(SCORED_EVENTS | ROLLUP_EVENTS)],
+            [
+                registry.event_types[code]
+                for code in sorted(SCORED_EVENTS | ROLLUP_EVENTS | {"scoring.backfill"})
+            ],
         )
         register_periodic("scoring.quota", quota_tick, 3600)

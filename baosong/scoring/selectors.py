@@ -18,7 +18,7 @@ from django.utils import timezone
 from baosong.core.errors import NotFound, ServiceError
 from baosong.core.models import EventDelivery
 from baosong.orgs.models import BUSINESS_ROLES, Role, Unit, User
-from baosong.orgs.selectors import units_acting_for
+from baosong.orgs.selectors import admin_scope_units, units_acting_for
 from baosong.reports.selectors import category_labels, item_categories
 from baosong.scoring.models import (
     CATEGORY_FIELDS,
@@ -565,13 +565,15 @@ def unit_month_summary(units: list[Unit], period: Period) -> list[UnitSummary]:
 
 
 def target_root(user: User, unit_id: int | None) -> Unit:
-    """The unit whose 目标责任 the user sets: one where they edit, or a unit below it; any unit for a system
-    administrator (by default the top one). NotFound otherwise."""
+    """The unit whose 目标责任 the user sets: one where they edit, or a unit below it; any unit of a system
+    administrator's scope (by default its top one). NotFound otherwise."""
     if user.memberships.filter(role=Role.SYSADMIN).exists():
+        # Within the administrator's own scope (a county's administrator: that county's subtree).
+        scope = admin_scope_units(user)
         found = (
-            Unit.objects.filter(pk=unit_id).first()
+            scope.filter(pk=unit_id).first()
             if unit_id is not None
-            else Unit.objects.filter(parent__isnull=True).order_by("sort_order", "pk").first()
+            else scope.order_by("depth", "sort_order", "pk").first()
         )
         if found is None:
             raise NotFound()

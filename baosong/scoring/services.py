@@ -21,6 +21,7 @@ from baosong.datareports import workflow as datareports_wf
 from baosong.editorial import workflow as issue_wf
 from baosong.instructions import workflow as instructions_wf
 from baosong.orgs.models import Role, Unit, User
+from baosong.orgs.selectors import admin_scope_units
 from baosong.reports import workflow as reports_wf
 from baosong.reports.models import Report, Submission
 from baosong.scoring import workflow as wf
@@ -643,7 +644,7 @@ def submission_flag_nonconforming(*, submission: Submission, by: User, reason: s
 def may_set_targets(user: User, unit: Unit) -> bool:
     """An editor of the unit or of a unit above it, or a system administrator."""
     if user.memberships.filter(role=Role.SYSADMIN).exists():
-        return True
+        return admin_scope_units(user).filter(pk=unit.pk).exists()
     return may_adjust_scores(user, unit)
 
 

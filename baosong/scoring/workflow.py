@@ -172,3 +172,7 @@ object_kind("quota_rule", "报送任务", _quota_rule_names)
 object_kind("target", "目标责任", _target_names)
 object_kind("ledger_entry", "积分记录", _ledger_entry_names)
 object_kind("stats", "统计", names_of(Unit, "name", "（{}）"))
+
+# An upgrade whose migration adds rollup counters asks the scoring consumer to recount the history once
+# (the migration writes this event; the worker recounts — see migrations/0015_backfill_new_counters).
+ROLLUP_BACKFILL = declare("scoring.backfill", "补算统计汇总", audit="", event="scoring.backfill")

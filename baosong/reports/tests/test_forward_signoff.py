@@ -253,3 +253,22 @@ def test_ordinary_item_goes_on_the_portal_without_propaganda(cast: Any) -> None:
     release = _portal_release_of(cast, sub)
     assert release.status == ReleaseStatus.PUBLISHED
     assert list(releases_visible_to(cast.propaganda_reviewer.user)) == []
+
+
+def test_the_author_cannot_withdraw_under_a_waiting_forward(cast: Any) -> None:
+    """Withdrawing under a 转报 waiting for its signature would send a withdrawn item up at the signature."""
+    _county_leader_signs(cast)
+    sub = _at_county(cast)
+    services.submission_forward(submission=sub, by=cast.county_editor.user)
+    with pytest.raises(ServiceError) as refused:
+        services.report_withdraw(report=sub.report, by=cast.township_reporter.user)
+    assert refused.value.code == "already_handled"
+
+
+def test_an_upper_editor_may_raise_the_negative_mark_but_not_drop_it(cast: Any) -> None:
+    report = _send(cast, _item(cast, negative=True), cast.township_reviewer, cast.propaganda_reviewer)
+    with pytest.raises(ServiceError) as kept:
+        services.report_set_negative(report=report, by=cast.county_editor.user, negative=False)
+    assert kept.value.code == "negative_mark_kept"
+    report.refresh_from_db()
+    assert report.negative

@@ -369,3 +369,20 @@ def test_the_workbench_panel_costs_the_same_with_1_or_7_requests(cast, client_as
         assert re.search(r"<b>4</b><span>本单位待核实", html) and re.search(
             r"<b>4</b><span>近 7 天已答复", html
         )
+
+
+@pytest.mark.parametrize("leaves", ["decline", "return"])
+def test_a_request_is_withdrawn_with_the_item_leaving_the_desk(cast, leaves):
+    """不采用 or 退回: nobody waits for the answer any more; the request closes with the decision, audited."""
+    sub = sent(cast)
+    v = ask(cast, sub)
+    editor = cast.county_editor.user
+    if leaves == "decline":
+        services.submission_decline(submission=sub, by=editor)
+    else:
+        services.submission_return(submission=sub, by=editor, comment="请补充数据")
+    v.refresh_from_db()
+    assert v.status == "withdrawn" and v.withdrawn_by == editor
+    assert AuditEvent.objects.filter(
+        event_type="verification.transition", object_id=str(v.pk), details__action="withdraw"
+    ).exists()

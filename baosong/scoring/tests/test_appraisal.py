@@ -323,3 +323,34 @@ def test_the_administrator_sets_the_extra_rates_and_any_units_targets(cast, clie
         },
     )
     assert county.appraisal_policy.missed_months == 3
+
+
+def test_an_upgrade_backfills_the_new_counters_through_the_worker(cast):
+    """A database upgraded to 0014 has items but empty reporter months and 期数: migration 0015 writes a
+    scoring.backfill event (here written as it does) and the scoring consumer recounts the history."""
+    import importlib
+
+    from django.apps import apps as django_apps
+
+    from baosong.core.models import DomainEvent
+    from baosong.editorial.tests.conftest import adopted_at_county, distributed_county_issue
+    from baosong.scoring.models import StatsDaily, StatsMonthly
+
+    adopted = adopted_at_county(cast, "城关镇推进农村人居环境整治")
+    distributed_county_issue(cast, [adopted])
+    deliver("scoring")
+    month = timezone.localdate().replace(day=1)
+    # As the events before 0014 left them.
+    ReporterMonthly.objects.all().delete()
+    StatsMonthly.objects.update(issues=0)
+    StatsDaily.objects.update(issues=0)
+    start, end = month, timezone.localdate() + dt.timedelta(days=1)
+    assert rollups.compare(start, end) != []
+    migration = importlib.import_module("baosong.scoring.migrations.0015_backfill_new_counters")
+    migration.ask_for_backfill(django_apps, None)
+    assert DomainEvent.objects.filter(event_type="scoring.backfill").count() == 1
+    deliver("scoring")
+    assert rollups.compare(start, end) == []
+    row = ReporterMonthly.objects.get(author=cast.township_reporter.user, month=month)
+    assert (row.submitted, row.adopted) == (1, 1)
+    assert StatsMonthly.objects.get(unit=cast.county_editor.unit, scope="own", month=month).issues == 1
