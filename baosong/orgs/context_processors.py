@@ -43,7 +43,8 @@ NAV: list[tuple[frozenset[str], str, str]] = [
     (frozenset({Role.SYSADMIN}), "门户栏目", "portal_manage"),
     (frozenset({Role.EDITOR, Role.CHIEF, Role.LEADER, Role.REVIEWER}), "上网发布", "portal_releases"),
     # Last: an editor's menu already fills a 1366 px screen; the 工作台 panels link here too.
-    (frozenset({Role.REPORTER, Role.EDITOR}), "信息员登记", "roster_home"),
+    # Editors reach 信息员登记 from 本单位人员 and the 工作台's 未配备信息员 panel.
+    (frozenset({Role.REPORTER}), "信息员登记", "roster_home"),
 ]
 
 

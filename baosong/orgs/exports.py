@@ -1,4 +1,4 @@
-"""The 信息员登记表 (staff register) as XLSX or CSV."""
+"""The staff list (本单位人员: accounts and contacts) as XLSX or CSV; the formal 信息员登记表 is the roster's."""
 
 from __future__ import annotations
 
@@ -55,6 +55,6 @@ def users_xlsx(users: QuerySet[User], *, fmt: str = "xlsx") -> HttpResponseBase:
         [HEADERS, *_rows(users)],
         fmt="csv" if fmt == "csv" else "xlsx",
         filename=f"staff-{stamp}",
-        sheet="信息员登记表",
+        sheet="本单位人员",
         widths=[6, 10, 16, 28, 14, 14, 16, 14, 24, 20, 6],
     )
