@@ -1,4 +1,4 @@
-"""The staff list (本单位人员: accounts and contacts) as XLSX or CSV; the formal 信息员登记表 is the roster's."""
+"""The staff list (本单位人员: accounts and contacts) as XLSX or CSV; the 信息员登记表 is the roster's."""
 
 from __future__ import annotations
 
