@@ -49,6 +49,21 @@ def form_date(value: str | None) -> dt.date | None:
         raise ServiceError("日期格式不正确。", "invalid_date") from exc
 
 
+def form_datetime(value: str | None, label: str = "截止时间") -> dt.datetime | None:
+    """A ``datetime-local`` field (2026-06-10T18:00) in the office's time zone, None when empty; anything
+    else is refused in Chinese, naming the field."""
+    from baosong.core.errors import ServiceError
+
+    text = (value or "").strip()
+    if not text:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise ServiceError(f"{label}格式不正确，请按“年-月-日 时:分”填写。", "invalid_date") from exc
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
 def form_count(value: str | None, label: str) -> int | None:
     """A whole number typed into a form, None when empty; anything else is refused in Chinese."""
     from baosong.core.errors import ServiceError

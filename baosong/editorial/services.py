@@ -586,14 +586,7 @@ def portal_chain_configured(unit_id: int, issue: Issue | None = None) -> bool:
             unit_id, ReviewStep.Chain.PORTAL, sensitive=marks["sensitive"], negative=marks["negative"]
         )
         return bool(chain)
-    return ReviewStep.objects.filter(
-        unit_id=unit_id,
-        chain=ReviewStep.Chain.PORTAL,
-        only_category="",
-        only_urgency="",
-        only_sensitive=False,
-        only_negative=False,
-    ).exists()
+    return bool(chain_for(unit_id, ReviewStep.Chain.PORTAL))  # no marks: the unconditional steps
 
 
 def issue_publish(*, issue: Issue, by: User, portal_release_id: int | None = None) -> Issue:

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from baosong.core.actions import allowed_actions, record
 from baosong.core.errors import NotFound, ServiceError
 from baosong.core.models import DomainEvent
-from baosong.core.params import parse_count, parse_id, parse_ids
+from baosong.core.params import form_datetime, parse_count, parse_id, parse_ids
 from baosong.core.refusals import return_to as refusals_return_to
 from baosong.core.workbench import remaining, waited
 from baosong.orgs.models import BUSINESS_ROLES, Role, Unit
@@ -1308,18 +1308,6 @@ def _verification(request: AuthedRequest, pk: int) -> VerificationRequest:
         raise Http404 from exc
 
 
-def _local_datetime(text: str) -> dt.datetime | None:
-    """A ``datetime-local`` field (2026-06-10T18:00) in the office's time zone; empty → None."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    try:
-        value = dt.datetime.fromisoformat(text)
-    except ValueError as exc:
-        raise ServiceError("答复时限格式不正确，请按“年-月-日 时:分”填写。", "invalid_due") from exc
-    return timezone.make_aware(value) if timezone.is_naive(value) else value
-
-
 @require_POST
 @role_required(Role.EDITOR)
 def verification_ask(request: AuthedRequest, pk: int) -> HttpResponse:
@@ -1331,7 +1319,7 @@ def verification_ask(request: AuthedRequest, pk: int) -> HttpResponse:
             by=request.user,
             question=p.get("question", ""),
             passage=p.get("passage", ""),
-            due_at=_local_datetime(p.get("due_at", "")),
+            due_at=form_datetime(p.get("due_at", ""), "答复时限"),
         )
     except ServiceError as exc:
         messages.error(request, exc.message)

@@ -3,7 +3,6 @@ registration rounds and the export. Interfaces only: services write, selectors r
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -19,7 +18,7 @@ from django.views.decorators.http import require_POST
 from baosong.core.actions import record
 from baosong.core.errors import ServiceError
 from baosong.core.exports import table_response
-from baosong.core.params import form_count, parse_id
+from baosong.core.params import form_count, form_datetime, parse_id
 from baosong.orgs.models import Membership, Role, Unit, User
 from baosong.orgs.permissions import AuthedRequest, role_required
 from baosong.orgs.selectors import acting_unit_ids, units_acting_for
@@ -211,16 +210,6 @@ def roster_rounds(request: AuthedRequest) -> HttpResponse:
     )
 
 
-def _deadline(value: str) -> dt.datetime | None:
-    if not value:
-        return None
-    try:
-        naive = dt.datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise ServiceError("截止时间格式不正确。", "invalid_date") from exc
-    return timezone.make_aware(naive) if timezone.is_naive(naive) else naive
-
-
 @role_required(Role.EDITOR)
 def roster_round_new(request: AuthedRequest) -> HttpResponse:
     units = list(units_acting_for(request.user, Role.EDITOR).order_by("path"))
@@ -235,7 +224,7 @@ def roster_round_new(request: AuthedRequest) -> HttpResponse:
                 title=p.get("title", ""),
                 note=p.get("note", ""),
                 scope=p.get("scope", RosterRound.Scope.SUBTREE),
-                deadline=_deadline(p.get("deadline", "")),
+                deadline=form_datetime(p.get("deadline", "")),
                 deadline_workdays=form_count(p.get("deadline_workdays", ""), "工作日数"),
             )
         except ServiceError as exc:

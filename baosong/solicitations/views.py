@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -13,7 +11,7 @@ from django.utils.http import content_disposition_header
 
 from baosong.core.actions import record
 from baosong.core.errors import NotFound, ServiceError
-from baosong.core.params import form_count, form_date, parse_ids
+from baosong.core.params import form_count, form_date, form_datetime, parse_ids
 from baosong.orgs.models import Role, Unit
 from baosong.orgs.permissions import AuthedRequest, business_required, role_required
 from baosong.orgs.selectors import acting_unit_ids, units_acting_for
@@ -46,16 +44,6 @@ def solicitation_list(request: AuthedRequest) -> HttpResponse:
     )
 
 
-def _parse_deadline(value: str) -> dt.datetime | None:
-    if not value:
-        return None
-    try:
-        naive = dt.datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise ServiceError("截止时间格式不正确。", "invalid_date") from exc
-    return timezone.make_aware(naive) if timezone.is_naive(naive) else naive
-
-
 @role_required(Role.EDITOR)
 def solicitation_new(request: AuthedRequest) -> HttpResponse:
     units = list(units_acting_for(request.user, Role.EDITOR).order_by("path"))
@@ -74,7 +62,7 @@ def solicitation_new(request: AuthedRequest) -> HttpResponse:
                 title=p.get("title", ""),
                 topic=p.get("topic", ""),
                 requirements=p.get("requirements", ""),
-                deadline=_parse_deadline(p.get("deadline", "")),
+                deadline=form_datetime(p.get("deadline", "")),
                 deadline_workdays=form_count(p.get("deadline_workdays", ""), "工作日数"),
                 period_start=form_date(p.get("period_start", "")),
                 period_end=form_date(p.get("period_end", "")),
@@ -149,7 +137,7 @@ def solicitation_relay(request: AuthedRequest, pk: int) -> HttpResponse:
                 unit=unit,
                 title=p.get("title", ""),
                 added_requirements=p.get("added_requirements", ""),
-                deadline=_parse_deadline(p.get("deadline", "")),
+                deadline=form_datetime(p.get("deadline", "")),
                 deadline_workdays=form_count(p.get("deadline_workdays", ""), "工作日数"),
                 unit_ids=parse_ids(p.getlist("units")),
                 subtree_of=parse_ids(p.getlist("subtree")),
