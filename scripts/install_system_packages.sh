@@ -12,6 +12,10 @@
 #   libreoffice-writer-nogui  the document tests open every generated DOCX in LibreOffice (soffice) and
 #                     check the pages it sets; not needed to run the product
 #   nodejs npm        front-end assets from the npm registry (served locally)
+#   nginx             the balancer in front of the web nodes (deploy/, scripts/run_cluster.sh, cluster tests)
+#   pgbouncer         transaction pooling in front of PostgreSQL (deploy/, its test)
+#   redis-server      the Redis worker pool's queue (BAOSONG_TASK_BACKEND=rq) and its tests
+#   postgresql        pg_createcluster/pg_basebackup: the streaming replica the router tests read from
 set -u
 need=()
 have_lib() { { ldconfig -p || /sbin/ldconfig -p; } 2>/dev/null | grep -q "$1"; }
@@ -26,6 +30,10 @@ command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
 command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
 command -v fc-list >/dev/null 2>&1 || need+=(fontconfig)
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || need+=(nginx)
+[ -x /usr/sbin/pgbouncer ] || command -v pgbouncer >/dev/null 2>&1 || need+=(pgbouncer)
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+command -v pg_createcluster >/dev/null 2>&1 || need+=(postgresql)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "安装系统软件包: ${need[*]}"
