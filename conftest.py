@@ -97,6 +97,11 @@ def _session_seed(django_db_setup: None, django_db_blocker: Any) -> Iterator[_Se
     seed.drop()
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # scripts/run_cluster.sh's test (baosong/core/tests/test_cluster.py): `-m cluster` selects it.
+    config.addinivalue_line("markers", "cluster: starts the multi-node stack of scripts/run_cluster.sh")
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """pytest-django has put the `db` tests first, then the transactional ones, then those without the

@@ -31,7 +31,7 @@ CMD=${1:-start}
 # The cluster never runs as a test: a caller's test settings must not reach its nodes.
 unset BAOSONG_TESTING DJANGO_SETTINGS_MODULE
 
-log() { echo "[cluster] $*" >&2; }
+log() { echo "[cluster $(date +%T)] $*" >&2; }
 die() { echo "[cluster] 错误：$*" >&2; exit 1; }
 
 port_free() {
@@ -156,7 +156,7 @@ start_postgres() {
       -o wal_level=replica -o max_wal_senders=5 -o max_replication_slots=5 \
       -o hot_standby=on -o max_connections=200 >/dev/null
   fi
-  pg_online "$PG_PRIMARY" || pg_ctlcluster "$PGVER" "$PG_PRIMARY" start
+  pg_online "$PG_PRIMARY" || pg_ctlcluster --skip-systemctl-redirect "$PGVER" "$PG_PRIMARY" start
   wait_for "PostgreSQL primary" pg_isready -q -h 127.0.0.1 -p "$PG_PRIMARY_PORT"
   # The application's role owns its database (migrate creates triggers); replication has its own role.
   psql_on "$PG_PRIMARY_PORT" <<EOF
@@ -178,7 +178,7 @@ EOF
     runuser -u postgres -- env PGPASSWORD="$REPL_PASSWORD" pg_basebackup -h 127.0.0.1 \
       -p "$PG_PRIMARY_PORT" -U replicator -D "$dir2" -R -X stream -C -S "$PG_REPLICA" --checkpoint=fast
   fi
-  pg_online "$PG_REPLICA" || pg_ctlcluster "$PGVER" "$PG_REPLICA" start
+  pg_online "$PG_REPLICA" || pg_ctlcluster --skip-systemctl-redirect "$PGVER" "$PG_REPLICA" start
   wait_for "PostgreSQL replica" pg_isready -q -h 127.0.0.1 -p "$PG_REPLICA_PORT"
 }
 
@@ -241,8 +241,15 @@ prepare_app() {
     mkdir -p "$vendor"
     cp "$ROOT/node_modules/htmx.org/dist/htmx.min.js" "$ROOT/node_modules/echarts/dist/echarts.min.js" "$vendor/"
   fi
-  log "migrate"
-  run_env "$PY" manage.py migrate --noinput -v0
+  # migrate when the code's migrations differ from those last applied here: a restart after a node
+  # stopped then costs only that node's start.
+  local migrations
+  migrations=$(find "$ROOT/baosong" -path '*/migrations/*.py' -type f | sort | xargs sha1sum | sha1sum | cut -c1-40)
+  if [ "$(cat "$DIR/run/migrated" 2>/dev/null)" != "$migrations" ]; then
+    log "migrate"
+    run_env "$PY" manage.py migrate --noinput -v0
+    echo "$migrations" >"$DIR/run/migrated"
+  fi
   # collectstatic compresses every file again (a minute and more): only when a static file changed.
   local manifest="$ROOT/staticfiles/staticfiles.json"
   if [ ! -s "$manifest" ] || [ -n "$(find "$ROOT/baosong" -path '*/static/*' -newer "$manifest" -print -quit)" ]; then
@@ -403,7 +410,7 @@ stop() {
   local name
   for name in "$PG_REPLICA" "$PG_PRIMARY"; do
     if pg_online "$name"; then
-      pg_ctlcluster "$PGVER" "$name" stop -m fast
+      pg_ctlcluster --skip-systemctl-redirect "$PGVER" "$name" stop -m fast
       log "PostgreSQL $name stopped"
     fi
   done
