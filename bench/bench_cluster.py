@@ -68,9 +68,11 @@ def measure(label: str, host: str, cast: Path, args: argparse.Namespace, work: P
     out = work / f"{label.replace('→', '-')}.json"
     log(f"{label}: {args.users} users for {args.seconds} s against {host}")
     subprocess.run(
-        [PY, str(BENCH / "cluster_load.py"), "run", "--host", host, "--cast", str(cast)]
-        + ["--users", str(args.users), "--seconds", str(args.seconds), "--wait", "0,0"]
-        + ["--floor", "--floor-seconds", str(args.floor_seconds), "--out", str(out)],
+        [
+            *(PY, str(BENCH / "cluster_load.py"), "run", "--host", host, "--cast", str(cast)),
+            *("--users", str(args.users), "--seconds", str(args.seconds), "--wait", "0,0"),
+            *("--floor", "--floor-seconds", str(args.floor_seconds), "--out", str(out)),
+        ],
         cwd=ROOT,
         check=True,
     )
@@ -96,8 +98,8 @@ def measure(label: str, host: str, cast: Path, args: argparse.Namespace, work: P
         "actions": day["actions"],
     }
     log(
-        f"{label}: {row['rps']} req/s, p50 {row['p50_ms']} ms, p95 {row['p95_ms']} ms, errors {row['errors']};"
-        f" floor {row['floor_rps']} req/s"
+        f"{label}: {row['rps']} req/s, p50 {row['p50_ms']} ms, p95 {row['p95_ms']} ms,"
+        f" errors {row['errors']}; floor {row['floor_rps']} req/s"
     )
     return row
 
@@ -106,8 +108,9 @@ def markdown(result: dict[str, Any]) -> str:
     rows = result["rows"]
     base = rows[0]["rps"] or 1
     lines = [
-        f"Working day at c={result['users']} (no pause), {result['seconds']} s each; {result['machine']['cpus']}"
-        f" cores; gunicorn {result['gunicorn']} per node; commit {result['commit']}",
+        f"Working day at c={result['users']} (no pause), {result['seconds']} s each;"
+        f" {result['machine']['cpus']} cores; gunicorn {result['gunicorn']} per node;"
+        f" commit {result['commit']}",
         "",
         "| setup | req/s | ÷ 1 node | p50 ms | p95 ms | errors | floor req/s | ÷ floor |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
@@ -144,7 +147,12 @@ def main() -> int:
         web1 = f"http://127.0.0.1:{st['WEB_PORTS'].split()[0]}"
         cast = directory / "cast.json"
         node_env = dict(env, **{k: v for k, v in st.items() if k.startswith(("BAOSONG_", "DATABASE_URL"))})
-        subprocess.run([PY, str(BENCH / "cluster_load.py"), "cast", "--out", str(cast)], env=node_env, cwd=ROOT, check=True)
+        subprocess.run(
+            [PY, str(BENCH / "cluster_load.py"), "cast", "--out", str(cast)],
+            env=node_env,
+            cwd=ROOT,
+            check=True,
+        )
         load_start = os.getloadavg()
         rows = [measure("1 node", web1, cast, args, directory)]
         # nginx with node 2 stopped, then both again (run_cluster.sh start starts only what is missing).

@@ -12,6 +12,7 @@ cluster: bench/bench_cluster.py and baosong/core/tests/test_cluster.py. Two step
         a user's actions: 0,0 keeps N requests in flight (a closed loop at fixed concurrency, for
         requests/s), a short pause compresses a day into seconds. --floor also measures the floor page
         (/bench/floor/, BAOSONG_BENCH_FLOOR=1) at the same concurrency, before and after the day.
+        --ready-file is written when counting starts; --stop-file, once it exists, ends the day early.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import argparse
 import json
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -107,6 +109,73 @@ def percentile(samples: list[float], q: float) -> float:
     return round(ordered[min(len(ordered) - 1, int(len(ordered) * q))], 1)
 
 
+def run_day(args: argparse.Namespace, drive: Any, locustfile: Any) -> dict[str, Any]:
+    """bench/load/drive.py's run_day (same classes, same recorder, same counting window), which also ends
+    early when --stop-file appears, and tells --ready-file when counting starts."""
+    import gevent
+    from locust.env import Environment
+
+    classes = [
+        locustfile.Reporter,
+        locustfile.Reviewer,
+        locustfile.Editor,
+        locustfile.Leader,
+        locustfile.PortalVisitor,
+    ]
+    env = Environment(user_classes=classes, host=args.host)
+    rec = drive.Recorder()
+    env.events.request.add_listener(rec)
+    runner = env.create_local_runner()
+    rate = args.spawn_rate or max(1.0, args.users / 2)
+    ramp_started = time.time()
+    runner.start(args.users, spawn_rate=rate)
+    deadline = time.time() + args.users / rate + 300
+    while time.time() < deadline:
+        spawned = dict(runner.user_classes_count)
+        visitors = spawned.get("PortalVisitor", 0)
+        if sum(spawned.values()) >= args.users and locustfile.LOGGED_IN["n"] >= args.users - visitors:
+            break
+        gevent.sleep(0.5)
+    ramp_s = round(time.time() - ramp_started, 1)
+    ramp_errors = rec.errors_any_time
+    counts = dict(runner.user_classes_count)
+    rec.on = True
+    if args.ready_file:
+        Path(args.ready_file).write_text("counting\n")
+    started = time.perf_counter()
+    end = started + args.seconds
+    load_samples = []
+    while time.perf_counter() < end:
+        if args.stop_file and os.path.exists(args.stop_file):
+            break
+        gevent.sleep(min(1.0, max(0.05, end - time.perf_counter())))
+        if not load_samples or time.perf_counter() - started >= 10 * len(load_samples):
+            load_samples.append([round(x, 2) for x in os.getloadavg()])
+    rec.on = False
+    seconds = time.perf_counter() - started
+    runner.quit()
+    actions = rec.summary(seconds)
+    total = sum(a["requests"] for a in actions.values())
+    samples = [s for name, rows in rec.samples.items() for s in rows]
+    return {
+        "users": args.users,
+        "spawn_rate": rate,
+        "ramp_s": ramp_s,
+        "user_classes": counts,
+        "seconds": round(seconds, 1),
+        "requests": total,
+        "rps": round(total / seconds, 2),
+        "p50_ms": percentile(samples, 0.50),
+        "p95_ms": percentile(samples, 0.95),
+        "errors": sum(a["errors"] for a in actions.values()),
+        "errors_during_ramp": ramp_errors,
+        "errors_any_time": rec.errors_any_time,
+        "error_messages": rec.messages,
+        "actions": actions,
+        "load_samples": load_samples,
+    }
+
+
 def cmd_run(args: argparse.Namespace) -> None:
     os.environ["LOAD_CAST"] = args.cast
     sys.path.insert(0, str(BENCH / "load"))
@@ -114,20 +183,6 @@ def cmd_run(args: argparse.Namespace) -> None:
     import locustfile
     from locust import between
 
-    recorders: list[Any] = []
-
-    class Recorder(drive.Recorder):  # drive.run_day makes its own: keep it, for the overall percentiles
-        def __init__(self) -> None:
-            super().__init__()
-            recorders.append(self)
-
-        def __call__(self, *a: Any, **kw: Any) -> None:
-            # Counting has started (every user logged in): tell a caller that waits for it.
-            if self.on and args.ready_file and not os.path.exists(args.ready_file):
-                Path(args.ready_file).write_text("counting\n")
-            super().__call__(*a, **kw)
-
-    drive.Recorder = Recorder  # type: ignore[misc]
     if args.wait is not None:
         low, high = (float(x) for x in args.wait.split(","))
         for cls in (
@@ -142,12 +197,7 @@ def cmd_run(args: argparse.Namespace) -> None:
     floor = {"page": "floor", "users": args.users, "warmup": 2, "duration": args.floor_seconds}
     if args.floor:
         out["floor_before"] = drive.run_page(args.host, floor)
-    spawn = args.spawn_rate or max(1.0, args.users / 2)
-    day = drive.run_day(args.host, {"users": args.users, "spawn_rate": spawn, "duration": args.seconds})
-    samples = [s for rows in recorders[-1].samples.values() for s in rows]
-    day["p50_ms"] = percentile(samples, 0.50)
-    day["p95_ms"] = percentile(samples, 0.95)
-    out["day"] = day
+    out["day"] = run_day(args, drive, locustfile)
     if args.floor:
         out["floor_after"] = drive.run_page(args.host, floor)
     Path(args.out).write_text(json.dumps(out, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -168,6 +218,7 @@ def main() -> None:
     r.add_argument("--floor", action="store_true", help="also the floor page, before and after")
     r.add_argument("--floor-seconds", type=float, default=10)
     r.add_argument("--ready-file", help="written once every user has logged in and counting starts")
+    r.add_argument("--stop-file", help="the day ends early once this file exists")
     r.add_argument("--out", required=True)
     args = parser.parse_args()
     if args.cmd == "cast":

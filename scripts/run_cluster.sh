@@ -285,9 +285,9 @@ start_web() {
     alive "$DIR/run/web$i.pid" gunicorn && continue
     log "web node $i on 127.0.0.1:$port"
     # shellcheck disable=SC2086
-    run_env "$GUNICORN" config.wsgi:application --bind "127.0.0.1:$port" \
-      ${BAOSONG_CLUSTER_GUNICORN:---workers 2 --threads 4} --daemon --pid "$DIR/run/web$i.pid" \
-      --graceful-timeout 30 --access-logfile "$DIR/logs/web$i.access.log" \
+    run_env "$GUNICORN" config.wsgi:application --config "$ROOT/deploy/gunicorn.conf.py" \
+      --bind "127.0.0.1:$port" ${BAOSONG_CLUSTER_GUNICORN:---workers 2 --threads 4} --daemon \
+      --pid "$DIR/run/web$i.pid" --access-logfile "$DIR/logs/web$i.access.log" \
       --error-logfile "$DIR/logs/web$i.log" --log-level warning --name "baosong-web$i"
   done
   i=0
