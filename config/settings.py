@@ -299,6 +299,8 @@ ATTACHMENT_MAX_MB = env_int("BAOSONG_ATTACHMENT_MAX_MB", 20)
 
 # 跨系统报送 (baosong.federation): how long one delivery attempt waits for the peer.
 FEDERATION_TIMEOUT_SECONDS = env_int("BAOSONG_FEDERATION_TIMEOUT_SECONDS", 10)
+# The first retry after a failed delivery; each next one waits twice as long, at most an hour.
+FEDERATION_BACKOFF_SECONDS = env_int("BAOSONG_FEDERATION_BACKOFF_SECONDS", 10)
 
 # The intake mailbox (邮件报送, baosong/intake): mail from a registered 信息员's address becomes a draft.
 INTAKE_UNIT = env_str("BAOSONG_INTAKE_UNIT", "") or ""  # unit code whose editors handle the quarantine

@@ -15,6 +15,7 @@ import hashlib
 import re
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -43,8 +44,7 @@ from baosong.reports.models import (
 from baosong.reports.timeliness import due_at_for
 from baosong.signing import sm2
 
-# Retries: 10 s, 20 s, 40 s … at most an hour apart, for as long as it takes.
-BACKOFF_FIRST = 10
+# Retries: FEDERATION_BACKOFF_SECONDS (10 s), then twice as long each time, at most an hour apart.
 BACKOFF_MAX = 3600
 _IDENTITY_AD = b"baosong-federation-identity"
 EXTERNAL_LEVEL = {
@@ -506,7 +506,8 @@ def package_decision(
 
 
 def backoff(attempts: int) -> dt.timedelta:
-    return dt.timedelta(seconds=min(BACKOFF_FIRST * 2 ** max(attempts - 1, 0), BACKOFF_MAX))
+    first = int(settings.FEDERATION_BACKOFF_SECONDS)
+    return dt.timedelta(seconds=min(first * 2 ** max(attempts - 1, 0), BACKOFF_MAX))
 
 
 def due_messages(limit: int = 100) -> list[Message]:
