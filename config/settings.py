@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "baosong.search",
     "baosong.grouping",
     "baosong.oversight",  # 督查: silent units and suspected 漏报
+    "baosong.federation",  # 跨系统报送: peer deployments, signed and encrypted packages
     "baosong.portal",
     "baosong.roster",  # the 信息员 register: 登记表 entries, registration rounds, change history
     "baosong.help",
@@ -295,6 +296,11 @@ ATTACHMENT_ROOT = Path(
     env_str("BAOSONG_ATTACHMENT_DIR", str(DATA_DIR / "attachments")) or DATA_DIR / "attachments"
 )
 ATTACHMENT_MAX_MB = env_int("BAOSONG_ATTACHMENT_MAX_MB", 20)
+
+# 跨系统报送 (baosong.federation): how long one delivery attempt waits for the peer.
+FEDERATION_TIMEOUT_SECONDS = env_int("BAOSONG_FEDERATION_TIMEOUT_SECONDS", 10)
+# The first retry after a failed delivery; each next one waits twice as long, at most an hour.
+FEDERATION_BACKOFF_SECONDS = env_int("BAOSONG_FEDERATION_BACKOFF_SECONDS", 10)
 
 # The intake mailbox (邮件报送, baosong/intake): mail from a registered 信息员's address becomes a draft.
 INTAKE_UNIT = env_str("BAOSONG_INTAKE_UNIT", "") or ""  # unit code whose editors handle the quarantine

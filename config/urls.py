@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("baosong.search.urls")),
     path("", include("baosong.grouping.urls")),  # /inbox/groups/…: same-event grouping
     path("", include("baosong.oversight.urls")),  # /oversight/…: silent units, suspected 漏报
+    path("", include("baosong.federation.urls")),  # /federation/…: peers, mapping, the receiving end
     path("", include("baosong.help.urls")),
     path("api/v1/", api.urls),
 ]

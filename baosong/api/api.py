@@ -17,6 +17,7 @@ from baosong.api.routers import auth as auth_router
 from baosong.api.routers import behalf as behalf_router
 from baosong.api.routers import datareports as datareports_router
 from baosong.api.routers import editorial as editorial_router
+from baosong.api.routers import federation as federation_router
 from baosong.api.routers import intake as intake_router
 from baosong.api.routers import notices as notices_router
 from baosong.api.routers import notifications as notifications_router
@@ -131,4 +132,5 @@ api.add_router("", scoring_router.router, auth=business())
 api.add_router("", search_router.router, auth=business())
 api.add_router("", roster_router.router, auth=business())
 api.add_router("", oversight_router.router, auth=business())
+api.add_router("", federation_router.router)  # the system administrators; an item's packages for its readers
 api.add_router("", signing_router.router)  # public: anyone holding a file may check it

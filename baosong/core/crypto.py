@@ -48,24 +48,25 @@ def _file_key() -> bytes:
     return key
 
 
-def sm4_gcm_encrypt(plain: bytes, *, associated: bytes = b"") -> bytes:
+def sm4_gcm_encrypt(plain: bytes, *, associated: bytes = b"", key: bytes | None = None) -> bytes:
+    """``key``: another SM4 key than the file key (a federation package's own)."""
     import os
 
     from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
     nonce = os.urandom(12)
-    encryptor = Cipher(algorithms.SM4(_file_key()), modes.GCM(nonce)).encryptor()
+    encryptor = Cipher(algorithms.SM4(key or _file_key()), modes.GCM(nonce)).encryptor()
     encryptor.authenticate_additional_data(associated)
     body = encryptor.update(plain) + encryptor.finalize()
     return _MAGIC + nonce + body + encryptor.tag
 
 
-def sm4_gcm_decrypt(blob: bytes, *, associated: bytes = b"") -> bytes:
+def sm4_gcm_decrypt(blob: bytes, *, associated: bytes = b"", key: bytes | None = None) -> bytes:
     from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
     if blob[:4] != _MAGIC or len(blob) < 4 + 12 + 16:
         raise ValueError("not an encrypted Baosong file")
     nonce, body, tag = blob[4:16], blob[16:-16], blob[-16:]
-    decryptor = Cipher(algorithms.SM4(_file_key()), modes.GCM(nonce, tag)).decryptor()
+    decryptor = Cipher(algorithms.SM4(key or _file_key()), modes.GCM(nonce, tag)).decryptor()
     decryptor.authenticate_additional_data(associated)
     return decryptor.update(body) + decryptor.finalize()

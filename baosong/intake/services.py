@@ -37,7 +37,7 @@ def mailbox_unit() -> Unit | None:
     code = getattr(settings, "INTAKE_UNIT", "") or ""
     if code:
         return Unit.objects.filter(code=code).first()
-    return Unit.objects.filter(parent__isnull=True).order_by("path").first()
+    return Unit.objects.filter(parent__isnull=True, external=False).order_by("path").first()
 
 
 def reporters_with_address(address: str) -> QuerySet[User]:

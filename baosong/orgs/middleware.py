@@ -25,7 +25,11 @@ SEEN_AT = "_bs_seen_at"
 # time is recorded once it is this old, so an idle session may end up to this much early, never late.
 SEEN_RESOLUTION_SECONDS = 60
 
-OPEN_PREFIXES = ("/static/", "/healthz", "/accounts/login", "/accounts/logout", "/api/")
+# /federation/inbox and /federation/identity: other deployments, authenticated by the package's signature.
+OPEN_PREFIXES = (
+    "/static/", "/healthz", "/accounts/login", "/accounts/logout", "/api/",
+    "/federation/inbox", "/federation/identity",
+)  # fmt: skip
 
 
 class SessionPolicyMiddleware:

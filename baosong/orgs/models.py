@@ -48,6 +48,9 @@ class Unit(models.Model):
     is_active = models.BooleanField("启用", default=True)
     # 先报后签: with a 转报签发 chain, an urgent item (特急/加急) goes up at once and is signed after.
     forward_sign_after_urgent = models.BooleanField("紧急信息先报后签", default=False)
+    # A unit of a federated peer deployment mirrored here (baosong.federation): a reporting target or the
+    # source of received items. Nobody logs in to it; it stands outside this deployment's tree.
+    external = models.BooleanField("外部系统单位", default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

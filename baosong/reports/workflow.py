@@ -139,6 +139,7 @@ ItemPayload = TypedDict(
         "sign_after": bool,
         # report.register (代为登记): how the item came in
         "channel": str,
+        "peer": str,  # 跨系统接收: the peer deployment it came from
     },
     total=False,
 )
@@ -201,6 +202,13 @@ REGISTRAR = Who("代为登记的上级单位采编人员", _is_registrar)
 # An item that came on paper, USB, fax, phone or mail goes out as the unit had sent it (the unit signed
 # it off on paper before sending: no in-system review chain).
 REGISTER = REPORT.action("register", "代为登记", [(S.DRAFT, S.SENT, REGISTRAR)])
+# 跨系统接收 (baosong.federation): an item a peer deployment sent arrives as sent by the mirrored unit; the
+# peer's agent takes the edge, its signature having been checked by the receiving end.
+PEER_AGENT = Who(
+    "对方系统（跨系统报送）",
+    lambda user, r: r.source_unit.external and Role.REPORTER in roles_in_unit(user, r.source_unit_id),
+)
+RECEIVE = REPORT.action("receive", "跨系统接收", [(S.DRAFT, S.SENT, PEER_AGENT)])
 CREATE = REPORT.declare("create", "新建信息", audit="report.create", event=True)
 UPDATE = REPORT.declare("update", "修改信息", audit="report.update")
 SENT = REPORT.declare("sent", "信息报送至接收单位", event=True)

@@ -151,7 +151,7 @@ def _in_subtree(qs: QuerySet[LedgerEntry], root: Unit) -> QuerySet[LedgerEntry]:
     SQLite walks every unit of the tree and probes the ledger once per unit (59 ms for a year's count)."""
     if root.parent_id is not None:
         return qs.filter(unit__path__startswith=root.path)
-    if not Unit.objects.filter(parent__isnull=True).exclude(pk=root.pk).exists():
+    if not Unit.objects.filter(parent__isnull=True, external=False).exclude(pk=root.pk).exists():
         return qs
     return qs.filter(Exact(Substr("unit__path", 1, len(root.path)), root.path))
 

@@ -33,7 +33,7 @@ def quota_tick(today: dt.date | None = None) -> int:
         if done or not rule.penalty:
             continue
         short: set[int] = set()
-        for root in Unit.objects.filter(parent__isnull=True):
+        for root in Unit.objects.filter(parent__isnull=True, external=False):
             short |= quota_result_for_rule(root, parse_period(period), rule)
         with transaction.atomic():
             for unit_id in sorted(short):

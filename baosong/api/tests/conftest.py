@@ -44,6 +44,39 @@ class World:
     omission_id: int = 0  # a 疑似漏报 alert about the township, addressed to the county
     target_id: int = 0  # a 目标责任 the county set for its subtree
     message_id: int = 0  # a mail from an unknown sender in the county's intake quarantine
+    peer_id: int = 0  # a peer deployment (跨系统报送), mapped to the county
+    link_id: int = 0  # its unit mapping line
+    package_id: int = 0  # a refused package about ``submission``
+
+
+def _federation(cast: Any, submission: Submission) -> tuple[int, int, int]:
+    from baosong.federation import services as federation
+    from baosong.federation.models import Message
+    from baosong.signing import sm2
+
+    _, public = sm2.generate_keypair()
+    peer = federation.peer_create(
+        by=cast.sysadmin.user, name="省平台", base_url="http://127.0.0.1:9", public_key=public.hex()
+    )
+    link = federation.link_add(
+        by=cast.sysadmin.user,
+        peer=peer,
+        direction="in",
+        local_unit_id=cast.county_editor.unit.pk,
+        remote_code="PROV-T9",
+        remote_name="外省某镇",
+    )
+    package = Message.objects.create(
+        peer=peer,
+        direction="out",
+        msg_id="00000000-0000-4000-8000-000000000001",
+        kind="item",
+        submission=submission,
+        sm3="0" * 64,
+        status="failed",
+        last_error="对方拒收：单位未对应",
+    )
+    return peer.pk, link.pk, package.pk
 
 
 PDF = "%PDF-1.7\n1 0 obj <<>> endobj\n% 城关镇防汛应急演练方案\n%%EOF\n".encode()
@@ -148,7 +181,11 @@ def world(cast: Any, settings: Any, tmp_path: Any) -> World:
         b"Message-ID: <w1@example.com>\r\n\r\nhello\r\n"
     )
     assert quarantined is not None
+    peer, link, package = _federation(cast, second)
     return World(
+        peer_id=peer,
+        link_id=link,
+        package_id=package,
         forward_request_id=forward_request.pk,
         omission_id=omission.pk,
         target_id=target.pk,

@@ -116,6 +116,22 @@ COVERED: dict[tuple[str, str], dict[str, Any] | None] = {
     ("get", "/api/v1/appraisal/{year}"): None,
     ("get", "/api/v1/appraisal/{year}/vetoes"): None,
     ("delete", "/api/v1/targets/{target_id}"): None,
+    # 跨系统报送: the system administrators' only (a business user of any unit gets 404)
+    ("get", "/api/v1/federation/peers/{peer_id}"): None,
+    ("put", "/api/v1/federation/peers/{peer_id}"): {"name": "越权", "base_url": "https://x.example"},
+    ("post", "/api/v1/federation/peers/{peer_id}/suspend"): None,
+    ("post", "/api/v1/federation/peers/{peer_id}/resume"): None,
+    ("get", "/api/v1/federation/peers/{peer_id}/links"): None,
+    ("post", "/api/v1/federation/peers/{peer_id}/links"): {
+        "direction": "in",
+        "local_unit_id": "{county_id}",
+        "remote_code": "X1",
+        "remote_name": "越权",
+    },
+    ("delete", "/api/v1/federation/links/{link_id}"): None,
+    ("get", "/api/v1/federation/peers/{peer_id}/packages"): None,
+    ("post", "/api/v1/federation/packages/{package_id}/retry"): None,
+    ("get", "/api/v1/reports/{report_id}/federation"): None,
 }
 # Routes with path parameters that name no object of a unit (formats of the caller's own data, a year of
 # the calendar; its ?unit= out of sight is refused in workdays/tests/test_calendar_pages.py).
@@ -173,6 +189,9 @@ def test_another_countys_user_gets_404_on_every_object_of_east_lake_district(cas
         "period": str(dt.date.today().year),
         "year": dt.date.today().year,
         "target_id": world.target_id,
+        "peer_id": world.peer_id,
+        "link_id": world.link_id,
+        "package_id": world.package_id,
         "fmt": "pdf",
     }
     client = api(key)
@@ -212,6 +231,7 @@ def test_the_county_editor_reaches_the_same_objects(cast, api, world):
         f"/api/v1/roster/rounds/{world.round_id}",
         f"/api/v1/roster/units/{world.unit_id}/history",
         f"/api/v1/oversight/omissions/{world.omission_id}",
+        f"/api/v1/reports/{world.report.pk}/federation",
     ):
         assert client.get(url).status_code == 200, url
     assert client.post(f"/api/v1/notifications/{world.notification_id}/read").status_code == 200

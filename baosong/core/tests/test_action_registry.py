@@ -224,6 +224,55 @@ def _datareports(cast: Any) -> None:
     dr.return_reopen(ret=ret, by=by)
 
 
+def _federation(cast: Any) -> None:
+    """A peer registered and mapped both ways; its item received, a foreign package refused; a township
+    item packaged for it, refused by it and sent again, then delivered; suspended, resumed, unmapped."""
+    from baosong.core.outbox import deliver
+    from baosong.federation import envelope
+    from baosong.federation import services as federation
+    from baosong.federation.models import Message
+    from baosong.federation.tests.helpers import Remote, item_payload
+
+    admin, county, town = cast.sysadmin.user, cast.county_editor.unit, cast.township_reporter.unit
+    remote = Remote()
+    federation.identity_rename(by=admin, name="东湖市政务信息报送平台")
+    peer = federation.peer_create(
+        by=admin, name="省平台", base_url="http://127.0.0.1:9", public_key=remote.public.hex()
+    )
+    federation.link_add(
+        by=admin,
+        peer=peer,
+        direction="in",
+        local_unit_id=county.pk,
+        remote_code="PROV-T9",
+        remote_name="外省某镇",
+    )
+    out = federation.link_add(
+        by=admin, peer=peer, direction="out", local_unit_id=town.pk, remote_code="PROV-E", remote_name="省办"
+    )
+    federation.receive(remote.seal("item", item_payload("PROV-T9", county.code)).data)
+    with pytest.raises(envelope.Refused):
+        federation.receive(Remote().seal("item", item_payload("PROV-T9", county.code)).data)
+    report = services.report_create(
+        by=cast.township_reporter.user,
+        title="城关镇抢修堤防",
+        body="抢修120米。",
+        target_unit_ids=[out.mirror_id],
+    )
+    services.report_submit(report=report, by=cast.township_reporter.user)
+    while Report.objects.get(pk=report.pk).status == "in_review":
+        services.report_approve(report=Report.objects.get(pk=report.pk), by=cast.township_reviewer.user)
+    deliver("federation")
+    message = Message.objects.get(direction="out")
+    federation.mark_failed(message, "对方拒收：单位未对应", final=True)
+    federation.message_retry(by=admin, message=message)
+    federation.mark_delivered(Message.objects.get(pk=message.pk))
+    federation.peer_update(by=admin, peer=peer, name="省政务信息报送平台", base_url="https://sheng.example")
+    federation.peer_set_status(by=admin, peer=peer, suspended=True)
+    federation.peer_set_status(by=admin, peer=peer, suspended=False)
+    federation.link_remove(by=admin, link=out)
+
+
 def _oversight(cast: Any) -> None:
     """Three townships report a fire in 城关镇, which stays silent: the scan raises 疑似漏报 (and, weeks
     later, finds silent units); the county's editor handles the alert and sets its thresholds."""
@@ -301,6 +350,7 @@ def test_every_audit_and_event_type_written_is_declared(cast: Any) -> None:
     _instructions_and_notices(cast)
     _clocks(cast)
     _oversight(cast)
+    _federation(cast)
     _downloads_and_exports(
         cast, Issue.objects.exclude(status="withdrawn").filter(number__isnull=False).first()
     )

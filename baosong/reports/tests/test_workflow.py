@@ -44,6 +44,7 @@ REPORT_RESULTS = {
     (S.SENT, "withdraw"): S.WITHDRAWN,
     (S.WITHDRAWN, "reopen"): S.DRAFT,
     (S.DRAFT, "register"): S.SENT,  # 代为登记 (reports/behalf.py): the county's editor sends it
+    (S.DRAFT, "receive"): S.SENT,  # 跨系统接收 (baosong.federation): a peer's item, sent by its mirror unit
 }
 SUBMISSION_RESULTS = {
     (T.RECEIVED, "claim"): T.CLAIMED,
@@ -70,6 +71,7 @@ REPORT_MOVES: dict[str, tuple[str, Move]] = {
     "withdraw": ("township_reporter", lambda r, u: services.report_withdraw(report=r, by=u)),
     "reopen": ("township_reporter", lambda r, u: services.report_reopen(report=r, by=u)),
     "register": ("county_editor", lambda r, u: _register(r, u)),
+    "receive": ("county_editor", lambda r, u: _receive(r)),
 }
 
 
@@ -83,6 +85,23 @@ def _register(report: Report, by: User) -> Report:
         report=report, defaults={"channel": "paper", "unit": by.primary_unit, "registered_by": by}
     )
     return apply(wf.REGISTER, report, by, change=lambda r, t: services._send(r, by))
+
+
+def _receive(report: Report) -> Report:
+    """The receive edge as the federation's receiving end takes it: the item is the peer's, from a mirrored
+    unit, and the peer's agent (a member of that unit) sends it to the county."""
+    from baosong.core.actions import apply
+    from baosong.orgs.models import Unit
+    from baosong.reports import workflow as wf
+
+    mirror = Unit.objects.create(name="外省某镇", code="EXT-T9", level="township", external=True, path="")
+    agent = user_create(
+        by=None, username="peer-agent", full_name="省平台", primary_unit=mirror, password="x", validate=False
+    )
+    membership_add(by=None, user=agent, unit=mirror, role=Role.REPORTER)
+    Report.objects.filter(pk=report.pk).update(source_unit=mirror)
+    report.refresh_from_db()
+    return apply(wf.RECEIVE, report, agent, change=lambda r, t: services._send(r, agent))
 
 
 SUBMISSION_MOVES: dict[str, tuple[str, Move]] = {
