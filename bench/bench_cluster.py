@@ -14,8 +14,11 @@ builds the demo cast (bench/cluster_load.py cast), then measures, one after the 
 each with --users simulated people acting without pause (a closed loop: always --users requests in
 flight, so requests/s is what the stack serves, not what the people ask for), and the floor page
 (/bench/floor/: the middleware, the session, one indexed query) measured at the same concurrency before
-and after, as bench/load/run.py does, so a busy machine shows in the floor too. Results: Markdown on
-stdout and bench/results-cluster.json. Everything runs on this one machine: the load generator, nginx,
+and after, as bench/load/run.py does, so a busy machine shows in the floor too. During each measured
+window it also reads the CPU time (/proc) of every part — web nodes, task workers, PostgreSQL primary
+and replica, Redis, nginx — and divides by the requests served: CPU ms per request, the figure the
+sizing table in docs/deployment.md is built from, since it depends far less on what else the machine
+runs than requests/s does. Results: Markdown on stdout and bench/results-cluster.json. Everything runs on this one machine: the load generator, nginx,
 both nodes, the workers, PostgreSQL and Redis share its cores, so the ratio is a floor of what two
 machines give.
 """
@@ -64,22 +67,106 @@ def state(directory: Path) -> dict[str, str]:
     return out
 
 
+def _ticks(pid: int) -> int:
+    """CPU time of a process and of its children it has reaped, in clock ticks (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0
+    return sum(int(x) for x in fields[11:15])  # utime, stime, cutime, cstime
+
+
+def _children() -> dict[int, list[int]]:
+    out: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            out.setdefault(ppid, []).append(int(entry.name))
+    return out
+
+
+def _tree(pid: int, children: dict[int, list[int]]) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        found.append(p)
+        todo.extend(children.get(p, []))
+    return found
+
+
+def _pid(path: Path) -> int | None:
+    try:
+        return int(path.read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def cpu(directory: Path) -> dict[str, float]:
+    """CPU seconds so far of each part of the cluster: the web nodes (gunicorn masters and their workers),
+    the task workers, PostgreSQL (primary, replica: each postmaster and its backends), Redis, nginx."""
+    st = state(directory)
+    children = _children()
+    run = directory / "run"
+    roots: dict[str, list[int | None]] = {
+        "web": [_pid(run / f"web{i + 1}.pid") for i in range(len(st["WEB_PORTS"].split()))],
+        "workers": [_pid(run / f"worker{i + 1}.pid") for i in range(int(st.get("WORKERS", 2)))],
+        "redis": [_pid(run / "redis.pid")],
+        "nginx": [_pid(run / "nginx.pid")],
+    }
+    for name in ("primary", "replica"):
+        pidfile = next(iter(directory.glob(f"pg/{name}/postmaster.pid")), None)
+        if pidfile is None:  # Debian's default place (see run_cluster.sh)
+            tag = st["PG_PRIMARY" if name == "primary" else "PG_REPLICA"]
+            pidfile = Path(f"/var/lib/postgresql/15/{tag}/postmaster.pid")
+        roots[f"pg_{name}"] = [_pid(pidfile)]
+    hz = os.sysconf("SC_CLK_TCK")
+    return {
+        part: sum(_ticks(p) for root in pids if root for p in _tree(root, children)) / hz
+        for part, pids in roots.items()
+    }
+
+
+def _wait_file(path: Path, proc: subprocess.Popen[Any]) -> None:
+    while not path.exists():
+        if proc.poll() is not None:
+            raise RuntimeError(f"the load driver ended before writing {path.name}")
+        time.sleep(0.05)
+
+
 def measure(label: str, host: str, cast: Path, args: argparse.Namespace, work: Path) -> dict[str, Any]:
-    out = work / f"{label.replace('→', '-')}.json"
+    stem = label.replace("→", "-").replace(" ", "_")
     log(f"{label}: {args.users} users for {args.seconds} s against {host}")
-    subprocess.run(
-        [
-            *(PY, str(BENCH / "cluster_load.py"), "run", "--host", host, "--cast", str(cast)),
-            *("--users", str(args.users), "--seconds", str(args.seconds), "--wait", "0,0"),
-            *("--floor", "--floor-seconds", str(args.floor_seconds), "--out", str(out)),
-        ],
-        cwd=ROOT,
-        check=True,
+    driver = [PY, str(BENCH / "cluster_load.py"), "run", "--host", host, "--cast", str(cast)]
+    driver += ["--users", str(args.users), "--floor-seconds", str(args.floor_seconds)]
+
+    def floor(name: str) -> dict[str, Any]:
+        out = work / f"{stem}-{name}.json"
+        subprocess.run([*driver, "--floor", "--seconds", "0", "--out", str(out)], cwd=ROOT, check=True)
+        return dict(json.loads(out.read_text())["floor_before"])
+
+    before = floor("floor-before")
+    out, ready, done = (work / f"{stem}-{x}" for x in ("day.json", "counting", "counted"))
+    for f in (ready, done):
+        f.unlink(missing_ok=True)
+    day_cmd = [*driver, "--seconds", str(args.seconds), "--wait", "0,0"]
+    proc = subprocess.Popen(
+        [*day_cmd, "--ready-file", str(ready), "--done-file", str(done), "--out", str(out)], cwd=ROOT
     )
-    raw = json.loads(out.read_text())
-    day = raw["day"]
-    floors = [raw["floor_before"]["rps"], raw["floor_after"]["rps"]]
-    floor = sum(floors) / len(floors)
+    _wait_file(ready, proc)
+    cpu_start, wall_start = cpu(work), time.perf_counter()
+    _wait_file(done, proc)
+    cpu_end, wall = cpu(work), time.perf_counter() - wall_start
+    if proc.wait() != 0:
+        raise RuntimeError(f"the load driver failed: exit {proc.returncode}")
+    day = json.loads(out.read_text())["day"]
+    after = floor("floor-after")
+    floors = [before["rps"], after["rps"]]
+    floor_rps = sum(floors) / len(floors)
+    used = {part: round(cpu_end[part] - cpu_start[part], 2) for part in cpu_start}
+    per_request = {part: round(1000 * v / max(1, day["requests"]), 1) for part, v in used.items()}
     row = {
         "setup": label,
         "host": host,
@@ -90,16 +177,19 @@ def measure(label: str, host: str, cast: Path, args: argparse.Namespace, work: P
         "p50_ms": day["p50_ms"],
         "p95_ms": day["p95_ms"],
         "errors": day["errors_any_time"],
-        "floor_rps": round(floor, 1),
+        "floor_rps": round(floor_rps, 1),
         "floor_runs": floors,
-        "floor_p50_ms": [raw["floor_before"]["p50_ms"], raw["floor_after"]["p50_ms"]],
-        "ratio_to_floor": round(day["rps"] / floor, 3) if floor else None,
+        "floor_p50_ms": [before["p50_ms"], after["p50_ms"]],
+        "ratio_to_floor": round(day["rps"] / floor_rps, 3) if floor_rps else None,
+        "cpu_seconds": used,
+        "cpu_wall_seconds": round(wall, 1),
+        "cpu_ms_per_request": per_request,
         "load": day["load_samples"],
         "actions": day["actions"],
     }
     log(
         f"{label}: {row['rps']} req/s, p50 {row['p50_ms']} ms, p95 {row['p95_ms']} ms,"
-        f" errors {row['errors']}; floor {row['floor_rps']} req/s"
+        f" errors {row['errors']}; floor {row['floor_rps']} req/s; CPU ms/request {per_request}"
     )
     return row
 
@@ -120,6 +210,11 @@ def markdown(result: dict[str, Any]) -> str:
             f"| {r['setup']} | {r['rps']} | {round(r['rps'] / base, 2)} | {r['p50_ms']} | {r['p95_ms']}"
             f" | {r['errors']} | {r['floor_rps']} | {r['ratio_to_floor']} |"
         )
+    parts = list(rows[0]["cpu_ms_per_request"])
+    lines += ["", "CPU ms per request (measured window):", ""]
+    lines += ["| setup | " + " | ".join(parts) + " |", "|---|" + "---:|" * len(parts)]
+    for r in rows:
+        lines.append(f"| {r['setup']} | " + " | ".join(str(r["cpu_ms_per_request"][p]) for p in parts) + " |")
     return "\n".join(lines)
 
 

@@ -12,7 +12,8 @@ cluster: bench/bench_cluster.py and baosong/core/tests/test_cluster.py. Two step
         a user's actions: 0,0 keeps N requests in flight (a closed loop at fixed concurrency, for
         requests/s), a short pause compresses a day into seconds. --floor also measures the floor page
         (/bench/floor/, BAOSONG_BENCH_FLOOR=1) at the same concurrency, before and after the day.
-        --ready-file is written when counting starts; --stop-file, once it exists, ends the day early.
+        --ready-file is written when counting starts, --done-file when it ends; --stop-file, once it
+        exists, ends the day early. --seconds 0 with --floor: the floor page only.
 """
 
 from __future__ import annotations
@@ -153,6 +154,8 @@ def run_day(args: argparse.Namespace, drive: Any, locustfile: Any) -> dict[str, 
             load_samples.append([round(x, 2) for x in os.getloadavg()])
     rec.on = False
     seconds = time.perf_counter() - started
+    if args.done_file:
+        Path(args.done_file).write_text("counted\n")
     runner.quit()
     actions = rec.summary(seconds)
     total = sum(a["requests"] for a in actions.values())
@@ -197,8 +200,9 @@ def cmd_run(args: argparse.Namespace) -> None:
     floor = {"page": "floor", "users": args.users, "warmup": 2, "duration": args.floor_seconds}
     if args.floor:
         out["floor_before"] = drive.run_page(args.host, floor)
-    out["day"] = run_day(args, drive, locustfile)
-    if args.floor:
+    if args.seconds > 0:
+        out["day"] = run_day(args, drive, locustfile)
+    if args.floor and args.seconds > 0:
         out["floor_after"] = drive.run_page(args.host, floor)
     Path(args.out).write_text(json.dumps(out, ensure_ascii=False, indent=2), encoding="utf-8")
 
@@ -219,6 +223,7 @@ def main() -> None:
     r.add_argument("--floor-seconds", type=float, default=10)
     r.add_argument("--ready-file", help="written once every user has logged in and counting starts")
     r.add_argument("--stop-file", help="the day ends early once this file exists")
+    r.add_argument("--done-file", help="written when counting ends")
     r.add_argument("--out", required=True)
     args = parser.parse_args()
     if args.cmd == "cast":
