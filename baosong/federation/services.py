@@ -47,11 +47,11 @@ from baosong.signing import sm2
 # Retries: FEDERATION_BACKOFF_SECONDS (10 s), then twice as long each time, at most an hour apart.
 BACKOFF_MAX = 3600
 _IDENTITY_AD = b"baosong-federation-identity"
-EXTERNAL_LEVEL = {
-    Level.NATIONAL: "national",
-    Level.PROVINCE: "province",
-    Level.CITY: "city",
-    Level.COUNTY: "county",
+EXTERNAL_LEVEL: dict[str, str] = {
+    Level.NATIONAL.value: "national",
+    Level.PROVINCE.value: "province",
+    Level.CITY.value: "city",
+    Level.COUNTY.value: "county",
 }
 # What the item's trail shows of a decision (on both sides).
 SUMMARY_KEYS = (
@@ -731,7 +731,8 @@ def _receive_item(peer: Peer, opened: envelope.Opened, payload: dict[str, Any]) 
     author_unit = link.mirror
     author = _author(peer, author_unit, _text(payload, "author", 64))
     event_time = parse_datetime(_text(payload, "event_time", 40)) if payload.get("event_time") else None
-    elements = payload.get("elements") if isinstance(payload.get("elements"), dict) else {}
+    raw_elements = payload.get("elements")
+    elements: dict[Any, Any] = raw_elements if isinstance(raw_elements, dict) else {}
     report = Report.objects.create(
         title=title,
         body=_text(payload, "body", 200_000),
