@@ -213,10 +213,11 @@ def peer_set_status(*, by: User, peer: Peer, suspended: bool) -> Peer:
         if locked.status == status:
             raise ServiceError("对方系统已是该状态。", "unchanged", status=409)
         Peer.objects.filter(pk=peer.pk).update(status=status, updated_at=timezone.now())
-        if not suspended:  # due now: what waited goes out at the next round
+        if not suspended:  # due now: what waited goes out at once
             Message.objects.filter(
                 peer=peer, direction=Message.Direction.OUT, status=Message.Status.PENDING
             ).update(next_attempt_at=timezone.now())
+            _enqueue_delivery()
         record(action, by=by, obj=peer, object_type="peer", details={"name": peer.name})
     peer.refresh_from_db()
     return peer
