@@ -503,6 +503,31 @@ def package_decision(
         )
 
 
+def package_resubmit(*, submission_id: int) -> Message | None:
+    """修改后重报 of a copy the peer returned: the revised text goes to the peer's copy (once per event)."""
+    item = (
+        Message.objects.filter(
+            submission_id=submission_id, direction=Message.Direction.OUT, kind=Message.Kind.ITEM
+        )
+        .select_related("peer", "submission")
+        .first()
+    )
+    if item is None:
+        return None
+    s = item.submission
+    payload = {
+        "decision": "resubmit",
+        "item": item.msg_id,
+        "title": s.title,
+        "body": s.body,
+        "at": timezone.now().isoformat(),
+    }
+    with transaction.atomic():
+        return _make_out(
+            item.peer, kind=Message.Kind.DECISION, submission=s, payload=payload, ref=item.msg_id
+        )
+
+
 # ---- delivery --------------------------------------------------------------------------------------------
 
 
@@ -796,6 +821,8 @@ def _receive_item(peer: Peer, opened: envelope.Opened, payload: dict[str, Any]) 
 
 
 def _receive_decision(peer: Peer, opened: envelope.Opened, payload: dict[str, Any]) -> Message:
+    if payload.get("decision") == "resubmit":
+        return _receive_resubmit(peer, opened, payload)
     item = (
         Message.objects.filter(
             peer=peer,
@@ -852,6 +879,46 @@ def _receive_decision(peer: Peer, opened: envelope.Opened, payload: dict[str, An
         submission=s,
         ref=item.msg_id,
         summary=summary,
+        sm3=opened.sm3,
+        status=Message.Status.ACCEPTED,
+        delivered_at=timezone.now(),
+    )
+
+
+def _receive_resubmit(peer: Peer, opened: envelope.Opened, payload: dict[str, Any]) -> Message:
+    """The peer's author revised an item this deployment returned: the copy here goes back to its editor
+    with the new text, as a local author's 修改后重报 does."""
+    item = (
+        Message.objects.filter(
+            peer=peer,
+            direction=Message.Direction.IN,
+            kind=Message.Kind.ITEM,
+            msg_id=str(payload.get("item", "")),
+        )
+        .select_related("submission__report")
+        .first()
+    )
+    if item is None:
+        raise envelope.Refused("unknown_item", "重报所指的信息不是对方报送给本系统的。", status=404)
+    s = item.submission
+    if s.status == SubmissionStatus.RETURNED:
+        try:
+            report_services.submission_resubmit(
+                submission=s,
+                by=s.report.author,
+                title=_text(payload, "title", 200),
+                body=_text(payload, "body", 200_000),
+            )
+        except ServiceError as exc:
+            raise envelope.Refused("resubmit_refused", f"重报未能接收：{exc}", status=422) from exc
+    return Message.objects.create(
+        peer=peer,
+        direction=Message.Direction.IN,
+        msg_id=opened.msg_id,
+        kind=Message.Kind.DECISION,
+        submission=s,
+        ref=item.msg_id,
+        summary={"decision": "resubmit", "at": payload.get("at", "")},
         sm3=opened.sm3,
         status=Message.Status.ACCEPTED,
         delivered_at=timezone.now(),

@@ -316,3 +316,57 @@ def test_the_administrator_registers_a_peer_and_maps_units_on_the_pages(cast: An
         AuditEvent.objects.filter(event_type__in=["federation.peer_create", "federation.link_add"]).count()
         == 2
     )
+
+
+def test_a_return_by_the_peer_reaches_the_author_and_the_revision_goes_back(cast: Any, remote: Any) -> None:
+    r, peer = remote
+    link = _outbound(cast, peer)
+    report = _send(cast, link)
+    deliver("federation")
+    item = Message.objects.get(direction="out", kind="item")
+    back = {
+        "decision": "return",
+        "item": item.msg_id,
+        "unit": "省政府办公厅",
+        "by": "赵编辑",
+        "comment": "请补充伤亡情况",
+    }
+    assert _post(r.seal("decision", back).data).status_code == 200
+    copy = Submission.objects.get(pk=item.submission_id)
+    assert copy.status == SubmissionStatus.RETURNED and copy.comment == "请补充伤亡情况"
+    report_services.submission_resubmit(
+        submission=copy,
+        by=cast.township_reporter.user,
+        title="城关镇抢修受损堤防（补充）",
+        body="无人员伤亡。",
+    )
+    deliver("federation")
+    revision = Message.objects.get(direction="out", kind="decision")
+    assert r.open(revision) == {
+        **r.open(revision),
+        "decision": "resubmit",
+        "item": item.msg_id,
+        "body": "无人员伤亡。",
+    }
+    assert report.pk == copy.report_id
+
+
+def test_a_returned_item_revised_at_the_peer_comes_back_to_the_county_editor(cast: Any, remote: Any) -> None:
+    r, peer = remote
+    _inbound_link(cast, peer)
+    sealed = r.seal("item", _item(cast))
+    assert _post(sealed.data).status_code == 200
+    copy = Submission.objects.get(report__title="外省某镇完成防汛物资储备")
+    report_services.submission_return(submission=copy, by=cast.county_editor.user, comment="请补充数量")
+    deliver("federation")
+    returned = Message.objects.get(direction="out", kind="decision")
+    assert r.open(returned)["decision"] == "return" and r.open(returned)["comment"] == "请补充数量"
+    revised = {
+        "decision": "resubmit",
+        "item": sealed.msg_id,
+        "title": "外省某镇完成防汛物资储备（补充）",
+        "body": "编织袋2万条、救生衣500件。",
+    }
+    assert _post(r.seal("decision", revised).data).status_code == 200
+    copy.refresh_from_db()
+    assert copy.status == SubmissionStatus.CLAIMED and copy.body == "编织袋2万条、救生衣500件。"
