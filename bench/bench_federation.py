@@ -32,7 +32,6 @@ from typing import Any
 
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 PDF = ("%PDF-1.4\n1 0 obj<<>>endobj\n% " + "防汛演练现场照片说明" * 3000 + "\ntrailer<<>>\n%%EOF\n").encode()
 
@@ -63,10 +62,7 @@ def main() -> None:
     parser.add_argument("--latency-items", type=int, default=20)
     args = parser.parse_args()
 
-    import django
-
-    django.setup()
-    from baosong.federation.testing import Deployment
+    from baosong.federation.testing import Deployment  # no Django here: it drives two deployments
 
     postgres = os.environ.get("DATABASE_URL")
     vendor = "postgresql" if postgres else "sqlite"

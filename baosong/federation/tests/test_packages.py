@@ -370,3 +370,45 @@ def test_a_returned_item_revised_at_the_peer_comes_back_to_the_county_editor(cas
     assert _post(r.seal("decision", revised).data).status_code == 200
     copy.refresh_from_db()
     assert copy.status == SubmissionStatus.CLAIMED and copy.body == "编织袋2万条、救生衣500件。"
+
+
+def test_a_county_editors_forward_to_a_peer_unit_is_packaged_with_the_edited_copy(
+    cast: Any, remote: Any
+) -> None:
+    r, peer = remote
+    county = cast.county_editor.unit
+    link = services.link_add(
+        by=cast.sysadmin.user,
+        peer=peer,
+        direction="out",
+        local_unit_id=county.pk,
+        remote_code="PROV-EDIT",
+        remote_name="省政府办公厅信息处",
+    )
+    report = report_services.report_create(
+        by=cast.township_reporter.user,
+        title="城关镇开展防汛演练",
+        body="300余人参加。",
+        category="work_update",
+    )
+    report_services.report_submit(report=report, by=cast.township_reporter.user)
+    report.refresh_from_db()
+    while report.status == ReportStatus.IN_REVIEW:
+        report_services.report_approve(report=report, by=cast.township_reviewer.user)
+        report.refresh_from_db()
+    copy = Submission.objects.get(report=report, target_unit=county)
+    copy = report_services.submission_edit(
+        submission=copy,
+        by=cast.county_editor.user,
+        title="东湖区城关镇开展防汛演练",
+        body="300余人参加演练。",
+    )
+    report_services.submission_forward(
+        submission=copy, by=cast.county_editor.user, target_unit_ids=[link.mirror_id]
+    )
+    deliver("federation")
+    message = Message.objects.get(direction="out", kind="item")
+    payload = r.open(message)
+    assert payload["forwarded"] is True and payload["sender"]["code"] == county.code
+    assert payload["origin"]["code"] == cast.township_reporter.unit.code
+    assert payload["title"] == "东湖区城关镇开展防汛演练" and payload["body"] == "300余人参加演练。"
