@@ -5,7 +5,7 @@ A backup is a directory (mode 0700, every file 0600)::
     manifest.json            what follows, with an SM3 digest per file and per table
     database/baosong.sqlite3 SQLite: an online backup (sqlite3 backup API), a consistent snapshot
     database/baosong.dump    PostgreSQL: pg_dump -Fc, taken in the very snapshot the table digests read
-    attachments/…            the encrypted attachment files, as stored
+    attachments/…            the encrypted attachment files, as stored (from any storage: core/storage.py)
     keys/secret_key, audit_key, file_key
 
 A table's digest is SM3 over its rows in primary-key order, each row its model fields as canonical JSON
@@ -43,6 +43,7 @@ from django.db import connections, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
+from baosong.core import storage
 from baosong.core.actions import record
 from baosong.core.audit import VerifyResult, audit_verify
 from baosong.core.workflow import BACKUP_CREATE, BACKUP_RESTORE
@@ -199,6 +200,20 @@ def _copy(src: Path, dst: Path) -> str:
     return digest.hexdigest()
 
 
+def _copy_stored(alias: str, name: str, dst: Path) -> dict[str, Any]:
+    """Copy a stored file (any backend) into the backup, with its size and digest from the bytes written."""
+    dst.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    digest, size = hashlib.new("sm3"), 0
+    with storage.get(alias).open(name, "rb") as fin, _open_private(dst) as fout:
+        while chunk := fin.read(_CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+            fout.write(chunk)
+        fout.flush()
+        os.fsync(fout.fileno())
+    return {"size": size, "sm3": digest.hexdigest()}
+
+
 def _open_private(path: Path) -> Any:
     return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb")
 
@@ -335,11 +350,11 @@ def backup_create(*, out: Path, using: str = "default", keys: bool = True) -> Ba
             raise BackupError(f"备份目录已存在：{path}") from None
         database, digests = _dump_database(using, path)
         files: dict[str, dict[str, Any]] = {database: _file_entry(path / database)}
-        # After the database: every attachment its rows name was written before they committed.
-        root = Path(settings.ATTACHMENT_ROOT)
-        for src in _files_under(root):
-            rel = f"attachments/{src.relative_to(root).as_posix()}"
-            files[rel] = {"size": src.stat().st_size, "sm3": _copy(src, path / rel)}
+        # After the database: every attachment its rows name was written before they committed. Read through
+        # the storage API, so a backup holds the attachments of a shared mount or a bucket alike.
+        for name in storage.names(storage.ATTACHMENTS):
+            rel = f"attachments/{name}"
+            files[rel] = _copy_stored(storage.ATTACHMENTS, name, path / rel)
         sources: dict[str, str] = {}
         for name in KEYS if keys else ():
             rel = f"keys/{name}"
@@ -492,11 +507,12 @@ def _sqlite_target(using: str) -> Path:
 
 
 def restore_targets(using: str = "default") -> list[Path]:
-    """What a restore replaces and that is there now: the database (and its WAL files), the attachments."""
+    """What a restore replaces and that is there now: the database (and its WAL files), the attachment
+    directory (on object storage, attachments are written over, not moved aside: see backup_restore)."""
     db = _sqlite_target(using)
     found = [p for p in (db, Path(f"{db}-wal"), Path(f"{db}-shm")) if p.exists()]
-    root = Path(settings.ATTACHMENT_ROOT)
-    if _files_under(root):
+    root = storage.local_path(storage.ATTACHMENTS, "")
+    if root is not None and _files_under(root):
         found.append(root)
     return found
 
@@ -538,7 +554,7 @@ def backup_restore(*, source: Path, using: str = "default", force: bool = False)
         )
 
     db = _sqlite_target(using)
-    root = Path(settings.ATTACHMENT_ROOT)
+    root = storage.local_path(storage.ATTACHMENTS, "")
     stamp = f"pre-restore-{timezone.localtime():%Y%m%d-%H%M%S}"
     connections[using].close()
     result = RestoreResult(path=source, tables=0, rows=0, files=0, digests={}, audit=VerifyResult(False, 0))
@@ -546,17 +562,20 @@ def backup_restore(*, source: Path, using: str = "default", force: bool = False)
         # Everything is written next to its place first, then renamed in: a failure half-way leaves the old
         # data where it was.
         staged_db = db.with_name(db.name + ".restoring")
-        staged_root = root.with_name(root.name + ".restoring")
+        staged_root = root.with_name(root.name + ".restoring") if root is not None else None
         for stale in (staged_db, staged_root):
+            if stale is None:
+                continue
             if stale.is_dir():
                 shutil.rmtree(stale)
             stale.unlink(missing_ok=True)
         db.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         _copy(source / manifest["database"], staged_db)
-        staged_root.mkdir(parents=True, mode=0o700)
         prefix = "attachments/"
-        for name in sorted(manifest["files"]):
-            if name.startswith(prefix):
+        attachments = [name for name in sorted(manifest["files"]) if name.startswith(prefix)]
+        if staged_root is not None:
+            staged_root.mkdir(parents=True, mode=0o700)
+            for name in attachments:
                 _copy(source / name, staged_root / name[len(prefix) :])
                 result.files += 1
         for path in existing:
@@ -564,9 +583,21 @@ def backup_restore(*, source: Path, using: str = "default", force: bool = False)
             path.rename(aside)
             result.moved_aside.append(aside)
         staged_db.rename(db)
-        if root.exists():  # an empty directory, not counted as existing data
-            shutil.rmtree(root)
-        staged_root.rename(root)
+        if root is not None and staged_root is not None:
+            if root.exists():  # an empty directory, not counted as existing data
+                shutil.rmtree(root)
+            staged_root.rename(root)
+        else:
+            # Object storage: no directory to move aside. Each attachment is written under its own name (an
+            # object of that name holds the same ciphertext, the name being a fresh uuid); other objects of
+            # the bucket stay, unreferenced — the bucket's versioning keeps older states (docs/deployment.md).
+            for name in attachments:
+                storage.write(storage.ATTACHMENTS, name[len(prefix) :], (source / name).read_bytes())
+                result.files += 1
+            result.notes.append(
+                f"附件保存在对象存储中：已将备份中的 {len(attachments)} 个附件写入存储桶；"
+                "桶中原有的其他对象没有删除，也没有改名保留（需要时请用对象存储的版本管理恢复）。"
+            )
         for name, source_kind in manifest["keys"].items():
             if source_kind == "data_dir":
                 key_path = Path(settings.DATA_DIR) / name
