@@ -108,20 +108,24 @@ def delete(alias: str, name: str) -> None:
 
 def names(alias: str) -> Iterator[str]:
     """Every stored file of ``alias``, relative names with "/", sorted; not the local backend's locks."""
-    storage = storages[alias]
+    return walk(storages[alias])
 
-    def walk(folder: str) -> Iterator[str]:
-        try:
-            dirs, files = storage.listdir(folder)
-        except FileNotFoundError:  # a directory not made yet
-            return
-        for name in sorted(files):
-            if not name.endswith(_SCRATCH_SUFFIXES):
-                yield f"{folder}/{name}" if folder else name
-        for sub in sorted(dirs):
-            yield from walk(f"{folder}/{sub}" if folder else sub)
 
-    yield from walk("")
+def walk(store: Storage, folder: str = "") -> Iterator[str]:
+    """Every stored file of ``store`` under ``folder`` (a directory or a bucket folder alike)."""
+    try:
+        dirs, files = store.listdir(folder)
+    except FileNotFoundError:  # a directory not made yet
+        return
+    for name in sorted(files):
+        if not name.endswith(_SCRATCH_SUFFIXES):
+            yield f"{folder}/{name}" if folder else name
+    for sub in sorted(dirs):
+        yield from walk(store, f"{folder}/{sub}" if folder else sub)
+
+
+def is_local(alias: str) -> bool:
+    return local_path(alias, "") is not None
 
 
 @contextmanager

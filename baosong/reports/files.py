@@ -209,7 +209,12 @@ def attachment_remove(*, attachment: Attachment, by: User) -> None:
 
 def attachment_read(*, attachment: Attachment, by: User) -> bytes:
     """Decrypt for a download; the caller has already checked that ``by`` may see the item. Audited."""
-    data = read_encrypted(attachment.stored_name)
+    try:
+        data = read_encrypted(attachment.stored_name)
+    except FileNotFoundError:  # lost from the directory or the bucket: say so, not a server error
+        raise ServiceError(
+            "附件文件在服务器上缺失，请联系系统管理员从备份恢复。", "file_missing", status=409
+        ) from None
     if sm3_hex(data) != attachment.digest:
         raise ServiceError("附件校验失败，文件可能已损坏。", "file_corrupt", status=500)
     with transaction.atomic():

@@ -6,6 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management import BaseCommand, CommandError
 
+from baosong.core import storage
 from baosong.core.backup import BackupError, backup_create
 
 
@@ -32,6 +33,11 @@ class Command(BaseCommand):
             f"数据库：{kind}，{result.tables} 张表，共 {result.rows} 行\n"
             f"文件：{result.files} 个（{parts}），共 {_size(result.size)}"
         )
+        if not storage.is_local(storage.ATTACHMENTS):
+            self.stdout.write(
+                "附件保存在对象存储中：已从存储桶读出并写入本备份（密文原样）。签发文件和文档缓存不在备份中，"
+                "请用对象存储自身的版本管理或复制功能保护存储桶（见 docs/deployment.md「文件存储」）。"
+            )
         if not options["no_keys"]:
             self.stdout.write("备份中有附件密钥和审计密钥：须像密钥一样保管，只有系统管理人员可以读取。")
 
