@@ -48,11 +48,11 @@ class LocalFiles(FileSystemStorage):
         kwargs.setdefault("directory_permissions_mode", 0o700)
         super().__init__(**kwargs)
 
-    @property  # type: ignore[override]
+    @property
     def base_location(self) -> str:
         return str(getattr(settings, self.setting))
 
-    @property  # type: ignore[override]
+    @property
     def location(self) -> str:
         return os.path.abspath(self.base_location)
 
