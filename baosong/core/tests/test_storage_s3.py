@@ -238,11 +238,12 @@ def test_a_backup_holds_the_buckets_attachments_and_a_restore_puts_them_back(
     transactional_db: None, s3: Bucket, tmp_path: Path, settings: Any
 ) -> None:
     from baosong.core.backup import sqlite_file
-    from baosong.core.tests.test_backup import PNG, _some_data
+    from baosong.core.tests.test_backup import PNG, SIGNED_NAME, _some_data
 
     settings.DATA_DIR = tmp_path / "data"
     settings.DATA_DIR.mkdir()
     settings.ATTACHMENT_ROOT = tmp_path / "data" / "attachments"
+    settings.SIGNED_DOCUMENT_DIR = tmp_path / "data" / "signed"
     _some_data()
     stored = Attachment.objects.get(original_name="现场.png").stored_name
     key = f"{PREFIX}/attachments/{stored[:2]}/{stored}"
@@ -251,11 +252,13 @@ def test_a_backup_holds_the_buckets_attachments_and_a_restore_puts_them_back(
     (path,) = (tmp_path / "backups").iterdir()
     assert (path / "attachments" / stored[:2] / stored).read_bytes() == s3.get(key)
     assert "对象存储" in out.getvalue()
-    assert not settings.ATTACHMENT_ROOT.exists()
+    assert not settings.ATTACHMENT_ROOT.exists() and not settings.SIGNED_DOCUMENT_DIR.exists()
     if connection.vendor != "sqlite":
         return  # PostgreSQL restores with pg_restore; the attachments' copy is what this test checks
 
+    assert (path / "signed" / SIGNED_NAME).read_bytes() == s3.get(f"{PREFIX}/signed/{SIGNED_NAME}")
     s3.client.delete_object(Bucket=s3.name, Key=key)
+    s3.client.delete_object(Bucket=s3.name, Key=f"{PREFIX}/signed/{SIGNED_NAME}")
     with sqlite_file(settings.DATA_DIR / "baosong.sqlite3", readonly=False) as alias:
         out = StringIO()
         call_command("restore", str(path), "--database", alias, stdout=out)
@@ -263,3 +266,4 @@ def test_a_backup_holds_the_buckets_attachments_and_a_restore_puts_them_back(
         assert "写入存储桶" in out.getvalue()
     assert s3.keys("attachments/") == [key]
     assert files.read_encrypted(stored) == PNG
+    assert s3.keys("signed/") == [f"{PREFIX}/signed/{SIGNED_NAME}"]
