@@ -143,7 +143,14 @@ def store_encrypted(data: bytes) -> str:
 
 
 def read_encrypted(stored: str) -> bytes:
-    return sm4_gcm_decrypt(storage.read(storage.ATTACHMENTS, _name(stored)), associated=stored.encode())
+    """The plaintext of a file stored by ``store_encrypted`` (attachments, evidence, scans, mail)."""
+    try:
+        blob = storage.read(storage.ATTACHMENTS, _name(stored))
+    except FileNotFoundError:  # lost from the directory or the bucket: say so, not a server error
+        raise ServiceError(
+            "文件在服务器上缺失，请联系系统管理员从备份恢复。", "file_missing", status=409
+        ) from None
+    return sm4_gcm_decrypt(blob, associated=stored.encode())
 
 
 def discard(stored: str) -> None:
@@ -209,12 +216,7 @@ def attachment_remove(*, attachment: Attachment, by: User) -> None:
 
 def attachment_read(*, attachment: Attachment, by: User) -> bytes:
     """Decrypt for a download; the caller has already checked that ``by`` may see the item. Audited."""
-    try:
-        data = read_encrypted(attachment.stored_name)
-    except FileNotFoundError:  # lost from the directory or the bucket: say so, not a server error
-        raise ServiceError(
-            "附件文件在服务器上缺失，请联系系统管理员从备份恢复。", "file_missing", status=409
-        ) from None
+    data = read_encrypted(attachment.stored_name)
     if sm3_hex(data) != attachment.digest:
         raise ServiceError("附件校验失败，文件可能已损坏。", "file_corrupt", status=500)
     with transaction.atomic():
