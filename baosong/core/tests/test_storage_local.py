@@ -7,15 +7,18 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import stat
 import subprocess
 import sys
 import uuid
+from io import StringIO
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.management import CommandError, call_command
 
 from baosong.core import storage
 from baosong.core.crypto import sm3_hex, sm4_gcm_encrypt
@@ -169,3 +172,25 @@ def test_two_nodes_on_one_shared_directory_share_files_and_the_render_lock(tmp_p
     assert waiter[0] == "两个节点"
     assert float(waiter[1]) >= released  # the second node waited for the first one's render
     assert (tmp_path / "shared" / "cache" / "documents" / "k.lock").exists()
+
+
+def test_files_migrate_moves_a_data_directory_onto_a_shared_mount(tmp_path: Path, settings: Any) -> None:
+    old, shared = tmp_path / "var", tmp_path / "nfs"
+    stored = uuid.uuid4().hex
+    path = old / "attachments" / stored[:2] / stored
+    path.parent.mkdir(parents=True)
+    path.write_bytes(sm4_gcm_encrypt("共享目录".encode(), associated=stored.encode()))
+    (old / "cache" / "documents").mkdir(parents=True)
+    (old / "cache" / "documents" / "k.lock").write_bytes(b"")
+    settings.ATTACHMENT_ROOT = shared / "attachments"
+    settings.SIGNED_DOCUMENT_DIR = shared / "signed"
+    settings.DOCUMENT_CACHE_DIR = shared / "cache" / "documents"
+
+    out = StringIO()
+    call_command("files_migrate", "--from", str(old), stdout=out)
+    assert "共复制 1 个文件" in out.getvalue()
+    assert files.read_encrypted(stored).decode() == "共享目录"
+    assert stat.S_IMODE((shared / "attachments" / stored[:2] / stored).stat().st_mode) == 0o600
+    assert not (shared / "cache" / "documents" / "k.lock").exists()  # a lock is not a file to move
+    with pytest.raises(CommandError, match="同一个目录"):
+        call_command("files_migrate", "--from", str(shared), stdout=StringIO())

@@ -1,11 +1,15 @@
-"""manage.py files_migrate: copy the files of the local directories into the configured storage (a move to
-object storage, or to a shared mount), object by object, with the same names; already there: skipped."""
+"""manage.py files_migrate: copy the files of local directories into the configured storage (a move to object
+storage, or to a shared mount), object by object, with the same names; already there: skipped. The source is
+the directories the settings name (BAOSONG_FILES_DIR or the per-store variables), or ``--from DIR``, a files
+directory of the old layout (DIR/attachments, DIR/signed, DIR/cache/documents)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.core.management import BaseCommand, CommandError
 
 from baosong.core import storage
@@ -23,6 +27,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--dry-run", action="store_true", help="只统计要复制的文件，不写入")
         parser.add_argument(
+            "--from",
+            dest="source",
+            help="原来的文件目录（其下有 attachments/、signed/、cache/documents/；默认：当前配置的本地目录）",
+        )
+        parser.add_argument(
             "--no-cache", action="store_true", help="不复制文档缓存（可随时重新生成，换存储后可以不搬）"
         )
 
@@ -30,14 +39,18 @@ class Command(BaseCommand):
         aliases = [a for a in FILE_STORAGES if not (options["no_cache"] and a == storage.DOCUMENTS)]
         copied = present = size = 0
         for alias in aliases:
-            setting = FILE_STORAGES[alias][0]
-            source = storage.LocalFiles(setting=setting)
+            setting, folder = FILE_STORAGES[alias]
+            source: FileSystemStorage = (
+                FileSystemStorage(location=Path(options["source"]) / folder)
+                if options.get("source")
+                else storage.LocalFiles(setting=setting)
+            )
             target = storage.get(alias)
-            if isinstance(target, storage.LocalFiles) and target.location == source.location:
+            if isinstance(target, FileSystemStorage) and target.location == source.location:
                 raise CommandError(
-                    "当前配置的文件存储就是本地目录本身（BAOSONG_STORAGE=local），无需迁移。"
-                    "请先配置目标存储（如 BAOSONG_STORAGE=s3 和 BAOSONG_S3_*），"
-                    "并保留 BAOSONG_FILES_DIR（或各目录变量）指向原来的目录，再执行本命令。"
+                    f"来源和目标是同一个目录（{source.location}），无需迁移。请先配置目标存储"
+                    "（BAOSONG_STORAGE=s3 和 BAOSONG_S3_*，或新的 BAOSONG_FILES_DIR），"
+                    "再用 --from 指出原来的文件目录（对象存储时也可保留原目录变量不用 --from）。"
                 )
             names = list(storage.walk(source))
             todo = [n for n in names if not target.exists(n)]
