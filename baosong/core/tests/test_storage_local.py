@@ -10,6 +10,7 @@ import os
 import stat
 import subprocess
 import sys
+import time
 import uuid
 from io import StringIO
 from pathlib import Path
@@ -38,12 +39,14 @@ def _node(code: str, **env: str) -> subprocess.Popen[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("BAOSONG_")}
     clean.update(BAOSONG_TESTING="1", DJANGO_SETTINGS_MODULE="config.settings", **env)
     prelude = (
-        "import time\nfrom baosong.core import storage\nfrom baosong.core.crypto import sm4_gcm_encrypt\n"
+        "import sys, time\n"
+        "from baosong.core import storage\nfrom baosong.core.crypto import sm4_gcm_encrypt\n"
     )
     return subprocess.Popen(
         [sys.executable, "-c", prelude + code],
         cwd=BASE,
         env=clean,
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -150,30 +153,40 @@ def test_the_settings_keep_the_old_layout_and_files_dir_moves_it(tmp_path: Path,
 def test_two_nodes_on_one_shared_directory_share_files_and_the_render_lock(
     tmp_path: Path, settings: Any
 ) -> None:
-    """Node A stores an attachment (as files.store_encrypted does) and holds the render lock for a while;
-    node B, another process on the same BAOSONG_FILES_DIR, waits for the lock until A lets it go; and this
-    process, a third node on the same directory, downloads A's attachment."""
+    """Node A stores an attachment (as files.store_encrypted does) and takes the render lock; node B, another
+    process on the same BAOSONG_FILES_DIR, asks for the lock and waits until A lets it go; and this process,
+    a third node on the same directory, downloads A's attachment."""
     shared = tmp_path / "shared"
     stored = uuid.uuid4().hex
-    holder = _node(
+    a = _node(
         f"storage.write(storage.ATTACHMENTS, '{stored[:2]}/{stored}', "
         f"sm4_gcm_encrypt('两个节点'.encode(), associated=b'{stored}'))\n"
         "with storage.exclusive(storage.DOCUMENTS, 'k.lock'):\n"
-        "    print('in', flush=True); time.sleep(2); print(time.time(), flush=True)\n",
+        "    print('in', flush=True); sys.stdin.readline(); print(time.time(), flush=True)\n",
         BAOSONG_FILES_DIR=str(shared),
     )
+    nodes = [a]
     try:
-        assert holder.stdout is not None
-        assert holder.stdout.readline().strip() == "in", holder.stderr.read() if holder.stderr else ""
-        waited = _run(
-            "with storage.exclusive(storage.DOCUMENTS, 'k.lock'):\n    print(time.time())\n",
+        assert a.stdin and a.stdout
+        assert a.stdout.readline().strip() == "in", a.stderr.read() if a.stderr else ""
+        b = _node(  # started once A holds the lock
+            "print(time.time(), flush=True)\n"
+            "with storage.exclusive(storage.DOCUMENTS, 'k.lock'):\n    print(time.time(), flush=True)\n",
             BAOSONG_FILES_DIR=str(shared),
         )
-        released = float(holder.stdout.readline())
+        nodes.append(b)
+        assert b.stdout
+        asked = float(b.stdout.readline())  # B now waits on the lock A holds
+        time.sleep(0.5)
+        a.stdin.write("go\n")
+        a.stdin.flush()
+        released = float(a.stdout.readline())
+        got = float(b.stdout.readline())
     finally:
-        holder.kill()
-        holder.wait()
-    assert float(waited) >= released  # the second node waited for the first one's render
+        for proc in nodes:
+            proc.kill()
+            proc.wait()
+    assert asked < released <= got  # B asked before A let go, and had it only after
     assert (shared / "cache" / "documents" / "k.lock").exists()
     settings.ATTACHMENT_ROOT = shared / "attachments"
     assert files.read_encrypted(stored).decode() == "两个节点"
