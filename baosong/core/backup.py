@@ -16,8 +16,9 @@ embedded restore is. Derived tables outside the models (the SQLite FTS index) ar
 
 ``backup_restore`` (SQLite only; PostgreSQL restores with pg_restore, see docs/deployment.md) checks the whole
 backup before it touches anything: every file against the manifest, no file missing or extra, and the
-backup database's table digests against the manifest. Only then does it put the database, attachments and
-keys in place, and it checks the result again, with the audit chain.
+backup database's table digests against the manifest. Only then does it put the database, the files
+(attachments, signed documents: into directories or a bucket, core/storage.py) and keys in place, and it
+checks the result again, with the audit chain.
 """
 
 from __future__ import annotations
