@@ -71,7 +71,7 @@ def identity(*, name: str = "") -> Identity:
     with transaction.atomic():
         private, public = sm2.generate_keypair()
         ident = Identity.objects.create(
-            name=(name or "本系统")[:100],
+            name=(name or _default_name())[:100],
             public_key=public,
             secret=sm4_gcm_encrypt(private, associated=_IDENTITY_AD),
             fingerprint=sm2.key_id(public),
@@ -84,6 +84,11 @@ def identity(*, name: str = "") -> Identity:
             details={"fingerprint": ident.fingerprint},
         )
     return ident
+
+
+def _default_name() -> str:
+    root = Unit.objects.filter(parent__isnull=True, external=False).order_by("sort_order", "id").first()
+    return f"{root.name}政务信息报送平台" if root else "政务信息报送平台"
 
 
 def identity_rename(*, by: User, name: str) -> Identity:
