@@ -8,6 +8,7 @@ from pathlib import Path
 import dj_database_url
 
 from config.env import ConfigError, env_bool, env_int, env_list, env_str
+from config.storage import file_storages
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -291,9 +292,14 @@ SMS_GATEWAY_TOKEN = env_str("BAOSONG_SMS_GATEWAY_TOKEN", "") or ""
 SMS_SIGN = env_str("BAOSONG_SMS_SIGN", "政务信息报送平台") or ""
 SITE_URL = env_str("BAOSONG_SITE_URL", "http://127.0.0.1:8000") or ""
 
+# Files (attachments, signed documents, rendered documents) go through Django's storage API: directories
+# (BAOSONG_FILES_DIR, which may be a shared NFS/CIFS mount; by default the data directory, where they always
+# were) or S3-compatible object storage. The aliases are added to STORAGES below (config/storage.py).
+FILE_STORAGE = env_str("BAOSONG_STORAGE", "local") or "local"
+FILES_DIR = Path(env_str("BAOSONG_FILES_DIR", str(DATA_DIR)) or DATA_DIR)
 # Attachments: stored outside the web root under generated names, encrypted with SM4-GCM.
 ATTACHMENT_ROOT = Path(
-    env_str("BAOSONG_ATTACHMENT_DIR", str(DATA_DIR / "attachments")) or DATA_DIR / "attachments"
+    env_str("BAOSONG_ATTACHMENT_DIR", str(FILES_DIR / "attachments")) or FILES_DIR / "attachments"
 )
 ATTACHMENT_MAX_MB = env_int("BAOSONG_ATTACHMENT_MAX_MB", 20)
 
@@ -317,12 +323,37 @@ INTAKE_IMAP_PASSWORD = env_str("BAOSONG_INTAKE_IMAP_PASSWORD", "") or ""
 INTAKE_IMAP_FOLDER = env_str("BAOSONG_INTAKE_IMAP_FOLDER", "INBOX") or "INBOX"
 INTAKE_IMAP_TIMEOUT = env_int("BAOSONG_INTAKE_IMAP_TIMEOUT", 30)
 # Rendered issue PDFs and DOCX, keyed by their content (editorial/documents.py); safe to delete at any time.
-DOCUMENT_CACHE_DIR = Path(env_str("BAOSONG_DOCUMENT_CACHE_DIR", str(DATA_DIR / "cache" / "documents")) or "")
+DOCUMENT_CACHE_DIR = Path(env_str("BAOSONG_DOCUMENT_CACHE_DIR", str(FILES_DIR / "cache" / "documents")) or "")
 # Signed releases (baosong/signing): who holds the units' SM2 private keys. The software signer keeps them in
 # the database encrypted under BAOSONG_FILE_KEY; a 密码机/UKey driver with the same interface replaces it.
 SIGNER = env_str("BAOSONG_SIGNER", "baosong.signing.backends.SoftwareSigner") or ""
 # The fixed bytes of signed issues and released 通报, SM4-encrypted: part of the record, back them up.
-SIGNED_DOCUMENT_DIR = Path(env_str("BAOSONG_SIGNED_DOCUMENT_DIR", str(DATA_DIR / "signed")) or "")
+SIGNED_DOCUMENT_DIR = Path(env_str("BAOSONG_SIGNED_DOCUMENT_DIR", str(FILES_DIR / "signed")) or "")
+STORAGES.update(
+    file_storages(
+        FILE_STORAGE,
+        bucket=env_str("BAOSONG_S3_BUCKET", "") or "",
+        endpoint_url=env_str("BAOSONG_S3_ENDPOINT_URL", "") or "",
+        access_key=env_str("BAOSONG_S3_ACCESS_KEY", "") or "",
+        secret_key=env_str("BAOSONG_S3_SECRET_KEY", "") or "",
+        region=env_str("BAOSONG_S3_REGION", "us-east-1") or "",
+        prefix=env_str("BAOSONG_S3_PREFIX", "") or "",
+        addressing_style=env_str("BAOSONG_S3_ADDRESSING_STYLE", "path") or "path",
+    )
+)
+# Stateless web nodes share one cache (the /verify/ rate limit, statistics, portal pages): Redis when
+# BAOSONG_CACHE_URL is set; otherwise Django's per-process memory cache, enough for one machine.
+CACHE_URL = env_str("BAOSONG_CACHE_URL", "") or ""
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ConfigError(f"BAOSONG_CACHE_URL must be a redis:// (rediss://, unix://) URL, got {CACHE_URL!r}")
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": env_str("BAOSONG_CACHE_KEY_PREFIX", "baosong") or "",
+        }
+    }
 # The public /verify/ page and the API: the largest file checked, and checks per minute from one address.
 VERIFY_MAX_MB = env_int("BAOSONG_VERIFY_MAX_MB", 20)
 VERIFY_RATE_PER_MINUTE = env_int("BAOSONG_VERIFY_RATE_PER_MINUTE", 30)

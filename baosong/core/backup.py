@@ -1,11 +1,12 @@
-"""Backups of a deployment and their restore: database, attachments, keys, and a manifest of SM3 digests.
+"""Backups of a deployment and their restore: database, files, keys, and a manifest of SM3 digests.
 
 A backup is a directory (mode 0700, every file 0600)::
 
     manifest.json            what follows, with an SM3 digest per file and per table
     database/baosong.sqlite3 SQLite: an online backup (sqlite3 backup API), a consistent snapshot
     database/baosong.dump    PostgreSQL: pg_dump -Fc, taken in the very snapshot the table digests read
-    attachments/…            the encrypted attachment files, as stored
+    attachments/…            the encrypted attachment files, as stored (from any storage: core/storage.py)
+    signed/…                 the encrypted fixed files of signed issues and 通报, as stored
     keys/secret_key, audit_key, file_key
 
 A table's digest is SM3 over its rows in primary-key order, each row its model fields as canonical JSON
@@ -15,8 +16,9 @@ embedded restore is. Derived tables outside the models (the SQLite FTS index) ar
 
 ``backup_restore`` (SQLite only; PostgreSQL restores with pg_restore, see docs/deployment.md) checks the whole
 backup before it touches anything: every file against the manifest, no file missing or extra, and the
-backup database's table digests against the manifest. Only then does it put the database, attachments and
-keys in place, and it checks the result again, with the audit chain.
+backup database's table digests against the manifest. Only then does it put the database, the files
+(attachments, signed documents: into directories or a bucket, core/storage.py) and keys in place, and it
+checks the result again, with the audit chain.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from django.db import connections, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
+from baosong.core import storage
 from baosong.core.actions import record
 from baosong.core.audit import VerifyResult, audit_verify
 from baosong.core.workflow import BACKUP_CREATE, BACKUP_RESTORE
@@ -59,6 +62,11 @@ KEYS: dict[str, tuple[str, str]] = {
 }
 KEY_LABELS = {"secret_key": "签名密钥", "audit_key": "审计密钥", "file_key": "附件密钥"}
 _CHUNK = 1 << 20
+# The stores a backup holds (core/storage.py), each under the folder of its name; not the render cache. A
+# manifest without "stores" is from before signed files were backed up: it holds attachments only, and its
+# restore leaves the signed files where they are.
+STORES = (storage.ATTACHMENTS, storage.SIGNED)
+STORE_LABELS = {storage.ATTACHMENTS: "附件", storage.SIGNED: "签发文件"}
 
 
 class BackupError(Exception):
@@ -199,6 +207,20 @@ def _copy(src: Path, dst: Path) -> str:
     return digest.hexdigest()
 
 
+def _copy_stored(alias: str, name: str, dst: Path) -> dict[str, Any]:
+    """Copy a stored file (any backend) into the backup, with its size and digest from the bytes written."""
+    dst.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    digest, size = hashlib.new("sm3"), 0
+    with storage.get(alias).open(name, "rb") as fin, _open_private(dst) as fout:
+        while chunk := fin.read(_CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+            fout.write(chunk)
+        fout.flush()
+        os.fsync(fout.fileno())
+    return {"size": size, "sm3": digest.hexdigest()}
+
+
 def _open_private(path: Path) -> Any:
     return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb")
 
@@ -335,11 +357,12 @@ def backup_create(*, out: Path, using: str = "default", keys: bool = True) -> Ba
             raise BackupError(f"备份目录已存在：{path}") from None
         database, digests = _dump_database(using, path)
         files: dict[str, dict[str, Any]] = {database: _file_entry(path / database)}
-        # After the database: every attachment its rows name was written before they committed.
-        root = Path(settings.ATTACHMENT_ROOT)
-        for src in _files_under(root):
-            rel = f"attachments/{src.relative_to(root).as_posix()}"
-            files[rel] = {"size": src.stat().st_size, "sm3": _copy(src, path / rel)}
+        # After the database: every file its rows name was written before they committed. Read through the
+        # storage API, so a backup holds the files of a shared mount or a bucket alike.
+        for store in STORES:
+            for name in storage.names(store):
+                rel = f"{store}/{name}"
+                files[rel] = _copy_stored(store, name, path / rel)
         sources: dict[str, str] = {}
         for name in KEYS if keys else ():
             rel = f"keys/{name}"
@@ -355,6 +378,7 @@ def backup_create(*, out: Path, using: str = "default", keys: bool = True) -> Ba
             "migrations": _migrations(using),
             "tables": digests,
             "keys": sources,
+            "stores": list(STORES),
             "files": files,
         }
         _write_private(
@@ -491,13 +515,19 @@ def _sqlite_target(using: str) -> Path:
     return Path(str(connections[using].settings_dict["NAME"]))
 
 
-def restore_targets(using: str = "default") -> list[Path]:
-    """What a restore replaces and that is there now: the database (and its WAL files), the attachments."""
+def _stores(manifest: dict[str, Any]) -> list[str]:
+    return [s for s in manifest.get("stores", [storage.ATTACHMENTS]) if s in STORES]
+
+
+def restore_targets(using: str = "default", stores: tuple[str, ...] | list[str] = STORES) -> list[Path]:
+    """What a restore replaces and that is there now: the database (and its WAL files), the directories of
+    ``stores`` (on object storage, files are written over, not moved aside: see backup_restore)."""
     db = _sqlite_target(using)
     found = [p for p in (db, Path(f"{db}-wal"), Path(f"{db}-shm")) if p.exists()]
-    root = Path(settings.ATTACHMENT_ROOT)
-    if _files_under(root):
-        found.append(root)
+    for store in stores:
+        root = storage.local_path(store, "")
+        if root is not None and _files_under(root):
+            found.append(root)
     return found
 
 
@@ -529,7 +559,8 @@ def backup_restore(*, source: Path, using: str = "default", force: bool = False)
             + "；".join(refusals)
             + "。请先改正环境变量中的密钥。"
         )
-    existing = restore_targets(using)
+    stores = _stores(manifest)
+    existing = restore_targets(using, stores)
     if existing and not force:
         raise BackupError(
             "目标位置已有数据："
@@ -538,7 +569,7 @@ def backup_restore(*, source: Path, using: str = "default", force: bool = False)
         )
 
     db = _sqlite_target(using)
-    root = Path(settings.ATTACHMENT_ROOT)
+    roots = {store: storage.local_path(store, "") for store in stores}
     stamp = f"pre-restore-{timezone.localtime():%Y%m%d-%H%M%S}"
     connections[using].close()
     result = RestoreResult(path=source, tables=0, rows=0, files=0, digests={}, audit=VerifyResult(False, 0))
@@ -546,27 +577,40 @@ def backup_restore(*, source: Path, using: str = "default", force: bool = False)
         # Everything is written next to its place first, then renamed in: a failure half-way leaves the old
         # data where it was.
         staged_db = db.with_name(db.name + ".restoring")
-        staged_root = root.with_name(root.name + ".restoring")
-        for stale in (staged_db, staged_root):
+        # Per local store: its directory and the directory staged beside it.
+        staged = {s: (r, r.with_name(r.name + ".restoring")) for s, r in roots.items() if r is not None}
+        for stale in (staged_db, *(p for _, p in staged.values())):
             if stale.is_dir():
                 shutil.rmtree(stale)
             stale.unlink(missing_ok=True)
         db.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         _copy(source / manifest["database"], staged_db)
-        staged_root.mkdir(parents=True, mode=0o700)
-        prefix = "attachments/"
-        for name in sorted(manifest["files"]):
-            if name.startswith(prefix):
-                _copy(source / name, staged_root / name[len(prefix) :])
+        listed = {s: [n for n in sorted(manifest["files"]) if n.startswith(f"{s}/")] for s in stores}
+        for store, (_, staged_root) in staged.items():
+            staged_root.mkdir(parents=True, mode=0o700)
+            for name in listed[store]:
+                _copy(source / name, staged_root / name[len(store) + 1 :])
                 result.files += 1
         for path in existing:
             aside = path.with_name(f"{path.name}.{stamp}")
             path.rename(aside)
             result.moved_aside.append(aside)
         staged_db.rename(db)
-        if root.exists():  # an empty directory, not counted as existing data
-            shutil.rmtree(root)
-        staged_root.rename(root)
+        for root, staged_root in staged.values():
+            if root.exists():  # an empty directory, not counted as existing data
+                shutil.rmtree(root)
+            staged_root.rename(root)
+        for store in (s for s in stores if roots[s] is None):
+            # Object storage: no directory to move aside. Each file is written under its own name (an object
+            # of that name holds the same ciphertext, names being fresh uuids); other objects of the bucket
+            # stay, unreferenced — the bucket's versioning keeps older states (docs/deployment.md).
+            for name in listed[store]:
+                storage.write(store, name[len(store) + 1 :], (source / name).read_bytes())
+                result.files += 1
+            result.notes.append(
+                f"{STORE_LABELS[store]}保存在对象存储中：已将备份中的 {len(listed[store])} 个文件写入存储桶；"
+                "桶中原有的其他对象没有删除，也没有改名保留（需要时请用对象存储的版本管理恢复）。"
+            )
         for name, source_kind in manifest["keys"].items():
             if source_kind == "data_dir":
                 key_path = Path(settings.DATA_DIR) / name

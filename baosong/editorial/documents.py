@@ -4,21 +4,19 @@ A distributed issue is downloaded by every reader unit, often within minutes; re
 a second per page) on each download held a server thread per request. The file is kept under a key of what it
 shows — the whole ``IssueDocument`` (text, style, number, distribution, withdrawn mark) and the renderer's own
 code and print templates — so any change to either renders afresh and nothing stale is ever served. Files are
-SM4-encrypted with the attachment key (an issue is as confidential as its items), written 0600, and one
-renderer per key at a time: concurrent first downloads wait for it instead of rendering the same file again.
+SM4-encrypted with the attachment key (an issue is as confidential as its items), written 0600 (or to a
+private bucket), and one renderer per key at a time: concurrent first downloads wait for it instead of
+rendering the same file again.
 """
 
 from __future__ import annotations
 
-import fcntl
 import functools
 import hashlib
-import os
 from collections.abc import Callable
 from pathlib import Path
 
-from django.conf import settings
-
+from baosong.core import storage
 from baosong.core.crypto import sm4_gcm_decrypt, sm4_gcm_encrypt
 from baosong.core.exports import XLSX_TYPE
 from baosong.editorial import render_docx, render_ofd, render_pdf
@@ -58,12 +56,6 @@ def renderer_digest() -> str:
     return digest.hexdigest()[:16]
 
 
-def cache_dir() -> Path:
-    path = Path(settings.DOCUMENT_CACHE_DIR)
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return path
-
-
 def issue_file(doc: IssueDocument, fmt: str) -> bytes:
     """The rendered file of ``doc`` in ``fmt`` ("pdf", "docx" or "ofd"), from the cache when it holds this
     content."""
@@ -74,36 +66,31 @@ def issue_file(doc: IssueDocument, fmt: str) -> bytes:
 
 def cached_render(key: str, fmt: str, render: Callable[[], bytes]) -> bytes:
     """The file kept under ``key`` (a digest of everything it shows and of the code that draws it), or
-    ``render()`` written there first: issues here, fixed roll-ups of structured reports too."""
-    path = cache_dir() / f"{key}.{fmt}.sm4"
+    ``render()`` written there first: issues here, fixed roll-ups of structured reports too. Kept in the
+    "documents" storage (core/storage.py): a directory, a shared mount or a bucket."""
+    name = f"{key}.{fmt}.sm4"
     associated = key.encode()
-    cached = _read(path, associated)
+    cached = _read(name, associated)
     if cached is not None:
         return cached
-    fd = os.open(cache_dir() / f"{key}.lock", os.O_CREAT | os.O_RDWR, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)  # whoever renders first; the others then find the file
-        cached = _read(path, associated)
+    # Whoever renders first; the others then find the file. Without a lock (object storage) two nodes may
+    # render one key at once, which is harmless: see storage.exclusive.
+    with storage.exclusive(storage.DOCUMENTS, f"{key}.lock"):
+        cached = _read(name, associated)
         if cached is not None:
             return cached
         data = render()
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        with open(os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600), "wb") as out:
-            out.write(sm4_gcm_encrypt(data, associated=associated))
-        os.replace(tmp, path)
+        storage.write(storage.DOCUMENTS, name, sm4_gcm_encrypt(data, associated=associated))
         return data
-    finally:
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        os.close(fd)
 
 
-def _read(path: Path, associated: bytes) -> bytes | None:
+def _read(name: str, associated: bytes) -> bytes | None:
     try:
-        blob = path.read_bytes()
+        blob = storage.read(storage.DOCUMENTS, name)
     except FileNotFoundError:
         return None
     try:
         return sm4_gcm_decrypt(blob, associated=associated)
     except Exception:  # a file from another key or a torn write: render again
-        path.unlink(missing_ok=True)
+        storage.delete(storage.DOCUMENTS, name)
         return None

@@ -10,9 +10,13 @@ class FederationConfig(AppConfig):
 
     def ready(self) -> None:
         from baosong.core.outbox import register_consumer, register_periodic
-        from baosong.federation import workflow  # noqa: F401 — declares the actions
+        from baosong.federation import (
+            workbench,
+            workflow,  # noqa: F401 — declares the actions
+        )
         from baosong.federation.consumers import HEARD, on_event
         from baosong.federation.tasks import deliver_round
 
+        workbench.register()
         register_consumer("federation", on_event, HEARD)
         register_periodic("federation.deliver", deliver_round, 15)

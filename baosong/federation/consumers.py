@@ -27,6 +27,7 @@ HEARD: list[Subscribable] = [
     reports_wf.ADOPT,
     reports_wf.DECLINE,
     reports_wf.SUBMISSION_RETURN,
+    reports_wf.RESUBMIT,
     instructions_wf.CREATE,
     editorial_wf.SIGN,
 ]
@@ -37,6 +38,7 @@ DECISIONS = {
     _code(reports_wf.DECLINE): "decline",
     _code(reports_wf.SUBMISSION_RETURN): "return",
 }
+RESUBMIT = _code(reports_wf.RESUBMIT)
 INSTRUCTION = _code(instructions_wf.CREATE)
 ISSUE_SIGN = _code(editorial_wf.SIGN)
 
@@ -65,6 +67,8 @@ def on_event(event: DomainEvent) -> None:
     elif t in DECISIONS:
         if _inbound([event.object_id]):
             services.package_decision(submission_id=event.object_id, decision=DECISIONS[t])
+    elif t == RESUBMIT:
+        services.package_resubmit(submission_id=event.object_id)
     elif t == INSTRUCTION:
         ids = [int(i) for i in p.get("submissions") or []]
         for sid in _inbound(ids):

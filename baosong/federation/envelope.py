@@ -61,7 +61,7 @@ def seal(
     msg_id: str | None = None,
 ) -> Sealed:
     key = os.urandom(16)
-    header = {
+    header: dict[str, Any] = {
         "v": VERSION,
         "id": msg_id or str(uuid.uuid4()),
         "kind": kind,
@@ -74,7 +74,7 @@ def seal(
     digest = sm2.sm3(canonical(header) + ct).hex()
     signature = sm2.sign(sender_private, _signed_part(header, digest)).hex()
     body = {"header": header, "ct": base64.b64encode(ct).decode(), "sm3": digest, "sig": signature}
-    return Sealed(header["id"], canonical(body), digest)
+    return Sealed(str(header["id"]), canonical(body), digest)
 
 
 @dataclass(frozen=True)

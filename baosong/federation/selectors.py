@@ -102,4 +102,5 @@ DECISION_LABELS = {
     "forward": "转报",
     "instruction": "领导批示",
     "publish": "刊发",
+    "resubmit": "修改后重报",
 }

@@ -47,11 +47,11 @@ from baosong.signing import sm2
 # Retries: FEDERATION_BACKOFF_SECONDS (10 s), then twice as long each time, at most an hour apart.
 BACKOFF_MAX = 3600
 _IDENTITY_AD = b"baosong-federation-identity"
-EXTERNAL_LEVEL = {
-    Level.NATIONAL: "national",
-    Level.PROVINCE: "province",
-    Level.CITY: "city",
-    Level.COUNTY: "county",
+EXTERNAL_LEVEL: dict[str, str] = {
+    Level.NATIONAL.value: "national",
+    Level.PROVINCE.value: "province",
+    Level.CITY.value: "city",
+    Level.COUNTY.value: "county",
 }
 # What the item's trail shows of a decision (on both sides).
 SUMMARY_KEYS = (
@@ -71,7 +71,7 @@ def identity(*, name: str = "") -> Identity:
     with transaction.atomic():
         private, public = sm2.generate_keypair()
         ident = Identity.objects.create(
-            name=(name or "本系统")[:100],
+            name=(name or _default_name())[:100],
             public_key=public,
             secret=sm4_gcm_encrypt(private, associated=_IDENTITY_AD),
             fingerprint=sm2.key_id(public),
@@ -84,6 +84,11 @@ def identity(*, name: str = "") -> Identity:
             details={"fingerprint": ident.fingerprint},
         )
     return ident
+
+
+def _default_name() -> str:
+    root = Unit.objects.filter(parent__isnull=True, external=False).order_by("sort_order", "id").first()
+    return f"{root.name}政务信息报送平台" if root else "政务信息报送平台"
 
 
 def identity_rename(*, by: User, name: str) -> Identity:
@@ -213,10 +218,11 @@ def peer_set_status(*, by: User, peer: Peer, suspended: bool) -> Peer:
         if locked.status == status:
             raise ServiceError("对方系统已是该状态。", "unchanged", status=409)
         Peer.objects.filter(pk=peer.pk).update(status=status, updated_at=timezone.now())
-        if not suspended:  # due now: what waited goes out at the next round
+        if not suspended:  # due now: what waited goes out at once
             Message.objects.filter(
                 peer=peer, direction=Message.Direction.OUT, status=Message.Status.PENDING
             ).update(next_attempt_at=timezone.now())
+            _enqueue_delivery()
         record(action, by=by, obj=peer, object_type="peer", details={"name": peer.name})
     peer.refresh_from_db()
     return peer
@@ -502,6 +508,31 @@ def package_decision(
         )
 
 
+def package_resubmit(*, submission_id: int) -> Message | None:
+    """修改后重报 of a copy the peer returned: the revised text goes to the peer's copy (once per event)."""
+    item = (
+        Message.objects.filter(
+            submission_id=submission_id, direction=Message.Direction.OUT, kind=Message.Kind.ITEM
+        )
+        .select_related("peer", "submission")
+        .first()
+    )
+    if item is None:
+        return None
+    s = item.submission
+    payload = {
+        "decision": "resubmit",
+        "item": item.msg_id,
+        "title": s.title,
+        "body": s.body,
+        "at": timezone.now().isoformat(),
+    }
+    with transaction.atomic():
+        return _make_out(
+            item.peer, kind=Message.Kind.DECISION, submission=s, payload=payload, ref=item.msg_id
+        )
+
+
 # ---- delivery --------------------------------------------------------------------------------------------
 
 
@@ -731,7 +762,8 @@ def _receive_item(peer: Peer, opened: envelope.Opened, payload: dict[str, Any]) 
     author_unit = link.mirror
     author = _author(peer, author_unit, _text(payload, "author", 64))
     event_time = parse_datetime(_text(payload, "event_time", 40)) if payload.get("event_time") else None
-    elements = payload.get("elements") if isinstance(payload.get("elements"), dict) else {}
+    raw_elements = payload.get("elements")
+    elements: dict[Any, Any] = raw_elements if isinstance(raw_elements, dict) else {}
     report = Report.objects.create(
         title=title,
         body=_text(payload, "body", 200_000),
@@ -794,6 +826,8 @@ def _receive_item(peer: Peer, opened: envelope.Opened, payload: dict[str, Any]) 
 
 
 def _receive_decision(peer: Peer, opened: envelope.Opened, payload: dict[str, Any]) -> Message:
+    if payload.get("decision") == "resubmit":
+        return _receive_resubmit(peer, opened, payload)
     item = (
         Message.objects.filter(
             peer=peer,
@@ -850,6 +884,46 @@ def _receive_decision(peer: Peer, opened: envelope.Opened, payload: dict[str, An
         submission=s,
         ref=item.msg_id,
         summary=summary,
+        sm3=opened.sm3,
+        status=Message.Status.ACCEPTED,
+        delivered_at=timezone.now(),
+    )
+
+
+def _receive_resubmit(peer: Peer, opened: envelope.Opened, payload: dict[str, Any]) -> Message:
+    """The peer's author revised an item this deployment returned: the copy here goes back to its editor
+    with the new text, as a local author's 修改后重报 does."""
+    item = (
+        Message.objects.filter(
+            peer=peer,
+            direction=Message.Direction.IN,
+            kind=Message.Kind.ITEM,
+            msg_id=str(payload.get("item", "")),
+        )
+        .select_related("submission__report")
+        .first()
+    )
+    if item is None:
+        raise envelope.Refused("unknown_item", "重报所指的信息不是对方报送给本系统的。", status=404)
+    s = item.submission
+    if s.status == SubmissionStatus.RETURNED:
+        try:
+            report_services.submission_resubmit(
+                submission=s,
+                by=s.report.author,
+                title=_text(payload, "title", 200),
+                body=_text(payload, "body", 200_000),
+            )
+        except ServiceError as exc:
+            raise envelope.Refused("resubmit_refused", f"重报未能接收：{exc}", status=422) from exc
+    return Message.objects.create(
+        peer=peer,
+        direction=Message.Direction.IN,
+        msg_id=opened.msg_id,
+        kind=Message.Kind.DECISION,
+        submission=s,
+        ref=item.msg_id,
+        summary={"decision": "resubmit", "at": payload.get("at", "")},
         sm3=opened.sm3,
         status=Message.Status.ACCEPTED,
         delivered_at=timezone.now(),

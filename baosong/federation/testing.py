@@ -5,6 +5,7 @@ keys, migrated and seeded with the demo cast, served by gunicorn with its own ta
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import secrets
@@ -105,35 +106,19 @@ class Deployment:
     def start(self) -> None:
         self.start_web()
         if self.worker_wanted and self.worker is None:
-            self.worker = subprocess.Popen(
-                [str(BIN / "python"), "manage.py", "worker", "--interval", "0.3"],
-                cwd=ROOT,
-                env=self.env(),
-                stdout=open(self.data / "worker.log", "ab"),
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+            with open(self.data / "worker.log", "ab") as log:
+                self.worker = subprocess.Popen(
+                    [str(BIN / "python"), "manage.py", "worker", "--interval", "0.3"],
+                    cwd=ROOT,
+                    env=self.env(),
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
 
     def start_web(self) -> None:
-        self.web = subprocess.Popen(
-            [
-                str(BIN / "gunicorn"),
-                "config.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                "1",
-                "--threads",
-                "4",
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=self.env(),
-            stdout=open(self.data / "web.log", "ab"),
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        with open(self.data / "web.log", "ab") as log:
+            self.web = self._gunicorn(log)
         deadline = time.time() + 60
         while time.time() < deadline:
             if self.web.poll() is not None:
@@ -149,6 +134,27 @@ class Deployment:
                 time.sleep(0.2)
         raise RuntimeError(f"{self.name}: gunicorn did not answer")
 
+    def _gunicorn(self, log: Any) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
+            [
+                str(BIN / "gunicorn"),
+                "config.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                "1",
+                "--threads",
+                "4",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=self.env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
     @staticmethod
     def _kill(proc: subprocess.Popen[bytes] | None) -> None:
         if proc is None or proc.poll() is not None:
@@ -157,10 +163,8 @@ class Deployment:
             os.killpg(proc.pid, signal.SIGTERM)
             proc.wait(15)
         except (ProcessLookupError, subprocess.TimeoutExpired):
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
             proc.wait()
 
     def stop_web(self) -> None:
@@ -172,10 +176,8 @@ class Deployment:
         self._kill(self.worker)
         self.web = self.worker = None
         if self.database_url:
-            try:
+            with contextlib.suppress(subprocess.CalledProcessError):
                 _psql(self.database_url, f'DROP DATABASE IF EXISTS "{self.db_name}" WITH (FORCE)')
-            except subprocess.CalledProcessError:
-                pass
 
     # ---- the API, as an integrator drives it ---------------------------------------------------------
 

@@ -42,6 +42,8 @@ PAGE_HELP: dict[str, list[tuple[str, str]]] = {
     "oversight_home": [("editor", "oversight"), ("reporter", "omission"), ("reviewer", "")],
     "oversight_alert": [("editor", "oversight"), ("reporter", "omission"), ("reviewer", "")],
     "oversight_settings": [("sysadmin", "oversight")],
+    "federation_home": [("sysadmin", "federation")],
+    "federation_peer": [("sysadmin", "federation")],
     # editorial
     "issue_list": [("editor", "compose"), ("chief", "sign"), ("leader", "reading")],
     "issue_detail": [("editor", "compose"), ("chief", "sign"), ("leader", "reading")],

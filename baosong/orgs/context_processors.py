@@ -20,6 +20,7 @@ NAV: list[tuple[frozenset[str], str, str]] = [
     (frozenset({Role.SYSADMIN}), "积分规则", "rules_admin"),
     (frozenset({Role.SYSADMIN}), "数据报表设置", "dr_policy"),
     (frozenset({Role.SYSADMIN}), "督查设置", "oversight_settings"),
+    # 跨系统报送 is reached from the 工作台 panel: the system administrator's menu fills 1366 px.
     (frozenset({Role.SECADMIN}), "账户安全", "security_accounts"),
     (frozenset({Role.SECADMIN}), "账户锁定", "security_locked"),
     (frozenset({Role.SECADMIN}), "在线会话", "security_sessions"),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -13,6 +12,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
+from baosong.core import storage
 from baosong.core.actions import record
 from baosong.core.archives import zip_checked
 from baosong.core.audit import audit_record
@@ -88,9 +88,9 @@ def detect_kind(head: bytes, data: bytes) -> FileKind | None:
     return None
 
 
-def _path(stored_name: str) -> Path:
-    root = Path(settings.ATTACHMENT_ROOT)
-    return root / stored_name[:2] / stored_name
+def _name(stored: str) -> str:
+    """Where the attachment ``stored`` lives in the "attachments" storage: the layout of the old directory."""
+    return f"{stored[:2]}/{stored}"
 
 
 def max_bytes() -> int:
@@ -138,18 +138,23 @@ def check_upload(*, size: int, data: bytes) -> FileKind:
 def store_encrypted(data: bytes) -> str:
     """Write the bytes SM4-GCM encrypted under a new generated name; the name is bound into the tag."""
     stored = uuid.uuid4().hex
-    path = _path(stored)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(sm4_gcm_encrypt(data, associated=stored.encode()))
+    storage.write(storage.ATTACHMENTS, _name(stored), sm4_gcm_encrypt(data, associated=stored.encode()))
     return stored
 
 
 def read_encrypted(stored: str) -> bytes:
-    return sm4_gcm_decrypt(_path(stored).read_bytes(), associated=stored.encode())
+    """The plaintext of a file stored by ``store_encrypted`` (attachments, evidence, scans, mail)."""
+    try:
+        blob = storage.read(storage.ATTACHMENTS, _name(stored))
+    except FileNotFoundError:  # lost from the directory or the bucket: say so, not a server error
+        raise ServiceError(
+            "文件在服务器上缺失，请联系系统管理员从备份恢复。", "file_missing", status=409
+        ) from None
+    return sm4_gcm_decrypt(blob, associated=stored.encode())
 
 
 def discard(stored: str) -> None:
-    _path(stored).unlink(missing_ok=True)
+    storage.delete(storage.ATTACHMENTS, _name(stored))
 
 
 def attachment_add(*, report: Report, by: User, name: str, size: int, data: bytes) -> Attachment:

@@ -10,14 +10,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-import fcntl
 import json
-import os
 import unicodedata
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -26,6 +23,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from baosong.core import storage
 from baosong.core.actions import record
 from baosong.core.crypto import sm4_gcm_decrypt, sm4_gcm_encrypt
 from baosong.core.errors import Forbidden, ServiceError
@@ -152,12 +150,6 @@ def decode_block(raw: bytes) -> dict[str, Any] | None:
 # ---- fixing released documents ---------------------------------------------------------------------------
 
 
-def store_dir() -> Path:
-    path = Path(settings.SIGNED_DOCUMENT_DIR)
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return path
-
-
 def document_fix(
     *,
     kind: str,
@@ -174,16 +166,13 @@ def document_fix(
     found = SignedDocument.objects.filter(kind=kind, object_id=object_id, fmt=fmt).first()
     if found is not None:
         return found
-    fd = os.open(store_dir() / f"{kind}-{object_id}-{fmt}.lock", os.O_CREAT | os.O_RDWR, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+    # On object storage there is no lock: two makers may both render, and the unique constraint in _make
+    # keeps one record (the loser deletes its object).
+    with storage.exclusive(storage.SIGNED, f"{kind}-{object_id}-{fmt}.lock"):
         found = SignedDocument.objects.filter(kind=kind, object_id=object_id, fmt=fmt).first()
         if found is not None:
             return found
         return _make(kind, object_id, fmt, unit, title, number_text, render(), by)
-    finally:
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        os.close(fd)
 
 
 def _make(
@@ -229,9 +218,7 @@ def _make(
         signature = block["sig"] = raw.hex()
         out = embed.embed(content, encode_block(block))
     name = f"{uuid.uuid4().hex}.{fmt}.sm4"
-    path = store_dir() / name
-    with open(os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600), "wb") as f:
-        f.write(sm4_gcm_encrypt(out, associated=name.encode()))
+    storage.write(storage.SIGNED, name, sm4_gcm_encrypt(out, associated=name.encode()))
     try:
         with transaction.atomic():
             doc = SignedDocument.objects.create(
@@ -265,15 +252,15 @@ def _make(
                     "signed": bool(signature),
                 },
             )
-    except IntegrityError:  # another process fixed it first (its lock directory is not shared with ours)
-        path.unlink(missing_ok=True)
+    except IntegrityError:  # another process fixed it first (no lock on object storage, or not shared)
+        storage.delete(storage.SIGNED, name)
         return SignedDocument.objects.get(kind=kind, object_id=object_id, fmt=fmt)
     return doc
 
 
 def document_bytes(doc: SignedDocument) -> bytes:
     try:
-        blob = (store_dir() / doc.stored_name).read_bytes()
+        blob = storage.read(storage.SIGNED, doc.stored_name)
         return sm4_gcm_decrypt(blob, associated=doc.stored_name.encode())
     except (FileNotFoundError, ValueError) as exc:
         raise ServiceError(

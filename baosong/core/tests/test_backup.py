@@ -16,12 +16,15 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, connections
 
+from baosong.core import storage
 from baosong.core.backup import sqlite_file, table_digests
+from baosong.core.crypto import sm4_gcm_encrypt
 from baosong.core.models import AuditEvent
 from baosong.reports import files, services
 from baosong.reports.models import Attachment
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+SIGNED_NAME = "0123456789abcdef0123456789abcdef.pdf.sm4"
 
 sqlite_only = pytest.mark.skipif(
     connection.vendor != "sqlite",
@@ -43,6 +46,7 @@ def _modes(root: Path) -> dict[str, int]:
 def data_dir(tmp_path: Path, settings: Any) -> Path:
     settings.DATA_DIR = tmp_path / "data"
     settings.ATTACHMENT_ROOT = tmp_path / "data" / "attachments"
+    settings.SIGNED_DOCUMENT_DIR = tmp_path / "data" / "signed"
     settings.DATA_DIR.mkdir()
     return Path(settings.DATA_DIR)
 
@@ -60,6 +64,9 @@ def _some_data() -> None:
     membership_add(by=None, user=user, unit=unit, role=Role.REPORTER)
     report = services.report_create(by=user, title="城关镇防汛演练", body="镇村干部和群众300余人参加。")
     files.attachment_add(report=report, by=user, name="现场.png", size=len(PNG), data=PNG)
+    # The fixed file of a signed document (its row does not matter to the backup): kept with the attachments.
+    signed = sm4_gcm_encrypt(b"%PDF signed", associated=SIGNED_NAME.encode())
+    storage.write(storage.SIGNED, SIGNED_NAME, signed)
 
 
 @pytest.fixture
@@ -84,7 +91,9 @@ def test_backup_wipe_restore_gives_equal_digests(made: tuple[Path, dict[str, Any
     attachment = data_dir / "attachments" / stored[:2] / stored
     assert f"attachments/{stored[:2]}/{stored}" in manifest["files"]
 
+    assert f"signed/{SIGNED_NAME}" in manifest["files"] and manifest["stores"] == ["attachments", "signed"]
     attachment.unlink()  # the wipe: the attachments, and the database below is a file that does not exist
+    (data_dir / "signed" / SIGNED_NAME).unlink()
     with sqlite_file(data_dir / "baosong.sqlite3", readonly=False) as alias:
         out = _run("restore", str(path), "--database", alias)
         assert "校验通过" in out and "审计日志完整" in out
@@ -97,6 +106,7 @@ def test_backup_wipe_restore_gives_equal_digests(made: tuple[Path, dict[str, Any
         assert events[-1] == "backup.restore"
         assert restored["core_auditevent"]["rows"] == before["core_auditevent"]["rows"] + 1
     assert files.read_encrypted(stored) == PNG
+    assert storage.read(storage.SIGNED, SIGNED_NAME) == (path / "signed" / SIGNED_NAME).read_bytes()
 
     modes = _modes(path)
     assert {m for name, m in modes.items() if (path / name).is_dir()} == {0o700}
@@ -111,6 +121,7 @@ def test_restore_over_existing_data_needs_force_and_keeps_the_old_copy(
 ) -> None:
     path, before = made
     shutil.rmtree(data_dir / "attachments")
+    shutil.rmtree(data_dir / "signed")
     target = data_dir / "baosong.sqlite3"
     with sqlite_file(target, readonly=False) as alias:
         _run("restore", str(path), "--database", alias)
@@ -208,6 +219,7 @@ def test_key_files_of_the_data_directory_come_back_with_0600(
     (path / "manifest.json").write_text(json.dumps(manifest))
     settings.DATA_DIR = tmp_path / "other"
     settings.ATTACHMENT_ROOT = tmp_path / "other" / "attachments"
+    settings.SIGNED_DOCUMENT_DIR = tmp_path / "other" / "signed"
     with sqlite_file(tmp_path / "other" / "baosong.sqlite3", readonly=False) as alias:
         _run("restore", str(path), "--database", alias)
     key = tmp_path / "other" / "file_key"
@@ -228,6 +240,7 @@ def test_postgresql_backup_restored_by_pg_restore_has_equal_digests(
 ) -> None:
     settings.DATA_DIR = tmp_path / "data"
     settings.ATTACHMENT_ROOT = tmp_path / "data" / "attachments"
+    settings.SIGNED_DOCUMENT_DIR = tmp_path / "data" / "signed"
     _some_data()
     before = table_digests()
     _run("backup", "--out", str(tmp_path / "backups"))
@@ -277,3 +290,22 @@ def test_postgresql_backup_restored_by_pg_restore_has_equal_digests(
 def test_a_backup_inside_a_transaction_is_refused_instead_of_waiting(db: None, tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="备份须在事务之外执行"):
         _run("backup", "--out", str(tmp_path / "backups"))
+
+
+@sqlite_only
+def test_a_backup_from_before_signed_files_were_kept_leaves_them_in_place(
+    made: tuple[Path, dict[str, Any]], data_dir: Path
+) -> None:
+    """An older backup (no "stores" in its manifest, no signed/ folder) restores the attachments and leaves
+    the signed files the deployment has now where they are: the restored rows still find them."""
+    path, _ = made
+    manifest = json.loads((path / "manifest.json").read_text("utf-8"))
+    del manifest["stores"]
+    manifest["files"] = {k: v for k, v in manifest["files"].items() if not k.startswith("signed/")}
+    (path / "manifest.json").write_text(json.dumps(manifest))
+    shutil.rmtree(path / "signed")
+    with sqlite_file(data_dir / "baosong.sqlite3", readonly=False) as alias:
+        out = _run("restore", str(path), "--database", alias, "--force")
+        assert "校验通过" in out
+    assert (data_dir / "signed" / SIGNED_NAME).is_file()
+    assert not list(data_dir.glob("signed.pre-restore-*"))

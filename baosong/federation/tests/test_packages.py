@@ -316,3 +316,99 @@ def test_the_administrator_registers_a_peer_and_maps_units_on_the_pages(cast: An
         AuditEvent.objects.filter(event_type__in=["federation.peer_create", "federation.link_add"]).count()
         == 2
     )
+
+
+def test_a_return_by_the_peer_reaches_the_author_and_the_revision_goes_back(cast: Any, remote: Any) -> None:
+    r, peer = remote
+    link = _outbound(cast, peer)
+    report = _send(cast, link)
+    deliver("federation")
+    item = Message.objects.get(direction="out", kind="item")
+    back = {
+        "decision": "return",
+        "item": item.msg_id,
+        "unit": "省政府办公厅",
+        "by": "赵编辑",
+        "comment": "请补充伤亡情况",
+    }
+    assert _post(r.seal("decision", back).data).status_code == 200
+    copy = Submission.objects.get(pk=item.submission_id)
+    assert copy.status == SubmissionStatus.RETURNED and copy.comment == "请补充伤亡情况"
+    report_services.submission_resubmit(
+        submission=copy,
+        by=cast.township_reporter.user,
+        title="城关镇抢修受损堤防（补充）",
+        body="无人员伤亡。",
+    )
+    deliver("federation")
+    revision = Message.objects.get(direction="out", kind="decision")
+    assert r.open(revision) == {
+        **r.open(revision),
+        "decision": "resubmit",
+        "item": item.msg_id,
+        "body": "无人员伤亡。",
+    }
+    assert report.pk == copy.report_id
+
+
+def test_a_returned_item_revised_at_the_peer_comes_back_to_the_county_editor(cast: Any, remote: Any) -> None:
+    r, peer = remote
+    _inbound_link(cast, peer)
+    sealed = r.seal("item", _item(cast))
+    assert _post(sealed.data).status_code == 200
+    copy = Submission.objects.get(report__title="外省某镇完成防汛物资储备")
+    report_services.submission_return(submission=copy, by=cast.county_editor.user, comment="请补充数量")
+    deliver("federation")
+    returned = Message.objects.get(direction="out", kind="decision")
+    assert r.open(returned)["decision"] == "return" and r.open(returned)["comment"] == "请补充数量"
+    revised = {
+        "decision": "resubmit",
+        "item": sealed.msg_id,
+        "title": "外省某镇完成防汛物资储备（补充）",
+        "body": "编织袋2万条、救生衣500件。",
+    }
+    assert _post(r.seal("decision", revised).data).status_code == 200
+    copy.refresh_from_db()
+    assert copy.status == SubmissionStatus.CLAIMED and copy.body == "编织袋2万条、救生衣500件。"
+
+
+def test_a_county_editors_forward_to_a_peer_unit_is_packaged_with_the_edited_copy(
+    cast: Any, remote: Any
+) -> None:
+    r, peer = remote
+    county = cast.county_editor.unit
+    link = services.link_add(
+        by=cast.sysadmin.user,
+        peer=peer,
+        direction="out",
+        local_unit_id=county.pk,
+        remote_code="PROV-EDIT",
+        remote_name="省政府办公厅信息处",
+    )
+    report = report_services.report_create(
+        by=cast.township_reporter.user,
+        title="城关镇开展防汛演练",
+        body="300余人参加。",
+        category="work_update",
+    )
+    report_services.report_submit(report=report, by=cast.township_reporter.user)
+    report.refresh_from_db()
+    while report.status == ReportStatus.IN_REVIEW:
+        report_services.report_approve(report=report, by=cast.township_reviewer.user)
+        report.refresh_from_db()
+    copy = Submission.objects.get(report=report, target_unit=county)
+    copy = report_services.submission_edit(
+        submission=copy,
+        by=cast.county_editor.user,
+        title="东湖区城关镇开展防汛演练",
+        body="300余人参加演练。",
+    )
+    report_services.submission_forward(
+        submission=copy, by=cast.county_editor.user, target_unit_ids=[link.mirror_id]
+    )
+    deliver("federation")
+    message = Message.objects.get(direction="out", kind="item")
+    payload = r.open(message)
+    assert payload["forwarded"] is True and payload["sender"]["code"] == county.code
+    assert payload["origin"]["code"] == cast.township_reporter.unit.code
+    assert payload["title"] == "东湖区城关镇开展防汛演练" and payload["body"] == "300余人参加演练。"

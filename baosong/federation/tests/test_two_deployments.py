@@ -194,15 +194,18 @@ def test_a_township_item_crosses_to_another_deployment_and_its_adoption_comes_ba
     assert not _inbox(b, "伪造") and not _inbox(b, "别处的信息")
 
 
-# Run inside A (its key never leaves it): the envelope of the first item, and a package from an unmapped unit.
+# Run inside A (its key never leaves it): the envelope of the first item; a package from an unmapped unit.
 _ENVELOPE = (
-    "from baosong.federation.models import Message; "
-    "print(bytes(Message.objects.get(submission__report_id={report}, direction='out', kind='item').envelope).decode())"
+    "from baosong.federation.models import Message as M; "
+    "m = M.objects.get(submission__report_id={report}, direction='out', kind='item'); "
+    "print(bytes(m.envelope).decode())"
 )
 _UNMAPPED = (
-    "from baosong.federation import services as s, envelope as e; from baosong.federation.models import Peer; "
+    "from baosong.federation import services as s, envelope as e; "
+    "from baosong.federation.models import Peer; "
     "i = s.identity(); p = Peer.objects.get(); "
-    "print(e.seal(kind='item', payload={{'sender': {{'code': 'DEMO-ELSEWHERE', 'name': '别处'}}, "
-    "'target_code': '{target}', 'title': '别处的信息'}}, sender_fp=i.fingerprint, sender_private=s._private(i), "
+    "body = {{'sender': {{'code': 'DEMO-ELSEWHERE', 'name': '别处'}}, "
+    "'target_code': '{target}', 'title': '别处的信息'}}; "
+    "print(e.seal(kind='item', payload=body, sender_fp=i.fingerprint, sender_private=s._private(i), "
     "receiver_fp=p.fingerprint, receiver_public=bytes(p.public_key)).data.decode())"
 )

@@ -9,7 +9,9 @@ from baosong.core.backup import BackupError, backup_restore
 
 
 class Command(BaseCommand):
-    help = "从 manage.py backup 生成的目录恢复 SQLite 数据库、附件和密钥，并校验数据表摘要和审计链。"
+    help = (
+        "从 manage.py backup 生成的目录恢复 SQLite 数据库、附件、签发文件和密钥，并校验数据表摘要和审计链。"
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("source", help="备份目录（其中有 manifest.json）")
