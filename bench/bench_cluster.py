@@ -4,23 +4,25 @@
     .venv/bin/python bench/bench_cluster.py --users 16 --seconds 60 --keep --cluster-dir /tmp/bs-bench
 
 Starts scripts/run_cluster.sh (PostgreSQL primary + streaming replica, Redis, two web nodes of
-2 gunicorn workers × 4 threads each, as `make run`, two task workers, nginx) with BAOSONG_BENCH_FLOOR=1,
+2 gunicorn workers x 4 threads each, as `make run`, two task workers, nginx) with BAOSONG_BENCH_FLOOR=1,
 builds the demo cast (bench/cluster_load.py cast), then measures, one after the other:
 
     1 node       the working day sent to web node 1 directly (node 2 idle)
     nginx→1      through nginx, node 2 stopped (what nginx itself costs)
     nginx→2      through nginx, both nodes
 
-each with --users simulated people acting without pause (a closed loop: always --users requests in
-flight, so requests/s is what the stack serves, not what the people ask for), and the floor page
-(/bench/floor/: the middleware, the session, one indexed query) measured at the same concurrency before
-and after, as bench/load/run.py does, so a busy machine shows in the floor too. During each measured
-window it also reads the CPU time (/proc) of every part — web nodes, task workers, PostgreSQL primary
-and replica, Redis, nginx — and divides by the requests served: CPU ms per request, the figure the
-sizing table in docs/deployment.md is built from, since it depends far less on what else the machine
-runs than requests/s does. Results: Markdown on stdout and bench/results-cluster.json. Everything runs on this one machine: the load generator, nginx,
-both nodes, the workers, PostgreSQL and Redis share its cores, so the ratio is a floor of what two
-machines give.
+each after --warmup seconds of the same load (not counted: a freshly started node loads its search
+dictionary and templates on first use), with --users simulated people acting without pause (a closed
+loop: always --users requests in flight, so requests/s is what the stack serves, not what the people
+ask for), and the floor page (/bench/floor/: the middleware, the session, one indexed query) measured
+at the same concurrency before and after, as bench/load/run.py does, so a busy machine shows in the
+floor too. During each measured window it also reads the CPU time (/proc) of every part — web nodes,
+task workers, PostgreSQL primary and replica, Redis, nginx — and divides by the requests served: CPU
+ms per request, the figure the sizing table in docs/deployment.md is built from, since it depends far
+less on what else the machine runs than requests/s does. Results: Markdown on stdout and
+bench/results-cluster.json. Everything runs on this one machine: the load generator, nginx, both
+nodes, the workers, PostgreSQL and Redis share its cores, so the ratio is a floor of what two machines
+give.
 """
 
 from __future__ import annotations
@@ -147,6 +149,12 @@ def measure(label: str, host: str, cast: Path, args: argparse.Namespace, work: P
         subprocess.run([*driver, "--floor", "--seconds", "0", "--out", str(out)], cwd=ROOT, check=True)
         return dict(json.loads(out.read_text())["floor_before"])
 
+    # Warm up, not counted: a node's processes load the search dictionary, templates and the rest on
+    # first use (a second or more of CPU each), which would be charged to the first measured requests.
+    warm = work / f"{stem}-warmup.json"
+    subprocess.run(
+        [*driver, "--seconds", str(args.warmup), "--wait", "0,0", "--out", str(warm)], cwd=ROOT, check=True
+    )
     before = floor("floor-before")
     out, ready, done = (work / f"{stem}-{x}" for x in ("day.json", "counting", "counted"))
     for f in (ready, done):
@@ -223,6 +231,7 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=45)
     parser.add_argument("--floor-seconds", type=float, default=10)
+    parser.add_argument("--warmup", type=float, default=15, help="seconds of the day, not counted, first")
     parser.add_argument("--cluster-dir", help="reuse (or keep) the cluster here; default a temporary one")
     parser.add_argument("--keep", action="store_true", help="leave the cluster running")
     parser.add_argument("--out", default=str(BENCH / "results-cluster.json"))
