@@ -43,6 +43,7 @@ from typing import Any
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 PY = str(ROOT / ".venv/bin/python")
+SETUPS = {"1": "1 node", "n1": "nginx→1 node", "n2": "nginx→2 nodes"}
 SCRIPT = str(ROOT / "scripts/run_cluster.sh")
 
 
@@ -204,7 +205,7 @@ def measure(label: str, host: str, cast: Path, args: argparse.Namespace, work: P
 
 def markdown(result: dict[str, Any]) -> str:
     rows = result["rows"]
-    base = rows[0]["rps"] or 1
+    base = next((r["rps"] for r in rows if r["setup"] == "1 node"), rows[0]["rps"]) or 1
     lines = [
         f"Working day at c={result['users']} (no pause), {result['seconds']} s each;"
         f" {result['machine']['cpus']} cores; gunicorn {result['gunicorn']} per node;"
@@ -231,6 +232,7 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=45)
     parser.add_argument("--floor-seconds", type=float, default=10)
+    parser.add_argument("--order", default="1,n1,n2", help="setups in this order: 1, n1, n2")
     parser.add_argument("--warmup", type=float, default=15, help="seconds of the day, not counted, first")
     parser.add_argument("--cluster-dir", help="reuse (or keep) the cluster here; default a temporary one")
     parser.add_argument("--keep", action="store_true", help="leave the cluster running")
@@ -258,16 +260,20 @@ def main() -> int:
             check=True,
         )
         load_start = os.getloadavg()
-        rows = [measure("1 node", web1, cast, args, directory)]
-        # nginx with node 2 stopped, then both again (run_cluster.sh start starts only what is missing).
-        pid2 = int((directory / "run" / "web2.pid").read_text())
-        os.kill(pid2, signal.SIGTERM)
-        while Path(f"/proc/{pid2}").exists():
-            time.sleep(0.2)
-        time.sleep(6)  # nginx's fail_timeout: node 2 is no longer tried first
-        rows.append(measure("nginx→1 node", nginx, cast, args, directory))
-        cluster(env, "start")
-        rows.append(measure("nginx→2 nodes", nginx, cast, args, directory))
+        rows = []
+        # Each setup writes items, so later ones find a little more data: --order reverses the bias.
+        for setup in args.order.split(","):
+            pid2 = _pid(directory / "run" / "web2.pid")
+            pid2 = pid2 if pid2 and Path(f"/proc/{pid2}").exists() else None
+            if setup == "n1" and pid2:
+                os.kill(pid2, signal.SIGTERM)  # nginx with node 2 stopped
+                while Path(f"/proc/{pid2}").exists():
+                    time.sleep(0.2)
+                time.sleep(6)  # nginx's fail_timeout: node 2 is no longer tried first
+            if setup == "n2" and not pid2:
+                cluster(env, "start")  # starts only what is missing: node 2
+            host = web1 if setup == "1" else nginx
+            rows.append(measure(SETUPS[setup], host, cast, args, directory))
         commit = subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
         ).stdout.strip()
@@ -282,6 +288,7 @@ def main() -> int:
             "data": "seed_demo province (bench/cluster_load.py cast) plus what the runs write",
             "load_start": [round(x, 2) for x in load_start],
             "load_end": [round(x, 2) for x in os.getloadavg()],
+            "order": args.order,
             "rows": rows,
         }
         Path(args.out).write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
