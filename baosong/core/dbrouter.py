@@ -113,11 +113,11 @@ def replica_ok(func: F | None = None) -> Any:
         with _replica_scope() as scope:
             try:
                 return func(*args, **kwargs)
-            except Error:
-                failed = scope.alias
+            except Error as exc:
+                failed, error = scope.alias, exc
                 if failed is None:
                     raise
-        log.warning("replica %s failed during a read; answering from the primary", failed, exc_info=True)
+        log.warning("replica %s failed during a read (%s); answering from the primary", failed, error)
         _mark_down(failed)
         return func(*args, **kwargs)  # a fresh scope: the failed replica is skipped
 
@@ -154,15 +154,19 @@ def reset_health() -> None:
 
 
 def _lag_ok(alias: str) -> bool:
-    """The replica has replayed everything the primary had written when asked, or its last replayed
-    transaction is at most REPLICA_MAX_LAG_SECONDS old. The timestamp alone is not enough: on an idle primary
-    now() - pg_last_xact_replay_timestamp() grows although nothing is missing."""
+    """The replica has caught up, or its last replayed transaction is at most REPLICA_MAX_LAG_SECONDS old.
+    The timestamp alone is not enough: on an idle primary now() - pg_last_xact_replay_timestamp() grows
+    although nothing is missing."""
     with connections[DEFAULT_DB_ALIAS].cursor() as cur:
         cur.execute("SELECT pg_current_wal_lsn()")
         primary_lsn = cur.fetchone()[0]
     with connections[alias].cursor() as cur:
+        # Caught up: replayed all the primary had written when asked, or all it has received while it
+        # streams (the primary may have written a record since, as it does every few seconds when idle).
         cur.execute(
-            "SELECT pg_is_in_recovery(), pg_last_wal_replay_lsn() >= %s::pg_lsn,"
+            "SELECT pg_is_in_recovery(),"
+            " pg_last_wal_replay_lsn() >= %s::pg_lsn OR (pg_last_wal_replay_lsn() = pg_last_wal_receive_lsn()"
+            "  AND EXISTS (SELECT 1 FROM pg_stat_wal_receiver WHERE status = 'streaming')),"
             " EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp())",
             [primary_lsn],
         )
