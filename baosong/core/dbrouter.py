@@ -19,7 +19,7 @@ import logging
 import random
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -41,7 +41,9 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def replica_databases(default: dict[str, Any], urls: list[str], *, conn_max_age: int) -> dict[str, Any]:
+def replica_databases(
+    default: Mapping[str, Any], urls: list[str], *, conn_max_age: int | None
+) -> dict[str, Any]:
     """The ``replicaN`` aliases for DATABASES: the same engine options as the primary, their own host, port
     and credentials. In tests each one mirrors ``default``: the test runner creates ``test_<name>`` on the
     primary only and replication brings it to the replica; the alias keeps its own host and port, so it is
@@ -121,7 +123,7 @@ def replica_ok(func: F | None = None) -> Any:
         _mark_down(failed)
         return func(*args, **kwargs)  # a fresh scope: the failed replica is skipped
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper
 
 
 def mark_written() -> None:
