@@ -88,21 +88,22 @@ class Replica:
 
 def _allow_replication(primary: dict[str, Any]) -> None:
     """pg_basebackup and the standby connect with the replication protocol, which `host all …` lines do not
-    cover. A test server without a `replication` line gets one for 127.0.0.1 (trust, as the rest of it)."""
+    cover. A test server whose first replication rule for 127.0.0.1 is not `trust` (or that has none) gets
+    one, first in the file (first match wins), and reloads. CI runs as root and can; elsewhere: skipped."""
     with psycopg.connect(**primary, autocommit=True) as conn:
-        rules = conn.execute(
-            "SELECT count(*) FROM pg_hba_file_rules WHERE 'replication' = ANY(database)"
-            " AND (address IS NULL OR address = '127.0.0.1' OR type = 'local')"
-            " AND type <> 'local'"
-        ).fetchone()[0]
-        if rules:
+        first = conn.execute(
+            "SELECT auth_method FROM pg_hba_file_rules"
+            " WHERE type <> 'local' AND 'replication' = ANY(database)"
+            " AND (address IN ('127.0.0.1', 'all', 'samehost') OR address IS NULL)"
+            " ORDER BY line_number LIMIT 1"
+        ).fetchone()
+        if first and first[0] == "trust":
             return
         hba = Path(conn.execute("SHOW hba_file").fetchone()[0])
         if not os.access(hba, os.W_OK):
-            pytest.skip(f"{hba} allows no replication from 127.0.0.1 and cannot be changed here")
-        with hba.open("a", encoding="utf-8") as f:
-            f.write("\n# added by baosong/core/tests/test_replicas.py\n")
-            f.write("host replication all 127.0.0.1/32 trust\n")
+            pytest.skip(f"{hba} allows no trusted replication from 127.0.0.1 and cannot be changed here")
+        rule = "# added by baosong/core/tests/test_replicas.py\nhost replication all 127.0.0.1/32 trust\n"
+        hba.write_text(rule + hba.read_text(encoding="utf-8"), encoding="utf-8")
         conn.execute("SELECT pg_reload_conf()")
         time.sleep(0.5)
 
