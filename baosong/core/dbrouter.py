@@ -121,7 +121,7 @@ def replica_ok(func: F | None = None) -> Any:
                     raise
         log.warning("replica %s failed during a read (%s); answering from the primary", failed, error)
         _mark_down(failed)
-        return func(*args, **kwargs)  # a fresh scope: the failed replica is skipped
+        return func(*args, **kwargs)  # outside the scope: every read on the primary
 
     return wrapper
 
