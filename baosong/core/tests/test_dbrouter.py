@@ -3,6 +3,7 @@ streaming replica, is in test_replicas.py)."""
 
 from __future__ import annotations
 
+import re
 import runpy
 from pathlib import Path
 from typing import Any
@@ -85,3 +86,25 @@ def test_a_users_write_marks_their_next_requests_for_the_primary(cast, client_as
 def test_without_replicas_no_mark_is_set(cast, client_as):
     client = client_as("township_reporter")
     assert COOKIE not in client.cookies
+
+
+# Session state does not survive pgbouncer's transaction pooling: the next transaction of the same client may
+# run on another server session, and the session it leaves may serve another client.
+SESSION_SCOPED = re.compile(
+    r"pg_(try_)?advisory_lock(_shared)?\s*\(|\bLISTEN\s|\bUNLISTEN\s|\bSET\s+SESSION\b|"
+    r"\bCREATE\s+(GLOBAL\s+|LOCAL\s+)?TEMP(ORARY)?\s|\bPREPARE\s+\w+\s+AS\b|\bDECLARE\s+\w+.*\bWITH\s+HOLD\b",
+    re.IGNORECASE,
+)
+
+
+def test_no_code_keeps_session_state_that_transaction_pooling_would_lose():
+    root = Path(__file__).resolve().parents[2]
+    found = [
+        f"{path.relative_to(root.parent)}:{n}: {line.strip()}"
+        for path in sorted(root.rglob("*.py"))
+        if "/tests/" not in str(path)
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if SESSION_SCOPED.search(line)
+    ]
+    hint = "session-scoped PostgreSQL state (use pg_advisory_xact_lock, SET LOCAL…):"
+    assert not found, "\n".join([hint, *found])
