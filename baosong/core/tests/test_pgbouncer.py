@@ -143,6 +143,17 @@ def bouncer(transactional_db: None) -> Iterator[int]:
         except subprocess.TimeoutExpired:
             proc.kill()
         shutil.rmtree(work, ignore_errors=True)
+        # Its server connections end with it; wait for them, or the test database cannot be dropped.
+        deadline = time.monotonic() + 10
+        with connection.cursor() as cur:
+            while time.monotonic() < deadline:
+                cur.execute(
+                    "SELECT count(*) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+                if not cur.fetchone()[0]:
+                    break
+                time.sleep(0.1)
 
 
 def test_two_processes_run_the_reporting_flow_through_transaction_pooling(cast, bouncer):

@@ -54,15 +54,22 @@ class Replica:
     primary: dict[str, Any]
 
     def ctl(self, *args: str) -> None:
-        subprocess.run(
-            [*self.as_owner, str(self.bin / "pg_ctl"), "-D", str(self.datadir), "-w", "-t", "30", *args],
-            check=True,
+        done = subprocess.run(
+            [*self.as_owner, str(self.bin / "pg_ctl"), "-D", str(self.datadir), "-w", "-t", "60", *args],
             capture_output=True,
-            timeout=60,
+            text=True,
+            timeout=90,
         )
+        if done.returncode:
+            log = self.log.read_text(errors="replace")[-3000:] if self.log.exists() else ""
+            raise AssertionError(f"pg_ctl {args[-1]}: {done.stdout}{done.stderr}\n{log}")
+
+    @property
+    def log(self) -> Path:
+        return self.datadir.parent / "server.log"
 
     def start(self) -> None:
-        self.ctl("-l", str(self.datadir / "server.log"), "start")
+        self.ctl("-l", str(self.log), "start")
 
     def stop(self) -> None:
         self.ctl("-m", "fast", "stop")
@@ -109,8 +116,12 @@ def _allow_replication(primary: dict[str, Any]) -> None:
 
 
 @pytest.fixture(scope="module")
-def replica(django_db_setup: None, django_db_blocker: Any) -> Iterator[Replica]:
+def replica(django_db_setup: None, django_db_blocker: Any, _session_seed: Any) -> Iterator[Replica]:
     """A hot standby of the test server, made after the test database exists (so it has it)."""
+    # The `db` tests' seeded cast is one long transaction with a savepoint per test: while a transaction
+    # with that many subtransactions is open on the primary, a new standby cannot take a snapshot and
+    # accepts no connection. The transactional tests below drop it anyway; drop it before the backup.
+    _session_seed.drop()
     with django_db_blocker.unblock():
         db = connection.settings_dict
         version = connection.cursor().connection.info.server_version // 10000
