@@ -79,7 +79,7 @@ class Replica:
         with psycopg.connect(**params, autocommit=True, connect_timeout=5) as conn:
             return conn.execute(query).fetchone()
 
-    def wait_replayed(self, timeout: float = 20) -> None:
+    def wait_replayed(self, timeout: float = 60) -> None:
         """Until the replica has replayed everything the primary has written so far."""
         (lsn,) = self.sql("SELECT pg_current_wal_lsn()::text", primary=True)
         deadline = time.monotonic() + timeout
@@ -139,11 +139,14 @@ def replica(django_db_setup: None, django_db_blocker: Any, _session_seed: Any) -
     datadir.chmod(0o700)
     port = _free_port()
     server = Replica(datadir / "data", port, bin_dir, as_owner, primary)
-    subprocess.run(
+    backup = subprocess.run(
         [*as_owner, str(bin_dir / "pg_basebackup"), "-h", primary["host"], "-p", str(primary["port"]),
          "-U", primary["user"], "-D", str(server.datadir), "-R", "-X", "stream", "-c", "fast"],
-        check=True, capture_output=True, timeout=120,
+        capture_output=True, text=True, timeout=180,
     )  # fmt: skip
+    if backup.returncode:
+        shutil.rmtree(datadir, ignore_errors=True)
+        raise AssertionError(f"pg_basebackup failed: {backup.stderr}")
     # Debian keeps the configuration outside the data directory: the standby gets its own, minimal one.
     conf = {
         "postgresql.conf": f"port = {port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = ''\n"
