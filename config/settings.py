@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "baosong.core.middleware.RequestContextMiddleware",
     "baosong.core.middleware.BodySizeMiddleware",
     "baosong.core.middleware.RejectNulMiddleware",
+    "baosong.core.dbrouter.ReadYourWritesMiddleware",  # a no-op without BAOSONG_REPLICA_URLS
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -143,6 +144,25 @@ else:
             "CONN_HEALTH_CHECKS": True,
         }
     }
+# Read replicas and pgbouncer: baosong/core/dbrouter.py, docs/deployment.md «数据库：主库、只读副本与
+# pgbouncer». Behind pgbouncer's transaction pooling a named cursor cannot outlive its transaction.
+PGBOUNCER = env_bool("BAOSONG_PGBOUNCER", False)
+if PGBOUNCER and _database_url:
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+REPLICA_MAX_LAG_SECONDS = env_int("BAOSONG_REPLICA_MAX_LAG_SECONDS", 10)
+READ_YOUR_WRITES_SECONDS = env_int("BAOSONG_READ_YOUR_WRITES_SECONDS", 10)
+_replica_urls = env_list("BAOSONG_REPLICA_URLS")
+if _replica_urls:
+    if not _database_url:
+        raise ConfigError("BAOSONG_REPLICA_URLS needs DATABASE_URL (PostgreSQL): SQLite has no replicas")
+    from baosong.core.dbrouter import replica_databases
+
+    DATABASES.update(
+        replica_databases(
+            DATABASES["default"], _replica_urls, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"]
+        )
+    )
+    DATABASE_ROUTERS = ["baosong.core.dbrouter.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "orgs.User"
