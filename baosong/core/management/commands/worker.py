@@ -1,4 +1,6 @@
-"""The task worker: django-tasks' database worker plus a heartbeat that /healthz reports."""
+"""The task worker: the task runner of the configured backend (django-tasks' database worker, or an RQ worker
+on Redis), a heartbeat that /healthz reports, and the periodic jobs — each tick run by one worker only,
+however many run (baosong/core/periodic.py)."""
 
 from __future__ import annotations
 
@@ -16,26 +18,12 @@ from django.utils import timezone
 
 from baosong.core.models import WorkerHeartbeat
 
-
-def _run_periodic(last_run: dict[str, float]) -> None:
-    from baosong.core.outbox import periodic_jobs, process_outbox
-
-    now = time.monotonic()
-    for job in periodic_jobs():
-        if now - last_run.get(job.name, 0.0) >= job.seconds:
-            last_run[job.name] = now
-            try:
-                job.fn()
-            except Exception as exc:  # a failing job is retried at its next interval
-                print(f"periodic job {job.name} failed: {exc}")
-    if now - last_run.get("outbox", 0.0) >= 30:
-        # Safety net: events whose after-commit enqueue was lost (e.g. a crash) are still delivered.
-        last_run["outbox"] = now
-        process_outbox.enqueue()
+# Events whose after-commit enqueue was lost (e.g. a crash) are still delivered: one outbox run is queued
+# this often, by one worker.
+OUTBOX_SAFETY_NET_SECONDS = 30
 
 
 def _beat(worker_id: str, started: Any, stop: threading.Event) -> None:
-    last_run: dict[str, float] = {}
     while not stop.is_set():
         try:
             WorkerHeartbeat.objects.update_or_create(
@@ -49,15 +37,32 @@ def _beat(worker_id: str, started: Any, stop: threading.Event) -> None:
             )
         except Exception as exc:  # a busy database must not kill the worker; the next beat retries
             print(f"heartbeat failed: {exc}")
-        try:
-            _run_periodic(last_run)
         finally:
             close_old_connections()
         stop.wait(int(settings.WORKER_HEARTBEAT_SECONDS))
 
 
+def _periodic(worker_id: str, stop: threading.Event) -> None:
+    """A thread of its own, so that a long job (the reporting clock on a big database) delays no heartbeat:
+    the lease takes a live holder's unfinished run as still running."""
+    from baosong.core.outbox import Periodic, enqueue_outbox, periodic_jobs
+    from baosong.core.periodic import run_due_jobs
+
+    jobs = [*periodic_jobs(), Periodic("outbox.safety_net", enqueue_outbox, OUTBOX_SAFETY_NET_SECONDS)]
+    beat = int(settings.WORKER_HEARTBEAT_SECONDS)
+    while True:
+        try:
+            run_due_jobs(jobs, holder=worker_id, alive_seconds=beat * 4)
+        except Exception as exc:  # the database went away: the next round retries
+            print(f"periodic jobs failed: {exc}")
+        finally:
+            close_old_connections()
+        if stop.wait(min(beat, 5)):
+            return
+
+
 class Command(BaseCommand):
-    help = "运行后台任务处理进程（含心跳）。"
+    help = "运行后台任务处理进程（任务队列、心跳与定时作业）。可在多台服务器上同时运行多个。"
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--interval", type=float, default=1.0)
@@ -65,10 +70,16 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         worker_id = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"[:64]
         stop = threading.Event()
-        thread = threading.Thread(target=_beat, args=(worker_id, timezone.now(), stop), daemon=True)
-        thread.start()
+        started = timezone.now()
+        for target, params in ((_beat, (worker_id, started, stop)), (_periodic, (worker_id, stop))):
+            threading.Thread(target=target, args=params, daemon=True).start()
         try:
-            call_command("db_worker", interval=options["interval"], reload=False, worker_id=worker_id[:64])
+            if settings.TASK_BACKEND == "rq":
+                from baosong.core.redisqueue import run_rq_worker
+
+                run_rq_worker(name=worker_id)
+            else:
+                call_command("db_worker", interval=options["interval"], reload=False, worker_id=worker_id)
         finally:
             stop.set()
             WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()

@@ -1,0 +1,285 @@
+"""Several workers on one queue: real `manage.py worker` processes on a real Redis and a shared database.
+
+- each periodic job runs once per tick across three workers, on the Redis (rq) and on the database backend;
+- a task whose worker is SIGKILLed while it runs is run again, to the end, by another worker;
+- the lease itself: of two claimers of a tick, one wins.
+
+The worker processes load the probe app (rqprobe/): a periodic job and a slow task that write to files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import override_settings
+from django.utils import timezone
+
+from baosong.core.models import PeriodicLease, WorkerHeartbeat
+from baosong.core.outbox import Periodic
+from baosong.core.periodic import next_tick, periodic_claim, periodic_finish, run_due_jobs
+
+ROOT = Path(__file__).resolve().parents[3]
+REDIS_URL = os.environ.get("BAOSONG_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+PERIOD = 2  # the probe job's tick, seconds
+
+
+def _redis() -> Any:
+    import redis
+
+    return redis.Redis.from_url(REDIS_URL)
+
+
+def _redis_up() -> bool:
+    try:
+        return bool(_redis().ping())
+    except Exception:
+        return False
+
+
+needs_redis = pytest.mark.skipif(not _redis_up(), reason=f"Redis is not reachable at {REDIS_URL}")
+
+
+# ---- the lease, in-process -------------------------------------------------------------------------------
+
+
+def _beat(worker_id: str, at: dt.datetime) -> None:
+    WorkerHeartbeat.objects.update_or_create(
+        worker_id=worker_id, defaults={"hostname": "h", "pid": 1, "started_at": at, "beat_at": at}
+    )
+
+
+def test_of_two_claimers_of_a_tick_one_wins(db):
+    now = timezone.now()
+    PeriodicLease.objects.create(name="job", due_at=now)
+    claims = [periodic_claim(name="job", seconds=60, holder=w, alive_seconds=60, now=now) for w in ("a", "b")]
+    assert claims == [True, False]
+    lease = PeriodicLease.objects.get(name="job")
+    assert lease.holder == "a" and lease.due_at == next_tick(now, 60) and lease.due_at > now
+    periodic_finish(name="job", holder="a", ran_at=now)
+    later = lease.due_at
+    claims = [periodic_claim(name="job", seconds=60, holder=w, alive_seconds=60, now=later) for w in ("b", "a")]
+    assert claims == [True, False]
+
+
+def test_a_run_under_way_on_a_live_worker_holds_the_next_tick_back(db):
+    now = timezone.now()
+    _beat("a", now)
+    PeriodicLease.objects.create(name="job", due_at=now)
+    assert periodic_claim(name="job", seconds=10, holder="a", alive_seconds=30, now=now)
+    tick = next_tick(now, 10)
+    _beat("a", tick)  # a is alive and its run has not finished
+    assert not periodic_claim(name="job", seconds=10, holder="b", alive_seconds=30, now=tick)
+    periodic_finish(name="job", holder="a", ran_at=now)  # finished, late: the waiting tick runs once
+    assert periodic_claim(name="job", seconds=10, holder="b", alive_seconds=30, now=tick)
+    assert not periodic_claim(name="job", seconds=10, holder="a", alive_seconds=30, now=tick)
+
+
+def test_a_dead_holder_does_not_hold_the_tick_back(db):
+    now = timezone.now()
+    _beat("a", now)
+    PeriodicLease.objects.create(name="job", due_at=now)
+    assert periodic_claim(name="job", seconds=10, holder="a", alive_seconds=30, now=now)
+    much_later = now + dt.timedelta(seconds=120)  # a's last beat is two minutes old, its run unfinished
+    assert periodic_claim(name="job", seconds=10, holder="b", alive_seconds=30, now=much_later)
+
+
+def test_run_due_jobs_runs_each_tick_once_among_workers(db):
+    runs: list[str] = []
+    jobs = [Periodic("probe", lambda: runs.append("x"), 60)]
+    start = next_tick(timezone.now(), 60)
+    for offset in (0, 1, 30, 59, 60, 61, 119, 120):
+        at = start + dt.timedelta(seconds=offset)
+        for worker in ("a", "b", "c"):
+            run_due_jobs(jobs, holder=worker, alive_seconds=60, clock=lambda at=at: at)
+    assert len(runs) == 3  # ticks at 0, 60 and 120 s
+
+
+# ---- real worker processes -------------------------------------------------------------------------------
+
+
+class SharedDatabase:
+    """The database the worker processes and the test share: on PostgreSQL the test database itself (the
+    test is transactional, so its rows are committed); on SQLite, whose test database lives in this
+    process's memory, a file copy of it (migrated, empty) in the workers' data directory."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.env: dict[str, str] = {"BAOSONG_DATA_DIR": str(data_dir)}
+        self.file: Path | None = None
+        if connection.vendor == "sqlite":
+            self.file = data_dir / "baosong.sqlite3"
+            connection.ensure_connection()
+            target = sqlite3.connect(self.file)
+            connection.connection.backup(target)
+            target.close()
+        else:
+            s = connection.settings_dict
+            auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
+            self.env["DATABASE_URL"] = f"postgres://{auth}@{s['HOST']}:{s['PORT'] or 5432}/{s['NAME']}"
+
+    def scalar(self, sql: str) -> Any:
+        if self.file is not None:
+            with sqlite3.connect(self.file, timeout=20) as db:
+                return db.execute(sql).fetchone()[0]
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            return cursor.fetchone()[0]
+
+
+class Workers:
+    def __init__(self, tmp: Path, db: SharedDatabase, backend: str) -> None:
+        self.tmp = tmp
+        self.db = db
+        self.queue = f"bs-test-{uuid.uuid4().hex[:10]}"
+        self.probe = tmp / "probe"
+        self.probe.mkdir()
+        self.procs: list[subprocess.Popen[bytes]] = []
+        base = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+        self.env = {
+            **base,
+            **db.env,
+            "DJANGO_SETTINGS_MODULE": "baosong.core.tests.rqprobe.settings",
+            "BAOSONG_TESTING": "1",
+            "BAOSONG_TASK_BACKEND": backend,
+            "BAOSONG_REDIS_URL": REDIS_URL,
+            "BAOSONG_RQ_QUEUE": self.queue,
+            "BAOSONG_WORKER_HEARTBEAT_SECONDS": "1",
+            "BAOSONG_PROBE_SECONDS": str(PERIOD),
+            "BAOSONG_PROBE_DIR": str(self.probe),
+            "BAOSONG_LOG_LEVEL": "INFO",
+        }
+
+    def start(self, count: int) -> None:
+        for n in range(count):
+            log = (self.tmp / f"worker{n}.log").open("wb")
+            self.procs.append(
+                subprocess.Popen(
+                    [sys.executable, "manage.py", "worker", "--interval", "0.2"],
+                    cwd=ROOT,
+                    env=self.env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,  # its own process group, RQ's scheduler with it
+                )
+            )
+        self.wait_for(lambda: self.db.scalar("SELECT COUNT(*) FROM core_workerheartbeat") >= count, 60)
+
+    def wait_for(self, condition: Callable[[], bool], seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if condition():
+                return
+            dead = [p.pid for p in self.procs if p.poll() is not None and p.returncode not in (-9,)]
+            assert not dead, f"worker exited early: {self.logs()}"
+            time.sleep(0.1)
+        raise AssertionError(f"timed out; worker logs:\n{self.logs()}")
+
+    def lines(self, name: str) -> list[list[str]]:
+        path = self.probe / name
+        return [line.split() for line in path.read_text().splitlines()] if path.exists() else []
+
+    def logs(self) -> str:
+        return "\n".join(p.read_text(errors="replace")[-3000:] for p in sorted(self.tmp.glob("worker*.log")))
+
+    def stop(self) -> None:
+        for sig, grace in ((signal.SIGTERM, 10.0), (signal.SIGKILL, 5.0)):
+            for proc in self.procs:
+                if proc.poll() is None:
+                    os.killpg(proc.pid, sig)
+            deadline = time.monotonic() + grace
+            while time.monotonic() < deadline and any(p.poll() is None for p in self.procs):
+                time.sleep(0.1)
+        for fields in self.lines("tasks"):  # RQ's job processes have process groups of their own
+            try:
+                os.kill(int(fields[2]), signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+    def clean_redis(self) -> None:
+        r = _redis()
+        ids: set[bytes] = set(r.lrange(f"rq:queue:{self.queue}", 0, -1))
+        for registry in ("finished", "failed", "wip", "scheduled", "deferred", "canceled"):
+            ids.update(member.split(b":")[0] for member in r.zrange(f"rq:{registry}:{self.queue}", 0, -1))
+        keys = set(r.scan_iter(match=f"*{self.queue}*"))
+        for job_id in ids:
+            keys.update(r.scan_iter(match=f"rq:*{job_id.decode()}*"))
+        if keys:
+            r.delete(*keys)
+
+
+@pytest.fixture
+def start_workers(transactional_db, tmp_path) -> Iterator[Callable[[str, int], Workers]]:
+    started: list[Workers] = []
+
+    def start(backend: str, count: int) -> Workers:
+        workers = Workers(tmp_path, SharedDatabase(tmp_path), backend)
+        started.append(workers)
+        workers.start(count)
+        return workers
+
+    yield start
+    for workers in started:
+        workers.stop()
+        if _redis_up():
+            workers.clean_redis()
+
+
+def _ticks_once_each(workers: Workers, slots: int) -> tuple[Counter[int], set[str]]:
+    workers.wait_for(lambda: len(workers.lines("ticks")) >= 1, 30)
+    first = int(float(workers.lines("ticks")[0][0])) // PERIOD + 1
+    last = first + slots - 1  # the slots observed whole, after the first run
+    workers.wait_for(lambda: time.time() >= (last + 1) * PERIOD + 0.5, slots * PERIOD + 5)
+    runs = [(int(float(t)) // PERIOD, pid) for t, pid in workers.lines("ticks")]
+    per_slot = Counter(slot for slot, _ in runs if first <= slot <= last)
+    return per_slot, {pid for _, pid in runs}
+
+
+@needs_redis
+@pytest.mark.parametrize("backend", ["rq", "database"])
+def test_three_workers_run_each_periodic_tick_once(start_workers, backend):
+    workers = start_workers(backend, 3)
+    per_slot, _ = _ticks_once_each(workers, slots=4)
+    assert sorted(per_slot.values()) == [1, 1, 1, 1], (per_slot, workers.logs())
+    # The real jobs have one lease each, whoever ran them.
+    leases = workers.db.scalar("SELECT COUNT(*) FROM core_periodiclease WHERE name IN ('reports.clock', 'probe.tick')")
+    assert leases == 2
+
+
+@needs_redis
+def test_a_task_survives_the_sigkill_of_its_worker(start_workers):
+    from django_tasks import default_task_backend
+
+    from baosong.core.tests.rqprobe.tasks import probe_sleep
+
+    workers = start_workers("rq", 3)
+    rq_settings = {
+        "TASKS": {"default": {"BACKEND": "baosong.core.redisqueue.RQBackend", "QUEUES": ["default", workers.queue]}},
+        "RQ_QUEUES": {name: {"URL": REDIS_URL} for name in ("default", workers.queue)},
+        "RQ_QUEUE": workers.queue,
+    }
+    with override_settings(**rq_settings):
+        result = probe_sleep.enqueue("k1", 3)
+        workers.wait_for(lambda: any(f[0] == "start" for f in workers.lines("tasks")), 20)
+        _, _, job_pid, worker_pid = workers.lines("tasks")[0]
+        # The machine is lost: the worker and the child process running the job die at once.
+        os.killpg(int(worker_pid), signal.SIGKILL)
+        os.kill(int(job_pid), signal.SIGKILL)
+        workers.wait_for(lambda: any(f[0] == "done" for f in workers.lines("tasks")), 40)
+        lines = workers.lines("tasks")
+        starts = [f for f in lines if f[0] == "start"]
+        dones = [f for f in lines if f[0] == "done"]
+        assert len(starts) == 2 and len(dones) == 1, lines
+        assert dones[0][3] != worker_pid  # finished by another worker
+        workers.wait_for(lambda: default_task_backend.get_result(result.id).status == "SUCCESSFUL", 10)
+        assert default_task_backend.get_result(result.id).return_value == "k1"
