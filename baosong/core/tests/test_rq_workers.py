@@ -138,7 +138,7 @@ class SharedDatabase:
 
 
 class Workers:
-    def __init__(self, tmp: Path, db: SharedDatabase, backend: str) -> None:
+    def __init__(self, tmp: Path, db: SharedDatabase) -> None:
         self.tmp = tmp
         self.db = db
         self.queue = f"bs-test-{uuid.uuid4().hex[:10]}"
@@ -151,7 +151,6 @@ class Workers:
             **db.env,
             "DJANGO_SETTINGS_MODULE": "baosong.core.tests.rqprobe.settings",
             "BAOSONG_TESTING": "1",
-            "BAOSONG_TASK_BACKEND": backend,
             "BAOSONG_REDIS_URL": REDIS_URL,
             "BAOSONG_RQ_QUEUE": self.queue,
             "BAOSONG_WORKER_HEARTBEAT_SECONDS": "1",
@@ -160,19 +159,20 @@ class Workers:
             "BAOSONG_LOG_LEVEL": "INFO",
         }
 
-    def start(self, count: int) -> None:
-        for n in range(count):
+    def start(self, backends: list[str]) -> None:
+        for n, backend in enumerate(backends):
             log = (self.tmp / f"worker{n}.log").open("wb")
             self.procs.append(
                 subprocess.Popen(
                     [sys.executable, "manage.py", "worker", "--interval", "0.2"],
                     cwd=ROOT,
-                    env=self.env,
+                    env={**self.env, "BAOSONG_TASK_BACKEND": backend},
                     stdout=log,
                     stderr=subprocess.STDOUT,
                     start_new_session=True,  # its own process group, RQ's scheduler with it
                 )
             )
+        count = len(backends)
         self.wait_for(lambda: self.db.scalar("SELECT COUNT(*) FROM core_workerheartbeat") >= count, 60)
 
     def wait_for(self, condition: Callable[[], bool], seconds: float) -> None:
@@ -219,13 +219,13 @@ class Workers:
 
 
 @pytest.fixture
-def start_workers(transactional_db, tmp_path) -> Iterator[Callable[[str, int], Workers]]:
+def start_workers(transactional_db, tmp_path) -> Iterator[Callable[[list[str]], Workers]]:
     started: list[Workers] = []
 
-    def start(backend: str, count: int) -> Workers:
-        workers = Workers(tmp_path, SharedDatabase(tmp_path), backend)
+    def start(backends: list[str]) -> Workers:
+        workers = Workers(tmp_path, SharedDatabase(tmp_path))
         started.append(workers)
-        workers.start(count)
+        workers.start(backends)
         return workers
 
     yield start
@@ -235,34 +235,26 @@ def start_workers(transactional_db, tmp_path) -> Iterator[Callable[[str, int], W
             workers.clean_redis()
 
 
-def _ticks_once_each(workers: Workers, slots: int) -> tuple[Counter[int], set[str]]:
+def _runs_per_tick(workers: Workers, *, at_least: int) -> Counter[int]:
+    """How many times the probe job ran in each of its ticks seen whole (after its first run), waiting until
+    there are ``at_least`` of them."""
     workers.wait_for(lambda: len(workers.lines("ticks")) >= 1, 30)
     first = int(float(workers.lines("ticks")[0][0])) // PERIOD + 1
-    last = first + slots - 1  # the slots observed whole, after the first run
-    workers.wait_for(lambda: time.time() >= (last + 1) * PERIOD + 0.5, slots * PERIOD + 5)
-    runs = [(int(float(t)) // PERIOD, pid) for t, pid in workers.lines("ticks")]
-    per_slot = Counter(slot for slot, _ in runs if first <= slot <= last)
-    return per_slot, {pid for _, pid in runs}
+    workers.wait_for(lambda: time.time() >= (first + at_least) * PERIOD + 0.5, at_least * PERIOD + 5)
+    last = int(time.time() - 0.5) // PERIOD - 1
+    runs = Counter(int(float(t)) // PERIOD for t, _ in workers.lines("ticks"))
+    return Counter({tick: runs[tick] for tick in range(first, last + 1)})
 
 
 @needs_redis
-@pytest.mark.parametrize("backend", ["rq", "database"])
-def test_three_workers_run_each_periodic_tick_once(start_workers, backend):
-    workers = start_workers(backend, 3)
-    per_slot, _ = _ticks_once_each(workers, slots=4)
-    assert sorted(per_slot.values()) == [1, 1, 1, 1], (per_slot, workers.logs())
-    # The real jobs have one lease each, whoever ran them.
-    leases = workers.db.scalar("SELECT COUNT(*) FROM core_periodiclease WHERE name IN ('reports.clock', 'probe.tick')")
-    assert leases == 2
-
-
-@needs_redis
-def test_a_task_survives_the_sigkill_of_its_worker(start_workers):
+def test_three_rq_workers_run_each_tick_once_and_finish_a_task_whose_worker_was_killed(start_workers):
+    """Three RQ workers, and beside them one worker of the database backend: the lease is in the database,
+    whatever runs the tasks."""
     from django_tasks import default_task_backend
 
     from baosong.core.tests.rqprobe.tasks import probe_sleep
 
-    workers = start_workers("rq", 3)
+    workers = start_workers(["rq", "rq", "rq", "database"])
     rq_settings = {
         "TASKS": {"default": {"BACKEND": "baosong.core.redisqueue.RQBackend", "QUEUES": ["default", workers.queue]}},
         "RQ_QUEUES": {name: {"URL": REDIS_URL} for name in ("default", workers.queue)},
@@ -280,6 +272,14 @@ def test_a_task_survives_the_sigkill_of_its_worker(start_workers):
         starts = [f for f in lines if f[0] == "start"]
         dones = [f for f in lines if f[0] == "done"]
         assert len(starts) == 2 and len(dones) == 1, lines
-        assert dones[0][3] != worker_pid  # finished by another worker
+        assert dones[0][3] != worker_pid  # run again, to the end, by another worker
         workers.wait_for(lambda: default_task_backend.get_result(result.id).status == "SUCCESSFUL", 10)
         assert default_task_backend.get_result(result.id).return_value == "k1"
+
+    # Meanwhile, before and after the kill: the periodic job ran once in every tick.
+    per_tick = _runs_per_tick(workers, at_least=3)
+    assert len(per_tick) >= 3 and set(per_tick.values()) == {1}, (per_tick, workers.logs())
+    # The real jobs have one lease each, whoever ran them.
+    names = "('reports.clock', 'outbox.safety_net', 'probe.tick')"
+    assert workers.db.scalar(f"SELECT COUNT(*) FROM core_periodiclease WHERE name IN {names}") == 3
+
