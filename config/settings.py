@@ -247,7 +247,9 @@ _TASK_BACKENDS = {
     "rq": "baosong.core.redisqueue.RQBackend",
 }
 if TASK_BACKEND not in _TASK_BACKENDS:
-    raise ConfigError(f"BAOSONG_TASK_BACKEND must be one of {', '.join(_TASK_BACKENDS)}, got {TASK_BACKEND!r}")
+    raise ConfigError(
+        f"BAOSONG_TASK_BACKEND must be one of {', '.join(_TASK_BACKENDS)}, got {TASK_BACKEND!r}"
+    )
 TASKS: dict[str, dict[str, object]] = {"default": {"BACKEND": _TASK_BACKENDS[TASK_BACKEND]}}
 REDIS_URL = env_str("BAOSONG_REDIS_URL", "redis://127.0.0.1:6379/0") or "redis://127.0.0.1:6379/0"
 RQ_QUEUE = env_str("BAOSONG_RQ_QUEUE", "baosong") or "baosong"

@@ -79,7 +79,9 @@ def run_due_jobs(
         if job.name not in due:
             continue
         now = clock()
-        if not periodic_claim(name=job.name, seconds=job.seconds, holder=holder, alive_seconds=alive_seconds, now=now):
+        if not periodic_claim(
+            name=job.name, seconds=job.seconds, holder=holder, alive_seconds=alive_seconds, now=now
+        ):
             continue
         ran.append(job.name)
         try:

@@ -32,16 +32,15 @@ class RQBackend(BaseRQBackend):
         return super().enqueue(task.using(queue_name=settings.RQ_QUEUE), args, kwargs)
 
 
-
 def requeue_abandoned(job: Job, exc_type: type[BaseException], exc_value: BaseException, tb: Any) -> bool:
-    """RQ exception handler: a job whose worker died (machine lost, worker process killed) is queued again instead
-    of failing. Safe because every task is idempotent: a repeated run finds its work done or redoes it
-    whole (outbox deliveries are unique per consumer and event)."""
+    """RQ exception handler: a job whose worker died (machine lost, worker process killed) is queued again
+    instead of failing. Safe because every task is idempotent: a repeated run finds its work done or redoes
+    it whole (outbox deliveries are unique per consumer and event)."""
     if exc_type is AbandonedJobError:
         requeues = int(job.meta.get("baosong_requeues", 0))
         if requeues < MAX_REQUEUES:
             job.meta["baosong_requeues"] = requeues + 1
-            job.save_meta()  # type: ignore[no-untyped-call]
+            job.save_meta()
             # StartedJobRegistry.cleanup re-enqueues a job that has retries left.
             job.retries_left = 1
             log.warning("job %s lost with its worker: queued again (%d)", job.id, requeues + 1)
@@ -95,4 +94,5 @@ def run_rq_worker(*, name: str) -> None:
     worker = rq_worker(name=name)
     # As django-rq's rqworker: no connection of the parent may be inherited by the forked job processes.
     reset_db_connections()
-    worker.work(with_scheduler=True, logging_level=str(settings.LOGGING["root"]["level"]))
+    # with_scheduler: one of the workers (under a Redis lock) moves deferred tasks (run_after) to the queue.
+    worker.work(with_scheduler=True, logging_level=logging.getLevelName(logging.getLogger().level))

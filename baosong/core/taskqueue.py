@@ -10,7 +10,7 @@ of a task is already waiting. Application code only uses ``@task`` and ``.enqueu
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 
@@ -45,7 +45,8 @@ def task_waiting(task: Task[Any, Any]) -> bool:
         return DBTaskResult.objects.filter(status=TaskResultStatus.READY, task_path=task.module_path).exists()
     if backend.endswith("RQBackend"):
         queue = _rq_queue()
-        ids = [job_id.decode() for job_id in queue.connection.lrange(queue.key, -WAITING_SCAN, -1)]
+        newest = cast(list[bytes], queue.connection.lrange(queue.key, -WAITING_SCAN, -1))
+        ids = [job_id.decode() for job_id in newest]
         jobs = queue.job_class.fetch_many(ids, connection=queue.connection)
         return any(job is not None and job.func_name == task.module_path for job in jobs)
     return False  # the immediate backend runs each one at once

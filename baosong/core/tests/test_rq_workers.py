@@ -8,7 +8,9 @@ The worker processes load the probe app (rqprobe/): a periodic job and a slow ta
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
 import os
 import signal
 import sqlite3
@@ -69,7 +71,9 @@ def test_of_two_claimers_of_a_tick_one_wins(db):
     assert lease.holder == "a" and lease.due_at == next_tick(now, 60) and lease.due_at > now
     periodic_finish(name="job", holder="a", ran_at=now)
     later = lease.due_at
-    claims = [periodic_claim(name="job", seconds=60, holder=w, alive_seconds=60, now=later) for w in ("b", "a")]
+    claims = [
+        periodic_claim(name="job", seconds=60, holder=w, alive_seconds=60, now=later) for w in ("b", "a")
+    ]
     assert claims == [True, False]
 
 
@@ -102,8 +106,69 @@ def test_run_due_jobs_runs_each_tick_once_among_workers(db):
     for offset in (0, 1, 30, 59, 60, 61, 119, 120):
         at = start + dt.timedelta(seconds=offset)
         for worker in ("a", "b", "c"):
-            run_due_jobs(jobs, holder=worker, alive_seconds=60, clock=lambda at=at: at)
+            run_due_jobs(jobs, holder=worker, alive_seconds=60, clock=functools.partial(lambda t: t, at))
     assert len(runs) == 3  # ticks at 0, 60 and 120 s
+
+
+# ---- the rq backend in the web process: coalescing and /healthz, on a real Redis -------------------------
+
+
+@pytest.fixture
+def rq_queue(settings) -> Iterator[str]:
+    queue = f"bs-test-{uuid.uuid4().hex[:10]}"
+    settings.TASKS = {
+        "default": {"BACKEND": "baosong.core.redisqueue.RQBackend", "QUEUES": ["default", queue]}
+    }
+    settings.RQ_QUEUES = {name: {"URL": REDIS_URL} for name in ("default", queue)}
+    settings.RQ_QUEUE = queue
+    settings.TASK_BACKEND = "rq"
+    yield queue
+    r = _redis()
+    ids = [i.decode() for i in r.lrange(f"rq:queue:{queue}", 0, -1)]
+    r.delete(f"rq:queue:{queue}", *(f"rq:job:{i}" for i in ids))
+
+
+@needs_redis
+def test_rq_an_outbox_run_waiting_in_redis_takes_the_next_events_along(db, rq_queue):
+    from baosong.core.outbox import enqueue_outbox
+
+    for _ in range(50):
+        enqueue_outbox()
+    assert _redis().llen(f"rq:queue:{rq_queue}") == 1
+
+
+@needs_redis
+def test_rq_healthz_reports_the_redis_queue(db, rq_queue):
+    from django.test import Client
+
+    from baosong.core.outbox import enqueue_outbox
+
+    enqueue_outbox()
+    _beat("w1", timezone.now())
+    body = Client().get("/healthz").json()
+    assert body["queue"] == {
+        "ok": True,
+        "backend": "rq",
+        "queue": rq_queue,
+        "waiting": 1,
+        "running": 0,
+        "failed": 0,
+    }
+    assert body["status"] == "ok" and body["worker"]["alive"] == 1
+
+
+def test_rq_healthz_is_degraded_when_redis_is_down(db, settings):
+    settings.TASKS = {"default": {"BACKEND": "baosong.core.redisqueue.RQBackend", "QUEUES": ["default", "q"]}}
+    settings.RQ_QUEUES = {
+        name: {"URL": "redis://127.0.0.1:1/0"} for name in ("default", "q")
+    }  # nothing listens
+    settings.RQ_QUEUE = "q"
+    settings.TASK_BACKEND = "rq"
+    _beat("w1", timezone.now())
+    from django.test import Client
+
+    response = Client().get("/healthz")
+    assert response.status_code == 503 and response.json()["queue"]["ok"] is False
 
 
 # ---- real worker processes -------------------------------------------------------------------------------
@@ -201,10 +266,8 @@ class Workers:
             while time.monotonic() < deadline and any(p.poll() is None for p in self.procs):
                 time.sleep(0.1)
         for fields in self.lines("tasks"):  # RQ's job processes have process groups of their own
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(int(fields[2]), signal.SIGKILL)
-            except ProcessLookupError:
-                pass
 
     def clean_redis(self) -> None:
         r = _redis()
@@ -256,7 +319,9 @@ def test_three_rq_workers_run_each_tick_once_and_finish_a_task_whose_worker_was_
 
     workers = start_workers(["rq", "rq", "rq", "database"])
     rq_settings = {
-        "TASKS": {"default": {"BACKEND": "baosong.core.redisqueue.RQBackend", "QUEUES": ["default", workers.queue]}},
+        "TASKS": {
+            "default": {"BACKEND": "baosong.core.redisqueue.RQBackend", "QUEUES": ["default", workers.queue]}
+        },
         "RQ_QUEUES": {name: {"URL": REDIS_URL} for name in ("default", workers.queue)},
         "RQ_QUEUE": workers.queue,
     }
@@ -282,4 +347,3 @@ def test_three_rq_workers_run_each_tick_once_and_finish_a_task_whose_worker_was_
     # The real jobs have one lease each, whoever ran them.
     names = "('reports.clock', 'outbox.safety_net', 'probe.tick')"
     assert workers.db.scalar(f"SELECT COUNT(*) FROM core_periodiclease WHERE name IN {names}") == 3
-
