@@ -328,7 +328,7 @@ def test_three_rq_workers_run_each_tick_once_and_finish_a_task_whose_worker_was_
     with override_settings(**rq_settings):
         result = probe_sleep.enqueue("k1", 3)
         workers.wait_for(lambda: any(f[0] == "start" for f in workers.lines("tasks")), 20)
-        _, _, job_pid, worker_pid = workers.lines("tasks")[0]
+        _, _, job_pid, worker_pid, _ = workers.lines("tasks")[0]
         # The machine is lost: the worker and the child process running the job die at once.
         os.killpg(int(worker_pid), signal.SIGKILL)
         os.kill(int(job_pid), signal.SIGKILL)

@@ -26,7 +26,7 @@ def probe_tick() -> None:
 def probe_sleep(key: str, seconds: float) -> str:
     """A task that takes a while: ``start`` with the process running it (RQ's child) and its worker, then
     ``done`` when it has finished."""
-    _append("tasks", f"start {key} {os.getpid()} {os.getppid()}")
+    _append("tasks", f"start {key} {os.getpid()} {os.getppid()} {time.time():.3f}")
     time.sleep(seconds)
-    _append("tasks", f"done {key} {os.getpid()} {os.getppid()}")
+    _append("tasks", f"done {key} {os.getpid()} {os.getppid()} {time.time():.3f}")
     return key
