@@ -63,9 +63,10 @@ def periodic_jobs() -> list[Periodic]:
 
 
 def schedule_outbox_after_commit() -> None:
-    """Called by event_emit: the outbox runs after the change commits (never for a rolled-back one)."""
+    """Called by event_emit: the outbox runs after the change commits (never for a rolled-back one). If the
+    queue cannot take it (Redis down), the change stands and the workers' safety net delivers its events."""
     if _consumers:
-        transaction.on_commit(enqueue_outbox)
+        transaction.on_commit(enqueue_outbox, robust=True)
 
 
 def enqueue_outbox() -> None:

@@ -25,7 +25,6 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from django.test import override_settings
 from django.utils import timezone
 
 from baosong.core.models import PeriodicLease, WorkerHeartbeat
@@ -113,15 +112,20 @@ def test_run_due_jobs_runs_each_tick_once_among_workers(db):
 # ---- the rq backend in the web process: coalescing and /healthz, on a real Redis -------------------------
 
 
-@pytest.fixture
-def rq_queue(settings) -> Iterator[str]:
-    queue = f"bs-test-{uuid.uuid4().hex[:10]}"
+def _use_rq(settings: Any, queue: str, url: str = REDIS_URL) -> None:
+    """The web process's settings for BAOSONG_TASK_BACKEND=rq (as config/settings.py builds them)."""
     settings.TASKS = {
         "default": {"BACKEND": "baosong.core.redisqueue.RQBackend", "QUEUES": ["default", queue]}
     }
-    settings.RQ_QUEUES = {name: {"URL": REDIS_URL} for name in ("default", queue)}
+    settings.RQ_QUEUES = {name: {"URL": url} for name in ("default", queue)}
     settings.RQ_QUEUE = queue
     settings.TASK_BACKEND = "rq"
+
+
+@pytest.fixture
+def rq_queue(settings) -> Iterator[str]:
+    queue = f"bs-test-{uuid.uuid4().hex[:10]}"
+    _use_rq(settings, queue)
     yield queue
     r = _redis()
     ids = [i.decode() for i in r.lrange(f"rq:queue:{queue}", 0, -1)]
@@ -158,17 +162,26 @@ def test_rq_healthz_reports_the_redis_queue(db, rq_queue):
 
 
 def test_rq_healthz_is_degraded_when_redis_is_down(db, settings):
-    settings.TASKS = {"default": {"BACKEND": "baosong.core.redisqueue.RQBackend", "QUEUES": ["default", "q"]}}
-    settings.RQ_QUEUES = {
-        name: {"URL": "redis://127.0.0.1:1/0"} for name in ("default", "q")
-    }  # nothing listens
-    settings.RQ_QUEUE = "q"
-    settings.TASK_BACKEND = "rq"
+    _use_rq(settings, "q", url="redis://127.0.0.1:1/0")  # nothing listens there
     _beat("w1", timezone.now())
     from django.test import Client
 
     response = Client().get("/healthz")
     assert response.status_code == 503 and response.json()["queue"]["ok"] is False
+
+
+def test_rq_a_change_commits_when_redis_is_down(transactional_db, settings):
+    """The outbox run is queued after commit; Redis refusing it must not turn the committed change into an
+    error page: the workers' safety net delivers the events later."""
+    from django.db import transaction
+
+    from baosong.core.outbox import schedule_outbox_after_commit
+
+    _use_rq(settings, "q", url="redis://127.0.0.1:1/0")  # nothing listens there
+    with transaction.atomic():
+        PeriodicLease.objects.create(name="a change", due_at=timezone.now())
+        schedule_outbox_after_commit()
+    assert PeriodicLease.objects.filter(name="a change").exists()
 
 
 # ---- real worker processes -------------------------------------------------------------------------------
@@ -310,7 +323,9 @@ def _runs_per_tick(workers: Workers, *, at_least: int) -> Counter[int]:
 
 
 @needs_redis
-def test_three_rq_workers_run_each_tick_once_and_finish_a_task_whose_worker_was_killed(start_workers):
+def test_three_rq_workers_run_each_tick_once_and_finish_a_task_whose_worker_was_killed(
+    start_workers, settings
+):
     """Three RQ workers, and beside them one worker of the database backend: the lease is in the database,
     whatever runs the tasks."""
     from django_tasks import default_task_backend
@@ -318,28 +333,21 @@ def test_three_rq_workers_run_each_tick_once_and_finish_a_task_whose_worker_was_
     from baosong.core.tests.rqprobe.tasks import probe_sleep
 
     workers = start_workers(["rq", "rq", "rq", "database"])
-    rq_settings = {
-        "TASKS": {
-            "default": {"BACKEND": "baosong.core.redisqueue.RQBackend", "QUEUES": ["default", workers.queue]}
-        },
-        "RQ_QUEUES": {name: {"URL": REDIS_URL} for name in ("default", workers.queue)},
-        "RQ_QUEUE": workers.queue,
-    }
-    with override_settings(**rq_settings):
-        result = probe_sleep.enqueue("k1", 3)
-        workers.wait_for(lambda: any(f[0] == "start" for f in workers.lines("tasks")), 20)
-        _, _, job_pid, worker_pid, _ = workers.lines("tasks")[0]
-        # The machine is lost: the worker and the child process running the job die at once.
-        os.killpg(int(worker_pid), signal.SIGKILL)
-        os.kill(int(job_pid), signal.SIGKILL)
-        workers.wait_for(lambda: any(f[0] == "done" for f in workers.lines("tasks")), 40)
-        lines = workers.lines("tasks")
-        starts = [f for f in lines if f[0] == "start"]
-        dones = [f for f in lines if f[0] == "done"]
-        assert len(starts) == 2 and len(dones) == 1, lines
-        assert dones[0][3] != worker_pid  # run again, to the end, by another worker
-        workers.wait_for(lambda: default_task_backend.get_result(result.id).status == "SUCCESSFUL", 10)
-        assert default_task_backend.get_result(result.id).return_value == "k1"
+    _use_rq(settings, workers.queue)  # this process enqueues, as a web node would
+    result = probe_sleep.enqueue("k1", 3)
+    workers.wait_for(lambda: any(f[0] == "start" for f in workers.lines("tasks")), 20)
+    _, _, job_pid, worker_pid, _ = workers.lines("tasks")[0]
+    # The machine is lost: the worker and the child process running the job die at once.
+    os.killpg(int(worker_pid), signal.SIGKILL)
+    os.kill(int(job_pid), signal.SIGKILL)
+    workers.wait_for(lambda: any(f[0] == "done" for f in workers.lines("tasks")), 40)
+    lines = workers.lines("tasks")
+    starts = [f for f in lines if f[0] == "start"]
+    dones = [f for f in lines if f[0] == "done"]
+    assert len(starts) == 2 and len(dones) == 1, lines
+    assert dones[0][3] != worker_pid  # run again, to the end, by another worker
+    workers.wait_for(lambda: default_task_backend.get_result(result.id).status == "SUCCESSFUL", 10)
+    assert default_task_backend.get_result(result.id).return_value == "k1"
 
     # Meanwhile, before and after the kill: the periodic job ran once in every tick.
     per_tick = _runs_per_tick(workers, at_least=3)
