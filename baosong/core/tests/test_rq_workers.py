@@ -349,6 +349,11 @@ def test_three_rq_workers_run_each_tick_once_and_finish_a_task_whose_worker_was_
     workers.wait_for(lambda: default_task_backend.get_result(result.id).status == "SUCCESSFUL", 10)
     assert default_task_backend.get_result(result.id).return_value == "k1"
 
+    # No job hangs (a job process forked while another thread held a lock would) and none failed.
+    r = _redis()
+    workers.wait_for(lambda: r.zcard(f"rq:wip:{workers.queue}") == 0, 10)
+    assert r.zcard(f"rq:failed:{workers.queue}") == 0
+
     # Meanwhile, before and after the kill: the periodic job ran once in every tick.
     per_tick = _runs_per_tick(workers, at_least=3)
     assert len(per_tick) >= 3 and set(per_tick.values()) == {1}, (per_tick, workers.logs())
