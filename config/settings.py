@@ -260,15 +260,27 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 
-# Background tasks: database-backed worker by default, executed inline in tests.
-TASK_BACKEND = env_str("BAOSONG_TASK_BACKEND", "immediate" if TESTING else "database")
-TASKS = {
-    "default": {
-        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
-        if TASK_BACKEND == "immediate"
-        else "django_tasks_db.DatabaseBackend",
-    }
+# Background tasks: database-backed worker by default, executed inline in tests, or Redis (RQ) for several
+# workers on several machines. The same @task / .enqueue() everywhere (baosong/core/taskqueue.py).
+TASK_BACKEND = env_str("BAOSONG_TASK_BACKEND", "immediate" if TESTING else "database") or "database"
+_TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "baosong.core.redisqueue.RQBackend",
 }
+if TASK_BACKEND not in _TASK_BACKENDS:
+    raise ConfigError(
+        f"BAOSONG_TASK_BACKEND must be one of {', '.join(_TASK_BACKENDS)}, got {TASK_BACKEND!r}"
+    )
+TASKS: dict[str, dict[str, object]] = {"default": {"BACKEND": _TASK_BACKENDS[TASK_BACKEND]}}
+REDIS_URL = env_str("BAOSONG_REDIS_URL", "redis://127.0.0.1:6379/0") or "redis://127.0.0.1:6379/0"
+RQ_QUEUE = env_str("BAOSONG_RQ_QUEUE", "baosong") or "baosong"
+if TASK_BACKEND == "rq":
+    INSTALLED_APPS.append("django_rq")
+    # Tasks are declared on django-tasks' queue "default"; the backend sends them all to RQ_QUEUE.
+    TASKS["default"]["QUEUES"] = ["default", RQ_QUEUE]
+    _rq_queue = {"URL": REDIS_URL, "DEFAULT_TIMEOUT": env_int("BAOSONG_RQ_JOB_TIMEOUT", 3600)}
+    RQ_QUEUES = {"default": _rq_queue, RQ_QUEUE: _rq_queue}
 WORKER_HEARTBEAT_SECONDS = env_int("BAOSONG_WORKER_HEARTBEAT_SECONDS", 15)
 
 EMAIL_HOST = env_str("BAOSONG_EMAIL_HOST", "127.0.0.1") or "127.0.0.1"
