@@ -23,9 +23,9 @@ import os
 import statistics
 import sys
 import tempfile
-import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -38,7 +38,7 @@ PDF = ("%PDF-1.4\n1 0 obj<<>>endobj\n% " + "防汛演练现场照片说明" * 30
 
 def _inbox_count(b: Any, prefix: str) -> int:
     items = b.call(
-        "get", "/api/v1/inbox?page_size=100&q=" + urllib.request.quote(prefix), key="county_editor"
+        "get", "/api/v1/inbox?page_size=100&q=" + urllib.parse.quote(prefix), key="county_editor"
     )
     return sum(1 for i in items["items"] if i["title"].startswith(prefix))
 
@@ -62,49 +62,18 @@ def main() -> None:
     parser.add_argument("--latency-items", type=int, default=20)
     args = parser.parse_args()
 
-    from baosong.federation.testing import Deployment  # no Django here: it drives two deployments
+    from baosong.federation.testing import Deployment, federate, setup_both  # drives two deployments
 
     postgres = os.environ.get("DATABASE_URL")
     vendor = "postgresql" if postgres else "sqlite"
     root = Path(tempfile.mkdtemp(prefix="bs-fed-bench-"))
     a, b = Deployment(root, "a", postgres_url=postgres), Deployment(root, "b", postgres_url=postgres)
     try:
-        threads = [threading.Thread(target=d.setup) for d in (a, b)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        setup_both(a, b)
         a.start()
         b.start()
-        town, county = a.cast["township_reporter"], b.cast["county_editor"]
-        a_key = a.call("get", "/api/v1/federation/identity", key="sysadmin")
-        b_key = b.call("get", "/api/v1/federation/identity", key="sysadmin")
-        a_on_b = b.call(
-            "post",
-            "/api/v1/federation/peers",
-            {"name": "甲", "base_url": a.url, "public_key": a_key["public_key"]},
-            key="sysadmin",
-        )
-        b_on_a = a.call(
-            "post",
-            "/api/v1/federation/peers",
-            {"name": "乙", "base_url": b.url, "public_key": b_key["public_key"]},
-            key="sysadmin",
-        )
-        b.call(
-            "post",
-            f"/api/v1/federation/peers/{a_on_b['id']}/links",
-            {"direction": "in", "local_unit_id": county["unit_id"], "remote_code": town["unit_code"],
-             "remote_name": town["unit_name"], "remote_level": "township"},
-            key="sysadmin",
-        )  # fmt: skip
-        mirror = a.call(
-            "post",
-            f"/api/v1/federation/peers/{b_on_a['id']}/links",
-            {"direction": "out", "local_unit_id": town["unit_id"], "remote_code": county["unit_code"],
-             "remote_name": county["unit_name"], "remote_level": "county"},
-            key="sysadmin",
-        )["mirror_unit_id"]  # fmt: skip
+        fed = federate(a, b)
+        mirror, b_on_a = fed["mirror"], fed["b_on_a"]
 
         # Throughput: queue N packages while suspended, then resume and time the drain.
         a.call("post", f"/api/v1/federation/peers/{b_on_a['id']}/suspend", key="sysadmin")

@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "baosong.core.middleware.RequestContextMiddleware",
     "baosong.core.middleware.BodySizeMiddleware",
     "baosong.core.middleware.RejectNulMiddleware",
+    "baosong.core.dbrouter.ReadYourWritesMiddleware",  # a no-op without BAOSONG_REPLICA_URLS
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -143,6 +144,25 @@ else:
             "CONN_HEALTH_CHECKS": True,
         }
     }
+# Read replicas and pgbouncer: baosong/core/dbrouter.py, docs/deployment.md «数据库：主库、只读副本与
+# pgbouncer». Behind pgbouncer's transaction pooling a named cursor cannot outlive its transaction.
+PGBOUNCER = env_bool("BAOSONG_PGBOUNCER", False)
+if PGBOUNCER and _database_url:
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+REPLICA_MAX_LAG_SECONDS = env_int("BAOSONG_REPLICA_MAX_LAG_SECONDS", 10)
+READ_YOUR_WRITES_SECONDS = env_int("BAOSONG_READ_YOUR_WRITES_SECONDS", 10)
+_replica_urls = env_list("BAOSONG_REPLICA_URLS")
+if _replica_urls:
+    if not _database_url:
+        raise ConfigError("BAOSONG_REPLICA_URLS needs DATABASE_URL (PostgreSQL): SQLite has no replicas")
+    from baosong.core.dbrouter import replica_databases
+
+    DATABASES.update(
+        replica_databases(
+            DATABASES["default"], _replica_urls, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"]
+        )
+    )
+    DATABASE_ROUTERS = ["baosong.core.dbrouter.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "orgs.User"
@@ -240,15 +260,27 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 
-# Background tasks: database-backed worker by default, executed inline in tests.
-TASK_BACKEND = env_str("BAOSONG_TASK_BACKEND", "immediate" if TESTING else "database")
-TASKS = {
-    "default": {
-        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
-        if TASK_BACKEND == "immediate"
-        else "django_tasks_db.DatabaseBackend",
-    }
+# Background tasks: database-backed worker by default, executed inline in tests, or Redis (RQ) for several
+# workers on several machines. The same @task / .enqueue() everywhere (baosong/core/taskqueue.py).
+TASK_BACKEND = env_str("BAOSONG_TASK_BACKEND", "immediate" if TESTING else "database") or "database"
+_TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "baosong.core.redisqueue.RQBackend",
 }
+if TASK_BACKEND not in _TASK_BACKENDS:
+    raise ConfigError(
+        f"BAOSONG_TASK_BACKEND must be one of {', '.join(_TASK_BACKENDS)}, got {TASK_BACKEND!r}"
+    )
+TASKS: dict[str, dict[str, object]] = {"default": {"BACKEND": _TASK_BACKENDS[TASK_BACKEND]}}
+REDIS_URL = env_str("BAOSONG_REDIS_URL", "redis://127.0.0.1:6379/0") or "redis://127.0.0.1:6379/0"
+RQ_QUEUE = env_str("BAOSONG_RQ_QUEUE", "baosong") or "baosong"
+if TASK_BACKEND == "rq":
+    INSTALLED_APPS.append("django_rq")
+    # Tasks are declared on django-tasks' queue "default"; the backend sends them all to RQ_QUEUE.
+    TASKS["default"]["QUEUES"] = ["default", RQ_QUEUE]
+    _rq_queue = {"URL": REDIS_URL, "DEFAULT_TIMEOUT": env_int("BAOSONG_RQ_JOB_TIMEOUT", 3600)}
+    RQ_QUEUES = {"default": _rq_queue, RQ_QUEUE: _rq_queue}
 WORKER_HEARTBEAT_SECONDS = env_int("BAOSONG_WORKER_HEARTBEAT_SECONDS", 15)
 
 EMAIL_HOST = env_str("BAOSONG_EMAIL_HOST", "127.0.0.1") or "127.0.0.1"

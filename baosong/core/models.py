@@ -86,3 +86,15 @@ class WorkerHeartbeat(models.Model):
     pid = models.IntegerField()
     started_at = models.DateTimeField()
     beat_at = models.DateTimeField(db_index=True)
+
+
+class PeriodicLease(models.Model):
+    """Who runs a periodic job's current tick. Every worker tries to claim a due tick with one conditional
+    UPDATE; only the one whose UPDATE changed the row runs it, so a tick runs once however many workers
+    (on however many machines) share the database."""
+
+    name = models.CharField(max_length=100, unique=True)
+    due_at = models.DateTimeField()
+    holder = models.CharField(max_length=64, blank=True)
+    ran_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)

@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -64,9 +63,10 @@ def periodic_jobs() -> list[Periodic]:
 
 
 def schedule_outbox_after_commit() -> None:
-    """Called by event_emit: the outbox runs after the change commits (never for a rolled-back one)."""
+    """Called by event_emit: the outbox runs after the change commits (never for a rolled-back one). If the
+    queue cannot take it (Redis down), the change stands and the workers' safety net delivers its events."""
     if _consumers:
-        transaction.on_commit(enqueue_outbox)
+        transaction.on_commit(enqueue_outbox, robust=True)
 
 
 def enqueue_outbox() -> None:
@@ -80,14 +80,9 @@ def enqueue_outbox() -> None:
 
 
 def outbox_run_waiting() -> bool:
-    if settings.TASKS["default"]["BACKEND"] != "django_tasks_db.DatabaseBackend":
-        return False  # the immediate backend (tests) runs each one at once
-    from django_tasks.base import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
+    from baosong.core.taskqueue import task_waiting
 
-    return DBTaskResult.objects.filter(
-        status=TaskResultStatus.READY, task_path=process_outbox.module_path
-    ).exists()
+    return task_waiting(process_outbox)
 
 
 def deliver(consumer: str, *, limit: int = 1000) -> int:

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from baosong.core.health import worker_status
+from baosong.core.taskqueue import queue_status
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -20,11 +21,13 @@ def healthz(request: HttpRequest) -> JsonResponse:
     worker = worker_status(int(settings.WORKER_HEARTBEAT_SECONDS) * 4) if db_ok else {"ok": False}
     if settings.TASK_BACKEND == "immediate":
         worker = {"ok": True, "mode": "immediate"}
-    ok = db_ok and bool(worker["ok"])
+    queue = queue_status() if db_ok else {"ok": False}
+    ok = db_ok and bool(worker["ok"]) and bool(queue["ok"])
     body = {
         "status": "ok" if ok else "degraded",
         "database": {"ok": db_ok, "vendor": connection.vendor},
         "worker": worker,
+        "queue": queue,
     }
     return JsonResponse(body, status=200 if ok else 503)
 

@@ -28,6 +28,7 @@ from baosong.federation import workflow as fwf
 from baosong.federation.models import Identity, Link, Message, Peer
 from baosong.orgs.models import Level, Membership, ReportingLine, Role, Unit, UnitKind, User
 from baosong.reports import files
+from baosong.reports import selectors as report_selectors
 from baosong.reports import services as report_services
 from baosong.reports import workflow as reports_wf
 from baosong.reports.models import (
@@ -700,6 +701,24 @@ def receive(data: bytes, *, ip: str | None = None) -> tuple[str, Message | None]
         return "duplicate", earlier
 
 
+def _accepted(
+    peer: Peer, opened: envelope.Opened, kind: str, s: Submission, *, summary: dict[str, Any], ref: str = ""
+) -> Message:
+    """The received package's row: its id, kept for ever, is what makes a replay change nothing."""
+    return Message.objects.create(
+        peer=peer,
+        direction=Message.Direction.IN,
+        msg_id=opened.msg_id,
+        kind=kind,
+        submission=s,
+        ref=ref,
+        summary=summary,
+        sm3=opened.sm3,
+        status=Message.Status.ACCEPTED,
+        delivered_at=timezone.now(),
+    )
+
+
 def _text(payload: dict[str, Any], key: str, limit: int) -> str:
     value = payload.get(key)
     return str(value)[:limit] if isinstance(value, str) else ""
@@ -742,7 +761,7 @@ def _receive_item(peer: Peer, opened: envelope.Opened, payload: dict[str, Any]) 
         raise envelope.Refused("malformed", "报送包缺少标题。", status=400)
     category = _text(payload, "category", 20)
     if not ItemCategory.objects.filter(code=category).exists():
-        category = report_services.selectors.default_category()
+        category = report_selectors.default_category()
     urgency = _text(payload, "urgency", 16)
     if urgency not in Urgency.values:
         urgency = Urgency.NORMAL
@@ -812,17 +831,8 @@ def _receive_item(peer: Peer, opened: envelope.Opened, payload: dict[str, Any]) 
 
     apply(reports_wf.RECEIVE, report, peer.agent, change=change, actor_checked=True)
     copy = Submission.objects.get(report=report, target_unit=link.local_unit, is_active=True)
-    return Message.objects.create(
-        peer=peer,
-        direction=Message.Direction.IN,
-        msg_id=opened.msg_id,
-        kind=Message.Kind.ITEM,
-        submission=copy,
-        summary={"origin": origin.get("name", ""), "sender": sender.get("name", "")},
-        sm3=opened.sm3,
-        status=Message.Status.ACCEPTED,
-        delivered_at=timezone.now(),
-    )
+    summary = {"origin": origin.get("name", ""), "sender": sender.get("name", "")}
+    return _accepted(peer, opened, Message.Kind.ITEM, copy, summary=summary)
 
 
 def _receive_decision(peer: Peer, opened: envelope.Opened, payload: dict[str, Any]) -> Message:
@@ -876,18 +886,7 @@ def _receive_decision(peer: Peer, opened: envelope.Opened, payload: dict[str, An
     else:
         raise envelope.Refused("malformed", "处理结果的类型不正确。", status=400)
     summary = {k: payload[k] for k in SUMMARY_KEYS if k in payload}
-    return Message.objects.create(
-        peer=peer,
-        direction=Message.Direction.IN,
-        msg_id=opened.msg_id,
-        kind=Message.Kind.DECISION,
-        submission=s,
-        ref=item.msg_id,
-        summary=summary,
-        sm3=opened.sm3,
-        status=Message.Status.ACCEPTED,
-        delivered_at=timezone.now(),
-    )
+    return _accepted(peer, opened, Message.Kind.DECISION, s, summary=summary, ref=item.msg_id)
 
 
 def _receive_resubmit(peer: Peer, opened: envelope.Opened, payload: dict[str, Any]) -> Message:
@@ -916,15 +915,5 @@ def _receive_resubmit(peer: Peer, opened: envelope.Opened, payload: dict[str, An
             )
         except ServiceError as exc:
             raise envelope.Refused("resubmit_refused", f"重报未能接收：{exc}", status=422) from exc
-    return Message.objects.create(
-        peer=peer,
-        direction=Message.Direction.IN,
-        msg_id=opened.msg_id,
-        kind=Message.Kind.DECISION,
-        submission=s,
-        ref=item.msg_id,
-        summary={"decision": "resubmit", "at": payload.get("at", "")},
-        sm3=opened.sm3,
-        status=Message.Status.ACCEPTED,
-        delivered_at=timezone.now(),
-    )
+    summary = {"decision": "resubmit", "at": payload.get("at", "")}
+    return _accepted(peer, opened, Message.Kind.DECISION, s, summary=summary, ref=item.msg_id)

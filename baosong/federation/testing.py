@@ -251,3 +251,65 @@ class Deployment:
             f"print(apps.get_model({model!r}).objects.filter(**json.loads({json.dumps(json.dumps(filters))})).count())"
         )
         return int(self.manage("shell", "-c", code).strip().splitlines()[-1])
+
+
+def federate(a: Deployment, b: Deployment) -> dict[str, Any]:
+    """What two system administrators do: exchange keys, register each other, map A's township (demo cast)
+    to B's county. Returns both keys, both peer rows and the mirrored target at A."""
+    town, county = a.cast["township_reporter"], b.cast["county_editor"]
+    a_key = a.call("get", "/api/v1/federation/identity", key="sysadmin")
+    b_key = b.call("get", "/api/v1/federation/identity", key="sysadmin")
+    a_on_b = b.call(
+        "post",
+        "/api/v1/federation/peers",
+        {"name": "甲市平台", "base_url": a.url, "public_key": a_key["public_key"]},
+        key="sysadmin",
+    )
+    b_on_a = a.call(
+        "post",
+        "/api/v1/federation/peers",
+        {"name": "乙省平台", "base_url": b.url, "public_key": b_key["public_key"]},
+        key="sysadmin",
+    )
+    b.call(
+        "post",
+        f"/api/v1/federation/peers/{a_on_b['id']}/links",
+        {"direction": "in", "local_unit_id": county["unit_id"], "remote_code": town["unit_code"],
+         "remote_name": town["unit_name"], "remote_level": "township"},
+        key="sysadmin",
+    )  # fmt: skip
+    link = a.call(
+        "post",
+        f"/api/v1/federation/peers/{b_on_a['id']}/links",
+        {"direction": "out", "local_unit_id": town["unit_id"], "remote_code": county["unit_code"],
+         "remote_name": county["unit_name"], "remote_level": "county"},
+        key="sysadmin",
+    )  # fmt: skip
+    return {
+        "a_key": a_key,
+        "b_key": b_key,
+        "a_on_b": a_on_b,
+        "b_on_a": b_on_a,
+        "mirror": link["mirror_unit_id"],
+    }
+
+
+def setup_both(*deployments: Deployment) -> None:
+    """Migrate and seed the deployments side by side (each is mostly waiting on its own database)."""
+    import threading
+
+    errors: list[BaseException] = []
+
+    def setup(d: Deployment) -> None:
+        try:
+            d.setup()
+        except BaseException as exc:  # re-raised below, once all have finished
+            errors.append(exc)
+
+    threads = [threading.Thread(target=setup, args=(d,)) for d in deployments]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        raise errors[0]

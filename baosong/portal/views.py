@@ -24,6 +24,7 @@ from django.utils.http import content_disposition_header
 from django.utils.safestring import SafeString
 
 from baosong.core.audit import audit_seq
+from baosong.core.dbrouter import replica_ok
 from baosong.core.errors import ServiceError
 from baosong.editorial import documents, release
 from baosong.editorial.models import Issue
@@ -110,6 +111,7 @@ def shared(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     copy (portal.export) and answers other than 200 are never kept."""
 
     @wraps(view)
+    @replica_ok  # a public page bears a few seconds of lag; its cache key is read from the same replica
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         seconds = int(settings.PORTAL_CACHE_SECONDS)
         if seconds <= 0 or request.method != "GET" or getattr(request, "portal_export", False):
@@ -446,6 +448,7 @@ def _public_search(q: str, *, page: int, page_size: int) -> SearchResult:
     return SearchResult(items=hits, count=found.count + len(articles))
 
 
+@replica_ok
 def portal_search(request: HttpRequest) -> HttpResponse:
     q = " ".join(request.GET.get("q", "").split())[:60]
     try:

@@ -18,6 +18,7 @@ from django.utils.timesince import timeuntil
 from django.views.decorators.http import require_POST
 
 from baosong.core.actions import allowed_actions, record
+from baosong.core.dbrouter import replica_ok
 from baosong.core.errors import NotFound, ServiceError
 from baosong.core.models import DomainEvent
 from baosong.core.params import form_datetime, parse_count, parse_id, parse_ids
@@ -111,6 +112,7 @@ def _report_lines(reports: Any) -> list[dict[str, Any]]:
 
 
 @business_required
+@replica_ok
 def report_list(request: AuthedRequest) -> HttpResponse:
     status = request.GET.get("status") or None
     if status not in ReportStatus.values:
@@ -696,6 +698,7 @@ def _short_time(value: dt.datetime) -> str:
 
 
 @role_required(Role.EDITOR)
+@replica_ok
 def inbox(request: AuthedRequest) -> HttpResponse:
     qs = selectors.inbox(request.user, _inbox_filters(request))
     page = Paginator(qs.only(*INBOX_LIST_FIELDS), 30).get_page(request.GET.get("page"))

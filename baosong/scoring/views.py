@@ -20,6 +20,7 @@ from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 
 from baosong.core.actions import record
+from baosong.core.dbrouter import replica_ok
 from baosong.core.errors import NotFound, ServiceError
 from baosong.core.params import parse_id
 from baosong.core.refusals import return_to as refusals_return_to
@@ -86,6 +87,7 @@ def _breadcrumbs(request: AuthedRequest, root: Unit) -> list[Unit]:
 
 
 @role_required(*DESK)
+@replica_ok
 def stats_dashboard(request: AuthedRequest) -> HttpResponse:
     root, period = _scope(request)
     data = selectors.dashboard(root, period)
@@ -128,6 +130,7 @@ def _dashboard_body(data: dict[str, Any], period: selectors.Period) -> str:
 
 
 @role_required(*DESK)
+@replica_ok
 def stats_export(request: AuthedRequest) -> HttpResponse:
     root, period = _scope(request)
     data = selectors.dashboard(root, period)
@@ -188,6 +191,7 @@ def _ledger_lines(entries: Any) -> list[dict[str, Any]]:
 
 
 @role_required(*DESK)
+@replica_ok
 def stats_ledger(request: AuthedRequest) -> HttpResponse:
     """积分明细: the ledger rows behind the ranking, and 人工调整 for editors (a reason is required)."""
     root, period = _scope(request)
@@ -513,6 +517,7 @@ def _appraisal_scope(request: AuthedRequest, year: int) -> Unit:
 
 
 @role_required(*DESK)
+@replica_ok
 def appraisal_page(request: AuthedRequest, year: int) -> HttpResponse:
     from baosong.scoring.appraisal import BEST, appraisal
 
@@ -534,6 +539,7 @@ def appraisal_page(request: AuthedRequest, year: int) -> HttpResponse:
 
 
 @role_required(*DESK)
+@replica_ok
 def appraisal_export(request: AuthedRequest, year: int) -> HttpResponse:
     from baosong.scoring.appraisal import appraisal
 

@@ -19,11 +19,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection
+from django.db import connection, connections
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from baosong.core.dbrouter import read_alias
 from baosong.core.errors import ServiceError
 from baosong.core.params import local_day_bounds
 from baosong.editorial.models import IssueStatus
@@ -272,7 +273,8 @@ def _run(
         "d.id, d.kind, d.object_id, d.title, d.content, d.unit_name, d.date, d.category, d.urgency, "
         "d.status, d.adopted_level, d.publication_id, d.parent_id"
     )
-    with connection.cursor() as cur:
+    # A raw query: the router is not asked, so ask which connection this scope reads (a replica on the page).
+    with connections[read_alias()].cursor() as cur:
         # PostgreSQL: one pass, the sort sees every match anyway, so a window count costs no extra scan.
         # SQLite: FTS5's bm25() is refused next to a window function; a separate COUNT (no ranking) is cheap.
         total = ", COUNT(*) OVER () AS total" if b.window_count else ""

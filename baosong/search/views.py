@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.http import urlencode
 
+from baosong.core.dbrouter import replica_ok
 from baosong.core.errors import ServiceError
 from baosong.editorial.models import IssueStatus
 from baosong.editorial.selectors import issues_visible_to
@@ -26,6 +27,7 @@ STATUS_CHOICES = [
 
 
 @business_required
+@replica_ok
 def search_page(request: AuthedRequest) -> HttpResponse:
     result = None
     error = ""

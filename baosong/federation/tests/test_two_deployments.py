@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import json
 import os
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -20,7 +19,7 @@ import pytest
 from django.db import connection
 
 from baosong.federation import envelope
-from baosong.federation.testing import Deployment
+from baosong.federation.testing import Deployment, federate, setup_both
 from baosong.signing import sm2
 
 PDF = "%PDF-1.4\n1 0 obj<<>>endobj\n% 防汛演练现场\ntrailer<<>>\n%%EOF\n".encode()
@@ -33,22 +32,8 @@ def deployments(tmp_path_factory: Any, django_db_blocker: Any) -> Iterator[tuple
     postgres = os.environ.get("DATABASE_URL") if vendor == "postgresql" else None
     root = tmp_path_factory.mktemp("federation")
     a, b = Deployment(root, "a", postgres_url=postgres), Deployment(root, "b", postgres_url=postgres)
-    errors: list[BaseException] = []
-
-    def setup(d: Deployment) -> None:
-        try:
-            d.setup()
-        except BaseException as exc:  # reported below, after both finished
-            errors.append(exc)
-
     try:
-        threads = [threading.Thread(target=setup, args=(d,)) for d in (a, b)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        if errors:
-            raise errors[0]
+        setup_both(a, b)
         a.start()
         b.start()
         yield a, b
@@ -94,36 +79,12 @@ def test_a_township_item_crosses_to_another_deployment_and_its_adoption_comes_ba
     town, county = a.cast["township_reporter"], b.cast["county_editor"]
 
     # The administrators exchange keys out of band, compare fingerprints, register each other, map units.
-    a_key = a.call("get", "/api/v1/federation/identity", key="sysadmin")
-    b_key = b.call("get", "/api/v1/federation/identity", key="sysadmin")
-    a_on_b = b.call(
-        "post",
-        "/api/v1/federation/peers",
-        {"name": "甲市平台", "base_url": a.url, "public_key": a_key["public_key"]},
-        key="sysadmin",
+    fed = federate(a, b)
+    a_key, b_key, mirror = fed["a_key"], fed["b_key"], fed["mirror"]
+    assert (fed["a_on_b"]["fingerprint"], fed["b_on_a"]["fingerprint"]) == (
+        a_key["fingerprint"],
+        b_key["fingerprint"],
     )
-    b_on_a = a.call(
-        "post",
-        "/api/v1/federation/peers",
-        {"name": "乙省平台", "base_url": b.url, "public_key": b_key["public_key"]},
-        key="sysadmin",
-    )
-    assert (a_on_b["fingerprint"], b_on_a["fingerprint"]) == (a_key["fingerprint"], b_key["fingerprint"])
-    b.call(
-        "post",
-        f"/api/v1/federation/peers/{a_on_b['id']}/links",
-        {"direction": "in", "local_unit_id": county["unit_id"], "remote_code": town["unit_code"],
-         "remote_name": town["unit_name"], "remote_level": "township"},
-        key="sysadmin",
-    )  # fmt: skip
-    link = a.call(
-        "post",
-        f"/api/v1/federation/peers/{b_on_a['id']}/links",
-        {"direction": "out", "local_unit_id": town["unit_id"], "remote_code": county["unit_code"],
-         "remote_name": county["unit_name"], "remote_level": "county"},
-        key="sysadmin",
-    )  # fmt: skip
-    mirror = link["mirror_unit_id"]
 
     # 1. A township item, written, attached, submitted and approved in A, reaches B's county inbox once.
     first = a.send_item("城关镇组织防汛应急演练", target=mirror, attachment=PDF)
