@@ -37,9 +37,7 @@ PDF = ("%PDF-1.4\n1 0 obj<<>>endobj\n% " + "防汛演练现场照片说明" * 30
 
 
 def _inbox_count(b: Any, prefix: str) -> int:
-    items = b.call(
-        "get", "/api/v1/inbox?page_size=100&q=" + urllib.parse.quote(prefix), key="county_editor"
-    )
+    items = b.call("get", "/api/v1/inbox?page_size=100&q=" + urllib.parse.quote(prefix), key="county_editor")
     return sum(1 for i in items["items"] if i["title"].startswith(prefix))
 
 

@@ -42,7 +42,11 @@ class Site:
 def site() -> Site:
     """The masthead and footer: the administrator's settings, else the top unit's name."""
     row = PortalSite.objects.filter(pk=1).first()
-    root = Unit.objects.filter(parent__isnull=True, is_active=True, external=False).order_by("sort_order", "id").first()
+    root = (
+        Unit.objects.filter(parent__isnull=True, is_active=True, external=False)
+        .order_by("sort_order", "id")
+        .first()
+    )
     host = (row.host if row and row.host else "") or (root.name if root else "政务信息报送平台")
     return Site(
         name=(row.name if row and row.name else "") or "政务信息公开",
