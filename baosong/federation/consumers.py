@@ -28,6 +28,7 @@ HEARD: list[Subscribable] = [
     reports_wf.DECLINE,
     reports_wf.SUBMISSION_RETURN,
     reports_wf.RESUBMIT,
+    reports_wf.WITHDRAW,
     instructions_wf.CREATE,
     editorial_wf.SIGN,
 ]
@@ -39,6 +40,7 @@ DECISIONS = {
     _code(reports_wf.SUBMISSION_RETURN): "return",
 }
 RESUBMIT = _code(reports_wf.RESUBMIT)
+WITHDRAW = _code(reports_wf.WITHDRAW)
 INSTRUCTION = _code(instructions_wf.CREATE)
 ISSUE_SIGN = _code(editorial_wf.SIGN)
 
@@ -67,6 +69,8 @@ def on_event(event: DomainEvent) -> None:
     elif t in DECISIONS:
         if _inbound([event.object_id]):
             services.package_decision(submission_id=event.object_id, decision=DECISIONS[t])
+    elif t == WITHDRAW:
+        services.package_withdrawal(report_id=event.object_id)
     elif t == RESUBMIT:
         services.package_resubmit(submission_id=event.object_id)
     elif t == INSTRUCTION:

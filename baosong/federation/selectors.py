@@ -103,4 +103,5 @@ DECISION_LABELS = {
     "instruction": "领导批示",
     "publish": "刊发",
     "resubmit": "修改后重报",
+    "withdraw": "撤回",
 }

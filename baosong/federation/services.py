@@ -36,6 +36,7 @@ from baosong.reports.models import (
     ExternalAdoption,
     ItemCategory,
     Report,
+    ReportStatus,
     ReviewAction,
     Submission,
     SubmissionStatus,
@@ -534,6 +535,27 @@ def package_resubmit(*, submission_id: int) -> Message | None:
         )
 
 
+def package_withdrawal(*, report_id: int) -> list[Message]:
+    """撤回 by the author of an item sent to peers: each peer's copy is withdrawn too (once per event)."""
+    items = Message.objects.filter(
+        submission__report_id=report_id, direction=Message.Direction.OUT, kind=Message.Kind.ITEM
+    ).select_related("peer", "submission")
+    made = []
+    with transaction.atomic():
+        for item in items:
+            payload = {"decision": "withdraw", "item": item.msg_id, "at": timezone.now().isoformat()}
+            made.append(
+                _make_out(
+                    item.peer,
+                    kind=Message.Kind.DECISION,
+                    submission=item.submission,
+                    payload=payload,
+                    ref=item.msg_id,
+                )
+            )
+    return made
+
+
 # ---- delivery --------------------------------------------------------------------------------------------
 
 
@@ -836,8 +858,8 @@ def _receive_item(peer: Peer, opened: envelope.Opened, payload: dict[str, Any]) 
 
 
 def _receive_decision(peer: Peer, opened: envelope.Opened, payload: dict[str, Any]) -> Message:
-    if payload.get("decision") == "resubmit":
-        return _receive_resubmit(peer, opened, payload)
+    if payload.get("decision") in ("resubmit", "withdraw"):
+        return _receive_from_author(peer, opened, payload)
     item = (
         Message.objects.filter(
             peer=peer,
@@ -889,9 +911,10 @@ def _receive_decision(peer: Peer, opened: envelope.Opened, payload: dict[str, An
     return _accepted(peer, opened, Message.Kind.DECISION, s, summary=summary, ref=item.msg_id)
 
 
-def _receive_resubmit(peer: Peer, opened: envelope.Opened, payload: dict[str, Any]) -> Message:
-    """The peer's author revised an item this deployment returned: the copy here goes back to its editor
-    with the new text, as a local author's 修改后重报 does."""
+def _receive_from_author(peer: Peer, opened: envelope.Opened, payload: dict[str, Any]) -> Message:
+    """The peer's author acted on an item sent here: 修改后重报 of a copy this deployment returned (it goes
+    back to its editor with the new text), or 撤回 (withdrawn here too, unless an editor here has begun on
+    it — then the trail says so and the copy stays)."""
     item = (
         Message.objects.filter(
             peer=peer,
@@ -903,8 +926,17 @@ def _receive_resubmit(peer: Peer, opened: envelope.Opened, payload: dict[str, An
         .first()
     )
     if item is None:
-        raise envelope.Refused("unknown_item", "重报所指的信息不是对方报送给本系统的。", status=404)
+        raise envelope.Refused("unknown_item", "所指的信息不是对方报送给本系统的。", status=404)
     s = item.submission
+    if payload.get("decision") == "withdraw":
+        summary = {"decision": "withdraw", "at": str(payload.get("at", ""))}
+        report = Report.objects.get(pk=s.report_id)
+        if report.status == ReportStatus.SENT:
+            try:
+                report_services.report_withdraw(report=report, by=report.author)
+            except ServiceError:
+                summary["comment"] = "本单位已开始处理，未撤回"
+        return _accepted(peer, opened, Message.Kind.DECISION, s, summary=summary, ref=item.msg_id)
     if s.status == SubmissionStatus.RETURNED:
         try:
             report_services.submission_resubmit(

@@ -412,3 +412,34 @@ def test_a_county_editors_forward_to_a_peer_unit_is_packaged_with_the_edited_cop
     assert payload["forwarded"] is True and payload["sender"]["code"] == county.code
     assert payload["origin"]["code"] == cast.township_reporter.unit.code
     assert payload["title"] == "东湖区城关镇开展防汛演练" and payload["body"] == "300余人参加演练。"
+
+
+def test_the_authors_withdrawal_goes_to_the_peer(cast: Any, remote: Any) -> None:
+    r, peer = remote
+    link = _outbound(cast, peer)
+    report = _send(cast, link)
+    deliver("federation")
+    item = Message.objects.get(direction="out", kind="item")
+    report_services.report_withdraw(report=Report.objects.get(pk=report.pk), by=cast.township_reporter.user)
+    deliver("federation")
+    withdrawal = Message.objects.get(direction="out", kind="decision")
+    assert r.open(withdrawal)["decision"] == "withdraw" and r.open(withdrawal)["item"] == item.msg_id
+
+
+@pytest.mark.parametrize("claimed", [False, True])
+def test_a_withdrawal_from_the_peer_withdraws_the_copy_unless_an_editor_began(
+    cast: Any, remote: Any, claimed: bool
+) -> None:
+    r, peer = remote
+    _inbound_link(cast, peer)
+    sealed = r.seal("item", _item(cast))
+    assert _post(sealed.data).status_code == 200
+    copy = Submission.objects.get(report__title="外省某镇完成防汛物资储备")
+    if claimed:
+        report_services.submission_claim(submission=copy, by=cast.county_editor.user)
+    assert _post(r.seal("decision", {"decision": "withdraw", "item": sealed.msg_id}).data).status_code == 200
+    copy.refresh_from_db()
+    assert copy.is_active is claimed
+    assert copy.report.status == (ReportStatus.SENT if claimed else ReportStatus.WITHDRAWN)
+    note = Message.objects.get(direction="in", kind="decision").summary
+    assert note["decision"] == "withdraw" and ("未撤回" in note.get("comment", "")) is claimed
