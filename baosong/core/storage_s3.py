@@ -14,4 +14,6 @@ class PrivateS3Storage(S3Storage):
     through the views, which check access and decrypt."""
 
     def url(self, name: Any, parameters: Any = None, expire: Any = None, http_method: Any = None) -> str:
+        # Refused on purpose, as Django's Storage.url does for a backend without links: a link would
+        # bypass the views' access check and decryption.
         raise NotImplementedError("报送平台的文件只经由本系统下载，不生成对象存储链接。")

@@ -14,6 +14,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 
+def fingerprint_display(fp: str) -> str:
+    """Groups of four, as people read a fingerprint to each other over the phone."""
+    return " ".join(fp[i : i + 4] for i in range(0, min(len(fp), 64), 4)).upper()
+
+
 class Identity(models.Model):
     """This deployment's SM2 key pair (one row). The private key is SM4-GCM encrypted with the file key."""
 
@@ -25,6 +30,10 @@ class Identity(models.Model):
 
     class Meta:
         verbose_name = "本系统密钥"
+
+    @property
+    def fingerprint_text(self) -> str:
+        return fingerprint_display(self.fingerprint)
 
 
 class Peer(models.Model):
@@ -49,6 +58,10 @@ class Peer(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def fingerprint_text(self) -> str:
+        return fingerprint_display(self.fingerprint)
 
 
 class Link(models.Model):

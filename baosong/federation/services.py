@@ -26,7 +26,8 @@ from baosong.core.errors import NotFound, ServiceError
 from baosong.federation import envelope
 from baosong.federation import workflow as fwf
 from baosong.federation.models import Identity, Link, Message, Peer
-from baosong.orgs.models import Level, Membership, ReportingLine, Role, Unit, UnitKind, User
+from baosong.orgs.models import Level, ReportingLine, Role, Unit, UnitKind, User
+from baosong.orgs.services import membership_add, unit_create
 from baosong.reports import files
 from baosong.reports import selectors as report_selectors
 from baosong.reports import services as report_services
@@ -112,11 +113,6 @@ def _private(ident: Identity) -> bytes:
     return private
 
 
-def fingerprint_display(fp: str) -> str:
-    """Groups of four, as people read it to each other over the phone."""
-    return " ".join(fp[i : i + 4] for i in range(0, min(len(fp), 64), 4)).upper()
-
-
 def parse_public_key(text: str) -> bytes:
     """The peer's key as its page shows it: 128 hex digits (x‖y, optionally 04 in front) or a PEM block."""
     raw = (text or "").strip()
@@ -169,15 +165,15 @@ def peer_create(*, by: User, name: str, base_url: str, public_key: str) -> Peer:
     with transaction.atomic():
         if Peer.objects.filter(fingerprint=fp).exists():
             raise ServiceError("该公钥已登记为对方系统。", "duplicate_peer", status=409)
-        container = Unit.objects.create(
+        container = unit_create(
+            by=by,
             name=f"{name}（对方系统）"[:100],
             code=f"PEER-{fp[:16]}",
             level=Level.NATIONAL,
+            parent=None,
             kind=UnitKind.OTHER,
             external=True,
-            path="",
         )
-        Unit.objects.filter(pk=container.pk).update(path=f"/{container.pk}/")
         agent = User(
             username=f"peer-{fp[:16]}",
             full_name=f"{name}（对方系统）"[:64],
@@ -256,18 +252,14 @@ def link_add(
         container = peer.agent.primary_unit
         mirror = Unit.objects.filter(parent=container, code=_mirror_code(peer, remote_code)).first()
         if mirror is None:
-            mirror = Unit.objects.create(
+            mirror = unit_create(
+                by=by,
                 name=remote_name[:100],
                 code=_mirror_code(peer, remote_code),
                 level=remote_level,
-                kind=UnitKind.GOVERNMENT,
                 parent=container,
                 external=True,
-                path="",
-                depth=1,
             )
-            Unit.objects.filter(pk=mirror.pk).update(path=f"{container.path}{mirror.pk}/")
-            mirror.path = f"{container.path}{mirror.pk}/"
         else:
             Unit.objects.filter(pk=mirror.pk).update(name=remote_name[:100], level=remote_level)
         try:
@@ -284,7 +276,7 @@ def link_add(
             raise ServiceError("该对应关系已存在。", "duplicate_link", status=409) from exc
         # The peer's agent decides on what reaches the mirrored target, and signs what comes from it.
         role = Role.EDITOR if direction == Link.Direction.OUT else Role.REPORTER
-        Membership.objects.get_or_create(user=peer.agent, unit=mirror, role=role)
+        membership_add(by=by, user=peer.agent, unit=mirror, role=role)
         if direction == Link.Direction.OUT:
             ReportingLine.objects.get_or_create(unit=local, target=mirror)
         record(
@@ -717,7 +709,9 @@ def receive(data: bytes, *, ip: str | None = None) -> tuple[str, Message | None]
     except IntegrityError:
         # The same package taken by a concurrent request a moment ago: it counts once.
         assert opened is not None
-        earlier = Message.objects.filter(direction=Message.Direction.IN, msg_id=opened.msg_id).first()
+        earlier = Message.objects.filter(
+            peer__fingerprint=opened.header["from"], direction=Message.Direction.IN, msg_id=opened.msg_id
+        ).first()
         if earlier is None:
             raise
         return "duplicate", earlier
@@ -741,6 +735,17 @@ def _accepted(
     )
 
 
+def _item_message(peer: Peer, direction: str, msg_id: object) -> Message | None:
+    """The item package (sent or received) that a decision, a 续报 or a 重报 names by its id."""
+    return (
+        Message.objects.filter(
+            peer=peer, direction=direction, kind=Message.Kind.ITEM, msg_id=str(msg_id or "")
+        )
+        .select_related("submission__report")
+        .first()
+    )
+
+
 def _text(payload: dict[str, Any], key: str, limit: int) -> str:
     value = payload.get(key)
     return str(value)[:limit] if isinstance(value, str) else ""
@@ -756,7 +761,7 @@ def _author(peer: Peer, mirror: Unit, name: str) -> User:
         user = User(username=username, full_name=name, primary_unit=mirror, must_change_password=False)
         user.set_unusable_password()
         user.save()
-        Membership.objects.get_or_create(user=user, unit=mirror, role=Role.REPORTER)
+        membership_add(by=None, user=user, unit=mirror, role=Role.REPORTER)
     return user
 
 
@@ -787,18 +792,12 @@ def _receive_item(peer: Peer, opened: envelope.Opened, payload: dict[str, Any]) 
     urgency = _text(payload, "urgency", 16)
     if urgency not in Urgency.values:
         urgency = Urgency.NORMAL
-    root = None
-    if payload.get("follow_up_of"):
-        root = (
-            Message.objects.filter(
-                peer=peer,
-                direction=Message.Direction.IN,
-                kind=Message.Kind.ITEM,
-                msg_id=str(payload["follow_up_of"]),
-            )
-            .values_list("submission__report_id", flat=True)
-            .first()
-        )
+    first = (
+        _item_message(peer, Message.Direction.IN, payload["follow_up_of"])
+        if payload.get("follow_up_of")
+        else None
+    )
+    root = first.submission.report_id if first else None
     origin = payload.get("origin") or {}
     author_unit = link.mirror
     author = _author(peer, author_unit, _text(payload, "author", 64))
@@ -860,16 +859,7 @@ def _receive_item(peer: Peer, opened: envelope.Opened, payload: dict[str, Any]) 
 def _receive_decision(peer: Peer, opened: envelope.Opened, payload: dict[str, Any]) -> Message:
     if payload.get("decision") in ("resubmit", "withdraw"):
         return _receive_from_author(peer, opened, payload)
-    item = (
-        Message.objects.filter(
-            peer=peer,
-            direction=Message.Direction.OUT,
-            kind=Message.Kind.ITEM,
-            msg_id=str(payload.get("item", "")),
-        )
-        .select_related("submission")
-        .first()
-    )
+    item = _item_message(peer, Message.Direction.OUT, payload.get("item"))
     if item is None:
         raise envelope.Refused("unknown_item", "处理结果所指的信息不是本系统发给对方的。", status=404)
     decision = str(payload.get("decision", ""))
@@ -915,16 +905,7 @@ def _receive_from_author(peer: Peer, opened: envelope.Opened, payload: dict[str,
     """The peer's author acted on an item sent here: 修改后重报 of a copy this deployment returned (it goes
     back to its editor with the new text), or 撤回 (withdrawn here too, unless an editor here has begun on
     it — then the trail says so and the copy stays)."""
-    item = (
-        Message.objects.filter(
-            peer=peer,
-            direction=Message.Direction.IN,
-            kind=Message.Kind.ITEM,
-            msg_id=str(payload.get("item", "")),
-        )
-        .select_related("submission__report")
-        .first()
-    )
+    item = _item_message(peer, Message.Direction.IN, payload.get("item"))
     if item is None:
         raise envelope.Refused("unknown_item", "所指的信息不是对方报送给本系统的。", status=404)
     s = item.submission

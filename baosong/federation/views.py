@@ -24,7 +24,7 @@ def _identity_context() -> dict[str, object]:
     public = bytes(ident.public_key)
     return {
         "identity": ident,
-        "fingerprint": services.fingerprint_display(ident.fingerprint),
+        "fingerprint": ident.fingerprint_text,
         "public_hex": public.hex(),
         "public_pem": sm2.public_key_pem(public),
     }
@@ -32,8 +32,6 @@ def _identity_context() -> dict[str, object]:
 
 def _home(request: AuthedRequest, status: int = 200) -> HttpResponse:
     peers = list(selectors.peers_for(request.user))
-    for peer in peers:
-        peer.fingerprint_text = services.fingerprint_display(peer.fingerprint)  # type: ignore[attr-defined]
     context = {
         **_identity_context(),
         "peers": peers,
@@ -80,7 +78,7 @@ def _peer_page(request: AuthedRequest, peer: Peer, status: int = 200) -> HttpRes
         "federation/peer.html",
         {
             "peer": peer,
-            "fingerprint": services.fingerprint_display(peer.fingerprint),
+            "fingerprint": peer.fingerprint_text,
             "links": selectors.links_of(request.user, peer),
             "units": selectors.admin_units(request.user).filter(is_active=True).order_by("path")[:500],
             "levels": Level.choices,

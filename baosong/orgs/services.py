@@ -55,7 +55,9 @@ def unit_create(
     short_name: str = "",
     unit_class: str = "",
     sort_order: int = 0,
+    external: bool = False,
 ) -> Unit:
+    """``external``: a unit of a federated peer deployment mirrored here (baosong.federation)."""
     name, code = (name or "").strip(), (code or "").strip()
     if not name:
         raise ServiceError("单位名称不能为空。", "name_required")
@@ -78,6 +80,7 @@ def unit_create(
             short_name=short_name.strip(),
             unit_class=unit_class.strip(),
             sort_order=sort_order,
+            external=external,
             path="",
             depth=(parent.depth + 1) if parent else 0,
         )

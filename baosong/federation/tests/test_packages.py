@@ -14,7 +14,7 @@ from django.test import Client
 from baosong.core.models import AuditEvent
 from baosong.core.outbox import deliver
 from baosong.federation import selectors, services, tasks
-from baosong.federation.models import Link, Message, Peer
+from baosong.federation.models import Link, Message, Peer, fingerprint_display
 from baosong.federation.tests.helpers import Remote, item_payload
 from baosong.orgs.selectors import unit_reporting_targets
 from baosong.reports import services as report_services
@@ -147,13 +147,14 @@ def _outbound(cast: Any, peer: Peer) -> Link:
     )
 
 
-def _send(cast: Any, link: Link, **fields: Any) -> Report:
+def _send(cast: Any, link: Link | None, **fields: Any) -> Report:
+    """A township item submitted and approved: to the peer's mirrored unit, or (no link) to the county."""
     report = report_services.report_create(
         by=cast.township_reporter.user,
         title=fields.pop("title", "城关镇抢修受损堤防"),
         body="7月3日凌晨，城关镇组织抢修受损堤防120米。",
         category="work_update",
-        target_unit_ids=[link.mirror_id],
+        target_unit_ids=[link.mirror_id] if link else None,
         **fields,
     )
     report_services.report_submit(report=report, by=cast.township_reporter.user)
@@ -283,7 +284,7 @@ def test_registering_a_peer_with_a_bad_key_is_a_chinese_400_and_keeps_the_form(
 def test_the_administrator_registers_a_peer_and_maps_units_on_the_pages(cast: Any, client_as: Any) -> None:
     admin = client_as("sysadmin")
     home = admin.get("/federation/").content.decode()
-    own = services.fingerprint_display(services.identity().fingerprint)
+    own = services.identity().fingerprint_text
     assert own in home
     r = Remote()
     response = admin.post(
@@ -299,7 +300,7 @@ def test_the_administrator_registers_a_peer_and_maps_units_on_the_pages(cast: An
     peer = Peer.objects.get(name="省平台")
     assert peer.base_url == "https://sheng.example"
     page = admin.get(f"/federation/peers/{peer.pk}/").content.decode()
-    assert services.fingerprint_display(r.fp) in page
+    assert fingerprint_display(r.fp) in page
     added = admin.post(
         f"/federation/peers/{peer.pk}/links",
         {
@@ -385,17 +386,7 @@ def test_a_county_editors_forward_to_a_peer_unit_is_packaged_with_the_edited_cop
         remote_code="PROV-EDIT",
         remote_name="省政府办公厅信息处",
     )
-    report = report_services.report_create(
-        by=cast.township_reporter.user,
-        title="城关镇开展防汛演练",
-        body="300余人参加。",
-        category="work_update",
-    )
-    report_services.report_submit(report=report, by=cast.township_reporter.user)
-    report.refresh_from_db()
-    while report.status == ReportStatus.IN_REVIEW:
-        report_services.report_approve(report=report, by=cast.township_reviewer.user)
-        report.refresh_from_db()
+    report = _send(cast, None, title="城关镇开展防汛演练")
     copy = Submission.objects.get(report=report, target_unit=county)
     copy = report_services.submission_edit(
         submission=copy,
