@@ -74,15 +74,15 @@ def enqueue_outbox() -> None:
     committed before it starts. (The reporting clock's first tick on a big database stamped 1,800 overdue
     items in one transaction and queued 1,800 runs, 1,799 of them empty: 30% of a core for minutes.) A run
     already under way does not count — it may have read past the events just committed."""
-    if outbox_run_waiting():
+    from baosong.core.taskqueue import claim_run, release_run
+
+    if not claim_run(process_outbox):
         return
-    process_outbox.enqueue()
-
-
-def outbox_run_waiting() -> bool:
-    from baosong.core.taskqueue import task_waiting
-
-    return task_waiting(process_outbox)
+    try:
+        process_outbox.enqueue()
+    except Exception:
+        release_run(process_outbox)
+        raise
 
 
 def deliver(consumer: str, *, limit: int = 1000) -> int:
@@ -126,6 +126,9 @@ def deliver(consumer: str, *, limit: int = 1000) -> int:
 
 @task()
 def process_outbox() -> int:
+    from baosong.core.taskqueue import release_run
+
+    release_run(process_outbox)  # first: what commits from now on queues the next run
     total = 0
     for name in list(_consumers):
         try:

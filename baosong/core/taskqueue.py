@@ -10,7 +10,7 @@ of a task is already waiting. Application code only uses ``@task`` and ``.enqueu
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 
@@ -19,8 +19,9 @@ if TYPE_CHECKING:
     from rq.queue import Queue
 
 log = logging.getLogger(__name__)
-# How far back in the queue ``task_waiting`` looks: a burst of enqueues sees its own first run there.
-WAITING_SCAN = 200
+# A queued run's marker in Redis lives this long at most: a run lost with its worker (the marker left
+# behind) holds back new runs no longer than this, and the workers' safety net queues one after it.
+WAITING_TTL_SECONDS = 60
 
 
 def _rq_queue() -> Queue:
@@ -34,22 +35,32 @@ def _backend() -> str:
     return str(settings.TASKS["default"]["BACKEND"])
 
 
-def task_waiting(task: Task[Any, Any]) -> bool:
-    """Is a run of ``task`` queued and not yet started? (A run under way does not count: it may already
-    have read past what the caller just committed.)"""
+def _marker(task: Task[Any, Any]) -> str:
+    return f"baosong:waiting:{settings.RQ_QUEUE}:{task.module_path}"
+
+
+def claim_run(task: Task[Any, Any]) -> bool:
+    """Should the caller queue a run of ``task``? Not when one is queued and not yet started: that run will
+    find what the caller committed. (A run under way does not count: it may already have read past it.)
+    On Redis a marker set with NX answers in one round trip, whatever the queue's length."""
     backend = _backend()
     if backend == "django_tasks_db.DatabaseBackend":
         from django_tasks.base import TaskResultStatus
         from django_tasks_db.models import DBTaskResult
 
-        return DBTaskResult.objects.filter(status=TaskResultStatus.READY, task_path=task.module_path).exists()
+        return not DBTaskResult.objects.filter(
+            status=TaskResultStatus.READY, task_path=task.module_path
+        ).exists()
     if backend.endswith("RQBackend"):
         queue = _rq_queue()
-        newest = cast(list[bytes], queue.connection.lrange(queue.key, -WAITING_SCAN, -1))
-        ids = [job_id.decode() for job_id in newest]
-        jobs = queue.job_class.fetch_many(ids, connection=queue.connection)
-        return any(job is not None and job.func_name == task.module_path for job in jobs)
-    return False  # the immediate backend runs each one at once
+        return bool(queue.connection.set(_marker(task), "1", nx=True, ex=WAITING_TTL_SECONDS))
+    return True  # the immediate backend runs each one at once
+
+
+def release_run(task: Task[Any, Any]) -> None:
+    """The queued run has started (or could not be queued): the next commit queues another."""
+    if _backend().endswith("RQBackend"):
+        _rq_queue().connection.delete(_marker(task))
 
 
 def queue_status() -> dict[str, Any]:
